@@ -1,0 +1,208 @@
+//! User administration for company admins: list users in their company, create a user (optionally
+//! linked to a person), reset a password (ends that user's sessions), unlock.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect},
+    routing::{get, post},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Deserialize;
+
+use crate::{
+    access::RouteDef,
+    app::AppState,
+    audit::{self, Entry},
+    auth::{AdminUser, Ctx, Principal, model::Access, password},
+    db,
+    error::{AppError, AppResult},
+    params,
+    web::{Chrome, MsgQuery},
+};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/admin/users", Access::Admin, get(users_page)),
+        RouteDef::new("POST", "/admin/users", Access::Admin, post(create_user)),
+        RouteDef::new("POST", "/admin/users/{id}/reset-password", Access::Admin, post(reset_password)),
+        RouteDef::new("POST", "/admin/users/{id}/unlock", Access::Admin, post(unlock)),
+    ]
+}
+
+#[derive(FromQueryResult)]
+pub struct UserLine {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub person_id: Option<i64>,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub is_active: bool,
+}
+
+/// Users an admin may manage: users whose person holds a role or a home inside the admin's subtree,
+/// and users with no person at all (created by an admin before being linked).
+async fn managed_users(conn: &impl ConnectionTrait, p: &Principal) -> AppResult<Vec<UserLine>> {
+    let mut out = Vec::new();
+    for path in &p.scope.admin_paths {
+        let like = format!("{path}%");
+        let rows: Vec<UserLine> = db::all(
+            conn,
+            "SELECT u.id, u.username, u.display_name, u.person_id, u.locked_until, u.is_active FROM users u \
+             WHERE u.person_id IS NULL \
+             OR EXISTS (SELECT 1 FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id WHERE r.person_id = u.person_id AND n.path LIKE $1) \
+             OR EXISTS (SELECT 1 FROM household_members m JOIN org_nodes n ON n.id = m.household_id WHERE m.person_id = u.person_id AND n.path LIKE $1) \
+             ORDER BY u.id",
+            params![like],
+        )
+        .await?;
+        for r in rows {
+            if !out.iter().any(|o: &UserLine| o.id == r.id) {
+                out.push(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn managed(conn: &impl ConnectionTrait, p: &Principal, id: i64) -> AppResult<UserLine> {
+    managed_users(conn, p).await?.into_iter().find(|u| u.id == id).ok_or_else(AppError::not_found)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<(UserLine, bool)>,
+}
+
+pub async fn users_page(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Query(m): Query<MsgQuery>) -> AppResult<impl IntoResponse> {
+    let now = state.clock.now();
+    let users = managed_users(&state.db.read, &p).await?.into_iter().map(|u| {
+        let locked = u.locked_until.is_some_and(|t| t > now);
+        (u, locked)
+    });
+    Ok(UsersPage { c: Chrome::new(&ctx, "用户管理").with_msg(m.msg.as_deref()), users: users.collect() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewUserForm {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub person_id: String,
+}
+
+/// Create a user. Shared with the `user create` CLI (which passes no principal).
+pub async fn create_user_checked(state: &AppState, admin: Option<(&Principal, &Ctx)>, f: NewUserForm) -> AppResult<i64> {
+    let username = crate::text::normalize(&f.username).to_lowercase();
+    let mut errors = Vec::new();
+    if username.len() < 3 || username.len() > 40 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        errors.push(crate::error::FieldError { field: "username".into(), message: "用户名为3–40位字母、数字或 . _ -".into() });
+    }
+    let display = crate::text::normalize(&f.display_name);
+    if display.is_empty() || display.chars().count() > 60 {
+        errors.push(crate::error::FieldError { field: "display_name".into(), message: "显示名称不能为空，且不超过60字".into() });
+    }
+    if let Err(m) = password::check_strength(&f.password) {
+        errors.push(crate::error::FieldError { field: "password".into(), message: m.into() });
+    }
+    let person_id = match f.person_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.push(crate::error::FieldError { field: "person_id".into(), message: "人员编号应为数字".into() });
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    if let (Some(pid), Some((p, _))) = (person_id, admin) {
+        let (read, _) = crate::people::store::person_access(&state.db.read, p, pid).await?;
+        if !read {
+            return Err(AppError::field("person_id", "找不到该人员，或不在您的管辖范围内"));
+        }
+    }
+    let hash = password::hash(f.password).await?;
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let res = db::insert_id(
+        &tx,
+        "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, TRUE, 0, FALSE, 'zh', $5, $5) RETURNING id",
+        params![username.clone(), person_id, display, hash, now],
+    )
+    .await;
+    let id = match res {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::conflict("username_taken", "用户名已被使用，或该人员已有账号", "Username taken or person already has an account"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some((_, ctx)) = admin {
+        audit::record(&tx, ctx, now, Entry { action: "user_create", entity: "user", entity_id: Some(id), project_id: None, summary: format!("创建用户「{username}」") })
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create_user(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Form(f): Form<NewUserForm>) -> AppResult<Redirect> {
+    create_user_checked(&state, Some((&p, &ctx)), f).await?;
+    Ok(Redirect::to("/admin/users?msg=user_created"))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    pub password: String,
+}
+
+/// Set a new password and end all of the user's sessions.
+pub async fn set_password(conn: &impl ConnectionTrait, user_id: i64, hash: String, now: DateTime<Utc>) -> AppResult<()> {
+    db::exec(
+        conn,
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
+        params![hash, now, user_id],
+    )
+    .await?;
+    db::exec(conn, "DELETE FROM sessions WHERE user_id = $1", params![user_id]).await?;
+    Ok(())
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    AdminUser(p, ctx): AdminUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ResetForm>,
+) -> AppResult<Redirect> {
+    let u = managed(&state.db.read, &p, id).await?;
+    password::check_strength(&f.password).map_err(|m| AppError::field("password", m))?;
+    let hash = password::hash(f.password).await?;
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    set_password(&tx, id, hash, now).await?;
+    audit::record(&tx, &ctx, now, Entry { action: "password_reset", entity: "user", entity_id: Some(id), project_id: None, summary: format!("重置用户「{}」的密码", u.username) })
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users?msg=password_reset"))
+}
+
+pub async fn unlock(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Path(id): Path<i64>) -> AppResult<Redirect> {
+    let u = managed(&state.db.read, &p, id).await?;
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    db::exec(&tx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![id]).await?;
+    audit::record(&tx, &ctx, now, Entry { action: "user_unlock", entity: "user", entity_id: Some(id), project_id: None, summary: format!("解除用户「{}」的锁定", u.username) })
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users?msg=unlocked"))
+}

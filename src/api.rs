@@ -1,0 +1,57 @@
+//! `/api/v1`: the OpenAPI document (generated from the handlers' annotations) and the audit API.
+//! Capability APIs live in their own modules (`org::api`, `people::api`); this module lists them.
+
+use axum::{Json, routing::get};
+use utoipa::OpenApi;
+
+use crate::{access::RouteDef, auth::model::Access};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "星火社区 Xinghuo API", version = "1", description = "Session cookie or `Authorization: Bearer <token>`. Errors are `{code, message, message_en}` with stable codes."),
+    paths(
+        crate::auth::pages::me,
+        crate::org::api::list_projects,
+        crate::org::api::get_node,
+        crate::org::api::create_child,
+        crate::org::api::get_household,
+        crate::org::api::update_household,
+        crate::people::api::search,
+        crate::people::api::get_person,
+        crate::people::api::update_person,
+        crate::people::api::reveal,
+        crate::people::api::add_role,
+        crate::people::api::remove_role,
+        crate::people::api::add_member,
+        crate::audit::api_list,
+        openapi_json,
+    ),
+    components(schemas(ErrorSchema))
+)]
+pub struct ApiDoc;
+
+/// The error body every `/api/v1` error uses.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorSchema {
+    /// Stable code, e.g. `validation_failed`, `forbidden`, `not_found`.
+    code: String,
+    /// Chinese message.
+    message: String,
+    /// English message.
+    message_en: String,
+}
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/api/v1/openapi.json", Access::Public, get(openapi_json)),
+        RouteDef::new("GET", "/api/v1/audit", Access::Desk, get(crate::audit::api_list)),
+        RouteDef::new("GET", "/audit", Access::Desk, get(crate::audit::page)),
+    ]
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document")))]
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,115 @@
+//! Start-up: the shared `AppState`, `build(state) -> Router`, and `serve(listener, shutdown)` — so the
+//! binary, the tests (in-process) and several instances behind a load balancer all start the same way.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{Router, extract::DefaultBodyLimit, middleware};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{
+    auth::{self, Ctx},
+    clock::{Clock, SystemClock},
+    config::Config,
+    db::Db,
+    error::AppError,
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// Key for CSRF tokens (from config, or a file in the data directory).
+    pub secret: Arc<Vec<u8>>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub async fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+        db.migrate().await?;
+        let secret = resolve_secret(&config)?;
+        Ok(Self { db, config: Arc::new(config), clock, secret: Arc::new(secret), metrics: crate::ops::prometheus() })
+    }
+    pub async fn from_config(config: Config) -> anyhow::Result<Self> {
+        Self::new(config, Arc::new(SystemClock)).await
+    }
+}
+
+/// The configured secret, or one kept in `<data_dir>/.cookie_secret` (created on first start) so that
+/// instances sharing a data directory share it. Several hosts must set `XINGHUO_COOKIE_SECRET`.
+fn resolve_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if !config.cookie_secret.expose().is_empty() {
+        return Ok(config.cookie_secret.expose().as_bytes().to_vec());
+    }
+    let path = config.data_dir.join(".cookie_secret");
+    if let Ok(s) = std::fs::read_to_string(&path)
+        && s.trim().len() >= 32
+    {
+        return Ok(s.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let s = auth::random_token(48);
+    std::fs::write(&path, &s)?;
+    Ok(s.into_bytes())
+}
+
+async fn not_found(ctx: Option<axum::Extension<Ctx>>, uri: axum::http::Uri) -> AppError {
+    let _ = ctx;
+    let e = AppError::not_found();
+    if uri.path().starts_with("/api/") { e.as_json() } else { e }
+}
+
+pub fn build(state: AppState) -> Router {
+    let body_limit = state.config.max_upload_bytes + 256 * 1024;
+    crate::access::build_router()
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_protect))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(middleware::from_fn(crate::ops::track))
+        .layer(middleware::from_fn(crate::web::security_headers))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(AppError::internal("handler panicked"))
+        }))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves; in-flight requests finish (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = build(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}

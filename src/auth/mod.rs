@@ -1,0 +1,560 @@
+//! Accounts, sessions, API tokens, CSRF and the extractors that state a handler's required role.
+//!
+//! * Sessions live in the `sessions` table (shared by every app instance); the cookie holds a random
+//!   token and the table only its SHA-256, so a database leak does not hand out live sessions.
+//! * API clients may instead send `Authorization: Bearer <token>` (tokens issued per user, revocable).
+//! * CSRF: every unsafe request authenticated by cookie must carry a token — a form field `_csrf`, a
+//!   `_csrf` query parameter (multipart forms) or an `X-CSRF-Token` header — equal to
+//!   HMAC(secret, session token or anonymous-browser cookie). Cross-origin `Origin` headers are refused too.
+//! * Handlers name what they need in their signature: `Auth`, `Desk`, `StaffUser`, `AdminUser`.
+
+pub mod model;
+pub mod pages;
+pub mod password;
+
+use std::{collections::BTreeSet, sync::Arc};
+
+use axum::{
+    body::Body,
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sea_orm::FromQueryResult;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    app::AppState,
+    db,
+    error::AppError,
+    org::model::NodeKind,
+    params,
+    web::i18n::Lang,
+};
+use model::{Access, Grant, Role, Scope};
+
+pub const SESSION_COOKIE: &str = "xh_session";
+pub const ANON_COOKIE: &str = "xh_anon";
+
+/// Everything a request knows about who is calling.
+#[derive(Clone)]
+pub struct Ctx {
+    pub principal: Option<Arc<Principal>>,
+    /// Value the CSRF token is bound to (session token, or anonymous cookie).
+    csrf_base: String,
+    pub csrf: String,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub lang: Lang,
+    pub large_type: bool,
+    pub path: String,
+    pub via_token: bool,
+}
+
+impl Ctx {
+    pub fn user_id(&self) -> Option<i64> {
+        self.principal.as_ref().map(|p| p.user_id)
+    }
+    pub fn actor(&self) -> String {
+        self.principal.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "匿名".into())
+    }
+    fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub person_id: Option<i64>,
+    pub large_type: bool,
+    pub lang: String,
+    pub grants: Vec<Grant>,
+    pub scope: Scope,
+}
+
+impl Principal {
+    pub fn has(&self, access: Access) -> bool {
+        access.allows(&self.grants)
+    }
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+    pub fn is_resident(&self) -> bool {
+        !self.scope.households.is_empty()
+    }
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    let d = Sha256::digest(s.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn csrf_token(secret: &[u8], base: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(b"csrf:");
+    mac.update(base.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
+        .expect("cookie values are URL-safe")
+}
+
+#[derive(FromQueryResult)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    person_id: Option<i64>,
+    large_type: bool,
+    lang: String,
+    is_active: bool,
+}
+
+#[derive(FromQueryResult)]
+struct GrantRow {
+    role: String,
+    node_id: i64,
+    path: String,
+    kind: String,
+    name: String,
+    post: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct IdOnly {
+    id: i64,
+}
+
+/// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
+pub async fn load_principal(db: &db::Db, user_id: i64, today: chrono::NaiveDate) -> Result<Option<Principal>, AppError> {
+    let conn = &db.read;
+    let Some(u) = db::one::<UserRow>(
+        conn,
+        "SELECT id, username, display_name, person_id, large_type, lang, is_active FROM users WHERE id = $1",
+        params![user_id],
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    if !u.is_active {
+        return Ok(None);
+    }
+    let mut grants = Vec::new();
+    let mut scope = Scope::default();
+    if let Some(pid) = u.person_id {
+        let rows = db::all::<GrantRow>(
+            conn,
+            "SELECT r.role, r.node_id, n.path, n.kind, n.name, r.post FROM role_assignments r \
+             JOIN org_nodes n ON n.id = r.node_id \
+             WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2) ORDER BY r.id",
+            params![pid, today],
+        )
+        .await?;
+        for r in rows {
+            let (Some(role), Some(kind)) = (Role::parse(&r.role), NodeKind::parse(&r.kind)) else { continue };
+            grants.push(Grant { role, node_id: r.node_id, node_path: r.path, node_kind: kind, node_name: r.name, post: r.post });
+        }
+        let hh = db::all::<IdOnly>(
+            conn,
+            "SELECT DISTINCT household_id AS id FROM household_members \
+             WHERE person_id = $1 AND (moved_out IS NULL OR moved_out > $2)",
+            params![pid, today],
+        )
+        .await?;
+        scope.households = hh.into_iter().map(|r| r.id).collect();
+    }
+    for g in &grants {
+        match g.role {
+            Role::Staff | Role::CompanyAdmin => {
+                let like = format!("{}%", g.node_path);
+                let ps = db::all::<IdOnly>(
+                    conn,
+                    "SELECT id FROM org_nodes WHERE kind = 'project' AND path LIKE $1",
+                    params![like],
+                )
+                .await?;
+                let ids: BTreeSet<i64> = ps.into_iter().map(|r| r.id).collect();
+                scope.write_projects.extend(ids.iter().copied());
+                scope.read_projects.extend(ids);
+                if g.role == Role::CompanyAdmin {
+                    scope.admin_paths.push(g.node_path.clone());
+                }
+            }
+            Role::Cadre => {
+                let like = format!("{}%", g.node_path);
+                let ps = db::all::<IdOnly>(
+                    conn,
+                    "SELECT p.id FROM org_nodes p JOIN org_nodes c ON c.id = p.community_id \
+                     WHERE p.kind = 'project' AND c.path LIKE $1",
+                    params![like],
+                )
+                .await?;
+                scope.read_projects.extend(ps.into_iter().map(|r| r.id));
+                scope.gov_paths.push(g.node_path.clone());
+            }
+            Role::GridMember => {
+                scope.grid_paths.push(g.node_path.clone());
+                scope.gov_paths.push(g.node_path.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(Principal {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        person_id: u.person_id,
+        large_type: u.large_type,
+        lang: u.lang,
+        grants,
+        scope,
+    }))
+}
+
+#[derive(FromQueryResult)]
+struct SessionRow {
+    user_id: i64,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// Create a session row and return the cookie token.
+pub async fn create_session(
+    state: &AppState,
+    user_id: i64,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, AppError> {
+    let token = random_token(32);
+    let now = state.clock.now();
+    let expires = now + Duration::hours(state.config.session_hours);
+    let ua = user_agent.map(|s| s.chars().take(200).collect::<String>());
+    db::exec(
+        &state.db.write,
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $3, $5, $6)",
+        params![sha256_hex(&token), user_id, now, expires, ip, ua],
+    )
+    .await?;
+    Ok(token)
+}
+
+pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
+    db::exec(&state.db.write, "DELETE FROM sessions WHERE id = $1", params![sha256_hex(token)]).await?;
+    Ok(())
+}
+
+async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    let now = state.clock.now();
+    let id = sha256_hex(token);
+    let row = db::one::<SessionRow>(
+        &state.db.read,
+        "SELECT user_id, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        params![id.clone(), now],
+    )
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    // Sliding expiry, written at most every 5 minutes to keep reads read-only.
+    if now - row.last_seen_at > Duration::minutes(5) {
+        let expires = now + Duration::hours(state.config.session_hours);
+        db::exec(
+            &state.db.write,
+            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3",
+            params![now, expires, id],
+        )
+        .await?;
+    }
+    Ok(Some(row.user_id))
+}
+
+#[derive(FromQueryResult)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+}
+
+async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    let row = db::one::<TokenRow>(
+        &state.db.read,
+        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        params![sha256_hex(token)],
+    )
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    db::exec(&state.db.write, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", params![state.clock.now(), row.id])
+        .await?;
+    Ok(Some(row.user_id))
+}
+
+fn client_ip(req: &Request) -> Option<String> {
+    if let Some(v) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        return v.split(',').next().map(|s| s.trim().chars().take(64).collect());
+    }
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+}
+
+/// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let mut principal_id = None;
+    let mut via_token = false;
+    let mut session_token = None;
+    if let Some(bearer) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        match user_for_api_token(&state, bearer.trim()).await {
+            Ok(Some(uid)) => {
+                principal_id = Some(uid);
+                via_token = true;
+            }
+            Ok(None) => {
+                return AppError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "访问令牌无效或已撤销",
+                    "Invalid or revoked API token",
+                )
+                .as_json()
+                .into_response();
+            }
+            Err(e) => return e.as_json().into_response(),
+        }
+    } else if let Some(tok) = cookie(&headers, SESSION_COOKIE) {
+        match user_for_session(&state, &tok).await {
+            Ok(Some(uid)) => {
+                principal_id = Some(uid);
+                session_token = Some(tok);
+            }
+            Ok(None) => {}
+            Err(e) => return e.into_response(),
+        }
+    }
+    let principal = match principal_id {
+        Some(uid) => match load_principal(&state.db, uid, state.clock.today()).await {
+            Ok(p) => p.map(Arc::new),
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    if principal.is_none() {
+        session_token = None;
+    }
+    let mut new_anon = None;
+    let csrf_base = match (&session_token, cookie(&headers, ANON_COOKIE)) {
+        (Some(s), _) => s.clone(),
+        (None, Some(a)) => a,
+        (None, None) => {
+            let a = random_token(24);
+            new_anon = Some(a.clone());
+            a
+        }
+    };
+    let lang = principal
+        .as_ref()
+        .map(|p| Lang::parse(&p.lang))
+        .or_else(|| cookie(&headers, "xh_lang").map(|l| Lang::parse(&l)))
+        .unwrap_or_default();
+    let large_type = principal
+        .as_ref()
+        .map(|p| p.large_type)
+        .unwrap_or_else(|| cookie(&headers, "xh_large").as_deref() == Some("1"));
+    let ctx = Ctx {
+        csrf: csrf_token(&state.secret, &csrf_base),
+        csrf_base,
+        principal,
+        ip: client_ip(&req),
+        request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string),
+        lang,
+        large_type,
+        path: req.uri().path().to_string(),
+        via_token,
+    };
+    req.extensions_mut().insert(ctx);
+    let mut resp = next.run(req).await;
+    if let Some(a) = new_anon {
+        resp.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(ANON_COOKIE, &a, 60 * 60 * 24 * 30, state.config.secure_cookies()));
+    }
+    resp
+}
+
+/// Middleware: refuse unsafe requests without a valid CSRF token (cookie-authenticated callers only).
+pub async fn csrf_protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return AppError::csrf().into_response();
+    };
+    let api = ctx.is_api() || req.uri().path().starts_with("/open311/");
+    let fail = || if api { AppError::csrf().as_json().into_response() } else { AppError::csrf().into_response() };
+    if ctx.via_token {
+        return next.run(req).await;
+    }
+    // An API call with neither a session nor a token: let the route answer 401 instead of a CSRF error.
+    if api && ctx.principal.is_none() && cookie(req.headers(), SESSION_COOKIE).is_none() {
+        return next.run(req).await;
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let origin_host = origin.split("://").nth(1).unwrap_or_default();
+        if origin != "null" && origin_host != host {
+            return fail();
+        }
+    }
+    let expected = csrf_token(&state.secret, &ctx.csrf_base);
+    let from_header = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let from_query = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()
+            .and_then(|v| v.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v))
+    });
+    if let Some(t) = from_header.or(from_query) {
+        return if constant_eq(&t, &expected) { next.run(req).await } else { fail() };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return fail();
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return AppError::too_large("提交的内容过大", "Request body too large").into_response();
+    };
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|v| v.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+    match token {
+        Some(t) if constant_eq(&t, &expected) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        _ => fail(),
+    }
+}
+
+/// Route-level check built from the route table: anonymous callers are sent to log in (pages) or get
+/// 401 (API); signed-in callers without the role get 403.
+pub async fn require(access: Access, req: Request, next: Next) -> Response {
+    let Some(ctx) = req.extensions().get::<Ctx>() else {
+        return AppError::internal("Ctx missing").into_response();
+    };
+    if access == Access::Public {
+        return next.run(req).await;
+    }
+    match &ctx.principal {
+        None => reject_anonymous(ctx),
+        Some(p) if !p.has(access) => {
+            let e = AppError::forbidden();
+            if ctx.is_api() { e.as_json().into_response() } else { e.into_response() }
+        }
+        Some(_) => next.run(req).await,
+    }
+}
+
+fn reject_anonymous(ctx: &Ctx) -> Response {
+    if ctx.is_api() {
+        return AppError::unauthorized().as_json().into_response();
+    }
+    let next: String = url_encode(&ctx.path);
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("Ctx missing"))
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$m:meta])* $name:ident, $access:expr) => {
+        $(#[$m])*
+        pub struct $name(pub Arc<Principal>, pub Ctx);
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = Response;
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+                let ctx = parts
+                    .extensions
+                    .get::<Ctx>()
+                    .cloned()
+                    .ok_or_else(|| AppError::internal("Ctx missing").into_response())?;
+                match ctx.principal.clone() {
+                    None => Err(reject_anonymous(&ctx)),
+                    Some(p) if !p.has($access) => {
+                        let e = AppError::forbidden();
+                        Err(if ctx.is_api() { e.as_json().into_response() } else { e.into_response() })
+                    }
+                    Some(p) => Ok($name(p, ctx)),
+                }
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// Any signed-in user.
+    Auth,
+    Access::Authenticated
+);
+role_extractor!(
+    /// Staff, company admins, cadres and grid members (read within their scope).
+    Desk,
+    Access::Desk
+);
+role_extractor!(
+    /// Staff and company admins (may change property-side data in their projects).
+    StaffUser,
+    Access::Staff
+);
+role_extractor!(
+    /// Company admins.
+    AdminUser,
+    Access::Admin
+);

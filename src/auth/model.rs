@@ -1,0 +1,213 @@
+//! Roles and scopes (C0.4) as plain types: who holds which role at which node, and what that lets
+//! them read or change. The server computes a `Scope` once per request from the person's role
+//! assignments and household memberships; handlers ask it yes/no questions.
+
+use std::collections::BTreeSet;
+
+use crate::org::model::NodeKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    CompanyAdmin,
+    Staff,
+    Cadre,
+    GridMember,
+    PartyMember,
+    Volunteer,
+    Supervisor,
+    CommitteeMember,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::CompanyAdmin,
+        Role::Staff,
+        Role::Cadre,
+        Role::GridMember,
+        Role::PartyMember,
+        Role::Volunteer,
+        Role::Supervisor,
+        Role::CommitteeMember,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CompanyAdmin => "company_admin",
+            Role::Staff => "staff",
+            Role::Cadre => "cadre",
+            Role::GridMember => "grid_member",
+            Role::PartyMember => "party_member",
+            Role::Volunteer => "volunteer",
+            Role::Supervisor => "supervisor",
+            Role::CommitteeMember => "committee_member",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::CompanyAdmin => "公司管理员",
+            Role::Staff => "物业员工",
+            Role::Cadre => "社区/街道干部",
+            Role::GridMember => "网格员",
+            Role::PartyMember => "党员",
+            Role::Volunteer => "志愿者",
+            Role::Supervisor => "物业服务质量监督员",
+            Role::CommitteeMember => "业委会成员",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|r| r.as_str() == s || r.zh() == s).or(match s {
+            "员工" => Some(Role::Staff),
+            "干部" | "社区干部" | "街道干部" => Some(Role::Cadre),
+            "监督员" => Some(Role::Supervisor),
+            "业委会" => Some(Role::CommitteeMember),
+            _ => None,
+        })
+    }
+    /// Which kind of node the role is scoped to.
+    pub fn fits(self, node: NodeKind) -> bool {
+        use NodeKind::*;
+        match self {
+            Role::CompanyAdmin => matches!(node, Company | Branch),
+            Role::Staff => matches!(node, Company | Branch | Project),
+            Role::Cadre => matches!(node, District | Street | Community),
+            Role::GridMember => matches!(node, Grid | Microgrid),
+            Role::PartyMember => true,
+            Role::Volunteer | Role::Supervisor | Role::CommitteeMember => matches!(node, Project),
+        }
+    }
+}
+
+/// Posts of property staff (物业员工岗位).
+pub const STAFF_POSTS: [&str; 8] = ["项目经理", "客服管家", "工程维修", "保洁", "秩序维护", "绿化", "党建专员", "分公司管理"];
+
+/// One role held at one node.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub role: Role,
+    pub node_id: i64,
+    pub node_path: String,
+    pub node_kind: NodeKind,
+    pub node_name: String,
+    pub post: Option<String>,
+}
+
+/// What a user may see and change, resolved from their grants.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Projects whose data the user may change (staff, company admins).
+    pub write_projects: BTreeSet<i64>,
+    /// Projects whose data the user may read (the above plus cadres' communities).
+    pub read_projects: BTreeSet<i64>,
+    /// Government-side subtrees the user covers (cadres and grid members).
+    pub gov_paths: Vec<String>,
+    /// Grid subtrees (grid members): households in these micro-grids are readable.
+    pub grid_paths: Vec<String>,
+    /// Property-side subtrees a company admin administers (user admin).
+    pub admin_paths: Vec<String>,
+    /// Households the user lives in or owns (current membership).
+    pub households: BTreeSet<i64>,
+}
+
+/// Coarse access a route needs; the finer scope check happens in the handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user (residents included).
+    Authenticated,
+    /// Desk users: staff, company admins, cadres, grid members.
+    Desk,
+    /// Those who may change property-side data: staff and company admins.
+    Staff,
+    /// Company admins (user administration).
+    Admin,
+}
+
+impl Access {
+    pub fn allows(self, grants: &[Grant]) -> bool {
+        let has = |rs: &[Role]| grants.iter().any(|g| rs.contains(&g.role));
+        match self {
+            Access::Public | Access::Authenticated => true,
+            Access::Desk => has(&[Role::Staff, Role::CompanyAdmin, Role::Cadre, Role::GridMember]),
+            Access::Staff => has(&[Role::Staff, Role::CompanyAdmin]),
+            Access::Admin => has(&[Role::CompanyAdmin]),
+        }
+    }
+}
+
+impl Scope {
+    pub fn can_read_project(&self, project_id: i64) -> bool {
+        self.read_projects.contains(&project_id)
+    }
+    pub fn can_write_project(&self, project_id: i64) -> bool {
+        self.write_projects.contains(&project_id)
+    }
+    /// A household: its project is readable, the user lives there, or it lies in the user's grid.
+    pub fn can_read_household(&self, household_id: i64, project_id: i64, microgrid_path: Option<&str>) -> bool {
+        self.can_read_project(project_id)
+            || self.households.contains(&household_id)
+            || microgrid_path.is_some_and(|p| self.grid_paths.iter().any(|g| p.starts_with(g.as_str())))
+    }
+    /// A government-side node: inside a cadre's or grid member's area (or an ancestor of it, for context).
+    pub fn can_read_gov_node(&self, path: &str) -> bool {
+        self.gov_paths.iter().any(|g| path.starts_with(g.as_str()) || g.starts_with(path))
+    }
+    /// A property node above projects (company, branch): an admin's subtree, or an ancestor of a readable project.
+    pub fn can_read_upper_node(&self, path: &str, project_paths: &[String]) -> bool {
+        self.admin_paths.iter().any(|a| path.starts_with(a.as_str())) || project_paths.iter().any(|p| p.starts_with(path))
+    }
+    pub fn is_admin_over(&self, path: &str) -> bool {
+        self.admin_paths.iter().any(|a| path.starts_with(a.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role) -> Grant {
+        Grant {
+            role,
+            node_id: 1,
+            node_path: "/1/".into(),
+            node_kind: NodeKind::Project,
+            node_name: "x".into(),
+            post: None,
+        }
+    }
+
+    #[test]
+    fn access_levels_follow_roles() {
+        assert!(Access::Authenticated.allows(&[]));
+        assert!(!Access::Desk.allows(&[grant(Role::Volunteer)]));
+        assert!(Access::Desk.allows(&[grant(Role::Cadre)]));
+        assert!(!Access::Staff.allows(&[grant(Role::Cadre)]));
+        assert!(Access::Staff.allows(&[grant(Role::Staff)]));
+        assert!(!Access::Admin.allows(&[grant(Role::Staff)]));
+        assert!(Access::Admin.allows(&[grant(Role::CompanyAdmin)]));
+    }
+
+    #[test]
+    fn households_are_readable_by_project_residence_or_grid() {
+        let mut s = Scope::default();
+        s.households.insert(7);
+        s.grid_paths.push("/50/51/52/".into());
+        assert!(s.can_read_household(7, 99, None));
+        assert!(s.can_read_household(8, 99, Some("/50/51/52/53/")));
+        assert!(!s.can_read_household(8, 99, Some("/50/51/520/")));
+        assert!(!s.can_read_household(8, 99, None));
+        s.read_projects.insert(99);
+        assert!(s.can_read_household(8, 99, None));
+    }
+
+    #[test]
+    fn roles_fit_their_node_kinds() {
+        assert!(Role::Staff.fits(NodeKind::Project));
+        assert!(!Role::Staff.fits(NodeKind::Household));
+        assert!(Role::Cadre.fits(NodeKind::Community));
+        assert!(!Role::GridMember.fits(NodeKind::Project));
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.zh()), Some(r));
+        }
+    }
+}

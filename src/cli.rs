@@ -1,0 +1,241 @@
+//! The command line: `serve`, `migrate`, `demo`, `import`, `export`, `user`, `backup`.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    app::{self, AppState},
+    config::Config,
+    db,
+    error::AppError,
+    io, params,
+};
+
+#[derive(Parser)]
+#[command(name = "xinghuo", version, about = "星火社区 Xinghuo — 党建引领物业服务与基层治理平台")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start the web server (migrations run first).
+    Serve {
+        /// Load the demo data into an empty database first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run database migrations and exit.
+    Migrate,
+    /// Load the demo data (does nothing if it is already there).
+    Demo,
+    /// Import households and residents from .xlsx or .csv into a project (all or nothing).
+    Import {
+        /// Project id, code or name.
+        #[arg(long)]
+        project: String,
+        file: PathBuf,
+    },
+    /// Export a project's household ledger (台账) to .xlsx.
+    Export {
+        #[arg(long)]
+        project: String,
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Include full phone and ID numbers (otherwise masked).
+        #[arg(long)]
+        full: bool,
+    },
+    /// Manage log-ins.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Copy the SQLite database to a file while the server runs (online, consistent).
+    Backup {
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Create a user. The password is read from XINGHUO_NEW_PASSWORD or --password.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "XINGHUO_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Link to a person (by id).
+        #[arg(long)]
+        person_id: Option<i64>,
+    },
+    /// Set a new password and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "XINGHUO_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_env("XINGHUO_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    if config.log_format == "json" {
+        let _ = fmt().json().with_env_filter(filter).try_init();
+    } else {
+        let _ = fmt().with_env_filter(filter).try_init();
+    }
+}
+
+fn app_err(e: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{}（{}）", e.zh, e.code)
+}
+
+async fn find_project(state: &AppState, key: &str) -> anyhow::Result<i64> {
+    let id: Option<i64> = key.parse().ok();
+    let row = db::one::<db::IdRow>(
+        &state.db.read,
+        "SELECT id FROM org_nodes WHERE kind = 'project' AND (id = $1 OR code = $2 OR name = $2)",
+        params![id.unwrap_or(-1), key],
+    )
+    .await?;
+    row.map(|r| r.id).ok_or_else(|| anyhow::anyhow!("找不到项目「{key}」/ project not found"))
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    let state = AppState::from_config(config).await?;
+    match cli.command {
+        Command::Migrate => println!("数据库已是最新 / migrations applied"),
+        Command::Demo => load_demo(&state).await?,
+        Command::Serve { demo } => {
+            if demo {
+                load_demo(&state).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+            let addr = listener.local_addr()?;
+            println!("\n星火社区已启动 / Xinghuo is running: http://{addr}/");
+            if demo {
+                println!("演示账号（密码均为 {}）/ demo log-ins (password {}):", crate::demo::DEMO_PASSWORD, crate::demo::DEMO_PASSWORD);
+                for (u, who, what) in crate::demo::DEMO_LOGINS {
+                    println!("  {u:<10} {who} — {what}");
+                }
+            }
+            println!("按 Ctrl-C 停止 / Ctrl-C to stop\n");
+            app::serve(listener, state, app::shutdown_signal()).await?;
+        }
+        Command::Import { project, file } => {
+            let pid = find_project(&state, &project).await?;
+            let bytes = std::fs::read(&file)?;
+            if bytes.len() > state.config.max_upload_bytes {
+                anyhow::bail!("文件过大：最大 {} 字节 / file too large", state.config.max_upload_bytes);
+            }
+            let name = file.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let grid = io::model::read_any(&name, &bytes).map_err(|m| anyhow::anyhow!(m))?;
+            let parsed = io::model::parse_sheet(&grid, state.clock.today(), state.config.max_import_rows);
+            let bar = indicatif::ProgressBar::new(parsed.rows.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let outcome = io::apply(&state.db.write, pid, &parsed, state.clock.now(), |n| bar.set_position(n as u64)).await.map_err(app_err)?;
+            bar.finish_and_clear();
+            match outcome {
+                io::Outcome::Done(s) => {
+                    println!(
+                        "导入完成：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色；跳过重复行 {}、空行 {}",
+                        s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added, s.duplicates_skipped, s.blank_rows
+                    );
+                }
+                io::Outcome::Rejected(errors) => {
+                    eprintln!("导入未完成，全部数据均未写入。以下 {} 处错误：", errors.len());
+                    for e in &errors {
+                        eprintln!("  第{}行 {}：{}", e.row, e.column, e.reason);
+                    }
+                    anyhow::bail!("{} 处错误 / {} errors", errors.len(), errors.len());
+                }
+            }
+        }
+        Command::Export { project, out, full } => {
+            let pid = find_project(&state, &project).await?;
+            let rows = io::ledger_rows(&state.db.read, pid).await.map_err(app_err)?;
+            let roles = io::role_names(&state.db.read, pid).await.map_err(app_err)?;
+            let stamp = crate::clock::fmt_datetime(state.clock.now());
+            let bytes = io::ledger_xlsx(&rows, &roles, full, &format!("导出时间：{stamp}（命令行）")).map_err(app_err)?;
+            std::fs::write(&out, bytes)?;
+            println!("已导出 {} 行到 {}", rows.len(), out.display());
+        }
+        Command::User { action } => match action {
+            UserAction::Create { username, name, password, person_id } => {
+                let f = crate::admin::NewUserForm {
+                    username,
+                    display_name: name,
+                    password,
+                    person_id: person_id.map(|p| p.to_string()).unwrap_or_default(),
+                };
+                let id = crate::admin::create_user_checked(&state, None, f).await.map_err(|e| {
+                    let fields: Vec<String> = e.fields.iter().map(|f| f.message.clone()).collect();
+                    anyhow::anyhow!("{} {}", e.zh, fields.join("；"))
+                })?;
+                println!("已创建用户 #{id}");
+            }
+            UserAction::ResetPassword { username, password } => {
+                crate::auth::password::check_strength(&password).map_err(|m| anyhow::anyhow!(m))?;
+                let row = db::one::<db::IdRow>(&state.db.read, "SELECT id FROM users WHERE username = $1", params![username.clone()])
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
+                let hash = crate::auth::password::hash(password).await.map_err(app_err)?;
+                crate::admin::set_password(&state.db.write, row.id, hash, state.clock.now()).await.map_err(app_err)?;
+                println!("已重置「{username}」的密码，并退出其全部登录");
+            }
+        },
+        Command::Backup { out } => {
+            if !state.db.is_sqlite() {
+                anyhow::bail!("PostgreSQL 请使用 pg_dump 备份 / use pg_dump for PostgreSQL");
+            }
+            if out.exists() {
+                anyhow::bail!("目标文件已存在：{} / target exists", out.display());
+            }
+            let path = out.to_string_lossy().replace('\'', "''");
+            db::exec(&state.db.write, &format!("VACUUM INTO '{path}'"), vec![]).await?;
+            println!("已备份到 {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+async fn load_demo(state: &AppState) -> anyhow::Result<()> {
+    let loaded = crate::demo::load(&state.db.write, state.clock.now()).await.map_err(app_err)?;
+    println!("{}", if loaded { "演示数据已加载 / demo data loaded" } else { "演示数据已存在，未做改动 / demo data already present" });
+    Ok(())
+}

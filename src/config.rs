@@ -1,0 +1,148 @@
+//! One typed configuration: defaults in code, every field overridable by a `XINGHUO_*` environment
+//! variable (see `xinghuo.example.env`). Secrets are redacted in `Debug` and never logged.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// A secret string whose `Debug`/`Display` never shows the value.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sqlite://path?mode=rwc` or `postgres://…`; anything else is refused.
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Uploads and other files kept outside the database.
+    pub data_dir: PathBuf,
+    /// Key for CSRF tokens; at least 32 bytes.
+    pub cookie_secret: Secret,
+    /// Public URL; when it starts with `https://` cookies are marked `Secure`.
+    pub public_url: String,
+    /// Largest accepted upload (bytes).
+    pub max_upload_bytes: usize,
+    /// Largest accepted import (data rows).
+    pub max_import_rows: usize,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// Failed log-ins before an account is locked, and for how long (minutes).
+    pub lockout_threshold: i32,
+    pub lockout_minutes: i64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Max connections in the read pool (PostgreSQL: the whole pool).
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("配置项 {0} 无效 / invalid setting {0}: {1}")]
+    Invalid(&'static str, String),
+}
+
+impl Config {
+    /// Defaults suitable for a developer machine.
+    pub fn defaults() -> Self {
+        Self {
+            database_url: "sqlite://data/xinghuo.db?mode=rwc".into(),
+            listen: "127.0.0.1:8080".parse().expect("static address"),
+            data_dir: PathBuf::from("data"),
+            cookie_secret: Secret::new(""),
+            public_url: "http://127.0.0.1:8080".into(),
+            max_upload_bytes: 5 * 1024 * 1024,
+            max_import_rows: 20_000,
+            session_hours: 12,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            log_format: "text".into(),
+            db_max_connections: 8,
+        }
+    }
+
+    /// Defaults overridden by the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Defaults overridden by the given `XINGHUO_*` variables (testable without touching the process env).
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let mut c = Self::defaults();
+        for (k, v) in vars {
+            let Some(name) = k.strip_prefix("XINGHUO_") else { continue };
+            match name {
+                "DATABASE_URL" => c.database_url = v,
+                "LISTEN" => {
+                    c.listen = v.parse().map_err(|_| ConfigError::Invalid("XINGHUO_LISTEN", v.clone()))?
+                }
+                "DATA_DIR" => c.data_dir = PathBuf::from(v),
+                "COOKIE_SECRET" => c.cookie_secret = Secret::new(v),
+                "PUBLIC_URL" => c.public_url = v,
+                "MAX_UPLOAD_BYTES" => c.max_upload_bytes = parse("XINGHUO_MAX_UPLOAD_BYTES", &v)?,
+                "MAX_IMPORT_ROWS" => c.max_import_rows = parse("XINGHUO_MAX_IMPORT_ROWS", &v)?,
+                "SESSION_HOURS" => c.session_hours = parse("XINGHUO_SESSION_HOURS", &v)?,
+                "LOCKOUT_THRESHOLD" => c.lockout_threshold = parse("XINGHUO_LOCKOUT_THRESHOLD", &v)?,
+                "LOCKOUT_MINUTES" => c.lockout_minutes = parse("XINGHUO_LOCKOUT_MINUTES", &v)?,
+                "LOG_FORMAT" => c.log_format = v,
+                "DB_MAX_CONNECTIONS" => c.db_max_connections = parse("XINGHUO_DB_MAX_CONNECTIONS", &v)?,
+                _ => {}
+            }
+        }
+        if !c.cookie_secret.expose().is_empty() && c.cookie_secret.expose().len() < 32 {
+            return Err(ConfigError::Invalid("XINGHUO_COOKIE_SECRET", "至少32个字符 / at least 32 characters".into()));
+        }
+        Ok(c)
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, v: &str) -> Result<T, ConfigError> {
+    v.trim().parse().map_err(|_| ConfigError::Invalid(name, v.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_variables_override_defaults() {
+        let c = Config::from_vars([
+            ("XINGHUO_LISTEN".to_string(), "0.0.0.0:9000".to_string()),
+            ("XINGHUO_MAX_IMPORT_ROWS".to_string(), "10".to_string()),
+            ("OTHER".to_string(), "x".to_string()),
+        ])
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.max_import_rows, 10);
+        assert_eq!(c.database_url, Config::defaults().database_url);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_setting_name() {
+        let e = Config::from_vars([("XINGHUO_LISTEN".to_string(), "nope".to_string())]).unwrap_err();
+        assert!(e.to_string().contains("XINGHUO_LISTEN"));
+        assert!(Config::from_vars([("XINGHUO_COOKIE_SECRET".to_string(), "short".to_string())]).is_err());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let c = Config::from_vars([("XINGHUO_COOKIE_SECRET".to_string(), "s".repeat(40))]).unwrap();
+        assert!(!format!("{c:?}").contains("ssss"));
+    }
+}

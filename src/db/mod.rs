@@ -1,0 +1,179 @@
+//! The database: one code path for SQLite (embedded default) and PostgreSQL (the scale path).
+//!
+//! The backend is chosen by the URL scheme; unknown schemes are refused. SQLite runs in WAL mode with
+//! foreign keys and a busy timeout, and writes go through a pool of **one** connection so write
+//! transactions queue instead of failing with `SQLITE_BUSY`. Reads use a separate pool. On PostgreSQL
+//! both handles share one pool. Queries are plain SQL in the shared dialect subset (`$1` placeholders,
+//! `RETURNING`, `LIKE`, `COALESCE`), run through SeaORM's `Statement`, so there is one copy of each.
+
+pub mod migrations;
+
+use std::{str::FromStr, time::Duration};
+
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, ExecResult, FromQueryResult, SqlxPostgresConnector,
+    SqlxSqliteConnector, Statement, Value,
+};
+use sea_orm_migration::MigratorTrait;
+
+#[derive(Clone)]
+pub struct Db {
+    /// Read pool.
+    pub read: DatabaseConnection,
+    /// Write handle (SQLite: one connection; PostgreSQL: the same pool as `read`).
+    pub write: DatabaseConnection,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "不支持的数据库地址（只支持 sqlite: 与 postgres:）/ unsupported database URL scheme `{0}` (use sqlite: or postgres:)"
+    )]
+    UnknownScheme(String),
+    #[error("无法连接数据库 / cannot connect to the database: {0}")]
+    Connect(String),
+}
+
+impl Db {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, ConnectError> {
+        let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        match scheme.as_str() {
+            "sqlite" => connect_sqlite(url, max_connections).await,
+            "postgres" | "postgresql" => connect_postgres(url, max_connections).await,
+            _ => Err(ConnectError::UnknownScheme(scheme)),
+        }
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.read.get_database_backend()
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.backend() == DatabaseBackend::Sqlite
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migrations::Migrator::up(&self.write, None).await
+    }
+
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.read.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+}
+
+async fn connect_sqlite(url: &str, max: u32) -> Result<Db, ConnectError> {
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(|e| ConnectError::Connect(e.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let file = opts.get_filename().to_path_buf();
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| ConnectError::Connect(format!("{}: {e}", dir.display())))?;
+    }
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts.clone())
+        .await
+        .map_err(|e| ConnectError::Connect(e.to_string()))?;
+    let read = SqlitePoolOptions::new()
+        .max_connections(max.max(1))
+        .connect_with(opts.read_only(false))
+        .await
+        .map_err(|e| ConnectError::Connect(e.to_string()))?;
+    Ok(Db {
+        read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read),
+        write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write),
+    })
+}
+
+async fn connect_postgres(url: &str, max: u32) -> Result<Db, ConnectError> {
+    use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    let opts = PgConnectOptions::from_str(url).map_err(|e| ConnectError::Connect(e.to_string()))?;
+    let pool = PgPoolOptions::new()
+        .max_connections(max.max(2))
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(opts)
+        .await
+        .map_err(|e| ConnectError::Connect(e.to_string()))?;
+    let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    Ok(Db { read: conn.clone(), write: conn })
+}
+
+/// Build a statement for the connection's backend. SQL uses `$1, $2 …` on both backends.
+pub fn stmt(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(conn.get_database_backend(), sql, values)
+}
+
+pub async fn all<T: FromQueryResult>(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<T>, DbErr> {
+    T::find_by_statement(stmt(conn, sql, values)).all(conn).await
+}
+
+pub async fn one<T: FromQueryResult>(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Option<T>, DbErr> {
+    T::find_by_statement(stmt(conn, sql, values)).one(conn).await
+}
+
+pub async fn exec(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbErr> {
+    conn.execute(stmt(conn, sql, values)).await
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct IdRow {
+    pub id: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct CountRow {
+    pub n: i64,
+}
+
+/// Run an `INSERT … RETURNING id` and return the id.
+pub async fn insert_id(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+    one::<IdRow>(conn, sql, values)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| DbErr::Custom("INSERT … RETURNING id returned no row".into()))
+}
+
+pub async fn count(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+    Ok(one::<CountRow>(conn, sql, values).await?.map(|r| r.n).unwrap_or(0))
+}
+
+/// `true` when the error is a unique-constraint violation (both backends).
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    let s = e.to_string();
+    s.contains("UNIQUE constraint failed") || s.contains("duplicate key value") || s.contains("23505")
+}
+
+/// Bind list shorthand: `params![a, b, c]` → `Vec<sea_orm::Value>`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { vec![$(sea_orm::Value::from($v)),*] };
+}
+
+/// `$n, $n+1, …` placeholders for an `IN (…)` list starting at `$start`.
+pub fn placeholders(start: usize, n: usize) -> String {
+    if n == 0 {
+        return "NULL".into();
+    }
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn unknown_schemes_are_refused_with_a_clear_message() {
+        let Err(e) = super::Db::connect("mysql://localhost/x", 1).await else { panic!("mysql accepted") };
+        let msg = e.to_string();
+        assert!(msg.contains("mysql") && msg.contains("sqlite"), "{msg}");
+    }
+
+    #[test]
+    fn placeholders_number_from_start() {
+        assert_eq!(super::placeholders(3, 2), "$3,$4");
+        assert_eq!(super::placeholders(1, 0), "NULL");
+    }
+}

@@ -1,0 +1,488 @@
+//! C0.6 Import and export of households, residents and roles. A file is applied all-or-nothing in one
+//! transaction; any bad row means nothing is written and the user gets the row-level report. Exports
+//! write the same columns to `.xlsx` (the 台账), masked unless full numbers are asked for (audited).
+
+pub mod model;
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Multipart, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+
+use crate::{
+    access::RouteDef,
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Ctx, StaffUser, model::Access},
+    db,
+    error::{AppError, AppResult},
+    org::{
+        model::NodeKind,
+        store::{self as org, NewNode},
+    },
+    params,
+    people::{
+        model::{format_area, mask_id, mask_phone},
+        store as people,
+    },
+    web::Chrome,
+};
+use model::{Col, Parsed, RowError};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/import", Access::Staff, get(import_page)),
+        RouteDef::new("POST", "/import", Access::Staff, post(import_upload)),
+        RouteDef::new("GET", "/import/template.xlsx", Access::Staff, get(template)),
+        RouteDef::new("GET", "/export/ledger.xlsx", Access::Staff, get(export_ledger)),
+    ]
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    pub rows: usize,
+    pub households_created: usize,
+    pub persons_created: usize,
+    pub members_added: usize,
+    pub roles_added: usize,
+    pub duplicates_skipped: usize,
+    pub blank_rows: usize,
+}
+
+pub enum Outcome {
+    Done(Summary),
+    Rejected(Vec<RowError>),
+}
+
+/// Apply parsed rows to a project inside one transaction. `progress` is called after each row.
+pub async fn apply(
+    conn: &impl TransactionTrait,
+    project_id: i64,
+    parsed: &Parsed,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(usize),
+) -> Result<Outcome, AppError> {
+    if !parsed.errors.is_empty() {
+        return Ok(Outcome::Rejected(parsed.errors.clone()));
+    }
+    let tx = conn.begin().await?;
+    let project = org::node(&tx, project_id).await?.ok_or_else(AppError::not_found)?;
+    if project.kind() != NodeKind::Project {
+        return Err(AppError::bad_request("not_a_project", "请选择一个项目", "Pick a project"));
+    }
+    #[derive(FromQueryResult)]
+    struct Mg {
+        id: i64,
+        name: String,
+    }
+    let microgrids: HashMap<String, i64> = db::all::<Mg>(
+        &tx,
+        "SELECT mg.id, mg.name FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
+         WHERE c.id = $1 AND mg.kind = 'microgrid'",
+        params![project.community_id.unwrap_or(-1)],
+    )
+    .await?
+    .into_iter()
+    .map(|m| (m.name, m.id))
+    .collect();
+    let mut errors = Vec::new();
+    let mut s = Summary { rows: parsed.rows.len(), duplicates_skipped: parsed.duplicates.len(), blank_rows: parsed.blank_rows, ..Default::default() };
+    let mut nodes: HashMap<(i64, String), org::Node> = HashMap::new();
+    async fn child(
+        tx: &impl ConnectionTrait,
+        cache: &mut HashMap<(i64, String), org::Node>,
+        parent: &org::Node,
+        kind: NodeKind,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(org::Node, bool), AppError> {
+        if let Some(n) = cache.get(&(parent.id, name.to_string())) {
+            return Ok((n.clone(), false));
+        }
+        #[derive(FromQueryResult)]
+        struct I {
+            id: i64,
+        }
+        let existing = db::one::<I>(tx, "SELECT id FROM org_nodes WHERE parent_id = $1 AND kind = $2 AND name = $3", params![parent.id, kind.as_str(), name]).await?;
+        let (id, created) = match existing {
+            Some(i) => (i.id, false),
+            None => (org::create_node(tx, Some(parent), NewNode::named(kind, name), now).await?, true),
+        };
+        let n = org::node(tx, id).await?.ok_or_else(|| AppError::internal("node vanished"))?;
+        cache.insert((parent.id, name.to_string()), n.clone());
+        Ok((n, created))
+    }
+    for (i, r) in parsed.rows.iter().enumerate() {
+        let microgrid_id = match &r.microgrid {
+            None => None,
+            Some(name) => match microgrids.get(name) {
+                Some(id) => Some(*id),
+                None => {
+                    errors.push(RowError { row: r.line, column: Col::Microgrid.header().into(), reason: format!("本项目所在社区没有名为“{name}”的微网格") });
+                    continue;
+                }
+            },
+        };
+        let (b, _) = child(&tx, &mut nodes, &project, NodeKind::Building, &r.building, now).await?;
+        let (u, _) = child(&tx, &mut nodes, &b, NodeKind::Unit, &r.unit, now).await?;
+        let (h, created) = child(&tx, &mut nodes, &u, NodeKind::Household, &r.room, now).await?;
+        if created {
+            org::create_household(&tx, h.id, project_id, &r.room, r.area_centi, microgrid_id, now).await?;
+            s.households_created += 1;
+        } else if r.area_centi.is_some() || microgrid_id.is_some() {
+            db::exec(
+                &tx,
+                "UPDATE households SET exclusive_area_centi = COALESCE($1, exclusive_area_centi), microgrid_id = COALESCE($2, microgrid_id) WHERE node_id = $3",
+                params![r.area_centi, microgrid_id, h.id],
+            )
+            .await?;
+        }
+        // The same person: by ID number anywhere, else by name among this household's current members.
+        let existing_member = if r.id_number.is_none() {
+            db::one::<db::IdRow>(
+                &tx,
+                "SELECT p.id FROM persons p JOIN household_members m ON m.person_id = p.id \
+                 WHERE m.household_id = $1 AND m.moved_out IS NULL AND p.name = $2",
+                params![h.id, r.name.clone()],
+            )
+            .await?
+            .map(|x| x.id)
+        } else {
+            None
+        };
+        let person_id = match existing_member {
+            Some(id) => id,
+            None => {
+                let np = people::NewPerson {
+                    name: r.name.clone(),
+                    gender: r.id_number.as_deref().map(|i| if (i.as_bytes()[16] - b'0') % 2 == 1 { "男" } else { "女" }.to_string()),
+                    phone: r.phone.clone(),
+                    id_number: r.id_number.clone(),
+                };
+                let (id, created) = people::upsert_person(&tx, &np, now).await?;
+                if created {
+                    s.persons_created += 1;
+                }
+                id
+            }
+        };
+        let current = db::count(
+            &tx,
+            "SELECT COUNT(*) AS n FROM household_members WHERE household_id = $1 AND person_id = $2 AND moved_out IS NULL",
+            params![h.id, person_id],
+        )
+        .await?;
+        if current == 0 {
+            people::add_member(&tx, h.id, person_id, r.relation.as_str(), r.moved_in, now).await?;
+            s.members_added += 1;
+        }
+        for role in &r.roles {
+            let has = db::count(
+                &tx,
+                "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2 AND node_id = $3",
+                params![person_id, role.as_str(), project_id],
+            )
+            .await?;
+            if has == 0 {
+                people::add_role(&tx, person_id, role.as_str(), project_id, None, r.moved_in, now).await?;
+                s.roles_added += 1;
+            }
+        }
+        progress(i + 1);
+    }
+    if !errors.is_empty() {
+        tx.rollback().await?;
+        return Ok(Outcome::Rejected(errors));
+    }
+    tx.commit().await?;
+    Ok(Outcome::Done(s))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "io/import.html")]
+struct ImportPage {
+    c: Chrome,
+    projects: Vec<(i64, String)>,
+    errors: Vec<RowError>,
+    summary: Option<Summary>,
+    max_mb: usize,
+    max_rows: usize,
+}
+
+async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppResult<Vec<(i64, String)>> {
+    let mut v = Vec::new();
+    for id in &p.scope.write_projects {
+        if let Some(n) = org::node(&state.db.read, *id).await? {
+            v.push((n.id, n.name));
+        }
+    }
+    Ok(v)
+}
+
+fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage {
+    ImportPage {
+        c: Chrome::new(ctx, "导入导出"),
+        projects,
+        errors: vec![],
+        summary: None,
+        max_mb: state.config.max_upload_bytes / (1024 * 1024),
+        max_rows: state.config.max_import_rows,
+    }
+}
+
+pub async fn import_page(State(state): State<AppState>, StaffUser(p, ctx): StaffUser) -> AppResult<impl IntoResponse> {
+    Ok(page(&state, &ctx, writable_projects(&state, &p).await?))
+}
+
+pub async fn import_upload(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, mut mp: Multipart) -> AppResult<Response> {
+    let mut project: Option<i64> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let limit = state.config.max_upload_bytes;
+    let too_large = || AppError::too_large(format!("文件过大：最大 {} MB", limit / (1024 * 1024)), "File too large");
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(AppError::bad_request("bad_upload", "上传内容无法解析，请重新选择文件", "Malformed upload")),
+        };
+        match field.name() {
+            Some("project_id") => project = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { AppError::bad_request("bad_upload", "上传中断，请重试", "Upload interrupted") })?;
+                if bytes.len() > limit {
+                    return Err(too_large());
+                }
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let project = project.ok_or_else(|| AppError::field("project_id", "请选择导入到哪个项目"))?;
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
+    let projects = writable_projects(&state, &p).await?;
+    let mut pg = page(&state, &ctx, projects);
+    let grid = match model::read_any(&name, &bytes) {
+        Ok(g) => g,
+        Err(m) => {
+            pg.errors = vec![RowError { row: 0, column: String::new(), reason: m }];
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response());
+        }
+    };
+    let parsed = model::parse_sheet(&grid, state.clock.today(), state.config.max_import_rows);
+    let now = state.clock.now();
+    match apply(&state.db.write, project, &parsed, now, |_| {}).await? {
+        Outcome::Rejected(errors) => {
+            pg.errors = errors;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response())
+        }
+        Outcome::Done(s) => {
+            audit::record(
+                &state.db.write,
+                &ctx,
+                now,
+                Entry {
+                    action: "import",
+                    entity: "project",
+                    entity_id: Some(project),
+                    project_id: Some(project),
+                    summary: format!(
+                        "导入「{name}」：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色",
+                        s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added
+                    ),
+                },
+            )
+            .await?;
+            pg.summary = Some(s);
+            Ok(pg.into_response())
+        }
+    }
+}
+
+fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    let ascii: String = filename.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::auth::url_encode(filename));
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The import template: header row, one fictitious example row, and a sheet of instructions.
+pub fn template_bytes() -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let ws = wb.add_worksheet();
+    ws.set_name("住户导入").map_err(AppError::internal)?;
+    for (i, c) in Col::ALL.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, c.header(), &bold).map_err(AppError::internal)?;
+        ws.set_column_format(i as u16, &text).map_err(AppError::internal)?;
+        ws.set_column_width(i as u16, 16).map_err(AppError::internal)?;
+    }
+    let example = ["1栋", "1单元", "101", "89.50", "张示例", "11010519491231002X", "13800000000", "业主", "2024-05-01", "党员、志愿者", ""];
+    for (i, v) in example.iter().enumerate() {
+        ws.write_string_with_format(1, i as u16, *v, &text).map_err(AppError::internal)?;
+    }
+    let notes = wb.add_worksheet();
+    notes.set_name("填写说明").map_err(AppError::internal)?;
+    let lines = [
+        "必填列：楼栋、单元、房号、姓名、与房屋关系（业主/住户/租户/家庭成员）。",
+        "身份证号、手机号请按“文本”格式填写，否则 Excel 会丢失身份证号后几位。",
+        "专有部分面积单位为平方米，最多两位小数。入住日期格式：2024-05-01。",
+        "角色可填：党员、志愿者、物业服务质量监督员、业委会成员，多个用顿号分隔。",
+        "一个文件要么全部导入，要么一行都不导入；有错误时会列出行号、列名和原因。",
+        "示例行中的姓名和号码均为虚构，导入前请删除。",
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        notes.write_string(i as u32, 0, *l).map_err(AppError::internal)?;
+    }
+    notes.set_column_width(0, 90).map_err(AppError::internal)?;
+    wb.save_to_buffer().map_err(AppError::internal)
+}
+
+pub async fn template(StaffUser(_, _): StaffUser) -> AppResult<Response> {
+    Ok(xlsx_response(template_bytes()?, "住户导入模板.xlsx"))
+}
+
+#[derive(FromQueryResult)]
+pub struct LedgerRow {
+    pub project: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub area: Option<i64>,
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub relation: Option<String>,
+    pub moved_in: Option<chrono::NaiveDate>,
+    pub microgrid: Option<String>,
+    pub person_id: Option<i64>,
+}
+
+/// The ledger of one project: every household with its current members (households without members too).
+pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<LedgerRow>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT pr.name AS project, b.name AS building, u.name AS unit, h.room, h.exclusive_area_centi AS area, \
+         p.name, p.id_number, p.phone, m.relation, m.moved_in, mg.name AS microgrid, p.id AS person_id \
+         FROM households h JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id \
+         JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pr ON pr.id = h.project_id \
+         LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id \
+         LEFT JOIN household_members m ON m.household_id = h.node_id AND m.moved_out IS NULL \
+         LEFT JOIN persons p ON p.id = m.person_id \
+         WHERE h.project_id = $1 ORDER BY b.id, u.id, h.node_id, m.id",
+        params![project_id],
+    )
+    .await?)
+}
+
+pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<HashMap<i64, Vec<String>>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        person_id: i64,
+        role: String,
+    }
+    let rows: Vec<R> = db::all(conn, "SELECT person_id, role FROM role_assignments WHERE node_id = $1 ORDER BY id", params![project_id]).await?;
+    let mut m: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        if let Some(role) = crate::auth::model::Role::parse(&r.role) {
+            m.entry(r.person_id).or_default().push(role.zh().to_string());
+        }
+    }
+    Ok(m)
+}
+
+/// Write the ledger as .xlsx. Phone and ID are masked unless `full`.
+pub fn ledger_xlsx(rows: &[LedgerRow], roles: &HashMap<i64, Vec<String>>, full: bool, generated: &str) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("住户台账").map_err(AppError::internal)?;
+    let bold = Format::new().set_bold();
+    let mut headers: Vec<&str> = Col::ALL.iter().map(|c| c.header()).collect();
+    headers.push("项目");
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(AppError::internal)?;
+        ws.set_column_width(i as u16, 16).map_err(AppError::internal)?;
+    }
+    let area_fmt = Format::new().set_num_format("0.00");
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let w = |c: u16, s: &str, ws: &mut rust_xlsxwriter::Worksheet| ws.write_string(row, c, s).map(|_| ()).map_err(AppError::internal);
+        w(0, &r.building, ws)?;
+        w(1, &r.unit, ws)?;
+        w(2, &r.room, ws)?;
+        if let Some(a) = r.area {
+            ws.write_number_with_format(row, 3, a as f64 / 100.0, &area_fmt).map_err(AppError::internal)?;
+        }
+        w(4, r.name.as_deref().unwrap_or(""), ws)?;
+        let idn = r.id_number.as_deref().map(|s| if full { s.to_string() } else { mask_id(s) }).unwrap_or_default();
+        w(5, &idn, ws)?;
+        let ph = r.phone.as_deref().map(|s| if full { s.to_string() } else { mask_phone(s) }).unwrap_or_default();
+        w(6, &ph, ws)?;
+        w(7, r.relation.as_deref().and_then(crate::people::model::Relation::parse).map(|x| x.zh()).unwrap_or(""), ws)?;
+        w(8, &r.moved_in.map(|d| d.to_string()).unwrap_or_default(), ws)?;
+        let rl = r.person_id.and_then(|p| roles.get(&p)).map(|v| v.join("、")).unwrap_or_default();
+        w(9, &rl, ws)?;
+        w(10, r.microgrid.as_deref().unwrap_or(""), ws)?;
+        w(11, &r.project, ws)?;
+    }
+    let _ = format_area;
+    ws.write_string((rows.len() + 2) as u32, 0, generated).map_err(AppError::internal)?;
+    wb.save_to_buffer().map_err(AppError::internal)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    pub project: Option<i64>,
+    pub full: Option<String>,
+}
+
+pub async fn export_ledger(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, Query(q): Query<ExportQuery>) -> AppResult<Response> {
+    let project_id = q.project.ok_or_else(|| AppError::field("project", "请选择要导出的项目"))?;
+    if !p.scope.can_write_project(project_id) {
+        return Err(AppError::forbidden());
+    }
+    let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
+    let full = q.full.as_deref() == Some("1");
+    let rows = ledger_rows(&state.db.read, project_id).await?;
+    let roles = role_names(&state.db.read, project_id).await?;
+    let now = state.clock.now();
+    let stamp = now.with_timezone(&chrono_tz::Asia::Shanghai);
+    let generated = format!("导出时间：{}；导出人：{}；{}", stamp.format("%Y-%m-%d %H:%M"), ctx.actor(), if full { "含完整证件信息" } else { "证件信息已脱敏" });
+    let bytes = ledger_xlsx(&rows, &roles, full, &generated)?;
+    audit::record(
+        &state.db.write,
+        &ctx,
+        now,
+        Entry {
+            action: if full { "export_full" } else { "export" },
+            entity: "project",
+            entity_id: Some(project_id),
+            project_id: Some(project_id),
+            summary: format!("导出「{}」住户台账 {} 行{}", project.name, rows.len(), if full { "（含完整手机号和身份证号）" } else { "" }),
+        },
+    )
+    .await?;
+    Ok(xlsx_response(bytes, &format!("{}住户台账_{}.xlsx", project.name, stamp.format("%Y%m%d%H%M"))))
+}

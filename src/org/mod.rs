@@ -1,0 +1,28 @@
+//! C0.1 The organisation tree: company › branch › project › building › unit › household on the property
+//! side, district › street › community › grid › micro-grid on the government side, Party organisations
+//! on both. Pages under `/org` and `/households`, API under `/api/v1/projects|nodes|households`.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod store;
+
+use axum::routing::{get, post};
+
+use crate::{access::RouteDef, auth::model::Access};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/", Access::Authenticated, get(pages::home)),
+        RouteDef::new("GET", "/org", Access::Desk, get(pages::tree)),
+        RouteDef::new("GET", "/org/{id}", Access::Desk, get(pages::node_page)),
+        RouteDef::new("POST", "/org/{id}/children", Access::Staff, post(pages::create_child)),
+        RouteDef::new("GET", "/households/{id}", Access::Authenticated, get(pages::household_page)),
+        RouteDef::new("POST", "/households/{id}", Access::Staff, post(pages::update_household)),
+        RouteDef::new("GET", "/api/v1/projects", Access::Desk, get(api::list_projects)),
+        RouteDef::new("GET", "/api/v1/nodes/{id}", Access::Desk, get(api::get_node)),
+        RouteDef::new("POST", "/api/v1/nodes/{id}/children", Access::Staff, post(api::create_child)),
+        RouteDef::new("GET", "/api/v1/households/{id}", Access::Authenticated, get(api::get_household)),
+        RouteDef::new("PATCH", "/api/v1/households/{id}", Access::Staff, axum::routing::patch(api::update_household)),
+    ]
+}

@@ -1,0 +1,501 @@
+//! HTML pages of the organisation tree: home, tree, node pages (company … unit, district … micro-grid),
+//! household page. Thin: parse → check scope → call store → render.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    model::{NodeKind, ProjectKind, parse_uscc, xinghuo_status_zh},
+    store::{self, Household, Node},
+};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Desk, StaffUser, model::Access},
+    error::{AppError, AppResult},
+    people::{
+        model::{Relation, format_area, mask_phone, parse_area_centi},
+        store as people,
+    },
+    web::{Chrome, MsgQuery},
+};
+
+pub struct Row {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub depth: usize,
+    pub note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    desk: bool,
+    counts: store::Counts,
+    scope: Vec<String>,
+    projects: Vec<Row>,
+    homes: Vec<(i64, String, String)>,
+    grid_households: i64,
+}
+
+pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Query<MsgQuery>) -> AppResult<Response> {
+    let desk = p.has(Access::Desk);
+    let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    let counts = store::counts(&state.db.read, &projects, state.clock.today()).await?;
+    let mut rows = Vec::new();
+    for id in &projects {
+        if let Some(n) = store::node(&state.db.read, *id).await? {
+            rows.push(Row {
+                href: format!("/org/{}", n.id),
+                name: n.name.clone(),
+                kind: n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("").into(),
+                depth: 0,
+                note: n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or("").into(),
+            });
+        }
+    }
+    let mut homes = Vec::new();
+    for h in &p.scope.households {
+        if let Some(hh) = store::household(&state.db.read, *h).await? {
+            homes.push((hh.id, hh.project_name.clone(), hh.label()));
+        }
+    }
+    let mut grid_households = 0;
+    for g in &p.scope.grid_paths {
+        grid_households += crate::db::count(
+            &state.db.read,
+            "SELECT COUNT(*) AS n FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id WHERE mg.path LIKE $1",
+            crate::params![format!("{g}%")],
+        )
+        .await?;
+    }
+    let scope = p
+        .grants
+        .iter()
+        .map(|g| format!("{} · {}{}", g.node_name, g.role.zh(), g.post.as_ref().map(|s| format!("（{s}）")).unwrap_or_default()))
+        .collect();
+    let title = if desk { ctx.lang.code() } else { "" };
+    let _ = title;
+    Ok(HomePage {
+        c: Chrome::new(&ctx, if desk { "工作台" } else { "我的家" }).with_msg(m.msg.as_deref()),
+        desk,
+        counts,
+        scope,
+        projects: rows,
+        homes,
+        grid_households,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org/tree.html")]
+struct TreePage {
+    c: Chrome,
+    property: Vec<Row>,
+    government: Vec<Row>,
+}
+
+pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResult<impl IntoResponse> {
+    let nodes = store::upper_tree(&state.db.read).await?;
+    let paths = store::readable_project_paths(&state.db.read, &p).await?;
+    let names: std::collections::HashMap<i64, String> = nodes.iter().map(|n| (n.id, n.name.clone())).collect();
+    let mut property = Vec::new();
+    let mut government = Vec::new();
+    for n in nodes.iter().filter(|n| store::node_readable(&p, n, &paths)) {
+        let kind = n.kind();
+        let note = match kind {
+            NodeKind::Project => {
+                let community = n.community_id.and_then(|c| names.get(&c)).cloned().unwrap_or_default();
+                let k = n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("");
+                format!("{k} · {community} · {}", n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or(""))
+            }
+            _ => String::new(),
+        };
+        let row = Row { href: format!("/org/{}", n.id), name: n.name.clone(), kind: kind.zh().into(), depth: n.depth as usize, note };
+        if kind.is_property_side() { property.push(row) } else { government.push(row) }
+    }
+    Ok(TreePage { c: Chrome::new(&ctx, "组织架构"), property, government })
+}
+
+pub struct PersonLine {
+    pub person_id: i64,
+    pub name: String,
+    pub role: String,
+    pub phone: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org/node.html")]
+struct NodePage {
+    c: Chrome,
+    node: Node,
+    kind_zh: String,
+    crumbs: Vec<(i64, String)>,
+    facts: Vec<(String, String)>,
+    party: Vec<(String, String)>,
+    children: Vec<Row>,
+    people: Vec<PersonLine>,
+    child_kind: Option<(String, String)>,
+    can_write: bool,
+    is_project: bool,
+}
+
+pub async fn node_page(
+    State(state): State<AppState>,
+    Desk(p, ctx): Desk,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<Response> {
+    let conn = &state.db.read;
+    let node = store::node(conn, id).await?.ok_or_else(AppError::not_found)?;
+    if node.kind() == NodeKind::Household {
+        return Ok(Redirect::to(&format!("/households/{id}")).into_response());
+    }
+    let paths = store::readable_project_paths(conn, &p).await?;
+    if !store::node_readable(&p, &node, &paths) {
+        return Err(AppError::not_found());
+    }
+    let can_write = match node.project_id {
+        Some(pid) => p.scope.can_write_project(pid),
+        None => p.scope.is_admin_over(&node.path) || (!node.kind().is_property_side() && p.has(Access::Admin)),
+    };
+    let crumbs = store::ancestors(conn, &node).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let mut facts = vec![("类型".to_string(), node.kind().zh().to_string())];
+    if let Some(k) = node.project_kind.as_deref().and_then(ProjectKind::parse) {
+        facts.push(("项目类型".into(), k.zh().into()));
+    }
+    if let Some(c) = node.community_id
+        && let Some(cn) = store::node(conn, c).await?
+    {
+        facts.push(("所属社区".into(), cn.name));
+    }
+    if let Some(s) = &node.xinghuo_status {
+        let year = node.xinghuo_year.map(|y| format!("（{y}年）")).unwrap_or_default();
+        facts.push(("星火社区".into(), format!("{}{year}", xinghuo_status_zh(s))));
+    }
+    if let Some(u) = &node.uscc {
+        facts.push(("统一社会信用代码".into(), u.clone()));
+    }
+    if let Some(a) = &node.address {
+        facts.push(("地址".into(), a.clone()));
+    }
+    let party = store::party_orgs(conn, id)
+        .await?
+        .into_iter()
+        .map(|o| (super::model::PartyOrgKind::parse(&o.kind).map(|k| k.zh()).unwrap_or("").to_string(), o.name))
+        .collect();
+    let mut children = Vec::new();
+    for ch in store::children(conn, id).await? {
+        let note = match ch.kind() {
+            NodeKind::Household => String::new(),
+            NodeKind::Building | NodeKind::Unit => {
+                let n = crate::db::count(
+                    conn,
+                    "SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'household' AND path LIKE $1",
+                    crate::params![format!("{}%", ch.path)],
+                )
+                .await?;
+                format!("{n} 户")
+            }
+            _ => String::new(),
+        };
+        let href = if ch.kind() == NodeKind::Household { format!("/households/{}", ch.id) } else { format!("/org/{}", ch.id) };
+        children.push(Row { href, name: ch.name.clone(), kind: ch.kind().zh().into(), depth: 0, note });
+    }
+    #[derive(sea_orm::FromQueryResult)]
+    struct P {
+        person_id: i64,
+        name: String,
+        role: String,
+        post: Option<String>,
+        phone: Option<String>,
+    }
+    let people: Vec<P> = crate::db::all(
+        conn,
+        "SELECT p.id AS person_id, p.name, r.role, r.post, p.phone FROM role_assignments r JOIN persons p ON p.id = r.person_id \
+         WHERE r.node_id = $1 ORDER BY r.role, p.id",
+        crate::params![id],
+    )
+    .await?;
+    let people = people
+        .into_iter()
+        .map(|x| PersonLine {
+            person_id: x.person_id,
+            name: x.name,
+            role: format!(
+                "{}{}",
+                crate::auth::model::Role::parse(&x.role).map(|r| r.zh()).unwrap_or(""),
+                x.post.map(|s| format!("（{s}）")).unwrap_or_default()
+            ),
+            phone: x.phone.as_deref().map(mask_phone).unwrap_or_default(),
+        })
+        .collect();
+    let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.zh().to_string()));
+    Ok(NodePage {
+        c: Chrome::new(&ctx, node.name.clone()).with_msg(m.msg.as_deref()),
+        kind_zh: node.kind().zh().into(),
+        is_project: node.kind() == NodeKind::Project,
+        node,
+        crumbs,
+        facts,
+        party,
+        children,
+        people,
+        child_kind,
+        can_write,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChildForm {
+    pub name: String,
+    pub project_kind: String,
+    pub uscc: String,
+    pub area: String,
+}
+
+/// Validate and create a child node (and the household row for a 户). Shared by the page and the API.
+pub async fn create_child_checked(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    parent_id: i64,
+    f: ChildForm,
+) -> AppResult<i64> {
+    let parent = store::node(&state.db.read, parent_id).await?.ok_or_else(AppError::not_found)?;
+    let allowed = match parent.project_id {
+        Some(pid) => p.scope.can_write_project(pid),
+        None => p.scope.is_admin_over(&parent.path),
+    };
+    if !allowed {
+        return Err(AppError::forbidden());
+    }
+    let kind = parent.kind().child_kind().ok_or_else(|| {
+        AppError::bad_request("no_children", "该节点下不能再建下级", "This node cannot have children")
+    })?;
+    let name = crate::text::normalize(&f.name);
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::field("name", "名称不能为空，且不超过50个字"));
+    }
+    let mut n = store::NewNode::named(kind, name.clone());
+    if kind == NodeKind::Project {
+        let pk = ProjectKind::parse(&f.project_kind).ok_or_else(|| AppError::field("project_kind", "请选择项目类型"))?;
+        n.project_kind = Some(pk.as_str().into());
+    }
+    if !f.uscc.trim().is_empty() {
+        n.uscc = Some(parse_uscc(&f.uscc).map_err(|m| AppError::field("uscc", m))?);
+    }
+    let area = if kind == NodeKind::Household && !f.area.trim().is_empty() {
+        Some(parse_area_centi(&f.area).map_err(|m| AppError::field("area", m))?)
+    } else {
+        None
+    };
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let id = store::create_node(&tx, Some(&parent), n, now).await?;
+    if kind == NodeKind::Household {
+        let pid = parent.project_id.ok_or_else(|| AppError::internal("unit without project"))?;
+        store::create_household(&tx, id, pid, &name, area, None, now).await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: kind.as_str(),
+            entity_id: Some(id),
+            project_id: parent.project_id.or((kind == NodeKind::Project).then_some(id)),
+            summary: format!("在「{}」下新增{}「{}」", parent.name, kind.zh(), name),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create_child(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ChildForm>,
+) -> AppResult<Redirect> {
+    create_child_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/org/{id}?msg=created")))
+}
+
+pub struct MemberLine {
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub relation: String,
+    pub phone: String,
+    pub moved_in: String,
+    pub moved_out: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "org/household.html")]
+struct HouseholdPage {
+    c: Chrome,
+    h: Household,
+    label: String,
+    area: String,
+    current: Vec<MemberLine>,
+    history: Vec<MemberLine>,
+    can_write: bool,
+    relations: Vec<(&'static str, &'static str)>,
+    microgrids: Vec<(i64, String, bool)>,
+}
+
+pub async fn household_page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let conn = &state.db.read;
+    let h = store::household(conn, id).await?.ok_or_else(AppError::not_found)?;
+    if !store::household_readable(&p, &h) {
+        return Err(AppError::not_found());
+    }
+    let can_write = p.scope.can_write_project(h.project_id);
+    let members = people::members_of_household(conn, id).await?;
+    let line = |m: &people::Membership| MemberLine {
+        id: m.id,
+        person_id: m.person_id,
+        name: m.person_name.clone(),
+        relation: Relation::parse(&m.relation).map(|r| r.zh()).unwrap_or("").into(),
+        phone: m.phone.as_deref().map(mask_phone).unwrap_or_default(),
+        moved_in: m.moved_in.map(|d| d.to_string()).unwrap_or_default(),
+        moved_out: m.moved_out.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let current = members.iter().filter(|m| m.moved_out.is_none()).map(line).collect();
+    let history = members.iter().filter(|m| m.moved_out.is_some()).map(line).collect();
+    let microgrids = if can_write {
+        #[derive(sea_orm::FromQueryResult)]
+        struct M {
+            id: i64,
+            name: String,
+        }
+        let rows: Vec<M> = crate::db::all(
+            conn,
+            "SELECT mg.id, mg.name FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
+             JOIN org_nodes p ON p.community_id = c.id WHERE p.id = $1 AND mg.kind = 'microgrid' ORDER BY mg.id",
+            crate::params![h.project_id],
+        )
+        .await?;
+        rows.into_iter().map(|r| (r.id, r.name, h.microgrid_id == Some(r.id))).collect()
+    } else {
+        vec![]
+    };
+    Ok(HouseholdPage {
+        c: Chrome::new(&ctx, h.label()).with_msg(m.msg.as_deref()),
+        label: h.label(),
+        area: h.exclusive_area_centi.map(|a| format!("{} m²", format_area(a))).unwrap_or_else(|| "未登记".into()),
+        h,
+        current,
+        history,
+        can_write,
+        relations: Relation::ALL.iter().map(|r| (r.as_str(), r.zh())).collect(),
+        microgrids,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HouseholdForm {
+    pub area: String,
+    pub microgrid_id: String,
+}
+
+pub async fn update_household_checked(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    id: i64,
+    area: Option<&str>,
+    microgrid: Option<Option<i64>>,
+) -> AppResult<()> {
+    let h = store::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !store::household_readable(p, &h) {
+        return Err(AppError::not_found());
+    }
+    if !p.scope.can_write_project(h.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let area = match area.map(str::trim) {
+        Some("") | None => h.exclusive_area_centi,
+        Some(a) => Some(parse_area_centi(a).map_err(|m| AppError::field("area", m))?),
+    };
+    let microgrid_id = match microgrid {
+        None => h.microgrid_id,
+        Some(None) => None,
+        Some(Some(mg)) => {
+            let ok = crate::db::count(
+                &state.db.read,
+                "SELECT COUNT(*) AS n FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
+                 JOIN org_nodes p ON p.community_id = c.id WHERE p.id = $1 AND mg.id = $2 AND mg.kind = 'microgrid'",
+                crate::params![h.project_id, mg],
+            )
+            .await?;
+            if ok == 0 {
+                return Err(AppError::field("microgrid_id", "微网格须属于本项目所在社区"));
+            }
+            Some(mg)
+        }
+    };
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    crate::db::exec(
+        &tx,
+        "UPDATE households SET exclusive_area_centi = $1, microgrid_id = $2 WHERE node_id = $3",
+        crate::params![area, microgrid_id, id],
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "household",
+            entity_id: Some(id),
+            project_id: Some(h.project_id),
+            summary: format!(
+                "修改「{}」：面积 {} m²，微网格 {}",
+                h.label(),
+                area.map(format_area).unwrap_or_default(),
+                microgrid_id.map(|m| m.to_string()).unwrap_or_else(|| "无".into())
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn update_household(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> AppResult<Redirect> {
+    let mg = match f.microgrid_id.trim() {
+        "" => Some(None),
+        s => Some(Some(s.parse::<i64>().map_err(|_| AppError::field("microgrid_id", "请选择微网格"))?)),
+    };
+    update_household_checked(&state, &p, &ctx, id, Some(&f.area), mg).await?;
+    Ok(Redirect::to(&format!("/households/{id}?msg=saved")))
+}

@@ -1,0 +1,318 @@
+//! SQL for the organisation tree, households and Party organisations.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use super::model::{NodeKind, child_path};
+use crate::{auth::Principal, db, error::AppError, params};
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Node {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub path: String,
+    pub depth: i32,
+    pub project_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub project_kind: Option<String>,
+    pub xinghuo_status: Option<String>,
+    pub xinghuo_year: Option<i32>,
+    pub uscc: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Node {
+    pub fn kind(&self) -> NodeKind {
+        NodeKind::parse(&self.kind).unwrap_or(NodeKind::Company)
+    }
+}
+
+const NODE_COLS: &str = "id, parent_id, kind, name, code, path, depth, project_id, community_id, project_kind, \
+                         xinghuo_status, xinghuo_year, uscc, address";
+
+pub async fn node(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Node>, AppError> {
+    Ok(db::one(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE id = $1"), params![id]).await?)
+}
+
+pub async fn children(conn: &impl ConnectionTrait, id: i64) -> Result<Vec<Node>, AppError> {
+    Ok(db::all(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE parent_id = $1 ORDER BY id"), params![id]).await?)
+}
+
+pub async fn ancestors(conn: &impl ConnectionTrait, n: &Node) -> Result<Vec<Node>, AppError> {
+    let ids: Vec<i64> = n.path.split('/').filter_map(|s| s.parse().ok()).filter(|i| *i != n.id).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!("SELECT {NODE_COLS} FROM org_nodes WHERE id IN ({}) ORDER BY depth", db::placeholders(1, ids.len()));
+    Ok(db::all(conn, &sql, ids.into_iter().map(Into::into).collect()).await?)
+}
+
+/// Nodes down to the project level on the property side and the whole government side.
+pub async fn upper_tree(conn: &impl ConnectionTrait) -> Result<Vec<Node>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "SELECT {NODE_COLS} FROM org_nodes WHERE kind IN ('company','branch','project','district','street','community','grid','microgrid') ORDER BY path"
+        ),
+        vec![],
+    )
+    .await?)
+}
+
+/// Paths of the projects the principal may read (and the paths of their communities).
+pub async fn readable_project_paths(conn: &impl ConnectionTrait, p: &Principal) -> Result<Vec<(String, Option<String>)>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        path: String,
+        cpath: Option<String>,
+    }
+    let ids: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT p.path, c.path AS cpath FROM org_nodes p LEFT JOIN org_nodes c ON c.id = p.community_id WHERE p.id IN ({})",
+        db::placeholders(1, ids.len())
+    );
+    let rows: Vec<R> = db::all(conn, &sql, ids.into_iter().map(Into::into).collect()).await?;
+    Ok(rows.into_iter().map(|r| (r.path, r.cpath)).collect())
+}
+
+/// May the principal read this node? Households are checked with `household_readable`.
+pub fn node_readable(p: &Principal, n: &Node, project_paths: &[(String, Option<String>)]) -> bool {
+    let kind = n.kind();
+    if kind.is_property_side() {
+        if let Some(pid) = n.project_id {
+            return p.scope.can_read_project(pid);
+        }
+        let paths: Vec<String> = project_paths.iter().map(|(pp, _)| pp.clone()).collect();
+        return p.scope.can_read_upper_node(&n.path, &paths);
+    }
+    p.scope.can_read_gov_node(&n.path)
+        // The government tree itself is public knowledge; company admins maintain it.
+        || !p.scope.admin_paths.is_empty()
+        || project_paths.iter().any(|(_, c)| c.as_ref().is_some_and(|c| c.starts_with(&n.path)))
+}
+
+pub struct NewNode {
+    pub kind: NodeKind,
+    pub name: String,
+    pub code: Option<String>,
+    pub project_kind: Option<String>,
+    pub community_id: Option<i64>,
+    pub uscc: Option<String>,
+    pub address: Option<String>,
+    pub xinghuo_status: Option<String>,
+    pub xinghuo_year: Option<i32>,
+}
+
+impl NewNode {
+    pub fn named(kind: NodeKind, name: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            code: None,
+            project_kind: None,
+            community_id: None,
+            uscc: None,
+            address: None,
+            xinghuo_status: None,
+            xinghuo_year: None,
+        }
+    }
+}
+
+/// Insert a node under `parent` (None = root). The tree shape is checked; a duplicate name under the
+/// same parent is a 409.
+pub async fn create_node(
+    conn: &impl ConnectionTrait,
+    parent: Option<&Node>,
+    n: NewNode,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    if !n.kind.allowed_under(parent.map(|p| p.kind())) {
+        return Err(AppError::bad_request(
+            "invalid_parent",
+            format!("{}不能建在{}之下", n.kind.zh(), parent.map(|p| p.kind().zh()).unwrap_or("顶层")),
+            "This kind of node cannot be placed there",
+        ));
+    }
+    let depth = parent.map(|p| p.depth + 1).unwrap_or(0);
+    let res = db::insert_id(
+        conn,
+        "INSERT INTO org_nodes (parent_id, kind, name, code, path, depth, project_id, community_id, project_kind, \
+         xinghuo_status, xinghuo_year, uscc, address, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, '/', $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        params![
+            parent.map(|p| p.id),
+            n.kind.as_str(),
+            n.name.clone(),
+            n.code,
+            depth,
+            parent.and_then(|p| p.project_id),
+            n.community_id,
+            n.project_kind,
+            n.xinghuo_status,
+            n.xinghuo_year,
+            n.uscc,
+            n.address,
+            now
+        ],
+    )
+    .await;
+    let id = match res {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::conflict(
+                "duplicate_name",
+                format!("同一上级下已有名为「{}」的{}", n.name, n.kind.zh()),
+                "A node with this name already exists here",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let path = child_path(parent.map(|p| p.path.as_str()), id);
+    let project_id = if n.kind == NodeKind::Project { Some(id) } else { parent.and_then(|p| p.project_id) };
+    db::exec(conn, "UPDATE org_nodes SET path = $1, project_id = $2 WHERE id = $3", params![path, project_id, id]).await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Household {
+    pub id: i64,
+    pub project_id: i64,
+    pub room: String,
+    pub floor: Option<i32>,
+    pub exclusive_area_centi: Option<i64>,
+    pub microgrid_id: Option<i64>,
+    pub microgrid_name: Option<String>,
+    #[serde(skip)]
+    pub microgrid_path: Option<String>,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub building_id: i64,
+    pub building_name: String,
+    pub project_name: String,
+}
+
+impl Household {
+    /// 「3栋2单元1001室」
+    pub fn label(&self) -> String {
+        format!("{}{}{}室", self.building_name, self.unit_name, self.room)
+    }
+}
+
+pub const HOUSEHOLD_SELECT: &str = "SELECT h.node_id AS id, h.project_id, h.room, h.floor, h.exclusive_area_centi, \
+     h.microgrid_id, mg.name AS microgrid_name, mg.path AS microgrid_path, u.id AS unit_id, u.name AS unit_name, \
+     b.id AS building_id, b.name AS building_name, p.name AS project_name \
+     FROM households h JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id \
+     JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes p ON p.id = h.project_id \
+     LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id";
+
+pub async fn household(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Household>, AppError> {
+    Ok(db::one(conn, &format!("{HOUSEHOLD_SELECT} WHERE h.node_id = $1"), params![id]).await?)
+}
+
+pub fn household_readable(p: &Principal, h: &Household) -> bool {
+    p.scope.can_read_household(h.id, h.project_id, h.microgrid_path.as_deref())
+}
+
+/// Create the household row for a node of kind `household`.
+pub async fn create_household(
+    conn: &impl ConnectionTrait,
+    node_id: i64,
+    project_id: i64,
+    room: &str,
+    area_centi: Option<i64>,
+    microgrid_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let floor = floor_of(room);
+    db::exec(
+        conn,
+        "INSERT INTO households (node_id, project_id, room, floor, exclusive_area_centi, microgrid_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        params![node_id, project_id, room, floor, area_centi, microgrid_id, now],
+    )
+    .await?;
+    Ok(())
+}
+
+/// 「1001」→ 10, 「302」→ 3, 「B-1203」→ 12.
+pub fn floor_of(room: &str) -> Option<i32> {
+    let digits: String = room.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() < 3 {
+        return None;
+    }
+    digits[..digits.len() - 2].parse().ok()
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct PartyOrg {
+    pub id: i64,
+    pub node_id: i64,
+    pub kind: String,
+    pub name: String,
+}
+
+pub async fn party_orgs(conn: &impl ConnectionTrait, node_id: i64) -> Result<Vec<PartyOrg>, AppError> {
+    Ok(db::all(conn, "SELECT id, node_id, kind, name FROM party_orgs WHERE node_id = $1 ORDER BY id", params![node_id]).await?)
+}
+
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub projects: i64,
+    pub buildings: i64,
+    pub households: i64,
+    pub residents: i64,
+    pub party_members: i64,
+    pub volunteers: i64,
+}
+
+/// Counts over the given projects, for the home page.
+pub async fn counts(conn: &impl ConnectionTrait, projects: &[i64], today: chrono::NaiveDate) -> Result<Counts, AppError> {
+    if projects.is_empty() {
+        return Ok(Counts::default());
+    }
+    let ph = db::placeholders(1, projects.len());
+    let vals = || projects.iter().map(|v| sea_orm::Value::from(*v)).collect::<Vec<_>>();
+    let n = |sql: String, extra: Vec<sea_orm::Value>| async move {
+        let mut v = vals();
+        v.extend(extra);
+        db::count(conn, &sql, v).await
+    };
+    let k = projects.len() + 1;
+    Ok(Counts {
+        projects: projects.len() as i64,
+        buildings: n(format!("SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'building' AND project_id IN ({ph})"), vec![]).await?,
+        households: n(format!("SELECT COUNT(*) AS n FROM households WHERE project_id IN ({ph})"), vec![]).await?,
+        residents: n(
+            format!(
+                "SELECT COUNT(DISTINCT m.person_id) AS n FROM household_members m JOIN households h ON h.node_id = m.household_id \
+                 WHERE h.project_id IN ({ph}) AND (m.moved_out IS NULL OR m.moved_out > ${k})"
+            ),
+            vec![today.into()],
+        )
+        .await?,
+        party_members: n(
+            format!(
+                "SELECT COUNT(DISTINCT r.person_id) AS n FROM role_assignments r JOIN org_nodes o ON o.id = r.node_id \
+                 WHERE r.role = 'party_member' AND o.project_id IN ({ph})"
+            ),
+            vec![],
+        )
+        .await?,
+        volunteers: n(
+            format!(
+                "SELECT COUNT(DISTINCT r.person_id) AS n FROM role_assignments r JOIN org_nodes o ON o.id = r.node_id \
+                 WHERE r.role = 'volunteer' AND o.project_id IN ({ph})"
+            ),
+            vec![],
+        )
+        .await?,
+    })
+}

@@ -1,0 +1,31 @@
+//! C0.2 People and households: persons with many roles, household membership with move-in/move-out
+//! history, search by name and pinyin initials, and the logged reveal of full phone/ID numbers.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod store;
+
+use axum::routing::{delete, get, patch, post};
+
+use crate::{access::RouteDef, auth::model::Access};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/people/{id}", Access::Authenticated, get(pages::person_page)),
+        RouteDef::new("POST", "/people/{id}", Access::Staff, post(pages::update_person)),
+        RouteDef::new("POST", "/people/{id}/reveal", Access::Staff, post(pages::reveal)),
+        RouteDef::new("POST", "/people/{id}/roles", Access::Staff, post(pages::add_role)),
+        RouteDef::new("POST", "/people/{id}/roles/{rid}/delete", Access::Staff, post(pages::remove_role)),
+        RouteDef::new("POST", "/households/{id}/members", Access::Staff, post(pages::add_member)),
+        RouteDef::new("POST", "/households/{id}/members/{mid}/move-out", Access::Staff, post(pages::move_out)),
+        RouteDef::new("GET", "/search", Access::Desk, get(pages::search)),
+        RouteDef::new("GET", "/api/v1/people", Access::Desk, get(api::search)),
+        RouteDef::new("GET", "/api/v1/people/{id}", Access::Authenticated, get(api::get_person)),
+        RouteDef::new("PATCH", "/api/v1/people/{id}", Access::Staff, patch(api::update_person)),
+        RouteDef::new("POST", "/api/v1/people/{id}/reveal", Access::Staff, post(api::reveal)),
+        RouteDef::new("POST", "/api/v1/people/{id}/roles", Access::Staff, post(api::add_role)),
+        RouteDef::new("DELETE", "/api/v1/people/{id}/roles/{rid}", Access::Staff, delete(api::remove_role)),
+        RouteDef::new("POST", "/api/v1/households/{id}/members", Access::Staff, post(api::add_member)),
+    ]
+}

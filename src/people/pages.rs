@@ -1,0 +1,472 @@
+//! HTML pages for people: person page, edit, reveal (logged), roles, household membership, search.
+//! The `*_checked` functions hold the rules shared with the JSON API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect},
+};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{
+    model::{IdNumber, Phone, Relation, mask_id, mask_phone, parse_name},
+    store,
+};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},
+    error::{AppError, AppResult},
+    org::{model::NodeKind, store as org},
+    web::{Chrome, MsgQuery},
+};
+
+pub struct RoleLine {
+    pub id: i64,
+    pub role: String,
+    pub node_id: i64,
+    pub node: String,
+    pub post: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/person.html")]
+struct PersonPage {
+    c: Chrome,
+    p: store::PersonView,
+    revealed: Option<(String, String)>,
+    homes: Vec<store::Membership>,
+    roles: Vec<RoleLine>,
+    can_write: bool,
+    role_options: Vec<(&'static str, &'static str)>,
+    role_nodes: Vec<(i64, String)>,
+}
+
+async fn load_person(state: &AppState, p: &Principal, id: i64) -> AppResult<(store::PersonRow, bool)> {
+    let row = store::person(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    let (read, write) = store::person_access(&state.db.read, p, id).await?;
+    if !read {
+        return Err(AppError::not_found());
+    }
+    Ok((row, write))
+}
+
+async fn render_person(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, revealed: Option<(String, String)>, msg: Option<&str>) -> AppResult<PersonPage> {
+    let (row, can_write) = load_person(state, p, id).await?;
+    let homes = store::memberships_of_person(&state.db.read, id).await?;
+    let roles = store::roles_of_person(&state.db.read, id)
+        .await?
+        .into_iter()
+        .map(|r| RoleLine {
+            id: r.id,
+            role: Role::parse(&r.role).map(|x| x.zh()).unwrap_or("").into(),
+            node_id: r.node_id,
+            node: r.node_name,
+            post: r.post.unwrap_or_default(),
+        })
+        .collect();
+    let mut role_nodes = Vec::new();
+    if can_write {
+        for pid in &p.scope.write_projects {
+            if let Some(n) = org::node(&state.db.read, *pid).await? {
+                role_nodes.push((n.id, n.name));
+            }
+        }
+    }
+    Ok(PersonPage {
+        c: Chrome::new(ctx, row.name.clone()).with_msg(msg),
+        p: row.into(),
+        revealed,
+        homes,
+        roles,
+        can_write,
+        role_options: Role::ALL.iter().filter(|r| **r != Role::CompanyAdmin).map(|r| (r.as_str(), r.zh())).collect(),
+        role_nodes,
+    })
+}
+
+pub async fn person_page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    render_person(&state, &p, &ctx, id, None, m.msg.as_deref()).await
+}
+
+/// Full phone and ID number, for permitted staff only, always audited.
+pub async fn reveal_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<(Option<String>, Option<String>)> {
+    let (row, write) = load_person(state, p, id).await?;
+    if !write {
+        return Err(AppError::forbidden());
+    }
+    let now = state.clock.now();
+    audit::record(
+        &state.db.write,
+        ctx,
+        now,
+        Entry {
+            action: "reveal",
+            entity: "person",
+            entity_id: Some(id),
+            project_id: p.scope.write_projects.iter().next().copied(),
+            summary: format!("查看「{}」的完整手机号和身份证号", row.name),
+        },
+    )
+    .await?;
+    Ok((row.phone, row.id_number))
+}
+
+pub async fn reveal(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, Path(id): Path<i64>) -> AppResult<impl IntoResponse> {
+    let (phone, idn) = reveal_checked(&state, &p, &ctx, id).await?;
+    let mut page = render_person(&state, &p, &ctx, id, Some((phone.unwrap_or_default(), idn.unwrap_or_default())), None).await?;
+    page.c.flash = Some("已记录本次查看（审计日志）".into());
+    Ok(page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PersonForm {
+    pub name: String,
+    pub phone: String,
+    pub note: String,
+}
+
+pub async fn update_person_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: PersonForm) -> AppResult<()> {
+    let (row, write) = load_person(state, p, id).await?;
+    if !write {
+        return Err(AppError::forbidden());
+    }
+    let mut errors = Vec::new();
+    let name = parse_name(&f.name).map_err(|m| errors.push(fe("name", m))).ok();
+    let phone = if f.phone.trim().is_empty() {
+        None
+    } else {
+        Phone::parse(&f.phone).map_err(|m| errors.push(fe("phone", m))).ok().map(|p| p.reveal().to_string())
+    };
+    let note = crate::text::normalize(&f.note);
+    if note.chars().count() > 500 {
+        errors.push(fe("note", "备注不能超过500字"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let name = name.unwrap_or_default();
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    store::update_person(&tx, id, &name, phone.clone(), (!note.is_empty()).then_some(note), now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "person",
+            entity_id: Some(id),
+            project_id: None,
+            summary: format!(
+                "修改人员「{}」→「{name}」，手机 {}",
+                row.name,
+                phone.as_deref().map(mask_phone).unwrap_or_else(|| "未填".into())
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn fe(field: &str, m: &str) -> crate::error::FieldError {
+    crate::error::FieldError { field: field.into(), message: m.into() }
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PersonForm>,
+) -> AppResult<Redirect> {
+    update_person_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/people/{id}?msg=saved")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    pub role: String,
+    pub node_id: String,
+    pub post: String,
+}
+
+pub async fn add_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, person_id: i64, f: RoleForm) -> AppResult<i64> {
+    let (row, _) = load_person(state, p, person_id).await?;
+    let role = Role::parse(&f.role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
+    let node_id: i64 = f.node_id.trim().parse().map_err(|_| AppError::field("node_id", "请选择所在组织"))?;
+    let node = org::node(&state.db.read, node_id).await?.ok_or_else(|| AppError::field("node_id", "所选组织不存在"))?;
+    let allowed = match node.project_id {
+        Some(pid) => p.scope.can_write_project(pid),
+        None => p.scope.is_admin_over(&node.path),
+    };
+    if !allowed || (role == Role::CompanyAdmin && !p.scope.is_admin_over(&node.path)) {
+        return Err(AppError::forbidden());
+    }
+    if !role.fits(node.kind()) {
+        return Err(AppError::field("node_id", format!("{}不能设在{}一级", role.zh(), node.kind().zh())));
+    }
+    let post = crate::text::normalize(&f.post);
+    if role == Role::Staff && post.is_empty() {
+        return Err(AppError::field("post", "物业员工须填写岗位"));
+    }
+    if post.chars().count() > 40 {
+        return Err(AppError::field("post", "岗位不能超过40字"));
+    }
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let id = store::add_role(&tx, person_id, role.as_str(), node_id, (!post.is_empty()).then_some(post), Some(state.clock.today()), now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "add_role",
+            entity: "person",
+            entity_id: Some(person_id),
+            project_id: node.project_id,
+            summary: format!("为「{}」添加角色：{} · {}", row.name, node.name, role.zh()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn add_role(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RoleForm>,
+) -> AppResult<Redirect> {
+    add_role_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/people/{id}?msg=role_added")))
+}
+
+pub async fn remove_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, person_id: i64, rid: i64) -> AppResult<()> {
+    let (row, _) = load_person(state, p, person_id).await?;
+    let roles = store::roles_of_person(&state.db.read, person_id).await?;
+    let r = roles.into_iter().find(|r| r.id == rid).ok_or_else(AppError::not_found)?;
+    let allowed = match r.project_id {
+        Some(pid) => p.scope.can_write_project(pid),
+        None => p.scope.is_admin_over(&r.node_path),
+    };
+    if !allowed {
+        return Err(AppError::forbidden());
+    }
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    crate::db::exec(&tx, "DELETE FROM role_assignments WHERE id = $1", crate::params![rid]).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "remove_role",
+            entity: "person",
+            entity_id: Some(person_id),
+            project_id: r.project_id,
+            summary: format!("移除「{}」的角色：{} · {}", row.name, r.node_name, Role::parse(&r.role).map(|x| x.zh()).unwrap_or("")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_role(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path((id, rid)): Path<(i64, i64)>,
+) -> AppResult<Redirect> {
+    remove_role_checked(&state, &p, &ctx, id, rid).await?;
+    Ok(Redirect::to(&format!("/people/{id}?msg=role_removed")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MemberForm {
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub relation: String,
+    pub moved_in: String,
+}
+
+/// Register a resident in a household: validate, find the person by ID number or create them, add the
+/// membership — all in one transaction.
+pub async fn add_member_checked(state: &AppState, p: &Principal, ctx: &Ctx, household_id: i64, f: MemberForm) -> AppResult<i64> {
+    let h = org::household(&state.db.read, household_id).await?.ok_or_else(AppError::not_found)?;
+    if !org::household_readable(p, &h) {
+        return Err(AppError::not_found());
+    }
+    if !p.scope.can_write_project(h.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    let name = parse_name(&f.name).map_err(|m| errors.push(fe("name", m))).ok();
+    let phone = match f.phone.trim() {
+        "" => None,
+        s => Phone::parse(s).map_err(|m| errors.push(fe("phone", m))).ok(),
+    };
+    let idn = match f.id_number.trim() {
+        "" => None,
+        s => IdNumber::parse(s, today).map_err(|m| errors.push(fe("id_number", m))).ok(),
+    };
+    let relation = Relation::parse(&f.relation).ok_or_else(|| errors.push(fe("relation", "请选择与房屋的关系"))).ok();
+    let moved_in = match crate::text::normalize(&f.moved_in).as_str() {
+        "" => None,
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d <= today => Some(d),
+            _ => {
+                errors.push(fe("moved_in", "入住日期格式应为 2024-05-01，且不晚于今天"));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let (name, relation) = (name.unwrap_or_default(), relation.unwrap_or(Relation::Occupant));
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let np = store::NewPerson {
+        name: name.clone(),
+        gender: idn.as_ref().map(|i| i.gender().to_string()),
+        phone: phone.as_ref().map(|p| p.reveal().to_string()),
+        id_number: idn.as_ref().map(|i| i.reveal().to_string()),
+    };
+    let (person_id, _) = store::upsert_person(&tx, &np, now).await?;
+    store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "add_member",
+            entity: "household",
+            entity_id: Some(household_id),
+            project_id: Some(h.project_id),
+            summary: format!("登记「{name}」为「{}」的{}（证件 {}）", h.label(), relation.zh(), idn.as_ref().map(|i| i.masked()).unwrap_or_else(|| "未填".into())),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(person_id)
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> AppResult<Redirect> {
+    add_member_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/households/{id}?msg=member_added")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveOutForm {
+    pub moved_out: String,
+}
+
+pub async fn move_out(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path((id, mid)): Path<(i64, i64)>,
+    Form(f): Form<MoveOutForm>,
+) -> AppResult<Redirect> {
+    let h = org::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !p.scope.can_write_project(h.project_id) {
+        return Err(if org::household_readable(&p, &h) { AppError::forbidden() } else { AppError::not_found() });
+    }
+    let today = state.clock.today();
+    let date = match crate::text::normalize(&f.moved_out).as_str() {
+        "" => today,
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
+    };
+    let members = store::members_of_household(&state.db.read, id).await?;
+    let m = members.iter().find(|m| m.id == mid && m.moved_out.is_none()).ok_or_else(AppError::not_found)?;
+    if m.moved_in.is_some_and(|d| d > date) {
+        return Err(AppError::field("moved_out", "迁出日期不能早于入住日期"));
+    }
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    crate::db::exec(&tx, "UPDATE household_members SET moved_out = $1 WHERE id = $2", crate::params![date, mid]).await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "move_out",
+            entity: "household",
+            entity_id: Some(id),
+            project_id: Some(h.project_id),
+            summary: format!("「{}」于 {date} 迁出「{}」", m.person_name, h.label()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/households/{id}?msg=moved_out")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+}
+
+pub struct Hit {
+    pub person_id: i64,
+    pub name: String,
+    pub phone: String,
+    pub household_id: Option<i64>,
+    pub label: String,
+    pub project: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/search.html")]
+struct SearchPage {
+    c: Chrome,
+    q: String,
+    hits: Vec<Hit>,
+    searched: bool,
+}
+
+pub async fn search(State(state): State<AppState>, Desk(p, ctx): Desk, Query(q): Query<SearchQuery>) -> AppResult<impl IntoResponse> {
+    let query = q.q.unwrap_or_default();
+    let hits = store::search(&state.db.read, &p, &query)
+        .await?
+        .into_iter()
+        .map(|h| Hit {
+            person_id: h.person_id,
+            name: h.name,
+            phone: h.phone.as_deref().map(mask_phone).unwrap_or_default(),
+            household_id: h.household_id,
+            label: h.label.unwrap_or_default(),
+            project: h.project_name.unwrap_or_default(),
+        })
+        .collect();
+    Ok(SearchPage { c: Chrome::new(&ctx, "搜索"), searched: !query.trim().is_empty(), q: query, hits })
+}
+
+/// Shown on the person page for a revealed value.
+pub fn masked_pair(phone: Option<&str>, id: Option<&str>) -> (String, String) {
+    (phone.map(mask_phone).unwrap_or_default(), id.map(mask_id).unwrap_or_default())
+}
+
+pub fn is_node_kind(kind: &str, k: NodeKind) -> bool {
+    kind == k.as_str()
+}

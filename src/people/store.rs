@@ -1,0 +1,275 @@
+//! SQL for persons, household membership and role assignments.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use super::model::{mask_id, mask_phone, name_pinyin};
+use crate::{auth::Principal, db, error::AppError, params};
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub gender: Option<String>,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A person as shown on pages and in the API: phone and ID always masked.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+    pub gender: Option<String>,
+    /// Masked, e.g. `138****5678`.
+    pub phone: Option<String>,
+    /// Masked, e.g. `510***********123X`.
+    pub id_number: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<PersonRow> for PersonView {
+    fn from(r: PersonRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            gender: r.gender,
+            phone: r.phone.as_deref().map(mask_phone),
+            id_number: r.id_number.as_deref().map(mask_id),
+            note: r.note,
+        }
+    }
+}
+
+pub async fn person(conn: &impl ConnectionTrait, id: i64) -> Result<Option<PersonRow>, AppError> {
+    Ok(db::one(conn, "SELECT id, name, gender, phone, id_number, note FROM persons WHERE id = $1", params![id]).await?)
+}
+
+pub struct NewPerson {
+    pub name: String,
+    pub gender: Option<String>,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+}
+
+/// Find a person by ID number, or else create one. Returns (id, created).
+pub async fn upsert_person(conn: &impl ConnectionTrait, p: &NewPerson, now: DateTime<Utc>) -> Result<(i64, bool), AppError> {
+    if let Some(idn) = &p.id_number
+        && let Some(r) = db::one::<db::IdRow>(conn, "SELECT id FROM persons WHERE id_number = $1", params![idn.clone()]).await?
+    {
+        db::exec(
+            conn,
+            "UPDATE persons SET phone = COALESCE($1, phone), updated_at = $2 WHERE id = $3",
+            params![p.phone.clone(), now, r.id],
+        )
+        .await?;
+        return Ok((r.id, false));
+    }
+    let (py, initials) = name_pinyin(&p.name);
+    let id = db::insert_id(
+        conn,
+        "INSERT INTO persons (name, name_pinyin, name_initials, gender, phone, id_number, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        params![p.name.clone(), py, initials, p.gender.clone(), p.phone.clone(), p.id_number.clone(), now],
+    )
+    .await?;
+    Ok((id, true))
+}
+
+pub async fn update_person(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    name: &str,
+    phone: Option<String>,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (py, initials) = name_pinyin(name);
+    db::exec(
+        conn,
+        "UPDATE persons SET name = $1, name_pinyin = $2, name_initials = $3, phone = $4, note = $5, updated_at = $6 WHERE id = $7",
+        params![name, py, initials, phone, note, now, id],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Membership {
+    pub id: i64,
+    pub household_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub relation: String,
+    pub moved_in: Option<NaiveDate>,
+    pub moved_out: Option<NaiveDate>,
+    #[serde(skip)]
+    pub phone: Option<String>,
+    pub project_id: i64,
+    #[serde(skip)]
+    pub microgrid_path: Option<String>,
+    pub label: String,
+}
+
+const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.household_id, m.person_id, p.name AS person_name, m.relation, m.moved_in, \
+     m.moved_out, p.phone, h.project_id, mg.path AS microgrid_path, \
+     (b.name || u.name || h.room || '室') AS label \
+     FROM household_members m JOIN persons p ON p.id = m.person_id JOIN households h ON h.node_id = m.household_id \
+     JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+     LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id";
+
+pub async fn members_of_household(conn: &impl ConnectionTrait, household_id: i64) -> Result<Vec<Membership>, AppError> {
+    Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.household_id = $1 ORDER BY m.moved_out IS NOT NULL, m.id"), params![household_id])
+        .await?)
+}
+
+pub async fn memberships_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Membership>, AppError> {
+    Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id"), params![person_id]).await?)
+}
+
+pub async fn add_member(
+    conn: &impl ConnectionTrait,
+    household_id: i64,
+    person_id: i64,
+    relation: &str,
+    moved_in: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let existing = db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM household_members WHERE household_id = $1 AND person_id = $2 AND moved_out IS NULL",
+        params![household_id, person_id],
+    )
+    .await?;
+    if existing > 0 {
+        return Err(AppError::conflict("already_member", "此人已是该户的在住成员", "Already a current member of this household"));
+    }
+    Ok(db::insert_id(
+        conn,
+        "INSERT INTO household_members (household_id, person_id, relation, moved_in, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        params![household_id, person_id, relation, moved_in, now],
+    )
+    .await?)
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct RoleRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub role: String,
+    pub node_id: i64,
+    pub node_name: String,
+    pub node_kind: String,
+    #[serde(skip)]
+    pub node_path: String,
+    pub project_id: Option<i64>,
+    pub post: Option<String>,
+    pub since: Option<NaiveDate>,
+}
+
+pub async fn roles_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<RoleRow>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT r.id, r.person_id, r.role, r.node_id, n.name AS node_name, n.kind AS node_kind, n.path AS node_path, \
+         n.project_id, r.post, r.since FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+         WHERE r.person_id = $1 ORDER BY r.id",
+        params![person_id],
+    )
+    .await?)
+}
+
+pub async fn add_role(
+    conn: &impl ConnectionTrait,
+    person_id: i64,
+    role: &str,
+    node_id: i64,
+    post: Option<String>,
+    since: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    match db::insert_id(
+        conn,
+        "INSERT INTO role_assignments (person_id, role, node_id, post, since, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        params![person_id, role, node_id, post, since, now],
+    )
+    .await
+    {
+        Ok(id) => Ok(id),
+        Err(e) if db::is_unique_violation(&e) => {
+            Err(AppError::conflict("duplicate_role", "此人在该组织已有这个角色", "The person already holds this role here"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the principal may do with a person: read, write (staff over one of the person's projects).
+pub async fn person_access(conn: &impl ConnectionTrait, p: &Principal, person_id: i64) -> Result<(bool, bool), AppError> {
+    if p.person_id == Some(person_id) {
+        return Ok((true, false));
+    }
+    let ms = memberships_of_person(conn, person_id).await?;
+    let rs = roles_of_person(conn, person_id).await?;
+    let mut read = false;
+    let mut write = false;
+    for m in &ms {
+        read |= p.scope.can_read_household(m.household_id, m.project_id, m.microgrid_path.as_deref());
+        write |= p.scope.can_write_project(m.project_id);
+    }
+    for r in &rs {
+        match r.project_id {
+            Some(pid) => {
+                read |= p.scope.can_read_project(pid);
+                write |= p.scope.can_write_project(pid);
+            }
+            None => {
+                let admin = p.scope.is_admin_over(&r.node_path);
+                read |= admin || p.scope.can_read_gov_node(&r.node_path) && !p.scope.gov_paths.is_empty();
+                write |= admin;
+            }
+        }
+    }
+    Ok((read || write, write))
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub person_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub phone: Option<String>,
+    pub household_id: Option<i64>,
+    pub label: Option<String>,
+    pub project_name: Option<String>,
+}
+
+/// Search people in the principal's readable projects by name, full pinyin or initials ("zs" → 张三),
+/// and households by room number.
+pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Result<Vec<SearchHit>, AppError> {
+    let q = crate::text::normalize(q);
+    let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    if q.is_empty() || projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let lower = q.to_lowercase().replace(' ', "");
+    let like = format!("%{}%", q.replace(['%', '_'], ""));
+    let prefix = format!("{}%", lower.replace(['%', '_'], ""));
+    let ph = db::placeholders(4, projects.len());
+    let sql = format!(
+        "SELECT p.id AS person_id, p.name, p.phone, h.node_id AS household_id, \
+         (b.name || u.name || h.room || '室') AS label, pr.name AS project_name \
+         FROM persons p JOIN household_members m ON m.person_id = p.id AND m.moved_out IS NULL \
+         JOIN households h ON h.node_id = m.household_id JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pr ON pr.id = h.project_id \
+         WHERE h.project_id IN ({ph}) AND (p.name LIKE $1 OR p.name_initials LIKE $2 OR p.name_pinyin LIKE $2 OR h.room = $3) \
+         UNION \
+         SELECT p.id AS person_id, p.name, p.phone, NULL AS household_id, NULL AS label, n.name AS project_name \
+         FROM persons p JOIN role_assignments r ON r.person_id = p.id JOIN org_nodes n ON n.id = r.node_id \
+         WHERE n.project_id IN ({ph}) AND (p.name LIKE $1 OR p.name_initials LIKE $2 OR p.name_pinyin LIKE $2) \
+         ORDER BY name LIMIT 100"
+    );
+    let mut values = params![like, prefix, q.clone()];
+    values.extend(projects.iter().map(|v| sea_orm::Value::from(*v)));
+    Ok(db::all(conn, &sql, values).await?)
+}

@@ -1,0 +1,209 @@
+//! The message catalog: zh-CN first, English second. Templates call `c.t("key")`; a missing key shows
+//! the key itself (and a unit test checks that every key used in templates exists).
+
+use std::{collections::HashMap, sync::LazyLock};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Self {
+        if s.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// (key, 中文, English)
+pub const CATALOG: &[(&str, &str, &str)] = &[
+    ("app.name", "星火社区", "Xinghuo Community"),
+    ("app.tagline", "党建引领 · 一核多元 · 共建共治共享", "Party-led · one core, many actors · build, govern and share together"),
+    ("nav.home", "首页", "Home"),
+    ("nav.myhome", "我的家", "My home"),
+    ("nav.org", "组织架构", "Organisation"),
+    ("nav.search", "搜索", "Search"),
+    ("nav.import", "导入导出", "Import / export"),
+    ("nav.audit", "审计日志", "Audit log"),
+    ("nav.users", "用户管理", "Users"),
+    ("nav.account", "我的账户", "My account"),
+    ("nav.logout", "退出登录", "Log out"),
+    ("nav.login", "登录", "Log in"),
+    ("nav.menu", "主菜单", "Main menu"),
+    ("pref.large_on", "大字模式", "Large type"),
+    ("pref.large_off", "标准字号", "Standard type"),
+    ("pref.lang_switch", "English", "中文"),
+    ("login.title", "登录星火社区", "Log in to Xinghuo"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Log in"),
+    ("login.failed", "用户名或密码不正确", "Wrong username or password"),
+    ("login.locked", "登录失败次数过多，账号已临时锁定，请稍后再试", "Too many failed attempts; the account is locked for a while"),
+    ("home.title", "工作台", "Dashboard"),
+    ("home.scope", "我的管辖范围", "My scope"),
+    ("home.projects", "项目", "Projects"),
+    ("home.buildings", "楼栋", "Buildings"),
+    ("home.households", "户数", "Households"),
+    ("home.residents", "居民", "Residents"),
+    ("home.party_members", "党员", "Party members"),
+    ("home.volunteers", "志愿者", "Volunteers"),
+    ("home.resident_welcome", "您好，欢迎回家", "Welcome home"),
+    ("home.no_household", "您的账号尚未关联房屋，请联系物业服务中心。", "Your account is not linked to a home yet; please contact the property office."),
+    ("common.save", "保存", "Save"),
+    ("common.add", "新增", "Add"),
+    ("common.delete", "删除", "Delete"),
+    ("common.search", "搜索", "Search"),
+    ("common.reset", "重置", "Reset"),
+    ("common.export", "导出", "Export"),
+    ("common.actions", "操作", "Actions"),
+    ("common.name", "名称", "Name"),
+    ("common.kind", "类型", "Kind"),
+    ("common.none", "暂无数据", "Nothing here yet"),
+    ("common.back_home", "返回首页", "Back to home"),
+    ("common.details", "详情", "Details"),
+    ("common.confirm_delete", "确定要删除吗？", "Delete this?"),
+    ("common.optional", "选填", "optional"),
+    ("common.prev", "上一页", "Previous"),
+    ("common.next", "下一页", "Next"),
+    ("org.title", "组织架构", "Organisation tree"),
+    ("org.property_side", "物业侧", "Property side"),
+    ("org.government_side", "政府侧", "Government side"),
+    ("org.party_orgs", "党组织", "Party organisations"),
+    ("org.children", "下级", "Children"),
+    ("org.add_child", "新增下级", "Add child"),
+    ("org.community", "所属社区", "Community"),
+    ("org.project_kind", "项目类型", "Project kind"),
+    ("org.xinghuo", "星火社区状态", "Xinghuo status"),
+    ("org.uscc", "统一社会信用代码", "Unified Social Credit Code"),
+    ("org.staff", "人员与角色", "People and roles"),
+    ("org.export", "导出台账", "Export ledger"),
+    ("hh.title", "房屋", "Household"),
+    ("hh.area", "专有部分面积", "Exclusive area"),
+    ("hh.microgrid", "所属微网格", "Micro-grid"),
+    ("hh.members", "住户成员", "Members"),
+    ("hh.history", "迁入迁出记录", "Move-in / move-out history"),
+    ("hh.add_member", "登记住户", "Register a resident"),
+    ("hh.relation", "关系", "Relation"),
+    ("hh.moved_in", "入住日期", "Moved in"),
+    ("hh.moved_out", "迁出日期", "Moved out"),
+    ("hh.move_out", "办理迁出", "Move out"),
+    ("person.title", "人员信息", "Person"),
+    ("person.name", "姓名", "Name"),
+    ("person.phone", "手机号", "Mobile"),
+    ("person.id_number", "身份证号", "ID number"),
+    ("person.gender", "性别", "Gender"),
+    ("person.roles", "角色", "Roles"),
+    ("person.households", "房屋", "Homes"),
+    ("person.reveal", "查看完整号码", "Show full numbers"),
+    ("person.reveal_note", "查看完整号码将记入审计日志", "Viewing full numbers is recorded in the audit log"),
+    ("person.add_role", "添加角色", "Add a role"),
+    ("person.node", "所在组织", "Node"),
+    ("person.post", "岗位", "Post"),
+    ("search.title", "搜索", "Search"),
+    ("search.placeholder", "请输入姓名、拼音首字母或房号", "Name, pinyin initials or room"),
+    ("search.people", "人员", "People"),
+    ("search.households", "房屋", "Households"),
+    ("import.title", "导入住户与房屋", "Import households and residents"),
+    ("import.template", "下载导入模板", "Download the template"),
+    ("import.file", "选择文件（.xlsx 或 .csv）", "File (.xlsx or .csv)"),
+    ("import.project", "导入到项目", "Into project"),
+    ("import.submit", "开始导入", "Import"),
+    ("import.errors", "导入未完成：以下行有错误，全部数据均未写入", "Nothing was imported: the rows below have errors"),
+    ("import.done", "导入完成", "Import finished"),
+    ("import.export_title", "导出台账", "Export the ledger"),
+    ("import.include_full", "包含完整手机号和身份证号（将记入审计日志）", "Include full phone and ID numbers (audited)"),
+    ("audit.title", "审计日志", "Audit log"),
+    ("audit.at", "时间", "Time"),
+    ("audit.actor", "操作人", "Who"),
+    ("audit.action", "操作", "Action"),
+    ("audit.entity", "对象", "Record"),
+    ("audit.summary", "内容", "What"),
+    ("audit.ip", "来源地址", "From"),
+    ("users.title", "用户管理", "Users"),
+    ("users.create", "新建用户", "Create user"),
+    ("users.reset", "重置密码", "Reset password"),
+    ("users.unlock", "解除锁定", "Unlock"),
+    ("users.locked", "已锁定", "Locked"),
+    ("users.person", "关联人员编号", "Person id"),
+    ("account.title", "我的账户", "My account"),
+    ("account.change_pw", "修改密码", "Change password"),
+    ("account.current_pw", "当前密码", "Current password"),
+    ("account.new_pw", "新密码（至少8位，含字母和数字）", "New password (8+ characters, letters and digits)"),
+    ("account.tokens", "API 访问令牌", "API tokens"),
+    ("account.token_name", "令牌用途", "Token name"),
+    ("account.token_create", "生成令牌", "Create token"),
+    ("account.token_revoke", "撤销", "Revoke"),
+    ("account.token_once", "请立即复制保存，此令牌只显示一次：", "Copy it now; it is shown only once:"),
+    ("account.display", "显示设置", "Display"),
+    ("msg.saved", "已保存", "Saved"),
+    ("msg.created", "已新增", "Created"),
+    ("msg.deleted", "已删除", "Deleted"),
+    ("msg.password_changed", "密码已修改，其他设备上的登录已退出", "Password changed; other sessions were logged out"),
+    ("msg.member_added", "住户已登记", "Resident registered"),
+    ("msg.moved_out", "已办理迁出", "Moved out"),
+    ("msg.role_added", "角色已添加", "Role added"),
+    ("msg.role_removed", "角色已移除", "Role removed"),
+    ("msg.token_revoked", "令牌已撤销", "Token revoked"),
+    ("msg.user_created", "用户已创建", "User created"),
+    ("msg.password_reset", "密码已重置，该用户的登录已全部退出", "Password reset; the user's sessions were ended"),
+    ("msg.unlocked", "已解除锁定", "Unlocked"),
+    ("msg.logged_out", "您已安全退出", "You are logged out"),
+];
+
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| CATALOG.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    match INDEX.get(key) {
+        Some((zh, en)) => match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        },
+        None => "",
+    }
+}
+
+pub fn has(key: &str) -> bool {
+    INDEX.contains_key(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_used_in_templates_exists_in_both_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap();
+                for part in text.split("t(\"").skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    if !has(key) {
+                        missing.push(format!("{}: {key}", p.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing catalog keys: {missing:?}");
+        let mut keys: Vec<_> = CATALOG.iter().map(|c| c.0).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), CATALOG.len(), "duplicate keys in the catalog");
+        assert!(CATALOG.iter().all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
+    }
+}

@@ -1,0 +1,156 @@
+//! Shared web parts: the page chrome (layout data every page carries), the message catalog, static
+//! assets embedded in the binary, security headers and small form helpers.
+
+pub mod i18n;
+
+use axum::{
+    extract::Path,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use rust_embed::RustEmbed;
+
+use crate::auth::{Ctx, model::Access};
+use i18n::{Lang, t};
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct Assets;
+
+/// `GET /static/{*path}`: files embedded at build time, cached for a day.
+pub async fn static_file(Path(path): Path<String>) -> Response {
+    match Assets::get(&path) {
+        Some(f) => {
+            let mime = f.metadata.mimetype().to_string();
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+                ],
+                f.data.into_owned(),
+            )
+                .into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+/// What the base layout needs: language, large type, CSRF token, the user and the navigation.
+pub struct Chrome {
+    pub lang: Lang,
+    pub large: bool,
+    pub csrf: String,
+    pub user: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<String>,
+    pub title: String,
+    /// Phone-first layout (residents) rather than the staff desk.
+    pub phone: bool,
+    pub path: String,
+}
+
+impl Chrome {
+    pub fn new(ctx: &Ctx, title: impl Into<String>) -> Self {
+        let lang = ctx.lang;
+        let mut nav = Vec::new();
+        let mut phone = true;
+        if let Some(p) = &ctx.principal {
+            let desk = p.has(Access::Desk);
+            phone = !desk;
+            let mut push = |href: &'static str, key: &str| {
+                let active = if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
+                nav.push(NavItem { href, label: t(lang, key).to_string(), active });
+            };
+            push("/", if desk { "nav.home" } else { "nav.myhome" });
+            if desk {
+                push("/org", "nav.org");
+                push("/search", "nav.search");
+            }
+            if p.has(Access::Staff) {
+                push("/import", "nav.import");
+            }
+            if desk {
+                push("/audit", "nav.audit");
+            }
+            if p.has(Access::Admin) {
+                push("/admin/users", "nav.users");
+            }
+            push("/account", "nav.account");
+        }
+        Self {
+            lang,
+            large: ctx.large_type,
+            csrf: ctx.csrf.clone(),
+            user: ctx.principal.as_ref().map(|p| p.display_name.clone()),
+            nav,
+            flash: None,
+            title: title.into(),
+            phone,
+            path: ctx.path.clone(),
+        }
+    }
+    /// Show a catalog message (from `?msg=key`) at the top of the page.
+    pub fn with_msg(mut self, key: Option<&str>) -> Self {
+        if let Some(k) = key.filter(|k| i18n::has(&format!("msg.{k}"))) {
+            self.flash = Some(t(self.lang, &format!("msg.{k}")).to_string());
+        }
+        self
+    }
+    pub fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct MsgQuery {
+    pub msg: Option<String>,
+}
+
+/// Security headers on every response. CSP allows no inline script.
+pub async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if let Some(ct) = h.get(header::CONTENT_TYPE)
+        && ct.to_str().is_ok_and(|v| v.starts_with("text/html"))
+    {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// A safe local redirect target: a path on this site, never `//host` or a URL.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(super::safe_next(Some("/org")), "/org");
+        assert_eq!(super::safe_next(Some("//evil.example")), "/");
+        assert_eq!(super::safe_next(Some("https://evil.example")), "/");
+        assert_eq!(super::safe_next(None), "/");
+    }
+}
