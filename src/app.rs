@@ -72,6 +72,7 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(middleware::from_fn(crate::ops::track))
+        .layer(middleware::from_fn(crate::web::normalize_rejections))
         .layer(middleware::from_fn(crate::web::security_headers))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(|_| {

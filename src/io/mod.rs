@@ -448,7 +448,9 @@ pub fn ledger_xlsx(rows: &[LedgerRow], roles: &HashMap<i64, Vec<String>>, full: 
         w(11, &r.project, ws)?;
     }
     let _ = format_area;
-    ws.write_string((rows.len() + 2) as u32, 0, generated).map_err(AppError::internal)?;
+    let info = wb.add_worksheet();
+    info.set_name("导出说明").map_err(AppError::internal)?;
+    info.write_string(0, 0, generated).map_err(AppError::internal)?;
     wb.save_to_buffer().map_err(AppError::internal)
 }
 

@@ -267,7 +267,7 @@ pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Resu
          SELECT p.id AS person_id, p.name, p.phone, NULL AS household_id, NULL AS label, n.name AS project_name \
          FROM persons p JOIN role_assignments r ON r.person_id = p.id JOIN org_nodes n ON n.id = r.node_id \
          WHERE n.project_id IN ({ph}) AND (p.name LIKE $1 OR p.name_initials LIKE $2 OR p.name_pinyin LIKE $2) \
-         ORDER BY name LIMIT 100"
+         ORDER BY 2, 1 LIMIT 100"
     );
     let mut values = params![like, prefix, q.clone()];
     values.extend(projects.iter().map(|v| sea_orm::Value::from(*v)));

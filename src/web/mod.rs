@@ -136,6 +136,29 @@ pub async fn security_headers(req: axum::extract::Request, next: axum::middlewar
     resp
 }
 
+/// axum's own extractor rejections (bad path ids, malformed forms or JSON) are plain text; give them
+/// the same shape as every other error: a stable code and a Chinese message (JSON under `/api`).
+pub async fn normalize_rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let plain = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain || !(status.is_client_error()) || status == StatusCode::NOT_FOUND && !api {
+        return resp;
+    }
+    let e = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => crate::error::AppError::too_large("提交的内容过大", "Request body too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => crate::error::AppError::new(status, "unsupported_media_type", "提交的内容类型不受支持", "Unsupported content type"),
+        StatusCode::METHOD_NOT_ALLOWED => crate::error::AppError::new(status, "method_not_allowed", "不支持该请求方法", "Method not allowed"),
+        _ => crate::error::AppError::new(status, "bad_request", "请求内容格式不正确，请检查后重试", "Malformed request"),
+    };
+    if api { e.as_json().into_response() } else { e.into_response() }
+}
+
 /// A safe local redirect target: a path on this site, never `//host` or a URL.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

@@ -1,0 +1,108 @@
+use axum::http::StatusCode;
+use chrono::Duration;
+
+use crate::support::{PW, TestApp};
+
+#[tokio::test]
+async fn login_creates_a_database_session_and_logout_removes_it() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let r = c.login("staff", PW).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM sessions").await, 1);
+    // A second app instance on the same database accepts the same session.
+    let other = xinghuo::app::build(app.state.clone());
+    let _ = other;
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let r = c.post_form("/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM sessions").await, 0);
+    assert!(c.get("/").await.location().starts_with("/login"));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_until_the_clock_moves_on() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    for _ in 0..5 {
+        let r = c.login("staff", "wrong-password-1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text.contains("用户名或密码不正确"));
+    }
+    let r = c.login("staff", PW).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert!(r.text.contains("锁定"));
+    assert!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'account_locked'").await >= 1);
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(c.login("staff", PW).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_a_valid_csrf_token_are_refused_and_write_nothing() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut c = app.login("staff").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM household_members").await;
+    let path = format!("/households/{}/members", ids.hh1);
+    let r = c.post_raw(&path, &[("name", "王五"), ("relation", "owner")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text.contains("页面已过期"));
+    let r = c.post_raw(&path, &[("_csrf", "forged"), ("name", "王五"), ("relation", "owner")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A token from another browser does not work either.
+    let mut other = app.login("staff").await;
+    let foreign = other.csrf().await;
+    let r = c.post_raw(&path, &[("_csrf", foreign.as_str()), ("name", "王五"), ("relation", "owner")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM household_members").await, before);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions() {
+    let app = TestApp::new().await;
+    let mut a = app.login("resident").await;
+    let mut b = app.login("resident").await;
+    let r = a.post_form("/account/password", &[("current", PW), ("new", "short")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = a.post_form("/account/password", &[("current", PW), ("new", "NewPassword-2026")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(a.get("/").await.status, StatusCode::OK);
+    assert!(b.get("/").await.location().starts_with("/login"));
+    let mut c = app.client();
+    assert_eq!(c.login("resident", PW).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(c.login("resident", "NewPassword-2026").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn large_type_is_remembered_per_user() {
+    let app = TestApp::new().await;
+    let mut a = app.login("resident").await;
+    assert!(!a.get("/").await.text.contains("class=\"large"));
+    a.post_form("/prefs", &[("large_type", "1"), ("next", "/")]).await;
+    let mut again = app.login("resident").await;
+    assert!(again.get("/").await.text.contains("class=\"large"), "the preference follows the user to a new session");
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_until_revoked() {
+    let app = TestApp::new().await;
+    let mut c = app.login("staff").await;
+    let r = c.post_form("/account/tokens", &[("name", "测试脚本")]).await;
+    let token = r.text.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let mut api = app.client();
+    api.bearer = Some(token.clone());
+    let r = api.get("/api/v1/projects").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()[0]["name"], "保利叶语");
+    // Bearer callers need no CSRF token.
+    let ids = app.ids().await;
+    let r = api.json("PATCH", &format!("/api/v1/households/{}", ids.hh1), serde_json::json!({"area": "88.8"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = app.id("SELECT id FROM api_tokens").await;
+    c.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    let r = api.get("/api/v1/projects").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["code"], "invalid_token");
+}

@@ -1,0 +1,11 @@
+//! One integration-test binary. Each test gets a fresh database — a temp SQLite file by default, or a
+//! fresh schema on PostgreSQL when `XINGHUO_TEST_PG` holds a URL — loaded with the demo data, and
+//! clients for each persona. Requests go through the real router in-process (no socket).
+
+mod support;
+
+mod accounts;
+mod import_export;
+mod people_and_org;
+mod permissions;
+mod platform;

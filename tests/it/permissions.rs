@@ -1,0 +1,205 @@
+//! The permission matrix: persona × route × expected outcome, for every route in the route table.
+//! A route added without a row here fails `every_route_has_a_row_in_the_matrix`.
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::{Client, Ids, TestApp};
+
+const PERSONAS: [&str; 8] = ["anon", "resident", "resident2", "staff", "staff2", "cadre", "grid", "admin"];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Out {
+    /// Passed the permission check (2xx/3xx, or a 4xx validation answer).
+    A,
+    /// Sent to log in (pages: 303 to /login?next=…; API: 401).
+    L,
+    /// Refused: 403, or 404 for records outside the caller's scope.
+    D,
+}
+use Out::*;
+
+enum Body {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Value),
+    Multipart,
+}
+
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Body,
+    expect: [Out; 8],
+}
+
+fn rows(i: &Ids) -> Vec<Row> {
+    let r = |method, template, path: String, body, expect| Row { method, template, path, body, expect };
+    let f = |v: &[(&'static str, &str)]| Body::Form(v.iter().map(|(k, v)| (*k, v.to_string())).collect());
+    let all = [A; 8];
+    let signed_in = [L, A, A, A, A, A, A, A];
+    let desk = [L, D, D, A, A, A, A, A];
+    let yeyu_staff = [L, D, D, A, D, D, D, A];
+    let staff_any = [L, D, D, A, A, D, D, A];
+    let own_home = [L, A, D, A, D, D, D, A];
+    let admin = [L, D, D, D, D, D, D, A];
+    let nobody = [L, D, D, D, D, D, D, D];
+    vec![
+        r("GET", "/healthz", "/healthz".into(), Body::None, all),
+        r("GET", "/readyz", "/readyz".into(), Body::None, all),
+        r("GET", "/metrics", "/metrics".into(), Body::None, all),
+        r("GET", "/static/{*path}", "/static/app.css".into(), Body::None, all),
+        r("GET", "/login", "/login".into(), Body::None, all),
+        r("POST", "/login", "/login".into(), f(&[("username", "nobody"), ("password", "x")]), all),
+        r("POST", "/prefs", "/prefs".into(), f(&[("lang", "zh"), ("next", "/")]), all),
+        r("GET", "/account", "/account".into(), Body::None, signed_in),
+        r("POST", "/account/password", "/account/password".into(), f(&[("current", ""), ("new", "")]), signed_in),
+        r("POST", "/account/tokens", "/account/tokens".into(), f(&[("name", "")]), signed_in),
+        r("POST", "/account/tokens/{id}/revoke", "/account/tokens/999999/revoke".into(), Body::None, nobody),
+        r("GET", "/api/v1/me", "/api/v1/me".into(), Body::None, signed_in),
+        r("GET", "/", "/".into(), Body::None, signed_in),
+        r("GET", "/org", "/org".into(), Body::None, desk),
+        r("GET", "/org/{id}", format!("/org/{}", i.yeyu), Body::None, yeyu_staff),
+        r("POST", "/org/{id}/children", format!("/org/{}/children", i.yeyu), f(&[("name", "")]), yeyu_staff),
+        r("GET", "/households/{id}", format!("/households/{}", i.hh1), Body::None, own_home),
+        r("POST", "/households/{id}", format!("/households/{}", i.hh1), f(&[("area", "abc")]), yeyu_staff),
+        r("GET", "/api/v1/projects", "/api/v1/projects".into(), Body::None, desk),
+        r("GET", "/api/v1/nodes/{id}", format!("/api/v1/nodes/{}", i.yeyu), Body::None, yeyu_staff),
+        r("POST", "/api/v1/nodes/{id}/children", format!("/api/v1/nodes/{}/children", i.yeyu), Body::Json(json!({"name": ""})), yeyu_staff),
+        r("GET", "/api/v1/households/{id}", format!("/api/v1/households/{}", i.hh1), Body::None, own_home),
+        r("PATCH", "/api/v1/households/{id}", format!("/api/v1/households/{}", i.hh1), Body::Json(json!({"area": "abc"})), yeyu_staff),
+        r("GET", "/people/{id}", format!("/people/{}", i.zhangsan), Body::None, own_home),
+        r("POST", "/people/{id}", format!("/people/{}", i.zhangsan), f(&[("name", "")]), yeyu_staff),
+        r("POST", "/people/{id}/reveal", format!("/people/{}/reveal", i.zhangsan), Body::None, yeyu_staff),
+        r("POST", "/people/{id}/roles", format!("/people/{}/roles", i.zhangsan), f(&[("role", "")]), yeyu_staff),
+        r("POST", "/people/{id}/roles/{rid}/delete", format!("/people/{}/roles/999999/delete", i.zhangsan), Body::None, nobody),
+        r("POST", "/households/{id}/members", format!("/households/{}/members", i.hh1), f(&[("name", "")]), yeyu_staff),
+        r(
+            "POST",
+            "/households/{id}/members/{mid}/move-out",
+            format!("/households/{}/members/{}/move-out", i.hh1, i.zhangsan_membership),
+            f(&[("moved_out", "not-a-date")]),
+            yeyu_staff,
+        ),
+        r("GET", "/search", "/search?q=zs".into(), Body::None, desk),
+        r("GET", "/api/v1/people", "/api/v1/people?q=zs".into(), Body::None, desk),
+        r("GET", "/api/v1/people/{id}", format!("/api/v1/people/{}", i.zhangsan), Body::None, own_home),
+        r("PATCH", "/api/v1/people/{id}", format!("/api/v1/people/{}", i.zhangsan), Body::Json(json!({"name": ""})), yeyu_staff),
+        r("POST", "/api/v1/people/{id}/reveal", format!("/api/v1/people/{}/reveal", i.zhangsan), Body::Json(json!({})), yeyu_staff),
+        r("POST", "/api/v1/people/{id}/roles", format!("/api/v1/people/{}/roles", i.zhangsan), Body::Json(json!({"role": "", "node_id": 0})), yeyu_staff),
+        r("DELETE", "/api/v1/people/{id}/roles/{rid}", format!("/api/v1/people/{}/roles/999999", i.zhangsan), Body::None, nobody),
+        r("POST", "/api/v1/households/{id}/members", format!("/api/v1/households/{}/members", i.hh1), Body::Json(json!({"name": "", "relation": ""})), yeyu_staff),
+        r("GET", "/import", "/import".into(), Body::None, staff_any),
+        r("POST", "/import", "/import".into(), Body::Multipart, staff_any),
+        r("GET", "/import/template.xlsx", "/import/template.xlsx".into(), Body::None, staff_any),
+        r("GET", "/export/ledger.xlsx", format!("/export/ledger.xlsx?project={}", i.yeyu), Body::None, yeyu_staff),
+        r("GET", "/audit", "/audit".into(), Body::None, desk),
+        r("GET", "/api/v1/audit", "/api/v1/audit".into(), Body::None, desk),
+        r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json".into(), Body::None, all),
+        r("GET", "/admin/users", "/admin/users".into(), Body::None, admin),
+        r("POST", "/admin/users", "/admin/users".into(), f(&[("username", "")]), admin),
+        r("POST", "/admin/users/{id}/reset-password", format!("/admin/users/{}/reset-password", i.resident_user), f(&[("password", "")]), admin),
+        r("POST", "/admin/users/{id}/unlock", format!("/admin/users/{}/unlock", i.resident_user), Body::None, admin),
+        // Last: it ends the session.
+        r("POST", "/logout", "/logout".into(), Body::None, signed_in),
+    ]
+}
+
+async fn call(c: &mut Client, row: &Row) -> crate::support::Resp {
+    match &row.body {
+        Body::None if row.method == "GET" => c.get(&row.path).await,
+        Body::None if !row.path.starts_with("/api/") => c.post_form(&row.path, &[]).await,
+        Body::None => c.json(row.method, &row.path, json!({})).await,
+        Body::Json(v) => c.json(row.method, &row.path, v.clone()).await,
+        Body::Form(v) => {
+            let v: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            if row.path.starts_with("/api/") { unreachable!() } else { c.post_form(&row.path, &v).await }
+        }
+        Body::Multipart => c.multipart(&row.path, &[], ("x.csv", "姓名,房号\n".as_bytes())).await,
+    }
+}
+
+fn classify(path: &str, r: &crate::support::Resp) -> Out {
+    assert!(!r.status.is_server_error(), "{path}: server error {}: {}", r.status, r.text);
+    let api = path.starts_with("/api/");
+    if api && r.status == StatusCode::UNAUTHORIZED || !api && r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next=") {
+        return L;
+    }
+    if r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND {
+        assert_ne!(r.text.trim(), "", "{path}: empty error body");
+        return D;
+    }
+    A
+}
+
+#[tokio::test]
+async fn every_route_has_a_row_in_the_matrix() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let in_matrix: BTreeSet<(String, String)> = rows(&ids).iter().map(|r| (r.method.to_string(), r.template.to_string())).collect();
+    let routes: BTreeSet<(String, String)> =
+        xinghuo::access::route_table().into_iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let missing: Vec<_> = routes.difference(&in_matrix).collect();
+    let stale: Vec<_> = in_matrix.difference(&routes).collect();
+    assert!(missing.is_empty(), "routes without a permission-matrix row: {missing:?}");
+    assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
+}
+
+#[tokio::test]
+async fn persona_route_matrix_holds_for_every_route() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut clients = Vec::new();
+    for p in PERSONAS {
+        clients.push(if p == "anon" { app.client() } else { app.login(p).await });
+    }
+    let mut failures = Vec::new();
+    for row in rows(&ids) {
+        for (k, persona) in PERSONAS.iter().enumerate() {
+            let r = call(&mut clients[k], &row).await;
+            let got = classify(&row.path, &r);
+            if got != row.expect[k] {
+                failures.push(format!(
+                    "{} {} as {persona}: expected {:?}, got {:?} ({} {})",
+                    row.method,
+                    row.path,
+                    row.expect[k],
+                    got,
+                    r.status,
+                    r.text.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn another_projects_staff_cannot_read_or_change_a_household() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff2 = app.login("staff2").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM household_members").await;
+    let r = staff2.post_form(&format!("/households/{}/members", ids.hh1), &[("name", "王五"), ("relation", "owner")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM household_members").await, before);
+    // …but can in their own project.
+    let r = staff2.post_form(&format!("/households/{}/members", ids.hh_tianxi), &[("name", "王五"), ("relation", "owner")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM household_members").await, before + 1);
+}
+
+#[tokio::test]
+async fn a_cadre_reads_projects_in_their_community_but_cannot_change_them() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut cadre = app.login("cadre").await;
+    assert_eq!(cadre.get(&format!("/org/{}", ids.tianxi)).await.status, StatusCode::OK);
+    assert_eq!(cadre.get(&format!("/households/{}", ids.hh_tianxi)).await.status, StatusCode::OK);
+    assert_eq!(cadre.get(&format!("/org/{}", ids.yeyu)).await.status, StatusCode::NOT_FOUND);
+    let r = cadre.post_form(&format!("/households/{}", ids.hh_tianxi), &[("area", "90")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

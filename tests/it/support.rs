@@ -1,0 +1,264 @@
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use xinghuo::{app::AppState, clock::TestClock, config::Config, db};
+
+pub const PW: &str = xinghuo::demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: TestClock,
+    _dir: tempfile::TempDir,
+    pub pg_schema: Option<(String, String)>,
+}
+
+pub fn pg_url() -> Option<String> {
+    std::env::var("XINGHUO_TEST_PG").ok().filter(|s| !s.is_empty())
+}
+
+/// Create a fresh schema on the server at `base` and return a URL whose connections use it.
+pub async fn fresh_pg_schema(base: &str) -> (String, String) {
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = db::Db::connect(base, 2).await.expect("PostgreSQL must be reachable for XINGHUO_TEST_PG");
+    db::exec(&admin.write, &format!("CREATE SCHEMA {name}"), vec![]).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    (format!("{base}{sep}options=-c%20search_path%3D{name}"), name)
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    pub async fn with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::defaults();
+        config.data_dir = dir.path().to_path_buf();
+        config.cookie_secret = xinghuo::config::Secret::new("test-secret-test-secret-test-secret-0123");
+        config.db_max_connections = 4;
+        let mut pg_schema = None;
+        config.database_url = match pg_url() {
+            Some(base) => {
+                let (url, schema) = fresh_pg_schema(&base).await;
+                pg_schema = Some((base, schema));
+                url
+            }
+            None => format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+        };
+        tweak(&mut config);
+        let clock = TestClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap());
+        let state = AppState::new(config, Arc::new(clock.clone())).await.unwrap();
+        xinghuo::demo::load(&state.db.write, clock.now_utc()).await.unwrap();
+        let router = xinghuo::app::build(state.clone());
+        Self { router, state, clock, _dir: dir, pg_schema }
+    }
+
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None }
+    }
+
+    pub async fn login(&self, user: &str) -> Client {
+        let mut c = self.client();
+        let r = c.login(user, PW).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {user}: {}", r.text);
+        c
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        db::count(&self.state.db.read, sql, vec![]).await.unwrap()
+    }
+
+    pub async fn id(&self, sql: &str) -> i64 {
+        db::one::<db::IdRow>(&self.state.db.read, sql, vec![]).await.unwrap().unwrap_or_else(|| panic!("no row: {sql}")).id
+    }
+
+    /// Ids of demo records used across tests.
+    pub async fn ids(&self) -> Ids {
+        let yeyu = self.id("SELECT id FROM org_nodes WHERE code = 'YEYU'").await;
+        let tianxi = self.id("SELECT id FROM org_nodes WHERE code = 'TIANXI'").await;
+        let hh_of = |u: &'static str| {
+            format!("SELECT m.household_id AS id FROM household_members m JOIN users u ON u.person_id = m.person_id WHERE u.username = '{u}'")
+        };
+        Ids {
+            yeyu,
+            tianxi,
+            hh1: self.id(&hh_of("resident")).await,
+            hh2: self.id(&hh_of("resident2")).await,
+            hh_tianxi: self.id(&format!("SELECT node_id AS id FROM households WHERE project_id = {tianxi} ORDER BY node_id LIMIT 1")).await,
+            zhangsan: self.id("SELECT person_id AS id FROM users WHERE username = 'resident'").await,
+            lisi: self.id("SELECT person_id AS id FROM users WHERE username = 'resident2'").await,
+            yeyu_building: self.id(&format!("SELECT id FROM org_nodes WHERE kind = 'building' AND project_id = {yeyu} ORDER BY id LIMIT 1")).await,
+            yeyu_unit: self.id(&format!("SELECT id FROM org_nodes WHERE kind = 'unit' AND project_id = {yeyu} ORDER BY id LIMIT 1")).await,
+            branch: self.id("SELECT id FROM org_nodes WHERE code = 'POLY-SC'").await,
+            youlian: self.id("SELECT id FROM org_nodes WHERE name = '友联社区'").await,
+            zhangsan_membership: self.id("SELECT m.id FROM household_members m JOIN users u ON u.person_id = m.person_id WHERE u.username = 'resident'").await,
+            zhangsan_role: self.id("SELECT r.id FROM role_assignments r JOIN users u ON u.person_id = r.person_id WHERE u.username = 'staff'").await,
+            staff_person: self.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await,
+            resident_user: self.id("SELECT id FROM users WHERE username = 'resident'").await,
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = self.pg_schema.take() {
+            // Best effort: drop the schema on a separate runtime thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok(d) = db::Db::connect(&base, 1).await {
+                        let _ = db::exec(&d.write, &format!("DROP SCHEMA {schema} CASCADE"), vec![]).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+trait NowUtc {
+    fn now_utc(&self) -> chrono::DateTime<Utc>;
+}
+impl NowUtc for TestClock {
+    fn now_utc(&self) -> chrono::DateTime<Utc> {
+        use xinghuo::clock::Clock;
+        self.now()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // every id is printed in failure messages via Debug
+pub struct Ids {
+    pub yeyu: i64,
+    pub tianxi: i64,
+    pub hh1: i64,
+    pub hh2: i64,
+    pub hh_tianxi: i64,
+    pub zhangsan: i64,
+    pub lisi: i64,
+    pub yeyu_building: i64,
+    pub yeyu_unit: i64,
+    pub branch: i64,
+    pub youlian: i64,
+    pub zhangsan_membership: i64,
+    pub zhangsan_role: i64,
+    pub staff_person: i64,
+    pub resident_user: i64,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> String {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text))
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    cookies: HashMap<String, String>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        if !self.cookies.is_empty() {
+            let c = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        if let Some(b) = &self.bearer {
+            req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {b}").parse().unwrap());
+        }
+        req.headers_mut().insert(header::HOST, "localhost".parse().unwrap());
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let kv = s.split(';').next().unwrap();
+            let (k, val) = kv.split_once('=').unwrap();
+            if s.contains("Max-Age=0") { self.cookies.remove(k) } else { self.cookies.insert(k.into(), val.into()) };
+        }
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Resp { status, headers, bytes, text }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// The CSRF token the server expects from this browser now.
+    pub async fn csrf(&mut self) -> String {
+        let page = if self.cookies.contains_key("xh_session") { "/account" } else { "/login" };
+        let r = self.get(page).await;
+        let t = r.text.split("name=\"_csrf\" value=\"").nth(1).expect("page has a CSRF field");
+        t.split('"').next().unwrap().to_string()
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap(),
+        )
+        .await
+    }
+
+    pub async fn json(&mut self, method: &str, path: &str, body: serde_json::Value) -> Resp {
+        let mut req = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
+        if self.bearer.is_none() && self.cookies.contains_key("xh_session") {
+            let t = self.csrf().await;
+            req = req.header("x-csrf-token", t);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn login(&mut self, user: &str, pw: &str) -> Resp {
+        self.post_form("/login", &[("username", user), ("password", pw), ("next", "/")]).await
+    }
+
+    pub async fn multipart(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Resp {
+        let token = self.csrf().await;
+        let boundary = "XINGHUOBOUNDARY";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(format!("{path}?_csrf={token}"))
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+}
