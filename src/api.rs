@@ -8,7 +8,11 @@ use crate::{access::RouteDef, auth::model::Access};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "星火社区 Xinghuo API", version = "1", description = "Session cookie or `Authorization: Bearer <token>`. Errors are `{code, message, message_en}` with stable codes."),
+    info(
+        title = "星火社区 Xinghuo API",
+        version = "1",
+        description = "Session cookie or `Authorization: Bearer <token>`. Errors are `{code, message, message_en}` with stable codes."
+    ),
     paths(
         crate::auth::pages::me,
         crate::org::api::list_projects,

@@ -111,7 +111,8 @@ pub fn main() -> ExitCode {
 
 fn init_logging(config: &Config) {
     use tracing_subscriber::{EnvFilter, fmt};
-    let filter = EnvFilter::try_from_env("XINGHUO_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter =
+        EnvFilter::try_from_env("XINGHUO_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     if config.log_format == "json" {
         let _ = fmt().json().with_env_filter(filter).try_init();
     } else {
@@ -147,7 +148,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let addr = listener.local_addr()?;
             println!("\n星火社区已启动 / Xinghuo is running: http://{addr}/");
             if demo {
-                println!("演示账号（密码均为 {}）/ demo log-ins (password {}):", crate::demo::DEMO_PASSWORD, crate::demo::DEMO_PASSWORD);
+                println!(
+                    "演示账号（密码均为 {}）/ demo log-ins (password {}):",
+                    crate::demo::DEMO_PASSWORD,
+                    crate::demo::DEMO_PASSWORD
+                );
                 for (u, who, what) in crate::demo::DEMO_LOGINS {
                     println!("  {u:<10} {who} — {what}");
                 }
@@ -166,15 +171,24 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let parsed = io::model::parse_sheet(&grid, state.clock.today(), state.config.max_import_rows);
             let bar = indicatif::ProgressBar::new(parsed.rows.len() as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let outcome = io::apply(&state.db.write, pid, &parsed, state.clock.now(), |n| bar.set_position(n as u64)).await.map_err(app_err)?;
+            let outcome = io::apply(&state.db.write, pid, &parsed, state.clock.now(), |n| bar.set_position(n as u64))
+                .await
+                .map_err(app_err)?;
             bar.finish_and_clear();
             match outcome {
                 io::Outcome::Done(s) => {
                     println!(
                         "导入完成：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色；跳过重复行 {}、空行 {}",
-                        s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added, s.duplicates_skipped, s.blank_rows
+                        s.rows,
+                        s.households_created,
+                        s.persons_created,
+                        s.members_added,
+                        s.roles_added,
+                        s.duplicates_skipped,
+                        s.blank_rows
                     );
                 }
                 io::Outcome::Rejected(errors) => {
@@ -191,7 +205,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let rows = io::ledger_rows(&state.db.read, pid).await.map_err(app_err)?;
             let roles = io::role_names(&state.db.read, pid).await.map_err(app_err)?;
             let stamp = crate::clock::fmt_datetime(state.clock.now());
-            let bytes = io::ledger_xlsx(&rows, &roles, full, &format!("导出时间：{stamp}（命令行）")).map_err(app_err)?;
+            let bytes =
+                io::ledger_xlsx(&rows, &roles, full, &format!("导出时间：{stamp}（命令行）")).map_err(app_err)?;
             std::fs::write(&out, bytes)?;
             println!("已导出 {} 行到 {}", rows.len(), out.display());
         }
@@ -211,9 +226,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             UserAction::ResetPassword { username, password } => {
                 crate::auth::password::check_strength(&password).map_err(|m| anyhow::anyhow!(m))?;
-                let row = db::one::<db::IdRow>(&state.db.read, "SELECT id FROM users WHERE username = $1", params![username.clone()])
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
+                let row = db::one::<db::IdRow>(
+                    &state.db.read,
+                    "SELECT id FROM users WHERE username = $1",
+                    params![username.clone()],
+                )
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
                 let hash = crate::auth::password::hash(password).await.map_err(app_err)?;
                 crate::admin::set_password(&state.db.write, row.id, hash, state.clock.now()).await.map_err(app_err)?;
                 println!("已重置「{username}」的密码，并退出其全部登录");
@@ -236,6 +255,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 
 async fn load_demo(state: &AppState) -> anyhow::Result<()> {
     let loaded = crate::demo::load(&state.db.write, state.clock.now()).await.map_err(app_err)?;
-    println!("{}", if loaded { "演示数据已加载 / demo data loaded" } else { "演示数据已存在，未做改动 / demo data already present" });
+    println!(
+        "{}",
+        if loaded {
+            "演示数据已加载 / demo data loaded"
+        } else {
+            "演示数据已存在，未做改动 / demo data already present"
+        }
+    );
     Ok(())
 }

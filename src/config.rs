@@ -85,9 +85,7 @@ impl Config {
             let Some(name) = k.strip_prefix("XINGHUO_") else { continue };
             match name {
                 "DATABASE_URL" => c.database_url = v,
-                "LISTEN" => {
-                    c.listen = v.parse().map_err(|_| ConfigError::Invalid("XINGHUO_LISTEN", v.clone()))?
-                }
+                "LISTEN" => c.listen = v.parse().map_err(|_| ConfigError::Invalid("XINGHUO_LISTEN", v.clone()))?,
                 "DATA_DIR" => c.data_dir = PathBuf::from(v),
                 "COOKIE_SECRET" => c.cookie_secret = Secret::new(v),
                 "PUBLIC_URL" => c.public_url = v,

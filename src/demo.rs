@@ -53,21 +53,79 @@ const COMMUNITIES: &[(&str, &str, &str)] = &[
 ];
 
 const PROJECTS: &[ProjectSpec] = &[
-    ProjectSpec { name: "保利叶语", code: "YEYU", kind: "residential", community: 5, status: Some(("built", 2022)) },
-    ProjectSpec { name: "保利天玺", code: "TIANXI", kind: "residential", community: 0, status: Some(("built", 2022)) },
-    ProjectSpec { name: "保利荔园天府和悦", code: "LIYUAN", kind: "residential", community: 1, status: Some(("built", 2022)) },
-    ProjectSpec { name: "保利创智锦城", code: "CHUANGZHI", kind: "residential", community: 2, status: Some(("planned", 2023)) },
-    ProjectSpec { name: "保利紫薇花语", code: "ZIWEI", kind: "residential", community: 3, status: Some(("planned", 2023)) },
-    ProjectSpec { name: "保利金香槟", code: "JINXIANGBIN", kind: "residential", community: 4, status: Some(("planned", 2023)) },
-    ProjectSpec { name: "保利湖心岛", code: "HUXINDAO", kind: "residential", community: 6, status: Some(("built", 2022)) },
-    ProjectSpec { name: "保利中心写字楼", code: "ZHONGXIN", kind: "office", community: 7, status: Some(("built", 2022)) },
-    ProjectSpec { name: "蜀天君临", code: "JUNLIN", kind: "residential", community: 7, status: Some(("planned", 2023)) },
-    ProjectSpec { name: "保利翡翠和悦", code: "FEICUI", kind: "residential", community: 8, status: Some(("planned", 2023)) },
+    ProjectSpec {
+        name: "保利叶语", code: "YEYU", kind: "residential", community: 5, status: Some(("built", 2022))
+    },
+    ProjectSpec {
+        name: "保利天玺", code: "TIANXI", kind: "residential", community: 0, status: Some(("built", 2022))
+    },
+    ProjectSpec {
+        name: "保利荔园天府和悦",
+        code: "LIYUAN",
+        kind: "residential",
+        community: 1,
+        status: Some(("built", 2022)),
+    },
+    ProjectSpec {
+        name: "保利创智锦城",
+        code: "CHUANGZHI",
+        kind: "residential",
+        community: 2,
+        status: Some(("planned", 2023)),
+    },
+    ProjectSpec {
+        name: "保利紫薇花语",
+        code: "ZIWEI",
+        kind: "residential",
+        community: 3,
+        status: Some(("planned", 2023)),
+    },
+    ProjectSpec {
+        name: "保利金香槟",
+        code: "JINXIANGBIN",
+        kind: "residential",
+        community: 4,
+        status: Some(("planned", 2023)),
+    },
+    ProjectSpec {
+        name: "保利湖心岛",
+        code: "HUXINDAO",
+        kind: "residential",
+        community: 6,
+        status: Some(("built", 2022)),
+    },
+    ProjectSpec {
+        name: "保利中心写字楼",
+        code: "ZHONGXIN",
+        kind: "office",
+        community: 7,
+        status: Some(("built", 2022)),
+    },
+    ProjectSpec {
+        name: "蜀天君临",
+        code: "JUNLIN",
+        kind: "residential",
+        community: 7,
+        status: Some(("planned", 2023)),
+    },
+    ProjectSpec {
+        name: "保利翡翠和悦",
+        code: "FEICUI",
+        kind: "residential",
+        community: 8,
+        status: Some(("planned", 2023)),
+    },
     ProjectSpec { name: "龙祥家园", code: "LONGXIANG", kind: "resettlement", community: 8, status: None },
 ];
 
-const SURNAMES: &[&str] = &["张", "李", "王", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "曾"];
-const GIVEN: &[&str] = &["三", "四", "五", "六", "七", "小明", "小红", "小芳", "建国", "秀英", "桂兰", "志强", "晓燕", "子涵", "一鸣", "雨萱"];
+const SURNAMES: &[&str] = &[
+    "张", "李", "王", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗",
+    "曾",
+];
+const GIVEN: &[&str] = &[
+    "三", "四", "五", "六", "七", "小明", "小红", "小芳", "建国", "秀英", "桂兰", "志强", "晓燕", "子涵", "一鸣",
+    "雨萱",
+];
 
 /// A valid, fictitious ID number (region 510104 成都市锦江区; the sequence makes it unique).
 fn demo_id(n: usize) -> String {
@@ -118,7 +176,14 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
             party(t, street.id, PartyOrgKind::StreetWorkCommittee, &format!("{s}党工委"), now).await?;
         }
         let community = find_or_create(t, Some(&street), NodeKind::Community, c, now).await?;
-        party(t, community.id, PartyOrgKind::CommunityCommittee, &format!("{}党委", c.trim_end_matches("（演示）")), now).await?;
+        party(
+            t,
+            community.id,
+            PartyOrgKind::CommunityCommittee,
+            &format!("{}党委", c.trim_end_matches("（演示）")),
+            now,
+        )
+        .await?;
         let grid = find_or_create(t, Some(&community), NodeKind::Grid, "第一网格", now).await?;
         let n_micro = if *c == "牧马山社区" { 4 } else { 2 };
         let mut mgs = Vec::new();
@@ -146,8 +211,11 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
         let project = org::node(t, pid).await?.ok_or_else(|| AppError::internal("demo"))?;
         project_ids.push(pid);
         party(t, pid, PartyOrgKind::ProjectBranch, &format!("{}项目党支部", spec.name), now).await?;
-        let (buildings, units, floors): (&[&str], &[&str], i32) =
-            if spec.kind == "office" { (&["A座"], &["1单元"], 3) } else { (&["1栋", "2栋"], &["1单元", "2单元"], 3) };
+        let (buildings, units, floors): (&[&str], &[&str], i32) = if spec.kind == "office" {
+            (&["A座"], &["1单元"], 3)
+        } else {
+            (&["1栋", "2栋"], &["1单元", "2单元"], 3)
+        };
         let mut hh_index = 0usize;
         for b in buildings {
             let bn = org::create_node(t, Some(&project), NewNode::named(NodeKind::Building, *b), now).await?;
@@ -158,22 +226,29 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
                 for f in 1..=floors {
                     for r in 1..=2 {
                         let room = format!("{f}0{r}");
-                        let hid = org::create_node(t, Some(&unode), NewNode::named(NodeKind::Household, room.clone()), now).await?;
+                        let hid =
+                            org::create_node(t, Some(&unode), NewNode::named(NodeKind::Household, room.clone()), now)
+                                .await?;
                         let mgs = &microgrids[spec.community];
                         let area = 7_850 + ((hh_index * 1_337) % 6_000) as i64;
-                        org::create_household(t, hid, pid, &room, Some(area), Some(mgs[hh_index % mgs.len()]), now).await?;
+                        org::create_household(t, hid, pid, &room, Some(area), Some(mgs[hh_index % mgs.len()]), now)
+                            .await?;
                         if hh_index < 2 {
                             first_households.push(hid);
                         }
                         // An owner in every home; a family member in every other one.
-                        let members = if hh_index % 2 == 0 { 2 } else { 1 };
+                        let members = if hh_index.is_multiple_of(2) { 2 } else { 1 };
                         for k in 0..members {
                             let name = if spec.code == "YEYU" && hh_index == 0 && k == 0 {
                                 "张三".to_string()
                             } else if spec.code == "YEYU" && hh_index == 1 && k == 0 {
                                 "李四".to_string()
                             } else {
-                                format!("{}{}", SURNAMES[(person_n * 7) % SURNAMES.len()], GIVEN[(person_n * 3 + k) % GIVEN.len()])
+                                format!(
+                                    "{}{}",
+                                    SURNAMES[(person_n * 7) % SURNAMES.len()],
+                                    GIVEN[(person_n * 3 + k) % GIVEN.len()]
+                                )
                             };
                             person_n += 1;
                             let np = people::NewPerson {
@@ -184,16 +259,26 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
                             };
                             let (person_id, _) = people::upsert_person(t, &np, now).await?;
                             let rel = if k == 0 { "owner" } else { "family" };
-                            let moved = NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
+                            let moved =
+                                NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
                             people::add_member(t, hid, person_id, rel, moved, now).await?;
-                            if person_n % 5 == 0 {
+                            if person_n.is_multiple_of(5) {
                                 people::add_role(t, person_id, "party_member", pid, None, moved, now).await?;
                             }
-                            if person_n % 3 == 0 {
+                            if person_n.is_multiple_of(3) {
                                 people::add_role(t, person_id, "volunteer", pid, None, moved, now).await?;
                             }
-                            if spec.code == "LIYUAN" && person_n % 11 == 0 {
-                                people::add_role(t, person_id, "supervisor", pid, None, NaiveDate::from_ymd_opt(2023, 6, 1), now).await?;
+                            if spec.code == "LIYUAN" && person_n.is_multiple_of(11) {
+                                people::add_role(
+                                    t,
+                                    person_id,
+                                    "supervisor",
+                                    pid,
+                                    None,
+                                    NaiveDate::from_ymd_opt(2023, 6, 1),
+                                    now,
+                                )
+                                .await?;
                             }
                         }
                         hh_index += 1;
@@ -207,10 +292,14 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     let yeyu = project_ids[0];
     let tianxi = project_ids[1];
     let youlian = communities[0].id;
-    let mumashan_grid = db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE kind = 'grid' AND parent_id = $1", params![communities[1].id])
-        .await?
-        .ok_or_else(|| AppError::internal("demo grid"))?
-        .id;
+    let mumashan_grid = db::one::<db::IdRow>(
+        t,
+        "SELECT id FROM org_nodes WHERE kind = 'grid' AND parent_id = $1",
+        params![communities[1].id],
+    )
+    .await?
+    .ok_or_else(|| AppError::internal("demo grid"))?
+    .id;
     let staff: &[(&str, &str, &str, i64, Option<&str>)] = &[
         ("admin", "李管理", "company_admin", branch_id, None),
         ("staff", "王经理", "staff", yeyu, Some("项目经理")),
@@ -220,11 +309,26 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     ];
     for (username, name, role, node, post) in staff {
         person_n += 1;
-        let np = people::NewPerson { name: name.to_string(), gender: None, phone: Some(demo_phone(person_n)), id_number: Some(demo_id(person_n)) };
+        let np = people::NewPerson {
+            name: name.to_string(),
+            gender: None,
+            phone: Some(demo_phone(person_n)),
+            id_number: Some(demo_id(person_n)),
+        };
         let (person_id, _) = people::upsert_person(t, &np, now).await?;
-        people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now).await?;
+        people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now)
+            .await?;
         if *username == "admin" {
-            people::add_role(t, person_id, "staff", branch_id, Some("分公司管理".into()), NaiveDate::from_ymd_opt(2022, 1, 1), now).await?;
+            people::add_role(
+                t,
+                person_id,
+                "staff",
+                branch_id,
+                Some("分公司管理".into()),
+                NaiveDate::from_ymd_opt(2022, 1, 1),
+                now,
+            )
+            .await?;
         }
         if *username == "grid" {
             // The article's 微网格员: a property staff member doing grid duty at 保利荔园天府和悦.
@@ -257,8 +361,14 @@ async fn find_or_create(
     now: DateTime<Utc>,
 ) -> Result<org::Node, AppError> {
     let existing = match parent {
-        Some(p) => db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id = $1 AND name = $2", params![p.id, name]).await?,
-        None => db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id IS NULL AND name = $1", params![name]).await?,
+        Some(p) => {
+            db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id = $1 AND name = $2", params![p.id, name])
+                .await?
+        }
+        None => {
+            db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id IS NULL AND name = $1", params![name])
+                .await?
+        }
     };
     let id = match existing {
         Some(r) => r.id,
@@ -267,12 +377,30 @@ async fn find_or_create(
     org::node(t, id).await?.ok_or_else(|| AppError::internal("demo node"))
 }
 
-async fn party(t: &impl ConnectionTrait, node: i64, kind: PartyOrgKind, name: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-    db::exec(t, "INSERT INTO party_orgs (node_id, kind, name, created_at) VALUES ($1, $2, $3, $4)", params![node, kind.as_str(), name, now]).await?;
+async fn party(
+    t: &impl ConnectionTrait,
+    node: i64,
+    kind: PartyOrgKind,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    db::exec(
+        t,
+        "INSERT INTO party_orgs (node_id, kind, name, created_at) VALUES ($1, $2, $3, $4)",
+        params![node, kind.as_str(), name, now],
+    )
+    .await?;
     Ok(())
 }
 
-async fn create_user(t: &impl ConnectionTrait, username: &str, name: &str, person: Option<i64>, hash: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+async fn create_user(
+    t: &impl ConnectionTrait,
+    username: &str,
+    name: &str,
+    person: Option<i64>,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     db::exec(
         t,
         "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, created_at, password_changed_at) \

@@ -3,39 +3,39 @@
 //!
 //! A tour, in the order a request meets them:
 
-/// Start-up: `AppState`, `build(state) -> Router`, `serve(listener, shutdown)`.
-pub mod app;
-/// The CLI: serve | migrate | demo | import | export | user | backup.
-pub mod cli;
-/// One typed config from `XINGHUO_*` variables; secrets redacted.
-pub mod config;
-/// Injected clock (system or test); UTC stored, Asia/Shanghai shown.
-pub mod clock;
-/// One error type, rendered as HTML for pages and JSON for the API.
-pub mod error;
-/// SQLite or PostgreSQL by URL scheme; migrations; shared-dialect SQL helpers.
-pub mod db;
 /// The route table: every route with the access it needs (feeds the router and the permission test).
 pub mod access;
-/// Accounts, DB sessions, API tokens, CSRF, role extractors, roles and scopes.
-pub mod auth;
-/// Layout chrome, message catalog (zh-CN/en), static assets, security headers.
-pub mod web;
-/// Text normalisation (full-width characters, zero-width spaces).
-pub mod text;
-/// C0.1 Organisation tree (both sides), households, Party organisations.
-pub mod org;
-/// C0.2 People, household membership, roles, search, reveal.
-pub mod people;
-/// C0.5 Audit log.
-pub mod audit;
-/// C0.6 Import/export of households and residents (.xlsx/.csv).
-pub mod io;
 /// User administration for company admins.
 pub mod admin;
 /// `/api/v1` OpenAPI document.
 pub mod api;
-/// Health, readiness, metrics.
-pub mod ops;
+/// Start-up: `AppState`, `build(state) -> Router`, `serve(listener, shutdown)`.
+pub mod app;
+/// C0.5 Audit log.
+pub mod audit;
+/// Accounts, DB sessions, API tokens, CSRF, role extractors, roles and scopes.
+pub mod auth;
+/// The CLI: serve | migrate | demo | import | export | user | backup.
+pub mod cli;
+/// Injected clock (system or test); UTC stored, Asia/Shanghai shown.
+pub mod clock;
+/// One typed config from `XINGHUO_*` variables; secrets redacted.
+pub mod config;
+/// SQLite or PostgreSQL by URL scheme; migrations; shared-dialect SQL helpers.
+pub mod db;
 /// C0.7 Demo data from the seed article.
 pub mod demo;
+/// One error type, rendered as HTML for pages and JSON for the API.
+pub mod error;
+/// C0.6 Import/export of households and residents (.xlsx/.csv).
+pub mod io;
+/// Health, readiness, metrics.
+pub mod ops;
+/// C0.1 Organisation tree (both sides), households, Party organisations.
+pub mod org;
+/// C0.2 People, household membership, roles, search, reveal.
+pub mod people;
+/// Text normalisation (full-width characters, zero-width spaces).
+pub mod text;
+/// Layout chrome, message catalog (zh-CN/en), static assets, security headers.
+pub mod web;

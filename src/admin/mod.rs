@@ -79,7 +79,11 @@ struct UsersPage {
     users: Vec<(UserLine, bool)>,
 }
 
-pub async fn users_page(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Query(m): Query<MsgQuery>) -> AppResult<impl IntoResponse> {
+pub async fn users_page(
+    State(state): State<AppState>,
+    AdminUser(p, ctx): AdminUser,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
     let now = state.clock.now();
     let users = managed_users(&state.db.read, &p).await?.into_iter().map(|u| {
         let locked = u.locked_until.is_some_and(|t| t > now);
@@ -98,15 +102,28 @@ pub struct NewUserForm {
 }
 
 /// Create a user. Shared with the `user create` CLI (which passes no principal).
-pub async fn create_user_checked(state: &AppState, admin: Option<(&Principal, &Ctx)>, f: NewUserForm) -> AppResult<i64> {
+pub async fn create_user_checked(
+    state: &AppState,
+    admin: Option<(&Principal, &Ctx)>,
+    f: NewUserForm,
+) -> AppResult<i64> {
     let username = crate::text::normalize(&f.username).to_lowercase();
     let mut errors = Vec::new();
-    if username.len() < 3 || username.len() > 40 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-        errors.push(crate::error::FieldError { field: "username".into(), message: "用户名为3–40位字母、数字或 . _ -".into() });
+    if username.len() < 3
+        || username.len() > 40
+        || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        errors.push(crate::error::FieldError {
+            field: "username".into(),
+            message: "用户名为3–40位字母、数字或 . _ -".into(),
+        });
     }
     let display = crate::text::normalize(&f.display_name);
     if display.is_empty() || display.chars().count() > 60 {
-        errors.push(crate::error::FieldError { field: "display_name".into(), message: "显示名称不能为空，且不超过60字".into() });
+        errors.push(crate::error::FieldError {
+            field: "display_name".into(),
+            message: "显示名称不能为空，且不超过60字".into(),
+        });
     }
     if let Err(m) = password::check_strength(&f.password) {
         errors.push(crate::error::FieldError { field: "password".into(), message: m.into() });
@@ -116,7 +133,9 @@ pub async fn create_user_checked(state: &AppState, admin: Option<(&Principal, &C
         s => match s.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push(crate::error::FieldError { field: "person_id".into(), message: "人员编号应为数字".into() });
+                errors.push(crate::error::FieldError {
+                    field: "person_id".into(), message: "人员编号应为数字".into()
+                });
                 None
             }
         },
@@ -143,19 +162,38 @@ pub async fn create_user_checked(state: &AppState, admin: Option<(&Principal, &C
     let id = match res {
         Ok(id) => id,
         Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::conflict("username_taken", "用户名已被使用，或该人员已有账号", "Username taken or person already has an account"));
+            return Err(AppError::conflict(
+                "username_taken",
+                "用户名已被使用，或该人员已有账号",
+                "Username taken or person already has an account",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
     if let Some((_, ctx)) = admin {
-        audit::record(&tx, ctx, now, Entry { action: "user_create", entity: "user", entity_id: Some(id), project_id: None, summary: format!("创建用户「{username}」") })
-            .await?;
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Entry {
+                action: "user_create",
+                entity: "user",
+                entity_id: Some(id),
+                project_id: None,
+                summary: format!("创建用户「{username}」"),
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn create_user(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Form(f): Form<NewUserForm>) -> AppResult<Redirect> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    AdminUser(p, ctx): AdminUser,
+    Form(f): Form<NewUserForm>,
+) -> AppResult<Redirect> {
     create_user_checked(&state, Some((&p, &ctx)), f).await?;
     Ok(Redirect::to("/admin/users?msg=user_created"))
 }
@@ -167,7 +205,12 @@ pub struct ResetForm {
 }
 
 /// Set a new password and end all of the user's sessions.
-pub async fn set_password(conn: &impl ConnectionTrait, user_id: i64, hash: String, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn set_password(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    hash: String,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     db::exec(
         conn,
         "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
@@ -190,19 +233,45 @@ pub async fn reset_password(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     set_password(&tx, id, hash, now).await?;
-    audit::record(&tx, &ctx, now, Entry { action: "password_reset", entity: "user", entity_id: Some(id), project_id: None, summary: format!("重置用户「{}」的密码", u.username) })
-        .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "password_reset",
+            entity: "user",
+            entity_id: Some(id),
+            project_id: None,
+            summary: format!("重置用户「{}」的密码", u.username),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/users?msg=password_reset"))
 }
 
-pub async fn unlock(State(state): State<AppState>, AdminUser(p, ctx): AdminUser, Path(id): Path<i64>) -> AppResult<Redirect> {
+pub async fn unlock(
+    State(state): State<AppState>,
+    AdminUser(p, ctx): AdminUser,
+    Path(id): Path<i64>,
+) -> AppResult<Redirect> {
     let u = managed(&state.db.read, &p, id).await?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     db::exec(&tx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![id]).await?;
-    audit::record(&tx, &ctx, now, Entry { action: "user_unlock", entity: "user", entity_id: Some(id), project_id: None, summary: format!("解除用户「{}」的锁定", u.username) })
-        .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "user_unlock",
+            entity: "user",
+            entity_id: Some(id),
+            project_id: None,
+            summary: format!("解除用户「{}」的锁定", u.username),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/users?msg=unlocked"))
 }

@@ -25,13 +25,29 @@ pub struct Entry<'a> {
     pub summary: String,
 }
 
-pub async fn record(conn: &impl ConnectionTrait, ctx: &Ctx, at: DateTime<Utc>, e: Entry<'_>) -> Result<(), sea_orm::DbErr> {
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    at: DateTime<Utc>,
+    e: Entry<'_>,
+) -> Result<(), sea_orm::DbErr> {
     let summary: String = e.summary.chars().take(1000).collect();
     db::exec(
         conn,
         "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        params![at, ctx.user_id(), ctx.actor(), e.action, e.entity, e.entity_id, e.project_id, summary, ctx.ip.clone(), ctx.request_id.clone()],
+        params![
+            at,
+            ctx.user_id(),
+            ctx.actor(),
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.project_id,
+            summary,
+            ctx.ip.clone(),
+            ctx.request_id.clone()
+        ],
     )
     .await?;
     Ok(())
@@ -98,8 +114,14 @@ pub async fn page(
     let rows = visible(&state, &p, &q).await?;
     let next_before = if rows.len() == 50 { rows.last().map(|r| r.id) } else { None };
     Ok(AuditPage {
-        c: Chrome::new(&ctx, ctx.lang.code().eq("en").then_some("Audit log").unwrap_or("审计日志")),
-        rows: rows.into_iter().map(|r| { let t = fmt_datetime(r.at); (r, t) }).collect(),
+        c: Chrome::new(&ctx, if ctx.lang.code() == "en" { "Audit log" } else { "审计日志" }),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let t = fmt_datetime(r.at);
+                (r, t)
+            })
+            .collect(),
         action: q.action.unwrap_or_default(),
         next_before,
     })

@@ -28,14 +28,7 @@ use rand::RngCore;
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 
-use crate::{
-    app::AppState,
-    db,
-    error::AppError,
-    org::model::NodeKind,
-    params,
-    web::i18n::Lang,
-};
+use crate::{app::AppState, db, error::AppError, org::model::NodeKind, params, web::i18n::Lang};
 use model::{Access, Grant, Role, Scope};
 
 pub const SESSION_COOKIE: &str = "xh_session";
@@ -158,7 +151,11 @@ struct IdOnly {
 }
 
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
-pub async fn load_principal(db: &db::Db, user_id: i64, today: chrono::NaiveDate) -> Result<Option<Principal>, AppError> {
+pub async fn load_principal(
+    db: &db::Db,
+    user_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Option<Principal>, AppError> {
     let conn = &db.read;
     let Some(u) = db::one::<UserRow>(
         conn,
@@ -185,7 +182,14 @@ pub async fn load_principal(db: &db::Db, user_id: i64, today: chrono::NaiveDate)
         .await?;
         for r in rows {
             let (Some(role), Some(kind)) = (Role::parse(&r.role), NodeKind::parse(&r.kind)) else { continue };
-            grants.push(Grant { role, node_id: r.node_id, node_path: r.path, node_kind: kind, node_name: r.name, post: r.post });
+            grants.push(Grant {
+                role,
+                node_id: r.node_id,
+                node_path: r.path,
+                node_kind: kind,
+                node_name: r.name,
+                post: r.post,
+            });
         }
         let hh = db::all::<IdOnly>(
             conn,
@@ -313,8 +317,12 @@ async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<i64>
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
-    db::exec(&state.db.write, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", params![state.clock.now(), row.id])
-        .await?;
+    db::exec(
+        &state.db.write,
+        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+        params![state.clock.now(), row.id],
+    )
+    .await?;
     Ok(Some(row.user_id))
 }
 
@@ -322,9 +330,7 @@ fn client_ip(req: &Request) -> Option<String> {
     if let Some(v) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         return v.split(',').next().map(|s| s.trim().chars().take(64).collect());
     }
-    req.extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
+    req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0.ip().to_string())
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -333,10 +339,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let mut principal_id = None;
     let mut via_token = false;
     let mut session_token = None;
-    if let Some(bearer) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    if let Some(bearer) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         match user_for_api_token(&state, bearer.trim()).await {
             Ok(Some(uid)) => {

@@ -78,7 +78,8 @@ impl Role {
 }
 
 /// Posts of property staff (物业员工岗位).
-pub const STAFF_POSTS: [&str; 8] = ["项目经理", "客服管家", "工程维修", "保洁", "秩序维护", "绿化", "党建专员", "分公司管理"];
+pub const STAFF_POSTS: [&str; 8] =
+    ["项目经理", "客服管家", "工程维修", "保洁", "秩序维护", "绿化", "党建专员", "分公司管理"];
 
 /// One role held at one node.
 #[derive(Debug, Clone)]
@@ -154,7 +155,8 @@ impl Scope {
     }
     /// A property node above projects (company, branch): an admin's subtree, or an ancestor of a readable project.
     pub fn can_read_upper_node(&self, path: &str, project_paths: &[String]) -> bool {
-        self.admin_paths.iter().any(|a| path.starts_with(a.as_str())) || project_paths.iter().any(|p| p.starts_with(path))
+        self.admin_paths.iter().any(|a| path.starts_with(a.as_str()))
+            || project_paths.iter().any(|p| p.starts_with(path))
     }
     pub fn is_admin_over(&self, path: &str) -> bool {
         self.admin_paths.iter().any(|a| path.starts_with(a.as_str()))

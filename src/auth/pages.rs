@@ -13,7 +13,9 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::FromQueryResult;
 use serde::{Deserialize, Serialize};
 
-use super::{Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex};
+use super::{
+    Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex,
+};
 use crate::{
     access::RouteDef,
     app::AppState,
@@ -96,7 +98,8 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
         params![username.clone()],
     )
     .await?;
-    let failed = || AppError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码不正确", "Wrong username or password");
+    let failed =
+        || AppError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码不正确", "Wrong username or password");
     let Some(c) = cred else {
         // Same work as a real check, so timing does not reveal which usernames exist.
         let _ = password::verify(pw.to_string(), password::dummy_hash().to_string()).await;
@@ -137,7 +140,8 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
         tx.commit().await?;
         return Err(failed());
     }
-    db::exec(&state.db.write, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![c.id]).await?;
+    db::exec(&state.db.write, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![c.id])
+        .await?;
     Ok(c.id)
 }
 
@@ -156,15 +160,27 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
                 &state.db.write,
                 &actor,
                 state.clock.now(),
-                Entry { action: "login", entity: "user", entity_id: Some(uid), project_id: None, summary: format!("用户「{}」登录", f.username.trim()) },
+                Entry {
+                    action: "login",
+                    entity: "user",
+                    entity_id: Some(uid),
+                    project_id: None,
+                    summary: format!("用户「{}」登录", f.username.trim()),
+                },
             )
             .await;
-            let cookie = set_cookie(SESSION_COOKIE, &token, state.config.session_hours * 3600, state.config.secure_cookies());
+            let cookie =
+                set_cookie(SESSION_COOKIE, &token, state.config.session_hours * 3600, state.config.secure_cookies());
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
-            let page = LoginPage { c: Chrome::new(&ctx, "登录"), next, username: crate::text::normalize(&f.username), error: Some(e.zh) };
+            let page = LoginPage {
+                c: Chrome::new(&ctx, "登录"),
+                next,
+                username: crate::text::normalize(&f.username),
+                error: Some(e.zh),
+            };
             (status, page).into_response()
         }
         Err(e) => e.into_response(),
@@ -179,7 +195,13 @@ pub async fn logout(State(state): State<AppState>, Auth(p, ctx): Auth, headers: 
         &state.db.write,
         &ctx,
         state.clock.now(),
-        Entry { action: "logout", entity: "user", entity_id: Some(p.user_id), project_id: None, summary: "退出登录".into() },
+        Entry {
+            action: "logout",
+            entity: "user",
+            entity_id: Some(p.user_id),
+            project_id: None,
+            summary: "退出登录".into(),
+        },
     )
     .await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies());
@@ -239,7 +261,13 @@ struct AccountPage {
     error: Option<String>,
 }
 
-async fn account_page(state: &AppState, ctx: &Ctx, user_id: i64, username: &str, msg: Option<&str>) -> AppResult<AccountPage> {
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user_id: i64,
+    username: &str,
+    msg: Option<&str>,
+) -> AppResult<AccountPage> {
     let tokens = db::all::<TokenLine>(
         &state.db.read,
         "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
@@ -253,10 +281,20 @@ async fn account_page(state: &AppState, ctx: &Ctx, user_id: i64, username: &str,
         (t, c, u)
     })
     .collect();
-    Ok(AccountPage { c: Chrome::new(ctx, "我的账户").with_msg(msg), username: username.into(), tokens, new_token: None, error: None })
+    Ok(AccountPage {
+        c: Chrome::new(ctx, "我的账户").with_msg(msg),
+        username: username.into(),
+        tokens,
+        new_token: None,
+        error: None,
+    })
 }
 
-pub async fn account(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Query<MsgQuery>) -> AppResult<impl IntoResponse> {
+pub async fn account(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
     account_page(&state, &ctx, p.user_id, &p.username, m.msg.as_deref()).await
 }
 
@@ -299,10 +337,26 @@ pub async fn change_password(
     let now = state.clock.now();
     let keep = super::cookie(&headers, SESSION_COOKIE).map(|t| sha256_hex(&t)).unwrap_or_default();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    db::exec(&tx, "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3", params![hash, now, p.user_id]).await?;
+    db::exec(
+        &tx,
+        "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+        params![hash, now, p.user_id],
+    )
+    .await?;
     db::exec(&tx, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", params![p.user_id, keep]).await?;
-    audit::record(&tx, &ctx, now, Entry { action: "password_change", entity: "user", entity_id: Some(p.user_id), project_id: None, summary: "修改密码".into() })
-        .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "password_change",
+            entity: "user",
+            entity_id: Some(p.user_id),
+            project_id: None,
+            summary: "修改密码".into(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/account?msg=password_changed").into_response())
 }
@@ -314,7 +368,11 @@ pub struct TokenForm {
 }
 
 /// Issue an API token; its value is shown once on the resulting page and only its hash is kept.
-pub async fn create_token(State(state): State<AppState>, Auth(p, ctx): Auth, Form(f): Form<TokenForm>) -> AppResult<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
     let name = crate::text::normalize(&f.name);
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field("name", "请填写令牌用途（不超过60字）"));
@@ -328,15 +386,30 @@ pub async fn create_token(State(state): State<AppState>, Auth(p, ctx): Auth, For
         params![p.user_id, name.clone(), sha256_hex(&token), now],
     )
     .await?;
-    audit::record(&tx, &ctx, now, Entry { action: "token_create", entity: "api_token", entity_id: Some(id), project_id: None, summary: format!("生成API令牌「{name}」") })
-        .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "token_create",
+            entity: "api_token",
+            entity_id: Some(id),
+            project_id: None,
+            summary: format!("生成API令牌「{name}」"),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let mut page = account_page(&state, &ctx, p.user_id, &p.username, None).await?;
     page.new_token = Some(token);
     Ok(page.into_response())
 }
 
-pub async fn revoke_token(State(state): State<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+) -> AppResult<Redirect> {
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let n = db::exec(
@@ -349,8 +422,19 @@ pub async fn revoke_token(State(state): State<AppState>, Auth(p, ctx): Auth, Pat
     if n == 0 {
         return Err(AppError::not_found());
     }
-    audit::record(&tx, &ctx, now, Entry { action: "token_revoke", entity: "api_token", entity_id: Some(id), project_id: None, summary: "撤销API令牌".into() })
-        .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "token_revoke",
+            entity: "api_token",
+            entity_id: Some(id),
+            project_id: None,
+            summary: "撤销API令牌".into(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/account?msg=token_revoked"))
 }

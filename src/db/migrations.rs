@@ -85,7 +85,8 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("org_nodes", "ux_org_nodes_parent_kind_name", &["parent_id", "kind", "name"], true)).await?;
+        m.create_index(index("org_nodes", "ux_org_nodes_parent_kind_name", &["parent_id", "kind", "name"], true))
+            .await?;
         m.create_index(index("org_nodes", "ux_org_nodes_code", &["code"], true)).await?;
         m.create_index(index("org_nodes", "ix_org_nodes_path", &["path"], false)).await?;
         m.create_index(index("org_nodes", "ix_org_nodes_project", &["project_id", "kind"], false)).await?;
@@ -160,8 +161,7 @@ impl MigrationTrait for M0001Foundation {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("household_members", "ix_household_members_household", &["household_id"], false))
-            .await?;
+        m.create_index(index("household_members", "ix_household_members_household", &["household_id"], false)).await?;
         m.create_index(index("household_members", "ix_household_members_person", &["person_id"], false)).await?;
 
         m.create_table(

@@ -108,11 +108,19 @@ pub fn stmt(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> State
     Statement::from_sql_and_values(conn.get_database_backend(), sql, values)
 }
 
-pub async fn all<T: FromQueryResult>(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<T>, DbErr> {
+pub async fn all<T: FromQueryResult>(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<T>, DbErr> {
     T::find_by_statement(stmt(conn, sql, values)).all(conn).await
 }
 
-pub async fn one<T: FromQueryResult>(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Option<T>, DbErr> {
+pub async fn one<T: FromQueryResult>(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Option<T>, DbErr> {
     T::find_by_statement(stmt(conn, sql, values)).one(conn).await
 }
 

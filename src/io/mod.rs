@@ -95,7 +95,12 @@ pub async fn apply(
     .map(|m| (m.name, m.id))
     .collect();
     let mut errors = Vec::new();
-    let mut s = Summary { rows: parsed.rows.len(), duplicates_skipped: parsed.duplicates.len(), blank_rows: parsed.blank_rows, ..Default::default() };
+    let mut s = Summary {
+        rows: parsed.rows.len(),
+        duplicates_skipped: parsed.duplicates.len(),
+        blank_rows: parsed.blank_rows,
+        ..Default::default()
+    };
     let mut nodes: HashMap<(i64, String), org::Node> = HashMap::new();
     async fn child(
         tx: &impl ConnectionTrait,
@@ -112,7 +117,12 @@ pub async fn apply(
         struct I {
             id: i64,
         }
-        let existing = db::one::<I>(tx, "SELECT id FROM org_nodes WHERE parent_id = $1 AND kind = $2 AND name = $3", params![parent.id, kind.as_str(), name]).await?;
+        let existing = db::one::<I>(
+            tx,
+            "SELECT id FROM org_nodes WHERE parent_id = $1 AND kind = $2 AND name = $3",
+            params![parent.id, kind.as_str(), name],
+        )
+        .await?;
         let (id, created) = match existing {
             Some(i) => (i.id, false),
             None => (org::create_node(tx, Some(parent), NewNode::named(kind, name), now).await?, true),
@@ -127,7 +137,11 @@ pub async fn apply(
             Some(name) => match microgrids.get(name) {
                 Some(id) => Some(*id),
                 None => {
-                    errors.push(RowError { row: r.line, column: Col::Microgrid.header().into(), reason: format!("本项目所在社区没有名为“{name}”的微网格") });
+                    errors.push(RowError {
+                        row: r.line,
+                        column: Col::Microgrid.header().into(),
+                        reason: format!("本项目所在社区没有名为“{name}”的微网格"),
+                    });
                     continue;
                 }
             },
@@ -164,7 +178,10 @@ pub async fn apply(
             None => {
                 let np = people::NewPerson {
                     name: r.name.clone(),
-                    gender: r.id_number.as_deref().map(|i| if (i.as_bytes()[16] - b'0') % 2 == 1 { "男" } else { "女" }.to_string()),
+                    gender: r
+                        .id_number
+                        .as_deref()
+                        .map(|i| if (i.as_bytes()[16] - b'0') % 2 == 1 { "男" } else { "女" }.to_string()),
                     phone: r.phone.clone(),
                     id_number: r.id_number.clone(),
                 };
@@ -243,7 +260,11 @@ pub async fn import_page(State(state): State<AppState>, StaffUser(p, ctx): Staff
     Ok(page(&state, &ctx, writable_projects(&state, &p).await?))
 }
 
-pub async fn import_upload(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, mut mp: Multipart) -> AppResult<Response> {
+pub async fn import_upload(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    mut mp: Multipart,
+) -> AppResult<Response> {
     let mut project: Option<i64> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     let limit = state.config.max_upload_bytes;
@@ -253,13 +274,25 @@ pub async fn import_upload(State(state): State<AppState>, StaffUser(p, ctx): Sta
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(_) => return Err(AppError::bad_request("bad_upload", "上传内容无法解析，请重新选择文件", "Malformed upload")),
+            Err(_) => {
+                return Err(AppError::bad_request(
+                    "bad_upload",
+                    "上传内容无法解析，请重新选择文件",
+                    "Malformed upload",
+                ));
+            }
         };
         match field.name() {
             Some("project_id") => project = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { AppError::bad_request("bad_upload", "上传中断，请重试", "Upload interrupted") })?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        too_large()
+                    } else {
+                        AppError::bad_request("bad_upload", "上传中断，请重试", "Upload interrupted")
+                    }
+                })?;
                 if bytes.len() > limit {
                     return Err(too_large());
                 }
@@ -272,7 +305,8 @@ pub async fn import_upload(State(state): State<AppState>, StaffUser(p, ctx): Sta
     if !p.scope.can_write_project(project) {
         return Err(AppError::forbidden());
     }
-    let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
+    let (name, bytes) =
+        file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
     let projects = writable_projects(&state, &p).await?;
     let mut pg = page(&state, &ctx, projects);
     let grid = match model::read_any(&name, &bytes) {
@@ -313,8 +347,10 @@ pub async fn import_upload(State(state): State<AppState>, StaffUser(p, ctx): Sta
 }
 
 fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    let ascii: String = filename.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::auth::url_encode(filename));
+    let ascii: String =
+        filename.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let disposition =
+        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", crate::auth::url_encode(filename));
     (
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
@@ -338,7 +374,19 @@ pub fn template_bytes() -> Result<Vec<u8>, AppError> {
         ws.set_column_format(i as u16, &text).map_err(AppError::internal)?;
         ws.set_column_width(i as u16, 16).map_err(AppError::internal)?;
     }
-    let example = ["1栋", "1单元", "101", "89.50", "张示例", "11010519491231002X", "13800000000", "业主", "2024-05-01", "党员、志愿者", ""];
+    let example = [
+        "1栋",
+        "1单元",
+        "101",
+        "89.50",
+        "张示例",
+        "11010519491231002X",
+        "13800000000",
+        "业主",
+        "2024-05-01",
+        "党员、志愿者",
+        "",
+    ];
     for (i, v) in example.iter().enumerate() {
         ws.write_string_with_format(1, i as u16, *v, &text).map_err(AppError::internal)?;
     }
@@ -402,7 +450,12 @@ pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<
         person_id: i64,
         role: String,
     }
-    let rows: Vec<R> = db::all(conn, "SELECT person_id, role FROM role_assignments WHERE node_id = $1 ORDER BY id", params![project_id]).await?;
+    let rows: Vec<R> = db::all(
+        conn,
+        "SELECT person_id, role FROM role_assignments WHERE node_id = $1 ORDER BY id",
+        params![project_id],
+    )
+    .await?;
     let mut m: HashMap<i64, Vec<String>> = HashMap::new();
     for r in rows {
         if let Some(role) = crate::auth::model::Role::parse(&r.role) {
@@ -413,7 +466,12 @@ pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<
 }
 
 /// Write the ledger as .xlsx. Phone and ID are masked unless `full`.
-pub fn ledger_xlsx(rows: &[LedgerRow], roles: &HashMap<i64, Vec<String>>, full: bool, generated: &str) -> Result<Vec<u8>, AppError> {
+pub fn ledger_xlsx(
+    rows: &[LedgerRow],
+    roles: &HashMap<i64, Vec<String>>,
+    full: bool,
+    generated: &str,
+) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -428,7 +486,9 @@ pub fn ledger_xlsx(rows: &[LedgerRow], roles: &HashMap<i64, Vec<String>>, full: 
     let area_fmt = Format::new().set_num_format("0.00");
     for (i, r) in rows.iter().enumerate() {
         let row = (i + 1) as u32;
-        let w = |c: u16, s: &str, ws: &mut rust_xlsxwriter::Worksheet| ws.write_string(row, c, s).map(|_| ()).map_err(AppError::internal);
+        let w = |c: u16, s: &str, ws: &mut rust_xlsxwriter::Worksheet| {
+            ws.write_string(row, c, s).map(|_| ()).map_err(AppError::internal)
+        };
         w(0, &r.building, ws)?;
         w(1, &r.unit, ws)?;
         w(2, &r.room, ws)?;
@@ -460,7 +520,11 @@ pub struct ExportQuery {
     pub full: Option<String>,
 }
 
-pub async fn export_ledger(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, Query(q): Query<ExportQuery>) -> AppResult<Response> {
+pub async fn export_ledger(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
     let project_id = q.project.ok_or_else(|| AppError::field("project", "请选择要导出的项目"))?;
     if !p.scope.can_write_project(project_id) {
         return Err(AppError::forbidden());
@@ -471,7 +535,12 @@ pub async fn export_ledger(State(state): State<AppState>, StaffUser(p, ctx): Sta
     let roles = role_names(&state.db.read, project_id).await?;
     let now = state.clock.now();
     let stamp = now.with_timezone(&chrono_tz::Asia::Shanghai);
-    let generated = format!("导出时间：{}；导出人：{}；{}", stamp.format("%Y-%m-%d %H:%M"), ctx.actor(), if full { "含完整证件信息" } else { "证件信息已脱敏" });
+    let generated = format!(
+        "导出时间：{}；导出人：{}；{}",
+        stamp.format("%Y-%m-%d %H:%M"),
+        ctx.actor(),
+        if full { "含完整证件信息" } else { "证件信息已脱敏" }
+    );
     let bytes = ledger_xlsx(&rows, &roles, full, &generated)?;
     audit::record(
         &state.db.write,
@@ -482,7 +551,12 @@ pub async fn export_ledger(State(state): State<AppState>, StaffUser(p, ctx): Sta
             entity: "project",
             entity_id: Some(project_id),
             project_id: Some(project_id),
-            summary: format!("导出「{}」住户台账 {} 行{}", project.name, rows.len(), if full { "（含完整手机号和身份证号）" } else { "" }),
+            summary: format!(
+                "导出「{}」住户台账 {} 行{}",
+                project.name,
+                rows.len(),
+                if full { "（含完整手机号和身份证号）" } else { "" }
+            ),
         },
     )
     .await?;

@@ -209,7 +209,11 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
     }
     let data_rows = grid.len() - h - 1;
     if data_rows > max_rows {
-        out.errors.push(err(0, None, format!("数据行过多：最多 {max_rows} 行，本文件有 {data_rows} 行，请拆分后分批导入")));
+        out.errors.push(err(
+            0,
+            None,
+            format!("数据行过多：最多 {max_rows} 行，本文件有 {data_rows} 行，请拆分后分批导入"),
+        ));
         return out;
     }
     let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
@@ -255,7 +259,11 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
         } else {
             let r = Relation::parse(&relation_raw);
             if r.is_none() {
-                out.errors.push(err(line, Some(Col::Relation), format!("“{relation_raw}”无法识别，应为业主、住户、租户或家庭成员")));
+                out.errors.push(err(
+                    line,
+                    Some(Col::Relation),
+                    format!("“{relation_raw}”无法识别，应为业主、住户、租户或家庭成员"),
+                ));
             }
             r
         };
@@ -263,7 +271,11 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
             Cell::Empty => None,
             c => {
                 let s = c.text();
-                if s.is_empty() { None } else { parse_area_centi(&s).map_err(|m| out.errors.push(err(line, Some(Col::Area), m))).ok() }
+                if s.is_empty() {
+                    None
+                } else {
+                    parse_area_centi(&s).map_err(|m| out.errors.push(err(line, Some(Col::Area), m))).ok()
+                }
             }
         };
         let id_number = match get(Col::IdNumber) {
@@ -292,7 +304,10 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
             if s.is_empty() {
                 None
             } else {
-                Phone::parse(&s).map(|p| p.reveal().to_string()).map_err(|m| out.errors.push(err(line, Some(Col::Phone), m))).ok()
+                Phone::parse(&s)
+                    .map(|p| p.reveal().to_string())
+                    .map_err(|m| out.errors.push(err(line, Some(Col::Phone), m)))
+                    .ok()
             }
         };
         let moved_in = match parse_date(&get(Col::MovedIn)) {
@@ -311,7 +326,11 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
             match Role::parse(part).filter(|r| IMPORTABLE_ROLES.contains(r)) {
                 Some(r) if !roles.contains(&r) => roles.push(r),
                 Some(_) => {}
-                None => out.errors.push(err(line, Some(Col::Roles), format!("“{part}”不能通过导入设置；可用：党员、志愿者、物业服务质量监督员、业委会成员"))),
+                None => out.errors.push(err(
+                    line,
+                    Some(Col::Roles),
+                    format!("“{part}”不能通过导入设置；可用：党员、志愿者、物业服务质量监督员、业委会成员"),
+                )),
             }
         }
         let microgrid = Some(get(Col::Microgrid).text()).filter(|s| !s.is_empty());
@@ -369,7 +388,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
 /// Read the first sheet of an .xlsx.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
     use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| "无法读取该 Excel 文件：请确认是 .xlsx 格式".to_string())?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
+        .map_err(|_| "无法读取该 Excel 文件：请确认是 .xlsx 格式".to_string())?;
     let range = wb
         .worksheet_range_at(0)
         .ok_or_else(|| "Excel 文件中没有工作表".to_string())?
@@ -397,9 +417,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
 pub fn read_any(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
     if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes)
-    } else if name.to_lowercase().ends_with(".xls") {
-        Err("不支持旧版 .xls 格式，请另存为 .xlsx".into())
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    } else if name.to_lowercase().ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         Err("不支持旧版 .xls 格式，请另存为 .xlsx".into())
     } else {
         read_csv(bytes)
@@ -419,16 +437,50 @@ mod tests {
     fn row(v: &[&str]) -> Vec<Cell> {
         v.iter().map(|s| t(s)).collect()
     }
-    const HEADER: [&str; 11] = ["楼栋", "单元", "房号", "专有部分面积(m²)", "姓名", "身份证号", "手机号", "与房屋关系", "入住日期", "角色", "微网格"];
+    const HEADER: [&str; 11] = [
+        "楼栋",
+        "单元",
+        "房号",
+        "专有部分面积(m²)",
+        "姓名",
+        "身份证号",
+        "手机号",
+        "与房屋关系",
+        "入住日期",
+        "角色",
+        "微网格",
+    ];
 
     #[test]
     fn a_title_row_blank_rows_and_full_width_text_are_handled() {
         let grid = vec![
             row(&["保利叶语住户台账（2026年）"]),
             row(&HEADER),
-            row(&["３", "２", "１００１", "８９.５", " 张 三 ", "11010519491231002x", "１３８ ００１３ ８０００", "业主", "2020/5/1", "党员、志愿者", ""]),
+            row(&[
+                "３",
+                "２",
+                "１００１",
+                "８９.５",
+                " 张 三 ",
+                "11010519491231002x",
+                "１３８ ００１３ ８０００",
+                "业主",
+                "2020/5/1",
+                "党员、志愿者",
+                "",
+            ]),
             row(&["", "", "", "", "", "", "", "", "", "", ""]),
-            vec![Cell::Number(3.0), Cell::Number(2.0), Cell::Number(1002.0), Cell::Number(120.0), t("李四"), Cell::Empty, Cell::Number(13900000001.0), t("租户"), Cell::Date(NaiveDate::from_ymd_opt(2021, 3, 4).unwrap())],
+            vec![
+                Cell::Number(3.0),
+                Cell::Number(2.0),
+                Cell::Number(1002.0),
+                Cell::Number(120.0),
+                t("李四"),
+                Cell::Empty,
+                Cell::Number(13900000001.0),
+                t("租户"),
+                Cell::Date(NaiveDate::from_ymd_opt(2021, 3, 4).unwrap()),
+            ],
         ];
         let p = parse_sheet(&grid, today(), 100);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
@@ -451,7 +503,19 @@ mod tests {
 
     #[test]
     fn an_id_number_stored_as_a_number_is_reported_not_guessed() {
-        let grid = vec![row(&HEADER), vec![t("1"), t("1"), t("101"), Cell::Empty, t("王五"), Cell::Number(110105194912310020.0), Cell::Empty, t("业主")]];
+        let grid = vec![
+            row(&HEADER),
+            vec![
+                t("1"),
+                t("1"),
+                t("101"),
+                Cell::Empty,
+                t("王五"),
+                Cell::Number(110105194912310020.0),
+                Cell::Empty,
+                t("业主"),
+            ],
+        ];
         let p = parse_sheet(&grid, today(), 100);
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].row, 2);
@@ -467,7 +531,8 @@ mod tests {
         ];
         let p = parse_sheet(&grid, today(), 100);
         let cols: Vec<&str> = p.errors.iter().map(|e| e.column.as_str()).collect();
-        for c in ["专有部分面积(m²)", "姓名", "身份证号", "手机号", "与房屋关系", "入住日期", "角色"] {
+        for c in ["专有部分面积(m²)", "姓名", "身份证号", "手机号", "与房屋关系", "入住日期", "角色"]
+        {
             assert!(cols.contains(&c), "missing error for {c}: {:?}", p.errors);
         }
         assert!(p.rows.is_empty());

@@ -48,7 +48,11 @@ pub async fn get_node(State(state): State<AppState>, Desk(p, _): Desk, Path(id):
     if !readable {
         return Err(AppError::not_found().into());
     }
-    Ok(Json(NodeDetail { children: store::children(conn, id).await?, party_orgs: store::party_orgs(conn, id).await?, node }))
+    Ok(Json(NodeDetail {
+        children: store::children(conn, id).await?,
+        party_orgs: store::party_orgs(conn, id).await?,
+        node,
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -97,7 +101,11 @@ pub struct HouseholdDetail {
 /// A household with its members (phones masked). Residents may read their own.
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "org", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdDetail), (status = 404)))]
-pub async fn get_household(State(state): State<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<HouseholdDetail> {
+pub async fn get_household(
+    State(state): State<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<HouseholdDetail> {
     let h = store::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     if !store::household_readable(&p, &h) {
         return Err(AppError::not_found().into());

@@ -96,19 +96,20 @@ impl NodeKind {
     /// May a node of this kind sit under `parent` (None = a root)?
     pub fn allowed_under(self, parent: Option<NodeKind>) -> bool {
         use NodeKind::*;
-        match (self, parent) {
-            (Company, None) | (District, None) => true,
-            (Branch, Some(Company)) => true,
-            (Project, Some(Branch | Company)) => true,
-            (Building, Some(Project)) => true,
-            (Unit, Some(Building)) => true,
-            (Household, Some(Unit)) => true,
-            (Street, Some(District)) => true,
-            (Community, Some(Street)) => true,
-            (Grid, Some(Community)) => true,
-            (Microgrid, Some(Grid)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, parent),
+            (Company, None)
+                | (District, None)
+                | (Branch, Some(Company))
+                | (Project, Some(Branch | Company))
+                | (Building, Some(Project))
+                | (Unit, Some(Building))
+                | (Household, Some(Unit))
+                | (Street, Some(District))
+                | (Community, Some(Street))
+                | (Grid, Some(Community))
+                | (Microgrid, Some(Grid))
+        )
     }
     /// The kind a "新增下级" button creates under this kind.
     pub fn child_kind(self) -> Option<NodeKind> {

@@ -80,7 +80,14 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
     let scope = p
         .grants
         .iter()
-        .map(|g| format!("{} · {}{}", g.node_name, g.role.zh(), g.post.as_ref().map(|s| format!("（{s}）")).unwrap_or_default()))
+        .map(|g| {
+            format!(
+                "{} · {}{}",
+                g.node_name,
+                g.role.zh(),
+                g.post.as_ref().map(|s| format!("（{s}）")).unwrap_or_default()
+            )
+        })
         .collect();
     let title = if desk { ctx.lang.code() } else { "" };
     let _ = title;
@@ -120,7 +127,13 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
             }
             _ => String::new(),
         };
-        let row = Row { href: format!("/org/{}", n.id), name: n.name.clone(), kind: kind.zh().into(), depth: n.depth as usize, note };
+        let row = Row {
+            href: format!("/org/{}", n.id),
+            name: n.name.clone(),
+            kind: kind.zh().into(),
+            depth: n.depth as usize,
+            note,
+        };
         if kind.is_property_side() { property.push(row) } else { government.push(row) }
     }
     Ok(TreePage { c: Chrome::new(&ctx, "组织架构"), property, government })
@@ -208,7 +221,8 @@ pub async fn node_page(
             }
             _ => String::new(),
         };
-        let href = if ch.kind() == NodeKind::Household { format!("/households/{}", ch.id) } else { format!("/org/{}", ch.id) };
+        let href =
+            if ch.kind() == NodeKind::Household { format!("/households/{}", ch.id) } else { format!("/org/{}", ch.id) };
         children.push(Row { href, name: ch.name.clone(), kind: ch.kind().zh().into(), depth: 0, note });
     }
     #[derive(sea_orm::FromQueryResult)]
@@ -290,7 +304,8 @@ pub async fn create_child_checked(
     }
     let mut n = store::NewNode::named(kind, name.clone());
     if kind == NodeKind::Project {
-        let pk = ProjectKind::parse(&f.project_kind).ok_or_else(|| AppError::field("project_kind", "请选择项目类型"))?;
+        let pk =
+            ProjectKind::parse(&f.project_kind).ok_or_else(|| AppError::field("project_kind", "请选择项目类型"))?;
         n.project_kind = Some(pk.as_str().into());
     }
     if !f.uscc.trim().is_empty() {

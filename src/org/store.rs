@@ -39,7 +39,8 @@ pub async fn node(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Node>, 
 }
 
 pub async fn children(conn: &impl ConnectionTrait, id: i64) -> Result<Vec<Node>, AppError> {
-    Ok(db::all(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE parent_id = $1 ORDER BY id"), params![id]).await?)
+    Ok(db::all(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE parent_id = $1 ORDER BY id"), params![id])
+        .await?)
 }
 
 pub async fn ancestors(conn: &impl ConnectionTrait, n: &Node) -> Result<Vec<Node>, AppError> {
@@ -47,7 +48,8 @@ pub async fn ancestors(conn: &impl ConnectionTrait, n: &Node) -> Result<Vec<Node
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!("SELECT {NODE_COLS} FROM org_nodes WHERE id IN ({}) ORDER BY depth", db::placeholders(1, ids.len()));
+    let sql =
+        format!("SELECT {NODE_COLS} FROM org_nodes WHERE id IN ({}) ORDER BY depth", db::placeholders(1, ids.len()));
     Ok(db::all(conn, &sql, ids.into_iter().map(Into::into).collect()).await?)
 }
 
@@ -64,7 +66,10 @@ pub async fn upper_tree(conn: &impl ConnectionTrait) -> Result<Vec<Node>, AppErr
 }
 
 /// Paths of the projects the principal may read (and the paths of their communities).
-pub async fn readable_project_paths(conn: &impl ConnectionTrait, p: &Principal) -> Result<Vec<(String, Option<String>)>, AppError> {
+pub async fn readable_project_paths(
+    conn: &impl ConnectionTrait,
+    p: &Principal,
+) -> Result<Vec<(String, Option<String>)>, AppError> {
     #[derive(FromQueryResult)]
     struct R {
         path: String,
@@ -177,7 +182,8 @@ pub async fn create_node(
     };
     let path = child_path(parent.map(|p| p.path.as_str()), id);
     let project_id = if n.kind == NodeKind::Project { Some(id) } else { parent.and_then(|p| p.project_id) };
-    db::exec(conn, "UPDATE org_nodes SET path = $1, project_id = $2 WHERE id = $3", params![path, project_id, id]).await?;
+    db::exec(conn, "UPDATE org_nodes SET path = $1, project_id = $2 WHERE id = $3", params![path, project_id, id])
+        .await?;
     Ok(id)
 }
 
@@ -260,7 +266,8 @@ pub struct PartyOrg {
 }
 
 pub async fn party_orgs(conn: &impl ConnectionTrait, node_id: i64) -> Result<Vec<PartyOrg>, AppError> {
-    Ok(db::all(conn, "SELECT id, node_id, kind, name FROM party_orgs WHERE node_id = $1 ORDER BY id", params![node_id]).await?)
+    Ok(db::all(conn, "SELECT id, node_id, kind, name FROM party_orgs WHERE node_id = $1 ORDER BY id", params![node_id])
+        .await?)
 }
 
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
@@ -274,7 +281,11 @@ pub struct Counts {
 }
 
 /// Counts over the given projects, for the home page.
-pub async fn counts(conn: &impl ConnectionTrait, projects: &[i64], today: chrono::NaiveDate) -> Result<Counts, AppError> {
+pub async fn counts(
+    conn: &impl ConnectionTrait,
+    projects: &[i64],
+    today: chrono::NaiveDate,
+) -> Result<Counts, AppError> {
     if projects.is_empty() {
         return Ok(Counts::default());
     }

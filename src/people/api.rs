@@ -22,7 +22,11 @@ pub struct Q {
 
 /// Search people in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(Q), responses((status = 200, body = [store::SearchHit])))]
-pub async fn search(State(state): State<AppState>, Desk(p, _): Desk, Query(q): Query<Q>) -> ApiResult<Vec<store::SearchHit>> {
+pub async fn search(
+    State(state): State<AppState>,
+    Desk(p, _): Desk,
+    Query(q): Query<Q>,
+) -> ApiResult<Vec<store::SearchHit>> {
     Ok(Json(store::search(&state.db.read, &p, &q.q).await?))
 }
 
@@ -45,7 +49,11 @@ async fn detail(state: &AppState, id: i64) -> Result<PersonDetail, AppError> {
 /// One person (masked), with households and roles.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = PersonDetail), (status = 404)))]
-pub async fn get_person(State(state): State<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<PersonDetail> {
+pub async fn get_person(
+    State(state): State<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<PersonDetail> {
     let (read, _) = store::person_access(&state.db.read, &p, id).await?;
     if !read {
         return Err(AppError::not_found().into());
@@ -72,7 +80,14 @@ pub async fn update_person(
     Path(id): Path<i64>,
     Json(b): Json<PersonPatch>,
 ) -> ApiResult<PersonDetail> {
-    pages::update_person_checked(&state, &p, &ctx, id, pages::PersonForm { name: b.name, phone: b.phone, note: b.note }).await?;
+    pages::update_person_checked(
+        &state,
+        &p,
+        &ctx,
+        id,
+        pages::PersonForm { name: b.name, phone: b.phone, note: b.note },
+    )
+    .await?;
     Ok(Json(detail(&state, id).await?))
 }
 
@@ -85,7 +100,11 @@ pub struct Revealed {
 /// Full phone and ID number. Permitted staff only; every call is written to the audit log.
 #[utoipa::path(post, path = "/api/v1/people/{id}/reveal", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = Revealed), (status = 403)))]
-pub async fn reveal(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, Path(id): Path<i64>) -> ApiResult<Revealed> {
+pub async fn reveal(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Revealed> {
     let (phone, id_number) = pages::reveal_checked(&state, &p, &ctx, id).await?;
     Ok(Json(Revealed { phone, id_number }))
 }

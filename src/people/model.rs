@@ -80,8 +80,8 @@ pub struct IdNumber(String);
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: &[u8; 11] = b"10X98765432";
 const PROVINCES: [u32; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-    63, 64, 65, 71, 81, 82,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
+    64, 65, 71, 81, 82,
 ];
 
 /// The GB 11643 check character for the first 17 digits.
@@ -235,7 +235,7 @@ pub fn parse_area_centi(input: &str) -> Result<i64, &'static str> {
     if input.contains(['-', '－']) {
         return Err("专有部分面积应在 0.01 至 10000 平方米之间");
     }
-    let s = compact(input).replace("平方米", "").replace(['㎡', '²'], "").replace('m', "").replace('M', "");
+    let s = compact(input).replace("平方米", "").replace(['㎡', '²'], "").replace(['m', 'M'], "");
     if s.is_empty() {
         return Err("专有部分面积不能为空");
     }

@@ -54,7 +54,14 @@ async fn load_person(state: &AppState, p: &Principal, id: i64) -> AppResult<(sto
     Ok((row, write))
 }
 
-async fn render_person(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, revealed: Option<(String, String)>, msg: Option<&str>) -> AppResult<PersonPage> {
+async fn render_person(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    revealed: Option<(String, String)>,
+    msg: Option<&str>,
+) -> AppResult<PersonPage> {
     let (row, can_write) = load_person(state, p, id).await?;
     let homes = store::memberships_of_person(&state.db.read, id).await?;
     let roles = store::roles_of_person(&state.db.read, id)
@@ -98,7 +105,12 @@ pub async fn person_page(
 }
 
 /// Full phone and ID number, for permitted staff only, always audited.
-pub async fn reveal_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<(Option<String>, Option<String>)> {
+pub async fn reveal_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+) -> AppResult<(Option<String>, Option<String>)> {
     let (row, write) = load_person(state, p, id).await?;
     if !write {
         return Err(AppError::forbidden());
@@ -120,9 +132,14 @@ pub async fn reveal_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64)
     Ok((row.phone, row.id_number))
 }
 
-pub async fn reveal(State(state): State<AppState>, StaffUser(p, ctx): StaffUser, Path(id): Path<i64>) -> AppResult<impl IntoResponse> {
+pub async fn reveal(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+) -> AppResult<impl IntoResponse> {
     let (phone, idn) = reveal_checked(&state, &p, &ctx, id).await?;
-    let mut page = render_person(&state, &p, &ctx, id, Some((phone.unwrap_or_default(), idn.unwrap_or_default())), None).await?;
+    let mut page =
+        render_person(&state, &p, &ctx, id, Some((phone.unwrap_or_default(), idn.unwrap_or_default())), None).await?;
     page.c.flash = Some("已记录本次查看（审计日志）".into());
     Ok(page)
 }
@@ -135,7 +152,13 @@ pub struct PersonForm {
     pub note: String,
 }
 
-pub async fn update_person_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: PersonForm) -> AppResult<()> {
+pub async fn update_person_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    f: PersonForm,
+) -> AppResult<()> {
     let (row, write) = load_person(state, p, id).await?;
     if !write {
         return Err(AppError::forbidden());
@@ -201,7 +224,13 @@ pub struct RoleForm {
     pub post: String,
 }
 
-pub async fn add_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, person_id: i64, f: RoleForm) -> AppResult<i64> {
+pub async fn add_role_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    person_id: i64,
+    f: RoleForm,
+) -> AppResult<i64> {
     let (row, _) = load_person(state, p, person_id).await?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
     let node_id: i64 = f.node_id.trim().parse().map_err(|_| AppError::field("node_id", "请选择所在组织"))?;
@@ -225,7 +254,16 @@ pub async fn add_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, person
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let id = store::add_role(&tx, person_id, role.as_str(), node_id, (!post.is_empty()).then_some(post), Some(state.clock.today()), now).await?;
+    let id = store::add_role(
+        &tx,
+        person_id,
+        role.as_str(),
+        node_id,
+        (!post.is_empty()).then_some(post),
+        Some(state.clock.today()),
+        now,
+    )
+    .await?;
     audit::record(
         &tx,
         ctx,
@@ -253,7 +291,13 @@ pub async fn add_role(
     Ok(Redirect::to(&format!("/people/{id}?msg=role_added")))
 }
 
-pub async fn remove_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, person_id: i64, rid: i64) -> AppResult<()> {
+pub async fn remove_role_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    person_id: i64,
+    rid: i64,
+) -> AppResult<()> {
     let (row, _) = load_person(state, p, person_id).await?;
     let roles = store::roles_of_person(&state.db.read, person_id).await?;
     let r = roles.into_iter().find(|r| r.id == rid).ok_or_else(AppError::not_found)?;
@@ -276,7 +320,12 @@ pub async fn remove_role_checked(state: &AppState, p: &Principal, ctx: &Ctx, per
             entity: "person",
             entity_id: Some(person_id),
             project_id: r.project_id,
-            summary: format!("移除「{}」的角色：{} · {}", row.name, r.node_name, Role::parse(&r.role).map(|x| x.zh()).unwrap_or("")),
+            summary: format!(
+                "移除「{}」的角色：{} · {}",
+                row.name,
+                r.node_name,
+                Role::parse(&r.role).map(|x| x.zh()).unwrap_or("")
+            ),
         },
     )
     .await?;
@@ -305,7 +354,13 @@ pub struct MemberForm {
 
 /// Register a resident in a household: validate, find the person by ID number or create them, add the
 /// membership — all in one transaction.
-pub async fn add_member_checked(state: &AppState, p: &Principal, ctx: &Ctx, household_id: i64, f: MemberForm) -> AppResult<i64> {
+pub async fn add_member_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    household_id: i64,
+    f: MemberForm,
+) -> AppResult<i64> {
     let h = org::household(&state.db.read, household_id).await?.ok_or_else(AppError::not_found)?;
     if !org::household_readable(p, &h) {
         return Err(AppError::not_found());
@@ -358,7 +413,12 @@ pub async fn add_member_checked(state: &AppState, p: &Principal, ctx: &Ctx, hous
             entity: "household",
             entity_id: Some(household_id),
             project_id: Some(h.project_id),
-            summary: format!("登记「{name}」为「{}」的{}（证件 {}）", h.label(), relation.zh(), idn.as_ref().map(|i| i.masked()).unwrap_or_else(|| "未填".into())),
+            summary: format!(
+                "登记「{name}」为「{}」的{}（证件 {}）",
+                h.label(),
+                relation.zh(),
+                idn.as_ref().map(|i| i.masked()).unwrap_or_else(|| "未填".into())
+            ),
         },
     )
     .await?;
@@ -395,7 +455,8 @@ pub async fn move_out(
     let today = state.clock.today();
     let date = match crate::text::normalize(&f.moved_out).as_str() {
         "" => today,
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
     };
     let members = store::members_of_household(&state.db.read, id).await?;
     let m = members.iter().find(|m| m.id == mid && m.moved_out.is_none()).ok_or_else(AppError::not_found)?;
@@ -404,7 +465,8 @@ pub async fn move_out(
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    crate::db::exec(&tx, "UPDATE household_members SET moved_out = $1 WHERE id = $2", crate::params![date, mid]).await?;
+    crate::db::exec(&tx, "UPDATE household_members SET moved_out = $1 WHERE id = $2", crate::params![date, mid])
+        .await?;
     audit::record(
         &tx,
         &ctx,
@@ -445,7 +507,11 @@ struct SearchPage {
     searched: bool,
 }
 
-pub async fn search(State(state): State<AppState>, Desk(p, ctx): Desk, Query(q): Query<SearchQuery>) -> AppResult<impl IntoResponse> {
+pub async fn search(
+    State(state): State<AppState>,
+    Desk(p, ctx): Desk,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<impl IntoResponse> {
     let query = q.q.unwrap_or_default();
     let hits = store::search(&state.db.read, &p, &query)
         .await?

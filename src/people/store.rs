@@ -55,9 +55,14 @@ pub struct NewPerson {
 }
 
 /// Find a person by ID number, or else create one. Returns (id, created).
-pub async fn upsert_person(conn: &impl ConnectionTrait, p: &NewPerson, now: DateTime<Utc>) -> Result<(i64, bool), AppError> {
+pub async fn upsert_person(
+    conn: &impl ConnectionTrait,
+    p: &NewPerson,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool), AppError> {
     if let Some(idn) = &p.id_number
-        && let Some(r) = db::one::<db::IdRow>(conn, "SELECT id FROM persons WHERE id_number = $1", params![idn.clone()]).await?
+        && let Some(r) =
+            db::one::<db::IdRow>(conn, "SELECT id FROM persons WHERE id_number = $1", params![idn.clone()]).await?
     {
         db::exec(
             conn,
@@ -121,8 +126,12 @@ const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.household_id, m.person_id, p.nam
      LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id";
 
 pub async fn members_of_household(conn: &impl ConnectionTrait, household_id: i64) -> Result<Vec<Membership>, AppError> {
-    Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.household_id = $1 ORDER BY m.moved_out IS NOT NULL, m.id"), params![household_id])
-        .await?)
+    Ok(db::all(
+        conn,
+        &format!("{MEMBERSHIP_SELECT} WHERE m.household_id = $1 ORDER BY m.moved_out IS NOT NULL, m.id"),
+        params![household_id],
+    )
+    .await?)
 }
 
 pub async fn memberships_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Membership>, AppError> {
@@ -144,7 +153,11 @@ pub async fn add_member(
     )
     .await?;
     if existing > 0 {
-        return Err(AppError::conflict("already_member", "此人已是该户的在住成员", "Already a current member of this household"));
+        return Err(AppError::conflict(
+            "already_member",
+            "此人已是该户的在住成员",
+            "Already a current member of this household",
+        ));
     }
     Ok(db::insert_id(
         conn,
@@ -205,7 +218,11 @@ pub async fn add_role(
 }
 
 /// What the principal may do with a person: read, write (staff over one of the person's projects).
-pub async fn person_access(conn: &impl ConnectionTrait, p: &Principal, person_id: i64) -> Result<(bool, bool), AppError> {
+pub async fn person_access(
+    conn: &impl ConnectionTrait,
+    p: &Principal,
+    person_id: i64,
+) -> Result<(bool, bool), AppError> {
     if p.person_id == Some(person_id) {
         return Ok((true, false));
     }

@@ -25,7 +25,11 @@ impl Lang {
 /// (key, 中文, English)
 pub const CATALOG: &[(&str, &str, &str)] = &[
     ("app.name", "星火社区", "Xinghuo Community"),
-    ("app.tagline", "党建引领 · 一核多元 · 共建共治共享", "Party-led · one core, many actors · build, govern and share together"),
+    (
+        "app.tagline",
+        "党建引领 · 一核多元 · 共建共治共享",
+        "Party-led · one core, many actors · build, govern and share together",
+    ),
     ("nav.home", "首页", "Home"),
     ("nav.myhome", "我的家", "My home"),
     ("nav.org", "组织架构", "Organisation"),
@@ -45,7 +49,11 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("login.password", "密码", "Password"),
     ("login.submit", "登录", "Log in"),
     ("login.failed", "用户名或密码不正确", "Wrong username or password"),
-    ("login.locked", "登录失败次数过多，账号已临时锁定，请稍后再试", "Too many failed attempts; the account is locked for a while"),
+    (
+        "login.locked",
+        "登录失败次数过多，账号已临时锁定，请稍后再试",
+        "Too many failed attempts; the account is locked for a while",
+    ),
     ("home.title", "工作台", "Dashboard"),
     ("home.scope", "我的管辖范围", "My scope"),
     ("home.projects", "项目", "Projects"),
@@ -55,7 +63,11 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("home.party_members", "党员", "Party members"),
     ("home.volunteers", "志愿者", "Volunteers"),
     ("home.resident_welcome", "您好，欢迎回家", "Welcome home"),
-    ("home.no_household", "您的账号尚未关联房屋，请联系物业服务中心。", "Your account is not linked to a home yet; please contact the property office."),
+    (
+        "home.no_household",
+        "您的账号尚未关联房屋，请联系物业服务中心。",
+        "Your account is not linked to a home yet; please contact the property office.",
+    ),
     ("common.save", "保存", "Save"),
     ("common.add", "新增", "Add"),
     ("common.delete", "删除", "Delete"),
@@ -118,7 +130,11 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("import.errors", "导入未完成：以下行有错误，全部数据均未写入", "Nothing was imported: the rows below have errors"),
     ("import.done", "导入完成", "Import finished"),
     ("import.export_title", "导出台账", "Export the ledger"),
-    ("import.include_full", "包含完整手机号和身份证号（将记入审计日志）", "Include full phone and ID numbers (audited)"),
+    (
+        "import.include_full",
+        "包含完整手机号和身份证号（将记入审计日志）",
+        "Include full phone and ID numbers (audited)",
+    ),
     ("audit.title", "审计日志", "Audit log"),
     ("audit.at", "时间", "Time"),
     ("audit.actor", "操作人", "Who"),

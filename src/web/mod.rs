@@ -24,7 +24,10 @@ pub async fn static_file(Path(path): Path<String>) -> Response {
             let mime = f.metadata.mimetype().to_string();
             (
                 [
-                    (header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                    ),
                     (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
                 ],
                 f.data.into_owned(),
@@ -152,9 +155,18 @@ pub async fn normalize_rejections(req: axum::extract::Request, next: axum::middl
     }
     let e = match status {
         StatusCode::PAYLOAD_TOO_LARGE => crate::error::AppError::too_large("提交的内容过大", "Request body too large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => crate::error::AppError::new(status, "unsupported_media_type", "提交的内容类型不受支持", "Unsupported content type"),
-        StatusCode::METHOD_NOT_ALLOWED => crate::error::AppError::new(status, "method_not_allowed", "不支持该请求方法", "Method not allowed"),
-        _ => crate::error::AppError::new(status, "bad_request", "请求内容格式不正确，请检查后重试", "Malformed request"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => crate::error::AppError::new(
+            status,
+            "unsupported_media_type",
+            "提交的内容类型不受支持",
+            "Unsupported content type",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            crate::error::AppError::new(status, "method_not_allowed", "不支持该请求方法", "Method not allowed")
+        }
+        _ => {
+            crate::error::AppError::new(status, "bad_request", "请求内容格式不正确，请检查后重试", "Malformed request")
+        }
     };
     if api { e.as_json().into_response() } else { e.into_response() }
 }

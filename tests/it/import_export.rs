@@ -6,7 +6,19 @@ fn xlsx(rows: &[Vec<&str>], id_as_number: Option<f64>) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.write_string(0, 0, "保利叶语住户台账（测试）").unwrap();
-    let header = ["楼栋", "单元", "房号", "专有部分面积(m²)", "姓名", "身份证号", "手机号", "与房屋关系", "入住日期", "角色", "微网格"];
+    let header = [
+        "楼栋",
+        "单元",
+        "房号",
+        "专有部分面积(m²)",
+        "姓名",
+        "身份证号",
+        "手机号",
+        "与房屋关系",
+        "入住日期",
+        "角色",
+        "微网格",
+    ];
     for (i, h) in header.iter().enumerate() {
         ws.write_string(1, i as u16, *h).unwrap();
     }
@@ -34,7 +46,13 @@ async fn an_xlsx_with_one_bad_row_imports_nothing_and_reports_the_row() {
     let ids = app.ids().await;
     let mut staff = app.login("staff").await;
     let before = app.count("SELECT COUNT(*) AS n FROM org_nodes").await;
-    let file = xlsx(&[vec!["5", "1", "101", "89.5", "孙悟空", "", "13900001111", "业主"], vec!["5", "1", "102", "", "猪八戒", "", "12345", "业主"]], None);
+    let file = xlsx(
+        &[
+            vec!["5", "1", "101", "89.5", "孙悟空", "", "13900001111", "业主"],
+            vec!["5", "1", "102", "", "猪八戒", "", "12345", "业主"],
+        ],
+        None,
+    );
     let r = staff.multipart("/import", &[("project_id", &ids.yeyu.to_string())], ("台账.xlsx", &file)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("第4行") && r.text.contains("手机号"), "{}", r.text);
@@ -51,7 +69,19 @@ async fn a_good_file_imports_once_and_reimporting_changes_nothing() {
     let ids = app.ids().await;
     let mut staff = app.login("staff").await;
     let rows = vec![
-        vec!["5", "1", "101", "89.5", "孙悟空", "11010519491231002X", "13900001111", "业主", "2020-01-02", "党员、志愿者", "第1微网格"],
+        vec![
+            "5",
+            "1",
+            "101",
+            "89.5",
+            "孙悟空",
+            "11010519491231002X",
+            "13900001111",
+            "业主",
+            "2020-01-02",
+            "党员、志愿者",
+            "第1微网格",
+        ],
         vec![],
         vec!["5", "1", "101", "", "孙小圣", "", "", "家庭成员"],
         vec!["5", "1", "101", "", "孙小圣", "", "", "家庭成员"],
@@ -62,7 +92,14 @@ async fn a_good_file_imports_once_and_reimporting_changes_nothing() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert!(r.text.contains("新增 2 户、3 人"), "{}", r.text);
     assert!(r.text.contains("跳过重复行 1"), "{}", r.text);
-    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'building' AND name = '5栋' AND project_id = {}", ids.yeyu)).await, 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'building' AND name = '5栋' AND project_id = {}",
+            ids.yeyu
+        ))
+        .await,
+        1
+    );
     let members = app.count("SELECT COUNT(*) AS n FROM household_members").await;
     let r = staff.multipart("/import", &[("project_id", &ids.yeyu.to_string())], ("台账.xlsx", &file)).await;
     assert!(r.text.contains("新增 0 户、0 人"), "{}", r.text);
@@ -99,14 +136,22 @@ async fn the_ledger_exports_masked_by_default_and_full_only_with_an_audit_entry(
     assert!(r.headers["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
     let grid = xinghuo::io::model::read_xlsx(&r.bytes).unwrap();
     let phone_col = 6;
-    let phones: Vec<String> = grid.iter().skip(1).filter_map(|row| match row.get(phone_col) {
-        Some(xinghuo::io::model::Cell::Text(s)) => Some(s.clone()),
-        _ => None,
-    }).collect();
+    let phones: Vec<String> = grid
+        .iter()
+        .skip(1)
+        .filter_map(|row| match row.get(phone_col) {
+            Some(xinghuo::io::model::Cell::Text(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
     assert!(!phones.is_empty() && phones.iter().all(|p| p.contains("****")), "{phones:?}");
     // The export reads back through the importer's header detection.
     let parsed = xinghuo::io::model::parse_sheet(&grid, chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), 1000);
-    assert!(parsed.errors.iter().all(|e| e.column == "手机号" || e.column == "身份证号"), "{:?}", parsed.errors.first());
+    assert!(
+        parsed.errors.iter().all(|e| e.column == "手机号" || e.column == "身份证号"),
+        "{:?}",
+        parsed.errors.first()
+    );
     let r = staff.get(&format!("/export/ledger.xlsx?project={}&full=1", ids.yeyu)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export_full'").await, 1);

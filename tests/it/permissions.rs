@@ -68,14 +68,32 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("POST", "/households/{id}", format!("/households/{}", i.hh1), f(&[("area", "abc")]), yeyu_staff),
         r("GET", "/api/v1/projects", "/api/v1/projects".into(), Body::None, desk),
         r("GET", "/api/v1/nodes/{id}", format!("/api/v1/nodes/{}", i.yeyu), Body::None, yeyu_staff),
-        r("POST", "/api/v1/nodes/{id}/children", format!("/api/v1/nodes/{}/children", i.yeyu), Body::Json(json!({"name": ""})), yeyu_staff),
+        r(
+            "POST",
+            "/api/v1/nodes/{id}/children",
+            format!("/api/v1/nodes/{}/children", i.yeyu),
+            Body::Json(json!({"name": ""})),
+            yeyu_staff,
+        ),
         r("GET", "/api/v1/households/{id}", format!("/api/v1/households/{}", i.hh1), Body::None, own_home),
-        r("PATCH", "/api/v1/households/{id}", format!("/api/v1/households/{}", i.hh1), Body::Json(json!({"area": "abc"})), yeyu_staff),
+        r(
+            "PATCH",
+            "/api/v1/households/{id}",
+            format!("/api/v1/households/{}", i.hh1),
+            Body::Json(json!({"area": "abc"})),
+            yeyu_staff,
+        ),
         r("GET", "/people/{id}", format!("/people/{}", i.zhangsan), Body::None, own_home),
         r("POST", "/people/{id}", format!("/people/{}", i.zhangsan), f(&[("name", "")]), yeyu_staff),
         r("POST", "/people/{id}/reveal", format!("/people/{}/reveal", i.zhangsan), Body::None, yeyu_staff),
         r("POST", "/people/{id}/roles", format!("/people/{}/roles", i.zhangsan), f(&[("role", "")]), yeyu_staff),
-        r("POST", "/people/{id}/roles/{rid}/delete", format!("/people/{}/roles/999999/delete", i.zhangsan), Body::None, nobody),
+        r(
+            "POST",
+            "/people/{id}/roles/{rid}/delete",
+            format!("/people/{}/roles/999999/delete", i.zhangsan),
+            Body::None,
+            nobody,
+        ),
         r("POST", "/households/{id}/members", format!("/households/{}/members", i.hh1), f(&[("name", "")]), yeyu_staff),
         r(
             "POST",
@@ -87,11 +105,41 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/search", "/search?q=zs".into(), Body::None, desk),
         r("GET", "/api/v1/people", "/api/v1/people?q=zs".into(), Body::None, desk),
         r("GET", "/api/v1/people/{id}", format!("/api/v1/people/{}", i.zhangsan), Body::None, own_home),
-        r("PATCH", "/api/v1/people/{id}", format!("/api/v1/people/{}", i.zhangsan), Body::Json(json!({"name": ""})), yeyu_staff),
-        r("POST", "/api/v1/people/{id}/reveal", format!("/api/v1/people/{}/reveal", i.zhangsan), Body::Json(json!({})), yeyu_staff),
-        r("POST", "/api/v1/people/{id}/roles", format!("/api/v1/people/{}/roles", i.zhangsan), Body::Json(json!({"role": "", "node_id": 0})), yeyu_staff),
-        r("DELETE", "/api/v1/people/{id}/roles/{rid}", format!("/api/v1/people/{}/roles/999999", i.zhangsan), Body::None, nobody),
-        r("POST", "/api/v1/households/{id}/members", format!("/api/v1/households/{}/members", i.hh1), Body::Json(json!({"name": "", "relation": ""})), yeyu_staff),
+        r(
+            "PATCH",
+            "/api/v1/people/{id}",
+            format!("/api/v1/people/{}", i.zhangsan),
+            Body::Json(json!({"name": ""})),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/people/{id}/reveal",
+            format!("/api/v1/people/{}/reveal", i.zhangsan),
+            Body::Json(json!({})),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/people/{id}/roles",
+            format!("/api/v1/people/{}/roles", i.zhangsan),
+            Body::Json(json!({"role": "", "node_id": 0})),
+            yeyu_staff,
+        ),
+        r(
+            "DELETE",
+            "/api/v1/people/{id}/roles/{rid}",
+            format!("/api/v1/people/{}/roles/999999", i.zhangsan),
+            Body::None,
+            nobody,
+        ),
+        r(
+            "POST",
+            "/api/v1/households/{id}/members",
+            format!("/api/v1/households/{}/members", i.hh1),
+            Body::Json(json!({"name": "", "relation": ""})),
+            yeyu_staff,
+        ),
         r("GET", "/import", "/import".into(), Body::None, staff_any),
         r("POST", "/import", "/import".into(), Body::Multipart, staff_any),
         r("GET", "/import/template.xlsx", "/import/template.xlsx".into(), Body::None, staff_any),
@@ -101,7 +149,13 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/api/v1/openapi.json", "/api/v1/openapi.json".into(), Body::None, all),
         r("GET", "/admin/users", "/admin/users".into(), Body::None, admin),
         r("POST", "/admin/users", "/admin/users".into(), f(&[("username", "")]), admin),
-        r("POST", "/admin/users/{id}/reset-password", format!("/admin/users/{}/reset-password", i.resident_user), f(&[("password", "")]), admin),
+        r(
+            "POST",
+            "/admin/users/{id}/reset-password",
+            format!("/admin/users/{}/reset-password", i.resident_user),
+            f(&[("password", "")]),
+            admin,
+        ),
         r("POST", "/admin/users/{id}/unlock", format!("/admin/users/{}/unlock", i.resident_user), Body::None, admin),
         // Last: it ends the session.
         r("POST", "/logout", "/logout".into(), Body::None, signed_in),
@@ -125,7 +179,9 @@ async fn call(c: &mut Client, row: &Row) -> crate::support::Resp {
 fn classify(path: &str, r: &crate::support::Resp) -> Out {
     assert!(!r.status.is_server_error(), "{path}: server error {}: {}", r.status, r.text);
     let api = path.starts_with("/api/");
-    if api && r.status == StatusCode::UNAUTHORIZED || !api && r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next=") {
+    if api && r.status == StatusCode::UNAUTHORIZED
+        || !api && r.status == StatusCode::SEE_OTHER && r.location().starts_with("/login?next=")
+    {
         return L;
     }
     if r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND {
@@ -139,7 +195,8 @@ fn classify(path: &str, r: &crate::support::Resp) -> Out {
 async fn every_route_has_a_row_in_the_matrix() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let in_matrix: BTreeSet<(String, String)> = rows(&ids).iter().map(|r| (r.method.to_string(), r.template.to_string())).collect();
+    let in_matrix: BTreeSet<(String, String)> =
+        rows(&ids).iter().map(|r| (r.method.to_string(), r.template.to_string())).collect();
     let routes: BTreeSet<(String, String)> =
         xinghuo::access::route_table().into_iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
     let missing: Vec<_> = routes.difference(&in_matrix).collect();
@@ -183,11 +240,14 @@ async fn another_projects_staff_cannot_read_or_change_a_household() {
     let ids = app.ids().await;
     let mut staff2 = app.login("staff2").await;
     let before = app.count("SELECT COUNT(*) AS n FROM household_members").await;
-    let r = staff2.post_form(&format!("/households/{}/members", ids.hh1), &[("name", "王五"), ("relation", "owner")]).await;
+    let r =
+        staff2.post_form(&format!("/households/{}/members", ids.hh1), &[("name", "王五"), ("relation", "owner")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM household_members").await, before);
     // …but can in their own project.
-    let r = staff2.post_form(&format!("/households/{}/members", ids.hh_tianxi), &[("name", "王五"), ("relation", "owner")]).await;
+    let r = staff2
+        .post_form(&format!("/households/{}/members", ids.hh_tianxi), &[("name", "王五"), ("relation", "owner")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM household_members").await, before + 1);
 }

@@ -23,13 +23,25 @@ async fn health_readiness_metrics_and_security_headers() {
 #[tokio::test]
 async fn loading_the_demo_twice_changes_nothing() {
     let app = TestApp::new().await;
-    let before = (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
+    let before =
+        (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
     let loaded = xinghuo::demo::load(&app.state.db.write, chrono::Utc::now()).await.unwrap();
     assert!(!loaded);
-    let after = (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
+    let after =
+        (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
     assert_eq!(before, after);
     assert!(before.0 > 100);
-    for name in ["保利叶语", "保利天玺", "保利荔园天府和悦", "保利湖心岛", "保利中心写字楼", "保利翡翠和悦", "龙祥家园", "友联社区", "牧马山社区"] {
+    for name in [
+        "保利叶语",
+        "保利天玺",
+        "保利荔园天府和悦",
+        "保利湖心岛",
+        "保利中心写字楼",
+        "保利翡翠和悦",
+        "龙祥家园",
+        "友联社区",
+        "牧马山社区",
+    ] {
         assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM org_nodes WHERE name = '{name}'")).await, 1, "{name}");
     }
 }
@@ -81,7 +93,13 @@ async fn schema(db: &db::Db) -> BTreeSet<String> {
         struct T {
             name: String,
         }
-        let tables: Vec<T> = db::all(&db.read, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", vec![]).await.unwrap();
+        let tables: Vec<T> = db::all(
+            &db.read,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            vec![],
+        )
+        .await
+        .unwrap();
         for t in tables {
             let n = &t.name;
             let cols: Vec<Col> = db::all(&db.read, &format!("SELECT '{n}' AS t, name AS c, (\"notnull\" = 1 OR pk = 1) AS required FROM pragma_table_info('{n}')"), vec![]).await.unwrap();
@@ -176,5 +194,8 @@ async fn both_backends_end_with_the_same_schema() {
     assert!(a.len() > 50, "{a:?}");
     let only_sqlite: Vec<_> = a.difference(&b).collect();
     let only_pg: Vec<_> = b.difference(&a).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "schemas differ\nonly SQLite: {only_sqlite:#?}\nonly PostgreSQL: {only_pg:#?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "schemas differ\nonly SQLite: {only_sqlite:#?}\nonly PostgreSQL: {only_pg:#?}"
+    );
 }

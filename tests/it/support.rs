@@ -77,7 +77,11 @@ impl TestApp {
     }
 
     pub async fn id(&self, sql: &str) -> i64 {
-        db::one::<db::IdRow>(&self.state.db.read, sql, vec![]).await.unwrap().unwrap_or_else(|| panic!("no row: {sql}")).id
+        db::one::<db::IdRow>(&self.state.db.read, sql, vec![])
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no row: {sql}"))
+            .id
     }
 
     /// Ids of demo records used across tests.
@@ -85,7 +89,9 @@ impl TestApp {
         let yeyu = self.id("SELECT id FROM org_nodes WHERE code = 'YEYU'").await;
         let tianxi = self.id("SELECT id FROM org_nodes WHERE code = 'TIANXI'").await;
         let hh_of = |u: &'static str| {
-            format!("SELECT m.household_id AS id FROM household_members m JOIN users u ON u.person_id = m.person_id WHERE u.username = '{u}'")
+            format!(
+                "SELECT m.household_id AS id FROM household_members m JOIN users u ON u.person_id = m.person_id WHERE u.username = '{u}'"
+            )
         };
         Ids {
             yeyu,
@@ -192,7 +198,11 @@ impl Client {
             let s = v.to_str().unwrap();
             let kv = s.split(';').next().unwrap();
             let (k, val) = kv.split_once('=').unwrap();
-            if s.contains("Max-Age=0") { self.cookies.remove(k) } else { self.cookies.insert(k.into(), val.into()) };
+            if s.contains("Max-Age=0") {
+                self.cookies.remove(k)
+            } else {
+                self.cookies.insert(k.into(), val.into())
+            };
         }
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -223,7 +233,10 @@ impl Client {
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let body = serde_urlencoded::to_string(fields).unwrap();
         self.send(
-            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap(),
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
         )
         .await
     }
@@ -246,7 +259,9 @@ impl Client {
         let boundary = "XINGHUOBOUNDARY";
         let mut body = Vec::new();
         for (k, v) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
         }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes(),

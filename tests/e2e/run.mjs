@@ -1,0 +1,119 @@
+// Real-browser test of the main path: log in as project staff, find a household, open it, turn on
+// large type, and check what is on the page. Starts its own server (debug build) on a temp SQLite
+// database with the demo data. Exits non-zero on any failure; prints "N passed, N failed".
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const bin = process.env.XINGHUO_BIN;
+if (!bin) throw new Error("XINGHUO_BIN must point at the xinghuo binary");
+const dir = mkdtempSync(join(tmpdir(), "xinghuo-e2e-"));
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const shots = new URL("./screenshots/", import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
+
+const server = spawn(bin, ["serve", "--demo"], {
+  env: { ...process.env, XINGHUO_DATABASE_URL: `sqlite://${dir}/e2e.db?mode=rwc`, XINGHUO_DATA_DIR: dir, XINGHUO_LISTEN: `127.0.0.1:${port}` },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+
+async function waitReady() {
+  for (let i = 0; i < 150; i++) {
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("server did not become ready");
+}
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}: ${e.message}`);
+  }
+}
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+let browser;
+try {
+  await waitReady();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+
+  await check("the log-in page is in Chinese", async () => {
+    await page.goto(`${base}/`);
+    expect(page.url().includes("/login"), `not redirected to log in: ${page.url()}`);
+    expect((await page.textContent("h1")).includes("登录星火社区"), "missing 登录星火社区");
+    expect((await page.getAttribute("html", "lang")) === "zh-CN", "html lang is not zh-CN");
+  });
+
+  await check("project staff log in and see their dashboard", async () => {
+    await page.fill('input[name="username"]', "staff");
+    await page.fill('input[name="password"]', "Xinghuo@2026");
+    await page.click('button[type="submit"].primary');
+    await page.waitForURL(`${base}/`);
+    const text = await page.textContent("main");
+    expect(text.includes("工作台") && text.includes("保利叶语"), "dashboard does not show 工作台 / 保利叶语");
+    await page.screenshot({ path: join(shots, "1-dashboard.png"), fullPage: true });
+  });
+
+  await check("search by pinyin initials finds the household", async () => {
+    await page.click('nav a[href="/search"]');
+    await page.fill('input[name="q"]', "zs");
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForSelector("#results");
+    await page.click('#results a:has-text("1栋1单元101室")');
+    await page.waitForSelector("#household-title");
+  });
+
+  await check("the household page shows the home, its members and masked phones", async () => {
+    const title = await page.textContent("#household-title");
+    expect(title.includes("1栋1单元101室"), `title: ${title}`);
+    const members = await page.textContent(".members");
+    expect(members.includes("张三") && members.includes("业主"), "张三 (业主) missing");
+    expect(/1\d\d\*\*\*\*\d{4}/.test(members), "no masked phone number");
+    expect(!/1[3-9]\d{9}/.test(members), "a full phone number is visible");
+    expect((await page.textContent("#area")).includes("m²"), "area missing");
+  });
+
+  await check("large type turns on and is kept after reload", async () => {
+    const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    await page.click("#large-toggle");
+    await page.waitForSelector("html.large");
+    await page.reload();
+    const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    expect(await page.$("html.large"), "large mode not remembered");
+    expect(after >= 22 && after > before, `font size ${before} → ${after}`);
+    const btn = await page.$eval("main button", (b) => b.getBoundingClientRect().height);
+    expect(btn >= 60, `button height ${btn} < 60`);
+    await page.screenshot({ path: join(shots, "2-household-large.png"), fullPage: true });
+  });
+
+  await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));
+} catch (e) {
+  failed++;
+  console.log(`not ok - setup: ${e.message}`);
+} finally {
+  if (browser) await browser.close();
+  server.kill("SIGTERM");
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
