@@ -89,8 +89,6 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
             )
         })
         .collect();
-    let title = if desk { ctx.lang.code() } else { "" };
-    let _ = title;
     Ok(HomePage {
         c: Chrome::new(&ctx, if desk { "工作台" } else { "我的家" }).with_msg(m.msg.as_deref()),
         desk,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{
-    model::{IdNumber, Phone, Relation, mask_id, mask_phone, parse_name},
+    model::{IdNumber, Phone, Relation, mask_phone, parse_name},
     store,
 };
 use crate::{
@@ -20,7 +20,7 @@ use crate::{
     audit::{self, Entry},
     auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},
     error::{AppError, AppResult},
-    org::{model::NodeKind, store as org},
+    org::store as org,
     web::{Chrome, MsgQuery},
 };
 
@@ -526,13 +526,4 @@ pub async fn search(
         })
         .collect();
     Ok(SearchPage { c: Chrome::new(&ctx, "搜索"), searched: !query.trim().is_empty(), q: query, hits })
-}
-
-/// Shown on the person page for a revealed value.
-pub fn masked_pair(phone: Option<&str>, id: Option<&str>) -> (String, String) {
-    (phone.map(mask_phone).unwrap_or_default(), id.map(mask_id).unwrap_or_default())
-}
-
-pub fn is_node_kind(kind: &str, k: NodeKind) -> bool {
-    kind == k.as_str()
 }

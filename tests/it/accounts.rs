@@ -12,10 +12,12 @@ async fn login_creates_a_database_session_and_logout_removes_it() {
     let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM sessions").await, 1);
-    // A second app instance on the same database accepts the same session.
-    let other = xinghuo::app::build(app.state.clone());
-    let _ = other;
     assert_eq!(c.get("/").await.status, StatusCode::OK);
+    // A second app instance (its own pools, same database) accepts the same session.
+    let config = (*app.state.config).clone();
+    let other = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let mut c2 = c.clone().on(xinghuo::app::build(other));
+    assert_eq!(c2.get("/").await.status, StatusCode::OK);
     let r = c.post_form("/logout", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM sessions").await, 0);

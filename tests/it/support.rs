@@ -211,6 +211,12 @@ impl Client {
         Resp { status, headers, bytes, text }
     }
 
+    /// The same browser (cookies) talking to another app instance.
+    pub fn on(mut self, router: Router) -> Self {
+        self.router = router;
+        self
+    }
+
     pub async fn get(&mut self, path: &str) -> Resp {
         self.send(Request::get(path).body(Body::empty()).unwrap()).await
     }
