@@ -170,12 +170,12 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     let mut communities = Vec::new();
     let mut microgrids: Vec<Vec<i64>> = Vec::new();
     for (d, s, c) in COMMUNITIES {
-        let district = find_or_create(t, None, NodeKind::District, d, now).await?;
-        let street = find_or_create(t, Some(&district), NodeKind::Street, s, now).await?;
+        let district = org::find_or_create_child(t, None, NodeKind::District, d, now).await?.0;
+        let street = org::find_or_create_child(t, Some(&district), NodeKind::Street, s, now).await?.0;
         if !s.contains("演示") {
             party(t, street.id, PartyOrgKind::StreetWorkCommittee, &format!("{s}党工委"), now).await?;
         }
-        let community = find_or_create(t, Some(&street), NodeKind::Community, c, now).await?;
+        let community = org::find_or_create_child(t, Some(&street), NodeKind::Community, c, now).await?.0;
         party(
             t,
             community.id,
@@ -184,11 +184,16 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
             now,
         )
         .await?;
-        let grid = find_or_create(t, Some(&community), NodeKind::Grid, "第一网格", now).await?;
+        let grid = org::find_or_create_child(t, Some(&community), NodeKind::Grid, "第一网格", now).await?.0;
         let n_micro = if *c == "牧马山社区" { 4 } else { 2 };
         let mut mgs = Vec::new();
         for i in 1..=n_micro {
-            mgs.push(find_or_create(t, Some(&grid), NodeKind::Microgrid, &format!("第{i}微网格"), now).await?.id);
+            mgs.push(
+                org::find_or_create_child(t, Some(&grid), NodeKind::Microgrid, &format!("第{i}微网格"), now)
+                    .await?
+                    .0
+                    .id,
+            );
         }
         communities.push(community);
         microgrids.push(mgs);
@@ -351,30 +356,6 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     }
     tx.commit().await?;
     Ok(true)
-}
-
-async fn find_or_create(
-    t: &impl ConnectionTrait,
-    parent: Option<&org::Node>,
-    kind: NodeKind,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<org::Node, AppError> {
-    let existing = match parent {
-        Some(p) => {
-            db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id = $1 AND name = $2", params![p.id, name])
-                .await?
-        }
-        None => {
-            db::one::<db::IdRow>(t, "SELECT id FROM org_nodes WHERE parent_id IS NULL AND name = $1", params![name])
-                .await?
-        }
-    };
-    let id = match existing {
-        Some(r) => r.id,
-        None => org::create_node(t, parent, NewNode::named(kind, name), now).await?,
-    };
-    org::node(t, id).await?.ok_or_else(|| AppError::internal("demo node"))
 }
 
 async fn party(

@@ -20,6 +20,12 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
@@ -51,7 +57,7 @@ impl AppError {
         e
     }
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::validation(vec![FieldError { field: field.into(), message: message.into() }])
+        Self::validation(vec![FieldError::new(field, message)])
     }
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "找不到该页面或记录", "Not found")

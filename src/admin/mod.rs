@@ -113,29 +113,21 @@ pub async fn create_user_checked(
         || username.len() > 40
         || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     {
-        errors.push(crate::error::FieldError {
-            field: "username".into(),
-            message: "用户名为3–40位字母、数字或 . _ -".into(),
-        });
+        errors.push(crate::error::FieldError::new("username", "用户名为3–40位字母、数字或 . _ -"));
     }
     let display = crate::text::normalize(&f.display_name);
     if display.is_empty() || display.chars().count() > 60 {
-        errors.push(crate::error::FieldError {
-            field: "display_name".into(),
-            message: "显示名称不能为空，且不超过60字".into(),
-        });
+        errors.push(crate::error::FieldError::new("display_name", "显示名称不能为空，且不超过60字"));
     }
     if let Err(m) = password::check_strength(&f.password) {
-        errors.push(crate::error::FieldError { field: "password".into(), message: m.into() });
+        errors.push(crate::error::FieldError::new("password", m));
     }
     let person_id = match f.person_id.trim() {
         "" => None,
         s => match s.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push(crate::error::FieldError {
-                    field: "person_id".into(), message: "人员编号应为数字".into()
-                });
+                errors.push(crate::error::FieldError::new("person_id", "人员编号应为数字"));
                 None
             }
         },

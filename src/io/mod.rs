@@ -25,13 +25,10 @@ use crate::{
     auth::{Ctx, StaffUser, model::Access},
     db,
     error::{AppError, AppResult},
-    org::{
-        model::NodeKind,
-        store::{self as org, NewNode},
-    },
+    org::{model::NodeKind, store as org},
     params,
     people::{
-        model::{format_area, mask_id, mask_phone},
+        model::{format_area, gender_from_id, mask_id, mask_phone},
         store as people,
     },
     web::Chrome,
@@ -79,21 +76,8 @@ pub async fn apply(
     if project.kind() != NodeKind::Project {
         return Err(AppError::bad_request("not_a_project", "请选择一个项目", "Pick a project"));
     }
-    #[derive(FromQueryResult)]
-    struct Mg {
-        id: i64,
-        name: String,
-    }
-    let microgrids: HashMap<String, i64> = db::all::<Mg>(
-        &tx,
-        "SELECT mg.id, mg.name FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
-         WHERE c.id = $1 AND mg.kind = 'microgrid'",
-        params![project.community_id.unwrap_or(-1)],
-    )
-    .await?
-    .into_iter()
-    .map(|m| (m.name, m.id))
-    .collect();
+    let microgrids: HashMap<String, i64> =
+        org::project_microgrids(&tx, project_id).await?.into_iter().map(|(id, name)| (name, id)).collect();
     let mut errors = Vec::new();
     let mut s = Summary {
         rows: parsed.rows.len(),
@@ -113,21 +97,7 @@ pub async fn apply(
         if let Some(n) = cache.get(&(parent.id, name.to_string())) {
             return Ok((n.clone(), false));
         }
-        #[derive(FromQueryResult)]
-        struct I {
-            id: i64,
-        }
-        let existing = db::one::<I>(
-            tx,
-            "SELECT id FROM org_nodes WHERE parent_id = $1 AND kind = $2 AND name = $3",
-            params![parent.id, kind.as_str(), name],
-        )
-        .await?;
-        let (id, created) = match existing {
-            Some(i) => (i.id, false),
-            None => (org::create_node(tx, Some(parent), NewNode::named(kind, name), now).await?, true),
-        };
-        let n = org::node(tx, id).await?.ok_or_else(|| AppError::internal("node vanished"))?;
+        let (n, created) = org::find_or_create_child(tx, Some(parent), kind, name, now).await?;
         cache.insert((parent.id, name.to_string()), n.clone());
         Ok((n, created))
     }
@@ -178,10 +148,7 @@ pub async fn apply(
             None => {
                 let np = people::NewPerson {
                     name: r.name.clone(),
-                    gender: r
-                        .id_number
-                        .as_deref()
-                        .map(|i| if (i.as_bytes()[16] - b'0') % 2 == 1 { "男" } else { "女" }.to_string()),
+                    gender: r.id_number.as_deref().and_then(gender_from_id).map(str::to_string),
                     phone: r.phone.clone(),
                     id_number: r.id_number.clone(),
                 };
@@ -192,13 +159,7 @@ pub async fn apply(
                 id
             }
         };
-        let current = db::count(
-            &tx,
-            "SELECT COUNT(*) AS n FROM household_members WHERE household_id = $1 AND person_id = $2 AND moved_out IS NULL",
-            params![h.id, person_id],
-        )
-        .await?;
-        if current == 0 {
+        if !people::is_current_member(&tx, h.id, person_id).await? {
             people::add_member(&tx, h.id, person_id, r.relation.as_str(), r.moved_in, now).await?;
             s.members_added += 1;
         }
@@ -236,13 +197,11 @@ struct ImportPage {
 }
 
 async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppResult<Vec<(i64, String)>> {
-    let mut v = Vec::new();
-    for id in &p.scope.write_projects {
-        if let Some(n) = org::node(&state.db.read, *id).await? {
-            v.push((n.id, n.name));
-        }
-    }
-    Ok(v)
+    Ok(org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect())
 }
 
 fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage {

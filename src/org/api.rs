@@ -17,13 +17,7 @@ use crate::{
 /// Projects the caller may read.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "org", responses((status = 200, body = [store::Node]), (status = 401), (status = 403)))]
 pub async fn list_projects(State(state): State<AppState>, Desk(p, _): Desk) -> ApiResult<Vec<store::Node>> {
-    let mut out = Vec::new();
-    for id in &p.scope.read_projects {
-        if let Some(n) = store::node(&state.db.read, *id).await? {
-            out.push(n);
-        }
-    }
-    Ok(Json(out))
+    Ok(Json(store::nodes(&state.db.read, p.scope.read_projects.iter().copied()).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -50,18 +50,17 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
     let desk = p.has(Access::Desk);
     let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
     let counts = store::counts(&state.db.read, &projects, state.clock.today()).await?;
-    let mut rows = Vec::new();
-    for id in &projects {
-        if let Some(n) = store::node(&state.db.read, *id).await? {
-            rows.push(Row {
-                href: format!("/org/{}", n.id),
-                name: n.name.clone(),
-                kind: n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("").into(),
-                depth: 0,
-                note: n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or("").into(),
-            });
-        }
-    }
+    let rows: Vec<Row> = store::nodes(&state.db.read, projects.iter().copied())
+        .await?
+        .into_iter()
+        .map(|n| Row {
+            href: format!("/org/{}", n.id),
+            kind: n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("").into(),
+            note: n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or("").into(),
+            name: n.name,
+            depth: 0,
+        })
+        .collect();
     let mut homes = Vec::new();
     for h in &p.scope.households {
         if let Some(hh) = store::household(&state.db.read, *h).await? {
@@ -397,19 +396,11 @@ pub async fn household_page(
     let current = members.iter().filter(|m| m.moved_out.is_none()).map(line).collect();
     let history = members.iter().filter(|m| m.moved_out.is_some()).map(line).collect();
     let microgrids = if can_write {
-        #[derive(sea_orm::FromQueryResult)]
-        struct M {
-            id: i64,
-            name: String,
-        }
-        let rows: Vec<M> = crate::db::all(
-            conn,
-            "SELECT mg.id, mg.name FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
-             JOIN org_nodes p ON p.community_id = c.id WHERE p.id = $1 AND mg.kind = 'microgrid' ORDER BY mg.id",
-            crate::params![h.project_id],
-        )
-        .await?;
-        rows.into_iter().map(|r| (r.id, r.name, h.microgrid_id == Some(r.id))).collect()
+        store::project_microgrids(conn, h.project_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (id, name, h.microgrid_id == Some(id)))
+            .collect()
     } else {
         vec![]
     };
@@ -456,14 +447,8 @@ pub async fn update_household_checked(
         None => h.microgrid_id,
         Some(None) => None,
         Some(Some(mg)) => {
-            let ok = crate::db::count(
-                &state.db.read,
-                "SELECT COUNT(*) AS n FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
-                 JOIN org_nodes p ON p.community_id = c.id WHERE p.id = $1 AND mg.id = $2 AND mg.kind = 'microgrid'",
-                crate::params![h.project_id, mg],
-            )
-            .await?;
-            if ok == 0 {
+            let ok = store::project_microgrids(&state.db.read, h.project_id).await?.iter().any(|(id, _)| *id == mg);
+            if !ok {
                 return Err(AppError::field("microgrid_id", "微网格须属于本项目所在社区"));
             }
             Some(mg)

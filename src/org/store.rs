@@ -38,6 +38,67 @@ pub async fn node(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Node>, 
     Ok(db::one(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE id = $1"), params![id]).await?)
 }
 
+/// Several nodes by id, in id order (one query instead of one per id).
+pub async fn nodes(conn: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>) -> Result<Vec<Node>, AppError> {
+    let ids: Vec<sea_orm::Value> = ids.into_iter().map(Into::into).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!("SELECT {NODE_COLS} FROM org_nodes WHERE id IN ({}) ORDER BY id", db::placeholders(1, ids.len()));
+    Ok(db::all(conn, &sql, ids).await?)
+}
+
+/// The child of `parent` (None = a root) with this kind and name, created if missing. Returns (node, created).
+pub async fn find_or_create_child(
+    conn: &impl ConnectionTrait,
+    parent: Option<&Node>,
+    kind: NodeKind,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(Node, bool), AppError> {
+    let existing = match parent {
+        Some(p) => {
+            db::one::<db::IdRow>(
+                conn,
+                "SELECT id FROM org_nodes WHERE parent_id = $1 AND kind = $2 AND name = $3",
+                params![p.id, kind.as_str(), name],
+            )
+            .await?
+        }
+        None => {
+            db::one::<db::IdRow>(
+                conn,
+                "SELECT id FROM org_nodes WHERE parent_id IS NULL AND kind = $1 AND name = $2",
+                params![kind.as_str(), name],
+            )
+            .await?
+        }
+    };
+    let (id, created) = match existing {
+        Some(r) => (r.id, false),
+        None => (create_node(conn, parent, NewNode::named(kind, name), now).await?, true),
+    };
+    let n = node(conn, id).await?.ok_or_else(|| AppError::internal("node vanished"))?;
+    Ok((n, created))
+}
+
+/// Micro-grids of the community a project belongs to: the only ones its households may join.
+pub async fn project_microgrids(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    #[derive(FromQueryResult)]
+    struct M {
+        id: i64,
+        name: String,
+    }
+    let rows: Vec<M> = db::all(
+        conn,
+        "SELECT mg.id, mg.name FROM org_nodes mg JOIN org_nodes c ON mg.path LIKE c.path || '%' \
+         JOIN org_nodes p ON p.community_id = c.id WHERE p.id = $1 AND mg.kind = 'microgrid' ORDER BY mg.id",
+        params![project_id],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
 pub async fn children(conn: &impl ConnectionTrait, id: i64) -> Result<Vec<Node>, AppError> {
     Ok(db::all(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE parent_id = $1 ORDER BY id"), params![id])
         .await?)

@@ -128,8 +128,14 @@ impl IdNumber {
     }
     /// GB 11643: the 17th digit is odd for men, even for women.
     pub fn gender(&self) -> &'static str {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { "男" } else { "女" }
+        gender_from_id(&self.0).expect("validated in parse")
     }
+}
+
+/// The gender coded in an 18-character ID number (17th digit odd: 男, even: 女).
+pub fn gender_from_id(id: &str) -> Option<&'static str> {
+    let d = id.as_bytes().get(16).filter(|b| b.is_ascii_digit())? - b'0';
+    Some(if d % 2 == 1 { "男" } else { "女" })
 }
 
 impl fmt::Display for IdNumber {

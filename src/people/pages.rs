@@ -19,7 +19,7 @@ use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, FieldError},
     org::store as org,
     web::{Chrome, MsgQuery},
 };
@@ -75,14 +75,15 @@ async fn render_person(
             post: r.post.unwrap_or_default(),
         })
         .collect();
-    let mut role_nodes = Vec::new();
-    if can_write {
-        for pid in &p.scope.write_projects {
-            if let Some(n) = org::node(&state.db.read, *pid).await? {
-                role_nodes.push((n.id, n.name));
-            }
-        }
-    }
+    let role_nodes = if can_write {
+        org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(PersonPage {
         c: Chrome::new(ctx, row.name.clone()).with_msg(msg),
         p: row.into(),
@@ -164,15 +165,18 @@ pub async fn update_person_checked(
         return Err(AppError::forbidden());
     }
     let mut errors = Vec::new();
-    let name = parse_name(&f.name).map_err(|m| errors.push(fe("name", m))).ok();
+    let name = parse_name(&f.name).map_err(|m| errors.push(FieldError::new("name", m))).ok();
     let phone = if f.phone.trim().is_empty() {
         None
     } else {
-        Phone::parse(&f.phone).map_err(|m| errors.push(fe("phone", m))).ok().map(|p| p.reveal().to_string())
+        Phone::parse(&f.phone)
+            .map_err(|m| errors.push(FieldError::new("phone", m)))
+            .ok()
+            .map(|p| p.reveal().to_string())
     };
     let note = crate::text::normalize(&f.note);
     if note.chars().count() > 500 {
-        errors.push(fe("note", "备注不能超过500字"));
+        errors.push(FieldError::new("note", "备注不能超过500字"));
     }
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
@@ -200,10 +204,6 @@ pub async fn update_person_checked(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-fn fe(field: &str, m: &str) -> crate::error::FieldError {
-    crate::error::FieldError { field: field.into(), message: m.into() }
 }
 
 pub async fn update_person(
@@ -370,22 +370,23 @@ pub async fn add_member_checked(
     }
     let today = state.clock.today();
     let mut errors = Vec::new();
-    let name = parse_name(&f.name).map_err(|m| errors.push(fe("name", m))).ok();
+    let name = parse_name(&f.name).map_err(|m| errors.push(FieldError::new("name", m))).ok();
     let phone = match f.phone.trim() {
         "" => None,
-        s => Phone::parse(s).map_err(|m| errors.push(fe("phone", m))).ok(),
+        s => Phone::parse(s).map_err(|m| errors.push(FieldError::new("phone", m))).ok(),
     };
     let idn = match f.id_number.trim() {
         "" => None,
-        s => IdNumber::parse(s, today).map_err(|m| errors.push(fe("id_number", m))).ok(),
+        s => IdNumber::parse(s, today).map_err(|m| errors.push(FieldError::new("id_number", m))).ok(),
     };
-    let relation = Relation::parse(&f.relation).ok_or_else(|| errors.push(fe("relation", "请选择与房屋的关系"))).ok();
+    let relation =
+        Relation::parse(&f.relation).ok_or_else(|| errors.push(FieldError::new("relation", "请选择与房屋的关系"))).ok();
     let moved_in = match crate::text::normalize(&f.moved_in).as_str() {
         "" => None,
         s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) if d <= today => Some(d),
             _ => {
-                errors.push(fe("moved_in", "入住日期格式应为 2024-05-01，且不晚于今天"));
+                errors.push(FieldError::new("moved_in", "入住日期格式应为 2024-05-01，且不晚于今天"));
                 None
             }
         },

@@ -138,6 +138,20 @@ pub async fn memberships_of_person(conn: &impl ConnectionTrait, person_id: i64) 
     Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id"), params![person_id]).await?)
 }
 
+pub async fn is_current_member(
+    conn: &impl ConnectionTrait,
+    household_id: i64,
+    person_id: i64,
+) -> Result<bool, AppError> {
+    let n = db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM household_members WHERE household_id = $1 AND person_id = $2 AND moved_out IS NULL",
+        params![household_id, person_id],
+    )
+    .await?;
+    Ok(n > 0)
+}
+
 pub async fn add_member(
     conn: &impl ConnectionTrait,
     household_id: i64,
@@ -146,13 +160,7 @@ pub async fn add_member(
     moved_in: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let existing = db::count(
-        conn,
-        "SELECT COUNT(*) AS n FROM household_members WHERE household_id = $1 AND person_id = $2 AND moved_out IS NULL",
-        params![household_id, person_id],
-    )
-    .await?;
-    if existing > 0 {
+    if is_current_member(conn, household_id, person_id).await? {
         return Err(AppError::conflict(
             "already_member",
             "此人已是该户的在住成员",
