@@ -46,6 +46,12 @@ pub struct Config {
     pub log_format: String,
     /// Max connections in the read pool (PostgreSQL: the whole pool).
     pub db_max_connections: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// Failed log-ins from one address within the lock-out window before that address is throttled.
+    pub ip_failure_limit: i64,
+    /// When set, `/metrics` requires the header `X-Metrics-Token: <value>`.
+    pub metrics_token: Option<Secret>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +76,9 @@ impl Config {
             lockout_minutes: 15,
             log_format: "text".into(),
             db_max_connections: 8,
+            trust_proxy: false,
+            ip_failure_limit: 20,
+            metrics_token: None,
         }
     }
 
@@ -96,6 +105,9 @@ impl Config {
                 "LOCKOUT_MINUTES" => c.lockout_minutes = parse("XINGHUO_LOCKOUT_MINUTES", &v)?,
                 "LOG_FORMAT" => c.log_format = v,
                 "DB_MAX_CONNECTIONS" => c.db_max_connections = parse("XINGHUO_DB_MAX_CONNECTIONS", &v)?,
+                "TRUST_PROXY" => c.trust_proxy = matches!(v.trim(), "1" | "true" | "yes"),
+                "IP_FAILURE_LIMIT" => c.ip_failure_limit = parse("XINGHUO_IP_FAILURE_LIMIT", &v)?,
+                "METRICS_TOKEN" => c.metrics_token = Some(Secret::new(v)).filter(|s| !s.expose().is_empty()),
                 _ => {}
             }
         }

@@ -49,7 +49,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers.get("x-metrics-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if given != token.expose() {
+            return crate::error::AppError::forbidden().into_response();
+        }
+    }
     ([("content-type", "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }
 

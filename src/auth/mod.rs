@@ -326,8 +326,10 @@ async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<i64>
     Ok(Some(row.user_id))
 }
 
-fn client_ip(req: &Request) -> Option<String> {
-    if let Some(v) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+/// The caller's address: the socket peer, or — only with `XINGHUO_TRUST_PROXY` — the first
+/// `X-Forwarded-For` entry (otherwise anyone could pick the address the audit log and throttle see).
+fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
+    if trust_proxy && let Some(v) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         return v.split(',').next().map(|s| s.trim().chars().take(64).collect());
     }
     req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0.ip().to_string())
@@ -402,7 +404,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         csrf: csrf_token(&state.secret, &csrf_base),
         csrf_base,
         principal,
-        ip: client_ip(&req),
+        ip: client_ip(&req, state.config.trust_proxy),
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string),
         lang,
         large_type,

@@ -161,6 +161,16 @@ impl Scope {
     pub fn is_admin_over(&self, path: &str) -> bool {
         self.admin_paths.iter().any(|a| path.starts_with(a.as_str()))
     }
+    /// May the user change a node (and what hangs off it: children, Party organisations, roles)?
+    /// Inside a project: staff of that project. Above projects: company admins over that subtree.
+    /// The government side: company admins, who maintain the (public) government tree.
+    pub fn can_write_node(&self, project_id: Option<i64>, path: &str, property_side: bool) -> bool {
+        match project_id {
+            Some(pid) => self.can_write_project(pid),
+            None if property_side => self.is_admin_over(path),
+            None => !self.admin_paths.is_empty(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +210,20 @@ mod tests {
         assert!(!s.can_read_household(8, 99, None));
         s.read_projects.insert(99);
         assert!(s.can_read_household(8, 99, None));
+    }
+
+    #[test]
+    fn nodes_are_writable_by_project_staff_or_admins_only() {
+        let mut s = Scope::default();
+        s.write_projects.insert(5);
+        assert!(s.can_write_node(Some(5), "/1/2/5/", true));
+        assert!(!s.can_write_node(Some(6), "/1/2/6/", true));
+        assert!(!s.can_write_node(None, "/1/2/", true));
+        assert!(!s.can_write_node(None, "/40/41/", false));
+        s.admin_paths.push("/1/2/".into());
+        assert!(s.can_write_node(None, "/1/2/", true));
+        assert!(!s.can_write_node(None, "/1/", true));
+        assert!(s.can_write_node(None, "/40/41/", false));
     }
 
     #[test]

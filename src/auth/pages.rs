@@ -100,9 +100,40 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
     .await?;
     let failed =
         || AppError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码不正确", "Wrong username or password");
+    // Per-address throttle, counted in the database so every app instance sees the same number.
+    if let Some(ip) = &ctx.ip {
+        let since = now - Duration::minutes(state.config.lockout_minutes);
+        let recent = db::count(
+            &state.db.read,
+            "SELECT COUNT(*) AS n FROM audit_log WHERE ip = $1 AND at > $2 AND action IN ('login_failed', 'account_locked')",
+            params![ip.clone(), since],
+        )
+        .await?;
+        if recent >= state.config.ip_failure_limit {
+            return Err(AppError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "ip_throttled",
+                format!("该网络地址登录失败次数过多，请{}分钟后再试", state.config.lockout_minutes),
+                "Too many failed log-ins from this address; try again later",
+            ));
+        }
+    }
     let Some(c) = cred else {
         // Same work as a real check, so timing does not reveal which usernames exist.
         let _ = password::verify(pw.to_string(), password::dummy_hash().to_string()).await;
+        audit::record(
+            &state.db.write,
+            ctx,
+            now,
+            Entry {
+                action: "login_failed",
+                entity: "user",
+                entity_id: None,
+                project_id: None,
+                summary: format!("未知用户名「{}」登录失败", username.chars().take(40).collect::<String>()),
+            },
+        )
+        .await?;
         return Err(failed());
     };
     if let Some(until) = c.locked_until.filter(|u| *u > now) {

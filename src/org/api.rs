@@ -85,6 +85,43 @@ pub async fn create_child(
     Ok(Json(Created { id }))
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewDistrict {
+    pub name: String,
+}
+
+/// Create a 区, the root of a government-side tree (company admins).
+#[utoipa::path(post, path = "/api/v1/nodes", tag = "org", request_body = NewDistrict,
+    responses((status = 200, body = Created), (status = 403), (status = 409), (status = 422)))]
+pub async fn create_root(
+    State(state): State<AppState>,
+    crate::auth::AdminUser(p, ctx): crate::auth::AdminUser,
+    Json(b): Json<NewDistrict>,
+) -> ApiResult<Created> {
+    Ok(Json(Created { id: pages::create_root_checked(&state, &p, &ctx, pages::RootForm { name: b.name }).await? }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewPartyOrg {
+    /// `company_committee`, `project_branch`, `community_committee`, `street_work_committee` (or the Chinese name).
+    pub kind: String,
+    pub name: String,
+    pub uscc: Option<String>,
+}
+
+/// Attach a Party organisation to a node of the matching level.
+#[utoipa::path(post, path = "/api/v1/nodes/{id}/party-orgs", tag = "org", params(("id" = i64, Path)), request_body = NewPartyOrg,
+    responses((status = 200, body = Created), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn create_party_org(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Json(b): Json<NewPartyOrg>,
+) -> ApiResult<Created> {
+    let f = pages::PartyOrgForm { kind: b.kind, name: b.name, uscc: b.uscc.unwrap_or_default() };
+    Ok(Json(Created { id: pages::create_party_org_checked(&state, &p, &ctx, id, f).await? }))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct HouseholdDetail {
     pub household: store::Household,

@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    model::{NodeKind, ProjectKind, parse_uscc, xinghuo_status_zh},
+    model::{NodeKind, PartyOrgKind, ProjectKind, parse_uscc, xinghuo_status_zh},
     store::{self, Household, Node},
 };
 use crate::{
@@ -104,6 +104,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
 #[template(path = "org/tree.html")]
 struct TreePage {
     c: Chrome,
+    is_admin: bool,
     property: Vec<Row>,
     government: Vec<Row>,
 }
@@ -133,7 +134,9 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
         };
         if kind.is_property_side() { property.push(row) } else { government.push(row) }
     }
-    Ok(TreePage { c: Chrome::new(&ctx, "组织架构"), property, government })
+    Ok(TreePage {
+        c: Chrome::new(&ctx, "组织架构"), is_admin: !p.scope.admin_paths.is_empty(), property, government
+    })
 }
 
 pub struct PersonLine {
@@ -157,6 +160,9 @@ struct NodePage {
     child_kind: Option<(String, String)>,
     can_write: bool,
     is_project: bool,
+    /// Party organisation kinds that may attach here, and roles that may be held here.
+    party_kinds: Vec<(&'static str, &'static str)>,
+    roles: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn node_page(
@@ -174,10 +180,7 @@ pub async fn node_page(
     if !store::node_readable(&p, &node, &paths) {
         return Err(AppError::not_found());
     }
-    let can_write = match node.project_id {
-        Some(pid) => p.scope.can_write_project(pid),
-        None => p.scope.is_admin_over(&node.path) || (!node.kind().is_property_side() && p.has(Access::Admin)),
-    };
+    let can_write = store::node_writable(&p, &node);
     let crumbs = store::ancestors(conn, &node).await?.into_iter().map(|a| (a.id, a.name)).collect();
     let mut facts = vec![("类型".to_string(), node.kind().zh().to_string())];
     if let Some(k) = node.project_kind.as_deref().and_then(ProjectKind::parse) {
@@ -251,6 +254,15 @@ pub async fn node_page(
         })
         .collect();
     let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.zh().to_string()));
+    let party_kinds =
+        PartyOrgKind::ALL.iter().filter(|k| k.attaches_to(node.kind())).map(|k| (k.as_str(), k.zh())).collect();
+    let roles = crate::auth::model::Role::ALL
+        .iter()
+        .filter(|r| {
+            r.fits(node.kind()) && (**r != crate::auth::model::Role::CompanyAdmin || p.scope.is_admin_over(&node.path))
+        })
+        .map(|r| (r.as_str(), r.zh()))
+        .collect();
     Ok(NodePage {
         c: Chrome::new(&ctx, node.name.clone()).with_msg(m.msg.as_deref()),
         kind_zh: node.kind().zh().into(),
@@ -263,6 +275,8 @@ pub async fn node_page(
         people,
         child_kind,
         can_write,
+        party_kinds,
+        roles,
     }
     .into_response())
 }
@@ -285,11 +299,7 @@ pub async fn create_child_checked(
     f: ChildForm,
 ) -> AppResult<i64> {
     let parent = store::node(&state.db.read, parent_id).await?.ok_or_else(AppError::not_found)?;
-    let allowed = match parent.project_id {
-        Some(pid) => p.scope.can_write_project(pid),
-        None => p.scope.is_admin_over(&parent.path),
-    };
-    if !allowed {
+    if !store::node_writable(p, &parent) {
         return Err(AppError::forbidden());
     }
     let kind = parent.kind().child_kind().ok_or_else(|| {
@@ -496,4 +506,126 @@ pub async fn update_household(
     };
     update_household_checked(&state, &p, &ctx, id, Some(&f.area), mg).await?;
     Ok(Redirect::to(&format!("/households/{id}?msg=saved")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RootForm {
+    pub name: String,
+}
+
+/// A new 区 (the root of a government-side tree). Company admins maintain the government tree.
+pub async fn create_root_checked(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    f: RootForm,
+) -> AppResult<i64> {
+    if p.scope.admin_paths.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    let name = crate::text::normalize(&f.name);
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::field("name", "名称不能为空，且不超过50个字"));
+    }
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let (node, created) = store::find_or_create_child(&tx, None, NodeKind::District, &name, now).await?;
+    if !created {
+        return Err(AppError::conflict(
+            "duplicate_name",
+            format!("已有名为「{name}」的区"),
+            "This district already exists",
+        ));
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "district",
+            entity_id: Some(node.id),
+            project_id: None,
+            summary: format!("新增区「{name}」"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(node.id)
+}
+
+pub async fn create_root(
+    State(state): State<AppState>,
+    crate::auth::AdminUser(p, ctx): crate::auth::AdminUser,
+    Form(f): Form<RootForm>,
+) -> AppResult<Redirect> {
+    let id = create_root_checked(&state, &p, &ctx, f).await?;
+    Ok(Redirect::to(&format!("/org/{id}?msg=created")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PartyOrgForm {
+    pub kind: String,
+    pub name: String,
+    pub uscc: String,
+}
+
+/// Attach a Party organisation (公司党委, 项目党支部, 社区党委, 街道党工委) to a node of the matching level.
+pub async fn create_party_org_checked(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    node_id: i64,
+    f: PartyOrgForm,
+) -> AppResult<i64> {
+    let node = store::node(&state.db.read, node_id).await?.ok_or_else(AppError::not_found)?;
+    let paths = store::readable_project_paths(&state.db.read, p).await?;
+    if !store::node_readable(p, &node, &paths) {
+        return Err(AppError::not_found());
+    }
+    if !store::node_writable(p, &node) {
+        return Err(AppError::forbidden());
+    }
+    let kind = PartyOrgKind::parse(&f.kind).ok_or_else(|| AppError::field("kind", "请选择党组织类型"))?;
+    if !kind.attaches_to(node.kind()) {
+        return Err(AppError::field("kind", format!("{}不能设在{}一级", kind.zh(), node.kind().zh())));
+    }
+    let name = crate::text::normalize(&f.name);
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::field("name", "名称不能为空，且不超过100个字"));
+    }
+    let uscc = match f.uscc.trim() {
+        "" => None,
+        s => Some(parse_uscc(s).map_err(|m| AppError::field("uscc", m))?),
+    };
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let id = store::create_party_org(&tx, node.id, kind.as_str(), &name, uscc, now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "party_org",
+            entity_id: Some(id),
+            project_id: node.project_id,
+            summary: format!("在「{}」设立{}「{name}」", node.name, kind.zh()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create_party_org(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PartyOrgForm>,
+) -> AppResult<Redirect> {
+    create_party_org_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/org/{id}?msg=created")))
 }

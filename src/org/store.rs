@@ -148,6 +148,11 @@ pub async fn readable_project_paths(
     Ok(rows.into_iter().map(|r| (r.path, r.cpath)).collect())
 }
 
+/// May the principal change this node (children, Party organisations, roles held there)?
+pub fn node_writable(p: &Principal, n: &Node) -> bool {
+    p.scope.can_write_node(n.project_id, &n.path, n.kind().is_property_side())
+}
+
 /// May the principal read this node? Households are checked with `household_readable`.
 pub fn node_readable(p: &Principal, n: &Node, project_paths: &[(String, Option<String>)]) -> bool {
     let kind = n.kind();
@@ -324,6 +329,31 @@ pub struct PartyOrg {
     pub node_id: i64,
     pub kind: String,
     pub name: String,
+}
+
+pub async fn create_party_org(
+    conn: &impl ConnectionTrait,
+    node_id: i64,
+    kind: &str,
+    name: &str,
+    uscc: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    match db::insert_id(
+        conn,
+        "INSERT INTO party_orgs (node_id, kind, name, uscc, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        params![node_id, kind, name, uscc, now],
+    )
+    .await
+    {
+        Ok(id) => Ok(id),
+        Err(e) if db::is_unique_violation(&e) => Err(AppError::conflict(
+            "duplicate_name",
+            format!("该组织下已有名为「{name}」的党组织"),
+            "A Party organisation with this name already exists here",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn party_orgs(conn: &impl ConnectionTrait, node_id: i64) -> Result<Vec<PartyOrg>, AppError> {

@@ -118,6 +118,37 @@ pub struct NewRole {
     pub post: Option<String>,
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewPerson {
+    pub name: String,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    /// The role that places the person: e.g. `staff`, `volunteer`, `cadre`, `grid_member`.
+    pub role: String,
+    /// The node the role is held at.
+    pub node_id: i64,
+    /// Post, required for staff (e.g. 项目经理).
+    pub post: Option<String>,
+}
+
+/// Register a person with a role at a node (found by ID number if already known).
+#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = NewPerson,
+    responses((status = 200, body = Created), (status = 403), (status = 409), (status = 422)))]
+pub async fn create_person(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Json(b): Json<NewPerson>,
+) -> ApiResult<Created> {
+    let f = pages::NewPersonForm {
+        name: b.name,
+        phone: b.phone.unwrap_or_default(),
+        id_number: b.id_number.unwrap_or_default(),
+        role: b.role,
+        post: b.post.unwrap_or_default(),
+    };
+    Ok(Json(Created { id: pages::create_person_checked(&state, &p, &ctx, b.node_id, f).await? }))
+}
+
 /// Give a person a role at a node.
 #[utoipa::path(post, path = "/api/v1/people/{id}/roles", tag = "people", params(("id" = i64, Path)), request_body = NewRole,
     responses((status = 200, body = Created), (status = 403), (status = 409), (status = 422)))]

@@ -21,6 +21,7 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/households/{id}/members/{mid}/move-out", Access::Staff, post(pages::move_out)),
         RouteDef::new("GET", "/search", Access::Desk, get(pages::search)),
         RouteDef::new("GET", "/api/v1/people", Access::Desk, get(api::search)),
+        RouteDef::new("POST", "/api/v1/people", Access::Staff, post(api::create_person)),
         RouteDef::new("GET", "/api/v1/people/{id}", Access::Authenticated, get(api::get_person)),
         RouteDef::new("PATCH", "/api/v1/people/{id}", Access::Staff, patch(api::update_person)),
         RouteDef::new("POST", "/api/v1/people/{id}/reveal", Access::Staff, post(api::reveal)),

@@ -235,11 +235,7 @@ pub async fn add_role_checked(
     let role = Role::parse(&f.role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
     let node_id: i64 = f.node_id.trim().parse().map_err(|_| AppError::field("node_id", "请选择所在组织"))?;
     let node = org::node(&state.db.read, node_id).await?.ok_or_else(|| AppError::field("node_id", "所选组织不存在"))?;
-    let allowed = match node.project_id {
-        Some(pid) => p.scope.can_write_project(pid),
-        None => p.scope.is_admin_over(&node.path),
-    };
-    if !allowed || (role == Role::CompanyAdmin && !p.scope.is_admin_over(&node.path)) {
+    if !org::node_writable(p, &node) || (role == Role::CompanyAdmin && !p.scope.is_admin_over(&node.path)) {
         return Err(AppError::forbidden());
     }
     if !role.fits(node.kind()) {
@@ -301,11 +297,8 @@ pub async fn remove_role_checked(
     let (row, _) = load_person(state, p, person_id).await?;
     let roles = store::roles_of_person(&state.db.read, person_id).await?;
     let r = roles.into_iter().find(|r| r.id == rid).ok_or_else(AppError::not_found)?;
-    let allowed = match r.project_id {
-        Some(pid) => p.scope.can_write_project(pid),
-        None => p.scope.is_admin_over(&r.node_path),
-    };
-    if !allowed {
+    let property_side = crate::org::model::NodeKind::parse(&r.node_kind).is_some_and(|k| k.is_property_side());
+    if !p.scope.can_write_node(r.project_id, &r.node_path, property_side) {
         return Err(AppError::forbidden());
     }
     let now = state.clock.now();
@@ -527,4 +520,98 @@ pub async fn search(
         })
         .collect();
     Ok(SearchPage { c: Chrome::new(&ctx, "搜索"), searched: !query.trim().is_empty(), q: query, hits })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewPersonForm {
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub role: String,
+    pub post: String,
+}
+
+/// Register a person who is not (yet) a resident — staff, a volunteer from outside, a cadre — with the
+/// role that places them in someone's scope. Finds an existing person by ID number. One transaction.
+pub async fn create_person_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    node_id: i64,
+    f: NewPersonForm,
+) -> AppResult<i64> {
+    let node = org::node(&state.db.read, node_id).await?.ok_or_else(|| AppError::field("node_id", "所选组织不存在"))?;
+    if !org::node_writable(p, &node) {
+        return Err(AppError::forbidden());
+    }
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    let name = parse_name(&f.name).map_err(|m| errors.push(FieldError::new("name", m))).ok();
+    let phone = match f.phone.trim() {
+        "" => None,
+        s => Phone::parse(s).map_err(|m| errors.push(FieldError::new("phone", m))).ok(),
+    };
+    let idn = match f.id_number.trim() {
+        "" => None,
+        s => IdNumber::parse(s, today).map_err(|m| errors.push(FieldError::new("id_number", m))).ok(),
+    };
+    let role = match Role::parse(&f.role) {
+        None => {
+            errors.push(FieldError::new("role", "请选择角色"));
+            None
+        }
+        Some(r) if r == Role::CompanyAdmin && !p.scope.is_admin_over(&node.path) => return Err(AppError::forbidden()),
+        Some(r) if !r.fits(node.kind()) => {
+            errors.push(FieldError::new("role", format!("{}不能设在{}一级", r.zh(), node.kind().zh())));
+            None
+        }
+        Some(r) => Some(r),
+    };
+    let post = crate::text::normalize(&f.post);
+    if role == Some(Role::Staff) && post.is_empty() {
+        errors.push(FieldError::new("post", "物业员工须填写岗位"));
+    }
+    if post.chars().count() > 40 {
+        errors.push(FieldError::new("post", "岗位不能超过40字"));
+    }
+    let (Some(name), Some(role), true) = (name, role, errors.is_empty()) else {
+        return Err(AppError::validation(errors));
+    };
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    let np = store::NewPerson {
+        name: name.clone(),
+        gender: idn.as_ref().map(|i| i.gender().to_string()),
+        phone: phone.as_ref().map(|p| p.reveal().to_string()),
+        id_number: idn.as_ref().map(|i| i.reveal().to_string()),
+    };
+    let (person_id, _) = store::upsert_person(&tx, &np, now).await?;
+    store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
+        .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "add_role",
+            entity: "person",
+            entity_id: Some(person_id),
+            project_id: node.project_id,
+            summary: format!("登记人员「{name}」：{} · {}", node.name, role.zh()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(person_id)
+}
+
+pub async fn create_person(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(node_id): Path<i64>,
+    Form(f): Form<NewPersonForm>,
+) -> AppResult<Redirect> {
+    let id = create_person_checked(&state, &p, &ctx, node_id, f).await?;
+    Ok(Redirect::to(&format!("/people/{id}?msg=created")))
 }

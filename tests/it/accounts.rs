@@ -108,3 +108,36 @@ async fn api_tokens_authenticate_until_revoked() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(r.json()["code"], "invalid_token");
 }
+
+#[tokio::test]
+async fn failed_log_ins_from_one_address_throttle_that_address_only() {
+    let app = TestApp::with(|c| {
+        c.trust_proxy = true;
+        c.ip_failure_limit = 3;
+    })
+    .await;
+    let mut attacker = app.client();
+    attacker.headers.push(("x-forwarded-for", "10.9.9.9".into()));
+    for user in ["nobody1", "nobody2", "staff"] {
+        assert_eq!(attacker.login(user, "wrong-password-1").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = attacker.login("staff", PW).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text.contains("该网络地址"));
+    let mut other = app.client();
+    other.headers.push(("x-forwarded-for", "10.9.9.10".into()));
+    assert_eq!(other.login("staff", PW).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '10.9.9.9' AND action = 'login_failed'").await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    c.headers.push(("x-forwarded-for", "10.9.9.9".into()));
+    c.login("staff", "wrong-password-1").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '10.9.9.9'").await, 0);
+}

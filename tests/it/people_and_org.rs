@@ -164,3 +164,77 @@ async fn moving_out_keeps_the_history() {
     let mut res = app.login("resident").await;
     assert_eq!(res.get(&format!("/households/{}", ids.hh1)).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn party_organisations_attach_only_at_their_own_level_and_within_scope() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let path = format!("/api/v1/nodes/{}/party-orgs", ids.yeyu);
+    let r = staff.json("POST", &path, json!({"kind": "项目党支部", "name": "保利叶语项目党支部"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let r = staff.json("POST", &path, json!({"kind": "社区党委", "name": "错误的党委"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = staff.json("POST", &path, json!({"kind": "project_branch", "name": "叶语第二党支部", "uscc": "123"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let before = app.count("SELECT COUNT(*) AS n FROM party_orgs").await;
+    let r = staff.json("POST", &path, json!({"kind": "project_branch", "name": "叶语第二党支部"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM party_orgs").await, before + 1);
+    assert!(staff.get(&format!("/org/{}", ids.yeyu)).await.text.contains("叶语第二党支部"));
+    // A community's Party committee is maintained by company admins, not by project staff.
+    // Even their own project's community (readable to them): 403.
+    let own = app.id(&format!("SELECT community_id AS id FROM org_nodes WHERE id = {}", ids.yeyu)).await;
+    let r = staff
+        .json("POST", &format!("/api/v1/nodes/{own}/party-orgs"), json!({"kind": "社区党委", "name": "第二党委"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Another community is not even visible to them: 404.
+    let community = format!("/api/v1/nodes/{}/party-orgs", ids.youlian);
+    let r = staff.json("POST", &community, json!({"kind": "社区党委", "name": "友联社区第二党委"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut admin = app.login("admin").await;
+    let r = admin.json("POST", &community, json!({"kind": "社区党委", "name": "友联社区第二党委"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
+async fn admins_grow_the_government_tree_from_a_new_district() {
+    let app = TestApp::new().await;
+    let mut admin = app.login("admin").await;
+    let r = admin.json("POST", "/api/v1/nodes", json!({"name": "武侯区"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let district = r.json()["id"].as_i64().unwrap();
+    assert_eq!(admin.json("POST", "/api/v1/nodes", json!({"name": "武侯区"})).await.status, StatusCode::CONFLICT);
+    let r = admin.json("POST", &format!("/api/v1/nodes/{district}/children"), json!({"name": "玉林街道"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let street = r.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM org_nodes WHERE id = {street} AND kind = 'street'")).await,
+        1
+    );
+    let mut staff = app.login("staff").await;
+    let r = staff.json("POST", &format!("/api/v1/nodes/{street}/children"), json!({"name": "某社区"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn staff_register_a_colleague_with_a_post_without_a_household() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let body = |role: &str, post: &str| json!({"name": "钱保洁", "role": role, "post": post, "node_id": ids.yeyu, "phone": "13900007777"});
+    let r = staff.json("POST", "/api/v1/people", body("staff", "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["message"].as_str().unwrap().contains("岗位"));
+    let r = staff.json("POST", "/api/v1/people", body("grid_member", "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let before = app.count("SELECT COUNT(*) AS n FROM persons").await;
+    let r = staff.json("POST", "/api/v1/people", body("staff", "保洁")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons").await, before + 1);
+    let page = staff.get(&format!("/org/{}", ids.yeyu)).await.text;
+    assert!(page.contains("钱保洁") && page.contains("物业员工（保洁）") && page.contains("139****7777"));
+    let mut staff2 = app.login("staff2").await;
+    assert_eq!(staff2.json("POST", "/api/v1/people", body("volunteer", "")).await.status, StatusCode::FORBIDDEN);
+}

@@ -199,3 +199,12 @@ async fn both_backends_end_with_the_same_schema() {
         "schemas differ\nonly SQLite: {only_sqlite:#?}\nonly PostgreSQL: {only_pg:#?}"
     );
 }
+
+#[tokio::test]
+async fn metrics_need_the_token_when_one_is_configured() {
+    let app = TestApp::with(|c| c.metrics_token = Some(xinghuo::config::Secret::new("m-token"))).await;
+    let mut c = app.client();
+    assert_eq!(c.get("/metrics").await.status, StatusCode::FORBIDDEN);
+    c.headers.push(("x-metrics-token", "m-token".into()));
+    assert_eq!(c.get("/metrics").await.status, StatusCode::OK);
+}

@@ -62,7 +62,7 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None }
+        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None, headers: Vec::new() }
     }
 
     pub async fn login(&self, user: &str) -> Client {
@@ -181,6 +181,8 @@ pub struct Client {
     router: Router,
     cookies: HashMap<String, String>,
     pub bearer: Option<String>,
+    /// Extra headers sent with every request (e.g. `X-Forwarded-For`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Client {
@@ -193,6 +195,9 @@ impl Client {
             req.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {b}").parse().unwrap());
         }
         req.headers_mut().insert(header::HOST, "localhost".parse().unwrap());
+        for (k, v) in &self.headers {
+            req.headers_mut().insert(*k, v.parse().unwrap());
+        }
         let resp = self.router.clone().oneshot(req).await.unwrap();
         for v in resp.headers().get_all(header::SET_COOKIE) {
             let s = v.to_str().unwrap();
