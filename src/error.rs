@@ -115,6 +115,7 @@ struct ErrorPage<'a> {
     status: u16,
     code: &'a str,
     message: &'a str,
+    message_en: &'a str,
     fields: &'a [FieldError],
     login: bool,
 }
@@ -129,6 +130,7 @@ impl IntoResponse for AppError {
             status: self.status.as_u16(),
             code: self.code,
             message: &self.zh,
+            message_en: &self.en,
             fields: &self.fields,
             login: self.status == StatusCode::UNAUTHORIZED,
         };

@@ -89,7 +89,7 @@ pub async fn users_page(
         let locked = u.locked_until.is_some_and(|t| t > now);
         (u, locked)
     });
-    Ok(UsersPage { c: Chrome::new(&ctx, "用户管理").with_msg(m.msg.as_deref()), users: users.collect() })
+    Ok(UsersPage { c: Chrome::titled(&ctx, "users.title").with_msg(m.msg.as_deref()), users: users.collect() })
 }
 
 #[derive(Deserialize, Default)]

@@ -114,7 +114,7 @@ pub async fn page(
     let rows = visible(&state, &p, &q).await?;
     let next_before = if rows.len() == 50 { rows.last().map(|r| r.id) } else { None };
     Ok(AuditPage {
-        c: Chrome::new(&ctx, if ctx.lang.code() == "en" { "Audit log" } else { "审计日志" }),
+        c: Chrome::titled(&ctx, "audit.title"),
         rows: rows
             .into_iter()
             .map(|r| {

@@ -63,7 +63,7 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
         return Redirect::to(&safe_next(q.next.as_deref())).into_response();
     }
     LoginPage {
-        c: Chrome::new(&ctx, "登录").with_msg(q.msg.as_deref()),
+        c: Chrome::titled(&ctx, "nav.login").with_msg(q.msg.as_deref()),
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: None,
@@ -207,7 +207,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
             let page = LoginPage {
-                c: Chrome::new(&ctx, "登录"),
+                c: Chrome::titled(&ctx, "nav.login"),
                 next,
                 username: crate::text::normalize(&f.username),
                 error: Some(e.zh),
@@ -313,7 +313,7 @@ async fn account_page(
     })
     .collect();
     Ok(AccountPage {
-        c: Chrome::new(ctx, "我的账户").with_msg(msg),
+        c: Chrome::titled(ctx, "account.title").with_msg(msg),
         username: username.into(),
         tokens,
         new_token: None,

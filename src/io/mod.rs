@@ -206,7 +206,7 @@ async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppR
 
 fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage {
     ImportPage {
-        c: Chrome::new(ctx, "导入导出"),
+        c: Chrome::titled(ctx, "nav.import"),
         projects,
         errors: vec![],
         summary: None,

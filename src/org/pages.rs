@@ -89,7 +89,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
         })
         .collect();
     Ok(HomePage {
-        c: Chrome::new(&ctx, if desk { "工作台" } else { "我的家" }).with_msg(m.msg.as_deref()),
+        c: Chrome::titled(&ctx, if desk { "home.title" } else { "nav.myhome" }).with_msg(m.msg.as_deref()),
         desk,
         counts,
         scope,
@@ -135,7 +135,10 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
         if kind.is_property_side() { property.push(row) } else { government.push(row) }
     }
     Ok(TreePage {
-        c: Chrome::new(&ctx, "组织架构"), is_admin: !p.scope.admin_paths.is_empty(), property, government
+        c: Chrome::titled(&ctx, "org.title"),
+        is_admin: !p.scope.admin_paths.is_empty(),
+        property,
+        government,
     })
 }
 
@@ -182,24 +185,25 @@ pub async fn node_page(
     }
     let can_write = store::node_writable(&p, &node);
     let crumbs = store::ancestors(conn, &node).await?.into_iter().map(|a| (a.id, a.name)).collect();
-    let mut facts = vec![("类型".to_string(), node.kind().zh().to_string())];
+    let l = |k: &str| crate::web::i18n::t(ctx.lang, k).to_string();
+    let mut facts = vec![(l("common.kind"), node.kind().zh().to_string())];
     if let Some(k) = node.project_kind.as_deref().and_then(ProjectKind::parse) {
-        facts.push(("项目类型".into(), k.zh().into()));
+        facts.push((l("org.project_kind"), k.zh().into()));
     }
     if let Some(c) = node.community_id
         && let Some(cn) = store::node(conn, c).await?
     {
-        facts.push(("所属社区".into(), cn.name));
+        facts.push((l("org.community"), cn.name));
     }
     if let Some(s) = &node.xinghuo_status {
         let year = node.xinghuo_year.map(|y| format!("（{y}年）")).unwrap_or_default();
-        facts.push(("星火社区".into(), format!("{}{year}", xinghuo_status_zh(s))));
+        facts.push((l("org.xinghuo"), format!("{}{year}", xinghuo_status_zh(s))));
     }
     if let Some(u) = &node.uscc {
-        facts.push(("统一社会信用代码".into(), u.clone()));
+        facts.push((l("org.uscc"), u.clone()));
     }
     if let Some(a) = &node.address {
-        facts.push(("地址".into(), a.clone()));
+        facts.push((l("org.address"), a.clone()));
     }
     let party = store::party_orgs(conn, id)
         .await?
@@ -417,7 +421,10 @@ pub async fn household_page(
     Ok(HouseholdPage {
         c: Chrome::new(&ctx, h.label()).with_msg(m.msg.as_deref()),
         label: h.label(),
-        area: h.exclusive_area_centi.map(|a| format!("{} m²", format_area(a))).unwrap_or_else(|| "未登记".into()),
+        area: h
+            .exclusive_area_centi
+            .map(|a| format!("{} m²", format_area(a)))
+            .unwrap_or_else(|| crate::web::i18n::t(ctx.lang, "hh.area_unknown").into()),
         h,
         current,
         history,

@@ -519,7 +519,7 @@ pub async fn search(
             project: h.project_name.unwrap_or_default(),
         })
         .collect();
-    Ok(SearchPage { c: Chrome::new(&ctx, "搜索"), searched: !query.trim().is_empty(), q: query, hits })
+    Ok(SearchPage { c: Chrome::titled(&ctx, "search.title"), searched: !query.trim().is_empty(), q: query, hits })
 }
 
 #[derive(Deserialize, Default)]

@@ -98,6 +98,10 @@ impl Chrome {
             path: ctx.path.clone(),
         }
     }
+    /// A page whose title is a catalog key.
+    pub fn titled(ctx: &Ctx, key: &str) -> Self {
+        Self::new(ctx, t(ctx.lang, key))
+    }
     /// Show a catalog message (from `?msg=key`) at the top of the page.
     pub fn with_msg(mut self, key: Option<&str>) -> Self {
         if let Some(k) = key.filter(|k| i18n::has(&format!("msg.{k}"))) {

@@ -141,3 +141,16 @@ async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted() {
     c.login("staff", "wrong-password-1").await;
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '10.9.9.9'").await, 0);
 }
+
+#[tokio::test]
+async fn english_is_a_remembered_choice_and_errors_carry_both_languages() {
+    let app = TestApp::new().await;
+    let mut staff = app.login("staff").await;
+    assert!(staff.get("/").await.text.contains("工作台"));
+    staff.post_form("/prefs", &[("lang", "en"), ("next", "/")]).await;
+    let home = staff.get("/").await.text;
+    assert!(home.contains("Dashboard") && home.contains("Organisation") && home.contains("lang=\"en\""), "{home}");
+    let err = staff.get("/org/999999").await;
+    assert_eq!(err.status, StatusCode::NOT_FOUND);
+    assert!(err.text.contains("找不到该页面或记录") && err.text.contains("Not found"));
+}
