@@ -307,22 +307,23 @@ async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, 
 struct TokenRow {
     id: i64,
     user_id: i64,
+    last_used_at: Option<DateTime<Utc>>,
 }
 
 async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
     let row = db::one::<TokenRow>(
         &state.db.read,
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         params![sha256_hex(token)],
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
-    db::exec(
-        &state.db.write,
-        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
-        params![state.clock.now(), row.id],
-    )
-    .await?;
+    // Like sessions: record use at most every 5 minutes, so API reads stay reads.
+    let now = state.clock.now();
+    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+        db::exec(&state.db.write, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", params![now, row.id])
+            .await?;
+    }
     Ok(Some(row.user_id))
 }
 
