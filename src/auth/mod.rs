@@ -12,7 +12,7 @@ pub mod model;
 pub mod pages;
 pub mod password;
 
-use std::{collections::BTreeSet, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
     body::Body,
@@ -136,19 +136,35 @@ struct UserRow {
 }
 
 #[derive(FromQueryResult)]
-struct GrantRow {
-    role: String,
+struct ScopeRow {
+    k: String,
+    role: Option<String>,
     node_id: i64,
-    path: String,
-    kind: String,
-    name: String,
+    path: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
     post: Option<String>,
 }
 
-#[derive(FromQueryResult)]
-struct IdOnly {
-    id: i64,
-}
+/// $1 = person id, $2 = today. Roles whose `until` has passed and homes moved out of do not count.
+const SCOPE_SQL: &str = "\
+    SELECT 'g' AS k, r.role AS role, n.id AS node_id, n.path AS path, n.kind AS kind, n.name AS name, r.post AS post \
+      FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+     WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2) \
+    UNION ALL \
+    SELECT 'h', NULL, m.household_id, NULL, NULL, NULL, NULL FROM household_members m \
+     WHERE m.person_id = $1 AND (m.moved_out IS NULL OR m.moved_out > $2) \
+    UNION ALL \
+    SELECT 'w', NULL, p.id, NULL, NULL, NULL, NULL \
+      FROM role_assignments r JOIN org_nodes g ON g.id = r.node_id \
+      JOIN org_nodes p ON p.kind = 'project' AND p.path LIKE g.path || '%' \
+     WHERE r.person_id = $1 AND r.role IN ('staff', 'company_admin') AND (r.until IS NULL OR r.until >= $2) \
+    UNION ALL \
+    SELECT 'c', NULL, p.id, NULL, NULL, NULL, NULL \
+      FROM role_assignments r JOIN org_nodes g ON g.id = r.node_id \
+      JOIN org_nodes c ON c.path LIKE g.path || '%' \
+      JOIN org_nodes p ON p.community_id = c.id AND p.kind = 'project' \
+     WHERE r.person_id = $1 AND r.role = 'cadre' AND (r.until IS NULL OR r.until >= $2)";
 
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
 pub async fn load_principal(
@@ -172,63 +188,44 @@ pub async fn load_principal(
     let mut grants = Vec::new();
     let mut scope = Scope::default();
     if let Some(pid) = u.person_id {
-        let rows = db::all::<GrantRow>(
-            conn,
-            "SELECT r.role, r.node_id, n.path, n.kind, n.name, r.post FROM role_assignments r \
-             JOIN org_nodes n ON n.id = r.node_id \
-             WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2) ORDER BY r.id",
-            params![pid, today],
-        )
-        .await?;
+        // One round trip: the person's grants ('g'), current homes ('h'), projects they may change
+        // as staff or company admins ('w') and projects they may read as cadres ('c').
+        let rows = db::all::<ScopeRow>(conn, SCOPE_SQL, params![pid, today]).await?;
         for r in rows {
-            let (Some(role), Some(kind)) = (Role::parse(&r.role), NodeKind::parse(&r.kind)) else { continue };
-            grants.push(Grant {
-                role,
-                node_id: r.node_id,
-                node_path: r.path,
-                node_kind: kind,
-                node_name: r.name,
-                post: r.post,
-            });
+            match r.k.as_str() {
+                "g" => {
+                    let (Some(role), Some(kind)) =
+                        (r.role.as_deref().and_then(Role::parse), r.kind.as_deref().and_then(NodeKind::parse))
+                    else {
+                        continue;
+                    };
+                    grants.push(Grant {
+                        role,
+                        node_id: r.node_id,
+                        node_path: r.path.unwrap_or_default(),
+                        node_kind: kind,
+                        node_name: r.name.unwrap_or_default(),
+                        post: r.post,
+                    });
+                }
+                "h" => {
+                    scope.households.insert(r.node_id);
+                }
+                "w" => {
+                    scope.write_projects.insert(r.node_id);
+                    scope.read_projects.insert(r.node_id);
+                }
+                "c" => {
+                    scope.read_projects.insert(r.node_id);
+                }
+                _ => {}
+            }
         }
-        let hh = db::all::<IdOnly>(
-            conn,
-            "SELECT DISTINCT household_id AS id FROM household_members \
-             WHERE person_id = $1 AND (moved_out IS NULL OR moved_out > $2)",
-            params![pid, today],
-        )
-        .await?;
-        scope.households = hh.into_iter().map(|r| r.id).collect();
     }
     for g in &grants {
         match g.role {
-            Role::Staff | Role::CompanyAdmin => {
-                let like = format!("{}%", g.node_path);
-                let ps = db::all::<IdOnly>(
-                    conn,
-                    "SELECT id FROM org_nodes WHERE kind = 'project' AND path LIKE $1",
-                    params![like],
-                )
-                .await?;
-                let ids: BTreeSet<i64> = ps.into_iter().map(|r| r.id).collect();
-                scope.write_projects.extend(ids.iter().copied());
-                scope.read_projects.extend(ids);
-                if g.role == Role::CompanyAdmin {
-                    scope.admin_paths.push(g.node_path.clone());
-                }
-            }
-            Role::Cadre => {
-                let like = format!("{}%", g.node_path);
-                let ps = db::all::<IdOnly>(
-                    conn,
-                    "SELECT p.id FROM org_nodes p JOIN org_nodes c ON c.id = p.community_id \
-                     WHERE p.kind = 'project' AND c.path LIKE $1",
-                    params![like],
-                )
-                .await?;
-                scope.read_projects.extend(ps.into_iter().map(|r| r.id));
-                scope.gov_paths.push(g.node_path.clone());
-            }
+            Role::CompanyAdmin => scope.admin_paths.push(g.node_path.clone()),
+            Role::Cadre => scope.gov_paths.push(g.node_path.clone()),
             Role::GridMember => {
                 scope.grid_paths.push(g.node_path.clone());
                 scope.gov_paths.push(g.node_path.clone());
@@ -338,6 +335,23 @@ fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // Probes, metrics and static files need no caller: answer them without touching the database.
+    let path = req.uri().path();
+    if matches!(path, "/healthz" | "/readyz" | "/metrics") || path.starts_with("/static/") {
+        let ctx = Ctx {
+            principal: None,
+            csrf_base: String::new(),
+            csrf: String::new(),
+            ip: None,
+            request_id: None,
+            lang: Lang::default(),
+            large_type: false,
+            path: path.to_string(),
+            via_token: false,
+        };
+        req.extensions_mut().insert(ctx);
+        return next.run(req).await;
+    }
     let headers = req.headers().clone();
     let mut principal_id = None;
     let mut via_token = false;
