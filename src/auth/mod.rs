@@ -148,23 +148,23 @@ struct ScopeRow {
 
 /// $1 = person id, $2 = today. Roles whose `until` has passed and homes moved out of do not count.
 const SCOPE_SQL: &str = "\
-    SELECT 'g' AS k, r.role AS role, n.id AS node_id, n.path AS path, n.kind AS kind, n.name AS name, r.post AS post \
-      FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
-     WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2) \
+    WITH gr AS ( \
+      SELECT r.role, r.post, n.id, n.path, n.kind, n.name FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+       WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2)) \
+    SELECT 'g' AS k, gr.role AS role, gr.id AS node_id, gr.path AS path, gr.kind AS kind, gr.name AS name, gr.post AS post \
+      FROM gr \
     UNION ALL \
     SELECT 'h', NULL, m.household_id, NULL, NULL, NULL, NULL FROM household_members m \
      WHERE m.person_id = $1 AND (m.moved_out IS NULL OR m.moved_out > $2) \
     UNION ALL \
     SELECT 'w', NULL, p.id, NULL, NULL, NULL, NULL \
-      FROM role_assignments r JOIN org_nodes g ON g.id = r.node_id \
-      JOIN org_nodes p ON p.kind = 'project' AND p.path LIKE g.path || '%' \
-     WHERE r.person_id = $1 AND r.role IN ('staff', 'company_admin') AND (r.until IS NULL OR r.until >= $2) \
+      FROM gr JOIN org_nodes p ON p.kind = 'project' AND p.path LIKE gr.path || '%' \
+     WHERE gr.role IN ('staff', 'company_admin') \
     UNION ALL \
     SELECT 'c', NULL, p.id, NULL, NULL, NULL, NULL \
-      FROM role_assignments r JOIN org_nodes g ON g.id = r.node_id \
-      JOIN org_nodes c ON c.path LIKE g.path || '%' \
+      FROM gr JOIN org_nodes c ON c.kind = 'community' AND c.path LIKE gr.path || '%' \
       JOIN org_nodes p ON p.community_id = c.id AND p.kind = 'project' \
-     WHERE r.person_id = $1 AND r.role = 'cadre' AND (r.until IS NULL OR r.until >= $2)";
+     WHERE gr.role = 'cadre'";
 
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
 pub async fn load_principal(
