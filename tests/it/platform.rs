@@ -208,3 +208,69 @@ async fn metrics_need_the_token_when_one_is_configured() {
     c.headers.push(("x-metrics-token", "m-token".into()));
     assert_eq!(c.get("/metrics").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_cli_imports_exports_backs_up_and_manages_users() {
+    use xinghuo::cli::{Cli, Command, UserAction};
+    let app = TestApp::new().await;
+    let config = (*app.state.config).clone();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("住户.csv");
+    std::fs::write(&csv, "\u{FEFF}楼栋,单元,房号,姓名,与房屋关系,手机号\n8,1,101,沙悟净,业主,13900005555\n").unwrap();
+    let run = |command| xinghuo::cli::run(Cli { command }, config.clone());
+    run(Command::Import { project: "保利叶语".into(), file: csv.clone() }).await.unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons WHERE name = '沙悟净'").await, 1);
+    // A bad file is refused whole, and the error says why.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "楼栋,单元,房号,姓名,与房屋关系\n8,1,102,猪悟能,业主\n8,1,103,,业主\n").unwrap();
+    let e = run(Command::Import { project: "YEYU".into(), file: bad }).await.unwrap_err();
+    assert!(e.to_string().contains("错误"), "{e}");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons WHERE name = '猪悟能'").await, 0);
+    let e = run(Command::Import { project: "不存在的项目".into(), file: csv }).await.unwrap_err();
+    assert!(e.to_string().contains("找不到项目"));
+
+    let out = dir.path().join("台账.xlsx");
+    run(Command::Export { project: "保利叶语".into(), out: out.clone(), full: false }).await.unwrap();
+    let grid = xinghuo::io::model::read_xlsx(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(grid.iter().any(|r| r.get(4) == Some(&xinghuo::io::model::Cell::Text("沙悟净".into()))));
+    assert!(grid.iter().any(|r| r.get(6) == Some(&xinghuo::io::model::Cell::Text("139****5555".into()))));
+
+    run(Command::User {
+        action: UserAction::Create {
+            username: "Clerk.01".into(),
+            name: "文员".into(),
+            password: "Clerk-2026".into(),
+            person_id: None,
+        },
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.login_with("clerk.01", "Clerk-2026").await.status, StatusCode::SEE_OTHER);
+    assert!(
+        run(Command::User {
+            action: UserAction::ResetPassword { username: "clerk.01".into(), password: "weak".into() }
+        })
+        .await
+        .is_err()
+    );
+    run(Command::User {
+        action: UserAction::ResetPassword { username: "clerk.01".into(), password: "Clerk-2027".into() },
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.login_with("clerk.01", "Clerk-2026").await.status, StatusCode::UNAUTHORIZED);
+
+    let backup = dir.path().join("backup.db");
+    let r = run(Command::Backup { out: backup.clone() }).await;
+    if app.state.db.is_sqlite() {
+        r.unwrap();
+        let copy = db::Db::connect(&format!("sqlite://{}", backup.display()), 1).await.unwrap();
+        assert_eq!(
+            db::count(&copy.read, "SELECT COUNT(*) AS n FROM persons WHERE name = '沙悟净'", vec![]).await.unwrap(),
+            1
+        );
+        assert!(run(Command::Backup { out: backup }).await.is_err(), "an existing file is not overwritten");
+    } else {
+        assert!(r.unwrap_err().to_string().contains("pg_dump"));
+    }
+}

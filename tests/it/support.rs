@@ -72,6 +72,11 @@ impl TestApp {
         c
     }
 
+    /// A fresh browser's log-in attempt (the response, whatever it is).
+    pub async fn login_with(&self, user: &str, pw: &str) -> Resp {
+        self.client().login(user, pw).await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         db::count(&self.state.db.read, sql, vec![]).await.unwrap()
     }
