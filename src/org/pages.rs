@@ -165,6 +165,7 @@ struct NodePage {
     is_project: bool,
     /// Party organisation kinds that may attach here, and roles that may be held here.
     party_kinds: Vec<(&'static str, &'static str)>,
+    project_kinds: Vec<(&'static str, &'static str)>,
     roles: Vec<(&'static str, &'static str)>,
 }
 
@@ -280,6 +281,7 @@ pub async fn node_page(
         child_kind,
         can_write,
         party_kinds,
+        project_kinds: ProjectKind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
         roles,
     }
     .into_response())

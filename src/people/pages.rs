@@ -141,7 +141,7 @@ pub async fn reveal(
     let (phone, idn) = reveal_checked(&state, &p, &ctx, id).await?;
     let mut page =
         render_person(&state, &p, &ctx, id, Some((phone.unwrap_or_default(), idn.unwrap_or_default())), None).await?;
-    page.c.flash = Some("已记录本次查看（审计日志）".into());
+    page.c = page.c.with_msg(Some("reveal_logged"));
     Ok(page)
 }
 

@@ -83,6 +83,33 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("common.confirm_delete", "确定要删除吗？", "Delete this?"),
     ("common.optional", "选填", "optional"),
     ("common.prev", "上一页", "Previous"),
+    ("common.all", "全部", "All"),
+    ("common.name_placeholder", "请输入名称", "Enter a name"),
+    ("home.grid_households", "网格内户数", "Households in my grid"),
+    ("users.new_password", "新密码", "New password"),
+    ("hh.confirm_move_out", "确定办理迁出：", "Move out: "),
+    ("org.confirm_export", "是否确认导出住户台账？", "Export the household ledger?"),
+    ("person.phone_clear", "留空则清除", "leave empty to clear"),
+    ("person.note", "备注", "Note"),
+    ("import.row", "行号", "Row"),
+    ("import.column", "列", "Column"),
+    ("import.reason", "原因", "Reason"),
+    ("import.row_prefix", "第", "row "),
+    ("import.row_suffix", "行", " "),
+    ("import.whole_file", "整个文件", "whole file"),
+    ("import.rows", "数据行", "Data rows"),
+    ("import.households_created", "新增户", "Households created"),
+    ("import.persons_created", "新增人员", "People created"),
+    ("import.members_added", "登记住户关系", "Memberships added"),
+    ("import.roles_added", "新增角色", "Roles added"),
+    ("import.duplicates", "跳过重复行", "Duplicate rows skipped"),
+    ("import.blank_rows", "空行", "Blank rows"),
+    (
+        "import.limits",
+        "支持 .xlsx 和 .csv（UTF-8）。一个文件要么全部导入，要么一行都不写入。上限：",
+        "Accepts .xlsx and .csv (UTF-8). A file is imported whole or not at all. Limits:",
+    ),
+    ("import.rows_unit", "行", "rows"),
     ("common.next", "下一页", "Next"),
     ("org.title", "组织架构", "Organisation tree"),
     ("org.property_side", "物业侧", "Property side"),
@@ -177,6 +204,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("msg.user_created", "用户已创建", "User created"),
     ("msg.password_reset", "密码已重置，该用户的登录已全部退出", "Password reset; the user's sessions were ended"),
     ("msg.unlocked", "已解除锁定", "Unlocked"),
+    ("msg.reveal_logged", "本次查看已记入审计日志", "This view was recorded in the audit log"),
     ("msg.logged_out", "您已安全退出", "You are logged out"),
 ];
 
@@ -223,6 +251,25 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "missing catalog keys: {missing:?}");
+        // Words shown to users come from the catalog; error.html stands alone (bilingual, no chrome).
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")];
+        let mut literal = Vec::new();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.ends_with("error.html") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        if line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                            literal.push(format!("{}:{}", p.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(literal.is_empty(), "Chinese text written into templates instead of the catalog: {literal:?}");
         let mut keys: Vec<_> = CATALOG.iter().map(|c| c.0).collect();
         keys.sort();
         keys.dedup();
