@@ -35,6 +35,8 @@ pub mod ops;
 pub mod org;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
+/// C1 Resident requests: the closed-loop rules (first slice: domain model only).
+pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;
 /// Layout chrome, message catalog (zh-CN/en), static assets, security headers.
