@@ -31,6 +31,10 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::people::api::remove_role,
         crate::people::api::add_member,
         crate::audit::api_list,
+        crate::requests::api::list,
+        crate::requests::api::create,
+        crate::requests::api::get,
+        crate::requests::api::act,
         openapi_json,
     ),
     components(schemas(ErrorSchema))

@@ -35,7 +35,7 @@ pub mod ops;
 pub mod org;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
-/// C1 Resident requests: the closed-loop rules (first slice: domain model only).
+/// C1 Resident requests: report, dispatch, handle, rate — the closed loop (in progress).
 pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;

@@ -332,6 +332,9 @@ pub async fn create_child_checked(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let id = store::create_node(&tx, Some(&parent), n, now).await?;
+    if kind == NodeKind::Project {
+        crate::requests::store::ensure_default_categories(&tx, id, now).await?;
+    }
     if kind == NodeKind::Household {
         let pid = parent.project_id.ok_or_else(|| AppError::internal("unit without project"))?;
         store::create_household(&tx, id, pid, &name, area, None, now).await?;

@@ -1,5 +1,28 @@
-//! C1 Resident requests (诉求: 报事报修 · 投诉 · 建议 · 咨询 · 表扬). This first slice holds the domain rules
-//! only — the closed-loop state machine, SLA deadlines and escalation, ratings and the monthly 三率 — as
-//! plain functions with unit and property tests. Schema, store, pages, API and Open311 follow (issue 3).
+//! C1 Resident requests (诉求: 报事报修 · 投诉 · 建议 · 咨询 · 表扬): report from the phone page or by staff
+//! on a resident's behalf, dispatch, handle, complete, rate; return, transfer, suspend, escalate outside,
+//! chase, reopen, void — every step on the request's timeline. Rules in `model.rs`.
+//! Still to come (issue 3): photos, the SLA escalation job, category settings, return-visit and month
+//! figures pages, ledger export, Open311.
 
+pub mod api;
 pub mod model;
+pub mod pages;
+pub mod store;
+
+use axum::routing::{get, post};
+
+use crate::{access::RouteDef, auth::model::Access};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/requests", Access::Authenticated, get(pages::list)),
+        RouteDef::new("GET", "/requests/new", Access::Authenticated, get(pages::new_page)),
+        RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
+        RouteDef::new("GET", "/requests/{id}", Access::Authenticated, get(pages::detail)),
+        RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),
+        RouteDef::new("GET", "/api/v1/requests", Access::Authenticated, get(api::list)),
+        RouteDef::new("POST", "/api/v1/requests", Access::Authenticated, post(api::create)),
+        RouteDef::new("GET", "/api/v1/requests/{id}", Access::Authenticated, get(api::get)),
+        RouteDef::new("POST", "/api/v1/requests/{id}/actions", Access::Authenticated, post(api::act)),
+    ]
+}

@@ -348,6 +348,18 @@ fn actor_zh(a: Actor) -> &'static str {
     }
 }
 
+/// Categories every project starts with: (name, minutes to respond, hours to complete, handler post).
+pub const DEFAULT_CATEGORIES: [(&str, i64, i64, &str); 8] = [
+    ("电梯", 15, 4, "工程维修"),
+    ("水电", 30, 24, "工程维修"),
+    ("公共照明", 60, 48, "工程维修"),
+    ("绿化", 120, 72, "绿化"),
+    ("保洁", 60, 24, "保洁"),
+    ("安防", 15, 4, "秩序维护"),
+    ("噪音", 60, 24, "秩序维护"),
+    ("市政", 120, 168, "客服管家"),
+];
+
 /// A category's service level: minutes to respond (first 接单), hours to complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sla {
@@ -377,6 +389,23 @@ pub enum Level {
 }
 
 impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Handler => "handler",
+            Level::ProjectManager => "manager",
+            Level::Branch => "branch",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Level::Handler => "处理人",
+            Level::ProjectManager => "项目经理",
+            Level::Branch => "分公司",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Level::Handler, Level::ProjectManager, Level::Branch].into_iter().find(|l| l.as_str() == s)
+    }
     pub fn next(self) -> Option<Level> {
         match self {
             Level::Handler => Some(Level::ProjectManager),

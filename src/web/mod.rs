@@ -71,6 +71,9 @@ impl Chrome {
                 nav.push(NavItem { href, label: t(lang, key).to_string(), active });
             };
             push("/", if desk { "nav.home" } else { "nav.myhome" });
+            if desk || !p.scope.households.is_empty() {
+                push("/requests", if desk { "req.queue" } else { "req.mine" });
+            }
             if desk {
                 push("/org", "nav.org");
                 push("/search", "nav.search");

@@ -9,3 +9,4 @@ mod import_export;
 mod people_and_org;
 mod permissions;
 mod platform;
+mod requests;

@@ -175,6 +175,33 @@ fn rows(i: &Ids) -> Vec<Row> {
             admin,
         ),
         r("POST", "/admin/users/{id}/unlock", format!("/admin/users/{}/unlock", i.resident_user), Body::None, admin),
+        r("GET", "/requests", "/requests".into(), Body::None, signed_in),
+        r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, D, A]),
+        r(
+            "POST",
+            "/requests",
+            "/requests".into(),
+            f(&[("category_id", &i.yeyu_lighting.to_string()), ("description", "")]),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r("GET", "/requests/{id}", format!("/requests/{}", i.request), Body::None, own_home),
+        r("POST", "/requests/{id}/actions", format!("/requests/{}/actions", i.request), f(&[("action", "")]), own_home),
+        r("GET", "/api/v1/requests", "/api/v1/requests".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/api/v1/requests",
+            "/api/v1/requests".into(),
+            Body::Json(json!({"category_id": i.yeyu_lighting, "description": ""})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r("GET", "/api/v1/requests/{id}", format!("/api/v1/requests/{}", i.request), Body::None, own_home),
+        r(
+            "POST",
+            "/api/v1/requests/{id}/actions",
+            format!("/api/v1/requests/{}/actions", i.request),
+            Body::Json(json!({"action": ""})),
+            own_home,
+        ),
         // Last: it ends the session.
         r("POST", "/logout", "/logout".into(), Body::None, signed_in),
     ]
@@ -226,7 +253,16 @@ async fn every_route_has_a_row_in_the_matrix() {
 #[tokio::test]
 async fn persona_route_matrix_holds_for_every_route() {
     let app = TestApp::new().await;
-    let ids = app.ids().await;
+    let mut ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼下路灯不亮了", "location_text": "1栋门口"}),
+        )
+        .await;
+    ids.request = r.json()["id"].as_i64().expect("request created");
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

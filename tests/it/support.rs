@@ -114,6 +114,8 @@ impl TestApp {
             zhangsan_role: self.id("SELECT r.id FROM role_assignments r JOIN users u ON u.person_id = r.person_id WHERE u.username = 'staff'").await,
             staff_person: self.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await,
             resident_user: self.id("SELECT id FROM users WHERE username = 'resident'").await,
+            yeyu_lighting: self.id(&format!("SELECT id FROM request_categories WHERE project_id = {yeyu} AND name = '公共照明'")).await,
+            request: 0,
         }
     }
 }
@@ -163,6 +165,9 @@ pub struct Ids {
     pub zhangsan_role: i64,
     pub staff_person: i64,
     pub resident_user: i64,
+    pub yeyu_lighting: i64,
+    /// A request reported by `resident` (set by tests that create one).
+    pub request: i64,
 }
 
 pub struct Resp {

@@ -1,0 +1,599 @@
+//! Resident request pages (phone-first for residents, queue and detail for staff). The `*_checked`
+//! functions hold the rules shared with the JSON API.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State as AxState},
+    response::{IntoResponse, Redirect},
+};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+use sea_orm::{FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+
+use super::{
+    model::{self, Action, Actor, Channel, Kind, Outside, Rating, Sla, State},
+    store::{self, QueueFilter, RequestRow},
+};
+use crate::{
+    app::AppState,
+    auth::{Auth, Ctx, Principal, model::Access},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult, FieldError},
+    org::store as org,
+    params,
+    web::{Chrome, MsgQuery},
+};
+
+/// What the caller is to this request; empty means no access at all.
+pub fn actors(p: &Principal, r: &RequestRow) -> Vec<Actor> {
+    let mut v = Vec::new();
+    if p.person_id.is_some() && p.person_id == r.assignee_person_id {
+        v.push(Actor::Handler);
+    }
+    if p.scope.can_write_project(r.project_id) {
+        v.push(Actor::Dispatcher);
+    }
+    if p.person_id.is_some() && p.person_id == r.reporter_person_id {
+        v.push(Actor::Reporter);
+    }
+    v
+}
+
+pub fn readable(p: &Principal, r: &RequestRow) -> bool {
+    !actors(p, r).is_empty() || p.scope.can_read_project(r.project_id)
+}
+
+async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<RequestRow> {
+    let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !readable(p, &r) {
+        return Err(AppError::not_found());
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NewRequestForm {
+    pub category_id: String,
+    pub kind: String,
+    pub description: String,
+    /// A household id, or empty for a public spot.
+    pub household_id: String,
+    pub location_text: String,
+    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`.
+    pub channel: String,
+}
+
+/// Report a request: residents for their own home or a public spot in their estate; staff on a
+/// resident's behalf (phone, walk-in). Validated, then written with its first timeline event.
+pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRequestForm) -> AppResult<i64> {
+    let mut errors = Vec::new();
+    let category_id: Option<i64> = f.category_id.trim().parse().ok();
+    let category = match category_id {
+        Some(id) => store::category(&state.db.read, id).await?,
+        None => None,
+    };
+    let Some(category) = category else {
+        return Err(AppError::field("category_id", "请选择问题类别"));
+    };
+    let staff = p.scope.can_write_project(category.project_id);
+    let resident_projects: Vec<i64> = {
+        let mut v = Vec::new();
+        for h in &p.scope.households {
+            if let Some(hh) = org::household(&state.db.read, *h).await? {
+                v.push(hh.project_id);
+            }
+        }
+        v
+    };
+    if !staff && !resident_projects.contains(&category.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let kind = Kind::parse(f.kind.trim()).unwrap_or(Kind::Repair);
+    let description = crate::text::normalize(&f.description);
+    let n = description.chars().count();
+    if !(5..=1000).contains(&n) {
+        errors.push(FieldError::new("description", "请描述问题（5至1000字）"));
+    }
+    // Staff report on a resident's behalf unless they live in the project and chose no channel.
+    let on_behalf = staff && (!resident_projects.contains(&category.project_id) || !f.channel.is_empty());
+    let channel = if on_behalf {
+        match f.channel.as_str() {
+            "staff_walk_in" => Channel::StaffWalkIn,
+            _ => Channel::StaffPhone,
+        }
+    } else {
+        Channel::ResidentPage
+    };
+    let (household_id, building_id, location_text) = match f.household_id.trim() {
+        "" => {
+            let loc = crate::text::normalize(&f.location_text);
+            if loc.is_empty() || loc.chars().count() > 200 {
+                errors.push(FieldError::new("location_text", "请选择房屋，或填写公共区域位置（不超过200字）"));
+            }
+            (None, None, Some(loc))
+        }
+        s => match s.parse::<i64>().ok() {
+            Some(hid) => {
+                let h = org::household(&state.db.read, hid).await?;
+                match h {
+                    Some(h) if h.project_id == category.project_id && (staff || p.scope.households.contains(&hid)) => {
+                        (Some(hid), Some(h.building_id), None)
+                    }
+                    _ => {
+                        errors.push(FieldError::new("household_id", "只能为本人房屋（或本项目房屋）报事"));
+                        (None, None, None)
+                    }
+                }
+            }
+            None => {
+                errors.push(FieldError::new("household_id", "房屋选择无效"));
+                (None, None, None)
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    // The reporter: the resident themself, or (staff entry) the household's first current member.
+    let reporter = if channel == Channel::ResidentPage {
+        p.person_id
+    } else {
+        match household_id {
+            Some(h) => db::one::<db::IdRow>(
+                &state.db.read,
+                "SELECT person_id AS id FROM household_members WHERE household_id = $1 AND moved_out IS NULL ORDER BY id LIMIT 1",
+                params![h],
+            )
+            .await?
+            .map(|r| r.id),
+            None => None,
+        }
+    };
+    let now = state.clock.now();
+    let d = model::deadlines(
+        now,
+        Sla { respond_minutes: category.respond_minutes as i64, complete_hours: category.complete_hours as i64 },
+    );
+    let tx = state.db.write.begin().await?;
+    let id = store::create(
+        &tx,
+        &store::NewRequest {
+            project_id: category.project_id,
+            category_id: category.id,
+            kind: kind.as_str(),
+            channel: channel.as_str(),
+            description,
+            household_id,
+            building_id,
+            location_text: location_text.filter(|s| !s.is_empty()),
+            reporter_person_id: reporter,
+            created_by: Some(p.user_id),
+            respond_by: d.respond_by,
+            complete_by: d.complete_by,
+        },
+        &ctx.actor(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ActionForm {
+    pub action: String,
+    pub reason: String,
+    /// Dispatch / transfer: the person to hand it to.
+    pub assignee_person_id: String,
+    /// Suspend: `YYYY-MM-DDTHH:MM` in China time.
+    pub resume_at: String,
+    /// Escalate outside: `community`, `street`, `12345`.
+    pub outside: String,
+    /// Outside answer: `1` resolved, otherwise back to handling.
+    pub resolved: String,
+    pub speed: String,
+    pub quality: String,
+    pub attitude: String,
+}
+
+fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
+    let reason = crate::text::normalize(&f.reason);
+    if reason.chars().count() > 500 {
+        return Err(AppError::field("reason", "说明不能超过500字"));
+    }
+    let score = |s: &str, field: &str| s.trim().parse::<u8>().map_err(|_| AppError::field(field, "请为每一项打1至5分"));
+    Ok(match f.action.as_str() {
+        "dispatch" => Action::Dispatch,
+        "accept" => Action::Accept,
+        "return" => Action::Return { reason },
+        "transfer" => Action::Transfer { reason },
+        "suspend" => {
+            let t = NaiveDateTime::parse_from_str(f.resume_at.trim(), "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|t| t.and_local_timezone(Shanghai).single())
+                .ok_or_else(|| AppError::field("resume_at", "请填写恢复时间"))?;
+            Action::Suspend { reason, resume_at: t.with_timezone(&Utc) }
+        }
+        "resume" => Action::Resume,
+        "escalate_outside" => {
+            let to = match f.outside.as_str() {
+                "community" => Outside::Community,
+                "street" => Outside::Street,
+                "12345" => Outside::Hotline12345,
+                _ => return Err(AppError::field("outside", "请选择上报对象：社区、街道或12345")),
+            };
+            Action::EscalateOutside { to, reason }
+        }
+        "outside_answer" => Action::OutsideAnswer { note: reason, resolved: f.resolved == "1" },
+        "complete" => Action::Complete { note: reason },
+        "chase" => Action::Chase,
+        "reopen" => Action::Reopen { reason },
+        "rate" => {
+            let r =
+                Rating::new(score(&f.speed, "speed")?, score(&f.quality, "quality")?, score(&f.attitude, "attitude")?)
+                    .map_err(|e| AppError::field("speed", e.zh))?;
+            Action::Rate(r)
+        }
+        "return_visit" => Action::ReturnVisit { note: reason },
+        "void" => Action::Void { reason },
+        _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
+    })
+}
+
+async fn project_staff(state: &AppState, project_id: i64) -> AppResult<Vec<(i64, String)>> {
+    #[derive(FromQueryResult)]
+    struct S {
+        id: i64,
+        name: String,
+        post: Option<String>,
+    }
+    let rows: Vec<S> = db::all(
+        &state.db.read,
+        "SELECT p.id, p.name, r.post FROM role_assignments r JOIN persons p ON p.id = r.person_id \
+         WHERE r.role = 'staff' AND r.node_id = $1 ORDER BY p.id",
+        params![project_id],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| (s.id, format!("{}{}", s.name, s.post.map(|p| format!("（{p}）")).unwrap_or_default())))
+        .collect())
+}
+
+/// Apply an action: check who the caller is to this request, run the state machine, write the new
+/// state only if nobody changed it meanwhile, and record the event — one transaction.
+pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: ActionForm) -> AppResult<State> {
+    let r = load(state, p, id).await?;
+    let roles = actors(p, &r);
+    if roles.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    let action = parse_action(&f)?;
+    let now = state.clock.now();
+    let from = r.state();
+    let mut last_err = None;
+    let mut outcome = None;
+    for who in &roles {
+        match model::transition(from, &action, *who, now) {
+            Ok(o) => {
+                outcome = Some(o);
+                break;
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let Some(outcome) = outcome else {
+        let e = last_err.expect("at least one role was tried");
+        return Err(AppError::conflict(e.code, e.zh, "This action is not allowed now"));
+    };
+    let mut assignee = r.assignee_person_id;
+    if matches!(action, Action::Dispatch | Action::Transfer { .. }) {
+        let to: i64 =
+            f.assignee_person_id.trim().parse().map_err(|_| AppError::field("assignee_person_id", "请选择处理人"))?;
+        if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
+            return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
+        }
+        assignee = Some(to);
+    }
+    let rating = if let Action::Rate(x) = &action { Some(*x) } else { None };
+    let tx = state.db.write.begin().await?;
+    let changed = db::exec(
+        &tx,
+        "UPDATE requests SET state = $1, assignee_person_id = $2, \
+         responded_at = CASE WHEN $3 AND responded_at IS NULL THEN $4 ELSE responded_at END, \
+         completed_at = CASE WHEN $5 THEN $4 ELSE completed_at END, \
+         closed_at = CASE WHEN $6 THEN $4 WHEN $7 THEN NULL ELSE closed_at END, \
+         rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
+         rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4 \
+         WHERE id = $12 AND state = $13",
+        params![
+            outcome.state.as_str(),
+            assignee,
+            matches!(action, Action::Accept),
+            now,
+            matches!(action, Action::Complete { .. }),
+            outcome.state == State::Closed,
+            matches!(action, Action::Reopen { .. }) || outcome.second_visit,
+            rating.map(|x| x.speed as i16),
+            rating.map(|x| x.quality as i16),
+            rating.map(|x| x.attitude as i16),
+            i32::from(matches!(action, Action::Chase)),
+            id,
+            from.as_str()
+        ],
+    )
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::conflict(
+            "stale_state",
+            "该诉求刚被他人处理过，请刷新后重试",
+            "The request changed meanwhile",
+        ));
+    }
+    let mut note = crate::text::normalize(&f.reason);
+    if let Some(x) = rating {
+        note = format!("响应速度{}分、处理质量{}分、服务态度{}分。{note}", x.speed, x.quality, x.attitude);
+    }
+    if outcome.second_visit {
+        note.push_str("（差评：已退回处理，并安排项目经理二次回访）");
+    }
+    store::event(
+        &tx,
+        id,
+        Some(p.user_id),
+        &ctx.actor(),
+        action.code(),
+        Some(from),
+        outcome.state,
+        Some(note).filter(|n| !n.is_empty()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome.state)
+}
+
+pub struct Line {
+    pub id: i64,
+    pub title: String,
+    pub location: String,
+    pub state: String,
+    pub created: String,
+    pub overdue: bool,
+}
+
+fn line(r: &RequestRow, now: DateTime<Utc>) -> Line {
+    let d = model::Deadlines { respond_by: r.respond_by, complete_by: r.complete_by };
+    Line {
+        id: r.id,
+        title: format!("{} · {}", r.category_name, Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("")),
+        location: r.location.clone().unwrap_or_default(),
+        state: r.state().zh().into(),
+        created: fmt_datetime(r.created_at),
+        overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/list.html")]
+struct ListPage {
+    c: Chrome,
+    desk: bool,
+    lines: Vec<Line>,
+    f: QueueFilter,
+    next_before: Option<i64>,
+    states: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn list(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Query(f): Query<QueueFilter>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let now = state.clock.now();
+    let desk = p.has(Access::Desk);
+    let rows = if desk {
+        let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+        store::queue(&state.db.read, &projects, p.person_id, &f, now).await?
+    } else {
+        match p.person_id {
+            Some(pid) => store::reported_by(&state.db.read, pid).await?,
+            None => vec![],
+        }
+    };
+    let next_before = (desk && rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    Ok(ListPage {
+        c: Chrome::titled(&ctx, if desk { "req.queue" } else { "req.mine" }).with_msg(m.msg.as_deref()),
+        desk,
+        lines: rows.iter().map(|r| line(r, now)).collect(),
+        f,
+        next_before,
+        states: State::ALL.iter().map(|s| (s.as_str(), s.zh())).collect(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/new.html")]
+struct NewPage {
+    c: Chrome,
+    homes: Vec<(i64, String)>,
+    categories: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    similar: Vec<Line>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    pub category_id: Option<i64>,
+    pub household_id: Option<i64>,
+}
+
+pub async fn new_page(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Query(q): Query<NewQuery>,
+) -> AppResult<impl IntoResponse> {
+    let mut homes = Vec::new();
+    let mut projects = Vec::new();
+    for h in &p.scope.households {
+        if let Some(hh) = org::household(&state.db.read, *h).await? {
+            homes.push((hh.id, format!("{} {}", hh.project_name, hh.label())));
+            if !projects.contains(&hh.project_id) {
+                projects.push(hh.project_id);
+            }
+        }
+    }
+    for pid in &p.scope.write_projects {
+        if !projects.contains(pid) {
+            projects.push(*pid);
+        }
+    }
+    if projects.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    let mut categories = Vec::new();
+    for pid in &projects {
+        let name = org::node(&state.db.read, *pid).await?.map(|n| n.name).unwrap_or_default();
+        for c in store::categories(&state.db.read, *pid).await? {
+            categories.push((c.id, if projects.len() > 1 { format!("{name} · {}", c.name) } else { c.name }));
+        }
+    }
+    // Duplicate hint: open requests of the chosen category at the chosen home's building.
+    let mut similar = Vec::new();
+    if let (Some(cid), Some(hid)) = (q.category_id, q.household_id)
+        && p.scope.households.contains(&hid)
+        && let Some(hh) = org::household(&state.db.read, hid).await?
+    {
+        let now = state.clock.now();
+        similar =
+            store::similar_open(&state.db.read, cid, hh.building_id).await?.iter().map(|r| line(r, now)).collect();
+    }
+    Ok(NewPage {
+        c: Chrome::titled(&ctx, "req.new"),
+        homes,
+        categories,
+        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
+        similar,
+    })
+}
+
+pub async fn create(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<NewRequestForm>,
+) -> AppResult<Redirect> {
+    let id = create_checked(&state, &p, &ctx, f).await?;
+    Ok(Redirect::to(&format!("/requests/{id}?msg=request_created")))
+}
+
+pub struct EventLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub to_state: String,
+    pub note: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/detail.html")]
+struct DetailPage {
+    c: Chrome,
+    r: RequestRow,
+    kind: String,
+    state_zh: String,
+    channel: String,
+    respond_by: String,
+    complete_by: String,
+    overdue: bool,
+    events: Vec<EventLine>,
+    /// Action codes this caller may use now.
+    allowed: Vec<&'static str>,
+    staff: Vec<(i64, String)>,
+}
+
+/// Which actions the caller could take now (to show only those buttons).
+fn allowed_actions(p: &Principal, r: &RequestRow, now: DateTime<Utc>) -> Vec<&'static str> {
+    let later = now + chrono::Duration::days(1);
+    let samples = [
+        Action::Dispatch,
+        Action::Accept,
+        Action::Return { reason: "x".into() },
+        Action::Transfer { reason: "x".into() },
+        Action::Suspend { reason: "x".into(), resume_at: later },
+        Action::Resume,
+        Action::EscalateOutside { to: Outside::Community, reason: "x".into() },
+        Action::OutsideAnswer { note: "x".into(), resolved: true },
+        Action::Complete { note: "x".into() },
+        Action::Chase,
+        Action::Reopen { reason: "x".into() },
+        Action::Rate(Rating { speed: 5, quality: 5, attitude: 5 }),
+        Action::ReturnVisit { note: "x".into() },
+        Action::Void { reason: "x".into() },
+    ];
+    let roles = actors(p, r);
+    samples
+        .iter()
+        .filter(|a| roles.iter().any(|who| model::transition(r.state(), a, *who, now).is_ok()))
+        .map(|a| a.code())
+        .collect()
+}
+
+pub async fn detail(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let r = load(&state, &p, id).await?;
+    let now = state.clock.now();
+    let events = store::events(&state.db.read, id)
+        .await?
+        .into_iter()
+        .map(|e| EventLine {
+            at: fmt_datetime(e.at),
+            actor: e.actor,
+            action: crate::web::i18n::t(ctx.lang, &format!("req.action.{}", e.action)).to_string(),
+            to_state: State::parse(&e.to_state).map(|s| s.zh()).unwrap_or("").into(),
+            note: e.note.unwrap_or_default(),
+        })
+        .collect();
+    let allowed = allowed_actions(&p, &r, now);
+    let staff = if allowed.iter().any(|a| matches!(*a, "dispatch" | "transfer")) {
+        project_staff(&state, r.project_id).await?
+    } else {
+        vec![]
+    };
+    let d = model::Deadlines { respond_by: r.respond_by, complete_by: r.complete_by };
+    Ok(DetailPage {
+        c: Chrome::new(&ctx, format!("#{} {}", r.id, r.category_name)).with_msg(m.msg.as_deref()),
+        kind: Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("").into(),
+        state_zh: r.state().zh().into(),
+        channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.zh()).unwrap_or("").into(),
+        respond_by: fmt_datetime(r.respond_by),
+        complete_by: fmt_datetime(r.complete_by),
+        overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
+        events,
+        allowed,
+        staff,
+        r,
+    })
+}
+
+pub async fn act(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> AppResult<Redirect> {
+    act_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/requests/{id}?msg=saved")))
+}

@@ -1,0 +1,278 @@
+//! SQL for resident requests: categories, requests, their event timeline, queues.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use super::model::{DEFAULT_CATEGORIES, Level, State};
+use crate::{db, error::AppError, params};
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Category {
+    pub id: i64,
+    pub project_id: i64,
+    pub name: String,
+    pub respond_minutes: i32,
+    pub complete_hours: i32,
+    pub handler_post: Option<String>,
+}
+
+pub async fn categories(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Category>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT id, project_id, name, respond_minutes, complete_hours, handler_post FROM request_categories WHERE project_id = $1 ORDER BY id",
+        params![project_id],
+    )
+    .await?)
+}
+
+pub async fn category(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Category>, AppError> {
+    Ok(db::one(
+        conn,
+        "SELECT id, project_id, name, respond_minutes, complete_hours, handler_post FROM request_categories WHERE id = $1",
+        params![id],
+    )
+    .await?)
+}
+
+/// Give a project the default categories (idempotent).
+pub async fn ensure_default_categories(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if db::count(conn, "SELECT COUNT(*) AS n FROM request_categories WHERE project_id = $1", params![project_id])
+        .await?
+        > 0
+    {
+        return Ok(());
+    }
+    for (name, respond, complete, post) in DEFAULT_CATEGORIES {
+        db::exec(
+            conn,
+            "INSERT INTO request_categories (project_id, name, respond_minutes, complete_hours, handler_post, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            params![project_id, name, respond as i32, complete as i32, post, now],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct RequestRow {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub category_id: i64,
+    pub category_name: String,
+    pub kind: String,
+    pub channel: String,
+    pub state: String,
+    pub description: String,
+    pub household_id: Option<i64>,
+    /// 「3栋2单元1001室」 or the public spot.
+    pub location: Option<String>,
+    #[serde(skip)]
+    pub reporter_person_id: Option<i64>,
+    pub reporter_name: Option<String>,
+    #[serde(skip)]
+    pub assignee_person_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub level: String,
+    pub respond_by: DateTime<Utc>,
+    pub complete_by: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub rating_speed: Option<i16>,
+    pub rating_quality: Option<i16>,
+    pub rating_attitude: Option<i16>,
+    pub chase_count: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl RequestRow {
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Pending)
+    }
+}
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.project_id, pr.name AS project_name, r.category_id, c.name AS category_name, \
+     r.kind, r.channel, r.state, r.description, r.household_id, \
+     COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, \
+     r.reporter_person_id, rp.name AS reporter_name, r.assignee_person_id, ap.name AS assignee_name, r.level, \
+     r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at \
+     FROM requests r JOIN org_nodes pr ON pr.id = r.project_id JOIN request_categories c ON c.id = r.category_id \
+     LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
+     LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \
+     LEFT JOIN persons rp ON rp.id = r.reporter_person_id LEFT JOIN persons ap ON ap.id = r.assignee_person_id";
+
+pub async fn request(conn: &impl ConnectionTrait, id: i64) -> Result<Option<RequestRow>, AppError> {
+    Ok(db::one(conn, &format!("{REQUEST_SELECT} WHERE r.id = $1"), params![id]).await?)
+}
+
+pub struct NewRequest {
+    pub project_id: i64,
+    pub category_id: i64,
+    pub kind: &'static str,
+    pub channel: &'static str,
+    pub description: String,
+    pub household_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub location_text: Option<String>,
+    pub reporter_person_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub respond_by: DateTime<Utc>,
+    pub complete_by: DateTime<Utc>,
+}
+
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    n: &NewRequest,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let id = db::insert_id(
+        conn,
+        "INSERT INTO requests (project_id, category_id, kind, channel, state, description, household_id, building_id, location_text, \
+         reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14) RETURNING id",
+        params![
+            n.project_id,
+            n.category_id,
+            n.kind,
+            n.channel,
+            n.description.clone(),
+            n.household_id,
+            n.building_id,
+            n.location_text.clone(),
+            n.reporter_person_id,
+            n.created_by,
+            Level::Handler.as_str(),
+            n.respond_by,
+            n.complete_by,
+            now
+        ],
+    )
+    .await?;
+    event(conn, id, n.created_by, actor, "create", None, State::Pending, Some(n.description.clone()), now).await?;
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn event(
+    conn: &impl ConnectionTrait,
+    request_id: i64,
+    user_id: Option<i64>,
+    actor: &str,
+    action: &str,
+    from: Option<State>,
+    to: State,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "INSERT INTO request_events (request_id, at, actor_user_id, actor, action, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        params![request_id, now, user_id, actor, action, from.map(|s| s.as_str()), to.as_str(), note],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub note: Option<String>,
+}
+
+pub async fn events(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<EventRow>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT id, at, actor, action, from_state, to_state, note FROM request_events WHERE request_id = $1 ORDER BY id",
+        params![request_id],
+    )
+    .await?)
+}
+
+/// The requests a resident reported, newest first.
+pub async fn reported_by(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<RequestRow>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!("{REQUEST_SELECT} WHERE r.reporter_person_id = $1 ORDER BY r.id DESC LIMIT 100"),
+        params![person_id],
+    )
+    .await?)
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct QueueFilter {
+    /// `pending`, `dispatched`, `in_progress`, … ; empty = all open states.
+    pub state: Option<String>,
+    /// Only requests assigned to me.
+    pub mine: Option<String>,
+    /// Only overdue open requests.
+    pub overdue: Option<String>,
+    /// Keyset pagination: requests with id below this.
+    pub before: Option<i64>,
+}
+
+pub const PAGE: i64 = 25;
+
+/// A work queue over the given projects, newest first, 25 per page (keyset on id).
+pub async fn queue(
+    conn: &impl ConnectionTrait,
+    projects: &[i64],
+    person_id: Option<i64>,
+    f: &QueueFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<RequestRow>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut values: Vec<sea_orm::Value> = projects.iter().map(|v| (*v).into()).collect();
+    let mut sql = format!("{REQUEST_SELECT} WHERE r.project_id IN ({})", db::placeholders(1, projects.len()));
+    match f.state.as_deref().and_then(State::parse) {
+        Some(s) => {
+            values.push(s.as_str().into());
+            sql.push_str(&format!(" AND r.state = ${}", values.len()));
+        }
+        None => sql.push_str(" AND r.state IN ('pending','dispatched','in_progress','suspended','escalated')"),
+    }
+    if f.mine.as_deref() == Some("1") {
+        values.push(person_id.unwrap_or(-1).into());
+        sql.push_str(&format!(" AND r.assignee_person_id = ${}", values.len()));
+    }
+    if f.overdue.as_deref() == Some("1") {
+        values.push(now.into());
+        let n = values.len();
+        sql.push_str(&format!(" AND ((r.responded_at IS NULL AND r.respond_by < ${n}) OR r.complete_by < ${n})"));
+    }
+    if let Some(b) = f.before {
+        values.push(b.into());
+        sql.push_str(&format!(" AND r.id < ${}", values.len()));
+    }
+    sql.push_str(&format!(" ORDER BY r.id DESC LIMIT {PAGE}"));
+    Ok(db::all(conn, &sql, values).await?)
+}
+
+/// Open requests of the same category at the same building (the duplicate hint while reporting).
+pub async fn similar_open(
+    conn: &impl ConnectionTrait,
+    category_id: i64,
+    building_id: i64,
+) -> Result<Vec<RequestRow>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "{REQUEST_SELECT} WHERE r.category_id = $1 AND r.building_id = $2 \
+             AND r.state IN ('pending','dispatched','in_progress','suspended','escalated') ORDER BY r.id DESC LIMIT 5"
+        ),
+        params![category_id, building_id],
+    )
+    .await?)
+}

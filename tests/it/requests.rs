@@ -1,0 +1,191 @@
+use axum::http::StatusCode;
+use chrono::Duration;
+use serde_json::json;
+
+use crate::support::TestApp;
+
+async fn state_of(app: &TestApp, id: i64) -> String {
+    #[derive(sea_orm::FromQueryResult)]
+    struct S {
+        state: String,
+    }
+    xinghuo::db::one::<S>(&app.state.db.read, "SELECT state FROM requests WHERE id = $1", vec![id.into()])
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn a_broken_light_goes_round_the_loop_and_a_one_star_rating_reopens_it() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    // Reported from the phone page (a form), about a public spot.
+    let r = resident
+        .post_form(
+            "/requests",
+            &[
+                ("category_id", &ids.yeyu_lighting.to_string()),
+                ("kind", "repair"),
+                ("household_id", ""),
+                ("location_text", "1栋与2栋之间的路灯"),
+                ("description", "路灯晚上不亮，老人走路看不清"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id: i64 = r.location().trim_start_matches("/requests/").split('?').next().unwrap().parse().unwrap();
+    let page = resident.get(&format!("/requests/{id}")).await.text;
+    assert!(page.contains("待受理") && page.contains("1栋与2栋之间的路灯"));
+
+    let mut staff = app.login("staff").await;
+    let me = ids.staff_person.to_string();
+    let act = |a: &'static str| vec![("action", a)];
+    let r = staff
+        .post_form(&format!("/requests/{id}/actions"), &[("action", "dispatch"), ("assignee_person_id", &me)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    staff.post_form(&format!("/requests/{id}/actions"), &act("accept")).await;
+    staff.post_form(&format!("/requests/{id}/actions"), &[("action", "complete"), ("reason", "更换了灯泡")]).await;
+    assert_eq!(state_of(&app, id).await, "awaiting_rating");
+
+    // Only the reporter rates.
+    let mut other = app.login("resident2").await;
+    let r = other
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "rate", "speed": 5, "quality": 5, "attitude": 5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = resident
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "rate", "speed": 1, "quality": 1, "attitude": 2}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["state"], "in_progress");
+    staff.post_form(&format!("/requests/{id}/actions"), &[("action", "complete"), ("reason", "更换了线路")]).await;
+    let r = resident
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "rate", "speed": 5, "quality": 4, "attitude": 5}),
+        )
+        .await;
+    assert_eq!(r.json()["state"], "closed");
+    let detail = resident.get(&format!("/api/v1/requests/{id}")).await.json();
+    let actions: Vec<&str> =
+        detail["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["create", "dispatch", "accept", "complete", "rate", "complete", "rate"]);
+    assert!(detail["timeline"][4]["note"].as_str().unwrap().contains("二次回访"));
+    assert_eq!(detail["request"]["rating_speed"], 5);
+}
+
+#[tokio::test]
+async fn illegal_steps_and_bad_reports_are_refused_and_write_nothing() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM requests").await;
+    for body in [
+        json!({"category_id": ids.yeyu_lighting, "description": "坏"}),
+        json!({"category_id": 999999, "description": "路灯坏了好几天"}),
+        json!({"category_id": ids.yeyu_lighting, "description": "路灯坏了好几天", "household_id": ids.hh2}),
+        json!({"category_id": ids.yeyu_lighting, "description": "路灯坏了好几天"}),
+    ] {
+        let r = resident.json("POST", "/api/v1/requests", body.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.text);
+        assert!(r.json()["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM requests").await, before);
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "家里灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    // A resident cannot dispatch; staff cannot rate; both are refused with a stable code.
+    let r = resident
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "dispatch", "assignee_person_id": ids.staff_person}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["code"], "illegal_transition");
+    let mut staff = app.login("staff").await;
+    let r =
+        staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "return", "reason": ""})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = staff
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "dispatch", "assignee_person_id": ids.zhangsan}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "only project staff can be handlers");
+    let r =
+        staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "void", "reason": ""})).await;
+    assert_eq!(r.json()["code"], "reason_required");
+    assert_eq!(state_of(&app, id).await, "pending");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM request_events WHERE request_id = {id}")).await, 1);
+}
+
+#[tokio::test]
+async fn the_queue_is_scoped_filtered_and_shows_overdue_work() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let mut staff = app.login("staff").await;
+    let q = staff.get("/api/v1/requests").await.json();
+    assert!(q.as_array().unwrap().iter().any(|x| x["id"] == id));
+    assert!(staff.get("/api/v1/requests?overdue=1").await.json().as_array().unwrap().is_empty());
+    app.clock.advance(Duration::hours(3));
+    let q = staff.get("/api/v1/requests?overdue=1").await.json();
+    assert!(q.as_array().unwrap().iter().any(|x| x["id"] == id), "unanswered for 3 h against a 60 min response SLA");
+    assert!(staff.get("/requests?overdue=1").await.text.contains("已超时"));
+    let mut staff2 = app.login("staff2").await;
+    assert!(!staff2.get("/api/v1/requests").await.json().as_array().unwrap().iter().any(|x| x["id"] == id));
+    assert_eq!(staff2.get(&format!("/requests/{id}")).await.status, StatusCode::NOT_FOUND);
+    // The resident sees their own request in 我的报事, with its timeline.
+    let mine = resident.get("/requests").await.text;
+    assert!(mine.contains(&format!("#{id}")));
+}
+
+#[tokio::test]
+async fn staff_report_by_phone_for_a_resident_who_then_sees_it_as_theirs() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "张大爷来电：家门口灯坏了", "household_id": ids.hh1, "channel": "staff_phone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let d = staff.get(&format!("/api/v1/requests/{id}")).await.json();
+    assert_eq!(d["request"]["channel"], "staff_phone");
+    assert_eq!(d["request"]["reporter_name"], "张三");
+    let mut resident = app.login("resident").await;
+    assert!(resident.get("/api/v1/requests").await.json().as_array().unwrap().iter().any(|x| x["id"] == id));
+}
