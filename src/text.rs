@@ -1,12 +1,15 @@
 //! Text normalisation for what users and spreadsheets really send: full-width digits, letters and
 //! spaces (全角), zero-width characters, stray whitespace.
 
-/// Full-width ASCII (U+FF01–U+FF5E) to half-width, ideographic space to a space, zero-width characters
-/// removed, then trimmed.
+/// For free text (names, descriptions, notes): full-width digits and Latin letters to half-width,
+/// ideographic and no-break spaces to spaces, zero-width characters removed, trimmed. Chinese
+/// punctuation (，。（）：) is kept as written.
 pub fn normalize(s: &str) -> String {
     s.chars()
         .filter_map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0)
+            }
             '\u{3000}' | '\u{00A0}' => Some(' '),
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => None,
             c => Some(c),
@@ -16,9 +19,17 @@ pub fn normalize(s: &str) -> String {
         .to_string()
 }
 
-/// `normalize`, then every whitespace character removed (for numbers and codes).
+/// For numbers and codes: every full-width ASCII character (U+FF01–U+FF5E, so also ＋ － ． （ ）) to
+/// half-width, then whitespace and hyphens removed.
 pub fn compact(s: &str) -> String {
-    normalize(s).chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
+    normalize(s)
+        .chars()
+        .filter_map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+            c => Some(c),
+        })
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
 }
 
 #[cfg(test)]
@@ -30,5 +41,7 @@ mod tests {
         assert_eq!(normalize("　１３８　０013　８０００ "), "138 0013 8000");
         assert_eq!(compact("１３８-0013　８０００"), "13800138000");
         assert_eq!(normalize("\u{FEFF}张三\u{200B}"), "张三");
+        assert_eq!(normalize("路灯不亮，老人（８０岁）看不清。"), "路灯不亮，老人（80岁）看不清。");
+        assert_eq!(compact("＋８６ １３８－００１３．"), "+861380013.");
     }
 }

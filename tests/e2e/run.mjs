@@ -107,6 +107,32 @@ try {
     await page.screenshot({ path: join(shots, "2-household-large.png"), fullPage: true });
   });
 
+  await check("a resident reports a broken light from the phone page and sees it on the timeline", async () => {
+    const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await ctx2.newPage();
+    phone.on("pageerror", (e) => errors.push(e.message));
+    await phone.goto(`${base}/login`);
+    await phone.fill('input[name="username"]', "resident");
+    await phone.fill('input[name="password"]', "Xinghuo@2026");
+    await phone.click('button[type="submit"].primary');
+    await phone.waitForURL(`${base}/`);
+    await phone.click('nav a[href="/requests"]');
+    await phone.click('a[href="/requests/new"]');
+    await phone.selectOption('select[name="category_id"]', { label: "公共照明" });
+    await phone.check('input[name="household_id"][value=""]');
+    await phone.fill('input[name="location_text"]', "1栋门口路灯");
+    await phone.fill('textarea[name="description"]', "路灯晚上不亮，老人走路看不清");
+    await phone.screenshot({ path: join(shots, "3-report.png"), fullPage: true });
+    await phone.click('form button[type="submit"].primary');
+    await phone.waitForSelector("#timeline");
+    expect((await phone.textContent("#request-state")).includes("待受理"), "state is not 待受理");
+    const timeline = await phone.textContent("#timeline");
+    expect(timeline.includes("提交诉求") && timeline.includes("路灯晚上不亮"), `timeline: ${timeline}`);
+    expect((await phone.textContent("main")).includes("1栋门口路灯"), "location missing");
+    await phone.screenshot({ path: join(shots, "4-request.png"), fullPage: true });
+    await ctx2.close();
+  });
+
   await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));
 } catch (e) {
   failed++;
