@@ -158,7 +158,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 }
             }
             println!("按 Ctrl-C 停止 / Ctrl-C to stop\n");
+            let job = crate::requests::jobs::spawn(state.clone());
             app::serve(listener, state, app::shutdown_signal()).await?;
+            job.abort();
         }
         Command::Import { project, file } => {
             let pid = find_project(&state, &project).await?;

@@ -52,6 +52,8 @@ pub struct Config {
     pub ip_failure_limit: i64,
     /// When set, `/metrics` requires the header `X-Metrics-Token: <value>`.
     pub metrics_token: Option<Secret>,
+    /// Hours between two escalation steps of an overdue request.
+    pub escalation_hours: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +81,7 @@ impl Config {
             trust_proxy: false,
             ip_failure_limit: 20,
             metrics_token: None,
+            escalation_hours: 4,
         }
     }
 
@@ -107,6 +110,7 @@ impl Config {
                 "DB_MAX_CONNECTIONS" => c.db_max_connections = parse("XINGHUO_DB_MAX_CONNECTIONS", &v)?,
                 "TRUST_PROXY" => c.trust_proxy = matches!(v.trim(), "1" | "true" | "yes"),
                 "IP_FAILURE_LIMIT" => c.ip_failure_limit = parse("XINGHUO_IP_FAILURE_LIMIT", &v)?,
+                "ESCALATION_HOURS" => c.escalation_hours = parse("XINGHUO_ESCALATION_HOURS", &v)?,
                 "METRICS_TOKEN" => c.metrics_token = Some(Secret::new(v)).filter(|s| !s.expose().is_empty()),
                 _ => {}
             }

@@ -5,6 +5,7 @@
 //! figures pages, ledger export, Open311.
 
 pub mod api;
+pub mod jobs;
 pub mod model;
 pub mod pages;
 pub mod store;

@@ -513,6 +513,7 @@ struct DetailPage {
     channel: String,
     respond_by: String,
     complete_by: String,
+    level: String,
     overdue: bool,
     events: Vec<EventLine>,
     /// Action codes this caller may use now.
@@ -580,6 +581,7 @@ pub async fn detail(
         channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.zh()).unwrap_or("").into(),
         respond_by: fmt_datetime(r.respond_by),
         complete_by: fmt_datetime(r.complete_by),
+        level: model::Level::parse(&r.level).map(|l| l.zh()).unwrap_or("").into(),
         overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
         events,
         allowed,

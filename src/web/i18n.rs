@@ -258,6 +258,8 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("req.action.rate", "评价", "Rate"),
     ("req.action.return_visit", "回访并办结", "Return visit and close"),
     ("req.action.void", "作废", "Void"),
+    ("req.action.escalate", "超时升级", "Escalated (overdue)"),
+    ("req.level", "督办层级", "Escalation level"),
     ("msg.logged_out", "您已安全退出", "You are logged out"),
 ];
 

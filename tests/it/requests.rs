@@ -189,3 +189,78 @@ async fn staff_report_by_phone_for_a_resident_who_then_sees_it_as_theirs() {
     let mut resident = app.login("resident").await;
     assert!(resident.get("/api/v1/requests").await.json().as_array().unwrap().iter().any(|x| x["id"] == id));
 }
+
+#[tokio::test]
+async fn overdue_requests_climb_one_level_per_period_and_never_twice_at_once() {
+    use xinghuo::clock::Clock;
+    use xinghuo::requests::jobs::escalate_overdue;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let level = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            #[derive(sea_orm::FromQueryResult)]
+            struct L {
+                level: String,
+            }
+            xinghuo::db::one::<L>(&db.read, "SELECT level FROM requests WHERE id = $1", vec![id.into()])
+                .await
+                .unwrap()
+                .unwrap()
+                .level
+        }
+    };
+    // Not overdue yet (60 min to respond).
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
+    app.clock.advance(Duration::minutes(61));
+    // Two instances run the job at the same moment: the request is raised once.
+    let (a, b) =
+        tokio::join!(escalate_overdue(&app.state, app.clock.now()), escalate_overdue(&app.state, app.clock.now()));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(level(&app).await, "manager");
+    // Within the period nothing more happens, however often the job runs.
+    app.clock.advance(Duration::hours(1));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
+    app.clock.advance(Duration::hours(4));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 1);
+    assert_eq!(level(&app).await, "branch");
+    app.clock.advance(Duration::hours(8));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0, "the branch is the top");
+    let events = app
+        .count(&format!("SELECT COUNT(*) AS n FROM request_events WHERE request_id = {id} AND action = 'escalate'"))
+        .await;
+    assert_eq!(events, 2);
+    // (14 hours on, the 12-hour session has expired: log in again.)
+    let mut resident = app.login("resident").await;
+    let page = resident.get(&format!("/requests/{id}")).await.text;
+    assert!(page.contains("超时升级") && page.contains("分公司"), "{page}");
+    // Work that is answered and done in time does not escalate.
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "门口灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let fresh = r.json()["id"].as_i64().unwrap();
+    let mut staff = app.login("staff").await;
+    staff
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{fresh}/actions"),
+            json!({"action": "dispatch", "assignee_person_id": ids.staff_person}),
+        )
+        .await;
+    staff.json("POST", &format!("/api/v1/requests/{fresh}/actions"), json!({"action": "accept"})).await;
+    app.clock.advance(Duration::hours(2));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
+}
