@@ -5,6 +5,7 @@
 //! figures pages, ledger export, Open311.
 
 pub mod api;
+pub mod figures;
 pub mod jobs;
 pub mod model;
 pub mod pages;
@@ -18,6 +19,8 @@ pub fn routes() -> Vec<RouteDef> {
     vec![
         RouteDef::new("GET", "/requests", Access::Authenticated, get(pages::list)),
         RouteDef::new("GET", "/requests/new", Access::Authenticated, get(pages::new_page)),
+        RouteDef::new("GET", "/requests/figures", Access::Desk, get(figures::page)),
+        RouteDef::new("GET", "/requests/figures.xlsx", Access::Desk, get(figures::export)),
         RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
         RouteDef::new("GET", "/requests/{id}", Access::Authenticated, get(pages::detail)),
         RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),

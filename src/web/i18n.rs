@@ -260,6 +260,14 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("req.action.void", "作废", "Void"),
     ("req.action.escalate", "超时升级", "Escalated (overdue)"),
     ("req.level", "督办层级", "Escalation level"),
+    ("req.figures", "三率与超时督办", "Monthly figures and overdue board"),
+    ("req.month", "月份", "Month"),
+    ("req.total", "诉求总数", "Requests"),
+    ("req.rate_response", "响应率", "Responded in time"),
+    ("req.rate_closure", "办结率", "Closed"),
+    ("req.rate_satisfaction", "满意率", "Satisfied"),
+    ("req.overdue_board", "超时督办", "Overdue"),
+    ("req.confirm_export", "是否确认导出本月诉求台账？", "Export this month's request ledger?"),
     ("msg.logged_out", "您已安全退出", "You are logged out"),
 ];
 

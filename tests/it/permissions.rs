@@ -177,6 +177,14 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("POST", "/admin/users/{id}/unlock", format!("/admin/users/{}/unlock", i.resident_user), Body::None, admin),
         r("GET", "/requests", "/requests".into(), Body::None, signed_in),
         r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, D, A]),
+        r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
+        r(
+            "GET",
+            "/requests/figures.xlsx",
+            format!("/requests/figures.xlsx?project={}", i.yeyu),
+            Body::None,
+            yeyu_staff,
+        ),
         r(
             "POST",
             "/requests",

@@ -264,3 +264,59 @@ async fn overdue_requests_climb_one_level_per_period_and_never_twice_at_once() {
     app.clock.advance(Duration::hours(2));
     assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_months_three_rates_count_what_happened_and_export_as_a_ledger() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let mut staff = app.login("staff").await;
+    let mut make = Vec::new();
+    for d in ["楼道灯不亮一", "楼道灯不亮二", "楼道灯不亮三"] {
+        let body = json!({"category_id": ids.yeyu_lighting, "description": d, "household_id": ids.hh1});
+        make.push(resident.json("POST", "/api/v1/requests", body).await.json()["id"].as_i64().unwrap());
+    }
+    let act = |id: i64, v: serde_json::Value| (format!("/api/v1/requests/{id}/actions"), v);
+    // #1: answered in time, done, rated 5 → responded, closed, satisfied.
+    for (path, v) in [
+        act(make[0], json!({"action": "dispatch", "assignee_person_id": ids.staff_person})),
+        act(make[0], json!({"action": "accept"})),
+        act(make[0], json!({"action": "complete"})),
+    ] {
+        assert_eq!(staff.json("POST", &path, v).await.status, StatusCode::OK);
+    }
+    resident
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{}/actions", make[0]),
+            json!({"action": "rate", "speed": 5, "quality": 5, "attitude": 4}),
+        )
+        .await;
+    // #2: answered late (after the 60-minute response limit).
+    app.clock.advance(Duration::minutes(90));
+    staff
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{}/actions", make[1]),
+            json!({"action": "dispatch", "assignee_person_id": ids.staff_person}),
+        )
+        .await;
+    staff.json("POST", &format!("/api/v1/requests/{}/actions", make[1]), json!({"action": "accept"})).await;
+    // #3: untouched.
+    let page = staff.get(&format!("/requests/figures?project={}&month=2026-11", ids.yeyu)).await.text;
+    let tile = |id: &str| page.split(&format!("id=\"{id}\">")).nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_eq!(tile("rate-response"), "33.3%");
+    assert_eq!(tile("rate-closure"), "33.3%");
+    assert_eq!(tile("rate-satisfaction"), "100.0%");
+    assert!(page.contains(&format!("#{}", make[2])), "the untouched request is on the overdue board");
+    let x = staff.get(&format!("/requests/figures.xlsx?project={}&month=2026-11", ids.yeyu)).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let grid = xinghuo::io::model::read_xlsx(&x.bytes).unwrap();
+    assert_eq!(grid.len(), 4, "header + 3 requests");
+    // Another month is empty; a bad month is a clear error.
+    assert!(staff.get(&format!("/requests/figures?project={}&month=2026-10", ids.yeyu)).await.text.contains("0.0%"));
+    assert_eq!(
+        staff.get(&format!("/requests/figures?project={}&month=2026-13", ids.yeyu)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

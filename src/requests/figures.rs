@@ -1,0 +1,297 @@
+//! The month's figures for a project: 三率 (响应率, 办结率, 满意率) from `model::three_rates`, per category,
+//! the overdue board, and the request ledger (台账) as `.xlsx`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Query, State as AxState},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use sea_orm::FromQueryResult;
+use serde::Deserialize;
+
+use super::{
+    model::{self, MonthFacts, Rating, State, ThreeRates},
+    store::{self, QueueFilter},
+};
+use crate::{
+    app::AppState,
+    auth::{Ctx, Desk, Principal},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult},
+    org::store as org,
+    params,
+    web::Chrome,
+};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FiguresQuery {
+    pub project: Option<i64>,
+    /// `YYYY-MM`; default: this month in China.
+    pub month: Option<String>,
+}
+
+/// [start, end) of a month in China, as UTC.
+pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
+    };
+    let at =
+        |d: NaiveDate| Shanghai.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|t| t.with_timezone(&Utc));
+    Some((at(first)?, at(next)?))
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct MonthRow {
+    pub id: i64,
+    pub category: String,
+    pub kind: String,
+    pub state: String,
+    pub location: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub respond_by: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub rating_speed: Option<i16>,
+    pub rating_quality: Option<i16>,
+    pub rating_attitude: Option<i16>,
+}
+
+impl MonthRow {
+    fn rating(&self) -> Option<Rating> {
+        match (self.rating_speed, self.rating_quality, self.rating_attitude) {
+            (Some(a), Some(b), Some(c)) => Rating::new(a as u8, b as u8, c as u8).ok(),
+            _ => None,
+        }
+    }
+    fn facts(&self) -> MonthFacts {
+        MonthFacts {
+            responded_in_time: self.responded_at.is_some_and(|t| t <= self.respond_by),
+            closed: self.state == State::Closed.as_str(),
+            rating: self.rating(),
+        }
+    }
+}
+
+pub async fn month_rows(
+    state: &AppState,
+    project: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> AppResult<Vec<MonthRow>> {
+    Ok(db::all(
+        &state.db.read,
+        "SELECT r.id, c.name AS category, r.kind, r.state, \
+         COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, r.created_at, r.respond_by, \
+         r.responded_at, r.closed_at, r.rating_speed, r.rating_quality, r.rating_attitude \
+         FROM requests r JOIN request_categories c ON c.id = r.category_id \
+         LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
+         LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE r.project_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.state <> 'voided' ORDER BY r.id",
+        params![project, start, end],
+    )
+    .await?)
+}
+
+fn pct(permille: u32) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+pub struct RateLine {
+    pub name: String,
+    pub total: usize,
+    pub response: String,
+    pub closure: String,
+    pub satisfaction: String,
+    pub rated: usize,
+}
+
+fn rate_line(name: String, r: ThreeRates) -> RateLine {
+    RateLine {
+        name,
+        total: r.total,
+        response: pct(r.response_permille),
+        closure: pct(r.closure_permille),
+        satisfaction: if r.rated == 0 { "—".into() } else { pct(r.satisfaction_permille) },
+        rated: r.rated,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/figures.html")]
+struct FiguresPage {
+    c: Chrome,
+    project_id: i64,
+    projects: Vec<(i64, String)>,
+    month: String,
+    total: RateLine,
+    by_category: Vec<RateLine>,
+    overdue: Vec<(i64, String, String, String)>,
+}
+
+async fn resolve(
+    state: &AppState,
+    p: &Principal,
+    q: &FiguresQuery,
+) -> AppResult<(i64, String, DateTime<Utc>, DateTime<Utc>)> {
+    let project = match q.project {
+        Some(id) => id,
+        None => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
+    };
+    if !p.scope.can_read_project(project) {
+        return Err(AppError::not_found());
+    }
+    let month = q
+        .month
+        .clone()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| state.clock.now().with_timezone(&Shanghai).format("%Y-%m").to_string());
+    let (start, end) = month_bounds(&month).ok_or_else(|| AppError::field("month", "月份格式应为 2026-11"))?;
+    Ok((project, month, start, end))
+}
+
+pub async fn page(
+    AxState(state): AxState<AppState>,
+    Desk(p, ctx): Desk,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<impl IntoResponse> {
+    let (project, month, start, end) = resolve(&state, &p, &q).await?;
+    let rows = month_rows(&state, project, start, end).await?;
+    let total = rate_line(String::new(), model::three_rates(&rows.iter().map(MonthRow::facts).collect::<Vec<_>>()));
+    let mut cats: Vec<String> = rows.iter().map(|r| r.category.clone()).collect();
+    cats.sort();
+    cats.dedup();
+    let by_category = cats
+        .into_iter()
+        .map(|c| {
+            let facts: Vec<MonthFacts> = rows.iter().filter(|r| r.category == c).map(MonthRow::facts).collect();
+            rate_line(c, model::three_rates(&facts))
+        })
+        .collect();
+    let now = state.clock.now();
+    let f = QueueFilter { overdue: Some("1".into()), ..Default::default() };
+    let overdue = store::queue(&state.db.read, &[project], None, &f, now)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.category_name.clone(), r.state().zh().to_string(), fmt_datetime(r.complete_by)))
+        .collect();
+    let projects = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    Ok(FiguresPage { c: page_chrome(&ctx), project_id: project, projects, month, total, by_category, overdue })
+}
+
+fn page_chrome(ctx: &Ctx) -> Chrome {
+    Chrome::titled(ctx, "req.figures")
+}
+
+/// The month's requests as an `.xlsx` 台账 (no phone or ID numbers in it).
+pub async fn export(
+    AxState(state): AxState<AppState>,
+    Desk(p, _): Desk,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<Response> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let (project, month, start, end) = resolve(&state, &p, &q).await?;
+    let rows = month_rows(&state, project, start, end).await?;
+    let name = org::node(&state.db.read, project).await?.map(|n| n.name).unwrap_or_default();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("诉求台账").map_err(AppError::internal)?;
+    let bold = Format::new().set_bold();
+    let headers = [
+        "编号",
+        "提交时间",
+        "类别",
+        "类型",
+        "位置",
+        "状态",
+        "响应时间",
+        "是否按时响应",
+        "办结时间",
+        "响应速度",
+        "处理质量",
+        "服务态度",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(AppError::internal)?;
+        ws.set_column_width(i as u16, 14).map_err(AppError::internal)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let text = |v: String| v;
+        let cells = [
+            text(fmt_datetime(r.created_at)),
+            text(r.category.clone()),
+            text(model::Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("").into()),
+            text(r.location.clone().unwrap_or_default()),
+            text(State::parse(&r.state).map(|s| s.zh()).unwrap_or("").into()),
+            text(r.responded_at.map(fmt_datetime).unwrap_or_default()),
+            text(if r.facts().responded_in_time { "是" } else { "否" }.into()),
+            text(r.closed_at.map(fmt_datetime).unwrap_or_default()),
+        ];
+        ws.write_number(row, 0, r.id as f64).map_err(AppError::internal)?;
+        for (j, v) in cells.iter().enumerate() {
+            ws.write_string(row, (j + 1) as u16, v).map_err(AppError::internal)?;
+        }
+        for (j, v) in [r.rating_speed, r.rating_quality, r.rating_attitude].iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number(row, (9 + j) as u16, *v as f64).map_err(AppError::internal)?;
+            }
+        }
+    }
+    let t = model::three_rates(&rows.iter().map(MonthRow::facts).collect::<Vec<_>>());
+    let sum = wb.add_worksheet();
+    sum.set_name("三率").map_err(AppError::internal)?;
+    for (i, (k, v)) in [
+        ("项目", name.clone()),
+        ("月份", month.clone()),
+        ("诉求总数", t.total.to_string()),
+        ("响应率", pct(t.response_permille)),
+        ("办结率", pct(t.closure_permille)),
+        ("满意率", if t.rated == 0 { "—".into() } else { pct(t.satisfaction_permille) }),
+        ("已评价数", t.rated.to_string()),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sum.write_string(i as u32, 0, *k).map_err(AppError::internal)?;
+        sum.write_string(i as u32, 1, v).map_err(AppError::internal)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(AppError::internal)?;
+    let filename = format!("{name}诉求台账_{month}.xlsx");
+    let disposition = format!(
+        "attachment; filename=\"requests-{month}.xlsx\"; filename*=UTF-8''{}",
+        crate::auth::url_encode(&filename)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn months_are_china_calendar_months() {
+        let (s, e) = super::month_bounds("2026-12").unwrap();
+        assert_eq!(s.to_rfc3339(), "2026-11-30T16:00:00+00:00");
+        assert_eq!(e.to_rfc3339(), "2026-12-31T16:00:00+00:00");
+        assert!(super::month_bounds("2026-13").is_none());
+        assert_eq!(super::pct(667), "66.7%");
+    }
+}
