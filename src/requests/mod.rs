@@ -9,6 +9,7 @@ pub mod figures;
 pub mod jobs;
 pub mod model;
 pub mod pages;
+pub mod settings;
 pub mod store;
 
 use axum::routing::{get, post};
@@ -21,6 +22,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/requests/new", Access::Authenticated, get(pages::new_page)),
         RouteDef::new("GET", "/requests/figures", Access::Desk, get(figures::page)),
         RouteDef::new("GET", "/requests/figures.xlsx", Access::Desk, get(figures::export)),
+        RouteDef::new("GET", "/requests/categories", Access::Staff, get(settings::page)),
+        RouteDef::new("POST", "/requests/categories", Access::Staff, post(settings::create)),
+        RouteDef::new("POST", "/requests/categories/{id}", Access::Staff, post(settings::update)),
         RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
         RouteDef::new("GET", "/requests/{id}", Access::Authenticated, get(pages::detail)),
         RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),

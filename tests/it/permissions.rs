@@ -180,6 +180,27 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
         r(
             "GET",
+            "/requests/categories",
+            format!("/requests/categories?project={}", i.yeyu),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/categories",
+            "/requests/categories".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("name", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/categories/{id}",
+            format!("/requests/categories/{}", i.yeyu_lighting),
+            f(&[("name", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
             "/requests/figures.xlsx",
             format!("/requests/figures.xlsx?project={}", i.yeyu),
             Body::None,

@@ -320,3 +320,55 @@ async fn the_months_three_rates_count_what_happened_and_export_as_a_ledger() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[tokio::test]
+async fn staff_set_category_limits_and_new_requests_use_them() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let path = format!("/requests/categories/{}", ids.yeyu_lighting);
+    for (fields, what) in [
+        (vec![("name", "公共照明"), ("respond_minutes", "0"), ("complete_hours", "24")], "响应时限"),
+        (vec![("name", "公共照明"), ("respond_minutes", "600"), ("complete_hours", "2")], "不能长于"),
+        (vec![("name", ""), ("respond_minutes", "30"), ("complete_hours", "24")], "类别名称"),
+        (vec![("name", "电梯"), ("respond_minutes", "30"), ("complete_hours", "24")], "已有类别"),
+    ] {
+        let r = staff.post_form(&path, &fields).await;
+        assert!(r.status.is_client_error(), "{what}: {}", r.status);
+        assert!(r.text.contains(what), "{what}: {}", r.text);
+    }
+    let r = staff
+        .post_form(
+            &path,
+            &[("name", "公共照明"), ("respond_minutes", "20"), ("complete_hours", "12"), ("handler_post", "工程维修")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let d = resident.get(&format!("/api/v1/requests/{}", r.json()["id"])).await.json();
+    let created = chrono::DateTime::parse_from_rfc3339(d["request"]["created_at"].as_str().unwrap()).unwrap();
+    let respond_by = chrono::DateTime::parse_from_rfc3339(d["request"]["respond_by"].as_str().unwrap()).unwrap();
+    assert_eq!((respond_by - created).num_minutes(), 20);
+    let r = staff
+        .post_form(
+            "/requests/categories",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("name", "快递"),
+                ("respond_minutes", "30"),
+                ("complete_hours", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut staff2 = app.login("staff2").await;
+    let r = staff2.post_form(&path, &[("name", "x"), ("respond_minutes", "1"), ("complete_hours", "1")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
