@@ -35,6 +35,9 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::requests::api::create,
         crate::requests::api::get,
         crate::requests::api::act,
+        crate::requests::api::add_photos,
+        crate::notify::api_list,
+        crate::notify::api_read,
         openapi_json,
     ),
     components(schemas(ErrorSchema))

@@ -27,6 +27,8 @@ pub struct AppState {
     /// Key for CSRF tokens (from config, or a file in the data directory).
     pub secret: Arc<Vec<u8>>,
     pub metrics: PrometheusHandle,
+    /// Photos and other files outside the database.
+    pub blobs: crate::blob::Blobs,
 }
 
 impl AppState {
@@ -34,7 +36,15 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
         let secret = resolve_secret(&config)?;
-        Ok(Self { db, config: Arc::new(config), clock, secret: Arc::new(secret), metrics: crate::ops::prometheus() })
+        let blobs = crate::blob::Blobs::from_config(&config)?;
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            secret: Arc::new(secret),
+            metrics: crate::ops::prometheus(),
+            blobs,
+        })
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
         Self::new(config, Arc::new(SystemClock)).await
@@ -66,7 +76,9 @@ async fn not_found(ctx: Option<axum::Extension<Ctx>>, uri: axum::http::Uri) -> A
 }
 
 pub fn build(state: AppState) -> Router {
-    let body_limit = state.config.max_upload_bytes + 256 * 1024;
+    let body_limit =
+        state.config.max_upload_bytes.max(state.config.max_photo_bytes * crate::requests::photos::PER_UPLOAD)
+            + 256 * 1024;
     crate::access::build_router()
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_protect))

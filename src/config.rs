@@ -54,6 +54,13 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     /// Hours between two escalation steps of an overdue request.
     pub escalation_hours: i64,
+    /// Days a finished request may wait for the resident's rating before staff owe a return visit.
+    pub return_visit_days: i64,
+    /// Where photos are kept: empty = `<data_dir>/blobs`; or an `object_store` URL such as
+    /// `s3://bucket/prefix` (credentials from the usual `AWS_*` variables) when several instances run.
+    pub blob_url: String,
+    /// Largest accepted photo (bytes).
+    pub max_photo_bytes: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +89,9 @@ impl Config {
             ip_failure_limit: 20,
             metrics_token: None,
             escalation_hours: 4,
+            return_visit_days: 3,
+            blob_url: String::new(),
+            max_photo_bytes: 5 * 1024 * 1024,
         }
     }
 
@@ -111,6 +121,9 @@ impl Config {
                 "TRUST_PROXY" => c.trust_proxy = matches!(v.trim(), "1" | "true" | "yes"),
                 "IP_FAILURE_LIMIT" => c.ip_failure_limit = parse("XINGHUO_IP_FAILURE_LIMIT", &v)?,
                 "ESCALATION_HOURS" => c.escalation_hours = parse("XINGHUO_ESCALATION_HOURS", &v)?,
+                "RETURN_VISIT_DAYS" => c.return_visit_days = parse("XINGHUO_RETURN_VISIT_DAYS", &v)?,
+                "BLOB_URL" => c.blob_url = v.trim().to_string(),
+                "MAX_PHOTO_BYTES" => c.max_photo_bytes = parse("XINGHUO_MAX_PHOTO_BYTES", &v)?,
                 "METRICS_TOKEN" => c.metrics_token = Some(Secret::new(v)).filter(|s| !s.expose().is_empty()),
                 _ => {}
             }

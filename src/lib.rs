@@ -15,6 +15,8 @@ pub mod app;
 pub mod audit;
 /// Accounts, DB sessions, API tokens, CSRF, role extractors, roles and scopes.
 pub mod auth;
+/// Files outside the database (photos) through `object_store`.
+pub mod blob;
 /// The CLI: serve | migrate | demo | import | export | user | backup.
 pub mod cli;
 /// Injected clock (system or test); UTC stored, Asia/Shanghai shown.
@@ -29,13 +31,15 @@ pub mod demo;
 pub mod error;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).
 pub mod io;
+/// In-app notifications (escalations, dispatches, finished requests).
+pub mod notify;
 /// Health, readiness, metrics.
 pub mod ops;
 /// C0.1 Organisation tree (both sides), households, Party organisations.
 pub mod org;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
-/// C1 Resident requests: report, dispatch, handle, rate — the closed loop (in progress).
+/// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;

@@ -11,3 +11,29 @@ document.addEventListener("click", (e) => {
     window.history.back();
   }
 });
+
+// Report form: while the resident picks a category and a home, show open requests of the same kind at
+// the same building (the server renders the fragment; without this script the list shows on reload).
+const requestForm = document.getElementById("request-form");
+if (requestForm && requestForm.dataset.similar) {
+  const box = document.getElementById("similar");
+  const refresh = () => {
+    const cat = requestForm.querySelector("[name=category_id]");
+    const home = requestForm.querySelector("[name=household_id]:checked");
+    if (!cat || !home || !cat.value || !home.value) {
+      box.innerHTML = "";
+      return;
+    }
+    const q = new URLSearchParams({ category_id: cat.value, household_id: home.value });
+    fetch(`${requestForm.dataset.similar}?${q}`, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : ""))
+      .then((html) => {
+        box.innerHTML = html;
+      })
+      .catch(() => {});
+  };
+  requestForm.addEventListener("change", (e) => {
+    if (e.target.name === "category_id" || e.target.name === "household_id") refresh();
+  });
+  refresh();
+}

@@ -71,6 +71,8 @@ pub struct Principal {
     pub lang: String,
     pub grants: Vec<Grant>,
     pub scope: Scope,
+    /// Unread in-app notifications (shown in the navigation).
+    pub unread: i64,
 }
 
 impl Principal {
@@ -79,6 +81,18 @@ impl Principal {
     }
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
+    }
+    /// (project, post) pairs of the caller's staff roles at projects (their 岗位 for the "my post" queue).
+    pub fn staff_posts(&self) -> Vec<(i64, String)> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::Staff && g.node_kind == crate::org::model::NodeKind::Project)
+            .filter_map(|g| g.post.clone().map(|p| (g.node_id, p)))
+            .collect()
+    }
+    /// Holds `role` at exactly this node.
+    pub fn has_role_at(&self, role: Role, node_id: i64) -> bool {
+        self.grants.iter().any(|g| g.role == role && g.node_id == node_id)
     }
     pub fn is_resident(&self) -> bool {
         !self.scope.households.is_empty()
@@ -133,6 +147,7 @@ struct UserRow {
     large_type: bool,
     lang: String,
     is_active: bool,
+    unread: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -175,7 +190,9 @@ pub async fn load_principal(
     let conn = &db.read;
     let Some(u) = db::one::<UserRow>(
         conn,
-        "SELECT id, username, display_name, person_id, large_type, lang, is_active FROM users WHERE id = $1",
+        "SELECT id, username, display_name, person_id, large_type, lang, is_active, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL) AS unread \
+         FROM users WHERE id = $1",
         params![user_id],
     )
     .await?
@@ -242,6 +259,7 @@ pub async fn load_principal(
         lang: u.lang,
         grants,
         scope,
+        unread: u.unread,
     }))
 }
 

@@ -27,7 +27,7 @@ pub async fn list(
 ) -> ApiResult<Vec<store::RequestRow>> {
     let rows = if p.has(Access::Desk) {
         let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
-        store::queue(&state.db.read, &projects, p.person_id, &f, state.clock.now()).await?
+        store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, state.clock.now()).await?
     } else {
         match p.person_id {
             Some(pid) => store::reported_by(&state.db.read, pid).await?,
@@ -46,8 +46,13 @@ pub struct NewRequest {
     /// The home concerned; omit for a public spot and give `location_text`.
     pub household_id: Option<i64>,
     pub location_text: Option<String>,
-    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`.
+    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`; `supervisor`, `grid_member`.
     pub channel: Option<String>,
+    /// WGS-84 coordinates of a public spot (both or neither).
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// Staff entry: the home as `1-1-101` instead of `household_id`.
+    pub room: Option<String>,
 }
 
 /// Report a request.
@@ -65,14 +70,40 @@ pub async fn create(
         household_id: b.household_id.map(|h| h.to_string()).unwrap_or_default(),
         location_text: b.location_text.unwrap_or_default(),
         channel: b.channel.unwrap_or_default(),
+        lat: b.lat.map(|v| v.to_string()).unwrap_or_default(),
+        lng: b.lng.map(|v| v.to_string()).unwrap_or_default(),
+        room: b.room.unwrap_or_default(),
     };
-    Ok(Json(Created { id: pages::create_checked(&state, &p, &ctx, f).await? }))
+    Ok(Json(Created { id: pages::create_checked(&state, &p, &ctx, f, vec![]).await? }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RequestDetail {
     pub request: store::RequestRow,
     pub timeline: Vec<store::EventRow>,
+    /// Photo addresses (same authentication as this call).
+    pub photos: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PhotosAdded {
+    pub added: usize,
+    /// All the request's photo addresses.
+    pub photos: Vec<String>,
+}
+
+/// Add photos (multipart, field `photo`, JPEG/PNG/WebP checked by content, up to 3 per call and 9 per
+/// request).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/photos", tag = "requests", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "one or more `photo` files"),
+    responses((status = 200, body = PhotosAdded), (status = 403), (status = 404), (status = 409), (status = 413), (status = 422)))]
+pub async fn add_photos(
+    st: AxState<AppState>,
+    a: Auth,
+    path: Path<i64>,
+    req: axum::extract::Request,
+) -> ApiResult<PhotosAdded> {
+    super::photos::api_add(st, a, path, req).await
 }
 
 /// One request with its timeline.
@@ -83,16 +114,21 @@ pub async fn get(AxState(state): AxState<AppState>, Auth(p, _): Auth, Path(id): 
     if !pages::readable(&p, &r) {
         return Err(AppError::not_found().into());
     }
-    Ok(Json(RequestDetail { timeline: store::events(&state.db.read, id).await?, request: r }))
+    let photos =
+        super::photos::ids(&state.db.read, id).await?.into_iter().map(|pid| super::photos::url(id, pid)).collect();
+    Ok(Json(RequestDetail { timeline: store::events(&state.db.read, id).await?, request: r, photos }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ActionBody {
     /// `dispatch`, `accept`, `return`, `transfer`, `suspend`, `resume`, `escalate_outside`, `outside_answer`,
-    /// `complete`, `chase`, `reopen`, `rate`, `return_visit`, `void`.
+    /// `complete`, `chase`, `reopen`, `rate`, `return_visit`, `void`, `manager_visit`.
     pub action: String,
     pub reason: Option<String>,
+    /// Dispatch / transfer to a person of the project…
     pub assignee_person_id: Option<i64>,
+    /// …or to a post (岗位), e.g. `工程维修`.
+    pub handler_post: Option<String>,
     /// `YYYY-MM-DDTHH:MM`, China time.
     pub resume_at: Option<String>,
     /// `community`, `street`, `12345`.
@@ -123,6 +159,7 @@ pub async fn act(
         action: b.action,
         reason: b.reason.unwrap_or_default(),
         assignee_person_id: b.assignee_person_id.map(|x| x.to_string()).unwrap_or_default(),
+        handler_post: b.handler_post.unwrap_or_default(),
         resume_at: b.resume_at.unwrap_or_default(),
         outside: b.outside.unwrap_or_default(),
         resolved: if b.resolved == Some(true) { "1".into() } else { String::new() },

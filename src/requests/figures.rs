@@ -178,7 +178,7 @@ pub async fn page(
         .collect();
     let now = state.clock.now();
     let f = QueueFilter { overdue: Some("1".into()), ..Default::default() };
-    let overdue = store::queue(&state.db.read, &[project], None, &f, now)
+    let overdue = store::queue(&state.db.read, &[project], None, &[], &f, now)
         .await?
         .into_iter()
         .map(|r| (r.id, r.category_name.clone(), r.state().zh().to_string(), fmt_datetime(r.complete_by)))

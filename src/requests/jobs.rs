@@ -1,5 +1,6 @@
 //! Background work for requests: overdue requests climb the escalation ladder one level per period
-//! (handler → project manager → branch company), with an event on their timeline.
+//! (handler → project manager → branch company), with an event on their timeline and an in-app
+//! notification to the people at the level it reached.
 //!
 //! Safe with several app instances running the same job: each raise is a compare-and-set
 //! (`UPDATE … WHERE level = old AND last_escalated_at is old enough`), so two instances that pick the same
@@ -17,6 +18,8 @@ use crate::{app::AppState, db, error::AppError, params};
 #[derive(FromQueryResult)]
 struct Due {
     id: i64,
+    project_id: i64,
+    category_name: String,
     state: String,
     level: String,
     last_escalated_at: Option<DateTime<Utc>>,
@@ -28,11 +31,12 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
     let cutoff = now - period;
     let due: Vec<Due> = db::all(
         &state.db.read,
-        "SELECT id, state, level, last_escalated_at FROM requests \
-         WHERE state IN ('pending','dispatched','in_progress') AND level <> 'branch' \
-           AND ((responded_at IS NULL AND respond_by < $1) OR complete_by < $1) \
-           AND (last_escalated_at IS NULL OR last_escalated_at <= $2) \
-         ORDER BY id LIMIT 500",
+        "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at \
+         FROM requests r JOIN request_categories c ON c.id = r.category_id \
+         WHERE r.state IN ('pending','dispatched','in_progress') AND r.level <> 'branch' \
+           AND ((r.responded_at IS NULL AND r.respond_by < $1) OR r.complete_by < $1) \
+           AND (r.last_escalated_at IS NULL OR r.last_escalated_at <= $2) \
+         ORDER BY r.id LIMIT 500",
         params![now, cutoff],
     )
     .await?;
@@ -64,6 +68,23 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
             Some(st),
             st,
             Some(format!("超时未办，升级至{}", next.zh())),
+            now,
+        )
+        .await?;
+        // Tell the level it reached, in the same transaction.
+        let to = match next {
+            Level::ProjectManager => crate::notify::project_staff_users(&tx, d.project_id, Some("项目经理")).await?,
+            Level::Branch => crate::notify::branch_users(&tx, d.project_id).await?,
+            Level::Handler => vec![],
+        };
+        crate::notify::to_users(
+            &tx,
+            &to,
+            &crate::notify::Note {
+                kind: "escalation",
+                title: format!("诉求#{}（{}）超时未办，已升级至{}", d.id, d.category_name, next.zh()),
+                link: Some(format!("/requests/{}", d.id)),
+            },
             now,
         )
         .await?;

@@ -1,14 +1,15 @@
 //! C1 Resident requests (诉求: 报事报修 · 投诉 · 建议 · 咨询 · 表扬): report from the phone page or by staff
 //! on a resident's behalf, dispatch, handle, complete, rate; return, transfer, suspend, escalate outside,
 //! chase, reopen, void — every step on the request's timeline. Rules in `model.rs`.
-//! Still to come (issue 3): photos, the SLA escalation job, category settings, return-visit and month
-//! figures pages, ledger export, Open311.
+//! Photos in `photos.rs`, the SLA escalation job in `jobs.rs`, month figures and the ledger in
+//! `figures.rs`, category settings in `settings.rs`, Open311 in `open311.rs`.
 
 pub mod api;
 pub mod figures;
 pub mod jobs;
 pub mod model;
 pub mod pages;
+pub mod photos;
 pub mod settings;
 pub mod store;
 
@@ -26,7 +27,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/requests/categories", Access::Staff, post(settings::create)),
         RouteDef::new("POST", "/requests/categories/{id}", Access::Staff, post(settings::update)),
         RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
+        RouteDef::new("GET", "/requests/similar", Access::Authenticated, get(pages::similar)),
+        RouteDef::new("GET", "/requests/visits", Access::Staff, get(pages::visits)),
         RouteDef::new("GET", "/requests/{id}", Access::Authenticated, get(pages::detail)),
+        RouteDef::new("GET", "/requests/{id}/photos/{photo}", Access::Authenticated, get(photos::get)),
+        RouteDef::new("POST", "/requests/{id}/photos", Access::Authenticated, post(photos::add)),
+        RouteDef::new("POST", "/api/v1/requests/{id}/photos", Access::Authenticated, post(api::add_photos)),
         RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),
         RouteDef::new("GET", "/api/v1/requests", Access::Authenticated, get(api::list)),
         RouteDef::new("POST", "/api/v1/requests", Access::Authenticated, post(api::create)),

@@ -57,6 +57,10 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Staff entering it for a resident (the reporter is the household's member, not the caller).
+    pub fn on_behalf(self) -> bool {
+        matches!(self, Channel::StaffPhone | Channel::StaffWalkIn)
+    }
     pub const ALL: [Channel; 6] = [
         Channel::ResidentPage,
         Channel::StaffPhone,
@@ -238,6 +242,9 @@ pub enum Action {
     ReturnVisit { note: String },
     /// 作废: duplicate or spam, with a reason.
     Void { reason: String },
+    /// 二次回访: the project manager's visit after a bad rating; recorded, no state change. The caller
+    /// checks that one is due.
+    ManagerVisit { note: String },
 }
 
 impl Action {
@@ -257,6 +264,7 @@ impl Action {
             Action::Rate(_) => "rate",
             Action::ReturnVisit { .. } => "return_visit",
             Action::Void { .. } => "void",
+            Action::ManagerVisit { .. } => "manager_visit",
         }
     }
     fn reason(&self) -> Option<&str> {
@@ -266,7 +274,8 @@ impl Action {
             | Action::Suspend { reason, .. }
             | Action::EscalateOutside { reason, .. }
             | Action::Reopen { reason }
-            | Action::Void { reason } => Some(reason),
+            | Action::Void { reason }
+            | Action::ManagerVisit { note: reason } => Some(reason),
             Action::OutsideAnswer { note, .. } | Action::Complete { note } | Action::ReturnVisit { note } => Some(note),
             _ => None,
         }
@@ -332,6 +341,7 @@ pub fn transition(state: State, action: &Action, actor: Actor, now: DateTime<Utc
         }
         (S::AwaitingRating, A::ReturnVisit { .. }, Dispatcher) => next(S::Closed),
         (S::Pending | S::Dispatched, A::Void { .. }, Dispatcher) => next(S::Voided),
+        (s, A::ManagerVisit { .. }, Dispatcher) if s != S::Voided => next(s),
         (s, a, who) => Err(TransitionError::new(
             "illegal_transition",
             format!("当前状态「{}」下，{}不能执行此操作（{}）", s.zh(), actor_zh(who), a.code()),
@@ -446,6 +456,11 @@ pub fn escalate(
     current.next()
 }
 
+/// A finished request waits for the resident's rating; after `days` without one, staff owe a return visit.
+pub fn return_visit_due(state: State, completed_at: Option<DateTime<Utc>>, days: i64, now: DateTime<Utc>) -> bool {
+    state == State::AwaitingRating && completed_at.is_some_and(|t| now - t >= Duration::days(days))
+}
+
 /// One request's facts for the monthly figures.
 #[derive(Debug, Clone, Copy)]
 pub struct MonthFacts {
@@ -508,6 +523,7 @@ mod tests {
             Action::Rate(Rating::new(1, 2, 1).unwrap()),
             Action::ReturnVisit { note: "电话回访".into() },
             Action::Void { reason: "重复报事".into() },
+            Action::ManagerVisit { note: "经理上门".into() },
         ]
     }
     const ACTORS: [Actor; 4] = [Actor::Reporter, Actor::Handler, Actor::Dispatcher, Actor::System];
@@ -630,6 +646,11 @@ mod tests {
             (Closed, "reopen", Reporter),
         ]
         .into_iter()
+        .chain(
+            [Pending, Dispatched, InProgress, Suspended, Escalated, AwaitingRating, Closed]
+                .map(|s| (s, "manager_visit", Dispatcher)),
+        )
+        .into_iter()
         .map(|(s, a, who)| (s.as_str(), a, actor_zh(who)))
         .collect();
         let mut actual = std::collections::BTreeSet::new();
@@ -661,6 +682,15 @@ mod tests {
         assert!(!overdue(State::InProgress, d, Some(t0()), Duration::hours(3), t0() + Duration::hours(25)));
         assert!(!overdue(State::Escalated, d, None, Duration::zero(), t0() + Duration::days(9)));
         assert!(!overdue(State::AwaitingRating, d, Some(t0()), Duration::zero(), t0() + Duration::days(9)));
+    }
+
+    #[test]
+    fn a_return_visit_is_due_only_for_unrated_finished_requests_after_n_days() {
+        let done = Some(t0());
+        assert!(!return_visit_due(State::AwaitingRating, done, 3, t0() + Duration::days(2)));
+        assert!(return_visit_due(State::AwaitingRating, done, 3, t0() + Duration::days(3)));
+        assert!(!return_visit_due(State::Closed, done, 3, t0() + Duration::days(9)));
+        assert!(!return_visit_due(State::AwaitingRating, None, 3, t0() + Duration::days(9)));
     }
 
     #[test]

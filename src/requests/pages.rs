@@ -31,7 +31,11 @@ use crate::{
 /// What the caller is to this request; empty means no access at all.
 pub fn actors(p: &Principal, r: &RequestRow) -> Vec<Actor> {
     let mut v = Vec::new();
-    if p.person_id.is_some() && p.person_id == r.assignee_person_id {
+    let my_post = r.assignee_person_id.is_none()
+        && r.handler_post
+            .as_ref()
+            .is_some_and(|post| p.staff_posts().iter().any(|(pr, x)| *pr == r.project_id && x == post));
+    if (p.person_id.is_some() && p.person_id == r.assignee_person_id) || my_post {
         v.push(Actor::Handler);
     }
     if p.scope.can_write_project(r.project_id) {
@@ -64,13 +68,41 @@ pub struct NewRequestForm {
     /// A household id, or empty for a public spot.
     pub household_id: String,
     pub location_text: String,
-    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`.
+    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`; `supervisor` or
+    /// `grid_member` for those roles (chosen automatically when it is the caller's only way in).
     pub channel: String,
+    /// Optional WGS-84 coordinates of a public spot.
+    pub lat: String,
+    pub lng: String,
+    /// Staff entry: the home as 「1-1-101」, instead of `household_id`.
+    pub room: String,
+}
+
+/// Parse optional coordinates: both or neither, within range.
+fn coordinates(lat: &str, lng: &str) -> Result<(Option<f64>, Option<f64>), FieldError> {
+    let (lat, lng) = (lat.trim(), lng.trim());
+    if lat.is_empty() && lng.is_empty() {
+        return Ok((None, None));
+    }
+    match (lat.parse::<f64>(), lng.parse::<f64>()) {
+        (Ok(a), Ok(b))
+            if a.is_finite() && b.is_finite() && (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) =>
+        {
+            Ok((Some(a), Some(b)))
+        }
+        _ => Err(FieldError::new("lat", "坐标无效：纬度−90至90，经度−180至180，须同时填写")),
+    }
 }
 
 /// Report a request: residents for their own home or a public spot in their estate; staff on a
 /// resident's behalf (phone, walk-in). Validated, then written with its first timeline event.
-pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRequestForm) -> AppResult<i64> {
+pub async fn create_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    f: NewRequestForm,
+    photos: Vec<super::photos::Upload>,
+) -> AppResult<i64> {
     let mut errors = Vec::new();
     let category_id: Option<i64> = f.category_id.trim().parse().ok();
     let category = match category_id {
@@ -81,6 +113,8 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
         return Err(AppError::field("category_id", "请选择问题类别"));
     };
     let staff = p.scope.can_write_project(category.project_id);
+    let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id);
+    let grid = grid_covers(state, p, category.project_id).await?;
     let resident_projects: Vec<i64> = {
         let mut v = Vec::new();
         for h in &p.scope.households {
@@ -90,7 +124,8 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
         }
         v
     };
-    if !staff && !resident_projects.contains(&category.project_id) {
+    let resident = resident_projects.contains(&category.project_id);
+    if !staff && !resident && !supervisor && !grid {
         return Err(AppError::forbidden());
     }
     let kind = Kind::parse(f.kind.trim()).unwrap_or(Kind::Repair);
@@ -99,17 +134,35 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
     if !(5..=1000).contains(&n) {
         errors.push(FieldError::new("description", "请描述问题（5至1000字）"));
     }
-    // Staff report on a resident's behalf unless they live in the project and chose no channel.
-    let on_behalf = staff && (!resident_projects.contains(&category.project_id) || !f.channel.is_empty());
-    let channel = if on_behalf {
-        match f.channel.as_str() {
-            "staff_walk_in" => Channel::StaffWalkIn,
-            _ => Channel::StaffPhone,
-        }
-    } else {
-        Channel::ResidentPage
+    let channel = match f.channel.as_str() {
+        "supervisor" if supervisor => Channel::Supervisor,
+        "grid_member" if grid => Channel::GridMember,
+        "staff_walk_in" if staff => Channel::StaffWalkIn,
+        "staff_phone" if staff => Channel::StaffPhone,
+        "resident_page" | "" if resident => Channel::ResidentPage,
+        "" if staff => Channel::StaffPhone,
+        "" if supervisor => Channel::Supervisor,
+        "" if grid => Channel::GridMember,
+        _ => return Err(AppError::field("channel", "报事渠道无效")),
     };
-    let (household_id, building_id, location_text) = match f.household_id.trim() {
+    let (lat, lng) = match coordinates(&f.lat, &f.lng) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(e);
+            (None, None)
+        }
+    };
+    let mut household_field = f.household_id.trim().to_string();
+    if household_field.is_empty() && !f.room.trim().is_empty() {
+        if !channel.on_behalf() {
+            return Err(AppError::field("room", "只有物业员工代报时可以填写房号"));
+        }
+        match household_by_label(state, category.project_id, &f.room).await? {
+            Some(h) => household_field = h.to_string(),
+            None => return Err(AppError::field("room", "本项目没有这个房号，请按「楼栋-单元-房号」填写，如 1-1-101")),
+        }
+    }
+    let (household_id, building_id, location_text) = match household_field.as_str() {
         "" => {
             let loc = crate::text::normalize(&f.location_text);
             if loc.is_empty() || loc.chars().count() > 200 {
@@ -121,7 +174,11 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
             Some(hid) => {
                 let h = org::household(&state.db.read, hid).await?;
                 match h {
-                    Some(h) if h.project_id == category.project_id && (staff || p.scope.households.contains(&hid)) => {
+                    Some(h)
+                        if h.project_id == category.project_id
+                            && (channel.on_behalf()
+                                || (channel == Channel::ResidentPage && p.scope.households.contains(&hid))) =>
+                    {
                         (Some(hid), Some(h.building_id), None)
                     }
                     _ => {
@@ -139,8 +196,12 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
     if !errors.is_empty() {
         return Err(AppError::validation(errors));
     }
-    // The reporter: the resident themself, or (staff entry) the household's first current member.
-    let reporter = if channel == Channel::ResidentPage {
+    if lat.is_some() && household_id.is_some() {
+        return Err(AppError::field("lat", "坐标只用于公共区域"));
+    }
+    // The reporter: the resident, supervisor or grid member themself, or (staff entry) the household's
+    // first current member.
+    let reporter = if !channel.on_behalf() {
         p.person_id
     } else {
         match household_id {
@@ -175,13 +236,67 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
             created_by: Some(p.user_id),
             respond_by: d.respond_by,
             complete_by: d.complete_by,
+            handler_post: category.handler_post.clone(),
+            lat,
+            lng,
+            open311_token: None,
         },
         &ctx.actor(),
         now,
     )
     .await?;
-    tx.commit().await?;
+    let mut keys = Vec::new();
+    let saved = super::photos::save(state, &tx, id, photos, p.user_id, now, &mut keys).await;
+    let committed = match saved {
+        Ok(()) => tx.commit().await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        super::photos::discard(state, &keys).await;
+        return Err(e);
+    }
     Ok(id)
+}
+
+/// Projects with homes in the caller's micro-grids (a grid member may report there).
+async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+    let mut v = Vec::new();
+    for path in &p.scope.grid_paths {
+        let rows: Vec<db::IdRow> = db::all(
+            &state.db.read,
+            "SELECT DISTINCT h.project_id AS id FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id \
+             WHERE mg.path LIKE $1",
+            params![format!("{path}%")],
+        )
+        .await?;
+        v.extend(rows.into_iter().map(|r| r.id).filter(|id| !v.contains(id)).collect::<Vec<_>>());
+    }
+    Ok(v)
+}
+
+async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppResult<bool> {
+    Ok(!p.scope.grid_paths.is_empty() && grid_projects(state, p).await?.contains(&project_id))
+}
+
+/// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
+async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
+    let t = crate::text::compact(label);
+    let t = t.trim_end_matches('室');
+    let parts: Vec<&str> = t.split('-').collect();
+    let wanted = if parts.len() == 3 && parts.iter().all(|x| !x.is_empty()) {
+        format!("{}栋{}单元{}", parts[0], parts[1], parts[2])
+    } else {
+        t.to_string()
+    };
+    Ok(db::one::<db::IdRow>(
+        &state.db.read,
+        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
+        params![project_id, wanted],
+    )
+    .await?
+    .map(|r| r.id))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -189,8 +304,10 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewRe
 pub struct ActionForm {
     pub action: String,
     pub reason: String,
-    /// Dispatch / transfer: the person to hand it to.
+    /// Dispatch / transfer: the person to hand it to…
     pub assignee_person_id: String,
+    /// …or a post (岗位) of the project, whose members may take it.
+    pub handler_post: String,
     /// Suspend: `YYYY-MM-DDTHH:MM` in China time.
     pub resume_at: String,
     /// Escalate outside: `community`, `street`, `12345`.
@@ -242,6 +359,7 @@ fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
         }
         "return_visit" => Action::ReturnVisit { note: reason },
         "void" => Action::Void { reason },
+        "manager_visit" => Action::ManagerVisit { note: reason },
         _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
     })
 }
@@ -292,14 +410,34 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         let e = last_err.expect("at least one role was tried");
         return Err(AppError::conflict(e.code, e.zh, "This action is not allowed now"));
     };
+    if matches!(action, Action::ManagerVisit { .. }) && !r.manager_visit_due {
+        return Err(AppError::conflict("no_visit_due", "该诉求没有待办的二次回访", "No second return visit is due"));
+    }
     let mut assignee = r.assignee_person_id;
+    let mut post = r.handler_post.clone();
     if matches!(action, Action::Dispatch | Action::Transfer { .. }) {
-        let to: i64 =
-            f.assignee_person_id.trim().parse().map_err(|_| AppError::field("assignee_person_id", "请选择处理人"))?;
-        if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
-            return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
+        let to_post = f.handler_post.trim();
+        if f.assignee_person_id.trim().is_empty() && !to_post.is_empty() {
+            if !crate::auth::model::STAFF_POSTS.contains(&to_post) {
+                return Err(AppError::field("handler_post", "岗位无效"));
+            }
+            assignee = None;
+            post = Some(to_post.to_string());
+        } else {
+            let to: i64 = f
+                .assignee_person_id
+                .trim()
+                .parse()
+                .map_err(|_| AppError::field("assignee_person_id", "请选择处理人或岗位"))?;
+            if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
+                return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
+            }
+            assignee = Some(to);
         }
-        assignee = Some(to);
+    }
+    // Taking a request from the post's pool makes the taker its handler.
+    if matches!(action, Action::Accept) && assignee.is_none() {
+        assignee = p.person_id;
     }
     let rating = if let Action::Rate(x) = &action { Some(*x) } else { None };
     let tx = state.db.write.begin().await?;
@@ -310,8 +448,9 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
          completed_at = CASE WHEN $5 THEN $4 ELSE completed_at END, \
          closed_at = CASE WHEN $6 THEN $4 WHEN $7 THEN NULL ELSE closed_at END, \
          rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
-         rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4 \
-         WHERE id = $12 AND state = $13",
+         rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4, \
+         handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END \
+         WHERE id = $12 AND state = $13 AND manager_visit_due = $19",
         params![
             outcome.state.as_str(),
             assignee,
@@ -325,7 +464,13 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
             rating.map(|x| x.attitude as i16),
             i32::from(matches!(action, Action::Chase)),
             id,
-            from.as_str()
+            from.as_str(),
+            post,
+            outcome.second_visit,
+            true,
+            matches!(action, Action::ManagerVisit { .. }),
+            false,
+            r.manager_visit_due
         ],
     )
     .await?
@@ -356,8 +501,57 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         now,
     )
     .await?;
+    notify_after(&tx, &r, &action, outcome.state, outcome.second_visit, assignee, now).await?;
     tx.commit().await?;
     Ok(outcome.state)
+}
+
+/// Who hears about a step: the new handler on dispatch or transfer; the handler when the resident chases
+/// or reopens; the resident when it is done and waits for a rating; the project managers after a bad
+/// rating (they owe a second return visit).
+async fn notify_after(
+    conn: &impl sea_orm::ConnectionTrait,
+    r: &RequestRow,
+    action: &Action,
+    to: State,
+    second_visit: bool,
+    assignee: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::notify;
+    let subject = format!("诉求#{}（{}）", r.id, r.category_name);
+    let (users, title, kind) = match action {
+        Action::Dispatch | Action::Transfer { .. } => match assignee {
+            Some(a) => (notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"),
+            None => return Ok(()),
+        },
+        Action::Chase | Action::Reopen { .. } => match r.assignee_person_id {
+            Some(a) => (
+                notify::users_of_person(conn, a).await?,
+                format!(
+                    "{subject}业主{}",
+                    if matches!(action, Action::Chase) { "催办" } else { "反映未解决，已重新打开" }
+                ),
+                "chase",
+            ),
+            None => {
+                (notify::project_staff_users(conn, r.project_id, None).await?, format!("{subject}业主催办"), "chase")
+            }
+        },
+        Action::Rate(_) if second_visit => (
+            notify::project_staff_users(conn, r.project_id, Some("项目经理")).await?,
+            format!("{subject}收到差评，已退回处理，请安排二次回访"),
+            "bad_rating",
+        ),
+        _ if to == State::AwaitingRating => match r.reporter_person_id {
+            Some(p) => (notify::users_of_person(conn, p).await?, format!("{subject}已处理完毕，请评价"), "completed"),
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    notify::to_users(conn, &users, &notify::Note { kind, title, link: Some(format!("/requests/{}", r.id)) }, now)
+        .await?;
+    Ok(())
 }
 
 pub struct Line {
@@ -390,6 +584,60 @@ struct ListPage {
     f: QueueFilter,
     next_before: Option<i64>,
     states: Vec<(&'static str, &'static str)>,
+    /// Filter choices: projects (when more than one), and categories and buildings of the one chosen.
+    projects: Vec<(String, String)>,
+    categories: Vec<(String, String)>,
+    buildings: Vec<(String, String)>,
+    has_post: bool,
+    /// The query string of the current filters, for the next-page link.
+    filter_qs: String,
+}
+
+#[derive(FromQueryResult)]
+struct Named {
+    id: i64,
+    name: String,
+}
+
+/// Choices for the queue filters: the caller's projects; categories and buildings of the chosen project
+/// (or of the only one).
+async fn filter_choices(
+    state: &AppState,
+    projects: &[i64],
+    f: &QueueFilter,
+) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>)> {
+    let pairs = |v: Vec<Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
+    let mut project_list = Vec::new();
+    if projects.len() > 1 && projects.len() <= 200 {
+        let rows: Vec<Named> = db::all(
+            &state.db.read,
+            &format!(
+                "SELECT id, name FROM org_nodes WHERE id IN ({}) ORDER BY name",
+                db::placeholders(1, projects.len())
+            ),
+            projects.iter().map(|v| (*v).into()).collect(),
+        )
+        .await?;
+        project_list = pairs(rows);
+    }
+    let chosen = match f.project_id.as_deref().and_then(|v| v.parse::<i64>().ok()) {
+        Some(p) if projects.contains(&p) => Some(p),
+        _ if projects.len() == 1 => Some(projects[0]),
+        _ => None,
+    };
+    let (mut cats, mut blds) = (Vec::new(), Vec::new());
+    if let Some(pid) = chosen {
+        cats = store::categories(&state.db.read, pid).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+        blds = pairs(
+            db::all(
+                &state.db.read,
+                "SELECT id, name FROM org_nodes WHERE kind = 'building' AND project_id = $1 ORDER BY id",
+                params![pid],
+            )
+            .await?,
+        );
+    }
+    Ok((project_list, cats, blds))
 }
 
 pub async fn list(
@@ -402,7 +650,7 @@ pub async fn list(
     let desk = p.has(Access::Desk);
     let rows = if desk {
         let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
-        store::queue(&state.db.read, &projects, p.person_id, &f, now).await?
+        store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, now).await?
     } else {
         match p.person_id {
             Some(pid) => store::reported_by(&state.db.read, pid).await?,
@@ -410,6 +658,13 @@ pub async fn list(
         }
     };
     let next_before = (desk && rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    let (projects, categories, buildings) = if desk {
+        let mine: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+        filter_choices(&state, &mine, &f).await?
+    } else {
+        Default::default()
+    };
+    let filter_qs = serde_urlencoded::to_string(QueueFilter { before: None, ..f.clone() }).unwrap_or_default();
     Ok(ListPage {
         c: Chrome::titled(&ctx, if desk { "req.queue" } else { "req.mine" }).with_msg(m.msg.as_deref()),
         desk,
@@ -417,6 +672,11 @@ pub async fn list(
         f,
         next_before,
         states: State::ALL.iter().map(|s| (s.as_str(), s.zh())).collect(),
+        projects,
+        categories,
+        buildings,
+        has_post: !p.staff_posts().is_empty(),
+        filter_qs,
     })
 }
 
@@ -424,6 +684,10 @@ pub async fn list(
 #[template(path = "requests/new.html")]
 struct NewPage {
     c: Chrome,
+    /// Ways the caller may report (empty: only the resident's own page).
+    channels: Vec<(&'static str, &'static str)>,
+    /// Staff may give a home by its number.
+    staff_entry: bool,
     homes: Vec<(i64, String)>,
     categories: Vec<(i64, String)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -452,13 +716,30 @@ pub async fn new_page(
             }
         }
     }
-    for pid in &p.scope.write_projects {
+    let supervised: Vec<i64> =
+        p.grants.iter().filter(|g| g.role == crate::auth::model::Role::Supervisor).map(|g| g.node_id).collect();
+    let gridded = grid_projects(&state, &p).await?;
+    for pid in p.scope.write_projects.iter().chain(&supervised).chain(&gridded) {
         if !projects.contains(pid) {
             projects.push(*pid);
         }
     }
     if projects.is_empty() {
         return Err(AppError::forbidden());
+    }
+    let mut channels = Vec::new();
+    let staff_entry = !p.scope.write_projects.is_empty();
+    if !homes.is_empty() && (staff_entry || !supervised.is_empty() || !gridded.is_empty()) {
+        channels.push(Channel::ResidentPage);
+    }
+    if staff_entry {
+        channels.extend([Channel::StaffPhone, Channel::StaffWalkIn]);
+    }
+    if !supervised.is_empty() {
+        channels.push(Channel::Supervisor);
+    }
+    if !gridded.is_empty() {
+        channels.push(Channel::GridMember);
     }
     let mut categories = Vec::new();
     for pid in &projects {
@@ -468,17 +749,11 @@ pub async fn new_page(
         }
     }
     // Duplicate hint: open requests of the chosen category at the chosen home's building.
-    let mut similar = Vec::new();
-    if let (Some(cid), Some(hid)) = (q.category_id, q.household_id)
-        && p.scope.households.contains(&hid)
-        && let Some(hh) = org::household(&state.db.read, hid).await?
-    {
-        let now = state.clock.now();
-        similar =
-            store::similar_open(&state.db.read, cid, hh.building_id).await?.iter().map(|r| line(r, now)).collect();
-    }
+    let similar = similar_lines(&state, &p, &q).await?;
     Ok(NewPage {
         c: Chrome::titled(&ctx, "req.new"),
+        channels: channels.into_iter().map(|c| (c.as_str(), c.zh())).collect(),
+        staff_entry,
         homes,
         categories,
         kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
@@ -486,12 +761,74 @@ pub async fn new_page(
     })
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/similar.html")]
+struct SimilarFragment {
+    c: Chrome,
+    similar: Vec<Line>,
+}
+
+/// Open requests of the same category at the chosen home's building: what the report form shows while
+/// the resident fills it in (an HTML fragment, fetched by `app.js`; the form works without it).
+async fn similar_lines(state: &AppState, p: &Principal, q: &NewQuery) -> AppResult<Vec<Line>> {
+    let (Some(cid), Some(hid)) = (q.category_id, q.household_id) else { return Ok(vec![]) };
+    let Some(hh) = org::household(&state.db.read, hid).await? else { return Ok(vec![]) };
+    if !(p.scope.households.contains(&hid) || p.scope.can_write_project(hh.project_id)) {
+        return Ok(vec![]);
+    }
+    let now = state.clock.now();
+    Ok(store::similar_open(&state.db.read, cid, hh.building_id)
+        .await?
+        .iter()
+        .filter(|r| r.project_id == hh.project_id)
+        .map(|r| line(r, now))
+        .collect())
+}
+
+pub async fn similar(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Query(q): Query<NewQuery>,
+) -> AppResult<impl IntoResponse> {
+    Ok(SimilarFragment { c: Chrome::new(&ctx, ""), similar: similar_lines(&state, &p, &q).await? })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/visits.html")]
+struct VisitsPage {
+    c: Chrome,
+    days: i64,
+    unrated: Vec<Line>,
+    second: Vec<Line>,
+}
+
+/// 回访: finished requests the resident has not rated within N days, and second visits owed after a bad
+/// rating — for the staff of the caller's projects.
+pub async fn visits(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+    let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let now = state.clock.now();
+    let days = state.config.return_visit_days;
+    let rows = store::return_visits(&state.db.read, &projects, days, now).await?;
+    let (second, unrated): (Vec<&RequestRow>, Vec<&RequestRow>) = rows.iter().partition(|r| r.manager_visit_due);
+    Ok(VisitsPage {
+        c: Chrome::titled(&ctx, "req.visits"),
+        days,
+        unrated: unrated
+            .into_iter()
+            .filter(|r| model::return_visit_due(r.state(), r.completed_at, days, now))
+            .map(|r| line(r, now))
+            .collect(),
+        second: second.into_iter().map(|r| line(r, now)).collect(),
+    })
+}
+
 pub async fn create(
     AxState(state): AxState<AppState>,
     Auth(p, ctx): Auth,
-    Form(f): Form<NewRequestForm>,
+    req: axum::extract::Request,
 ) -> AppResult<Redirect> {
-    let id = create_checked(&state, &p, &ctx, f).await?;
+    let (f, photos) = super::photos::form_with_photos::<NewRequestForm>(&state, req).await?;
+    let id = create_checked(&state, &p, &ctx, f, photos).await?;
     Ok(Redirect::to(&format!("/requests/{id}?msg=request_created")))
 }
 
@@ -519,6 +856,9 @@ struct DetailPage {
     /// Action codes this caller may use now.
     allowed: Vec<&'static str>,
     staff: Vec<(i64, String)>,
+    posts: Vec<&'static str>,
+    photos: Vec<String>,
+    can_add_photo: bool,
 }
 
 /// Which actions the caller could take now (to show only those buttons).
@@ -539,10 +879,12 @@ fn allowed_actions(p: &Principal, r: &RequestRow, now: DateTime<Utc>) -> Vec<&'s
         Action::Rate(Rating { speed: 5, quality: 5, attitude: 5 }),
         Action::ReturnVisit { note: "x".into() },
         Action::Void { reason: "x".into() },
+        Action::ManagerVisit { note: "x".into() },
     ];
     let roles = actors(p, r);
     samples
         .iter()
+        .filter(|a| !matches!(a, Action::ManagerVisit { .. }) || r.manager_visit_due)
         .filter(|a| roles.iter().any(|who| model::transition(r.state(), a, *who, now).is_ok()))
         .map(|a| a.code())
         .collect()
@@ -586,6 +928,13 @@ pub async fn detail(
         events,
         allowed,
         staff,
+        posts: crate::auth::model::STAFF_POSTS.to_vec(),
+        photos: super::photos::ids(&state.db.read, id)
+            .await?
+            .into_iter()
+            .map(|pid| super::photos::url(id, pid))
+            .collect(),
+        can_add_photo: !actors(&p, &r).is_empty() && r.state() != State::Voided,
         r,
     })
 }

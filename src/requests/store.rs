@@ -87,6 +87,14 @@ pub struct RequestRow {
     pub rating_attitude: Option<i16>,
     pub chase_count: i32,
     pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The post (岗位) it sits with: the category's default, or where it was transferred.
+    pub handler_post: Option<String>,
+    /// WGS-84 coordinates of a public spot, when given.
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    /// A bad rating asked the project manager for a second return visit that is not yet recorded.
+    pub manager_visit_due: bool,
 }
 
 impl RequestRow {
@@ -99,7 +107,8 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.project_id, pr.name AS project_name
      r.kind, r.channel, r.state, r.description, r.household_id, \
      COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, \
      r.reporter_person_id, rp.name AS reporter_name, r.assignee_person_id, ap.name AS assignee_name, r.level, \
-     r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at \
+     r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at, \
+     r.completed_at, r.handler_post, r.lat, r.lng, r.manager_visit_due \
      FROM requests r JOIN org_nodes pr ON pr.id = r.project_id JOIN request_categories c ON c.id = r.category_id \
      LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
      LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \
@@ -122,6 +131,10 @@ pub struct NewRequest {
     pub created_by: Option<i64>,
     pub respond_by: DateTime<Utc>,
     pub complete_by: DateTime<Utc>,
+    pub handler_post: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub open311_token: Option<String>,
 }
 
 pub async fn create(
@@ -133,8 +146,9 @@ pub async fn create(
     let id = db::insert_id(
         conn,
         "INSERT INTO requests (project_id, category_id, kind, channel, state, description, household_id, building_id, location_text, \
-         reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14) RETURNING id",
+         reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at, \
+         handler_post, lat, lng, open311_token, manager_visit_due) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19) RETURNING id",
         params![
             n.project_id,
             n.category_id,
@@ -149,7 +163,12 @@ pub async fn create(
             Level::Handler.as_str(),
             n.respond_by,
             n.complete_by,
-            now
+            now,
+            n.handler_post.clone(),
+            n.lat,
+            n.lng,
+            n.open311_token.clone(),
+            false
         ],
     )
     .await?;
@@ -208,16 +227,32 @@ pub async fn reported_by(conn: &impl ConnectionTrait, person_id: i64) -> Result<
     .await?)
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
 pub struct QueueFilter {
     /// `pending`, `dispatched`, `in_progress`, … ; empty = all open states.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Only requests assigned to me.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mine: Option<String>,
     /// Only overdue open requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<String>,
+    /// Only requests waiting at my post (岗位) in my projects, not yet taken by a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
+    /// One project (id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// One category (id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    /// One building (楼栋 node id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub building_id: Option<String>,
     /// Keyset pagination: requests with id below this.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
 }
 
@@ -228,9 +263,16 @@ pub async fn queue(
     conn: &impl ConnectionTrait,
     projects: &[i64],
     person_id: Option<i64>,
+    my_posts: &[(i64, String)],
     f: &QueueFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestRow>, AppError> {
+    let id = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    let only: Vec<i64> = match id(&f.project_id) {
+        Some(p) => projects.iter().copied().filter(|x| *x == p).collect(),
+        None => projects.to_vec(),
+    };
+    let projects = &only[..];
     if projects.is_empty() {
         return Ok(vec![]);
     }
@@ -246,6 +288,26 @@ pub async fn queue(
     if f.mine.as_deref() == Some("1") {
         values.push(person_id.unwrap_or(-1).into());
         sql.push_str(&format!(" AND r.assignee_person_id = ${}", values.len()));
+    }
+    if f.post.as_deref() == Some("1") {
+        if my_posts.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut ors = Vec::new();
+        for (project, post) in my_posts {
+            values.push((*project).into());
+            values.push(post.clone().into());
+            ors.push(format!("(r.project_id = ${} AND r.handler_post = ${})", values.len() - 1, values.len()));
+        }
+        sql.push_str(&format!(" AND r.assignee_person_id IS NULL AND ({})", ors.join(" OR ")));
+    }
+    if let Some(c) = id(&f.category_id) {
+        values.push(c.into());
+        sql.push_str(&format!(" AND r.category_id = ${}", values.len()));
+    }
+    if let Some(b) = id(&f.building_id) {
+        values.push(b.into());
+        sql.push_str(&format!(" AND r.building_id = ${}", values.len()));
     }
     if f.overdue.as_deref() == Some("1") {
         values.push(now.into());
@@ -275,4 +337,28 @@ pub async fn similar_open(
         params![category_id, building_id],
     )
     .await?)
+}
+
+/// Return visits owed in these projects: finished requests unrated for `days` days (oldest first), and
+/// requests whose bad rating asked the project manager for a second visit.
+pub async fn return_visits(
+    conn: &impl ConnectionTrait,
+    projects: &[i64],
+    days: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<RequestRow>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut values: Vec<sea_orm::Value> = projects.iter().map(|v| (*v).into()).collect();
+    values.push((now - chrono::Duration::days(days)).into());
+    let n = values.len();
+    values.push(true.into());
+    let sql = format!(
+        "{REQUEST_SELECT} WHERE r.project_id IN ({}) AND ((r.state = 'awaiting_rating' AND r.completed_at <= ${n}) \
+         OR r.manager_visit_due = ${}) ORDER BY r.completed_at, r.id LIMIT 200",
+        db::placeholders(1, projects.len()),
+        n + 1
+    );
+    Ok(db::all(conn, &sql, values).await?)
 }

@@ -87,7 +87,13 @@ impl Chrome {
             if p.has(Access::Admin) {
                 push("/admin/users", "nav.users");
             }
+            push("/notifications", "nav.notifications");
             push("/account", "nav.account");
+            if p.unread > 0
+                && let Some(n) = nav.iter_mut().find(|n| n.href == "/notifications")
+            {
+                n.label = format!("{}（{}）", n.label, p.unread);
+            }
         }
         Self {
             lang,

@@ -176,7 +176,7 @@ fn rows(i: &Ids) -> Vec<Row> {
         ),
         r("POST", "/admin/users/{id}/unlock", format!("/admin/users/{}/unlock", i.resident_user), Body::None, admin),
         r("GET", "/requests", "/requests".into(), Body::None, signed_in),
-        r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, D, A]),
+        r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, A, A]),
         r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
         r(
             "GET",
@@ -231,6 +231,33 @@ fn rows(i: &Ids) -> Vec<Row> {
             Body::Json(json!({"action": ""})),
             own_home,
         ),
+        r(
+            "GET",
+            "/requests/similar",
+            format!("/requests/similar?category_id={}&household_id={}", i.yeyu_lighting, i.hh1),
+            Body::None,
+            signed_in,
+        ),
+        r("GET", "/requests/visits", "/requests/visits".into(), Body::None, staff_any),
+        r(
+            "GET",
+            "/requests/{id}/photos/{photo}",
+            format!("/requests/{}/photos/{}", i.request, i.photo),
+            Body::None,
+            own_home,
+        ),
+        r("POST", "/requests/{id}/photos", format!("/requests/{}/photos", i.request), Body::Multipart, own_home),
+        r(
+            "POST",
+            "/api/v1/requests/{id}/photos",
+            format!("/api/v1/requests/{}/photos", i.request),
+            Body::Multipart,
+            own_home,
+        ),
+        r("GET", "/notifications", "/notifications".into(), Body::None, signed_in),
+        r("POST", "/notifications/read", "/notifications/read".into(), f(&[("id", "")]), signed_in),
+        r("GET", "/api/v1/notifications", "/api/v1/notifications".into(), Body::None, signed_in),
+        r("POST", "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Body::Json(json!({})), signed_in),
         // Last: it ends the session.
         r("POST", "/logout", "/logout".into(), Body::None, signed_in),
     ]
@@ -292,6 +319,16 @@ async fn persona_route_matrix_holds_for_every_route() {
         )
         .await;
     ids.request = r.json()["id"].as_i64().expect("request created");
+    let r = resident
+        .multipart_named(
+            &format!("/api/v1/requests/{}/photos", ids.request),
+            &[],
+            "photo",
+            ("a.png", crate::support::PNG_1X1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    ids.photo = app.id("SELECT MAX(id) AS id FROM request_photos").await;
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

@@ -12,6 +12,14 @@ use xinghuo::{app::AppState, clock::TestClock, config::Config, db};
 
 pub const PW: &str = xinghuo::demo::DEMO_PASSWORD;
 
+/// A real 1×1 PNG.
+pub const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
@@ -116,6 +124,7 @@ impl TestApp {
             resident_user: self.id("SELECT id FROM users WHERE username = 'resident'").await,
             yeyu_lighting: self.id(&format!("SELECT id FROM request_categories WHERE project_id = {yeyu} AND name = '公共照明'")).await,
             request: 0,
+            photo: 0,
         }
     }
 }
@@ -168,6 +177,8 @@ pub struct Ids {
     pub yeyu_lighting: i64,
     /// A request reported by `resident` (set by tests that create one).
     pub request: i64,
+    /// A photo of that request (set by tests that add one).
+    pub photo: i64,
 }
 
 pub struct Resp {
@@ -276,6 +287,28 @@ impl Client {
     }
 
     pub async fn multipart(&mut self, path: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Resp {
+        self.multipart_named(path, fields, "file", file).await
+    }
+
+    /// A multipart form with one file in the field `name`.
+    pub async fn multipart_named(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        file: (&str, &[u8]),
+    ) -> Resp {
+        self.multipart_files(path, fields, name, &[file]).await
+    }
+
+    /// A multipart form with several files in the field `name`.
+    pub async fn multipart_files(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        files: &[(&str, &[u8])],
+    ) -> Resp {
         let token = self.csrf().await;
         let boundary = "XINGHUOBOUNDARY";
         let mut body = Vec::new();
@@ -284,11 +317,14 @@ impl Client {
                 format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
             );
         }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes(),
-        );
-        body.extend_from_slice(file.1);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for file in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes(),
+            );
+            body.extend_from_slice(file.1);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         self.send(
             Request::post(format!("{path}?_csrf={token}"))
                 .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))

@@ -1,0 +1,289 @@
+//! Request photos: checked by content (JPEG, PNG, WebP), size-limited, kept in the blob store under a
+//! random key, and served only to those who may read the request.
+
+use axum::{
+    body::Body,
+    extract::{FromRequest, Multipart, Path, Request, State as AxState},
+    http::{StatusCode, header},
+    response::Response,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+
+use super::{pages, store};
+use crate::{
+    app::AppState,
+    auth::Auth,
+    blob::{self, ImageKind, PhotoError},
+    db,
+    error::{AppError, AppResult},
+    params,
+};
+
+/// Photos accepted in one submission, and kept per request.
+pub const PER_UPLOAD: usize = 3;
+pub const PER_REQUEST: usize = 9;
+
+pub struct Upload {
+    pub kind: ImageKind,
+    pub bytes: Vec<u8>,
+}
+
+fn photo_error(e: PhotoError, max: usize) -> AppError {
+    match e {
+        PhotoError::TooLarge => AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+            format!("照片过大：每张最大 {} MB", max / (1024 * 1024)),
+            "Photo too large",
+        ),
+        PhotoError::Empty | PhotoError::NotAnImage => AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_not_image",
+            "只能上传 JPEG、PNG 或 WebP 格式的照片",
+            "Only JPEG, PNG or WebP photos are accepted",
+        ),
+    }
+}
+
+fn too_many() -> AppError {
+    AppError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_photos",
+        format!("一次最多上传 {PER_UPLOAD} 张照片"),
+        "Too many photos",
+    )
+}
+
+/// Check every file before anything is written.
+pub fn check_all(files: Vec<Vec<u8>>, max: usize) -> AppResult<Vec<Upload>> {
+    if files.len() > PER_UPLOAD {
+        return Err(too_many());
+    }
+    files
+        .into_iter()
+        .map(|b| blob::check_photo(&b, max).map(|kind| Upload { kind, bytes: b }).map_err(|e| photo_error(e, max)))
+        .collect()
+}
+
+/// A form sent as multipart: its text fields and its `photo` files (empty file inputs are skipped).
+pub struct MultipartForm {
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub files: Vec<Vec<u8>>,
+}
+
+pub async fn read_multipart(mut mp: Multipart, max: usize) -> AppResult<MultipartForm> {
+    let mut fields = serde_json::Map::new();
+    let mut files = Vec::new();
+    let bad = || AppError::bad_request("bad_upload", "上传内容无法解析，请重试", "Malformed upload");
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(photo_error(PhotoError::TooLarge, max));
+            }
+            Err(_) => return Err(bad()),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
+            let has_name = field.file_name().is_some_and(|n| !n.is_empty());
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE { photo_error(PhotoError::TooLarge, max) } else { bad() }
+            })?;
+            if bytes.is_empty() && !has_name {
+                continue; // an untouched file input
+            }
+            if files.len() >= PER_UPLOAD {
+                return Err(too_many());
+            }
+            files.push(bytes.to_vec());
+        } else {
+            let text = field.text().await.map_err(|_| bad())?;
+            if text.len() > 10_000 {
+                return Err(bad());
+            }
+            fields.insert(name, serde_json::Value::String(text));
+        }
+    }
+    Ok(MultipartForm { fields, files })
+}
+
+/// Read a form that may come as `application/x-www-form-urlencoded` or as multipart with photos.
+pub async fn form_with_photos<T: serde::de::DeserializeOwned + Default>(
+    state: &AppState,
+    req: Request,
+) -> AppResult<(T, Vec<Upload>)> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let max = state.config.max_photo_bytes;
+    if multipart {
+        let mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::bad_request("bad_upload", "上传内容无法解析，请重试", "Malformed upload"))?;
+        let f = read_multipart(mp, max).await?;
+        let form: T = serde_json::from_value(serde_json::Value::Object(f.fields))
+            .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
+        Ok((form, check_all(f.files, max)?))
+    } else {
+        let axum::Form(form) = axum::Form::<T>::from_request(req, state)
+            .await
+            .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
+        Ok((form, vec![]))
+    }
+}
+
+/// Put the photos in the blob store, then name them in the request's rows (inside the caller's
+/// transaction). The keys written are pushed to `keys`, so the caller can remove them if the transaction
+/// does not commit.
+pub async fn save(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    request_id: i64,
+    uploads: Vec<Upload>,
+    user_id: i64,
+    now: DateTime<Utc>,
+    keys: &mut Vec<String>,
+) -> AppResult<()> {
+    for u in uploads {
+        let key = format!("requests/{request_id}/{}", uuid::Uuid::new_v4().simple());
+        let size = u.bytes.len() as i64;
+        state.blobs.put(&key, u.bytes).await?;
+        keys.push(key.clone());
+        db::exec(
+            conn,
+            "INSERT INTO request_photos (request_id, object_key, content_type, size_bytes, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            params![request_id, key, u.kind.content_type(), size, user_id, now],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn discard(state: &AppState, keys: &[String]) {
+    for k in keys {
+        state.blobs.delete(k).await;
+    }
+}
+
+#[derive(FromQueryResult)]
+struct PhotoRow {
+    id: i64,
+    object_key: String,
+    content_type: String,
+}
+
+pub async fn ids(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT id FROM request_photos WHERE request_id = $1 ORDER BY id",
+        params![request_id],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+/// `GET /requests/{id}/photos/{photo}`: only for those who may read the request.
+pub async fn get(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !pages::readable(&p, &r) {
+        return Err(AppError::not_found());
+    }
+    let row: PhotoRow = db::one(
+        &state.db.read,
+        "SELECT id, object_key, content_type FROM request_photos WHERE id = $1 AND request_id = $2",
+        params![photo, id],
+    )
+    .await?
+    .ok_or_else(AppError::not_found)?;
+    let _ = row.id;
+    let kind = ImageKind::from_content_type(&row.content_type).ok_or_else(|| AppError::internal("photo type"))?;
+    let bytes = state.blobs.get(&row.object_key).await?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, kind.content_type())
+        .header(header::CACHE_CONTROL, "private, max-age=86400")
+        .header(header::CONTENT_DISPOSITION, "inline")
+        .body(Body::from(bytes))
+        .map_err(AppError::internal)
+}
+
+/// Add photos to a request (the reporter, its handler or project staff), up to `PER_REQUEST` in all.
+pub async fn add_checked(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    id: i64,
+    uploads: Vec<Upload>,
+) -> AppResult<usize> {
+    let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !pages::readable(p, &r) {
+        return Err(AppError::not_found());
+    }
+    if pages::actors(p, &r).is_empty() {
+        return Err(AppError::forbidden());
+    }
+    if uploads.is_empty() {
+        return Err(AppError::field("photo", "请选择照片"));
+    }
+    let n = uploads.len();
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let have =
+        db::count(&tx, "SELECT COUNT(*) AS n FROM request_photos WHERE request_id = $1", params![id]).await? as usize;
+    if have + n > PER_REQUEST {
+        return Err(AppError::conflict(
+            "too_many_photos",
+            format!("每条诉求最多 {PER_REQUEST} 张照片"),
+            "Too many photos for this request",
+        ));
+    }
+    let mut keys = Vec::new();
+    let saved = save(state, &tx, id, uploads, p.user_id, now, &mut keys).await;
+    let committed = match saved {
+        Ok(()) => tx.commit().await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        discard(state, &keys).await;
+        return Err(e);
+    }
+    Ok(n)
+}
+
+pub async fn add(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path(id): Path<i64>,
+    req: Request,
+) -> AppResult<axum::response::Redirect> {
+    let (_f, uploads): (std::collections::HashMap<String, String>, _) = form_with_photos(&state, req).await?;
+    add_checked(&state, &p, id, uploads).await?;
+    Ok(axum::response::Redirect::to(&format!("/requests/{id}?msg=saved")))
+}
+
+pub async fn api_add(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path(id): Path<i64>,
+    req: Request,
+) -> Result<axum::Json<super::api::PhotosAdded>, crate::error::ApiError> {
+    let (_f, uploads): (std::collections::HashMap<String, String>, _) = form_with_photos(&state, req).await?;
+    let added = add_checked(&state, &p, id, uploads).await?;
+    Ok(axum::Json(super::api::PhotosAdded {
+        added,
+        photos: ids(&state.db.read, id).await?.into_iter().map(|pid| url(id, pid)).collect(),
+    }))
+}
+
+pub fn url(request_id: i64, photo_id: i64) -> String {
+    format!("/requests/{request_id}/photos/{photo_id}")
+}
