@@ -650,7 +650,6 @@ mod tests {
             [Pending, Dispatched, InProgress, Suspended, Escalated, AwaitingRating, Closed]
                 .map(|s| (s, "manager_visit", Dispatcher)),
         )
-        .into_iter()
         .map(|(s, a, who)| (s.as_str(), a, actor_zh(who)))
         .collect();
         let mut actual = std::collections::BTreeSet::new();

@@ -280,7 +280,14 @@ async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppRes
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
-    let t = crate::text::compact(label);
+    let t: String = crate::text::normalize(label)
+        .chars()
+        .map(|c| match c {
+            '－' | '—' | '–' | '―' => '-',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let t = t.trim_end_matches('室');
     let parts: Vec<&str> = t.split('-').collect();
     let wanted = if parts.len() == 3 && parts.iter().all(|x| !x.is_empty()) {

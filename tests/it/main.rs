@@ -10,3 +10,4 @@ mod people_and_org;
 mod permissions;
 mod platform;
 mod requests;
+mod requests_more;
