@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README): unit + integration tests on SQLite, the integration suite again on
-# PostgreSQL, then the real-browser test. Installs what it needs (chromium, CJK fonts, playwright-core)
-# when missing. Fails — never skips — when PostgreSQL or the browser is unavailable.
+# PostgreSQL, then the real-browser test and the Open311 test through PyPI client libraries. Installs
+# what it needs (chromium, CJK fonts, playwright-core, the Python clients in a virtualenv) when missing.
+# Fails — never skips — when PostgreSQL or the browser is unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}"
@@ -35,3 +36,6 @@ XINGHUO_TEST_PG="$PG_URL" cargo test --test it
 echo "== browser test"
 cargo build --bin xinghuo
 XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" node tests/e2e/run.mjs
+
+echo "== Open311 through client libraries from PyPI"
+XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" bash tests/open311/run.sh

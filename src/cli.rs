@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `demo`, `import`, `export`, `user`, `backup`.
+//! The command line: `serve`, `migrate`, `demo`, `import`, `export`, `user`, `open311-key`, `backup`.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -53,11 +53,37 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Open311 API keys of a project (issue, list, revoke).
+    #[command(name = "open311-key")]
+    Open311Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// Copy the SQLite database to a file while the server runs (online, consistent).
     Backup {
         #[arg(long, short)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum KeyAction {
+    /// Issue a key; it is printed once (only its hash is stored).
+    Create {
+        /// Project id, code or name.
+        #[arg(long)]
+        project: String,
+        /// What the key is for, e.g. 「12345热线对接」.
+        #[arg(long, default_value = "命令行签发")]
+        label: String,
+    },
+    /// List a project's keys (prefix, purpose, state).
+    List {
+        #[arg(long)]
+        project: String,
+    },
+    /// Revoke a key by its id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -240,6 +266,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 println!("已重置「{username}」的密码，并退出其全部登录");
             }
         },
+        Command::Open311Key { action } => open311_key(&state, action).await?,
         Command::Backup { out } => {
             if !state.db.is_sqlite() {
                 anyhow::bail!("PostgreSQL 请使用 pg_dump 备份 / use pg_dump for PostgreSQL");
@@ -250,6 +277,43 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let path = out.to_string_lossy().replace('\'', "''");
             db::exec(&state.db.write, &format!("VACUUM INTO '{path}'"), vec![]).await?;
             println!("已备份到 {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+async fn open311_key(state: &AppState, action: KeyAction) -> anyhow::Result<()> {
+    use crate::requests::open311;
+    let now = state.clock.now();
+    match action {
+        KeyAction::Create { project, label } => {
+            let pid = find_project(state, &project).await?;
+            let label = crate::text::normalize(&label);
+            if label.is_empty() || label.chars().count() > 100 {
+                anyhow::bail!("用途不能为空，且不超过100字 / label must be 1–100 characters");
+            }
+            let (id, key) = open311::create_key(&state.db.write, pid, &label, None, now).await.map_err(app_err)?;
+            println!("已签发 Open311 密钥 #{id}（只显示这一次）/ key issued (shown once):\n{key}");
+        }
+        KeyAction::List { project } => {
+            let pid = find_project(state, &project).await?;
+            for k in open311::keys(&state.db.read, &[pid]).await.map_err(app_err)? {
+                let st = match k.revoked_at {
+                    Some(t) => format!("已吊销 {}", crate::clock::fmt_datetime(t)),
+                    None => "有效".into(),
+                };
+                println!("#{:<5} {}…  {}  {}", k.id, k.key_prefix, k.label, st);
+            }
+        }
+        KeyAction::Revoke { id } => {
+            if open311::key_by_id(&state.db.read, id).await.map_err(app_err)?.is_none() {
+                anyhow::bail!("找不到密钥 #{id} / key not found");
+            }
+            if open311::revoke_key(&state.db.write, id, now).await.map_err(app_err)? {
+                println!("已吊销密钥 #{id}");
+            } else {
+                println!("密钥 #{id} 早已吊销");
+            }
         }
     }
     Ok(())

@@ -7,7 +7,9 @@
 pub mod api;
 pub mod figures;
 pub mod jobs;
+pub mod keys;
 pub mod model;
+pub mod open311;
 pub mod pages;
 pub mod photos;
 pub mod settings;
@@ -33,6 +35,14 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/requests/{id}/photos/{photo}", Access::Authenticated, get(photos::get)),
         RouteDef::new("POST", "/requests/{id}/photos", Access::Authenticated, post(photos::add)),
         RouteDef::new("POST", "/api/v1/requests/{id}/photos", Access::Authenticated, post(api::add_photos)),
+        RouteDef::new("GET", "/requests/open311-keys", Access::Staff, get(keys::page)),
+        RouteDef::new("POST", "/requests/open311-keys", Access::Staff, post(keys::create)),
+        RouteDef::new("POST", "/requests/open311-keys/{id}/revoke", Access::Staff, post(keys::revoke)),
+        RouteDef::new("GET", "/open311/v2/{file}", Access::Public, get(open311::get_root)),
+        RouteDef::new("POST", "/open311/v2/{file}", Access::Public, post(open311::post_root)),
+        RouteDef::new("GET", "/open311/v2/services/{file}", Access::Public, get(open311::get_service)),
+        RouteDef::new("GET", "/open311/v2/requests/{file}", Access::Public, get(open311::get_request)),
+        RouteDef::new("GET", "/open311/v2/tokens/{file}", Access::Public, get(open311::get_token)),
         RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),
         RouteDef::new("GET", "/api/v1/requests", Access::Authenticated, get(api::list)),
         RouteDef::new("POST", "/api/v1/requests", Access::Authenticated, post(api::create)),
