@@ -129,6 +129,22 @@ async fn mark_read(state: &AppState, user_id: i64, only: Option<i64>) -> Result<
     .rows_affected())
 }
 
+/// Opening the page a notification points to reads it (only written when the user has unread ones).
+/// Returns the user's unread count afterwards.
+pub async fn read_link(state: &AppState, p: &crate::auth::Principal, link: &str) -> Result<i64, sea_orm::DbErr> {
+    if p.unread == 0 {
+        return Ok(0);
+    }
+    let n = db::exec(
+        &state.db.write,
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND link = $3 AND read_at IS NULL",
+        params![state.clock.now(), p.user_id, link],
+    )
+    .await?
+    .rows_affected();
+    Ok((p.unread - n as i64).max(0))
+}
+
 pub struct Line {
     pub id: i64,
     pub at: String,

@@ -904,6 +904,7 @@ pub async fn detail(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let r = load(&state, &p, id).await?;
+    let unread = crate::notify::read_link(&state, &p, &format!("/requests/{id}")).await?;
     let now = state.clock.now();
     let events = store::events(&state.db.read, id)
         .await?
@@ -924,7 +925,11 @@ pub async fn detail(
     };
     let d = model::Deadlines { respond_by: r.respond_by, complete_by: r.complete_by };
     Ok(DetailPage {
-        c: Chrome::new(&ctx, format!("#{} {}", r.id, r.category_name)).with_msg(m.msg.as_deref()),
+        c: {
+            let mut c = Chrome::new(&ctx, format!("#{} {}", r.id, r.category_name)).with_msg(m.msg.as_deref());
+            c.set_unread(unread);
+            c
+        },
         kind: Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("").into(),
         state_zh: r.state().zh().into(),
         channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.zh()).unwrap_or("").into(),

@@ -89,13 +89,9 @@ impl Chrome {
             }
             push("/notifications", "nav.notifications");
             push("/account", "nav.account");
-            if p.unread > 0
-                && let Some(n) = nav.iter_mut().find(|n| n.href == "/notifications")
-            {
-                n.label = format!("{}（{}）", n.label, p.unread);
-            }
         }
-        Self {
+        let unread = ctx.principal.as_ref().map(|p| p.unread).unwrap_or(0);
+        let mut c = Self {
             lang,
             large: ctx.large_type,
             csrf: ctx.csrf.clone(),
@@ -105,6 +101,16 @@ impl Chrome {
             title: title.into(),
             phone,
             path: ctx.path.clone(),
+        };
+        c.set_unread(unread);
+        c
+    }
+    /// Show the unread-notification count on the navigation (after a page read some of them).
+    pub fn set_unread(&mut self, n: i64) {
+        let lang = self.lang;
+        if let Some(item) = self.nav.iter_mut().find(|i| i.href == "/notifications") {
+            let base = t(lang, "nav.notifications");
+            item.label = if n > 0 { format!("{base}（{n}）") } else { base.to_string() };
         }
     }
     /// A page whose title is a catalog key.

@@ -1,5 +1,6 @@
-// Real-browser test of the main path: log in as project staff, find a household, open it, turn on
-// large type, and check what is on the page. Starts its own server (debug build) on a temp SQLite
+// Real-browser test of the main paths: project staff find a household and turn on large type; a
+// resident reports from the phone page (with a photo), sees the duplicate hint, staff dispatch and
+// finish, the resident is notified and rates. Starts its own server (debug build) on a temp SQLite
 // database with the demo data. Exits non-zero on any failure; prints "N passed, N failed".
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
@@ -107,10 +108,15 @@ try {
     await page.screenshot({ path: join(shots, "2-household-large.png"), fullPage: true });
   });
 
-  await check("a resident reports a broken light from the phone page and sees it on the timeline", async () => {
-    const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const phone = await ctx2.newPage();
-    phone.on("pageerror", (e) => errors.push(e.message));
+  // A real 1×1 PNG, as a phone would attach it.
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001" + "0d0a2db40000000049454e44ae426082", "hex");
+  const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const phone = await ctx2.newPage();
+  phone.on("pageerror", (e) => errors.push(e.message));
+  let homeRequest = "";
+  let lightRequest = "";
+
+  await check("a resident reports a broken light at home with a photo from the phone page", async () => {
     await phone.goto(`${base}/login`);
     await phone.fill('input[name="username"]', "resident");
     await phone.fill('input[name="password"]', "Xinghuo@2026");
@@ -119,17 +125,65 @@ try {
     await phone.click('nav a[href="/requests"]');
     await phone.click('a[href="/requests/new"]');
     await phone.selectOption('select[name="category_id"]', { label: "公共照明" });
+    await phone.fill('textarea[name="description"]', "楼道灯坏了，晚上上楼看不见");
+    await phone.setInputFiles('input[name="photo"]', { name: "楼道灯.png", mimeType: "image/png", buffer: png });
+    await phone.click('form button[type="submit"].primary');
+    await phone.waitForSelector("#timeline");
+    homeRequest = new URL(phone.url()).pathname;
+    const img = await phone.waitForSelector("#photos img");
+    await phone.waitForFunction((el) => el.complete && el.naturalWidth === 1, img);
+    expect((await phone.textContent("main")).includes("1栋1单元101室"), "home location missing");
+  });
+
+  await check("while reporting again, the same problem in the same building is shown", async () => {
+    await phone.goto(`${base}/requests/new`);
+    await phone.selectOption('select[name="category_id"]', { label: "电梯" });
+    await phone.selectOption('select[name="category_id"]', { label: "公共照明" });
+    await phone.waitForSelector("#similar-list");
+    const id = homeRequest.split("/").pop();
+    expect((await phone.textContent("#similar-list")).includes(`#${id}`), "the open request is not hinted");
+  });
+
+  await check("a resident reports a broken light from the phone page and sees it on the timeline", async () => {
     await phone.check('input[name="household_id"][value=""]');
     await phone.fill('input[name="location_text"]', "1栋门口路灯");
     await phone.fill('textarea[name="description"]', "路灯晚上不亮，老人走路看不清");
     await phone.screenshot({ path: join(shots, "3-report.png"), fullPage: true });
     await phone.click('form button[type="submit"].primary');
     await phone.waitForSelector("#timeline");
+    lightRequest = new URL(phone.url()).pathname;
     expect((await phone.textContent("#request-state")).includes("待受理"), "state is not 待受理");
     const timeline = await phone.textContent("#timeline");
     expect(timeline.includes("提交诉求") && timeline.includes("路灯晚上不亮"), `timeline: ${timeline}`);
     expect((await phone.textContent("main")).includes("1栋门口路灯"), "location missing");
     await phone.screenshot({ path: join(shots, "4-request.png"), fullPage: true });
+  });
+
+  await check("staff dispatch, take and finish it from the desk", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/requests`);
+    await page.screenshot({ path: join(shots, "6-queue.png"), fullPage: true });
+    await page.goto(`${base}${lightRequest}`);
+    await page.screenshot({ path: join(shots, "7-desk-detail.png"), fullPage: true });
+    await page.click('form.action-form:has(input[value="dispatch"]) button[type="submit"]');
+    await page.waitForSelector("#request-state:has-text('已派单')");
+    await page.click('form.action-form:has(input[value="accept"]) button[type="submit"]');
+    await page.waitForSelector("#request-state:has-text('处理中')");
+    await page.fill('form.action-form:has(input[value="complete"]) input[name="reason"]', "更换了灯泡");
+    await page.click('form.action-form:has(input[value="complete"]) button[type="submit"]');
+    await page.waitForSelector("#request-state:has-text('待评价')");
+  });
+
+  await check("the resident is notified, rates it five stars and it is closed", async () => {
+    await phone.goto(`${base}/`);
+    expect((await phone.textContent("nav")).includes("通知（1）"), "no unread notification in the navigation");
+    await phone.click('nav a[href="/notifications"]');
+    await phone.click(`#notification-list a[href="${lightRequest}"]`);
+    await phone.waitForSelector("#timeline");
+    expect(!(await phone.textContent("nav")).includes("通知（"), "opening the request did not read its notification");
+    await phone.click('form.action-form:has(input[value="rate"]) button[type="submit"]');
+    await phone.waitForSelector("#request-state:has-text('已办结')");
+    await phone.screenshot({ path: join(shots, "5-rated.png"), fullPage: true });
     await ctx2.close();
   });
 
