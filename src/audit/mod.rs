@@ -31,6 +31,17 @@ pub async fn record(
     at: DateTime<Utc>,
     e: Entry<'_>,
 ) -> Result<(), sea_orm::DbErr> {
+    record_as(conn, ctx, &ctx.actor(), at, e).await
+}
+
+/// The same, naming the actor explicitly (e.g. an Open311 partner, which has no user account).
+pub async fn record_as(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    actor: &str,
+    at: DateTime<Utc>,
+    e: Entry<'_>,
+) -> Result<(), sea_orm::DbErr> {
     let summary: String = e.summary.chars().take(1000).collect();
     db::exec(
         conn,
@@ -39,7 +50,7 @@ pub async fn record(
         params![
             at,
             ctx.user_id(),
-            ctx.actor(),
+            actor,
             e.action,
             e.entity,
             e.entity_id,

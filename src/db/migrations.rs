@@ -487,6 +487,7 @@ impl MigrationTrait for M0004RequestsMore {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_requests_project_created").table(a("requests")).to_owned()).await?;
         m.drop_index(Index::drop().name("ix_requests_completed").table(a("requests")).to_owned()).await?;
         m.drop_index(Index::drop().name("ux_requests_open311_token").table(a("requests")).to_owned()).await?;
         for c in ["manager_visit_due", "open311_token", "handler_post", "lng", "lat"] {

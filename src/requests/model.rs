@@ -479,17 +479,47 @@ pub struct ThreeRates {
     pub rated: usize,
 }
 
-pub fn three_rates(facts: &[MonthFacts]) -> ThreeRates {
-    let total = facts.len();
-    let permille = |n: usize, d: usize| (n * 1000 + d / 2).checked_div(d).unwrap_or(0) as u32;
-    let rated: Vec<Rating> = facts.iter().filter_map(|f| f.rating).collect();
-    ThreeRates {
-        total,
-        response_permille: permille(facts.iter().filter(|f| f.responded_in_time).count(), total),
-        closure_permille: permille(facts.iter().filter(|f| f.closed).count(), total),
-        satisfaction_permille: permille(rated.iter().filter(|r| r.is_satisfied()).count(), rated.len()),
-        rated: rated.len(),
+/// What the 三率 are computed from: counts, so the database can produce them with one aggregate query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthCounts {
+    pub total: usize,
+    pub responded_in_time: usize,
+    pub closed: usize,
+    pub rated: usize,
+    pub satisfied: usize,
+}
+
+impl MonthCounts {
+    pub fn of(facts: &[MonthFacts]) -> Self {
+        let rated: Vec<Rating> = facts.iter().filter_map(|f| f.rating).collect();
+        Self {
+            total: facts.len(),
+            responded_in_time: facts.iter().filter(|f| f.responded_in_time).count(),
+            closed: facts.iter().filter(|f| f.closed).count(),
+            rated: rated.len(),
+            satisfied: rated.iter().filter(|r| r.is_satisfied()).count(),
+        }
     }
+}
+
+/// The sum of the three parts at or above which a rating counts as satisfied (`overall() >= 4`): the
+/// rounded mean reaches 4 exactly when the sum reaches 11. SQL uses it; a test checks it against
+/// `Rating::is_satisfied` for every rating.
+pub const SATISFIED_SUM: u8 = 11;
+
+pub fn three_rates_from(c: MonthCounts) -> ThreeRates {
+    let permille = |n: usize, d: usize| (n * 1000 + d / 2).checked_div(d).unwrap_or(0) as u32;
+    ThreeRates {
+        total: c.total,
+        response_permille: permille(c.responded_in_time, c.total),
+        closure_permille: permille(c.closed, c.total),
+        satisfaction_permille: permille(c.satisfied, c.rated),
+        rated: c.rated,
+    }
+}
+
+pub fn three_rates(facts: &[MonthFacts]) -> ThreeRates {
+    three_rates_from(MonthCounts::of(facts))
 }
 
 #[cfg(test)]
@@ -715,6 +745,18 @@ mod tests {
         assert_eq!(rates.closure_permille, 667);
         assert_eq!(rates.satisfaction_permille, 500);
         assert_eq!(three_rates(&[]), ThreeRates::default());
+    }
+
+    #[test]
+    fn the_satisfied_sum_matches_the_rounded_mean_for_every_rating() {
+        for a in 1..=5 {
+            for b in 1..=5 {
+                for c in 1..=5 {
+                    let r = Rating::new(a, b, c).unwrap();
+                    assert_eq!(r.is_satisfied(), a + b + c >= SATISFIED_SUM, "{r:?}");
+                }
+            }
+        }
     }
 
     fn arb_action() -> impl Strategy<Value = Action> {

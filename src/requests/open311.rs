@@ -443,7 +443,7 @@ async fn one_request(state: &AppState, id: &str, f: Format) -> O311Result {
     Ok(render(f, "service_requests", "request", &json!([request_json(&row)])))
 }
 
-async fn create_request(state: &AppState, ps: &[(String, String)], f: Format) -> O311Result {
+async fn create_request(state: &AppState, ctx: &crate::auth::Ctx, ps: &[(String, String)], f: Format) -> O311Result {
     let bad = |m: &str| O311Error::new(StatusCode::BAD_REQUEST, m, f);
     let key = param(ps, "api_key").ok_or_else(|| O311Error::new(StatusCode::FORBIDDEN, "api_key is required", f))?;
     let key = key_for(&state.db.read, key)
@@ -513,6 +513,21 @@ async fn create_request(state: &AppState, ps: &[(String, String)], f: Format) ->
     )
     .await
     .map_err(internal(f))?;
+    crate::audit::record_as(
+        &tx,
+        ctx,
+        &actor,
+        now,
+        crate::audit::Entry {
+            action: "create",
+            entity: "request",
+            entity_id: Some(id),
+            project_id: Some(category.project_id),
+            summary: format!("Open311 提交诉求#{id}（{}，密钥 {}…）", category.name, key.key_prefix),
+        },
+    )
+    .await
+    .map_err(db_err(f))?;
     tx.commit().await.map_err(db_err(f))?;
     let notice = format!("已受理，{}分钟内响应", category.respond_minutes);
     Ok(render(
@@ -570,6 +585,7 @@ pub async fn get_root(
 /// `POST /open311/v2/requests.{json|xml}` (form-encoded; the key in the body or the query string).
 pub async fn post_root(
     AxState(state): AxState<AppState>,
+    axum::Extension(ctx): axum::Extension<crate::auth::Ctx>,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
     body: Bytes,
@@ -579,7 +595,7 @@ pub async fn post_root(
         return Err(unknown(&file));
     }
     let ps = params_of(q.as_deref(), Some(&body));
-    create_request(&state, &ps, f).await
+    create_request(&state, &ctx, &ps, f).await
 }
 
 /// `GET /open311/v2/services/{code}.{json|xml}`: the service definition.

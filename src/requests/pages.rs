@@ -245,6 +245,19 @@ pub async fn create_checked(
         now,
     )
     .await?;
+    crate::audit::record(
+        &tx,
+        ctx,
+        now,
+        crate::audit::Entry {
+            action: "create",
+            entity: "request",
+            entity_id: Some(id),
+            project_id: Some(category.project_id),
+            summary: format!("提交诉求#{id}（{}，{}）", category.name, channel.zh()),
+        },
+    )
+    .await?;
     let mut keys = Vec::new();
     let saved = super::photos::save(state, &tx, id, photos, p.user_id, now, &mut keys).await;
     let committed = match saved {

@@ -401,3 +401,56 @@ async fn the_report_form_shows_similar_open_requests_at_the_same_building() {
     let frag = resident2.get(&format!("/requests/similar?{q}")).await.text;
     assert!(!frag.contains(&format!("#{id} ")));
 }
+
+#[tokio::test]
+async fn the_aggregate_month_figures_equal_the_row_by_row_rule() {
+    use xinghuo::requests::{figures, model};
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut made = Vec::new();
+    for i in 0..36 {
+        made.push(
+            report(
+                &app,
+                "resident",
+                json!({"category_id": ids.yeyu_lighting, "description": format!("灯不亮第{i}次"), "location_text": "中庭"}),
+            )
+            .await,
+        );
+    }
+    // Every combination of state, on-time response and rating (including each sum around 11).
+    let states = ["pending", "in_progress", "awaiting_rating", "closed", "voided", "closed"];
+    let now = app.clock.now();
+    for (k, id) in made.iter().enumerate() {
+        let st = states[k % states.len()];
+        let responded = match k % 3 {
+            0 => None,
+            1 => Some(now + Duration::minutes(10)),
+            _ => Some(now + Duration::hours(5)),
+        };
+        let (a, b, c) = ((k % 5 + 1) as i16, ((k / 5) % 5 + 1) as i16, ((k * 7) % 5 + 1) as i16);
+        let rated = k % 4 != 0;
+        xinghuo::db::exec(
+            &app.state.db.write,
+            "UPDATE requests SET state = $1, responded_at = $2, rating_speed = $3, rating_quality = $4, rating_attitude = $5 WHERE id = $6",
+            vec![
+                st.into(),
+                responded.into(),
+                rated.then_some(a).into(),
+                rated.then_some(b).into(),
+                rated.then_some(c).into(),
+                (*id).into(),
+            ],
+        )
+        .await
+        .unwrap();
+    }
+    let (start, end) = figures::month_bounds("2026-11").unwrap();
+    let rows = figures::month_rows(&app.state, ids.yeyu, start, end).await.unwrap();
+    let by_rows = model::three_rates(&rows.iter().map(|r| r.facts()).collect::<Vec<_>>());
+    let agg = figures::month_counts(&app.state, ids.yeyu, start, end).await.unwrap();
+    assert_eq!(agg.len(), 1);
+    assert_eq!(model::three_rates_from(agg[0].1), by_rows);
+    assert_eq!(by_rows.total, 30, "voided requests do not count");
+    assert!(by_rows.rated > 0 && by_rows.satisfaction_permille > 0 && by_rows.satisfaction_permille < 1000);
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Resident-request benchmark (issue 3) against the bare axum + SQLite server in ../shared/bench/limit,
+# in the same sitting, with ../shared/bench/load/load.sh (wrk on loopback).
+#
+#   benches/requests.sh [sqlite|postgres|limit|all]     (default: all)
+#
+# For each backend: a fresh database with the demo data, then N_ROWS (default 1,000,000) synthetic
+# requests from benches/seed_requests.sh, then a release server and, per run:
+#   create        POST /api/v1/requests as the demo resident (bearer token): auth, validation, the
+#                 request row, its first timeline event and the audit row, one transaction
+#   mine          GET /requests as that resident — their own requests, newest first
+#   list          GET /requests as the project manager — the work-queue page (HTML), first page
+#   queue_closed  GET /requests?state=closed — a filter over ~90 % of the rows
+#   queue_api     GET /api/v1/requests?building_id=… — the queue as JSON, filtered by building
+#   figures       GET /requests/figures?project=… — the month's 三率 for the project (aggregate SQL)
+# Results: one RESULT line per phase, appended as JSON lines to $OUT_DIR (default target/bench-results).
+# Summarise with python3 ../shared/bench/load/summarise.py $OUT_DIR/*.jsonl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
+mkdir -p "$OUT_DIR"
+WHAT=${1:-all}
+PORT=${PORT:-18090}
+BASE="http://127.0.0.1:$PORT"
+N_ROWS=${N_ROWS:-1000000}
+export SEED=${SEED:-0} N_CREATE=${N_CREATE:-4000} N_LIST=${N_LIST:-2000} N_EXTRA=${N_EXTRA:-1000} RUNS=${RUNS:-3} CONC=${CONC:-16}
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else echo "wrk is needed: apt-get install wrk" >&2; exit 2; fi
+fi
+command -v sqlite3 >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq sqlite3 >/dev/null; }
+# XINGHUO_BENCH_BIN: use this binary instead of building a release one (e.g. to try the script).
+if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
+BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
+if [ "$WHAT" = limit ] || [ "$WHAT" = all ]; then
+  cargo build --release --manifest-path "$SHARED/bench/limit/Cargo.toml" --target-dir "$CARGO_TARGET_DIR/bench-limit"
+fi
+
+SERVER=
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_ready() {
+  for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done
+  echo "server did not start" >&2; exit 1
+}
+
+# Log in as a demo user and issue an API token (bearer auth for wrk).
+token_for() {
+  local user=$1 jar; jar=$(mktemp)
+  local csrf
+  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=$user" --data-urlencode "password=Xinghuo@2026" -d "next=/" "$BASE/login"
+  csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/account" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -s -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "name=bench" "$BASE/account/tokens" \
+    | grep -o 'id="new-token">[^<]*' | sed 's/.*>//'
+  rm -f "$jar"
+}
+
+run_xinghuo() {
+  local name=$1 url=$2 seed_target=$3
+  local dir; dir=$(mktemp -d)
+  export XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn XINGHUO_DB_MAX_CONNECTIONS=8
+  "$BIN" demo >/dev/null
+  local t0=$SECONDS
+  bash benches/seed_requests.sh "$name" "$seed_target" "$N_ROWS"
+  echo "seeded $N_ROWS rows in $((SECONDS - t0)) s"
+  "$BIN" serve >"$dir/server.log" 2>&1 &
+  SERVER=$!
+  wait_ready "$BASE/readyz"
+  local staff resident; staff=$(token_for staff); resident=$(token_for resident)
+  [ -n "$staff" ] && [ -n "$resident" ] || { echo "could not get API tokens" >&2; exit 1; }
+  local me; me=$(curl -s -H "Authorization: Bearer $resident" "$BASE/api/v1/me")
+  local hh; hh=$(printf '%s' "$me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["households"][0])')
+  local yeyu cat building
+  read -r yeyu cat building < <(curl -s -H "Authorization: Bearer $resident" "$BASE/api/v1/households/$hh" | python3 -c '
+import json,sys; h=json.load(sys.stdin)["household"]; print(h["project_id"], 0, h["building_id"])')
+  cat=$(curl -s -H "Authorization: Bearer $staff" "$BASE/open311/v2/services.json?jurisdiction_id=$yeyu" | python3 -c '
+import json,sys; print([s for s in json.load(sys.stdin) if s["service_name"]=="公共照明"][0]["service_code"])')
+  PROFILE=none NAME="requests-$name" OUT="$OUT_DIR/requests-$name.jsonl" AUTH="Bearer $resident" \
+    CREATE_PATH=/api/v1/requests \
+    BODY="{\"category_id\":$cat,\"description\":\"压测报事{n}：楼道灯不亮\",\"household_id\":$hh}" \
+    N_LIST=0 LIST_PATH='/requests' SETTLE_PATH=/healthz EXTRA_GETS="mine=/requests" \
+    bash "$SHARED/bench/load/load.sh" "$BASE" 2>&1 | sed "s/^/[$name] /"
+  # The desk pages, as the project manager.
+  PROFILE=none NAME="requests-$name-staff" OUT="$OUT_DIR/requests-$name.jsonl" AUTH="Bearer $staff" \
+    N_CREATE=0 LIST_PATH='/requests' SETTLE_PATH=/healthz \
+    EXTRA_GETS="queue_closed=/requests?state=closed queue_api=/api/v1/requests?building_id=$building figures=/requests/figures?project=$yeyu" \
+    bash "$SHARED/bench/load/load.sh" "$BASE" 2>&1 | sed "s/^/[$name staff] /"
+  cleanup; SERVER=
+}
+
+run_limit() {
+  local dir; dir=$(mktemp -d)
+  PORT=$PORT DB_PATH="$dir/limit.db" "$CARGO_TARGET_DIR/bench-limit/release/limit" >"$dir/limit.log" 2>&1 &
+  SERVER=$!
+  wait_ready "$BASE/hello"
+  PROFILE=limit NAME=limit SEED=10000 N_CREATE=$N_CREATE OUT="$OUT_DIR/limit.jsonl" bash "$SHARED/bench/load/load.sh" "$BASE"
+  cleanup; SERVER=
+}
+
+sqlite_run() { local d; d=$(mktemp -d); run_xinghuo sqlite "sqlite://$d/bench.db?mode=rwc" "$d/bench.db"; }
+pg_run() {
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS xinghuo_bench" -c "CREATE DATABASE xinghuo_bench"
+  run_xinghuo postgres "postgres://postgres@127.0.0.1:5432/xinghuo_bench" "postgres://postgres@127.0.0.1:5432/xinghuo_bench"
+}
+
+case "$WHAT" in
+  limit) run_limit ;;
+  sqlite) sqlite_run ;;
+  postgres) pg_run ;;
+  all) run_limit; sqlite_run; pg_run ;;
+  *) echo "usage: $0 [sqlite|postgres|limit|all]" >&2; exit 2 ;;
+esac
