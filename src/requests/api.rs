@@ -30,7 +30,7 @@ pub async fn list(
         store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, state.clock.now()).await?
     } else {
         match p.person_id {
-            Some(pid) => store::reported_by(&state.db.read, pid).await?,
+            Some(pid) => store::reported_by(&state.db.read, pid, f.before).await?,
             None => vec![],
         }
     };

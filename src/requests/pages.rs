@@ -115,16 +115,14 @@ pub async fn create_checked(
     let staff = p.scope.can_write_project(category.project_id);
     let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id);
     let grid = grid_covers(state, p, category.project_id).await?;
-    let resident_projects: Vec<i64> = {
-        let mut v = Vec::new();
-        for h in &p.scope.households {
-            if let Some(hh) = org::household(&state.db.read, *h).await? {
-                v.push(hh.project_id);
-            }
+    // The caller's own homes (usually one), kept for the household check below.
+    let mut homes = Vec::new();
+    for h in &p.scope.households {
+        if let Some(hh) = org::household(&state.db.read, *h).await? {
+            homes.push(hh);
         }
-        v
-    };
-    let resident = resident_projects.contains(&category.project_id);
+    }
+    let resident = homes.iter().any(|h| h.project_id == category.project_id);
     if !staff && !resident && !supervisor && !grid {
         return Err(AppError::forbidden());
     }
@@ -172,7 +170,10 @@ pub async fn create_checked(
         }
         s => match s.parse::<i64>().ok() {
             Some(hid) => {
-                let h = org::household(&state.db.read, hid).await?;
+                let h = match homes.iter().find(|h| h.id == hid) {
+                    Some(h) => Some(h.clone()),
+                    None => org::household(&state.db.read, hid).await?,
+                };
                 match h {
                     Some(h)
                         if h.project_id == category.project_id
@@ -673,11 +674,11 @@ pub async fn list(
         store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, now).await?
     } else {
         match p.person_id {
-            Some(pid) => store::reported_by(&state.db.read, pid).await?,
+            Some(pid) => store::reported_by(&state.db.read, pid, f.before).await?,
             None => vec![],
         }
     };
-    let next_before = (desk && rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
+    let next_before = (rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
     let (projects, categories, buildings) = if desk {
         let mine: Vec<i64> = p.scope.read_projects.iter().copied().collect();
         filter_choices(&state, &mine, &f).await?

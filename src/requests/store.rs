@@ -217,12 +217,19 @@ pub async fn events(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<
     .await?)
 }
 
-/// The requests a resident reported, newest first.
-pub async fn reported_by(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<RequestRow>, AppError> {
+/// The requests a resident reported, newest first, a page of 25 (keyset: ids below `before`).
+pub async fn reported_by(
+    conn: &impl ConnectionTrait,
+    person_id: i64,
+    before: Option<i64>,
+) -> Result<Vec<RequestRow>, AppError> {
     Ok(db::all(
         conn,
-        &format!("{REQUEST_SELECT} WHERE r.reporter_person_id = $1 ORDER BY r.id DESC LIMIT 100"),
-        params![person_id],
+        &format!(
+            "{REQUEST_SELECT} WHERE r.id IN (SELECT q.id FROM requests q WHERE q.reporter_person_id = $1 AND q.id < $2 \
+             ORDER BY q.id DESC LIMIT {PAGE}) ORDER BY r.id DESC"
+        ),
+        params![person_id, before.unwrap_or(i64::MAX)],
     )
     .await?)
 }
@@ -277,17 +284,20 @@ pub async fn queue(
         return Ok(vec![]);
     }
     let mut values: Vec<sea_orm::Value> = projects.iter().map(|v| (*v).into()).collect();
-    let mut sql = format!("{REQUEST_SELECT} WHERE r.project_id IN ({})", db::placeholders(1, projects.len()));
+    // Two steps in one statement: pick the page's ids from the narrow indexes (sorting ids only), then join
+    // names and places for those 25 rows — not for every open request of the project.
+    let mut sql =
+        format!("SELECT q.id FROM requests q WHERE q.project_id IN ({})", db::placeholders(1, projects.len()));
     match f.state.as_deref().and_then(State::parse) {
         Some(s) => {
             values.push(s.as_str().into());
-            sql.push_str(&format!(" AND r.state = ${}", values.len()));
+            sql.push_str(&format!(" AND q.state = ${}", values.len()));
         }
-        None => sql.push_str(" AND r.state IN ('pending','dispatched','in_progress','suspended','escalated')"),
+        None => sql.push_str(" AND q.state IN ('pending','dispatched','in_progress','suspended','escalated')"),
     }
     if f.mine.as_deref() == Some("1") {
         values.push(person_id.unwrap_or(-1).into());
-        sql.push_str(&format!(" AND r.assignee_person_id = ${}", values.len()));
+        sql.push_str(&format!(" AND q.assignee_person_id = ${}", values.len()));
     }
     if f.post.as_deref() == Some("1") {
         if my_posts.is_empty() {
@@ -297,29 +307,29 @@ pub async fn queue(
         for (project, post) in my_posts {
             values.push((*project).into());
             values.push(post.clone().into());
-            ors.push(format!("(r.project_id = ${} AND r.handler_post = ${})", values.len() - 1, values.len()));
+            ors.push(format!("(q.project_id = ${} AND q.handler_post = ${})", values.len() - 1, values.len()));
         }
-        sql.push_str(&format!(" AND r.assignee_person_id IS NULL AND ({})", ors.join(" OR ")));
+        sql.push_str(&format!(" AND q.assignee_person_id IS NULL AND ({})", ors.join(" OR ")));
     }
     if let Some(c) = id(&f.category_id) {
         values.push(c.into());
-        sql.push_str(&format!(" AND r.category_id = ${}", values.len()));
+        sql.push_str(&format!(" AND q.category_id = ${}", values.len()));
     }
     if let Some(b) = id(&f.building_id) {
         values.push(b.into());
-        sql.push_str(&format!(" AND r.building_id = ${}", values.len()));
+        sql.push_str(&format!(" AND q.building_id = ${}", values.len()));
     }
     if f.overdue.as_deref() == Some("1") {
         values.push(now.into());
         let n = values.len();
-        sql.push_str(&format!(" AND ((r.responded_at IS NULL AND r.respond_by < ${n}) OR r.complete_by < ${n})"));
+        sql.push_str(&format!(" AND ((q.responded_at IS NULL AND q.respond_by < ${n}) OR q.complete_by < ${n})"));
     }
     if let Some(b) = f.before {
         values.push(b.into());
-        sql.push_str(&format!(" AND r.id < ${}", values.len()));
+        sql.push_str(&format!(" AND q.id < ${}", values.len()));
     }
-    sql.push_str(&format!(" ORDER BY r.id DESC LIMIT {PAGE}"));
-    Ok(db::all(conn, &sql, values).await?)
+    sql.push_str(&format!(" ORDER BY q.id DESC LIMIT {PAGE}"));
+    Ok(db::all(conn, &format!("{REQUEST_SELECT} WHERE r.id IN ({sql}) ORDER BY r.id DESC"), values).await?)
 }
 
 /// Open requests of the same category at the same building (the duplicate hint while reporting).
