@@ -483,7 +483,9 @@ impl MigrationTrait for M0004RequestsMore {
         }
         m.create_index(index("requests", "ux_requests_open311_token", &["open311_token"], true)).await?;
         m.create_index(index("requests", "ix_requests_completed", &["project_id", "state", "completed_at"], false))
-            .await
+            .await?;
+        // The month's figures and ledger read one project's requests by creation time.
+        m.create_index(index("requests", "ix_requests_project_created", &["project_id", "created_at"], false)).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -103,16 +103,44 @@ impl RequestRow {
     }
 }
 
-const REQUEST_SELECT: &str = "SELECT r.id, r.project_id, pr.name AS project_name, r.category_id, c.name AS category_name, \
+/// The columns of a `RequestRow` and the joins that name them, as macros so that `REQUEST_SELECT` and the
+/// paged form share one text.
+macro_rules! request_cols {
+    () => {
+        "r.id, r.project_id, pr.name AS project_name, r.category_id, c.name AS category_name, \
      r.kind, r.channel, r.state, r.description, r.household_id, \
      COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, \
      r.reporter_person_id, rp.name AS reporter_name, r.assignee_person_id, ap.name AS assignee_name, r.level, \
      r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at, \
      r.completed_at, r.handler_post, r.lat, r.lng, r.manager_visit_due \
-     FROM requests r JOIN org_nodes pr ON pr.id = r.project_id JOIN request_categories c ON c.id = r.category_id \
+     "
+    };
+}
+macro_rules! request_joins {
+    () => {
+        "JOIN org_nodes pr ON pr.id = r.project_id JOIN request_categories c ON c.id = r.category_id \
      LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
      LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \
-     LEFT JOIN persons rp ON rp.id = r.reporter_person_id LEFT JOIN persons ap ON ap.id = r.assignee_person_id";
+     LEFT JOIN persons rp ON rp.id = r.reporter_person_id LEFT JOIN persons ap ON ap.id = r.assignee_person_id"
+    };
+}
+
+const REQUEST_SELECT: &str = concat!("SELECT ", request_cols!(), " FROM requests r ", request_joins!());
+
+/// A page of requests whose ids `ids_sql` picks (newest first): the ids drive the joins, so only the page's
+/// rows are joined, and the planner cannot mistake the page for a semi-join over the whole table.
+fn paged(ids_sql: &str) -> String {
+    format!(
+        concat!(
+            "SELECT ",
+            request_cols!(),
+            " FROM ({}) pg JOIN requests r ON r.id = pg.id ",
+            request_joins!(),
+            " ORDER BY r.id DESC"
+        ),
+        ids_sql
+    )
+}
 
 pub async fn request(conn: &impl ConnectionTrait, id: i64) -> Result<Option<RequestRow>, AppError> {
     Ok(db::one(conn, &format!("{REQUEST_SELECT} WHERE r.id = $1"), params![id]).await?)
@@ -225,10 +253,9 @@ pub async fn reported_by(
 ) -> Result<Vec<RequestRow>, AppError> {
     Ok(db::all(
         conn,
-        &format!(
-            "{REQUEST_SELECT} WHERE r.id IN (SELECT q.id FROM requests q WHERE q.reporter_person_id = $1 AND q.id < $2 \
-             ORDER BY q.id DESC LIMIT {PAGE}) ORDER BY r.id DESC"
-        ),
+        &paged(&format!(
+            "SELECT q.id FROM requests q WHERE q.reporter_person_id = $1 AND q.id < $2 ORDER BY q.id DESC LIMIT {PAGE}"
+        )),
         params![person_id, before.unwrap_or(i64::MAX)],
     )
     .await?)
@@ -284,8 +311,8 @@ pub async fn queue(
         return Ok(vec![]);
     }
     let mut values: Vec<sea_orm::Value> = projects.iter().map(|v| (*v).into()).collect();
-    // Two steps in one statement: pick the page's ids from the narrow indexes (sorting ids only), then join
-    // names and places for those 25 rows — not for every open request of the project.
+    // Two steps in one statement (`paged`): pick the page's ids from the narrow indexes (sorting ids only),
+    // then join names and places for those 25 rows — not for every open request of the project.
     let mut sql =
         format!("SELECT q.id FROM requests q WHERE q.project_id IN ({})", db::placeholders(1, projects.len()));
     match f.state.as_deref().and_then(State::parse) {
@@ -329,7 +356,7 @@ pub async fn queue(
         sql.push_str(&format!(" AND q.id < ${}", values.len()));
     }
     sql.push_str(&format!(" ORDER BY q.id DESC LIMIT {PAGE}"));
-    Ok(db::all(conn, &format!("{REQUEST_SELECT} WHERE r.id IN ({sql}) ORDER BY r.id DESC"), values).await?)
+    Ok(db::all(conn, &paged(&sql), values).await?)
 }
 
 /// Open requests of the same category at the same building (the duplicate hint while reporting).
