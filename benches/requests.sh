@@ -13,6 +13,7 @@
 #   queue_closed  GET /requests?state=closed — a filter over ~90 % of the rows
 #   queue_api     GET /api/v1/requests?building_id=… — the queue as JSON, filtered by building
 #   figures       GET /requests/figures?project=… — the month's 三率 for the project (aggregate SQL)
+# The staff pages run at CONC connections (default 16), then once more at 1 connection (latency alone).
 # Results: one RESULT line per phase, appended as JSON lines to $OUT_DIR (default target/bench-results).
 # Summarise with python3 ../shared/bench/load/summarise.py $OUT_DIR/*.jsonl
 set -euo pipefail
@@ -90,6 +91,11 @@ import json,sys; print([s for s in json.load(sys.stdin) if s["service_name"]=="�
     N_CREATE=0 LIST_PATH='/requests' SETTLE_PATH=/healthz \
     EXTRA_GETS="queue_closed=/requests?state=closed queue_api=/api/v1/requests?building_id=$building figures=/requests/figures?project=$yeyu" \
     bash "$SHARED/bench/load/load.sh" "$BASE" 2>&1 | sed "s/^/[$name staff] /"
+  # The same pages one at a time: the latency a single user sees (no queueing behind 15 others).
+  PROFILE=none NAME="requests-$name-staff-c1" OUT="$OUT_DIR/requests-$name.jsonl" AUTH="Bearer $staff" \
+    CONC=1 RUNS=1 N_CREATE=0 N_LIST=300 N_EXTRA=200 LIST_PATH='/requests' SETTLE_PATH=/healthz \
+    EXTRA_GETS="queue_closed=/requests?state=closed queue_api=/api/v1/requests?building_id=$building figures=/requests/figures?project=$yeyu" \
+    bash "$SHARED/bench/load/load.sh" "$BASE" 2>&1 | sed "s/^/[$name staff c1] /"
   cleanup; SERVER=
 }
 

@@ -485,10 +485,13 @@ impl MigrationTrait for M0004RequestsMore {
         m.create_index(index("requests", "ix_requests_completed", &["project_id", "state", "completed_at"], false))
             .await?;
         // The month's figures and ledger read one project's requests by creation time.
-        m.create_index(index("requests", "ix_requests_project_created", &["project_id", "created_at"], false)).await
+        m.create_index(index("requests", "ix_requests_project_created", &["project_id", "created_at"], false)).await?;
+        // The SLA job looks for open requests below the top of the escalation ladder.
+        m.create_index(index("requests", "ix_requests_escalation", &["state", "level", "id"], false)).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_requests_escalation").table(a("requests")).to_owned()).await?;
         m.drop_index(Index::drop().name("ix_requests_project_created").table(a("requests")).to_owned()).await?;
         m.drop_index(Index::drop().name("ix_requests_completed").table(a("requests")).to_owned()).await?;
         m.drop_index(Index::drop().name("ux_requests_open311_token").table(a("requests")).to_owned()).await?;

@@ -25,7 +25,9 @@ struct Due {
     last_escalated_at: Option<DateTime<Utc>>,
 }
 
-/// Raise every overdue request whose period has passed by one level. Returns how many were raised.
+/// Raise every overdue request whose period has passed by one level (500 per run, oldest first). Returns
+/// how many were raised. `r.id + 0` keeps PostgreSQL from walking the whole primary key for the order: the
+/// candidates come from `ix_requests_escalation` (open states × lower levels) and only they are sorted.
 pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
     let period = Duration::hours(state.config.escalation_hours);
     let cutoff = now - period;
@@ -33,10 +35,10 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
         &state.db.read,
         "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at \
          FROM requests r JOIN request_categories c ON c.id = r.category_id \
-         WHERE r.state IN ('pending','dispatched','in_progress') AND r.level <> 'branch' \
+         WHERE r.state IN ('pending','dispatched','in_progress') AND r.level IN ('handler','manager') \
            AND ((r.responded_at IS NULL AND r.respond_by < $1) OR r.complete_by < $1) \
            AND (r.last_escalated_at IS NULL OR r.last_escalated_at <= $2) \
-         ORDER BY r.id LIMIT 500",
+         ORDER BY r.id + 0 LIMIT 500",
         params![now, cutoff],
     )
     .await?;
