@@ -170,3 +170,50 @@ pub async fn act(
     let st = pages::act_checked(&state, &p, &ctx, id, f).await?;
     Ok(Json(ActionResult { state: st.as_str().into() }))
 }
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Visits {
+    /// Days a finished request may wait for a rating before it is listed.
+    pub days: i64,
+    /// Finished, not rated within `days`: staff visit or call, then record `return_visit`.
+    pub unrated: Vec<store::RequestRow>,
+    /// A bad rating asked the project manager for a second visit (`manager_visit`).
+    pub second: Vec<store::RequestRow>,
+}
+
+/// 回访: the return visits owed in the caller's projects.
+#[utoipa::path(get, path = "/api/v1/requests/visits", tag = "requests",
+    responses((status = 200, body = Visits), (status = 401), (status = 403)))]
+pub async fn visits(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<Visits> {
+    let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let now = state.clock.now();
+    let days = state.config.return_visit_days;
+    let rows = store::return_visits(&state.db.read, &projects, days, now).await?;
+    let (second, unrated): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.manager_visit_due);
+    let unrated =
+        unrated.into_iter().filter(|r| super::model::return_visit_due(r.state(), r.completed_at, days, now)).collect();
+    Ok(Json(Visits { days, unrated, second }))
+}
+
+/// A project's request categories with their SLAs: for its residents (to report), staff and readers.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/request-categories", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = [store::Category]), (status = 401), (status = 404)))]
+pub async fn categories(
+    AxState(state): AxState<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<store::Category>> {
+    let mut allowed = p.scope.can_read_project(id) || p.has_role_at(crate::auth::model::Role::Supervisor, id);
+    if !allowed {
+        for h in &p.scope.households {
+            if crate::org::store::household(&state.db.read, *h).await?.is_some_and(|hh| hh.project_id == id) {
+                allowed = true;
+                break;
+            }
+        }
+    }
+    if !allowed {
+        return Err(AppError::not_found().into());
+    }
+    Ok(Json(store::categories(&state.db.read, id).await?))
+}

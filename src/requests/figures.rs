@@ -28,9 +28,10 @@ use crate::{
     web::Chrome,
 };
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct FiguresQuery {
+    /// Project id; default: the caller's first project.
     pub project: Option<i64>,
     /// `YYYY-MM`; default: this month in China.
     pub month: Option<String>,
@@ -237,6 +238,74 @@ pub async fn page(
         .map(|n| (n.id, n.name))
         .collect();
     Ok(FiguresPage { c: page_chrome(&ctx), project_id: project, projects, month, total, by_category, overdue })
+}
+
+/// One line of the month's figures; rates in per-mille (‰), exact integers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RatesJson {
+    /// The category, or `null` for the whole project.
+    pub category: Option<String>,
+    pub total: usize,
+    pub responded_in_time: usize,
+    pub closed: usize,
+    pub rated: usize,
+    pub satisfied: usize,
+    /// 响应率 ‰
+    pub response_permille: u32,
+    /// 办结率 ‰
+    pub closure_permille: u32,
+    /// 满意率 ‰ (of rated requests)
+    pub satisfaction_permille: u32,
+}
+
+fn rates_json(category: Option<String>, c: model::MonthCounts) -> RatesJson {
+    let r = model::three_rates_from(c);
+    RatesJson {
+        category,
+        total: c.total,
+        responded_in_time: c.responded_in_time,
+        closed: c.closed,
+        rated: c.rated,
+        satisfied: c.satisfied,
+        response_permille: r.response_permille,
+        closure_permille: r.closure_permille,
+        satisfaction_permille: r.satisfaction_permille,
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FiguresJson {
+    pub project_id: i64,
+    /// `YYYY-MM` (China calendar month).
+    pub month: String,
+    pub total: RatesJson,
+    pub by_category: Vec<RatesJson>,
+}
+
+/// The month's 三率 (响应率, 办结率, 满意率) for a project, in total and per category.
+#[utoipa::path(get, path = "/api/v1/requests/figures", tag = "requests", params(FiguresQuery),
+    responses((status = 200, body = FiguresJson), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn api(
+    AxState(state): AxState<AppState>,
+    Desk(p, _): Desk,
+    Query(q): Query<FiguresQuery>,
+) -> crate::error::ApiResult<FiguresJson> {
+    let (project, month, start, end) = resolve(&state, &p, &q).await?;
+    let counts = month_counts(&state, project, start, end).await?;
+    let mut sum = model::MonthCounts::default();
+    for (_, c) in &counts {
+        sum.total += c.total;
+        sum.responded_in_time += c.responded_in_time;
+        sum.closed += c.closed;
+        sum.rated += c.rated;
+        sum.satisfied += c.satisfied;
+    }
+    Ok(axum::Json(FiguresJson {
+        project_id: project,
+        month,
+        total: rates_json(None, sum),
+        by_category: counts.into_iter().map(|(c, n)| rates_json(Some(c), n)).collect(),
+    }))
 }
 
 fn page_chrome(ctx: &Ctx) -> Chrome {

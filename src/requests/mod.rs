@@ -46,6 +46,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/requests/{id}/actions", Access::Authenticated, post(pages::act)),
         RouteDef::new("GET", "/api/v1/requests", Access::Authenticated, get(api::list)),
         RouteDef::new("POST", "/api/v1/requests", Access::Authenticated, post(api::create)),
+        RouteDef::new("GET", "/api/v1/requests/figures", Access::Desk, get(figures::api)),
+        RouteDef::new("GET", "/api/v1/requests/visits", Access::Staff, get(api::visits)),
+        RouteDef::new("GET", "/api/v1/projects/{id}/request-categories", Access::Authenticated, get(api::categories)),
         RouteDef::new("GET", "/api/v1/requests/{id}", Access::Authenticated, get(api::get)),
         RouteDef::new("POST", "/api/v1/requests/{id}/actions", Access::Authenticated, post(api::act)),
     ]

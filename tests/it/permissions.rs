@@ -239,6 +239,21 @@ fn rows(i: &Ids) -> Vec<Row> {
             signed_in,
         ),
         r("GET", "/requests/visits", "/requests/visits".into(), Body::None, staff_any),
+        r("GET", "/api/v1/requests/visits", "/api/v1/requests/visits".into(), Body::None, staff_any),
+        r(
+            "GET",
+            "/api/v1/requests/figures",
+            format!("/api/v1/requests/figures?project={}", i.yeyu),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/api/v1/projects/{id}/request-categories",
+            format!("/api/v1/projects/{}/request-categories", i.yeyu),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
         r(
             "GET",
             "/requests/{id}/photos/{photo}",

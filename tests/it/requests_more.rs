@@ -454,3 +454,73 @@ async fn the_aggregate_month_figures_equal_the_row_by_row_rule() {
     assert_eq!(by_rows.total, 30, "voided requests do not count");
     assert!(by_rows.rated > 0 && by_rows.satisfaction_permille > 0 && by_rows.satisfaction_permille < 1000);
 }
+
+#[tokio::test]
+async fn the_api_gives_categories_to_residents_and_figures_and_visits_to_staff() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let cats = resident.get(&format!("/api/v1/projects/{}/request-categories", ids.yeyu)).await.json();
+    let lighting = cats.as_array().unwrap().iter().find(|c| c["name"] == "公共照明").expect("公共照明 listed");
+    assert_eq!(lighting["id"], ids.yeyu_lighting);
+    assert_eq!(
+        resident.get(&format!("/api/v1/projects/{}/request-categories", ids.tianxi)).await.status,
+        StatusCode::NOT_FOUND,
+        "another estate's categories are not the resident's business"
+    );
+    let id = report(
+        &app,
+        "resident",
+        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+    )
+    .await;
+    let mut staff = app.login("staff").await;
+    let url = format!("/api/v1/requests/{id}/actions");
+    staff.json("POST", &url, json!({"action": "dispatch", "assignee_person_id": ids.staff_person})).await;
+    staff.json("POST", &url, json!({"action": "accept"})).await;
+    staff.json("POST", &url, json!({"action": "complete", "reason": "已修"})).await;
+    resident.json("POST", &url, json!({"action": "rate", "speed": 5, "quality": 5, "attitude": 4})).await;
+    let f = staff.get(&format!("/api/v1/requests/figures?project={}&month=2026-11", ids.yeyu)).await.json();
+    assert_eq!(f["month"], "2026-11");
+    assert_eq!(f["total"]["total"], 1, "{f}");
+    assert_eq!(f["total"]["closed"], 1);
+    assert_eq!(f["total"]["response_permille"], 1000);
+    assert_eq!(f["total"]["satisfaction_permille"], 1000);
+    assert_eq!(f["by_category"][0]["category"], "公共照明");
+    let r = staff.get(&format!("/api/v1/requests/figures?project={}&month=2026-13", ids.yeyu)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.login("staff2").await.get(&format!("/api/v1/requests/figures?project={}", ids.yeyu)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let v = staff.get("/api/v1/requests/visits").await.json();
+    assert_eq!(v["days"], 3);
+    assert!(v["unrated"].as_array().unwrap().is_empty() && v["second"].as_array().unwrap().is_empty(), "{v}");
+}
+
+#[tokio::test]
+async fn a_residents_own_list_pages_by_twenty_five() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut made = Vec::new();
+    for i in 0..27 {
+        made.push(
+            report(
+                &app,
+                "resident",
+                json!({"category_id": ids.yeyu_lighting, "description": format!("楼道灯不亮第{i}次"), "household_id": ids.hh1}),
+            )
+            .await,
+        );
+    }
+    let mut resident = app.login("resident").await;
+    let first = resident.get("/api/v1/requests").await.json();
+    let first = first.as_array().unwrap();
+    assert_eq!(first.len(), 25);
+    assert_eq!(first[0]["id"], *made.last().unwrap(), "newest first");
+    let last = first[24]["id"].as_i64().unwrap();
+    let rest = resident.get(&format!("/api/v1/requests?before={last}")).await.json();
+    assert_eq!(rest.as_array().unwrap().len(), 2);
+    let page = resident.get("/requests").await.text;
+    assert!(page.contains(&format!("/requests?before={last}")), "the page links to the next one");
+}
