@@ -297,6 +297,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     // Staff, cadres and log-ins.
     let yeyu = project_ids[0];
     let tianxi = project_ids[1];
+    demo_centres(t, &[(yeyu, "保利叶语党群服务中心"), (project_ids[6], "保利湖心岛党群服务中心")], now).await?;
     let youlian = communities[0].id;
     let mumashan_grid = db::one::<db::IdRow>(
         t,
@@ -390,6 +391,55 @@ async fn create_user(
         params![username, person, name, hash, now],
     )
     .await?;
+    Ok(())
+}
+
+/// Party-mass service centres (C2) for two estates, with the article's rooms, daily hours 09:00–21:00 and,
+/// at 保利湖心岛, its "升级版2.0".
+async fn demo_centres(t: &impl ConnectionTrait, centres: &[(i64, &str)], now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::positions::{model, store};
+    let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(chrono::NaiveTime::MIN);
+    let week: Vec<model::Hours> = (1..=7).filter_map(|d| model::Hours::new(d, at(9), at(21)).ok()).collect();
+    for (pid, name) in centres {
+        let cid = store::create_centre(t, *pid, name, Some("小区中心广场旁"), now).await?;
+        store::set_hours(t, cid, &week).await?;
+        for (room, function, capacity, approval) in [
+            ("阅读室", "阅读室", 20, false),
+            ("议事厅", "议事厅", 30, false),
+            ("老年健康活动中心", "老年健康活动中心", 25, false),
+            ("亲子活动中心", "亲子活动中心", 20, true),
+            ("球类活动场地", "球类活动场地", 16, false),
+        ] {
+            store::create_room(
+                t,
+                &store::NewRoom {
+                    centre_id: cid,
+                    name: room,
+                    function,
+                    capacity,
+                    needs_approval: approval,
+                    rules: model::Rules::default(),
+                    no_show_minutes: 15,
+                },
+                now,
+            )
+            .await?;
+        }
+        if name.contains("湖心岛") {
+            db::exec(
+                t,
+                "INSERT INTO centre_versions (centre_id, version, effective_on, summary, created_at) VALUES ($1, $2, $3, $4, $5)",
+                crate::params![
+                    cid,
+                    "升级版2.0",
+                    chrono::NaiveDate::from_ymd_opt(2024, 6, 1),
+                    "新增亲子活动中心和球类活动场地，议事厅向业委会和共建单位开放预约（演示）",
+                    now
+                ],
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 

@@ -39,6 +39,8 @@ pub mod ops;
 pub mod org;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
+/// C2 Positions: Party-mass service centres, rooms, booking.
+pub mod positions;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).

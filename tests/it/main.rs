@@ -10,5 +10,6 @@ mod open311;
 mod people_and_org;
 mod permissions;
 mod platform;
+mod positions;
 mod requests;
 mod requests_more;

@@ -295,6 +295,71 @@ fn rows(i: &Ids) -> Vec<Row> {
         ),
         r("GET", "/open311/v2/requests/{file}", format!("/open311/v2/requests/{}.json", i.request), Body::None, all),
         r("GET", "/open311/v2/tokens/{file}", "/open311/v2/tokens/none.json".into(), Body::None, [D; 8]),
+        r("GET", "/positions", "/positions".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/positions/centres",
+            "/positions/centres".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("name", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/positions/centres/{id}",
+            format!("/positions/centres/{}", i.centre),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/positions/centres/{id}/rooms",
+            format!("/positions/centres/{}/rooms", i.centre),
+            f(&[("name", "")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/positions/centres/{id}/hours",
+            format!("/positions/centres/{}/hours", i.centre),
+            f(&[("opens_1", "bad"), ("closes_1", "bad")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/positions/centres/{id}/versions",
+            format!("/positions/centres/{}/versions", i.centre),
+            f(&[("version", "")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/positions/rooms/{id}/bookings",
+            format!("/positions/rooms/{}/bookings", i.hall),
+            f(&[("date", "")]),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/positions/bookings/{id}/actions",
+            format!("/positions/bookings/{}/actions", i.booking),
+            f(&[("action", "")]),
+            own_home,
+        ),
+        r("GET", "/api/v1/centres/{id}", format!("/api/v1/centres/{}", i.centre), Body::None, [L, A, A, A, D, D, D, A]),
+        r(
+            "POST",
+            "/api/v1/rooms/{id}/bookings",
+            format!("/api/v1/rooms/{}/bookings", i.hall),
+            Body::Json(json!({"date": "", "start": "", "end": "", "purpose": ""})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/bookings/{id}/actions",
+            format!("/api/v1/bookings/{}/actions", i.booking),
+            Body::Json(json!({"action": ""})),
+            own_home,
+        ),
         r("GET", "/notifications", "/notifications".into(), Body::None, signed_in),
         r("POST", "/notifications/read", "/notifications/read".into(), f(&[("id", "")]), signed_in),
         r("GET", "/api/v1/notifications", "/api/v1/notifications".into(), Body::None, signed_in),
@@ -370,6 +435,14 @@ async fn persona_route_matrix_holds_for_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     ids.photo = app.id("SELECT MAX(id) AS id FROM request_photos").await;
+    let r = resident
+        .json(
+            "POST",
+            &format!("/api/v1/rooms/{}/bookings", ids.hall),
+            json!({"date": "2026-11-30", "start": "14:00", "end": "15:00", "purpose": "议事会"}),
+        )
+        .await;
+    ids.booking = r.json()["id"].as_i64().expect("booking made");
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

@@ -125,6 +125,13 @@ impl TestApp {
             yeyu_lighting: self.id(&format!("SELECT id FROM request_categories WHERE project_id = {yeyu} AND name = '公共照明'")).await,
             request: 0,
             photo: 0,
+            centre: self.id(&format!("SELECT id FROM centres WHERE project_id = {yeyu}")).await,
+            hall: self
+                .id(&format!(
+                    "SELECT r.id FROM rooms r JOIN centres c ON c.id = r.centre_id WHERE c.project_id = {yeyu} AND r.name = '议事厅'"
+                ))
+                .await,
+            booking: 0,
         }
     }
 }
@@ -179,6 +186,11 @@ pub struct Ids {
     pub request: i64,
     /// A photo of that request (set by tests that add one).
     pub photo: i64,
+    /// 保利叶语's centre and its 议事厅.
+    pub centre: i64,
+    pub hall: i64,
+    /// A booking by `resident` (set by tests that make one).
+    pub booking: i64,
 }
 
 pub struct Resp {

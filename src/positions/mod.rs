@@ -1,0 +1,30 @@
+//! C2 Positions (阵地): Party-mass service centres (党群服务中心) per project with their rooms, weekly
+//! opening hours, closed days and version history, and room booking by residents, staff and partner
+//! organisations — with approval where a room needs it and, enforced by the database, never two bookings
+//! at the same time. Rules in `model.rs`.
+//! Still to come (issue 4): no-show release, the visit log and the 五常 figures, the door screen.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod store;
+
+use axum::routing::{get, post};
+
+use crate::{access::RouteDef, auth::model::Access};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/positions", Access::Authenticated, get(pages::list)),
+        RouteDef::new("POST", "/positions/centres", Access::Staff, post(pages::create_centre)),
+        RouteDef::new("GET", "/positions/centres/{id}", Access::Authenticated, get(pages::centre)),
+        RouteDef::new("POST", "/positions/centres/{id}/rooms", Access::Staff, post(pages::create_room)),
+        RouteDef::new("POST", "/positions/centres/{id}/hours", Access::Staff, post(pages::set_hours)),
+        RouteDef::new("POST", "/positions/centres/{id}/versions", Access::Staff, post(pages::add_version)),
+        RouteDef::new("POST", "/positions/rooms/{id}/bookings", Access::Authenticated, post(pages::book)),
+        RouteDef::new("POST", "/positions/bookings/{id}/actions", Access::Authenticated, post(pages::booking_act)),
+        RouteDef::new("GET", "/api/v1/centres/{id}", Access::Authenticated, get(api::centre)),
+        RouteDef::new("POST", "/api/v1/rooms/{id}/bookings", Access::Authenticated, post(api::book)),
+        RouteDef::new("POST", "/api/v1/bookings/{id}/actions", Access::Authenticated, post(api::act)),
+    ]
+}

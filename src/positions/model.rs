@@ -1,0 +1,313 @@
+//! Positions (阵地, C2) as plain rules: opening hours, booking slots and the checks a booking must pass.
+//! No I/O: the store and the handlers pass in what they read.
+//!
+//! Bookings are made of 30-minute slots. Each slot of an active booking is a row with a unique key
+//! (room, slot start), so the database itself refuses two bookings that overlap — on SQLite and on
+//! PostgreSQL alike, however close together they arrive.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Asia::Shanghai;
+
+/// Length of one booking slot.
+pub const SLOT_MINUTES: i64 = 30;
+
+/// Room functions named in the article (free text is allowed too).
+pub const ROOM_FUNCTIONS: [&str; 6] =
+    ["阅读室", "议事厅", "老年健康活动中心", "亲子活动中心", "球类活动场地", "多功能厅"];
+
+/// One weekday's opening hours (1 = Monday … 7 = Sunday), in China time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hours {
+    pub weekday: u8,
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl Hours {
+    pub fn new(weekday: u8, opens: NaiveTime, closes: NaiveTime) -> Result<Self, RuleError> {
+        if !(1..=7).contains(&weekday) || closes <= opens {
+            return Err(RuleError::new("invalid_hours", "开放时间无效：结束须晚于开始"));
+        }
+        Ok(Self { weekday, opens, closes })
+    }
+}
+
+pub fn weekday_zh(d: u8) -> &'static str {
+    ["", "周一", "周二", "周三", "周四", "周五", "周六", "周日"].get(d as usize).copied().unwrap_or("")
+}
+
+/// A room's booking rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    pub min_minutes: i64,
+    pub max_minutes: i64,
+    /// How long before the start a booking must be made.
+    pub notice_minutes: i64,
+    /// Active bookings one household may hold in a week (Monday–Sunday, China time); 0 = no limit.
+    pub weekly_quota: i64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { min_minutes: 30, max_minutes: 240, notice_minutes: 60, weekly_quota: 2 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub code: &'static str,
+    pub zh: String,
+}
+
+impl RuleError {
+    fn new(code: &'static str, zh: impl Into<String>) -> Self {
+        Self { code, zh: zh.into() }
+    }
+}
+
+/// China-time wall clock → UTC (China has no daylight saving, so this is never ambiguous).
+pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Shanghai
+        .from_local_datetime(&t)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&t))
+}
+
+pub fn to_local(t: DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&Shanghai).naive_local()
+}
+
+/// The Monday and the next Monday around a day (the week a quota counts).
+pub fn week_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
+    (monday, monday + Duration::days(7))
+}
+
+/// Slot starts covering [start, end).
+pub fn slots(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let mut v = Vec::new();
+    let mut t = start;
+    while t < end {
+        v.push(t);
+        t += Duration::minutes(SLOT_MINUTES);
+    }
+    v
+}
+
+/// What is needed to judge a booking request.
+pub struct Attempt<'a> {
+    /// China time.
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub now: NaiveDateTime,
+    pub rules: Rules,
+    pub hours: &'a [Hours],
+    pub closed_dates: &'a [NaiveDate],
+    /// The household's active bookings in the start's week (quota); `None` for staff and organisations.
+    pub household_week_count: Option<i64>,
+}
+
+/// Check a booking against the room's rules and the centre's hours. Overlap with other bookings is not
+/// checked here: the slot keys in the database refuse it.
+pub fn check(a: &Attempt<'_>) -> Result<(), RuleError> {
+    let aligned = |t: NaiveDateTime| t.time().second() == 0 && (t.time().minute() as i64) % SLOT_MINUTES == 0;
+    if !aligned(a.start) || !aligned(a.end) {
+        return Err(RuleError::new("not_aligned", "预约须按半小时整点开始和结束（如 09:00、09:30）"));
+    }
+    if a.end <= a.start {
+        return Err(RuleError::new("invalid_time", "结束时间须晚于开始时间"));
+    }
+    if a.start < a.now {
+        return Err(RuleError::new("in_past", "不能预约已经过去的时间"));
+    }
+    let minutes = (a.end - a.start).num_minutes();
+    if minutes < a.rules.min_minutes || minutes > a.rules.max_minutes {
+        return Err(RuleError::new(
+            "bad_length",
+            format!("每次预约{}至{}分钟", a.rules.min_minutes, a.rules.max_minutes),
+        ));
+    }
+    if a.start - a.now < Duration::minutes(a.rules.notice_minutes) {
+        return Err(RuleError::new("too_late", format!("须至少提前{}分钟预约", a.rules.notice_minutes)));
+    }
+    let day = a.start.date();
+    if a.end.date() != day {
+        return Err(RuleError::new("outside_hours", "预约不能跨天"));
+    }
+    if a.closed_dates.contains(&day) {
+        return Err(RuleError::new("closed_date", "该日闭馆，不能预约"));
+    }
+    let wd = day.weekday().number_from_monday() as u8;
+    let open = a.hours.iter().any(|h| h.weekday == wd && a.start.time() >= h.opens && a.end.time() <= h.closes);
+    if !open {
+        return Err(RuleError::new("outside_hours", "不在开放时间内"));
+    }
+    if let Some(n) = a.household_week_count
+        && a.rules.weekly_quota > 0
+        && n >= a.rules.weekly_quota
+    {
+        return Err(RuleError::new("quota_reached", format!("每户每周最多预约{}次，本周已满", a.rules.weekly_quota)));
+    }
+    Ok(())
+}
+
+/// Booking states. `pending` waits for approval (rooms that require it); `pending` and `approved` hold
+/// their slots; the others have released them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingState {
+    Pending,
+    Approved,
+    Rejected,
+    Cancelled,
+    /// Nobody checked in within the room's no-show window.
+    Released,
+}
+
+impl BookingState {
+    pub const ALL: [BookingState; 5] = [
+        BookingState::Pending,
+        BookingState::Approved,
+        BookingState::Rejected,
+        BookingState::Cancelled,
+        BookingState::Released,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingState::Pending => "pending",
+            BookingState::Approved => "approved",
+            BookingState::Rejected => "rejected",
+            BookingState::Cancelled => "cancelled",
+            BookingState::Released => "released",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            BookingState::Pending => "待审批",
+            BookingState::Approved => "已预约",
+            BookingState::Rejected => "未通过",
+            BookingState::Cancelled => "已取消",
+            BookingState::Released => "未到场已释放",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn holds_slots(self) -> bool {
+        matches!(self, BookingState::Pending | BookingState::Approved)
+    }
+}
+
+/// A booking's next state: staff approve or reject a pending one; the booker or staff cancel an active one
+/// before it starts; the job releases an approved one nobody checked in to.
+pub fn next_booking_state(from: BookingState, action: &str, staff: bool) -> Result<BookingState, RuleError> {
+    use BookingState::*;
+    match (from, action, staff) {
+        (Pending, "approve", true) => Ok(Approved),
+        (Pending, "reject", true) => Ok(Rejected),
+        (Pending | Approved, "cancel", _) => Ok(Cancelled),
+        (Approved, "release", true) => Ok(Released),
+        _ => Err(RuleError::new("illegal_transition", format!("「{}」的预约不能执行此操作", from.zh()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(d: u32, h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, m, 0).unwrap()
+    }
+    fn week() -> Vec<Hours> {
+        (1..=7)
+            .map(|d| {
+                Hours::new(d, NaiveTime::from_hms_opt(9, 0, 0).unwrap(), NaiveTime::from_hms_opt(21, 0, 0).unwrap())
+                    .unwrap()
+            })
+            .collect()
+    }
+    fn attempt<'a>(
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+        hours: &'a [Hours],
+        closed: &'a [NaiveDate],
+    ) -> Attempt<'a> {
+        Attempt {
+            start,
+            end,
+            now: t(1, 8, 0),
+            rules: Rules::default(),
+            hours,
+            closed_dates: closed,
+            household_week_count: Some(0),
+        }
+    }
+
+    #[test]
+    fn a_booking_inside_the_hours_passes_and_every_rule_has_its_code() {
+        let h = week();
+        assert_eq!(check(&attempt(t(3, 14, 0), t(3, 16, 0), &h, &[])), Ok(()));
+        let code = |a: &Attempt| check(a).unwrap_err().code;
+        assert_eq!(code(&attempt(t(3, 14, 10), t(3, 16, 0), &h, &[])), "not_aligned");
+        assert_eq!(code(&attempt(t(3, 16, 0), t(3, 14, 0), &h, &[])), "invalid_time");
+        assert_eq!(code(&attempt(t(3, 8, 0), t(3, 9, 0), &h, &[])), "outside_hours");
+        assert_eq!(code(&attempt(t(3, 20, 0), t(3, 21, 30), &h, &[])), "outside_hours");
+        assert_eq!(code(&attempt(t(3, 10, 0), t(3, 15, 0), &h, &[])), "bad_length");
+        assert_eq!(code(&attempt(t(1, 8, 30), t(1, 9, 30), &h, &[])), "too_late");
+        let mut a = attempt(t(1, 7, 0), t(1, 7, 30), &h, &[]);
+        a.now = t(1, 7, 10);
+        assert_eq!(code(&a), "in_past");
+        let closed = [NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()];
+        assert_eq!(code(&attempt(t(3, 14, 0), t(3, 16, 0), &h, &closed)), "closed_date");
+        let mut a = attempt(t(3, 14, 0), t(3, 16, 0), &h, &[]);
+        a.household_week_count = Some(2);
+        assert_eq!(code(&a), "quota_reached");
+        a.household_week_count = None;
+        assert_eq!(check(&a), Ok(()), "staff and organisations have no household quota");
+        // A day with no hours is closed.
+        let weekdays: Vec<Hours> = week().into_iter().filter(|x| x.weekday <= 5).collect();
+        assert_eq!(
+            code(&attempt(t(5, 14, 0), t(5, 15, 0), &weekdays, &[])),
+            "outside_hours",
+            "2026-12-05 is a Saturday"
+        );
+    }
+
+    #[test]
+    fn slots_cover_the_booking_in_half_hours_and_weeks_start_on_monday() {
+        let s = to_utc(t(3, 14, 0));
+        assert_eq!(slots(s, s + Duration::minutes(90)).len(), 3);
+        assert_eq!(to_utc(t(3, 14, 0)).to_rfc3339(), "2026-12-03T06:00:00+00:00");
+        let (mon, next) = week_of(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+        assert_eq!(mon, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        assert_eq!(next, NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+    }
+
+    #[test]
+    fn booking_states_move_only_as_documented() {
+        use BookingState::*;
+        assert_eq!(next_booking_state(Pending, "approve", true), Ok(Approved));
+        assert!(next_booking_state(Pending, "approve", false).is_err());
+        assert_eq!(next_booking_state(Approved, "cancel", false), Ok(Cancelled));
+        assert!(next_booking_state(Cancelled, "cancel", true).is_err());
+        assert!(next_booking_state(Released, "approve", true).is_err());
+        for s in BookingState::ALL {
+            assert_eq!(s.holds_slots(), matches!(s, Pending | Approved));
+        }
+    }
+
+    proptest! {
+        /// Two bookings overlap exactly when they share a slot — the property the unique slot key relies on.
+        #[test]
+        fn overlap_is_exactly_a_shared_slot(a in 0i64..40, la in 1i64..8, b in 0i64..40, lb in 1i64..8) {
+            let base = to_utc(t(3, 0, 0));
+            let at = |k: i64| base + Duration::minutes(k * SLOT_MINUTES);
+            let (s1, e1, s2, e2) = (at(a), at(a + la), at(b), at(b + lb));
+            let overlap = s1 < e2 && s2 < e1;
+            let x = slots(s1, e1);
+            let shared = slots(s2, e2).iter().any(|s| x.contains(s));
+            prop_assert_eq!(overlap, shared);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Positions (C2): centres and rooms, room booking by residents and staff, rules, approval, and the
+//! database refusing overlaps — also when 200 attempts arrive at once.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+async fn room(app: &TestApp, project: i64, name: &str) -> i64 {
+    app.id(&format!(
+        "SELECT r.id FROM rooms r JOIN centres c ON c.id = r.centre_id WHERE c.project_id = {project} AND r.name = '{name}'"
+    ))
+    .await
+}
+
+fn book(date: &str, start: &str, end: &str) -> Value {
+    json!({"date": date, "start": start, "end": end, "purpose": "楼栋议事会"})
+}
+
+#[tokio::test]
+async fn residents_book_the_meeting_hall_and_never_over_each_other() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let centre = app.id(&format!("SELECT centre_id AS id FROM rooms WHERE id = {hall}")).await;
+    // The resident finds the centre and books from the page (a form).
+    let mut resident = app.login("resident").await;
+    let page = resident.get("/positions").await.text;
+    assert!(page.contains("保利叶语党群服务中心"), "{page}");
+    let page = resident.get(&format!("/positions/centres/{centre}")).await.text;
+    assert!(page.contains("议事厅") && page.contains("09:00–21:00"));
+    let r = resident
+        .post_form(
+            &format!("/positions/rooms/{hall}/bookings"),
+            &[("date", "2026-11-30"), ("start", "14:00"), ("end", "16:00"), ("purpose", "1栋议事会")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(resident.get("/positions").await.text.contains("1栋议事会"));
+    // A neighbour cannot take any part of that time; the next free half hour is fine.
+    let mut neighbour = app.login("resident2").await;
+    let url = format!("/api/v1/rooms/{hall}/bookings");
+    for (s, e) in [("14:00", "16:00"), ("15:30", "16:30"), ("13:00", "14:30"), ("13:00", "17:00")] {
+        let r = neighbour.json("POST", &url, book("2026-11-30", s, e)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{s}–{e}: {}", r.text);
+        assert_eq!(r.json()["code"], "slot_taken");
+    }
+    let r = neighbour.json("POST", &url, book("2026-11-30", "16:00", "17:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["state"], "approved");
+    // The neighbour sees that 14:00–16:00 is taken, not by whom or what for.
+    let page = neighbour.get(&format!("/positions/centres/{centre}")).await.text;
+    assert!(page.contains("14:00") && !page.contains("1栋议事会"), "{page}");
+    let d = neighbour.get(&format!("/api/v1/centres/{centre}")).await.json();
+    assert!(d["taken"].as_array().unwrap().len() >= 2);
+    assert!(!d.to_string().contains("1栋议事会"));
+    // Cancelling frees the time at once.
+    let first = app.id("SELECT MIN(id) AS id FROM bookings").await;
+    let r = neighbour.json("POST", &format!("/api/v1/bookings/{first}/actions"), json!({"action": "cancel"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "only the booker or staff may cancel");
+    let r = resident.post_form(&format!("/positions/bookings/{first}/actions"), &[("action", "cancel")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = neighbour.json("POST", &url, book("2026-11-30", "14:00", "15:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE entity = 'booking'").await, 4);
+}
+
+#[tokio::test]
+async fn room_rules_and_the_household_quota_are_enforced_with_their_codes() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "阅读室").await;
+    let url = format!("/api/v1/rooms/{hall}/bookings");
+    let mut resident = app.login("resident").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM bookings").await;
+    for (body, code) in [
+        (book("2026-11-30", "07:00", "08:00"), "outside_hours"),
+        (book("2026-11-30", "20:30", "21:30"), "outside_hours"),
+        (book("2026-11-30", "14:10", "15:00"), "not_aligned"),
+        (book("2026-11-30", "09:00", "14:00"), "bad_length"),
+        (book("2026-11-28", "10:30", "11:00"), "too_late"),
+        (book("2026-11-27", "10:00", "11:00"), "in_past"),
+        (book("2026-11-30", "15:00", "14:00"), "invalid_time"),
+    ] {
+        let r = resident.json("POST", &url, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}: {}", r.text);
+        assert_eq!(r.json()["code"], code);
+    }
+    let r =
+        resident.json("POST", &url, json!({"date": "明天", "start": "14:00", "end": "15:00", "purpose": "读书"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM bookings").await, before, "nothing written");
+    // Two a week per household (the default), counted Monday to Sunday.
+    for s in ["09:00", "10:00"] {
+        let e = if s == "09:00" { "10:00" } else { "11:00" };
+        assert_eq!(resident.json("POST", &url, book("2026-12-01", s, e)).await.status, StatusCode::OK);
+    }
+    let r = resident.json("POST", &url, book("2026-12-02", "09:00", "10:00")).await;
+    assert_eq!(r.json()["code"], "quota_reached", "{}", r.text);
+    assert_eq!(
+        resident.json("POST", &url, book("2026-12-08", "09:00", "10:00")).await.status,
+        StatusCode::OK,
+        "next week"
+    );
+    // Staff are not held to a household quota, and may book for a partner organisation.
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .json("POST", &url, json!({"date": "2026-12-02", "start": "09:00", "end": "12:00", "purpose": "街道党工委学习会", "org_name": "演示街道党工委"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Other estates' residents and staff cannot book here.
+    let r = app.login("staff2").await.json("POST", &url, book("2026-12-03", "09:00", "10:00")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.client().json("POST", &url, book("2026-12-03", "09:00", "10:00")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn rooms_that_need_approval_hold_the_time_until_staff_decide() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let kids = room(&app, ids.yeyu, "亲子活动中心").await;
+    let mut resident = app.login("resident").await;
+    let r =
+        resident.json("POST", &format!("/api/v1/rooms/{kids}/bookings"), book("2026-11-30", "10:00", "11:00")).await;
+    assert_eq!(r.json()["state"], "pending", "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let act = format!("/api/v1/bookings/{id}/actions");
+    let r = resident.json("POST", &act, json!({"action": "approve"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a resident cannot approve their own booking");
+    assert_eq!(
+        app.login("staff2").await.json("POST", &act, json!({"action": "approve"})).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut staff = app.login("staff").await;
+    let r = staff.json("POST", &act, json!({"action": "approve"})).await;
+    assert_eq!(r.json()["state"], "approved", "{}", r.text);
+    let r = staff.json("POST", &act, json!({"action": "reject"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // A rejected booking gives its time back.
+    let r = app
+        .login("resident2")
+        .await
+        .json("POST", &format!("/api/v1/rooms/{kids}/bookings"), book("2026-11-30", "12:00", "13:00"))
+        .await;
+    let second = r.json()["id"].as_i64().unwrap();
+    staff.json("POST", &format!("/api/v1/bookings/{second}/actions"), json!({"action": "reject"})).await;
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM booking_slots WHERE booking_id = {second}")).await, 0);
+}
+
+#[tokio::test]
+async fn two_hundred_simultaneous_attempts_at_one_slot_make_one_booking() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let staff = app.login("staff").await;
+    let url = format!("/api/v1/rooms/{hall}/bookings");
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let mut c = staff.clone();
+        let url = url.clone();
+        // Every attempt overlaps every other: all cover 14:00–14:30.
+        let (s, e) = [("14:00", "15:00"), ("13:30", "14:30"), ("14:00", "14:30"), ("13:00", "16:00")][i % 4];
+        set.spawn(async move {
+            c.json("POST", &url, json!({"date": "2026-11-30", "start": s, "end": e, "purpose": format!("并发{i}")}))
+                .await
+        });
+    }
+    let (mut ok, mut taken) = (0, 0);
+    while let Some(r) = set.join_next().await {
+        let r = r.unwrap();
+        match r.status {
+            StatusCode::OK => ok += 1,
+            StatusCode::CONFLICT => {
+                assert_eq!(r.json()["code"], "slot_taken", "{}", r.text);
+                taken += 1;
+            }
+            s => panic!("unexpected {s}: {}", r.text),
+        }
+    }
+    assert_eq!((ok, taken), (1, 199));
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM bookings WHERE room_id = {hall}")).await, 1);
+}
+
+#[tokio::test]
+async fn staff_open_centres_add_rooms_set_hours_and_record_upgrades() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form("/positions/centres", &[("project_id", &ids.yeyu.to_string()), ("name", "叶语二号服务站")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let centre: i64 =
+        r.location().trim_start_matches("/positions/centres/").split('?').next().unwrap().parse().unwrap();
+    let r = staff
+        .post_form(
+            &format!("/positions/centres/{centre}/rooms"),
+            &[("name", "乒乓球室"), ("function", "球类活动场地"), ("capacity", "8")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = staff.post_form(&format!("/positions/centres/{centre}/rooms"), &[("name", "乒乓球室")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = staff
+        .post_form(&format!("/positions/centres/{centre}/rooms"), &[("name", "坏规则"), ("min_minutes", "45")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Weekdays only, 08:00–20:00; a bad time is refused whole.
+    let mut form: Vec<(String, String)> = Vec::new();
+    for d in 1..=5 {
+        form.push((format!("opens_{d}"), "08:00".into()));
+        form.push((format!("closes_{d}"), "20:00".into()));
+    }
+    let f: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(staff.post_form(&format!("/positions/centres/{centre}/hours"), &f).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        staff
+            .post_form(&format!("/positions/centres/{centre}/hours"), &[("opens_1", "20:00"), ("closes_1", "08:00")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM centre_hours WHERE centre_id = {centre}")).await, 5);
+    let r = staff
+        .post_form(
+            &format!("/positions/centres/{centre}/versions"),
+            &[("version", "升级版2.0"), ("effective_on", "2026-12-01"), ("summary", "新增乒乓球室")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let d = staff.get(&format!("/api/v1/centres/{centre}")).await.json();
+    assert_eq!(d["rooms"][0]["name"], "乒乓球室");
+    assert_eq!(d["versions"][0]["version"], "升级版2.0");
+    assert_eq!(d["hours"].as_array().unwrap().len(), 5);
+    // A Saturday is now closed.
+    let ping = d["rooms"][0]["id"].as_i64().unwrap();
+    let r = staff.json("POST", &format!("/api/v1/rooms/{ping}/bookings"), book("2026-12-05", "09:00", "10:00")).await;
+    assert_eq!(r.json()["code"], "outside_hours");
+    // Another project's staff and residents cannot manage it.
+    assert_eq!(
+        app.login("staff2")
+            .await
+            .post_form(&format!("/positions/centres/{centre}/rooms"), &[("name", "越权")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.login("resident")
+            .await
+            .post_form(&format!("/positions/centres/{centre}/rooms"), &[("name", "越权")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
