@@ -70,6 +70,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("pos.function", "功能", "Function"),
     ("pos.add_version", "记录升级", "Record an upgrade"),
     ("pos.version", "版本", "Version"),
+    ("pos.version_example", "升级版2.0", "Upgrade 2.0"),
     ("pos.effective_on", "启用日期", "From"),
     ("pos.summary", "改了什么", "What changed"),
     ("msg.booked", "预约成功", "Booked"),
