@@ -187,6 +187,41 @@ try {
     await ctx2.close();
   });
 
+  await check("a resident books the meeting hall at the estate's centre from the phone", async () => {
+    const ctx3 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p3 = await ctx3.newPage();
+    p3.on("pageerror", (e) => errors.push(e.message));
+    await p3.goto(`${base}/login`);
+    await p3.fill('input[name="username"]', "resident2");
+    await p3.fill('input[name="password"]', "Xinghuo@2026");
+    await p3.click('button[type="submit"].primary');
+    await p3.waitForURL(`${base}/`);
+    await p3.click('nav a[href="/positions"]');
+    await p3.click('#centres a:has-text("保利叶语党群服务中心")');
+    await p3.waitForSelector("#centre-name");
+    const hall = p3.locator("section.room", { hasText: "议事厅" });
+    await hall.locator("summary").click();
+    await hall.locator('select[name="date"]').selectOption({ index: 2 });
+    await hall.locator('select[name="start"]').selectOption("14:00");
+    await hall.locator('select[name="end"]').selectOption("16:00");
+    await hall.locator('input[name="purpose"]').fill("2栋业主议事会");
+    await p3.screenshot({ path: join(shots, "8-centre.png"), fullPage: true });
+    await hall.locator('.booking-form button[type="submit"]').click();
+    await p3.waitForSelector(".flash");
+    const booked = await p3.locator("section.room", { hasText: "议事厅" }).locator(".booked").textContent();
+    expect(booked.includes("14:00") && booked.includes("16:00") && booked.includes("已预约"), `booked: ${booked}`);
+    // The same time again is refused with a clear message.
+    const again = p3.locator("section.room", { hasText: "议事厅" });
+    await again.locator("summary").click();
+    await again.locator('select[name="date"]').selectOption({ index: 2 });
+    await again.locator('select[name="start"]').selectOption("15:00");
+    await again.locator('select[name="end"]').selectOption("16:00");
+    await again.locator('input[name="purpose"]').fill("再约一次");
+    await again.locator('.booking-form button[type="submit"]').click();
+    expect((await p3.textContent("body")).includes("该时段已被预约"), "no slot_taken message");
+    await ctx3.close();
+  });
+
   await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));
 } catch (e) {
   failed++;
