@@ -42,6 +42,8 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::positions::api::centre,
         crate::positions::api::book,
         crate::positions::api::act,
+        crate::positions::visits::figures_api,
+        crate::positions::visits::checkin_api,
         crate::notify::api_list,
         crate::notify::api_read,
         openapi_json,

@@ -185,8 +185,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             println!("按 Ctrl-C 停止 / Ctrl-C to stop\n");
             let job = crate::requests::jobs::spawn(state.clone());
+            let no_shows = crate::positions::visits::spawn(state.clone());
             app::serve(listener, state, app::shutdown_signal()).await?;
             job.abort();
+            no_shows.abort();
         }
         Command::Import { project, file } => {
             let pid = find_project(&state, &project).await?;

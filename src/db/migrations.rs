@@ -633,13 +633,43 @@ impl MigrationTrait for M0005Positions {
         )
         .await?;
         m.create_index(index("booking_slots", "ux_booking_slots_room_slot", &["room_id", "slot_start"], true)).await?;
-        m.create_index(index("booking_slots", "ix_booking_slots_booking", &["booking_id"], false)).await
+        m.create_index(index("booking_slots", "ix_booking_slots_booking", &["booking_id"], false)).await?;
+        // The visit log (五常: 群众常来): a person, or a walk-in by name, checked in at a centre.
+        m.create_table(
+            Table::create()
+                .table(a("centre_visits"))
+                .col(id("id"))
+                .col(col("centre_id").big_integer().not_null())
+                .col(col("person_id").big_integer().null())
+                .col(col("visitor_name").string_len(60).null())
+                .col(col("via").string_len(16).not_null())
+                .col(col("booking_id").big_integer().null())
+                .col(col("recorded_by").big_integer().null())
+                .col(ts("at"))
+                .foreign_key(&mut fk("centre_visits", "centre_id", "centres", "id", Cascade))
+                .foreign_key(&mut fk("centre_visits", "person_id", "persons", "id", SetNull))
+                .foreign_key(&mut fk("centre_visits", "booking_id", "bookings", "id", SetNull))
+                .foreign_key(&mut fk("centre_visits", "recorded_by", "users", "id", SetNull))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("centre_visits", "ix_centre_visits_centre_at", &["centre_id", "at"], false)).await?;
+        m.create_index(index("centre_visits", "ix_centre_visits_person", &["person_id", "at"], false)).await?;
+        // The no-show job looks for approved bookings that started without a check-in.
+        m.create_index(index("bookings", "ix_bookings_state_start", &["state", "starts_at"], false)).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in
-            ["booking_slots", "bookings", "rooms", "centre_versions", "centre_closed_days", "centre_hours", "centres"]
-        {
+        for t in [
+            "centre_visits",
+            "booking_slots",
+            "bookings",
+            "rooms",
+            "centre_versions",
+            "centre_closed_days",
+            "centre_hours",
+            "centres",
+        ] {
             m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
         }
         Ok(())

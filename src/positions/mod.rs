@@ -2,12 +2,14 @@
 //! opening hours, closed days and version history, and room booking by residents, staff and partner
 //! organisations — with approval where a room needs it and, enforced by the database, never two bookings
 //! at the same time. Rules in `model.rs`.
-//! Still to come (issue 4): no-show release, the visit log and the 五常 figures, the door screen.
+//! The visit log, check-in by the door's daily QR code, the no-show release job and the 五常 figures are in
+//! `visits.rs`.
 
 pub mod api;
 pub mod model;
 pub mod pages;
 pub mod store;
+pub mod visits;
 
 use axum::routing::{get, post};
 
@@ -23,7 +25,14 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/positions/centres/{id}/versions", Access::Staff, post(pages::add_version)),
         RouteDef::new("POST", "/positions/rooms/{id}/bookings", Access::Authenticated, post(pages::book)),
         RouteDef::new("POST", "/positions/bookings/{id}/actions", Access::Authenticated, post(pages::booking_act)),
+        RouteDef::new("GET", "/positions/centres/{id}/checkin", Access::Authenticated, get(visits::checkin_page)),
+        RouteDef::new("POST", "/positions/centres/{id}/checkin", Access::Authenticated, post(visits::checkin)),
+        RouteDef::new("POST", "/positions/centres/{id}/visits", Access::Staff, post(visits::staff_visit)),
+        RouteDef::new("GET", "/positions/centres/{id}/figures", Access::Desk, get(visits::figures)),
+        RouteDef::new("GET", "/positions/centres/{id}/door", Access::Staff, get(visits::door)),
         RouteDef::new("GET", "/api/v1/centres/{id}", Access::Authenticated, get(api::centre)),
+        RouteDef::new("GET", "/api/v1/centres/{id}/figures", Access::Desk, get(visits::figures_api)),
+        RouteDef::new("POST", "/api/v1/centres/{id}/checkin", Access::Authenticated, post(visits::checkin_api)),
         RouteDef::new("POST", "/api/v1/rooms/{id}/bookings", Access::Authenticated, post(api::book)),
         RouteDef::new("POST", "/api/v1/bookings/{id}/actions", Access::Authenticated, post(api::act)),
     ]

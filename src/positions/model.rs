@@ -211,6 +211,76 @@ pub fn next_booking_state(from: BookingState, action: &str, staff: bool) -> Resu
     }
 }
 
+/// An approved booking nobody checked in to within `no_show_minutes` of its start is released.
+pub fn is_no_show(
+    state: BookingState,
+    starts_at: DateTime<Utc>,
+    no_show_minutes: i64,
+    checked_in: bool,
+    now: DateTime<Utc>,
+) -> bool {
+    state == BookingState::Approved && !checked_in && now >= starts_at + Duration::minutes(no_show_minutes)
+}
+
+/// What a centre's month is measured from (五常: 大门常开、服务常抓、场所常用、活动常办、群众常来).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthFacts {
+    /// Days the weekly hours and closed days say it should open.
+    pub scheduled_days: i64,
+    /// Of those, days with at least one recorded visit (the door really was open).
+    pub days_with_visits: i64,
+    /// Scheduled room-hours (rooms × opening hours) and booked room-hours (approved or attended).
+    pub room_minutes_open: i64,
+    pub room_minutes_booked: i64,
+    pub bookings: i64,
+    pub bookings_attended: i64,
+    pub visits: i64,
+    pub distinct_visitors: i64,
+    pub repeat_visitors: i64,
+}
+
+/// The 五常 as shown: each an exact per-mille or a count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wuchang {
+    /// 大门常开: days open as scheduled, ‰.
+    pub open_permille: u32,
+    /// 服务常抓: bookings attended, ‰ of bookings.
+    pub served_permille: u32,
+    /// 场所常用: room-hours booked, ‰ of room-hours open.
+    pub used_permille: u32,
+    /// 群众常来: distinct visitors and how many came more than once.
+    pub distinct_visitors: i64,
+    pub repeat_visitors: i64,
+}
+
+pub fn wuchang(f: &MonthFacts) -> Wuchang {
+    let pm = |n: i64, d: i64| if d <= 0 { 0 } else { ((n.max(0) * 1000 + d / 2) / d).min(1000) as u32 };
+    Wuchang {
+        open_permille: pm(f.days_with_visits, f.scheduled_days),
+        served_permille: pm(f.bookings_attended, f.bookings),
+        used_permille: pm(f.room_minutes_booked, f.room_minutes_open),
+        distinct_visitors: f.distinct_visitors,
+        repeat_visitors: f.repeat_visitors,
+    }
+}
+
+/// Scheduled opening days and minutes in [first, next) of a month, from the weekly hours and closed days.
+pub fn scheduled(first: NaiveDate, next: NaiveDate, hours: &[Hours], closed: &[NaiveDate]) -> (i64, i64) {
+    let (mut days, mut minutes) = (0, 0);
+    let mut d = first;
+    while d < next {
+        let wd = d.weekday().number_from_monday() as u8;
+        if !closed.contains(&d)
+            && let Some(h) = hours.iter().find(|h| h.weekday == wd)
+        {
+            days += 1;
+            minutes += (h.closes - h.opens).num_minutes();
+        }
+        d += Duration::days(1);
+    }
+    (days, minutes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +365,41 @@ mod tests {
         for s in BookingState::ALL {
             assert_eq!(s.holds_slots(), matches!(s, Pending | Approved));
         }
+    }
+
+    #[test]
+    fn no_shows_are_released_only_after_the_window_and_without_a_check_in() {
+        let start = to_utc(t(3, 14, 0));
+        assert!(!is_no_show(BookingState::Approved, start, 15, false, start + Duration::minutes(14)));
+        assert!(is_no_show(BookingState::Approved, start, 15, false, start + Duration::minutes(15)));
+        assert!(!is_no_show(BookingState::Approved, start, 15, true, start + Duration::hours(1)));
+        assert!(!is_no_show(BookingState::Pending, start, 15, false, start + Duration::hours(1)));
+    }
+
+    #[test]
+    fn the_five_constants_come_from_the_months_facts() {
+        let h = week();
+        let first = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let next = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        let closed = [NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()];
+        assert_eq!(scheduled(first, next, &h, &closed), (30, 30 * 12 * 60));
+        let w = wuchang(&MonthFacts {
+            scheduled_days: 30,
+            days_with_visits: 27,
+            room_minutes_open: 1000,
+            room_minutes_booked: 250,
+            bookings: 8,
+            bookings_attended: 6,
+            visits: 40,
+            distinct_visitors: 25,
+            repeat_visitors: 9,
+        });
+        assert_eq!((w.open_permille, w.served_permille, w.used_permille), (900, 750, 250));
+        assert_eq!(
+            wuchang(&MonthFacts::default()),
+            Wuchang::default(),
+            "an empty month is zeros, not a division by zero"
+        );
     }
 
     proptest! {

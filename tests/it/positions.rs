@@ -255,3 +255,80 @@ async fn staff_open_centres_add_rooms_set_hours_and_record_upgrades() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn residents_check_in_by_the_doors_code_no_shows_are_released_and_the_five_constants_add_up() {
+    use chrono::{Duration, NaiveDate};
+    use xinghuo::clock::Clock;
+    use xinghuo::positions::visits::{checkin_code, release_no_shows};
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let centre = ids.centre;
+    let hall = ids.hall;
+    let reading = room(&app, ids.yeyu, "阅读室").await;
+    // Saturday 2026-11-28, 10:00 in China. 张三 books the hall at 11:30, 李四 the reading room at 12:00.
+    let mut resident = app.login("resident").await;
+    let r =
+        resident.json("POST", &format!("/api/v1/rooms/{hall}/bookings"), book("2026-11-28", "11:30", "12:30")).await;
+    let mine = r.json()["id"].as_i64().unwrap();
+    let mut neighbour = app.login("resident2").await;
+    let r = neighbour
+        .json("POST", &format!("/api/v1/rooms/{reading}/bookings"), book("2026-11-28", "12:00", "13:00"))
+        .await;
+    let theirs = r.json()["id"].as_i64().unwrap();
+    // 11:10: 张三 scans the door's code and is checked in, with the booking.
+    app.clock.advance(Duration::minutes(70));
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let code = checkin_code(&app.state.secret, centre, today);
+    let page = resident.get(&format!("/positions/centres/{centre}/checkin?code={code}")).await.text;
+    assert!(page.contains("我已到达，签到"), "{page}");
+    let r = resident.post_form(&format!("/positions/centres/{centre}/checkin"), &[("code", &code)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(r.location().contains("checked_in_booking"));
+    // Yesterday's code (a photo of the screen) does not work.
+    let old = checkin_code(&app.state.secret, centre, today.pred_opt().unwrap());
+    let r = neighbour.json("POST", &format!("/api/v1/centres/{centre}/checkin"), json!({"code": old})).await;
+    assert_eq!(r.json()["code"], "expired_code");
+    // Staff record a walk-in by name; 张三 comes back later the same day.
+    let mut staff = app.login("staff").await;
+    let r = staff.post_form(&format!("/positions/centres/{centre}/visits"), &[("visitor_name", "王奶奶")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = resident.json("POST", &format!("/api/v1/centres/{centre}/checkin"), json!({"code": code})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // 12:16: nobody came for the reading room; the job releases it (once, however often it runs).
+    app.clock.advance(Duration::minutes(66));
+    let (a, b) =
+        tokio::join!(release_no_shows(&app.state, app.clock.now()), release_no_shows(&app.state, app.clock.now()));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let state = |id: i64| {
+        let app = &app;
+        async move { app.count(&format!("SELECT COUNT(*) AS n FROM bookings WHERE id = {id} AND state = 'released'")).await }
+    };
+    assert_eq!(state(theirs).await, 1);
+    assert_eq!(state(mine).await, 0, "a checked-in booking is kept");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM booking_slots WHERE booking_id = {theirs}")).await, 0);
+    // The month's 五常.
+    let mut staff = app.login("staff").await;
+    let f = staff.get(&format!("/api/v1/centres/{centre}/figures?month=2026-11")).await.json();
+    assert_eq!(f["visits"], 3, "{f}");
+    assert_eq!(f["distinct_visitors"], 1, "the walk-in has no person record");
+    assert_eq!(f["repeat_visitors"], 1);
+    assert_eq!(f["bookings"], 2);
+    assert_eq!(f["bookings_attended"], 1);
+    assert_eq!(f["served_permille"], 500);
+    assert_eq!(f["days_with_visits"], 1);
+    assert_eq!(f["scheduled_days"], 30);
+    assert_eq!(f["room_minutes_booked"], 60, "the released booking no longer counts as use");
+    let page = staff.get(&format!("/positions/centres/{centre}/figures?month=2026-11")).await.text;
+    assert!(page.contains("大门常开") && page.contains("50.0%"), "{page}");
+    // The door screen shows today's bookings and today's code.
+    let door = staff.get(&format!("/positions/centres/{centre}/door")).await.text;
+    assert!(door.contains("<svg") && door.contains(&code) && door.contains("11:30–12:30"), "{door}");
+    // Who may see what.
+    assert_eq!(resident.get(&format!("/positions/centres/{centre}/door")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(resident.get(&format!("/api/v1/centres/{centre}/figures")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.login("staff2").await.get(&format!("/api/v1/centres/{centre}/figures")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,539 @@
+//! The visit log and what is measured from it: check-in at a centre by its QR code (a code that changes
+//! every day, shown on the door screen) or by staff entry; a booking's check-in; the job that releases
+//! bookings nobody came to; and the month's 五常 per centre.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State as AxState},
+    response::{IntoResponse, Redirect},
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use hmac::{Hmac, Mac};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use super::{
+    model::{self, BookingState},
+    pages::load_centre,
+    store,
+};
+use crate::{
+    app::AppState,
+    auth::{Auth, Principal},
+    db,
+    error::{AppError, AppResult},
+    params,
+    web::{Chrome, MsgQuery},
+};
+
+/// Today's check-in code of a centre: HMAC(secret, centre, China date), 8 hex characters. It changes at
+/// midnight, so a photo of yesterday's door screen does not sign anyone in.
+pub fn checkin_code(secret: &[u8], centre_id: i64, day: NaiveDate) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(format!("centre-checkin:{centre_id}:{day}").as_bytes());
+    mac.finalize().into_bytes().iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+fn today(state: &AppState) -> NaiveDate {
+    model::to_local(state.clock.now()).date()
+}
+
+/// Record a visit; when the visitor holds an approved booking at this centre that is on now (from 30
+/// minutes before its start to its end), it is checked in too. Returns the booking checked in, if any.
+#[derive(Clone, Copy)]
+pub struct Visit<'a> {
+    pub centre_id: i64,
+    pub person_id: Option<i64>,
+    /// A walk-in without a person record.
+    pub visitor_name: Option<&'a str>,
+    /// `qr` or `staff`.
+    pub via: &'a str,
+    pub recorded_by: i64,
+    /// The visitor's user account, to find their booking.
+    pub booker_user: Option<i64>,
+}
+
+pub async fn record_visit(
+    conn: &impl ConnectionTrait,
+    v: &Visit<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, AppError> {
+    let Visit { centre_id, person_id, visitor_name, via, recorded_by, booker_user } = *v;
+    let booking = match booker_user {
+        Some(u) => db::one::<db::IdRow>(
+            conn,
+            "SELECT b.id FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 AND b.booked_by = $2 \
+             AND b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $3 AND b.ends_at > $4 ORDER BY b.starts_at LIMIT 1",
+            params![centre_id, u, now + Duration::minutes(30), now],
+        )
+        .await?
+        .map(|r| r.id),
+        None => None,
+    };
+    if let Some(b) = booking {
+        db::exec(conn, "UPDATE bookings SET checked_in_at = $1, updated_at = $1 WHERE id = $2", params![now, b])
+            .await?;
+    }
+    db::exec(
+        conn,
+        "INSERT INTO centre_visits (centre_id, person_id, visitor_name, via, booking_id, recorded_by, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        params![centre_id, person_id, visitor_name, via, booking, recorded_by, now],
+    )
+    .await?;
+    Ok(booking)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeQuery {
+    pub code: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "positions/checkin.html")]
+struct CheckinPage {
+    c: Chrome,
+    centre: store::Centre,
+    code: String,
+    valid: bool,
+}
+
+/// The page a phone opens from the door's QR code: one big button.
+pub async fn checkin_page(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<CodeQuery>,
+) -> AppResult<impl IntoResponse> {
+    let centre = load_centre(&state, &p, id).await?;
+    let valid = q.code == checkin_code(&state.secret, id, today(&state));
+    Ok(CheckinPage { c: Chrome::titled(&ctx, "pos.checkin"), centre, code: q.code, valid })
+}
+
+pub async fn checkin_checked(state: &AppState, p: &Principal, id: i64, code: &str) -> AppResult<Option<i64>> {
+    load_centre(state, p, id).await?;
+    if code.trim() != checkin_code(&state.secret, id, today(state)) {
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "expired_code",
+            "签到码已过期，请扫描门口屏幕上今天的二维码",
+            "The check-in code has expired",
+        ));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let visit = Visit {
+        centre_id: id,
+        person_id: p.person_id,
+        visitor_name: None,
+        via: "qr",
+        recorded_by: p.user_id,
+        booker_user: Some(p.user_id),
+    };
+    let b = record_visit(&tx, &visit, now).await?;
+    tx.commit().await?;
+    Ok(b)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CheckinForm {
+    pub code: String,
+}
+
+pub async fn checkin(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<CheckinForm>,
+) -> AppResult<Redirect> {
+    let b = checkin_checked(&state, &p, id, &f.code).await?;
+    Ok(Redirect::to(&format!(
+        "/positions/centres/{id}?msg={}",
+        if b.is_some() { "checked_in_booking" } else { "checked_in" }
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VisitForm {
+    /// A walk-in's name (for those without an account or a phone).
+    pub visitor_name: String,
+}
+
+/// Staff record a visit by hand (the fallback to the QR code).
+pub async fn staff_visit(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<VisitForm>,
+) -> AppResult<Redirect> {
+    let c = load_centre(&state, &p, id).await?;
+    if !p.scope.can_write_project(c.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let name = crate::text::normalize(&f.visitor_name);
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::field("visitor_name", "请填写来访人姓名（不超过60字）"));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let visit = Visit {
+        centre_id: id,
+        person_id: None,
+        visitor_name: Some(&name),
+        via: "staff",
+        recorded_by: p.user_id,
+        booker_user: None,
+    };
+    record_visit(&tx, &visit, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/positions/centres/{id}?msg=saved")))
+}
+
+#[derive(FromQueryResult)]
+struct Due {
+    id: i64,
+    starts_at: DateTime<Utc>,
+    no_show_minutes: i32,
+}
+
+/// Release approved bookings nobody checked in to within their room's no-show window, so the time can
+/// be booked again. Compare-and-set on the state: several instances release a booking once.
+pub async fn release_no_shows(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let due: Vec<Due> = db::all(
+        &state.db.read,
+        "SELECT b.id, b.starts_at, r.no_show_minutes FROM bookings b JOIN rooms r ON r.id = b.room_id \
+         WHERE b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $2 ORDER BY b.id LIMIT 500",
+        params![now, now - Duration::days(1)],
+    )
+    .await?;
+    let mut released = 0;
+    for d in due {
+        if !model::is_no_show(BookingState::Approved, d.starts_at, d.no_show_minutes as i64, false, now) {
+            continue;
+        }
+        let tx = state.db.write.begin().await?;
+        let n = db::exec(
+            &tx,
+            "UPDATE bookings SET state = 'released', updated_at = $1 WHERE id = $2 AND state = 'approved' AND checked_in_at IS NULL",
+            params![now, d.id],
+        )
+        .await?
+        .rows_affected();
+        if n == 1 {
+            db::exec(&tx, "DELETE FROM booking_slots WHERE booking_id = $1", params![d.id]).await?;
+            released += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(released)
+}
+
+#[derive(FromQueryResult)]
+struct N {
+    n: i64,
+}
+
+/// The month's facts for a centre, from the hours, bookings and the visit log.
+pub async fn month_facts(state: &AppState, centre_id: i64, month: &str) -> AppResult<model::MonthFacts> {
+    let (start, end) = crate::requests::figures::month_bounds(month)
+        .ok_or_else(|| AppError::field("month", "月份格式应为 2026-11"))?;
+    let first = model::to_local(start).date();
+    let next = model::to_local(end).date();
+    let hours = store::parse_hours(&store::hours(&state.db.read, centre_id).await?);
+    let closed = store::closed_days(&state.db.read, centre_id).await?;
+    let (scheduled_days, open_minutes) = model::scheduled(first, next, &hours, &closed);
+    let rooms = store::rooms(&state.db.read, centre_id).await?.len() as i64;
+    let conn = &state.db.read;
+    let one = |sql: &'static str| async move {
+        Ok::<i64, AppError>(db::one::<N>(conn, sql, params![centre_id, start, end]).await?.map(|r| r.n).unwrap_or(0))
+    };
+    let bookings = one("SELECT COUNT(*) AS n FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 \
+         AND b.starts_at >= $2 AND b.starts_at < $3 AND b.state IN ('approved','released')")
+    .await?;
+    let attended = one("SELECT COUNT(*) AS n FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 \
+         AND b.starts_at >= $2 AND b.starts_at < $3 AND b.checked_in_at IS NOT NULL")
+    .await?;
+    let booked_slots = one(
+        "SELECT COUNT(*) AS n FROM booking_slots s JOIN rooms r ON r.id = s.room_id JOIN bookings b ON b.id = s.booking_id \
+         WHERE r.centre_id = $1 AND s.slot_start >= $2 AND s.slot_start < $3 AND b.state = 'approved'",
+    )
+    .await?;
+    let visits = one("SELECT COUNT(*) AS n FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3").await?;
+    let distinct = one(
+        "SELECT COUNT(DISTINCT person_id) AS n FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3 AND person_id IS NOT NULL",
+    )
+    .await?;
+    let repeat = one(
+        "SELECT COUNT(*) AS n FROM (SELECT person_id FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3 \
+         AND person_id IS NOT NULL GROUP BY person_id HAVING COUNT(*) > 1) x",
+    )
+    .await?;
+    // Days with a visit, counted in China time: fetch the times (a month of one centre's visits is small).
+    #[derive(FromQueryResult)]
+    struct At {
+        at: DateTime<Utc>,
+    }
+    let mut days: Vec<NaiveDate> = db::all::<At>(
+        conn,
+        "SELECT at FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3",
+        params![centre_id, start, end],
+    )
+    .await?
+    .into_iter()
+    .map(|a| model::to_local(a.at).date())
+    .collect();
+    days.sort();
+    days.dedup();
+    Ok(model::MonthFacts {
+        scheduled_days,
+        days_with_visits: days.len() as i64,
+        room_minutes_open: open_minutes * rooms,
+        room_minutes_booked: booked_slots * model::SLOT_MINUTES,
+        bookings,
+        bookings_attended: attended,
+        visits,
+        distinct_visitors: distinct,
+        repeat_visitors: repeat,
+    })
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct MonthQuery {
+    /// `YYYY-MM`; default: this month in China.
+    pub month: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "positions/figures.html")]
+struct FiguresPage {
+    c: Chrome,
+    centre: store::Centre,
+    month: String,
+    f: model::MonthFacts,
+    w: model::Wuchang,
+    open: String,
+    served: String,
+    used: String,
+}
+
+fn pct(pm: u32) -> String {
+    format!("{}.{}%", pm / 10, pm % 10)
+}
+
+/// The month's 五常 for a centre (desk users who read the project).
+pub async fn figures(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<MonthQuery>,
+) -> AppResult<impl IntoResponse> {
+    let centre = load_centre(&state, &p, id).await?;
+    if !p.scope.can_read_project(centre.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let month =
+        if q.month.trim().is_empty() { today(&state).format("%Y-%m").to_string() } else { q.month.trim().to_string() };
+    let f = month_facts(&state, id, &month).await?;
+    let w = model::wuchang(&f);
+    Ok(FiguresPage {
+        c: Chrome::titled(&ctx, "pos.figures"),
+        centre,
+        month,
+        open: pct(w.open_permille),
+        served: pct(w.served_permille),
+        used: pct(w.used_permille),
+        w,
+        f,
+    })
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WuchangJson {
+    pub centre_id: i64,
+    pub month: String,
+    pub scheduled_days: i64,
+    pub days_with_visits: i64,
+    /// 大门常开 ‰
+    pub open_permille: u32,
+    pub bookings: i64,
+    pub bookings_attended: i64,
+    /// 服务常抓 ‰
+    pub served_permille: u32,
+    pub room_minutes_open: i64,
+    pub room_minutes_booked: i64,
+    /// 场所常用 ‰
+    pub used_permille: u32,
+    /// 活动常办: activities held (C3, not yet recorded here).
+    pub activities: Option<i64>,
+    pub visits: i64,
+    /// 群众常来
+    pub distinct_visitors: i64,
+    pub repeat_visitors: i64,
+}
+
+/// The month's 五常 for a centre.
+#[utoipa::path(get, path = "/api/v1/centres/{id}/figures", tag = "positions", params(("id" = i64, Path), MonthQuery),
+    responses((status = 200, body = WuchangJson), (status = 403), (status = 404), (status = 422)))]
+pub async fn figures_api(
+    AxState(state): AxState<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<MonthQuery>,
+) -> crate::error::ApiResult<WuchangJson> {
+    let centre = load_centre(&state, &p, id).await?;
+    if !p.scope.can_read_project(centre.project_id) {
+        return Err(AppError::forbidden().into());
+    }
+    let month =
+        if q.month.trim().is_empty() { today(&state).format("%Y-%m").to_string() } else { q.month.trim().to_string() };
+    let f = month_facts(&state, id, &month).await?;
+    let w = model::wuchang(&f);
+    Ok(axum::Json(WuchangJson {
+        centre_id: id,
+        month,
+        scheduled_days: f.scheduled_days,
+        days_with_visits: f.days_with_visits,
+        open_permille: w.open_permille,
+        bookings: f.bookings,
+        bookings_attended: f.bookings_attended,
+        served_permille: w.served_permille,
+        room_minutes_open: f.room_minutes_open,
+        room_minutes_booked: f.room_minutes_booked,
+        used_permille: w.used_permille,
+        activities: None,
+        visits: f.visits,
+        distinct_visitors: f.distinct_visitors,
+        repeat_visitors: f.repeat_visitors,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CheckinBody {
+    /// Today's code from the door's QR code.
+    pub code: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CheckinResult {
+    /// The booking checked in with this visit, if the visitor had one on now.
+    pub booking_id: Option<i64>,
+}
+
+/// Check in at a centre with today's code (the QR code on the door screen).
+#[utoipa::path(post, path = "/api/v1/centres/{id}/checkin", tag = "positions", params(("id" = i64, Path)), request_body = CheckinBody,
+    responses((status = 200, body = CheckinResult), (status = 404), (status = 422)))]
+pub async fn checkin_api(
+    AxState(state): AxState<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+    axum::Json(b): axum::Json<CheckinBody>,
+) -> crate::error::ApiResult<CheckinResult> {
+    Ok(axum::Json(CheckinResult { booking_id: checkin_checked(&state, &p, id, &b.code).await? }))
+}
+
+/// Run the no-show release every minute until the process stops.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match release_no_shows(&state, state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(released = n, "no-show bookings released"),
+                Err(e) => tracing::warn!(code = e.code, "no-show job failed"),
+            }
+        }
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "positions/door.html")]
+struct DoorPage {
+    c: Chrome,
+    centre: store::Centre,
+    date: String,
+    rooms: Vec<(String, Vec<String>)>,
+    qr_svg: String,
+    url: String,
+}
+
+/// The screen at the centre's door: today's bookings per room (times only) and today's check-in QR code.
+/// Shown by a staff log-in on the kiosk.
+pub async fn door(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let centre = load_centre(&state, &p, id).await?;
+    if !p.scope.can_write_project(centre.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let _ = m;
+    let now = state.clock.now();
+    let day = today(&state);
+    let day_start = model::to_utc(day.and_time(chrono::NaiveTime::MIN));
+    let bookings = store::centre_bookings(&state.db.read, id, day_start, day_start + Duration::days(1)).await?;
+    let rooms = store::rooms(&state.db.read, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let times = bookings
+                .iter()
+                .filter(|b| b.room_id == r.id)
+                .map(|b| {
+                    format!(
+                        "{}–{}",
+                        model::to_local(b.starts_at).format("%H:%M"),
+                        model::to_local(b.ends_at).format("%H:%M")
+                    )
+                })
+                .collect();
+            (r.name, times)
+        })
+        .collect();
+    let url = format!(
+        "{}/positions/centres/{id}/checkin?code={}",
+        state.config.public_url.trim_end_matches('/'),
+        checkin_code(&state.secret, id, day)
+    );
+    let qr_svg = qrcode::QrCode::new(url.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
+        .map_err(AppError::internal)?;
+    let _ = now;
+    Ok(DoorPage {
+        c: Chrome::new(&ctx, centre.name.clone()),
+        date: format!(
+            "{} {}",
+            day.format("%Y年%m月%d日"),
+            model::weekday_zh(chrono::Datelike::weekday(&day).number_from_monday() as u8)
+        ),
+        rooms,
+        qr_svg,
+        url,
+        centre,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_check_in_code_changes_every_day_and_per_centre() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let a = checkin_code(b"secret", 1, d);
+        assert_eq!(a.len(), 8);
+        assert_eq!(a, checkin_code(b"secret", 1, d));
+        assert_ne!(a, checkin_code(b"secret", 1, d.succ_opt().unwrap()));
+        assert_ne!(a, checkin_code(b"secret", 2, d));
+        assert_ne!(a, checkin_code(b"other", 1, d));
+    }
+}
