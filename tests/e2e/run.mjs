@@ -222,6 +222,17 @@ try {
     await ctx3.close();
   });
 
+  await check("the door screen shows today's rooms and a check-in QR code", async () => {
+    await page.goto(`${base}/positions`);
+    await page.click('#centres a:has-text("保利叶语党群服务中心")');
+    await page.click('a[href$="/door"]');
+    await page.waitForSelector("#door-qr svg");
+    const box = await page.$eval("#door-qr svg", (e) => e.getBoundingClientRect().width);
+    expect(box >= 200, `QR width ${box}`);
+    expect((await page.textContent("#door-rooms")).includes("议事厅"), "rooms missing");
+    await page.screenshot({ path: join(shots, "9-door.png"), fullPage: true });
+  });
+
   await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));
 } catch (e) {
   failed++;
