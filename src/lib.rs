@@ -5,6 +5,8 @@
 
 /// The route table: every route with the access it needs (feeds the router and the permission test).
 pub mod access;
+/// C3 Activities: types, RRULE recurrence, sign-up with a wait list.
+pub mod activities;
 /// User administration for company admins.
 pub mod admin;
 /// `/api/v1` OpenAPI document.

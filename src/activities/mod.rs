@@ -1,0 +1,2 @@
+//! C3 Activities (活动).
+pub mod model;
