@@ -298,6 +298,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
     let yeyu = project_ids[0];
     let tianxi = project_ids[1];
     demo_centres(t, &[(yeyu, "保利叶语党群服务中心"), (project_ids[6], "保利湖心岛党群服务中心")], now).await?;
+    demo_activities(t, &[(project_ids[6], "保利湖心岛"), (yeyu, "保利叶语")], now).await?;
     let youlian = communities[0].id;
     let mumashan_grid = db::one::<db::IdRow>(
         t,
@@ -391,6 +392,60 @@ async fn create_user(
         params![username, person, name, hash, now],
     )
     .await?;
+    Ok(())
+}
+
+/// Activities (C3): every Friday's 全员保洁日 at two estates, and a monthly 主题党日 for Party members.
+async fn demo_activities(
+    t: &impl ConnectionTrait,
+    projects: &[(i64, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use chrono::Datelike;
+
+    use crate::activities::{model, store};
+    let today = crate::positions::model::to_local(now).date();
+    let to_friday = (4 + 7 - today.weekday().num_days_from_monday() as i64) % 7;
+    let friday = today + chrono::Duration::days(if to_friday == 0 { 7 } else { to_friday });
+    let at = |d: chrono::NaiveDate, h: u32| d.and_hms_opt(h, 0, 0).unwrap_or_default();
+    for (pid, name) in projects {
+        let branch = format!("{name}项目党支部");
+        for (kind, title, series, audience, capacity, first, rule, minutes) in [
+            (
+                "volunteer",
+                "全员保洁日",
+                Some("星火传蓉城·暖心进万家"),
+                "all",
+                30,
+                at(friday, 9),
+                "FREQ=WEEKLY;BYDAY=FR",
+                120,
+            ),
+            ("party_day", "主题党日", None, "party", 0, at(friday + chrono::Duration::days(7), 15), "FREQ=MONTHLY", 90),
+        ] {
+            let starts = model::occurrences(first, Some(rule)).map_err(|e| AppError::internal(e.zh))?;
+            store::create(
+                t,
+                &store::NewActivity {
+                    project_id: *pid,
+                    kind,
+                    title,
+                    series,
+                    organiser: &branch,
+                    co_organisers: Some("社区党委"),
+                    place: Some("党群服务中心及小区公共区域"),
+                    audience,
+                    capacity,
+                    rrule: Some(rule),
+                    duration_minutes: minutes,
+                    created_by: None,
+                },
+                &starts,
+                now,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 

@@ -52,13 +52,8 @@ pub fn occurrences(first: NaiveDateTime, rule: Option<&str>) -> Result<Vec<DateT
     let set: rrule::RRuleSet =
         text.parse().map_err(|e| RuleError::new("invalid_rrule", format!("重复规则无效：{e}")))?;
     let until = first_utc + Duration::days(HORIZON_DAYS);
-    let v: Vec<DateTime<Utc>> = set
-        .all(MAX_OCCURRENCES)
-        .dates
-        .into_iter()
-        .map(|d| d.with_timezone(&Utc))
-        .take_while(|d| *d <= until)
-        .collect();
+    let v: Vec<DateTime<Utc>> =
+        set.all(MAX_OCCURRENCES).dates.into_iter().map(|d| d.with_timezone(&Utc)).take_while(|d| *d <= until).collect();
     if v.is_empty() {
         return Err(RuleError::new("invalid_rrule", "按此规则没有任何一次活动"));
     }

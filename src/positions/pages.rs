@@ -38,7 +38,7 @@ pub async fn homes(state: &AppState, p: &Principal) -> AppResult<Vec<(i64, i64)>
 }
 
 /// Projects whose centres the caller sees: readable ones and the ones they live in.
-async fn visible_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+pub async fn visible_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
     let mut v: Vec<i64> = p.scope.read_projects.iter().copied().collect();
     for (_, pid) in homes(state, p).await? {
         if !v.contains(&pid) {

@@ -74,6 +74,7 @@ impl Chrome {
             if desk || !p.scope.households.is_empty() {
                 push("/requests", if desk { "req.queue" } else { "req.mine" });
             }
+            push("/activities", "nav.activities");
             push("/positions", "nav.positions");
             if desk {
                 push("/org", "nav.org");

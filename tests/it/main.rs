@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod activities;
 mod import_export;
 mod open311;
 mod people_and_org;

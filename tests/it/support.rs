@@ -132,6 +132,18 @@ impl TestApp {
                 ))
                 .await,
             booking: 0,
+            occurrence: self
+                .id(&format!(
+                    "SELECT o.id FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+                     WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' ORDER BY o.starts_at LIMIT 1"
+                ))
+                .await,
+            occurrence2: self
+                .id(&format!(
+                    "SELECT o.id FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+                     WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' ORDER BY o.starts_at DESC LIMIT 1"
+                ))
+                .await,
         }
     }
 }
@@ -191,6 +203,9 @@ pub struct Ids {
     pub hall: i64,
     /// A booking by `resident` (set by tests that make one).
     pub booking: i64,
+    /// The first and second of 保利叶语's 全员保洁日 (demo).
+    pub occurrence: i64,
+    pub occurrence2: i64,
 }
 
 pub struct Resp {

@@ -1,0 +1,521 @@
+//! Activity pages and the rules shared with the JSON API: the calendar, creating an activity (with an
+//! RRULE), one occurrence with sign-up, cancel (promoting the wait list), sign-up on a resident's behalf,
+//! and skipping a date.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, Query, State as AxState},
+    response::{IntoResponse, Redirect},
+};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+
+use super::{
+    model::{self, Place},
+    store::{self, NewActivity, Occurrence},
+};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Ctx, Principal, model::Role},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult, FieldError},
+    org::store as org,
+    params,
+    positions::{model::to_local, pages::visible_projects},
+    web::{Chrome, MsgQuery},
+};
+
+pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<Occurrence> {
+    let o = store::occurrence(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !visible_projects(state, p).await?.contains(&o.project_id) {
+        return Err(AppError::not_found());
+    }
+    Ok(o)
+}
+
+pub struct Line {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub when: String,
+    pub project: String,
+    pub place: String,
+    pub seats: String,
+    pub mine: String,
+}
+
+fn when(o: &Occurrence) -> String {
+    format!("{}–{}", fmt_datetime(o.starts_at), to_local(o.ends_at).format("%H:%M"))
+}
+
+fn seats(o: &Occurrence) -> String {
+    if o.capacity > 0 { format!("{}/{}", o.confirmed, o.capacity) } else { o.confirmed.to_string() }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/list.html")]
+struct ListPage {
+    c: Chrome,
+    lines: Vec<Line>,
+    projects: Vec<(i64, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    today: String,
+}
+
+pub async fn list(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let projects = visible_projects(&state, &p).await?;
+    let now = state.clock.now();
+    let occ = store::upcoming(&state.db.read, &projects, now - Duration::hours(3), now + Duration::days(31)).await?;
+    let mut lines = Vec::new();
+    for o in occ {
+        let mine = match p.person_id {
+            Some(pid) => {
+                store::my_signup(&state.db.read, o.id, pid).await?.map(|s| model::signup_state_zh(&s).to_string())
+            }
+            None => None,
+        };
+        lines.push(Line {
+            id: o.id,
+            title: o.title.clone(),
+            kind: model::kind_zh(&o.kind).into(),
+            when: when(&o),
+            project: o.project_name.clone(),
+            place: o.place.clone().unwrap_or_default(),
+            seats: seats(&o),
+            mine: mine.unwrap_or_default(),
+        });
+    }
+    let projects = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
+    Ok(ListPage {
+        c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
+        lines,
+        projects,
+        kinds: model::KINDS.to_vec(),
+        today: to_local(now).format("%Y-%m-%d").to_string(),
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NewActivityForm {
+    pub project_id: String,
+    pub kind: String,
+    pub title: String,
+    pub series: String,
+    pub organiser: String,
+    pub co_organisers: String,
+    pub place: String,
+    /// `all` (open to residents) or `party` (Party members only).
+    pub audience: String,
+    pub capacity: String,
+    /// `YYYY-MM-DD` and `HH:MM`, China time: the first occurrence.
+    pub date: String,
+    pub start: String,
+    pub duration_minutes: String,
+    /// `none`, `weekly` (same weekday), `monthly`, or `custom` with `rrule`.
+    pub repeat: String,
+    pub rrule: String,
+}
+
+/// Create an activity (project staff) and lay out its occurrences.
+pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewActivityForm) -> AppResult<i64> {
+    let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    let mut errors = Vec::new();
+    let kind = model::KINDS.iter().find(|(c, _)| *c == f.kind.trim()).map(|(c, _)| *c);
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "请选择活动类型"));
+    }
+    let title = crate::text::normalize(&f.title);
+    if title.is_empty() || title.chars().count() > 100 {
+        errors.push(FieldError::new("title", "请填写活动名称（不超过100字）"));
+    }
+    let short = |s: &str, max: usize, field: &str, errors: &mut Vec<FieldError>| {
+        let v = crate::text::normalize(s);
+        if v.chars().count() > max {
+            errors.push(FieldError::new(field, format!("不超过{max}字")));
+        }
+        v
+    };
+    let series = short(&f.series, 100, "series", &mut errors);
+    let co = short(&f.co_organisers, 300, "co_organisers", &mut errors);
+    let place = short(&f.place, 200, "place", &mut errors);
+    let mut organiser = short(&f.organiser, 100, "organiser", &mut errors);
+    if organiser.is_empty() {
+        organiser =
+            format!("{}项目党支部", org::node(&state.db.read, project).await?.map(|n| n.name).unwrap_or_default());
+    }
+    let audience = if f.audience == "party" { "party" } else { "all" };
+    let capacity = if f.capacity.trim().is_empty() {
+        Some(0)
+    } else {
+        f.capacity.trim().parse::<i32>().ok().filter(|c| (0..=10_000).contains(c))
+    };
+    if capacity.is_none() {
+        errors.push(FieldError::new("capacity", "人数上限应为0（不限）至10000"));
+    }
+    let duration = f.duration_minutes.trim().parse::<i32>().ok().filter(|d| (15..=720).contains(d));
+    if duration.is_none() {
+        errors.push(FieldError::new("duration_minutes", "时长应为15至720分钟"));
+    }
+    let first = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
+        .ok()
+        .zip(NaiveTime::parse_from_str(f.start.trim(), "%H:%M").ok())
+        .map(|(d, t)| NaiveDateTime::new(d, t));
+    if first.is_none() {
+        errors.push(FieldError::new("date", "请填写日期和开始时间"));
+    }
+    let (Some(kind), Some(capacity), Some(duration), Some(first)) = (kind, capacity, duration, first) else {
+        return Err(AppError::validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let rule = match f.repeat.as_str() {
+        "weekly" => Some(format!(
+            "FREQ=WEEKLY;BYDAY={}",
+            DAYS[chrono::Datelike::weekday(&first).num_days_from_monday() as usize]
+        )),
+        "monthly" => Some("FREQ=MONTHLY".to_string()),
+        "custom" => Some(f.rrule.trim().to_string()),
+        _ => None,
+    };
+    let starts = model::occurrences(first, rule.as_deref()).map_err(|e| AppError::field("rrule", e.zh))?;
+    let now = state.clock.now();
+    if starts[0] < now {
+        return Err(AppError::field("date", "第一次活动的时间已经过去"));
+    }
+    let tx = state.db.write.begin().await?;
+    let id = store::create(
+        &tx,
+        &NewActivity {
+            project_id: project,
+            kind,
+            title: &title,
+            series: Some(series.as_str()).filter(|s| !s.is_empty()),
+            organiser: &organiser,
+            co_organisers: Some(co.as_str()).filter(|s| !s.is_empty()),
+            place: Some(place.as_str()).filter(|s| !s.is_empty()),
+            audience,
+            capacity,
+            rrule: rule.as_deref(),
+            duration_minutes: duration,
+            created_by: Some(p.user_id),
+        },
+        &starts,
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "activity",
+            entity_id: Some(id),
+            project_id: Some(project),
+            summary: format!("发布活动「{title}」，共{}次", starts.len()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn create(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<NewActivityForm>,
+) -> AppResult<Redirect> {
+    let id = create_checked(&state, &p, &ctx, f).await?;
+    let first = db::one::<db::IdRow>(
+        &state.db.read,
+        "SELECT id FROM activity_occurrences WHERE activity_id = $1 ORDER BY starts_at LIMIT 1",
+        params![id],
+    )
+    .await?
+    .map(|r| r.id)
+    .ok_or_else(|| AppError::internal("activity without occurrences"))?;
+    Ok(Redirect::to(&format!("/activities/occurrences/{first}?msg=saved")))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/detail.html")]
+struct DetailPage {
+    c: Chrome,
+    o: Occurrence,
+    kind: String,
+    when: String,
+    seats: String,
+    mine: String,
+    can_sign_up: bool,
+    can_cancel: bool,
+    manager: bool,
+    signups: Vec<(String, String)>,
+}
+
+pub async fn detail(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let o = load(&state, &p, id).await?;
+    let manager = p.scope.can_write_project(o.project_id);
+    let mine = match p.person_id {
+        Some(pid) => store::my_signup(&state.db.read, id, pid).await?,
+        None => None,
+    };
+    let open = model::open_for_signup(o.starts_at, state.clock.now()).is_ok() && o.state == "scheduled";
+    let active = mine.as_deref().is_some_and(|s| s != "cancelled");
+    let signups = if manager {
+        store::signups(&state.db.read, id)
+            .await?
+            .into_iter()
+            .map(|s| (s.person_name, model::signup_state_zh(&s.state).to_string()))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(DetailPage {
+        c: Chrome::new(&ctx, o.title.clone()).with_msg(m.msg.as_deref()),
+        kind: model::kind_zh(&o.kind).into(),
+        when: when(&o),
+        seats: seats(&o),
+        mine: mine.as_deref().map(model::signup_state_zh).unwrap_or("").into(),
+        can_sign_up: open && !active && p.person_id.is_some(),
+        can_cancel: open && active,
+        manager,
+        signups,
+        o,
+    })
+}
+
+/// May this person take part? Residents of the project (or its staff); a Party-members-only activity
+/// needs the 党员 role.
+async fn eligible(state: &AppState, o: &Occurrence, person_id: i64) -> AppResult<bool> {
+    let lives = db::count(
+        &state.db.read,
+        "SELECT COUNT(*) AS n FROM household_members m JOIN households h ON h.node_id = m.household_id \
+         WHERE m.person_id = $1 AND h.project_id = $2 AND m.moved_out IS NULL",
+        params![person_id, o.project_id],
+    )
+    .await?;
+    let works = db::count(
+        &state.db.read,
+        "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND node_id = $2",
+        params![person_id, o.project_id],
+    )
+    .await?;
+    if lives == 0 && works == 0 {
+        return Ok(false);
+    }
+    if o.audience == "party" {
+        let member = db::count(
+            &state.db.read,
+            "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2",
+            params![person_id, Role::PartyMember.as_str()],
+        )
+        .await?;
+        return Ok(member > 0);
+    }
+    Ok(true)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SignupForm {
+    /// Staff signing up a resident who has no phone: the home (「1-1-101」) and the resident's name.
+    pub room: String,
+    pub name: String,
+}
+
+/// The person a sign-up or cancellation is for: the caller, or (staff) a resident found by home and name.
+async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &SignupForm) -> AppResult<i64> {
+    if f.room.trim().is_empty() && f.name.trim().is_empty() {
+        return p.person_id.ok_or_else(|| AppError::field("name", "此账号未关联住户信息"));
+    }
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let name = crate::text::normalize(&f.name);
+    let label: String = crate::text::normalize(&f.room).chars().filter(|c| !c.is_whitespace()).collect();
+    let parts: Vec<&str> = label.trim_end_matches('室').split('-').collect();
+    let wanted =
+        if parts.len() == 3 { format!("{}栋{}单元{}", parts[0], parts[1], parts[2]) } else { label.clone() };
+    db::one::<db::IdRow>(
+        &state.db.read,
+        "SELECT pe.id FROM persons pe JOIN household_members m ON m.person_id = pe.id AND m.moved_out IS NULL \
+         JOIN households h ON h.node_id = m.household_id JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2 AND pe.name = $3",
+        params![o.project_id, wanted, name],
+    )
+    .await?
+    .map(|r| r.id)
+    .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))
+}
+
+pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: SignupForm) -> AppResult<Place> {
+    let o = load(state, p, id).await?;
+    let now = state.clock.now();
+    model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
+    if o.state != "scheduled" {
+        return Err(AppError::conflict("signup_closed", "这次活动已取消", "This occurrence is off"));
+    }
+    let person = subject(state, p, &o, &f).await?;
+    if !eligible(state, &o, person).await? {
+        return Err(AppError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "not_eligible",
+            if o.audience == "party" { "本活动仅限党员参加" } else { "本活动面向本项目住户" },
+            "Not eligible for this activity",
+        ));
+    }
+    let tx = state.db.write.begin().await?;
+    let place = store::sign_up(&tx, id, o.capacity as i64, person, p.user_id, now).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "signup",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!(
+                "报名「{}」{}：{}",
+                o.title,
+                fmt_datetime(o.starts_at),
+                model::signup_state_zh(place.as_str())
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(place)
+}
+
+pub async fn cancel_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    f: SignupForm,
+) -> AppResult<Option<i64>> {
+    let o = load(state, p, id).await?;
+    let now = state.clock.now();
+    model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
+    let person = subject(state, p, &o, &f).await?;
+    let tx = state.db.write.begin().await?;
+    let promoted = store::cancel(&tx, id, o.capacity as i64, person, now).await?;
+    if let Some(pid) = promoted {
+        let users = crate::notify::users_of_person(&tx, pid).await?;
+        crate::notify::to_users(
+            &tx,
+            &users,
+            &crate::notify::Note {
+                kind: "waitlist_promoted",
+                title: format!("候补成功：您已报上「{}」（{}）", o.title, fmt_datetime(o.starts_at)),
+                link: Some(format!("/activities/occurrences/{id}")),
+            },
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "cancel",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!(
+                "取消报名「{}」{}{}",
+                o.title,
+                fmt_datetime(o.starts_at),
+                if promoted.is_some() { "，候补递补" } else { "" }
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(promoted)
+}
+
+pub async fn signup(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<SignupForm>,
+) -> AppResult<Redirect> {
+    let place = signup_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!(
+        "/activities/occurrences/{id}?msg={}",
+        if place == Place::Confirmed { "signed_up" } else { "waitlisted" }
+    )))
+}
+
+pub async fn cancel(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<SignupForm>,
+) -> AppResult<Redirect> {
+    cancel_checked(&state, &p, &ctx, id, f).await?;
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")))
+}
+
+/// Skip one date of a series (staff): the occurrence is off, the rest stay.
+pub async fn skip(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
+    let o = load(&state, &p, id).await?;
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let n = db::exec(
+        &tx,
+        "UPDATE activity_occurrences SET state = 'skipped' WHERE id = $1 AND state = 'scheduled'",
+        params![id],
+    )
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AppError::conflict("already_skipped", "这次活动已经取消", "Already skipped"));
+    }
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "skip",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!("取消「{}」{}这一次", o.title, fmt_datetime(o.starts_at)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/activities?msg=saved"))
+}

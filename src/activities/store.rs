@@ -1,0 +1,268 @@
+//! SQL for activities, their occurrences and sign-ups.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use super::model::{self, Place};
+use crate::{db, error::AppError, params};
+
+pub struct NewActivity<'a> {
+    pub project_id: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub series: Option<&'a str>,
+    pub organiser: &'a str,
+    pub co_organisers: Option<&'a str>,
+    pub place: Option<&'a str>,
+    pub audience: &'a str,
+    pub capacity: i32,
+    pub rrule: Option<&'a str>,
+    pub duration_minutes: i32,
+    pub created_by: Option<i64>,
+}
+
+/// Insert an activity and lay out its occurrences.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    a: &NewActivity<'_>,
+    starts: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let id = db::insert_id(
+        conn,
+        "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, capacity, rrule, \
+         duration_minutes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        params![
+            a.project_id,
+            a.kind,
+            a.title,
+            a.series,
+            a.organiser,
+            a.co_organisers,
+            a.place,
+            a.audience,
+            a.capacity,
+            a.rrule,
+            a.duration_minutes,
+            a.created_by,
+            now
+        ],
+    )
+    .await?;
+    for s in starts {
+        db::exec(
+            conn,
+            "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at, state, seq) VALUES ($1, $2, $3, 'scheduled', 0)",
+            params![id, *s, *s + Duration::minutes(a.duration_minutes as i64)],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Occurrence {
+    pub id: i64,
+    pub activity_id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub kind: String,
+    pub title: String,
+    pub series: Option<String>,
+    pub organiser: String,
+    pub co_organisers: Option<String>,
+    pub place: Option<String>,
+    pub audience: String,
+    pub capacity: i32,
+    pub rrule: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub state: String,
+    pub confirmed: i64,
+    pub waitlisted: i64,
+}
+
+const OCC_SELECT: &str = "SELECT o.id, o.activity_id, a.project_id, p.name AS project_name, a.kind, a.title, a.series, a.organiser, \
+     a.co_organisers, a.place, a.audience, a.capacity, a.rrule, o.starts_at, o.ends_at, o.state, \
+     (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'confirmed') AS confirmed, \
+     (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'waitlisted') AS waitlisted \
+     FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id JOIN org_nodes p ON p.id = a.project_id";
+
+pub async fn occurrence(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Occurrence>, AppError> {
+    Ok(db::one(conn, &format!("{OCC_SELECT} WHERE o.id = $1"), params![id]).await?)
+}
+
+/// Scheduled occurrences in these projects between two times, soonest first.
+pub async fn upcoming(
+    conn: &impl ConnectionTrait,
+    projects: &[i64],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Occurrence>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let n = projects.len();
+    let mut values: Vec<sea_orm::Value> = projects.iter().map(|p| (*p).into()).collect();
+    values.push(from.into());
+    values.push(to.into());
+    Ok(db::all(
+        conn,
+        &format!(
+            "{OCC_SELECT} WHERE a.project_id IN ({}) AND o.starts_at >= ${} AND o.starts_at < ${} AND o.state = 'scheduled' \
+             ORDER BY o.starts_at, o.id LIMIT 200",
+            db::placeholders(1, n),
+            n + 1,
+            n + 2
+        ),
+        values,
+    )
+    .await?)
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Signup {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub state: String,
+}
+
+pub async fn signups(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<Vec<Signup>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT s.id, s.person_id, p.name AS person_name, s.state FROM signups s JOIN persons p ON p.id = s.person_id \
+         WHERE s.occurrence_id = $1 AND s.state <> 'cancelled' ORDER BY CASE s.state WHEN 'confirmed' THEN 0 ELSE 1 END, s.updated_at, s.id",
+        params![occurrence_id],
+    )
+    .await?)
+}
+
+#[derive(FromQueryResult)]
+struct StateRow {
+    id: i64,
+    state: String,
+}
+
+pub async fn my_signup(
+    conn: &impl ConnectionTrait,
+    occurrence_id: i64,
+    person_id: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(db::one::<StateRow>(
+        conn,
+        "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        params![occurrence_id, person_id],
+    )
+    .await?
+    .map(|r| r.state))
+}
+
+/// Lock the occurrence for this transaction (PostgreSQL: a row lock; SQLite: the single writer).
+async fn lock(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<(), AppError> {
+    db::exec(conn, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![occurrence_id]).await?;
+    Ok(())
+}
+
+/// Sign a person up (inside the caller's transaction): confirmed while there is room, else wait-listed.
+/// Signing up twice is refused; a cancelled sign-up may sign up again (it goes to the back).
+pub async fn sign_up(
+    conn: &impl ConnectionTrait,
+    occurrence_id: i64,
+    capacity: i64,
+    person_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Place, AppError> {
+    lock(conn, occurrence_id).await?;
+    let existing = db::one::<StateRow>(
+        conn,
+        "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        params![occurrence_id, person_id],
+    )
+    .await?;
+    if let Some(e) = &existing
+        && e.state != "cancelled"
+    {
+        return Err(AppError::conflict("already_signed_up", "已经报名过了", "Already signed up"));
+    }
+    let confirmed = db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
+        params![occurrence_id],
+    )
+    .await?;
+    let place = model::place(capacity, confirmed);
+    match existing {
+        Some(e) => {
+            db::exec(
+                conn,
+                "UPDATE signups SET state = $1, signed_up_by = $2, updated_at = $3 WHERE id = $4",
+                params![place.as_str(), by, now, e.id],
+            )
+            .await?;
+        }
+        None => {
+            db::exec(
+                conn,
+                "INSERT INTO signups (occurrence_id, person_id, state, signed_up_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                params![occurrence_id, person_id, place.as_str(), by, now],
+            )
+            .await?;
+        }
+    }
+    Ok(place)
+}
+
+/// Cancel a person's sign-up (inside the caller's transaction). When a confirmed place frees up, the
+/// first on the wait list takes it; returns that person, to be notified.
+pub async fn cancel(
+    conn: &impl ConnectionTrait,
+    occurrence_id: i64,
+    capacity: i64,
+    person_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, AppError> {
+    lock(conn, occurrence_id).await?;
+    let existing = db::one::<StateRow>(
+        conn,
+        "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2 AND state <> 'cancelled'",
+        params![occurrence_id, person_id],
+    )
+    .await?
+    .ok_or_else(|| AppError::conflict("not_signed_up", "您没有报名这次活动", "Not signed up"))?;
+    db::exec(conn, "UPDATE signups SET state = 'cancelled', updated_at = $1 WHERE id = $2", params![now, existing.id])
+        .await?;
+    if existing.state != "confirmed" {
+        return Ok(None);
+    }
+    let confirmed = db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
+        params![occurrence_id],
+    )
+    .await?;
+    if model::place(capacity, confirmed) != Place::Confirmed {
+        return Ok(None);
+    }
+    #[derive(FromQueryResult)]
+    struct Next {
+        id: i64,
+        person_id: i64,
+    }
+    let next = db::one::<Next>(
+        conn,
+        "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
+        params![occurrence_id],
+    )
+    .await?;
+    match next {
+        Some(n) => {
+            db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
+                .await?;
+            Ok(Some(n.person_id))
+        }
+        None => Ok(None),
+    }
+}

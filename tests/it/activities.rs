@@ -1,0 +1,228 @@
+//! Activities (C3): RRULE recurrence, sign-up with capacity and a wait list that promotes automatically
+//! (with a notification), sign-up on a resident's behalf, Party-only audiences, skipping a date, and the
+//! capacity holding under concurrent sign-ups on both backends.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::TestApp;
+
+async fn create(app: &TestApp, capacity: i32, audience: &str) -> i64 {
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            "/activities",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("kind", "festival"),
+                ("title", "端午包粽子"),
+                ("co_organisers", "演示街道党工委"),
+                ("audience", audience),
+                ("capacity", &capacity.to_string()),
+                ("date", "2026-12-05"),
+                ("start", "14:00"),
+                ("duration_minutes", "120"),
+                ("repeat", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_cleaning_day_recurs_every_friday_at_nine() {
+    let app = TestApp::new().await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct S {
+        starts_at: chrono::DateTime<chrono::Utc>,
+    }
+    let rows: Vec<S> = xinghuo::db::all(
+        &app.state.db.read,
+        "SELECT o.starts_at FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+         JOIN org_nodes p ON p.id = a.project_id WHERE p.name = '保利湖心岛' AND a.title = '全员保洁日' ORDER BY o.starts_at",
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(rows.len() >= 26, "{}", rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let local = xinghuo::positions::model::to_local(r.starts_at);
+        assert_eq!(chrono::Datelike::weekday(&local), chrono::Weekday::Fri);
+        assert_eq!(local.format("%H:%M").to_string(), "09:00");
+        if i > 0 {
+            assert_eq!(r.starts_at - rows[i - 1].starts_at, chrono::Duration::days(7));
+        }
+    }
+    // Residents see it on their phones (保利叶语 has one too).
+    let page = app.login("resident").await.get("/activities").await.text;
+    assert!(page.contains("全员保洁日"), "{page}");
+}
+
+#[tokio::test]
+async fn a_full_activity_wait_lists_and_a_cancellation_promotes_the_next_with_a_notice() {
+    let app = TestApp::new().await;
+    let occ = create(&app, 1, "all").await;
+    let url = |a: &str| format!("/api/v1/occurrences/{occ}/{a}");
+    let mut resident = app.login("resident").await;
+    let mut neighbour = app.login("resident2").await;
+    // From the phone page (a form), then the API.
+    let r = resident.post_form(&format!("/activities/occurrences/{occ}/signup"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(r.location().contains("signed_up"));
+    let r = neighbour.json("POST", &url("signup"), json!({})).await;
+    assert_eq!(r.json()["state"], "waitlisted", "{}", r.text);
+    let r = neighbour.json("POST", &url("signup"), json!({})).await;
+    assert_eq!(r.json()["code"], "already_signed_up");
+    assert!(neighbour.get(&format!("/activities/occurrences/{occ}")).await.text.contains("候补中"));
+    // 张三 cancels: 李四 is promoted and told.
+    let r = resident.json("POST", &url("cancel"), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json()["promoted_person_id"].is_number());
+    let n = neighbour.get("/api/v1/notifications").await.json();
+    assert_eq!(n["items"][0]["kind"], "waitlist_promoted", "{n}");
+    assert!(neighbour.get(&format!("/activities/occurrences/{occ}")).await.text.contains("已报名"));
+    // 张三 signs up again and goes to the back of the wait list.
+    assert_eq!(resident.json("POST", &url("signup"), json!({})).await.json()["state"], "waitlisted");
+    let r = resident.json("POST", &url("cancel"), json!({})).await;
+    assert!(r.json()["promoted_person_id"].is_null(), "a wait-listed cancellation promotes nobody");
+    // Sign-up closes when it starts.
+    app.clock.advance(chrono::Duration::days(8));
+    let mut resident = app.login("resident").await;
+    let r = resident.json("POST", &url("signup"), json!({})).await;
+    assert_eq!(r.json()["code"], "signup_closed", "{}", r.text);
+}
+
+#[tokio::test]
+async fn staff_sign_up_an_elderly_resident_and_party_days_are_for_party_members() {
+    let app = TestApp::new().await;
+    let occ = create(&app, 0, "all").await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(&format!("/activities/occurrences/{occ}/signup"), &[("room", "1-1-102"), ("name", "李四")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = staff.get(&format!("/activities/occurrences/{occ}")).await.text;
+    assert!(page.contains("李四") && page.contains("已报名"), "{page}");
+    let r = staff
+        .post_form(&format!("/activities/occurrences/{occ}/signup"), &[("room", "1-1-102"), ("name", "张三")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "张三 does not live at 102");
+    // Residents cannot sign others up.
+    let r = app
+        .login("resident")
+        .await
+        .json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({"room": "1-1-102", "name": "李四"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A Party-members-only activity.
+    let party = create(&app, 0, "party").await;
+    let r = app.login("resident").await.json("POST", &format!("/api/v1/occurrences/{party}/signup"), json!({})).await;
+    assert_eq!(r.json()["code"], "not_eligible", "{}", r.text);
+    // Another estate's staff see nothing of it.
+    assert_eq!(
+        app.login("staff2").await.get(&format!("/activities/occurrences/{occ}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_skipped_date_is_off_and_bad_rules_are_refused() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let base = |repeat: &'static str, rrule: &'static str| {
+        vec![
+            ("project_id", ids.yeyu.to_string()),
+            ("kind", "volunteer".into()),
+            ("title", "楼道清洁".into()),
+            ("capacity", "10".into()),
+            ("date", "2026-12-04".into()),
+            ("start", "09:00".into()),
+            ("duration_minutes", "120".into()),
+            ("repeat", repeat.into()),
+            ("rrule", rrule.into()),
+        ]
+    };
+    let send = |f: Vec<(&'static str, String)>| {
+        let mut c = staff.clone();
+        async move {
+            let v: Vec<(&str, &str)> = f.iter().map(|(a, b)| (*a, b.as_str())).collect();
+            c.post_form("/activities", &v).await
+        }
+    };
+    let before = app.count("SELECT COUNT(*) AS n FROM activities").await;
+    assert_eq!(send(base("custom", "FREQ=SECONDLY")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(send(base("custom", "每周五")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut past = base("none", "");
+    past[4].1 = "2026-11-01".into();
+    assert_eq!(send(past).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities").await, before, "nothing written");
+    let r = send(base("weekly", "")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let first: i64 =
+        r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap();
+    let aid = app.id(&format!("SELECT activity_id AS id FROM activity_occurrences WHERE id = {first}")).await;
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = {aid}")).await,
+        27
+    );
+    let r = staff.post_form(&format!("/activities/occurrences/{first}/skip"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.login("resident").await.json("POST", &format!("/api/v1/occurrences/{first}/signup"), json!({})).await;
+    assert_eq!(r.json()["code"], "signup_closed");
+    let listed = staff.get("/api/v1/activities").await.json();
+    assert!(!listed.as_array().unwrap().iter().any(|o| o["id"] == first), "the skipped date is off the calendar");
+    assert!(listed.as_array().unwrap().iter().any(|o| o["activity_id"] == aid), "the rest of the series stays");
+    assert_eq!(
+        app.login("resident").await.post_form(&format!("/activities/occurrences/{first}/skip"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn thirty_simultaneous_sign_ups_for_ten_places_confirm_exactly_ten() {
+    let app = TestApp::new().await;
+    let occ = create(&app, 10, "all").await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct M {
+        name: String,
+        label: String,
+    }
+    let ids = app.ids().await;
+    let people: Vec<M> = xinghuo::db::all(
+        &app.state.db.read,
+        "SELECT pe.name, b.name || '-' || u.name || '-' || h.room AS label FROM persons pe \
+         JOIN household_members m ON m.person_id = pe.id AND m.moved_out IS NULL JOIN households h ON h.node_id = m.household_id \
+         JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 ORDER BY pe.id LIMIT 30",
+        vec![ids.yeyu.into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(people.len(), 30);
+    let staff = app.login("staff").await;
+    let mut set = tokio::task::JoinSet::new();
+    for p in people {
+        let mut c = staff.clone();
+        // 「1栋-1单元-101」 → the form's 「1-1-101」.
+        let room = p.label.replace('栋', "").replace("单元", "");
+        set.spawn(async move {
+            c.json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({"room": room, "name": p.name})).await
+        });
+    }
+    let mut states = Vec::new();
+    while let Some(r) = set.join_next().await {
+        let r = r.unwrap();
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        states.push(r.json()["state"].as_str().unwrap().to_string());
+    }
+    assert_eq!(states.iter().filter(|s| *s == "confirmed").count(), 10);
+    assert_eq!(states.iter().filter(|s| *s == "waitlisted").count(), 20);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = {occ} AND state = 'confirmed'"))
+            .await,
+        10
+    );
+}
