@@ -49,6 +49,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("act.kind", "类型", "Type"),
     ("act.name", "活动名称", "Title"),
     ("act.series", "系列（可选）", "Series (optional)"),
+    ("act.series_label", "系列", "Series"),
     ("act.organiser", "主办（默认项目党支部）", "Organiser (default: the project's Party branch)"),
     ("act.co", "协办单位（可选）", "Co-organisers (optional)"),
     ("act.place", "地点", "Place"),

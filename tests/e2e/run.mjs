@@ -222,6 +222,26 @@ try {
     await ctx3.close();
   });
 
+  await check("a resident signs up for Friday's cleaning day from the phone", async () => {
+    const ctx4 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p4 = await ctx4.newPage();
+    p4.on("pageerror", (e) => errors.push(e.message));
+    await p4.goto(`${base}/login`);
+    await p4.fill('input[name="username"]', "resident");
+    await p4.fill('input[name="password"]', "Xinghuo@2026");
+    await p4.click('button[type="submit"].primary');
+    await p4.waitForURL(`${base}/`);
+    await p4.click('nav a[href="/activities"]');
+    await p4.click('#activities a:has-text("全员保洁日")');
+    await p4.waitForSelector("#activity-title");
+    expect((await p4.textContent("#activity-when")).includes("09:00"), "not at nine");
+    await p4.click('form[action$="/signup"] button');
+    await p4.waitForSelector("#my-state");
+    expect((await p4.textContent("#my-state")).includes("已报名"), "not signed up");
+    await p4.screenshot({ path: join(shots, "10-activity.png"), fullPage: true });
+    await ctx4.close();
+  });
+
   await check("the door screen shows today's rooms and a check-in QR code", async () => {
     await page.goto(`${base}/positions`);
     await page.click('#centres a:has-text("保利叶语党群服务中心")');
