@@ -47,6 +47,8 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::activities::api::list,
         crate::activities::api::signup,
         crate::activities::api::cancel,
+        crate::activities::attendance::attend_api,
+        crate::activities::attendance::mine_api,
         crate::notify::api_list,
         crate::notify::api_read,
         openapi_json,

@@ -1,9 +1,12 @@
 //! C3 Activities (活动): types, organisers and co-organisers, a place, an audience, a capacity; recurrence
 //! by RFC 5545 RRULE laid out as occurrences (skip one date, keep the rest); sign-up with a wait list that
 //! promotes automatically, with a notification; sign-up on a resident's behalf by staff. Rules in
-//! `model.rs`. Still to come (issue 4): QR check-in/out, hours and points, write-ups, exports, iCalendar.
+//! `model.rs`. Check-in/out by a rotating QR code or by staff, service hours and the append-only points
+//! ledger are in `attendance.rs`. Still to come (issue 4): write-ups, exports, iCalendar, volunteers and teams,
+//! redemption.
 
 pub mod api;
+pub mod attendance;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -20,6 +23,28 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/activities/occurrences/{id}/signup", Access::Authenticated, post(pages::signup)),
         RouteDef::new("POST", "/activities/occurrences/{id}/cancel", Access::Authenticated, post(pages::cancel)),
         RouteDef::new("POST", "/activities/occurrences/{id}/skip", Access::Staff, post(pages::skip)),
+        RouteDef::new("GET", "/activities/mine", Access::Authenticated, get(attendance::mine)),
+        RouteDef::new("POST", "/activities/points-rules", Access::Staff, post(attendance::set_rule)),
+        RouteDef::new(
+            "GET",
+            "/activities/occurrences/{id}/attend",
+            Access::Authenticated,
+            get(attendance::attend_page),
+        ),
+        RouteDef::new(
+            "POST",
+            "/activities/occurrences/{id}/attend",
+            Access::Authenticated,
+            post(attendance::attend_post),
+        ),
+        RouteDef::new("GET", "/activities/occurrences/{id}/code", Access::Staff, get(attendance::code_page)),
+        RouteDef::new(
+            "POST",
+            "/api/v1/occurrences/{id}/attendance",
+            Access::Authenticated,
+            post(attendance::attend_api),
+        ),
+        RouteDef::new("GET", "/api/v1/me/points", Access::Authenticated, get(attendance::mine_api)),
         RouteDef::new("GET", "/api/v1/activities", Access::Authenticated, get(api::list)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/signup", Access::Authenticated, post(api::signup)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/cancel", Access::Authenticated, post(api::cancel)),

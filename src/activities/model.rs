@@ -98,6 +98,53 @@ pub fn open_for_signup(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+/// Default points rule: 1 hour of service = 10 points.
+pub const DEFAULT_POINTS_PER_HOUR: i64 = 10;
+
+/// Service time credited for an attendance: the part of [check-in, check-out] inside the activity's own
+/// time, so arriving early or leaving late never adds hours. Whole minutes.
+pub fn service_minutes(
+    checked_in: DateTime<Utc>,
+    checked_out: DateTime<Utc>,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> i64 {
+    let from = checked_in.max(starts);
+    let to = checked_out.min(ends);
+    if to <= from { 0 } else { (to - from).num_minutes() }
+}
+
+/// Points for service minutes at a rate per hour (rounded down to whole points).
+pub fn points(minutes: i64, per_hour: i64) -> i64 {
+    minutes.max(0) * per_hour.max(0) / 60
+}
+
+/// The 5-minute window a rotating attendance code belongs to.
+pub fn code_window(now: DateTime<Utc>) -> i64 {
+    now.timestamp().div_euclid(300)
+}
+
+/// Check-in opens 30 minutes before the start and closes at the end; check-out is allowed until two
+/// hours after the end.
+pub fn attendance_open(
+    action: &str,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), RuleError> {
+    match action {
+        "in" if now < starts - Duration::minutes(30) => {
+            Err(RuleError::new("not_started", "活动还没开始，开始前30分钟可以签到"))
+        }
+        "in" if now > ends => Err(RuleError::new("already_ended", "活动已结束，不能再签到")),
+        "out" if now > ends + Duration::hours(2) => {
+            Err(RuleError::new("already_ended", "活动结束已超过两小时，请联系工作人员补录"))
+        }
+        "in" | "out" => Ok(()),
+        _ => Err(RuleError::new("unknown_action", "未知操作")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,7 +184,34 @@ mod tests {
         assert_eq!(open_for_signup(s, s).unwrap_err().code, "signup_closed");
     }
 
+    #[test]
+    fn hours_are_capped_by_the_activitys_own_time_and_points_follow_the_rule() {
+        let s = crate::positions::model::to_utc(friday());
+        let e = s + Duration::hours(2);
+        assert_eq!(service_minutes(s - Duration::minutes(20), e + Duration::minutes(30), s, e), 120);
+        assert_eq!(service_minutes(s + Duration::minutes(30), s + Duration::minutes(90), s, e), 60);
+        assert_eq!(service_minutes(e + Duration::minutes(1), e + Duration::hours(1), s, e), 0);
+        assert_eq!(points(120, 10), 20);
+        assert_eq!(points(59, 10), 9);
+        assert_eq!(points(-5, 10), 0);
+        assert!(attendance_open("in", s, e, s - Duration::minutes(31)).is_err());
+        assert!(attendance_open("in", s, e, s - Duration::minutes(30)).is_ok());
+        assert_eq!(attendance_open("in", s, e, e + Duration::minutes(1)).unwrap_err().code, "already_ended");
+        assert!(attendance_open("out", s, e, e + Duration::minutes(119)).is_ok());
+        assert_eq!(code_window(s), code_window(s + Duration::seconds(299) - Duration::seconds(s.timestamp() % 300)));
+    }
+
     proptest! {
+        /// Service time never exceeds the activity's duration nor the time actually present.
+        #[test]
+        fn service_is_within_presence_and_duration(a in 0i64..600, b in 0i64..600, len in 1i64..300) {
+            let base = crate::positions::model::to_utc(friday());
+            let (ci, co) = (base + Duration::minutes(a.min(b)), base + Duration::minutes(a.max(b)));
+            let (s, e) = (base + Duration::minutes(100), base + Duration::minutes(100 + len));
+            let m = service_minutes(ci, co, s, e);
+            prop_assert!(m >= 0 && m <= len && m <= (co - ci).num_minutes());
+        }
+
         /// Never more confirmed than the capacity, whatever the order of arrivals.
         #[test]
         fn the_capacity_is_never_exceeded(capacity in 1i64..50, arrivals in 0usize..120) {

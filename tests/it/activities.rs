@@ -226,3 +226,78 @@ async fn thirty_simultaneous_sign_ups_for_ten_places_confirm_exactly_ten() {
         10
     );
 }
+
+#[tokio::test]
+async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_once() {
+    use chrono::Duration;
+    use xinghuo::activities::{attendance::attendance_code, model::code_window};
+    use xinghuo::clock::Clock;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let occ = create(&app, 0, "all").await; // 2026-12-05 14:00–16:00, 节日活动
+    app.login("resident").await.json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({})).await;
+    app.login("resident2").await.json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({})).await;
+    // The project sets 节日活动 to 30 points an hour.
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            "/activities/points-rules",
+            &[("project_id", &ids.yeyu.to_string()), ("kind", "festival"), ("points_per_hour", "30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // 2026-12-05 13:20 China: too early to check in.
+    app.clock.advance(Duration::days(7) + Duration::minutes(200));
+    let code = || attendance_code(&app.state.secret, occ, code_window(app.clock.now()));
+    let mut resident = app.login("resident").await;
+    let url = format!("/api/v1/occurrences/{occ}/attendance");
+    let r = resident.json("POST", &url, json!({"action": "in", "code": code()})).await;
+    assert_eq!(r.json()["code"], "not_started", "{}", r.text);
+    // 13:40: the phone opens the scanned link and checks in.
+    app.clock.advance(Duration::minutes(20));
+    let mut resident = app.login("resident").await;
+    let page = resident.get(&format!("/activities/occurrences/{occ}/attend?code={}", code())).await.text;
+    assert!(page.contains("签到"), "{page}");
+    let r = resident
+        .post_form(&format!("/activities/occurrences/{occ}/attend"), &[("action", "in"), ("code", &code())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = resident.json("POST", &url, json!({"action": "in", "code": code()})).await;
+    assert_eq!(r.json()["code"], "already_checked_in");
+    // A code from 15 minutes ago no longer works.
+    let stale = attendance_code(&app.state.secret, occ, code_window(app.clock.now()) - 3);
+    let r = resident.json("POST", &url, json!({"action": "out", "code": stale})).await;
+    assert_eq!(r.json()["code"], "expired_code");
+    // Staff check 李四 in by hand at 14:30 (after the start).
+    app.clock.advance(Duration::minutes(50));
+    let mut staff = app.login("staff").await;
+    let r = staff.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // 16:30: both leave. 张三 was there 13:40–16:30 but the activity is 14:00–16:00: 120 minutes, 60 points.
+    app.clock.advance(Duration::minutes(120));
+    let mut resident = app.login("resident").await;
+    let r = resident.json("POST", &url, json!({"action": "out", "code": code()})).await;
+    assert_eq!(r.json()["minutes"], 120, "{}", r.text);
+    assert_eq!(r.json()["points"], 60);
+    let r = resident.json("POST", &url, json!({"action": "out", "code": code()})).await;
+    assert_eq!(r.json()["code"], "already_checked_out");
+    let mut staff = app.login("staff").await;
+    let r = staff.json("POST", &url, json!({"action": "out", "person_id": ids.lisi})).await;
+    assert_eq!(r.json()["minutes"], 90, "14:30–16:00");
+    assert_eq!(r.json()["points"], 45);
+    // The ledger: one entry each; the balance is the sum.
+    let me = resident.get("/api/v1/me/points").await.json();
+    assert_eq!(me["balance"], 60, "{me}");
+    assert_eq!(me["minutes"], 120);
+    assert_eq!(me["entries"].as_array().unwrap().len(), 1);
+    assert!(resident.get("/activities/mine").await.text.contains("端午包粽子"));
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM points_ledger WHERE source LIKE 'signup:%'").await, 2);
+    // Residents cannot check others in; other estates' staff see nothing.
+    let r = resident.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.login("staff2").await.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The attendance screen shows the QR code and who is done.
+    let screen = staff.get(&format!("/activities/occurrences/{occ}/code")).await.text;
+    assert!(screen.contains("<svg") && screen.contains("张三"), "{screen}");
+}

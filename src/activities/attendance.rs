@@ -1,0 +1,458 @@
+//! Attendance and points (C3 check-in/out, C4 hours and points): a resident checks in and out by scanning
+//! the activity's rotating code (it changes every 5 minutes), or staff check them in and out by hand; the
+//! check-out credits service time, capped by the activity's own time, and points by the project's rule
+//! for the activity type — one append-only ledger entry per attendance, never two.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Json,
+    extract::{Path, Query, State as AxState},
+    response::{IntoResponse, Redirect},
+};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::{model, pages::load, store::Occurrence};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Ctx, Principal},
+    clock::fmt_datetime,
+    db,
+    error::{ApiResult, AppError, AppResult},
+    params,
+    web::{Chrome, MsgQuery},
+};
+
+/// The attendance code of an occurrence for a 5-minute window.
+pub fn attendance_code(secret: &[u8], occurrence_id: i64, window: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(format!("attend:{occurrence_id}:{window}").as_bytes());
+    mac.finalize().into_bytes().iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A scanned code is good for its window and the one after (up to 10 minutes).
+fn code_ok(state: &AppState, occurrence_id: i64, code: &str, now: DateTime<Utc>) -> bool {
+    let w = model::code_window(now);
+    [w, w - 1].iter().any(|w| attendance_code(&state.secret, occurrence_id, *w) == code.trim())
+}
+
+async fn points_per_hour(conn: &impl ConnectionTrait, project_id: i64, kind: &str) -> Result<i64, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        points_per_hour: i32,
+    }
+    Ok(db::one::<R>(
+        conn,
+        "SELECT points_per_hour FROM points_rules WHERE project_id = $1 AND kind = $2",
+        params![project_id, kind],
+    )
+    .await?
+    .map(|r| r.points_per_hour as i64)
+    .unwrap_or(model::DEFAULT_POINTS_PER_HOUR))
+}
+
+#[derive(FromQueryResult)]
+struct SignupRow {
+    id: i64,
+    state: String,
+    checked_in_at: Option<DateTime<Utc>>,
+    checked_out_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Attended {
+    /// `in` or `out`.
+    pub action: String,
+    /// Credited at check-out.
+    pub minutes: Option<i64>,
+    pub points: Option<i64>,
+}
+
+/// Check a person in or out of an occurrence (one transaction); at check-out credit hours and points.
+pub async fn attend(
+    state: &AppState,
+    ctx: &Ctx,
+    by: &Principal,
+    o: &Occurrence,
+    person_id: i64,
+    action: &str,
+) -> AppResult<Attended> {
+    let now = state.clock.now();
+    model::attendance_open(action, o.starts_at, o.ends_at, now)
+        .map_err(|e| AppError::conflict(e.code, e.zh, "Attendance is not open"))?;
+    let tx = state.db.write.begin().await?;
+    db::exec(&tx, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![o.id]).await?;
+    let s: SignupRow = db::one::<SignupRow>(
+        &tx,
+        "SELECT id, state, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        params![o.id, person_id],
+    )
+    .await?
+    .filter(|s| s.state == "confirmed")
+    .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
+    let result = match (action, s.checked_in_at, s.checked_out_at) {
+        ("in", None, _) => {
+            db::exec(&tx, "UPDATE signups SET checked_in_at = $1, updated_at = $1 WHERE id = $2", params![now, s.id])
+                .await?;
+            Attended { action: "in".into(), minutes: None, points: None }
+        }
+        ("in", Some(_), _) => {
+            return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
+        }
+        ("out", None, _) => return Err(AppError::conflict("not_checked_in", "还没有签到，不能签退", "Not checked in")),
+        ("out", Some(_), Some(_)) => {
+            return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
+        }
+        ("out", Some(t_in), None) => {
+            let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
+            let points = model::points(minutes, points_per_hour(&tx, o.project_id, &o.kind).await?);
+            db::exec(
+                &tx,
+                "UPDATE signups SET checked_out_at = $1, service_minutes = $2, updated_at = $1 WHERE id = $3",
+                params![now, minutes as i32, s.id],
+            )
+            .await?;
+            db::exec(
+                &tx,
+                "INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, source, author_user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                params![
+                    person_id,
+                    o.project_id,
+                    points as i32,
+                    minutes as i32,
+                    format!("参加「{}」{}，服务{}分钟", o.title, fmt_datetime(o.starts_at), minutes),
+                    format!("signup:{}", s.id),
+                    by.user_id,
+                    now
+                ],
+            )
+            .await?;
+            Attended { action: "out".into(), minutes: Some(minutes), points: Some(points) }
+        }
+        _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
+    };
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: if action == "in" { "check_in" } else { "check_out" },
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!(
+                "「{}」{}{}",
+                o.title,
+                if action == "in" { "签到" } else { "签退" },
+                result.points.map(|p| format!("，记{p}分")).unwrap_or_default()
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AttendQuery {
+    pub code: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/attend.html")]
+struct AttendPage {
+    c: Chrome,
+    o: Occurrence,
+    code: String,
+    valid: bool,
+    next: String,
+}
+
+/// The page a phone opens from the activity's QR code: one big button, 签到 or 签退.
+pub async fn attend_page(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<AttendQuery>,
+) -> AppResult<impl IntoResponse> {
+    let o = load(&state, &p, id).await?;
+    let valid = code_ok(&state, id, &q.code, state.clock.now());
+    let next = match p.person_id {
+        Some(pid) => db::one::<SignupRow>(
+            &state.db.read,
+            "SELECT id, state, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+            params![id, pid],
+        )
+        .await?
+        .map(|s| if s.checked_in_at.is_none() { "in" } else { "out" })
+        .unwrap_or("in"),
+        None => "in",
+    };
+    Ok(AttendPage { c: Chrome::titled(&ctx, "act.attend"), o, code: q.code, valid, next: next.into() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AttendForm {
+    /// `in` or `out`.
+    pub action: String,
+    /// The scanned code (residents).
+    pub code: String,
+    /// Staff checking someone in or out by hand.
+    pub person_id: String,
+}
+
+async fn attend_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &AttendForm) -> AppResult<Attended> {
+    let o = load(state, p, id).await?;
+    let person = if f.person_id.trim().is_empty() {
+        if !code_ok(state, id, &f.code, state.clock.now()) {
+            return Err(AppError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "expired_code",
+                "签到码已过期，请重新扫描现场的二维码",
+                "The attendance code has expired",
+            ));
+        }
+        p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?
+    } else {
+        if !p.scope.can_write_project(o.project_id) {
+            return Err(AppError::forbidden());
+        }
+        f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?
+    };
+    attend(state, ctx, p, &o, person, f.action.trim()).await
+}
+
+pub async fn attend_post(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<AttendForm>,
+) -> AppResult<Redirect> {
+    let r = attend_checked(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!(
+        "/activities/occurrences/{id}?msg={}",
+        if r.action == "in" { "checked_in" } else { "checked_out" }
+    )))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct AttendBody {
+    /// `in` or `out`.
+    pub action: String,
+    /// The scanned code (residents).
+    pub code: Option<String>,
+    /// Staff: the person to check in or out.
+    pub person_id: Option<i64>,
+}
+
+/// Check in or out of an activity: residents with the scanned code, staff for a person by hand.
+/// Check-out credits service minutes and points (once).
+#[utoipa::path(post, path = "/api/v1/occurrences/{id}/attendance", tag = "activities", params(("id" = i64, Path)), request_body = AttendBody,
+    responses((status = 200, body = Attended), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn attend_api(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Json(b): Json<AttendBody>,
+) -> ApiResult<Attended> {
+    let f = AttendForm {
+        action: b.action,
+        code: b.code.unwrap_or_default(),
+        person_id: b.person_id.map(|v| v.to_string()).unwrap_or_default(),
+    };
+    Ok(Json(attend_checked(&state, &p, &ctx, id, &f).await?))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/code.html")]
+struct CodePage {
+    c: Chrome,
+    o: Occurrence,
+    qr_svg: String,
+    url: String,
+    people: Vec<(i64, String, String)>,
+}
+
+/// The screen staff show at the activity: the current code as a QR code, and the attendance list with
+/// manual check-in and check-out.
+pub async fn code_page(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let o = load(&state, &p, id).await?;
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let code = attendance_code(&state.secret, id, model::code_window(state.clock.now()));
+    let url =
+        format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));
+    let qr_svg = qrcode::QrCode::new(url.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
+        .map_err(AppError::internal)?;
+    #[derive(FromQueryResult)]
+    struct P {
+        person_id: i64,
+        name: String,
+        checked_in_at: Option<DateTime<Utc>>,
+        checked_out_at: Option<DateTime<Utc>>,
+    }
+    let people = db::all::<P>(
+        &state.db.read,
+        "SELECT s.person_id, pe.name, s.checked_in_at, s.checked_out_at FROM signups s JOIN persons pe ON pe.id = s.person_id \
+         WHERE s.occurrence_id = $1 AND s.state = 'confirmed' ORDER BY s.id",
+        params![id],
+    )
+    .await?
+    .into_iter()
+    .map(|x| {
+        let st = match (x.checked_in_at, x.checked_out_at) {
+            (None, _) => "in",
+            (Some(_), None) => "out",
+            (Some(_), Some(_)) => "done",
+        };
+        (x.person_id, x.name, st.to_string())
+    })
+    .collect();
+    Ok(CodePage { c: Chrome::titled(&ctx, "act.attendance").with_msg(m.msg.as_deref()), o, qr_svg, url, people })
+}
+
+#[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub delta: i32,
+    pub minutes: i32,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MyPoints {
+    pub balance: i64,
+    pub minutes: i64,
+    pub entries: Vec<LedgerEntry>,
+}
+
+#[derive(FromQueryResult)]
+struct Sums {
+    balance: Option<i64>,
+    minutes: Option<i64>,
+}
+
+async fn my_points(state: &AppState, person_id: i64) -> AppResult<MyPoints> {
+    let sums: Option<Sums> = db::one(
+        &state.db.read,
+        "SELECT CAST(SUM(delta) AS BIGINT) AS balance, CAST(SUM(minutes) AS BIGINT) AS minutes FROM points_ledger WHERE person_id = $1",
+        params![person_id],
+    )
+    .await?;
+    let entries = db::all(
+        &state.db.read,
+        "SELECT id, delta, minutes, reason, created_at FROM points_ledger WHERE person_id = $1 ORDER BY id DESC LIMIT 50",
+        params![person_id],
+    )
+    .await?;
+    Ok(MyPoints {
+        balance: sums.as_ref().and_then(|s| s.balance).unwrap_or(0),
+        minutes: sums.as_ref().and_then(|s| s.minutes).unwrap_or(0),
+        entries,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/mine.html")]
+struct MinePage {
+    c: Chrome,
+    balance: i64,
+    hours: String,
+    entries: Vec<(String, String, i32)>,
+}
+
+/// My service hours and points, with the ledger.
+pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+    let m = match p.person_id {
+        Some(pid) => my_points(&state, pid).await?,
+        None => MyPoints { balance: 0, minutes: 0, entries: vec![] },
+    };
+    Ok(MinePage {
+        c: Chrome::titled(&ctx, "act.my_points"),
+        balance: m.balance,
+        hours: format!("{}.{}", m.minutes / 60, (m.minutes % 60) * 10 / 60),
+        entries: m.entries.into_iter().map(|e| (fmt_datetime(e.created_at), e.reason, e.delta)).collect(),
+    })
+}
+
+/// My points balance, service minutes and the latest ledger entries.
+#[utoipa::path(get, path = "/api/v1/me/points", tag = "activities", responses((status = 200, body = MyPoints), (status = 401)))]
+pub async fn mine_api(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<MyPoints> {
+    match p.person_id {
+        Some(pid) => Ok(Json(my_points(&state, pid).await?)),
+        None => Ok(Json(MyPoints { balance: 0, minutes: 0, entries: vec![] })),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RuleForm {
+    pub project_id: String,
+    pub kind: String,
+    pub points_per_hour: String,
+}
+
+/// Set a project's points per hour for an activity type (its staff).
+pub async fn set_rule(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<RuleForm>,
+) -> AppResult<Redirect> {
+    let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    let kind = model::KINDS
+        .iter()
+        .find(|(c, _)| *c == f.kind.trim())
+        .map(|(c, _)| *c)
+        .ok_or_else(|| AppError::field("kind", "请选择活动类型"))?;
+    let per_hour = f
+        .points_per_hour
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|v| (0..=1000).contains(v))
+        .ok_or_else(|| AppError::field("points_per_hour", "每小时积分应为0至1000"))?;
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    db::exec(&tx, "DELETE FROM points_rules WHERE project_id = $1 AND kind = $2", params![project, kind]).await?;
+    db::exec(
+        &tx,
+        "INSERT INTO points_rules (project_id, kind, points_per_hour) VALUES ($1, $2, $3)",
+        params![project, kind, per_hour],
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "points_rule",
+            entity_id: None,
+            project_id: Some(project),
+            summary: format!("积分规则：{}每小时{per_hour}分", model::kind_zh(kind)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/activities?msg=saved"))
+}
