@@ -85,8 +85,9 @@ pub async fn attend(
     let now = state.clock.now();
     model::attendance_open(action, o.starts_at, o.ends_at, now)
         .map_err(|e| AppError::conflict(e.code, e.zh, "Attendance is not open"))?;
+    // No lock on the occurrence: each attendance touches only its own sign-up row, guarded by
+    // compare-and-set updates, so 500 check-ins to one activity run side by side.
     let tx = state.db.write.begin().await?;
-    db::exec(&tx, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![o.id]).await?;
     let s: SignupRow = db::one::<SignupRow>(
         &tx,
         "SELECT id, state, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
@@ -97,8 +98,16 @@ pub async fn attend(
     .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
     let result = match (action, s.checked_in_at, s.checked_out_at) {
         ("in", None, _) => {
-            db::exec(&tx, "UPDATE signups SET checked_in_at = $1, updated_at = $1 WHERE id = $2", params![now, s.id])
-                .await?;
+            let n = db::exec(
+                &tx,
+                "UPDATE signups SET checked_in_at = $1, updated_at = $1 WHERE id = $2 AND checked_in_at IS NULL",
+                params![now, s.id],
+            )
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
+            }
             Attended { action: "in".into(), minutes: None, points: None }
         }
         ("in", Some(_), _) => {
@@ -111,12 +120,17 @@ pub async fn attend(
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
             let points = model::points(minutes, points_per_hour(&tx, o.project_id, &o.kind).await?);
-            db::exec(
+            let n = db::exec(
                 &tx,
-                "UPDATE signups SET checked_out_at = $1, service_minutes = $2, updated_at = $1 WHERE id = $3",
+                "UPDATE signups SET checked_out_at = $1, service_minutes = $2, updated_at = $1 \
+                 WHERE id = $3 AND checked_out_at IS NULL",
                 params![now, minutes as i32, s.id],
             )
-            .await?;
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
+            }
             db::exec(
                 &tx,
                 "INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, source, author_user_id, created_at) \
