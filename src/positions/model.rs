@@ -237,6 +237,8 @@ pub struct MonthFacts {
     pub visits: i64,
     pub distinct_visitors: i64,
     pub repeat_visitors: i64,
+    /// 活动常办: the project's activity occurrences in the month that someone checked in to.
+    pub activities_held: i64,
 }
 
 /// The 五常 as shown: each an exact per-mille or a count.
@@ -393,6 +395,7 @@ mod tests {
             visits: 40,
             distinct_visitors: 25,
             repeat_visitors: 9,
+            activities_held: 4,
         });
         assert_eq!((w.open_permille, w.served_permille, w.used_permille), (900, 750, 250));
         assert_eq!(

@@ -274,6 +274,16 @@ pub async fn month_facts(state: &AppState, centre_id: i64, month: &str) -> AppRe
          AND person_id IS NOT NULL GROUP BY person_id HAVING COUNT(*) > 1) x",
     )
     .await?;
+    let activities_held = db::one::<N>(
+        conn,
+        "SELECT COUNT(DISTINCT o.id) AS n FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+         JOIN centres c ON c.project_id = a.project_id JOIN signups s ON s.occurrence_id = o.id \
+         WHERE c.id = $1 AND o.starts_at >= $2 AND o.starts_at < $3 AND s.checked_in_at IS NOT NULL",
+        params![centre_id, start, end],
+    )
+    .await?
+    .map(|r| r.n)
+    .unwrap_or(0);
     // Days with a visit, counted in China time: fetch the times (a month of one centre's visits is small).
     #[derive(FromQueryResult)]
     struct At {
@@ -300,6 +310,7 @@ pub async fn month_facts(state: &AppState, centre_id: i64, month: &str) -> AppRe
         visits,
         distinct_visitors: distinct,
         repeat_visitors: repeat,
+        activities_held,
     })
 }
 
@@ -370,8 +381,8 @@ pub struct WuchangJson {
     pub room_minutes_booked: i64,
     /// 场所常用 ‰
     pub used_permille: u32,
-    /// 活动常办: activities held (C3, not yet recorded here).
-    pub activities: Option<i64>,
+    /// 活动常办: the project's activity occurrences this month that someone checked in to.
+    pub activities: i64,
     pub visits: i64,
     /// 群众常来
     pub distinct_visitors: i64,
@@ -407,7 +418,7 @@ pub async fn figures_api(
         room_minutes_open: f.room_minutes_open,
         room_minutes_booked: f.room_minutes_booked,
         used_permille: w.used_permille,
-        activities: None,
+        activities: f.activities_held,
         visits: f.visits,
         distinct_visitors: f.distinct_visitors,
         repeat_visitors: f.repeat_visitors,

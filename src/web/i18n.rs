@@ -149,7 +149,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("pos.wc_used", "场所常用", "Rooms in use"),
     ("pos.wc_used_note", "小时已预约 / 功能室开放小时", "hours booked / room-hours open"),
     ("pos.wc_activities", "活动常办", "Activities held"),
-    ("pos.wc_activities_note", "活动模块（C3）上线后统计", "Counted once activities (C3) are recorded"),
+    ("pos.wc_activities_note", "本月有人签到的活动场次", "activity sessions this month with someone checked in"),
     ("pos.wc_people", "群众常来", "People come"),
     ("pos.wc_repeat", "其中多次到访", "of them more than once"),
     ("pos.wc_visits", "到访人次", "visits"),

@@ -297,6 +297,9 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app.login("staff2").await.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // 活动常办: the centre's month now counts this activity as held.
+    let f = staff.get(&format!("/api/v1/centres/{}/figures?month=2026-12", ids.centre)).await.json();
+    assert_eq!(f["activities"], 1, "{f}");
     // The attendance screen shows the QR code and who is done.
     let screen = staff.get(&format!("/activities/occurrences/{occ}/code")).await.text;
     assert!(screen.contains("<svg") && screen.contains("张三"), "{screen}");

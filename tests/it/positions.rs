@@ -319,6 +319,7 @@ async fn residents_check_in_by_the_doors_code_no_shows_are_released_and_the_five
     assert_eq!(f["days_with_visits"], 1);
     assert_eq!(f["scheduled_days"], 30);
     assert_eq!(f["room_minutes_booked"], 60, "the released booking no longer counts as use");
+    assert_eq!(f["activities"], 0, "no activity anyone checked in to yet");
     let page = staff.get(&format!("/positions/centres/{centre}/figures?month=2026-11")).await.text;
     assert!(page.contains("大门常开") && page.contains("50.0%"), "{page}");
     // The door screen shows today's bookings and today's code.
