@@ -38,6 +38,7 @@ pub fn routes() -> Vec<RouteDef> {
             post(attendance::attend_post),
         ),
         RouteDef::new("GET", "/activities/occurrences/{id}/code", Access::Staff, get(attendance::code_page)),
+        RouteDef::new("GET", "/activities/occurrences/{id}/attendees.xlsx", Access::Staff, get(attendance::export)),
         RouteDef::new(
             "POST",
             "/api/v1/occurrences/{id}/attendance",

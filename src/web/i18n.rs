@@ -52,6 +52,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("act.series_label", "系列", "Series"),
     ("act.attend", "活动签到", "Attendance"),
     ("act.attendance", "现场签到", "On-site attendance"),
+    ("act.export", "导出签到表", "Attendee list (.xlsx)"),
     ("act.check_in", "签到", "Check in"),
     ("act.check_out", "签退", "Check out"),
     ("act.code_expired", "签到码已过期，请重新扫描现场的二维码", "This code has expired: scan the code on site again"),

@@ -300,6 +300,17 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     // 活动常办: the centre's month now counts this activity as held.
     let f = staff.get(&format!("/api/v1/centres/{}/figures?month=2026-12", ids.centre)).await.json();
     assert_eq!(f["activities"], 1, "{f}");
+    // The attendee list as a spreadsheet: both, with minutes and points.
+    let x = staff.get(&format!("/activities/occurrences/{occ}/attendees.xlsx")).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let grid = xinghuo::io::model::read_xlsx(&x.bytes).unwrap();
+    let text = format!("{grid:?}");
+    assert!(text.contains("张三") && text.contains("李四") && text.contains("签到时间"), "{text}");
+    assert!(grid.iter().any(|r| r.get(6) == Some(&xinghuo::io::model::Cell::Number(60.0))), "{text}");
+    assert_eq!(
+        resident.get(&format!("/activities/occurrences/{occ}/attendees.xlsx")).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The attendance screen shows the QR code and who is done.
     let screen = staff.get(&format!("/activities/occurrences/{occ}/code")).await.text;
     assert!(screen.contains("<svg") && screen.contains("张三"), "{screen}");

@@ -477,6 +477,13 @@ fn rows(i: &Ids) -> Vec<Row> {
             yeyu_staff,
         ),
         r(
+            "GET",
+            "/activities/occurrences/{id}/attendees.xlsx",
+            format!("/activities/occurrences/{}/attendees.xlsx", i.occurrence),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
             "POST",
             "/api/v1/occurrences/{id}/attendance",
             format!("/api/v1/occurrences/{}/attendance", i.occurrence),
