@@ -2,11 +2,12 @@
 //! by RFC 5545 RRULE laid out as occurrences (skip one date, keep the rest); sign-up with a wait list that
 //! promotes automatically, with a notification; sign-up on a resident's behalf by staff. Rules in
 //! `model.rs`. Check-in/out by a rotating QR code or by staff, service hours and the append-only points
-//! ledger are in `attendance.rs`. Still to come (issue 4): write-ups, exports, iCalendar, volunteers and teams,
-//! redemption.
+//! ledger and the attendee list are in `attendance.rs`; iCalendar feeds in `calendar.rs`. Still to come (issue
+//! 4): write-ups, volunteers and teams, rankings, redemption.
 
 pub mod api;
 pub mod attendance;
+pub mod calendar;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -47,6 +48,8 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         RouteDef::new("GET", "/api/v1/me/points", Access::Authenticated, get(attendance::mine_api)),
         RouteDef::new("GET", "/api/v1/activities", Access::Authenticated, get(api::list)),
+        RouteDef::new("GET", "/calendar/projects/{file}", Access::Public, get(calendar::project)),
+        RouteDef::new("GET", "/calendar/people/{file}", Access::Public, get(calendar::person)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/signup", Access::Authenticated, post(api::signup)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/cancel", Access::Authenticated, post(api::cancel)),
     ]

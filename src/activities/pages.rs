@@ -62,6 +62,9 @@ fn seats(o: &Occurrence) -> String {
 struct ListPage {
     c: Chrome,
     lines: Vec<Line>,
+    /// iCalendar feed addresses: mine, and (staff) my projects'.
+    my_feed: String,
+    project_feeds: Vec<(String, String)>,
     projects: Vec<(i64, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     today: String,
@@ -94,14 +97,18 @@ pub async fn list(
             mine: mine.unwrap_or_default(),
         });
     }
-    let projects = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+    let projects: Vec<(i64, String)> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
+    let project_feeds =
+        projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, *id))).collect();
     Ok(ListPage {
         c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
         lines,
+        my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
+        project_feeds,
         projects,
         kinds: model::KINDS.to_vec(),
         today: to_local(now).format("%Y-%m-%d").to_string(),

@@ -53,6 +53,12 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("act.attend", "活动签到", "Attendance"),
     ("act.attendance", "现场签到", "On-site attendance"),
     ("act.export", "导出签到表", "Attendee list (.xlsx)"),
+    ("act.my_calendar", "订阅我的活动日历", "Subscribe to my activities"),
+    (
+        "act.project_calendars",
+        "项目活动日历（可在手机日历中订阅）：",
+        "Project calendars (subscribe in a calendar app):",
+    ),
     ("act.check_in", "签到", "Check in"),
     ("act.check_out", "签退", "Check out"),
     ("act.code_expired", "签到码已过期，请重新扫描现场的二维码", "This code has expired: scan the code on site again"),

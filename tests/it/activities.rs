@@ -315,3 +315,43 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     let screen = staff.get(&format!("/activities/occurrences/{occ}/code")).await.text;
     assert!(screen.contains("<svg") && screen.contains("张三"), "{screen}");
 }
+
+#[tokio::test]
+async fn calendar_feeds_are_valid_icalendar_in_utc_behind_a_token() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let occ = create(&app, 0, "all").await;
+    let mut resident = app.login("resident").await;
+    resident.json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({})).await;
+    let page = resident.get("/activities").await.text;
+    let my = page.split("id=\"my-feed\" href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+    // The feed needs no log-in (calendar apps cannot), only its token.
+    let mut app_client = app.client();
+    let r = app_client.get(&my).await;
+    assert_eq!(r.status, StatusCode::OK, "{my}");
+    assert_eq!(r.headers["content-type"], "text/calendar; charset=utf-8");
+    let text = r.text;
+    assert!(text.starts_with("BEGIN:VCALENDAR") && text.contains("VERSION:2.0") && text.contains("PRODID"), "{text}");
+    assert!(text.contains("DTSTART:20261205T060000Z") && text.contains("DTEND:20261205T080000Z"), "UTC times: {text}");
+    assert!(text.contains("端午包粽子"));
+    assert!(text.lines().all(|l| l.len() <= 75), "lines are folded at 75 octets");
+    let unfolded = icalendar::parser::unfold(&text);
+    let parsed = icalendar::parser::read_calendar(&unfolded).expect("parses as iCalendar");
+    assert_eq!(parsed.components.iter().filter(|c| c.name == "VEVENT").count(), 1);
+    // The project feed (from the staff page) has the whole calendar, Fridays included.
+    let staff_page = app.login("staff").await.get("/activities").await.text;
+    let feed = format!("/calendar/projects/{}.ics?t=", ids.yeyu);
+    let href = staff_page.split(&feed).nth(1).unwrap().split('"').next().unwrap();
+    let text = app_client.get(&format!("{feed}{href}")).await.text;
+    assert!(text.contains("全员保洁日") && text.contains("端午包粽子"));
+    // Someone else's feed, or a guessed token, is not found.
+    assert_eq!(
+        app_client.get(&format!("/calendar/people/{}.ics?t=0000", ids.lisi)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let tok = my.split("?t=").nth(1).unwrap();
+    assert_eq!(
+        app_client.get(&format!("/calendar/people/{}.ics?t={tok}", ids.lisi)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

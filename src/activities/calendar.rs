@@ -1,0 +1,120 @@
+//! iCalendar feeds (RFC 5545, via the `icalendar` crate, times in UTC) of a project's activities and of
+//! a person's sign-ups. Calendar apps cannot log in, so each feed's address carries a token: an HMAC of
+//! the feed under the server's secret. Staff find their projects' addresses, everyone their own, on the
+//! activities page; a wrong token answers 404.
+
+use axum::{
+    extract::{Path, Query, State as AxState},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use super::{model, store::Occurrence};
+use crate::{app::AppState, db, error::AppError, params};
+
+pub fn feed_token(secret: &[u8], feed: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(format!("calendar:{feed}").as_bytes());
+    mac.finalize().into_bytes().iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn project_feed_url(state: &AppState, project_id: i64) -> String {
+    let t = feed_token(&state.secret, &format!("project:{project_id}"));
+    format!("/calendar/projects/{project_id}.ics?t={t}")
+}
+
+pub fn person_feed_url(state: &AppState, person_id: i64) -> String {
+    let t = feed_token(&state.secret, &format!("person:{person_id}"));
+    format!("/calendar/people/{person_id}.ics?t={t}")
+}
+
+/// The calendar text for these occurrences.
+pub fn ics(name: &str, host: &str, occ: &[Occurrence]) -> String {
+    let mut cal = Calendar::new();
+    cal.name(name);
+    for o in occ {
+        let mut e = Event::new();
+        e.uid(&format!("occurrence-{}@{host}", o.id))
+            .summary(&format!("{}（{}）", o.title, model::kind_zh(&o.kind)))
+            .starts(o.starts_at)
+            .ends(o.ends_at)
+            .description(&format!(
+                "主办：{}{}",
+                o.organiser,
+                o.co_organisers.as_deref().map(|c| format!("；协办：{c}")).unwrap_or_default()
+            ));
+        if let Some(p) = &o.place {
+            e.location(p);
+        }
+        cal.push(e.done());
+    }
+    cal.done().to_string()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenQuery {
+    pub t: String,
+}
+
+fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (now - Duration::days(30), now + Duration::days(model::HORIZON_DAYS))
+}
+
+fn respond(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response()
+}
+
+fn host(state: &AppState) -> String {
+    state.config.public_url.split("://").nth(1).unwrap_or("xinghuo").trim_end_matches('/').to_string()
+}
+
+/// `GET /calendar/projects/{id}.ics?t=…`: the project's scheduled activities (the past month and the next
+/// half year).
+pub async fn project(
+    AxState(state): AxState<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, AppError> {
+    let id: i64 = file.strip_suffix(".ics").and_then(|s| s.parse().ok()).ok_or_else(AppError::not_found)?;
+    if q.t != feed_token(&state.secret, &format!("project:{id}")) {
+        return Err(AppError::not_found());
+    }
+    let name = crate::org::store::node(&state.db.read, id).await?.map(|n| n.name).ok_or_else(AppError::not_found)?;
+    let (from, to) = window(state.clock.now());
+    let occ = super::store::upcoming(&state.db.read, &[id], from, to).await?;
+    Ok(respond(ics(&format!("{name} 活动"), &host(&state), &occ)))
+}
+
+/// `GET /calendar/people/{id}.ics?t=…`: the activities a person signed up for.
+pub async fn person(
+    AxState(state): AxState<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, AppError> {
+    let id: i64 = file.strip_suffix(".ics").and_then(|s| s.parse().ok()).ok_or_else(AppError::not_found)?;
+    if q.t != feed_token(&state.secret, &format!("person:{id}")) {
+        return Err(AppError::not_found());
+    }
+    let (from, to) = window(state.clock.now());
+    let ids: Vec<db::IdRow> = db::all(
+        &state.db.read,
+        "SELECT s.occurrence_id AS id FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
+         WHERE s.person_id = $1 AND s.state IN ('confirmed','waitlisted') AND o.state = 'scheduled' \
+         AND o.starts_at >= $2 AND o.starts_at < $3 ORDER BY o.starts_at LIMIT 500",
+        params![id, from, to],
+    )
+    .await?;
+    let mut occ = Vec::new();
+    for r in ids {
+        if let Some(o) = super::store::occurrence(&state.db.read, r.id).await? {
+            occ.push(o);
+        }
+    }
+    Ok(respond(ics("我的星火活动", &host(&state), &occ)))
+}
