@@ -49,6 +49,7 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::activities::api::cancel,
         crate::activities::attendance::attend_api,
         crate::activities::attendance::mine_api,
+        crate::activities::attendance::rankings_api,
         crate::notify::api_list,
         crate::notify::api_read,
         openapi_json,

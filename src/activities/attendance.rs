@@ -562,3 +562,99 @@ pub async fn export(
 fn to_date(t: DateTime<Utc>) -> String {
     crate::positions::model::to_local(t).format("%Y-%m-%d").to_string()
 }
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct RankingQuery {
+    pub project: Option<i64>,
+    /// `YYYY-MM` for a month, `YYYY` for a year; default: this month.
+    pub period: String,
+}
+
+#[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct RankRow {
+    pub person_id: i64,
+    pub name: String,
+    pub points: i64,
+    pub minutes: i64,
+}
+
+/// Points earned in a project in a month or a year, highest first (the ledger's sums).
+async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult<(i64, String, Vec<RankRow>)> {
+    let project = match q.project {
+        Some(id) => id,
+        None => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
+    };
+    if !p.scope.can_read_project(project) {
+        return Err(AppError::not_found());
+    }
+    let now_local = crate::positions::model::to_local(state.clock.now());
+    let period =
+        if q.period.trim().is_empty() { now_local.format("%Y-%m").to_string() } else { q.period.trim().to_string() };
+    let bad = || AppError::field("period", "期间应为 2026-11（月）或 2026（年）");
+    let (start, end) = if period.len() == 4 {
+        let y: i32 = period.parse().map_err(|_| bad())?;
+        let a = crate::requests::figures::month_bounds(&format!("{y}-01")).ok_or_else(bad)?;
+        let b = crate::requests::figures::month_bounds(&format!("{y}-12")).ok_or_else(bad)?;
+        (a.0, b.1)
+    } else {
+        crate::requests::figures::month_bounds(&period).ok_or_else(bad)?
+    };
+    let rows = db::all(
+        &state.db.read,
+        "SELECT l.person_id, pe.name, CAST(SUM(l.delta) AS BIGINT) AS points, CAST(SUM(l.minutes) AS BIGINT) AS minutes \
+         FROM points_ledger l JOIN persons pe ON pe.id = l.person_id \
+         WHERE l.project_id = $1 AND l.created_at >= $2 AND l.created_at < $3 \
+         GROUP BY l.person_id, pe.name ORDER BY points DESC, minutes DESC, l.person_id LIMIT 50",
+        params![project, start, end],
+    )
+    .await?;
+    Ok((project, period, rows))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/rankings.html")]
+struct RankingPage {
+    c: Chrome,
+    project: i64,
+    period: String,
+    rows: Vec<(usize, String, i64, String)>,
+}
+
+/// 积分榜: a project's volunteers by points for a month or a year (desk users who read the project).
+pub async fn rankings(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Query(q): Query<RankingQuery>,
+) -> AppResult<impl IntoResponse> {
+    let (project, period, rows) = ranking(&state, &p, &q).await?;
+    Ok(RankingPage {
+        c: Chrome::titled(&ctx, "act.rankings"),
+        project,
+        period,
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i + 1, r.name, r.points, format!("{}.{}", r.minutes / 60, (r.minutes % 60) * 10 / 60)))
+            .collect(),
+    })
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Ranking {
+    pub project_id: i64,
+    pub period: String,
+    pub rows: Vec<RankRow>,
+}
+
+/// A project's points ranking for a month (`YYYY-MM`) or a year (`YYYY`).
+#[utoipa::path(get, path = "/api/v1/rankings", tag = "activities", params(RankingQuery),
+    responses((status = 200, body = Ranking), (status = 403), (status = 404), (status = 422)))]
+pub async fn rankings_api(
+    AxState(state): AxState<AppState>,
+    Auth(p, _): Auth,
+    Query(q): Query<RankingQuery>,
+) -> ApiResult<Ranking> {
+    let (project_id, period, rows) = ranking(&state, &p, &q).await?;
+    Ok(Json(Ranking { project_id, period, rows }))
+}

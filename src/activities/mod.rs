@@ -3,7 +3,7 @@
 //! promotes automatically, with a notification; sign-up on a resident's behalf by staff. Rules in
 //! `model.rs`. Check-in/out by a rotating QR code or by staff, service hours and the append-only points
 //! ledger and the attendee list are in `attendance.rs`; iCalendar feeds in `calendar.rs`. Still to come (issue
-//! 4): write-ups, volunteers and teams, rankings, redemption.
+//! 4): write-ups, volunteers and teams, team rankings, redemption.
 
 pub mod api;
 pub mod attendance;
@@ -47,6 +47,8 @@ pub fn routes() -> Vec<RouteDef> {
             post(attendance::attend_api),
         ),
         RouteDef::new("GET", "/api/v1/me/points", Access::Authenticated, get(attendance::mine_api)),
+        RouteDef::new("GET", "/activities/rankings", Access::Desk, get(attendance::rankings)),
+        RouteDef::new("GET", "/api/v1/rankings", Access::Desk, get(attendance::rankings_api)),
         RouteDef::new("GET", "/api/v1/activities", Access::Authenticated, get(api::list)),
         RouteDef::new("GET", "/calendar/projects/{file}", Access::Public, get(calendar::project)),
         RouteDef::new("GET", "/calendar/people/{file}", Access::Public, get(calendar::person)),

@@ -71,6 +71,8 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("act.ledger", "积分明细", "Points ledger"),
     ("act.no_points", "暂无积分记录", "No points yet"),
     ("act.rules", "积分规则", "Points rules"),
+    ("act.rankings", "积分榜", "Points ranking"),
+    ("act.period", "期间（月或年）", "Period (month or year)"),
     ("act.per_hour", "每小时积分", "Points per hour"),
     ("msg.checked_out", "签退成功，服务时长和积分已记入", "Checked out: hours and points credited"),
     ("act.organiser", "主办（默认项目党支部）", "Organiser (default: the project's Party branch)"),

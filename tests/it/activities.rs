@@ -297,6 +297,20 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app.login("staff2").await.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The month's and the year's ranking: 张三 60, 李四 45.
+    for period in ["2026-12", "2026"] {
+        let r = staff.get(&format!("/api/v1/rankings?project={}&period={period}", ids.yeyu)).await.json();
+        assert_eq!(r["rows"][0]["name"], "张三", "{r}");
+        assert_eq!(r["rows"][0]["points"], 60);
+        assert_eq!(r["rows"][1]["points"], 45);
+    }
+    let r = staff.get(&format!("/api/v1/rankings?project={}&period=2026-11", ids.yeyu)).await.json();
+    assert!(r["rows"].as_array().unwrap().is_empty(), "nothing earned in November");
+    assert_eq!(
+        staff.get(&format!("/api/v1/rankings?project={}&period=someday", ids.yeyu)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(staff.get(&format!("/activities/rankings?project={}&period=2026", ids.yeyu)).await.text.contains("张三"));
     // 活动常办: the centre's month now counts this activity as held.
     let f = staff.get(&format!("/api/v1/centres/{}/figures?month=2026-12", ids.centre)).await.json();
     assert_eq!(f["activities"], 1, "{f}");

@@ -447,6 +447,8 @@ fn rows(i: &Ids) -> Vec<Row> {
         ),
         r("GET", "/api/v1/activities", "/api/v1/activities".into(), Body::None, signed_in),
         r("GET", "/activities/mine", "/activities/mine".into(), Body::None, signed_in),
+        r("GET", "/activities/rankings", format!("/activities/rankings?project={}", i.yeyu), Body::None, yeyu_staff),
+        r("GET", "/api/v1/rankings", format!("/api/v1/rankings?project={}", i.yeyu), Body::None, yeyu_staff),
         r("GET", "/calendar/projects/{file}", format!("/calendar/projects/{}.ics?t=wrong", i.yeyu), Body::None, [D; 8]),
         r("GET", "/calendar/people/{file}", format!("/calendar/people/{}.ics?t=wrong", i.zhangsan), Body::None, [D; 8]),
         r("GET", "/api/v1/me/points", "/api/v1/me/points".into(), Body::None, signed_in),
