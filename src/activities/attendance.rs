@@ -11,10 +11,8 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::{model, pages::load, store::Occurrence};
 use crate::{
@@ -30,9 +28,7 @@ use crate::{
 
 /// The attendance code of an occurrence for a 5-minute window.
 pub fn attendance_code(secret: &[u8], occurrence_id: i64, window: i64) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(format!("attend:{occurrence_id}:{window}").as_bytes());
-    mac.finalize().into_bytes().iter().take(4).map(|b| format!("{b:02x}")).collect()
+    crate::auth::short_mac(secret, &format!("attend:{occurrence_id}:{window}"), 4)
 }
 
 /// A scanned code is good for its window and the one after (up to 10 minutes).
@@ -311,9 +307,7 @@ pub async fn code_page(
     let code = attendance_code(&state.secret, id, model::code_window(state.clock.now()));
     let url =
         format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));
-    let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
-        .map_err(AppError::internal)?;
+    let qr_svg = crate::web::qr_svg(&url)?;
     #[derive(FromQueryResult)]
     struct P {
         person_id: i64,
@@ -401,7 +395,7 @@ pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppR
     Ok(MinePage {
         c: Chrome::titled(&ctx, "act.my_points"),
         balance: m.balance,
-        hours: format!("{}.{}", m.minutes / 60, (m.minutes % 60) * 10 / 60),
+        hours: hours(m.minutes),
         entries: m.entries.into_iter().map(|e| (fmt_datetime(e.created_at), e.reason, e.delta)).collect(),
     })
 }
@@ -541,22 +535,12 @@ pub async fn export(
         },
     )
     .await?;
-    let filename = format!("{}签到表_{}.xlsx", o.title, to_date(o.starts_at));
-    let disposition = format!(
-        "attachment; filename=\"attendance-{id}.xlsx\"; filename*=UTF-8''{}",
-        crate::auth::url_encode(&filename)
-    );
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::io::xlsx_response(bytes, &format!("{}签到表_{}.xlsx", o.title, to_date(o.starts_at))))
+}
+
+/// Minutes as hours with one decimal (rounded down), e.g. 90 → 「1.5」.
+fn hours(minutes: i64) -> String {
+    format!("{}.{}", minutes / 60, (minutes % 60) * 10 / 60)
 }
 
 fn to_date(t: DateTime<Utc>) -> String {
@@ -632,11 +616,7 @@ pub async fn rankings(
         c: Chrome::titled(&ctx, "act.rankings"),
         project,
         period,
-        rows: rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| (i + 1, r.name, r.points, format!("{}.{}", r.minutes / 60, (r.minutes % 60) * 10 / 60)))
-            .collect(),
+        rows: rows.into_iter().enumerate().map(|(i, r)| (i + 1, r.name, r.points, hours(r.minutes))).collect(),
     })
 }
 

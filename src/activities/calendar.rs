@@ -9,18 +9,14 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
-use sha2::Sha256;
 
 use super::{model, store::Occurrence};
 use crate::{app::AppState, db, error::AppError, params};
 
 pub fn feed_token(secret: &[u8], feed: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(format!("calendar:{feed}").as_bytes());
-    mac.finalize().into_bytes().iter().take(12).map(|b| format!("{b:02x}")).collect()
+    crate::auth::short_mac(secret, &format!("calendar:{feed}"), 12)
 }
 
 pub fn project_feed_url(state: &AppState, project_id: i64) -> String {

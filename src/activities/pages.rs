@@ -363,10 +363,7 @@ async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &SignupForm
         return Err(AppError::forbidden());
     }
     let name = crate::text::normalize(&f.name);
-    let label: String = crate::text::normalize(&f.room).chars().filter(|c| !c.is_whitespace()).collect();
-    let parts: Vec<&str> = label.trim_end_matches('室').split('-').collect();
-    let wanted =
-        if parts.len() == 3 { format!("{}栋{}单元{}", parts[0], parts[1], parts[2]) } else { label.clone() };
+    let wanted = crate::org::model::household_label_key(&f.room);
     db::one::<db::IdRow>(
         &state.db.read,
         "SELECT pe.id FROM persons pe JOIN household_members m ON m.person_id = pe.id AND m.moved_out IS NULL \

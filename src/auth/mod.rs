@@ -110,6 +110,14 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// A short keyed code: the first `bytes` bytes of HMAC-SHA256(secret, message), in hex. For codes that
+/// must be unguessable but need no table (daily check-in codes, rotating attendance codes, feed tokens).
+pub fn short_mac(secret: &[u8], message: &str, bytes: usize) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
+    mac.update(message.as_bytes());
+    mac.finalize().into_bytes().iter().take(bytes).map(|b| format!("{b:02x}")).collect()
+}
+
 fn csrf_token(secret: &[u8], base: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
     mac.update(b"csrf:");

@@ -305,7 +305,8 @@ pub async fn import_upload(
     }
 }
 
-fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+/// An `.xlsx` download with a Chinese file name (and an ASCII fallback for old clients).
+pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     let ascii: String =
         filename.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let disposition =

@@ -257,12 +257,40 @@ pub fn child_path(parent_path: Option<&str>, id: i64) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
 }
 
+/// A home as staff type it — 「1-1-101」 (any dash) or 「1栋1单元101(室)」 — as the label the tree builds
+/// from building, unit and room names (`b.name || u.name || h.room`), to look the home up.
+pub fn household_label_key(typed: &str) -> String {
+    let t: String = crate::text::normalize(typed)
+        .chars()
+        .map(|c| match c {
+            '－' | '—' | '–' | '―' => '-',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t.trim_end_matches('室');
+    let parts: Vec<&str> = t.split('-').collect();
+    if parts.len() == 3 && parts.iter().all(|x| !x.is_empty()) {
+        format!("{}栋{}单元{}", parts[0], parts[1], parts[2])
+    } else {
+        t.to_string()
+    }
+}
+
 pub fn path_contains(ancestor_path: &str, path: &str) -> bool {
     path.starts_with(ancestor_path)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn typed_homes_become_tree_labels() {
+        assert_eq!(household_label_key("1-1-101"), "1栋1单元101");
+        assert_eq!(household_label_key(" 1－1－101室 "), "1栋1单元101");
+        assert_eq!(household_label_key("1栋1单元101室"), "1栋1单元101");
+        assert_eq!(household_label_key("1--101"), "1--101");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -10,10 +10,8 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Deserialize;
-use sha2::Sha256;
 
 use super::{
     model::{self, BookingState},
@@ -26,15 +24,13 @@ use crate::{
     db,
     error::{AppError, AppResult},
     params,
-    web::{Chrome, MsgQuery},
+    web::Chrome,
 };
 
 /// Today's check-in code of a centre: HMAC(secret, centre, China date), 8 hex characters. It changes at
 /// midnight, so a photo of yesterday's door screen does not sign anyone in.
 pub fn checkin_code(secret: &[u8], centre_id: i64, day: NaiveDate) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC accepts any key length");
-    mac.update(format!("centre-checkin:{centre_id}:{day}").as_bytes());
-    mac.finalize().into_bytes().iter().take(4).map(|b| format!("{b:02x}")).collect()
+    crate::auth::short_mac(secret, &format!("centre-checkin:{centre_id}:{day}"), 4)
 }
 
 fn today(state: &AppState) -> NaiveDate {
@@ -481,14 +477,11 @@ pub async fn door(
     AxState(state): AxState<AppState>,
     Auth(p, ctx): Auth,
     Path(id): Path<i64>,
-    Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let centre = load_centre(&state, &p, id).await?;
     if !p.scope.can_write_project(centre.project_id) {
         return Err(AppError::forbidden());
     }
-    let _ = m;
-    let now = state.clock.now();
     let day = today(&state);
     let day_start = model::to_utc(day.and_time(chrono::NaiveTime::MIN));
     let bookings = store::centre_bookings(&state.db.read, id, day_start, day_start + Duration::days(1)).await?;
@@ -515,10 +508,7 @@ pub async fn door(
         state.config.public_url.trim_end_matches('/'),
         checkin_code(&state.secret, id, day)
     );
-    let qr_svg = qrcode::QrCode::new(url.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
-        .map_err(AppError::internal)?;
-    let _ = now;
+    let qr_svg = crate::web::qr_svg(&url)?;
     Ok(DoorPage {
         c: Chrome::new(&ctx, centre.name.clone()),
         date: format!(

@@ -5,7 +5,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::{Query, State as AxState},
-    http::header,
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -215,14 +214,7 @@ pub async fn page(
 ) -> AppResult<impl IntoResponse> {
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
     let counts = month_counts(&state, project, start, end).await?;
-    let mut sum = model::MonthCounts::default();
-    for (_, c) in &counts {
-        sum.total += c.total;
-        sum.responded_in_time += c.responded_in_time;
-        sum.closed += c.closed;
-        sum.rated += c.rated;
-        sum.satisfied += c.satisfied;
-    }
+    let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
     let total = rate_line(String::new(), model::three_rates_from(sum));
     let by_category = counts.into_iter().map(|(c, n)| rate_line(c, model::three_rates_from(n))).collect();
     let now = state.clock.now();
@@ -292,14 +284,7 @@ pub async fn api(
 ) -> crate::error::ApiResult<FiguresJson> {
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
     let counts = month_counts(&state, project, start, end).await?;
-    let mut sum = model::MonthCounts::default();
-    for (_, c) in &counts {
-        sum.total += c.total;
-        sum.responded_in_time += c.responded_in_time;
-        sum.closed += c.closed;
-        sum.rated += c.rated;
-        sum.satisfied += c.satisfied;
-    }
+    let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
     Ok(axum::Json(FiguresJson {
         project_id: project,
         month,
@@ -386,19 +371,7 @@ pub async fn export(
         sum.write_string(i as u32, 1, v).map_err(AppError::internal)?;
     }
     let bytes = wb.save_to_buffer().map_err(AppError::internal)?;
-    let filename = format!("{name}诉求台账_{month}.xlsx");
-    let disposition = format!(
-        "attachment; filename=\"requests-{month}.xlsx\"; filename*=UTF-8''{}",
-        crate::auth::url_encode(&filename)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::io::xlsx_response(bytes, &format!("{name}诉求台账_{month}.xlsx")))
 }
 
 #[cfg(test)]

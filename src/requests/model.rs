@@ -502,6 +502,19 @@ impl MonthCounts {
     }
 }
 
+/// The whole project's counts are the sum of its categories'.
+impl std::iter::Sum for MonthCounts {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::default(), |a, c| Self {
+            total: a.total + c.total,
+            responded_in_time: a.responded_in_time + c.responded_in_time,
+            closed: a.closed + c.closed,
+            rated: a.rated + c.rated,
+            satisfied: a.satisfied + c.satisfied,
+        })
+    }
+}
+
 /// The sum of the three parts at or above which a rating counts as satisfied (`overall() >= 4`): the
 /// rounded mean reaches 4 exactly when the sum reaches 11. SQL uses it; a test checks it against
 /// `Rating::is_satisfied` for every rating.

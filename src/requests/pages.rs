@@ -294,21 +294,7 @@ async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppRes
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
-    let t: String = crate::text::normalize(label)
-        .chars()
-        .map(|c| match c {
-            '－' | '—' | '–' | '―' => '-',
-            c => c,
-        })
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let t = t.trim_end_matches('室');
-    let parts: Vec<&str> = t.split('-').collect();
-    let wanted = if parts.len() == 3 && parts.iter().all(|x| !x.is_empty()) {
-        format!("{}栋{}单元{}", parts[0], parts[1], parts[2])
-    } else {
-        t.to_string()
-    };
+    let wanted = crate::org::model::household_label_key(label);
     Ok(db::one::<db::IdRow>(
         &state.db.read,
         "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \

@@ -38,6 +38,13 @@ pub async fn static_file(Path(path): Path<String>) -> Response {
     }
 }
 
+/// A QR code of `text` as inline SVG (door and attendance screens).
+pub fn qr_svg(text: &str) -> Result<String, crate::error::AppError> {
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
+        .map_err(crate::error::AppError::internal)
+}
+
 pub struct NavItem {
     pub href: &'static str,
     pub label: String,
