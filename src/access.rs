@@ -30,6 +30,7 @@ pub fn all_routes() -> Vec<RouteDef> {
     v.extend(crate::notify::routes());
     v.extend(crate::positions::routes());
     v.extend(crate::activities::routes());
+    v.extend(crate::volunteers::routes());
     v.extend(crate::io::routes());
     v.extend(crate::admin::routes());
     v.extend(crate::api::routes());

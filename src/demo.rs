@@ -435,6 +435,7 @@ async fn demo_activities(
                     co_organisers: Some("社区党委"),
                     place: Some("党群服务中心及小区公共区域"),
                     audience,
+                    team_id: None,
                     capacity,
                     rrule: Some(rule),
                     duration_minutes: minutes,

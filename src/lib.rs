@@ -5,7 +5,7 @@
 
 /// The route table: every route with the access it needs (feeds the router and the permission test).
 pub mod access;
-/// C3 Activities: types, RRULE recurrence, sign-up with a wait list.
+/// C3 Activities: types, RRULE recurrence, sign-up with a wait list, attendance, write-ups.
 pub mod activities;
 /// User administration for company admins.
 pub mod admin;
@@ -47,5 +47,7 @@ pub mod positions;
 pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;
+/// C4 Volunteers and points: registration, teams, hour corrections, the points ledger, 爱心超市.
+pub mod volunteers;
 /// Layout chrome, message catalog (zh-CN/en), static assets, security headers.
 pub mod web;

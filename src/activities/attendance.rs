@@ -11,10 +11,11 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::{model, pages::load, store::Occurrence};
+use crate::volunteers::ledger;
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -31,31 +32,32 @@ pub fn attendance_code(secret: &[u8], occurrence_id: i64, window: i64) -> String
     crate::auth::short_mac(secret, &format!("attend:{occurrence_id}:{window}"), 4)
 }
 
+/// A resident's personal code for the day (「我的签到码」), shown as a QR code on their phone for staff to
+/// scan when the resident cannot scan the activity's code: `P<person>-<mac of person and China date>`.
+pub fn person_code(secret: &[u8], person_id: i64, day: chrono::NaiveDate) -> String {
+    format!("P{person_id}-{}", crate::auth::short_mac(secret, &format!("person:{person_id}:{day}"), 4))
+}
+
+/// The person a scanned personal code names, if it is today's.
+fn person_from_code(state: &AppState, code: &str, now: DateTime<Utc>) -> Option<i64> {
+    let code = crate::text::normalize(code);
+    let code = code.trim();
+    let id: i64 = code.strip_prefix('P').or_else(|| code.strip_prefix('p'))?.split('-').next()?.parse().ok()?;
+    let today = crate::positions::model::to_local(now).date();
+    (person_code(&state.secret, id, today).eq_ignore_ascii_case(code)).then_some(id)
+}
+
 /// A scanned code is good for its window and the one after (up to 10 minutes).
 fn code_ok(state: &AppState, occurrence_id: i64, code: &str, now: DateTime<Utc>) -> bool {
     let w = model::code_window(now);
     [w, w - 1].iter().any(|w| attendance_code(&state.secret, occurrence_id, *w) == code.trim())
 }
 
-async fn points_per_hour(conn: &impl ConnectionTrait, project_id: i64, kind: &str) -> Result<i64, AppError> {
-    #[derive(FromQueryResult)]
-    struct R {
-        points_per_hour: i32,
-    }
-    Ok(db::one::<R>(
-        conn,
-        "SELECT points_per_hour FROM points_rules WHERE project_id = $1 AND kind = $2",
-        params![project_id, kind],
-    )
-    .await?
-    .map(|r| r.points_per_hour as i64)
-    .unwrap_or(model::DEFAULT_POINTS_PER_HOUR))
-}
-
 #[derive(FromQueryResult)]
 struct SignupRow {
     id: i64,
     state: String,
+    role: String,
     checked_in_at: Option<DateTime<Utc>>,
     checked_out_at: Option<DateTime<Utc>>,
 }
@@ -86,7 +88,7 @@ pub async fn attend(
     let tx = state.db.write.begin().await?;
     let s: SignupRow = db::one::<SignupRow>(
         &tx,
-        "SELECT id, state, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
         params![o.id, person_id],
     )
     .await?
@@ -115,7 +117,8 @@ pub async fn attend(
         }
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
-            let points = model::points(minutes, points_per_hour(&tx, o.project_id, &o.kind).await?);
+            let (per_hour, bonus) = ledger::rule(&tx, o.project_id, &o.kind).await?;
+            let mut points = model::points(minutes, per_hour);
             let n = db::exec(
                 &tx,
                 "UPDATE signups SET checked_out_at = $1, service_minutes = $2, updated_at = $1 \
@@ -127,22 +130,20 @@ pub async fn attend(
             if n == 0 {
                 return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
             }
-            db::exec(
-                &tx,
-                "INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, source, author_user_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                params![
-                    person_id,
-                    o.project_id,
-                    points as i32,
-                    minutes as i32,
-                    format!("参加「{}」{}，服务{}分钟", o.title, fmt_datetime(o.starts_at), minutes),
-                    format!("signup:{}", s.id),
-                    by.user_id,
-                    now
-                ],
-            )
-            .await?;
+            let entry = ledger::Entry {
+                person_id,
+                project_id: o.project_id,
+                delta: points,
+                minutes,
+                reason: format!("参加「{}」{}，服务{}分钟", o.title, fmt_datetime(o.starts_at), minutes),
+                source: Some(format!("signup:{}", s.id)),
+                author: Some(by.user_id),
+            };
+            ledger::append(&tx, &entry, now).await?;
+            if s.role == "organiser" && bonus > 0 {
+                ledger::append(&tx, &organiser_entry(o, s.id, person_id, bonus, by.user_id), now).await?;
+                points += bonus;
+            }
             Attended { action: "out".into(), minutes: Some(minutes), points: Some(points) }
         }
         _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
@@ -167,6 +168,85 @@ pub async fn attend(
     .await?;
     tx.commit().await?;
     Ok(result)
+}
+
+fn organiser_entry(o: &Occurrence, signup_id: i64, person_id: i64, bonus: i64, author: i64) -> ledger::Entry {
+    ledger::Entry {
+        person_id,
+        project_id: o.project_id,
+        delta: bonus,
+        minutes: 0,
+        reason: format!("组织「{}」{}，组织者奖励", o.title, fmt_datetime(o.starts_at)),
+        source: Some(format!("signup:{signup_id}:organiser")),
+        author: Some(author),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrganiserForm {
+    pub person_id: String,
+    /// `1` to mark as organiser, `0` to unmark.
+    pub on: String,
+}
+
+/// Mark (or unmark) a confirmed attendee as an organiser of this occurrence (project staff). After the
+/// attendee has checked out the bonus is credited at once; a credited bonus cannot be taken back here
+/// (the ledger is append-only: a correction would be a new entry).
+pub async fn set_organiser(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<OrganiserForm>,
+) -> AppResult<Redirect> {
+    let o = load(&state, &p, id).await?;
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let person: i64 = f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?;
+    let on = f.on.trim() == "1";
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let s = db::one::<SignupRow>(
+        &tx,
+        "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        params![id, person],
+    )
+    .await?
+    .filter(|s| s.state == "confirmed")
+    .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
+    let source = format!("signup:{}:organiser", s.id);
+    let credited = db::count(&tx, "SELECT COUNT(*) AS n FROM points_ledger WHERE source = $1", params![source]).await? > 0;
+    if !on && credited {
+        return Err(AppError::conflict("bonus_credited", "组织者奖励已经记入积分，不能撤销", "The bonus is already credited"));
+    }
+    db::exec(
+        &tx,
+        "UPDATE signups SET role = $1, updated_at = $2 WHERE id = $3",
+        params![if on { "organiser" } else { "participant" }, now, s.id],
+    )
+    .await?;
+    if on && s.checked_out_at.is_some() && !credited {
+        let (_, bonus) = ledger::rule(&tx, o.project_id, &o.kind).await?;
+        if bonus > 0 {
+            ledger::append(&tx, &organiser_entry(&o, s.id, person, bonus, p.user_id), now).await?;
+        }
+    }
+    audit::record(
+        &tx,
+        &ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!("「{}」{}{}组织者", o.title, fmt_datetime(o.starts_at), if on { "设为" } else { "取消" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}/code?msg=saved")))
 }
 
 #[derive(Deserialize, Default)]
@@ -197,7 +277,7 @@ pub async fn attend_page(
     let next = match p.person_id {
         Some(pid) => db::one::<SignupRow>(
             &state.db.read,
-            "SELECT id, state, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+            "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
             params![id, pid],
         )
         .await?
@@ -217,12 +297,16 @@ pub struct AttendForm {
     pub code: String,
     /// Staff checking someone in or out by hand.
     pub person_id: String,
+    /// Staff scanning a resident's personal code (then `action` may be `auto`: in, or out if already in).
+    pub person_code: String,
 }
 
 async fn attend_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &AttendForm) -> AppResult<Attended> {
     let o = load(state, p, id).await?;
-    let person = if f.person_id.trim().is_empty() {
-        if !code_ok(state, id, &f.code, state.clock.now()) {
+    let now = state.clock.now();
+    let by_staff = !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty();
+    let person = if !by_staff {
+        if !code_ok(state, id, &f.code, now) {
             return Err(AppError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "expired_code",
@@ -235,9 +319,32 @@ async fn attend_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: 
         if !p.scope.can_write_project(o.project_id) {
             return Err(AppError::forbidden());
         }
-        f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?
+        if f.person_code.trim().is_empty() {
+            f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?
+        } else {
+            person_from_code(state, &f.person_code, now).ok_or_else(|| {
+                AppError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad_person_code",
+                    "居民码无效或已过期（每天更新），请让居民刷新「我的签到码」",
+                    "Invalid or expired personal code",
+                )
+            })?
+        }
     };
-    attend(state, ctx, p, &o, person, f.action.trim()).await
+    let action = match f.action.trim() {
+        "auto" => {
+            let s = db::one::<SignupRow>(
+                &state.db.read,
+                "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+                params![id, person],
+            )
+            .await?;
+            if s.is_some_and(|s| s.checked_in_at.is_some()) { "out" } else { "in" }
+        }
+        a => a,
+    };
+    attend(state, ctx, p, &o, person, action).await
 }
 
 pub async fn attend_post(
@@ -247,10 +354,12 @@ pub async fn attend_post(
     Form(f): Form<AttendForm>,
 ) -> AppResult<Redirect> {
     let r = attend_checked(&state, &p, &ctx, id, &f).await?;
-    Ok(Redirect::to(&format!(
-        "/activities/occurrences/{id}?msg={}",
-        if r.action == "in" { "checked_in" } else { "checked_out" }
-    )))
+    let msg = if r.action == "in" { "checked_in" } else { "checked_out" };
+    if !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty() {
+        // Staff at the attendance screen stay on it.
+        return Ok(Redirect::to(&format!("/activities/occurrences/{id}/code?msg={msg}")));
+    }
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg={msg}")))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -262,6 +371,8 @@ pub struct AttendBody {
     pub code: Option<String>,
     /// Staff: the person to check in or out.
     pub person_id: Option<i64>,
+    /// Staff: a resident's scanned personal code (with `action` `in`, `out` or `auto`).
+    pub person_code: Option<String>,
 }
 
 /// Check in or out of an activity: residents with the scanned code, staff for a person by hand.
@@ -278,6 +389,7 @@ pub async fn attend_api(
         action: b.action,
         code: b.code.unwrap_or_default(),
         person_id: b.person_id.map(|v| v.to_string()).unwrap_or_default(),
+        person_code: b.person_code.unwrap_or_default(),
     };
     Ok(Json(attend_checked(&state, &p, &ctx, id, &f).await?))
 }
@@ -289,7 +401,8 @@ struct CodePage {
     o: Occurrence,
     qr_svg: String,
     url: String,
-    people: Vec<(i64, String, String)>,
+    /// (person, name, next action, organiser?)
+    people: Vec<(i64, String, String, bool)>,
 }
 
 /// The screen staff show at the activity: the current code as a QR code, and the attendance list with
@@ -312,12 +425,13 @@ pub async fn code_page(
     struct P {
         person_id: i64,
         name: String,
+        role: String,
         checked_in_at: Option<DateTime<Utc>>,
         checked_out_at: Option<DateTime<Utc>>,
     }
     let people = db::all::<P>(
         &state.db.read,
-        "SELECT s.person_id, pe.name, s.checked_in_at, s.checked_out_at FROM signups s JOIN persons pe ON pe.id = s.person_id \
+        "SELECT s.person_id, pe.name, s.role, s.checked_in_at, s.checked_out_at FROM signups s JOIN persons pe ON pe.id = s.person_id \
          WHERE s.occurrence_id = $1 AND s.state = 'confirmed' ORDER BY s.id",
         params![id],
     )
@@ -329,7 +443,7 @@ pub async fn code_page(
             (Some(_), None) => "out",
             (Some(_), Some(_)) => "done",
         };
-        (x.person_id, x.name, st.to_string())
+        (x.person_id, x.name, st.to_string(), x.role == "organiser")
     })
     .collect();
     Ok(CodePage { c: Chrome::titled(&ctx, "act.attendance").with_msg(m.msg.as_deref()), o, qr_svg, url, people })
@@ -383,7 +497,8 @@ struct MinePage {
     c: Chrome,
     balance: i64,
     hours: String,
-    entries: Vec<(String, String, i32)>,
+    /// (when, reason, signed points)
+    entries: Vec<(String, String, String)>,
 }
 
 /// My service hours and points, with the ledger.
@@ -396,7 +511,7 @@ pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppR
         c: Chrome::titled(&ctx, "act.my_points"),
         balance: m.balance,
         hours: hours(m.minutes),
-        entries: m.entries.into_iter().map(|e| (fmt_datetime(e.created_at), e.reason, e.delta)).collect(),
+        entries: m.entries.into_iter().map(|e| (fmt_datetime(e.created_at), e.reason, format!("{:+}", e.delta))).collect(),
     })
 }
 
@@ -415,6 +530,8 @@ pub struct RuleForm {
     pub project_id: String,
     pub kind: String,
     pub points_per_hour: String,
+    /// Points an organiser earns on top, per attendance (empty = 0).
+    pub organiser_bonus: String,
 }
 
 /// Set a project's points per hour for an activity type (its staff).
@@ -439,13 +556,21 @@ pub async fn set_rule(
         .ok()
         .filter(|v| (0..=1000).contains(v))
         .ok_or_else(|| AppError::field("points_per_hour", "每小时积分应为0至1000"))?;
+    let bonus = match f.organiser_bonus.trim() {
+        "" => 0,
+        v => v
+            .parse::<i32>()
+            .ok()
+            .filter(|v| (0..=1000).contains(v))
+            .ok_or_else(|| AppError::field("organiser_bonus", "组织者奖励应为0至1000"))?,
+    };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     db::exec(&tx, "DELETE FROM points_rules WHERE project_id = $1 AND kind = $2", params![project, kind]).await?;
     db::exec(
         &tx,
-        "INSERT INTO points_rules (project_id, kind, points_per_hour) VALUES ($1, $2, $3)",
-        params![project, kind, per_hour],
+        "INSERT INTO points_rules (project_id, kind, points_per_hour, organiser_bonus) VALUES ($1, $2, $3, $4)",
+        params![project, kind, per_hour, bonus],
     )
     .await?;
     audit::record(
@@ -457,7 +582,7 @@ pub async fn set_rule(
             entity: "points_rule",
             entity_id: None,
             project_id: Some(project),
-            summary: format!("积分规则：{}每小时{per_hour}分", model::kind_zh(kind)),
+            summary: format!("积分规则：{}每小时{per_hour}分，组织者奖励{bonus}分", model::kind_zh(kind)),
         },
     )
     .await?;
@@ -551,6 +676,8 @@ fn to_date(t: DateTime<Utc>) -> String {
 #[serde(default)]
 pub struct RankingQuery {
     pub project: Option<i64>,
+    /// One team of the project: its current members only.
+    pub team: Option<i64>,
     /// `YYYY-MM` for a month, `YYYY` for a year; default: this month.
     pub period: String,
 }
@@ -563,18 +690,16 @@ pub struct RankRow {
     pub minutes: i64,
 }
 
-/// Points earned in a project in a month or a year, highest first (the ledger's sums).
-async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult<(i64, String, Vec<RankRow>)> {
-    let project = match q.project {
-        Some(id) => id,
-        None => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
-    };
-    if !p.scope.can_read_project(project) {
-        return Err(AppError::not_found());
-    }
+/// Points earned in a project — or by the current members of one of its teams — in a month or a year,
+/// highest first (the ledger's sums). `period` is `YYYY-MM`, `YYYY`, or empty for this month.
+pub async fn ranking_rows(
+    state: &AppState,
+    project: i64,
+    team: Option<i64>,
+    period: &str,
+) -> AppResult<(String, Vec<RankRow>)> {
     let now_local = crate::positions::model::to_local(state.clock.now());
-    let period =
-        if q.period.trim().is_empty() { now_local.format("%Y-%m").to_string() } else { q.period.trim().to_string() };
+    let period = if period.trim().is_empty() { now_local.format("%Y-%m").to_string() } else { period.trim().to_string() };
     let bad = || AppError::field("period", "期间应为 2026-11（月）或 2026（年）");
     let (start, end) = if period.len() == 4 {
         let y: i32 = period.parse().map_err(|_| bad())?;
@@ -588,11 +713,31 @@ async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult
         &state.db.read,
         "SELECT l.person_id, pe.name, CAST(SUM(l.delta) AS BIGINT) AS points, CAST(SUM(l.minutes) AS BIGINT) AS minutes \
          FROM points_ledger l JOIN persons pe ON pe.id = l.person_id \
-         WHERE l.project_id = $1 AND l.created_at >= $2 AND l.created_at < $3 \
+         WHERE l.project_id = $1 AND l.created_at >= $2 AND l.created_at < $3 AND (l.source IS NULL OR l.source NOT LIKE 'redemption:%') \
+         AND ($4 = 0 OR l.person_id IN (SELECT m.person_id FROM team_members m WHERE m.team_id = $4)) \
          GROUP BY l.person_id, pe.name ORDER BY points DESC, minutes DESC, l.person_id LIMIT 50",
-        params![project, start, end],
+        params![project, start, end, team.unwrap_or(0)],
     )
     .await?;
+    Ok((period, rows))
+}
+
+/// Ranking rows as page lines: (place, name, points, hours).
+pub fn rank_lines(rows: Vec<RankRow>) -> Vec<(usize, String, i64, String)> {
+    rows.into_iter().enumerate().map(|(i, r)| (i + 1, r.name, r.points, hours(r.minutes))).collect()
+}
+
+/// The ranking a caller asked for: a project they read, or a team of it.
+async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult<(i64, String, Vec<RankRow>)> {
+    let project = match (q.team, q.project) {
+        (Some(team), _) => crate::volunteers::pages::load_team(state, p, team).await?.0.project_id,
+        (None, Some(id)) => id,
+        (None, None) => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
+    };
+    if !p.scope.can_read_project(project) {
+        return Err(AppError::not_found());
+    }
+    let (period, rows) = ranking_rows(state, project, q.team, &q.period).await?;
     Ok((project, period, rows))
 }
 
@@ -601,6 +746,7 @@ async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult
 struct RankingPage {
     c: Chrome,
     project: i64,
+    team: i64,
     period: String,
     rows: Vec<(usize, String, i64, String)>,
 }
@@ -615,8 +761,9 @@ pub async fn rankings(
     Ok(RankingPage {
         c: Chrome::titled(&ctx, "act.rankings"),
         project,
+        team: q.team.unwrap_or(0),
         period,
-        rows: rows.into_iter().enumerate().map(|(i, r)| (i + 1, r.name, r.points, hours(r.minutes))).collect(),
+        rows: rank_lines(rows),
     })
 }
 
@@ -637,4 +784,20 @@ pub async fn rankings_api(
 ) -> ApiResult<Ranking> {
     let (project_id, period, rows) = ranking(&state, &p, &q).await?;
     Ok(Json(Ranking { project_id, period, rows }))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/mycode.html")]
+struct MyCodePage {
+    c: Chrome,
+    code: String,
+    qr_svg: String,
+}
+
+/// 「我的签到码」: the resident's personal code for today as a QR code, for staff to scan at an activity.
+pub async fn my_code(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+    let pid = p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?;
+    let today = crate::positions::model::to_local(state.clock.now()).date();
+    let code = person_code(&state.secret, pid, today);
+    Ok(MyCodePage { c: Chrome::titled(&ctx, "act.my_code"), qr_svg: crate::web::qr_svg(&code)?, code })
 }

@@ -25,6 +25,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/activities/occurrences/{id}/cancel", Access::Authenticated, post(pages::cancel)),
         RouteDef::new("POST", "/activities/occurrences/{id}/skip", Access::Staff, post(pages::skip)),
         RouteDef::new("GET", "/activities/mine", Access::Authenticated, get(attendance::mine)),
+        RouteDef::new("GET", "/activities/mycode", Access::Authenticated, get(attendance::my_code)),
+        RouteDef::new(
+            "POST",
+            "/activities/occurrences/{id}/organiser",
+            Access::Staff,
+            post(attendance::set_organiser),
+        ),
         RouteDef::new("POST", "/activities/points-rules", Access::Staff, post(attendance::set_rule)),
         RouteDef::new(
             "GET",

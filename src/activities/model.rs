@@ -14,6 +14,16 @@ pub const KINDS: [(&str, &str); 7] = [
     ("care_visit", "关爱走访"),
 ];
 
+/// Why someone may not join, by the activity's audience.
+pub fn audience_refusal(audience: &str) -> &'static str {
+    match audience {
+        "party" => "本活动仅限党员参加",
+        "volunteers" => "本活动仅限本项目已审核的志愿者参加",
+        "team" => "本活动仅限本队队员参加",
+        _ => "本活动面向本项目住户",
+    }
+}
+
 pub fn kind_zh(code: &str) -> &'static str {
     KINDS.iter().find(|(c, _)| *c == code).map(|(_, z)| *z).unwrap_or("")
 }
@@ -25,7 +35,7 @@ pub struct RuleError {
 }
 
 impl RuleError {
-    fn new(code: &'static str, zh: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, zh: impl Into<String>) -> Self {
         Self { code, zh: zh.into() }
     }
 }

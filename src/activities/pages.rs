@@ -67,6 +67,8 @@ struct ListPage {
     project_feeds: Vec<(String, String)>,
     projects: Vec<(i64, String)>,
     kinds: Vec<(&'static str, &'static str)>,
+    /// Audience choices for a team: (`team:<id>`, name).
+    teams: Vec<(String, String)>,
     today: String,
 }
 
@@ -102,6 +104,17 @@ pub async fn list(
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
+    let mut teams = Vec::new();
+    for (pid, pname) in &projects {
+        #[derive(sea_orm::FromQueryResult)]
+        struct T {
+            id: i64,
+            name: String,
+        }
+        for t in db::all::<T>(&state.db.read, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![*pid]).await? {
+            teams.push((format!("team:{}", t.id), format!("{pname} · {}", t.name)));
+        }
+    }
     let project_feeds =
         projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, *id))).collect();
     Ok(ListPage {
@@ -111,6 +124,7 @@ pub async fn list(
         project_feeds,
         projects,
         kinds: model::KINDS.to_vec(),
+        teams,
         today: to_local(now).format("%Y-%m-%d").to_string(),
     })
 }
@@ -125,7 +139,8 @@ pub struct NewActivityForm {
     pub organiser: String,
     pub co_organisers: String,
     pub place: String,
-    /// `all` (open to residents) or `party` (Party members only).
+    /// `all` (open to residents), `party` (Party members only), `volunteers` (approved volunteers of the
+    /// project) or `team:<id>` (one of its teams).
     pub audience: String,
     pub capacity: String,
     /// `YYYY-MM-DD` and `HH:MM`, China time: the first occurrence.
@@ -167,7 +182,30 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         organiser =
             format!("{}项目党支部", org::node(&state.db.read, project).await?.map(|n| n.name).unwrap_or_default());
     }
-    let audience = if f.audience == "party" { "party" } else { "all" };
+    let (audience, team_id) = match f.audience.trim() {
+        "party" => ("party", None),
+        "volunteers" => ("volunteers", None),
+        t if t.starts_with("team:") => {
+            let team: Option<i64> = t[5..].parse().ok();
+            let ok = match team {
+                Some(id) => {
+                    db::count(
+                        &state.db.read,
+                        "SELECT COUNT(*) AS n FROM teams WHERE id = $1 AND project_id = $2",
+                        params![id, project],
+                    )
+                    .await?
+                        > 0
+                }
+                None => false,
+            };
+            if !ok {
+                errors.push(FieldError::new("audience", "请选择本项目的队伍"));
+            }
+            ("team", team)
+        }
+        _ => ("all", None),
+    };
     let capacity = if f.capacity.trim().is_empty() {
         Some(0)
     } else {
@@ -220,6 +258,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
             co_organisers: Some(co.as_str()).filter(|s| !s.is_empty()),
             place: Some(place.as_str()).filter(|s| !s.is_empty()),
             audience,
+            team_id,
             capacity,
             rrule: rule.as_deref(),
             duration_minutes: duration,
@@ -334,6 +373,24 @@ async fn eligible(state: &AppState, o: &Occurrence, person_id: i64) -> AppResult
     if lives == 0 && works == 0 {
         return Ok(false);
     }
+    if o.audience == "volunteers" {
+        let v = db::count(
+            &state.db.read,
+            "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
+            params![person_id, o.project_id],
+        )
+        .await?;
+        return Ok(v > 0);
+    }
+    if o.audience == "team" {
+        let m = db::count(
+            &state.db.read,
+            "SELECT COUNT(*) AS n FROM team_members WHERE person_id = $1 AND team_id = $2",
+            params![person_id, o.team_id.unwrap_or(0)],
+        )
+        .await?;
+        return Ok(m > 0);
+    }
     if o.audience == "party" {
         let member = db::count(
             &state.db.read,
@@ -389,7 +446,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         return Err(AppError::new(
             axum::http::StatusCode::FORBIDDEN,
             "not_eligible",
-            if o.audience == "party" { "本活动仅限党员参加" } else { "本活动面向本项目住户" },
+            model::audience_refusal(&o.audience),
             "Not eligible for this activity",
         ));
     }

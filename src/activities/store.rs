@@ -16,6 +16,7 @@ pub struct NewActivity<'a> {
     pub co_organisers: Option<&'a str>,
     pub place: Option<&'a str>,
     pub audience: &'a str,
+    pub team_id: Option<i64>,
     pub capacity: i32,
     pub rrule: Option<&'a str>,
     pub duration_minutes: i32,
@@ -32,7 +33,7 @@ pub async fn create(
     let id = db::insert_id(
         conn,
         "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, capacity, rrule, \
-         duration_minutes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         duration_minutes, created_by, created_at, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         params![
             a.project_id,
             a.kind,
@@ -46,7 +47,8 @@ pub async fn create(
             a.rrule,
             a.duration_minutes,
             a.created_by,
-            now
+            now,
+            a.team_id
         ],
     )
     .await?;
@@ -74,6 +76,7 @@ pub struct Occurrence {
     pub co_organisers: Option<String>,
     pub place: Option<String>,
     pub audience: String,
+    pub team_id: Option<i64>,
     pub capacity: i32,
     pub rrule: Option<String>,
     pub starts_at: DateTime<Utc>,
@@ -83,8 +86,8 @@ pub struct Occurrence {
     pub waitlisted: i64,
 }
 
-const OCC_SELECT: &str = "SELECT o.id, o.activity_id, a.project_id, p.name AS project_name, a.kind, a.title, a.series, a.organiser, \
-     a.co_organisers, a.place, a.audience, a.capacity, a.rrule, o.starts_at, o.ends_at, o.state, \
+const OCC_SELECT: &str = "SELECT o.id, o.activity_id, a.project_id, p.name AS project_name, a.kind, COALESCE(o.title, a.title) AS title, a.series, a.organiser, \
+     a.co_organisers, COALESCE(o.place, a.place) AS place, a.audience, a.team_id, COALESCE(o.capacity, a.capacity) AS capacity, a.rrule, o.starts_at, o.ends_at, o.state, \
      (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'confirmed') AS confirmed, \
      (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'waitlisted') AS waitlisted \
      FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id JOIN org_nodes p ON p.id = a.project_id";

@@ -83,6 +83,8 @@ impl Chrome {
             }
             push("/activities", "nav.activities");
             push("/positions", "nav.positions");
+            push("/volunteers", "nav.volunteers");
+            push("/rewards", "nav.rewards");
             if desk {
                 push("/org", "nav.org");
                 push("/search", "nav.search");

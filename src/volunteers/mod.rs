@@ -1,0 +1,48 @@
+//! C4 Volunteers and points: registration with approval, teams with leaders, hour corrections decided
+//! by a leader, the append-only points ledger (`ledger.rs`, shared with attendance), and 爱心超市
+//! (`rewards.rs`). Rules in `model.rs`.
+
+pub mod api;
+pub mod ledger;
+pub mod model;
+pub mod pages;
+pub mod rewards;
+
+use axum::routing::{get, post};
+
+use crate::{access::RouteDef, auth::model::Access};
+
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        RouteDef::new("GET", "/volunteers", Access::Authenticated, get(pages::index)),
+        RouteDef::new("POST", "/volunteers/apply", Access::Authenticated, post(pages::apply)),
+        RouteDef::new("POST", "/volunteers/{id}/decide", Access::Staff, post(pages::decide)),
+        RouteDef::new("POST", "/volunteers/teams", Access::Staff, post(pages::create_team)),
+        RouteDef::new("GET", "/volunteers/teams/{id}", Access::Authenticated, get(pages::team_page)),
+        RouteDef::new("POST", "/volunteers/teams/{id}/members", Access::Authenticated, post(pages::add_member)),
+        RouteDef::new(
+            "POST",
+            "/volunteers/teams/{id}/members/{person}/remove",
+            Access::Authenticated,
+            post(pages::remove_member),
+        ),
+        RouteDef::new("POST", "/volunteers/signups/{id}/correction", Access::Authenticated, post(pages::request_correction)),
+        RouteDef::new("POST", "/volunteers/corrections/{id}/decide", Access::Authenticated, post(pages::decide_correction)),
+        RouteDef::new("GET", "/rewards", Access::Authenticated, get(rewards::page)),
+        RouteDef::new("POST", "/rewards/items", Access::Staff, post(rewards::create_item)),
+        RouteDef::new("POST", "/rewards/items/{id}", Access::Staff, post(rewards::update_item)),
+        RouteDef::new("POST", "/rewards/items/{id}/redeem", Access::Authenticated, post(rewards::redeem)),
+        RouteDef::new("POST", "/rewards/redemptions/{id}/cancel", Access::Authenticated, post(rewards::cancel)),
+        RouteDef::new("POST", "/rewards/collect", Access::Staff, post(rewards::collect)),
+        RouteDef::new("GET", "/api/v1/volunteers/me", Access::Authenticated, get(api::me)),
+        RouteDef::new("POST", "/api/v1/volunteers", Access::Authenticated, post(api::apply)),
+        RouteDef::new("POST", "/api/v1/volunteers/{id}/decision", Access::Staff, post(api::decide)),
+        RouteDef::new("GET", "/api/v1/teams/{id}", Access::Authenticated, get(api::team)),
+        RouteDef::new("POST", "/api/v1/signups/{id}/corrections", Access::Authenticated, post(api::request_correction)),
+        RouteDef::new("POST", "/api/v1/corrections/{id}/decision", Access::Authenticated, post(api::decide_correction)),
+        RouteDef::new("GET", "/api/v1/rewards", Access::Authenticated, get(api::catalogue)),
+        RouteDef::new("POST", "/api/v1/rewards/{id}/redeem", Access::Authenticated, post(api::redeem)),
+        RouteDef::new("POST", "/api/v1/redemptions/{id}/cancel", Access::Authenticated, post(api::cancel)),
+        RouteDef::new("POST", "/api/v1/redemptions/collect", Access::Staff, post(api::collect)),
+    ]
+}

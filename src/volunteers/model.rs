@@ -1,0 +1,243 @@
+//! Volunteers and points (C4) as plain rules: registration states, team kinds and roles, hour
+//! corrections, the organiser bonus, and 爱心超市 redemptions with their pickup codes. No I/O.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+
+pub use crate::activities::model::RuleError;
+
+/// The teams the article names.
+pub const TEAM_KINDS: [(&str, &str); 3] =
+    [("commando", "党团突击队"), ("service", "志愿服务队"), ("quality", "品质提升队")];
+
+pub fn team_kind_zh(code: &str) -> &'static str {
+    TEAM_KINDS.iter().find(|(c, _)| *c == code).map(|(_, z)| *z).unwrap_or("")
+}
+
+pub fn volunteer_state_zh(s: &str) -> &'static str {
+    match s {
+        "pending" => "待审核",
+        "approved" => "已通过",
+        "rejected" => "未通过",
+        _ => "",
+    }
+}
+
+/// A registration is decided once: pending → approved or rejected. A rejected volunteer may apply again
+/// (back to pending); an approved one may not apply twice.
+pub fn decide_volunteer(from: &str, approve: bool) -> Result<&'static str, RuleError> {
+    match from {
+        "pending" => Ok(if approve { "approved" } else { "rejected" }),
+        _ => Err(RuleError::new("already_decided", "这份申请已经审核过了")),
+    }
+}
+
+pub fn may_apply(existing: Option<&str>) -> Result<(), RuleError> {
+    match existing {
+        None | Some("rejected") => Ok(()),
+        Some("pending") => Err(RuleError::new("already_applied", "已经提交过申请，请等待审核")),
+        Some(_) => Err(RuleError::new("already_volunteer", "您已经是本项目的志愿者")),
+    }
+}
+
+/// When a volunteer may ask to correct the minutes of an attendance: after check-out, or once the
+/// check-out window (2 hours after the end) has closed — so no later check-out can credit the same time
+/// again. The minutes asked for stay within the activity's own time.
+pub fn check_correction(
+    requested: i64,
+    current: i64,
+    duration: i64,
+    checked_out: bool,
+    ends: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), RuleError> {
+    if !checked_out && now <= ends + Duration::hours(2) {
+        return Err(RuleError::new("too_early", "活动签退结束后才能申请更正时长"));
+    }
+    if requested < 0 || requested > duration {
+        return Err(RuleError::new("bad_minutes", format!("更正后的时长应在0至{duration}分钟之间（活动时长）")));
+    }
+    if requested == current {
+        return Err(RuleError::new("no_change", "更正后的时长与现在相同"));
+    }
+    Ok(())
+}
+
+pub fn correction_state_zh(s: &str) -> &'static str {
+    match s {
+        "pending" => "待审批",
+        "approved" => "已批准",
+        "rejected" => "已驳回",
+        _ => "",
+    }
+}
+
+/// The ledger entry for an approved correction: the change in minutes, and the points that bring the
+/// attendance's credited points to what the new minutes earn.
+pub fn correction_entry(current_minutes: i64, credited_points: i64, new_minutes: i64, per_hour: i64) -> (i64, i64) {
+    (new_minutes - current_minutes, crate::activities::model::points(new_minutes, per_hour) - credited_points)
+}
+
+/// Default organiser bonus (points per attendance as organiser) when a project has set no rule.
+pub const DEFAULT_ORGANISER_BONUS: i64 = 0;
+
+/// At most this many of one item in one redemption.
+pub const MAX_QUANTITY: i64 = 10;
+
+/// Can this redemption go ahead? Checked in the redemption's transaction after the person's account row
+/// is locked; the stock is taken by a conditional update that can never go below zero.
+pub fn check_redemption(balance: i64, cost_each: i64, quantity: i64, active: bool) -> Result<i64, RuleError> {
+    if !(1..=MAX_QUANTITY).contains(&quantity) {
+        return Err(RuleError::new("bad_quantity", format!("数量应为1至{MAX_QUANTITY}")));
+    }
+    if !active {
+        return Err(RuleError::new("item_unavailable", "这件物品已下架"));
+    }
+    let total = cost_each.max(0) * quantity;
+    if total > balance {
+        return Err(RuleError::new(
+            "insufficient_points",
+            format!("积分不足：需要{total}分，您现有{balance}分"),
+        ));
+    }
+    Ok(total)
+}
+
+pub fn redemption_state_zh(s: &str) -> &'static str {
+    match s {
+        "reserved" => "待领取",
+        "collected" => "已领取",
+        "cancelled" => "已取消",
+        _ => "",
+    }
+}
+
+/// reserved → collected (staff, at the counter) or cancelled (the resident or staff; points and stock
+/// come back). Nothing leaves collected or cancelled.
+pub fn next_redemption_state(from: &str, action: &str) -> Result<&'static str, RuleError> {
+    match (from, action) {
+        ("reserved", "collect") => Ok("collected"),
+        ("reserved", "cancel") => Ok("cancelled"),
+        ("collected", _) => Err(RuleError::new("already_collected", "已经领取过了")),
+        ("cancelled", _) => Err(RuleError::new("already_cancelled", "这笔兑换已经取消")),
+        _ => Err(RuleError::new("unknown_action", "未知操作")),
+    }
+}
+
+/// Pickup codes avoid letters and digits that read alike (0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+pub const CODE_LEN: usize = 8;
+
+pub fn pickup_code(rng: &mut impl Rng) -> String {
+    (0..CODE_LEN).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect()
+}
+
+/// What a person typed or a scanner read, as a code: full-width folded, spaces and dashes dropped,
+/// upper case. `None` when it cannot be a code.
+pub fn normalize_code(input: &str) -> Option<String> {
+    let s: String = crate::text::normalize(input)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (s.len() == CODE_LEN && s.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(s)
+}
+
+/// Display a code in two groups of four, e.g. 「K7QD 2931」.
+pub fn code_display(code: &str) -> String {
+    if code.len() == CODE_LEN { format!("{} {}", &code[..4], &code[4..]) } else { code.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 4, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn registrations_are_decided_once_and_may_be_made_again_after_a_rejection() {
+        assert_eq!(decide_volunteer("pending", true), Ok("approved"));
+        assert_eq!(decide_volunteer("pending", false), Ok("rejected"));
+        assert_eq!(decide_volunteer("approved", false).unwrap_err().code, "already_decided");
+        assert!(may_apply(None).is_ok());
+        assert!(may_apply(Some("rejected")).is_ok());
+        assert_eq!(may_apply(Some("pending")).unwrap_err().code, "already_applied");
+        assert_eq!(may_apply(Some("approved")).unwrap_err().code, "already_volunteer");
+    }
+
+    #[test]
+    fn corrections_wait_for_the_check_out_window_and_stay_inside_the_activity() {
+        let ends = t(3);
+        assert_eq!(check_correction(60, 30, 120, false, ends, t(4)).unwrap_err().code, "too_early");
+        assert!(check_correction(60, 30, 120, true, ends, t(4)).is_ok());
+        assert!(check_correction(60, 0, 120, false, ends, t(6)).is_ok());
+        assert_eq!(check_correction(121, 30, 120, true, ends, t(6)).unwrap_err().code, "bad_minutes");
+        assert_eq!(check_correction(-1, 30, 120, true, ends, t(6)).unwrap_err().code, "bad_minutes");
+        assert_eq!(check_correction(30, 30, 120, true, ends, t(6)).unwrap_err().code, "no_change");
+    }
+
+    #[test]
+    fn a_correction_brings_points_to_what_the_new_minutes_earn() {
+        // 45 minutes at 10/h credited 7 points; corrected to 120 minutes → 20 points: +75 min, +13.
+        assert_eq!(correction_entry(45, 7, 120, 10), (75, 13));
+        // Corrected down.
+        assert_eq!(correction_entry(120, 20, 60, 10), (-60, -10));
+    }
+
+    #[test]
+    fn redemptions_need_the_points_and_a_sane_quantity() {
+        assert_eq!(check_redemption(100, 30, 3, true), Ok(90));
+        assert_eq!(check_redemption(100, 30, 4, true).unwrap_err().code, "insufficient_points");
+        assert_eq!(check_redemption(100, 30, 0, true).unwrap_err().code, "bad_quantity");
+        assert_eq!(check_redemption(100, 30, 11, true).unwrap_err().code, "bad_quantity");
+        assert_eq!(check_redemption(100, 30, 1, false).unwrap_err().code, "item_unavailable");
+    }
+
+    #[test]
+    fn a_redemption_is_collected_or_cancelled_once() {
+        assert_eq!(next_redemption_state("reserved", "collect"), Ok("collected"));
+        assert_eq!(next_redemption_state("reserved", "cancel"), Ok("cancelled"));
+        assert_eq!(next_redemption_state("collected", "cancel").unwrap_err().code, "already_collected");
+        assert_eq!(next_redemption_state("cancelled", "collect").unwrap_err().code, "already_cancelled");
+    }
+
+    #[test]
+    fn typed_codes_are_folded_and_checked() {
+        assert_eq!(normalize_code("k7qd-2934").as_deref(), Some("K7QD2934"));
+        assert_eq!(normalize_code("ｋ７ｑｄ　２９３４").as_deref(), Some("K7QD2934"));
+        assert_eq!(normalize_code("K7QD293"), None);
+        assert_eq!(normalize_code("K7QD2930"), None, "0 is not in the alphabet");
+        assert_eq!(code_display("K7QD2934"), "K7QD 2934");
+    }
+
+    proptest! {
+        #[test]
+        fn generated_codes_always_read_back(seed in any::<u64>()) {
+            use rand::SeedableRng;
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let c = pickup_code(&mut rng);
+            prop_assert_eq!(normalize_code(&c.to_lowercase()), Some(c.clone()));
+            prop_assert_eq!(normalize_code(&code_display(&c)), Some(c));
+        }
+
+        #[test]
+        fn a_redemption_never_spends_more_than_the_balance(balance in 0i64..10_000, cost in 0i64..1000, q in 1i64..=10) {
+            if let Ok(total) = check_redemption(balance, cost, q, true) {
+                prop_assert!(total <= balance);
+                prop_assert_eq!(total, cost * q);
+            }
+        }
+
+        #[test]
+        fn a_correction_then_its_entry_sum_to_the_new_credit(cur in 0i64..600, new in 0i64..600, rate in 0i64..100) {
+            let credited = crate::activities::model::points(cur, rate);
+            let (dm, dp) = correction_entry(cur, credited, new, rate);
+            prop_assert_eq!(cur + dm, new);
+            prop_assert_eq!(credited + dp, crate::activities::model::points(new, rate));
+        }
+    }
+}
