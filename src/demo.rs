@@ -357,6 +357,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
         let name = people::person(t, owner).await?.map(|p| p.name).unwrap_or_default();
         create_user(t, username, &name, Some(owner), &pw, now).await?;
     }
+    demo_volunteers(t, &[(yeyu, "保利叶语"), (project_ids[6], "保利湖心岛")], now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -445,6 +446,98 @@ async fn demo_activities(
                 now,
             )
             .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Volunteers and points (C4) at two estates: the three teams, an 爱心超市 shelf, and at 保利叶语 张三 (the
+/// demo resident) as an approved volunteer leading the 志愿服务队, six neighbours as members carrying over
+/// this year's hours from the paper ledger, and two applications waiting for the staff.
+async fn demo_volunteers(
+    t: &impl ConnectionTrait,
+    projects: &[(i64, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let zhangsan = db::one::<db::IdRow>(t, "SELECT person_id AS id FROM users WHERE username = 'resident'", vec![])
+        .await?
+        .ok_or_else(|| AppError::internal("demo resident"))?
+        .id;
+    for (i, (pid, name)) in projects.iter().enumerate() {
+        let mut team_ids = Vec::new();
+        for (kind, suffix) in [("commando", "党团突击队"), ("service", "志愿服务队"), ("quality", "品质提升队")]
+        {
+            team_ids.push(
+                db::insert_id(
+                    t,
+                    "INSERT INTO teams (project_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    params![*pid, kind, format!("{name}{suffix}"), now],
+                )
+                .await?,
+            );
+        }
+        for (item, desc, points, stock) in [
+            ("洗衣液", "2kg装", 50, 20),
+            ("大米", "5kg装", 100, 10),
+            ("理发券", "小区理发店，一次", 30, 30),
+            ("鸡蛋", "一盒10枚", 20, 40),
+        ] {
+            db::exec(
+                t,
+                "INSERT INTO reward_items (project_id, name, description, points, stock, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6)",
+                params![*pid, item, desc, points, stock, now],
+            )
+            .await?;
+        }
+        if i != 0 {
+            continue;
+        }
+        // 保利叶语: 张三 and six neighbours; two more have applied.
+        let owners = db::all::<db::IdRow>(
+            t,
+            "SELECT m.person_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
+             WHERE h.project_id = $1 AND m.relation = 'owner' \
+             AND m.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY m.person_id LIMIT 8",
+            params![*pid],
+        )
+        .await?;
+        // 李四 (the second demo resident) is left out, so a demo can apply.
+        let others: Vec<i64> = owners.iter().map(|r| r.id).collect();
+        for (n, person) in std::iter::once(zhangsan).chain(others.iter().copied()).enumerate() {
+            let state = if n <= 6 { "approved" } else { "pending" };
+            db::exec(
+                t,
+                "INSERT INTO volunteers (person_id, project_id, state, skills, decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)",
+                params![person, *pid, state, ["周末上午有空", "会修水电", "会拍照", "懂老年人健康", ""][n % 5], now],
+            )
+            .await?;
+            if state != "approved" {
+                continue;
+            }
+            db::exec(
+                t,
+                "INSERT INTO team_members (team_id, person_id, role, created_at) VALUES ($1, $2, $3, $4)",
+                params![team_ids[1], person, if n == 0 { "leader" } else { "member" }, now],
+            )
+            .await?;
+            if n > 0 {
+                let minutes = 60 * (13 - n as i64);
+                crate::volunteers::ledger::append(
+                    t,
+                    &crate::volunteers::ledger::Entry {
+                        person_id: person,
+                        project_id: *pid,
+                        delta: minutes / 6,
+                        minutes,
+                        reason: "2026年纸质台账服务时长结转".into(),
+                        source: Some(format!("carry-over:2026:{person}")),
+                        author: None,
+                    },
+                    now,
+                )
+                .await?;
+            }
         }
     }
     Ok(())

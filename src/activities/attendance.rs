@@ -216,9 +216,14 @@ pub async fn set_organiser(
     .filter(|s| s.state == "confirmed")
     .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
     let source = format!("signup:{}:organiser", s.id);
-    let credited = db::count(&tx, "SELECT COUNT(*) AS n FROM points_ledger WHERE source = $1", params![source]).await? > 0;
+    let credited =
+        db::count(&tx, "SELECT COUNT(*) AS n FROM points_ledger WHERE source = $1", params![source]).await? > 0;
     if !on && credited {
-        return Err(AppError::conflict("bonus_credited", "组织者奖励已经记入积分，不能撤销", "The bonus is already credited"));
+        return Err(AppError::conflict(
+            "bonus_credited",
+            "组织者奖励已经记入积分，不能撤销",
+            "The bonus is already credited",
+        ));
     }
     db::exec(
         &tx,
@@ -511,7 +516,11 @@ pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppR
         c: Chrome::titled(&ctx, "act.my_points"),
         balance: m.balance,
         hours: hours(m.minutes),
-        entries: m.entries.into_iter().map(|e| (fmt_datetime(e.created_at), e.reason, format!("{:+}", e.delta))).collect(),
+        entries: m
+            .entries
+            .into_iter()
+            .map(|e| (fmt_datetime(e.created_at), e.reason, format!("{:+}", e.delta)))
+            .collect(),
     })
 }
 
@@ -699,7 +708,8 @@ pub async fn ranking_rows(
     period: &str,
 ) -> AppResult<(String, Vec<RankRow>)> {
     let now_local = crate::positions::model::to_local(state.clock.now());
-    let period = if period.trim().is_empty() { now_local.format("%Y-%m").to_string() } else { period.trim().to_string() };
+    let period =
+        if period.trim().is_empty() { now_local.format("%Y-%m").to_string() } else { period.trim().to_string() };
     let bad = || AppError::field("period", "期间应为 2026-11（月）或 2026（年）");
     let (start, end) = if period.len() == 4 {
         let y: i32 = period.parse().map_err(|_| bad())?;

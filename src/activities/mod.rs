@@ -2,15 +2,18 @@
 //! by RFC 5545 RRULE laid out as occurrences (skip one date, keep the rest); sign-up with a wait list that
 //! promotes automatically, with a notification; sign-up on a resident's behalf by staff. Rules in
 //! `model.rs`. Check-in/out by a rotating QR code or by staff, service hours and the append-only points
-//! ledger and the attendee list are in `attendance.rs`; iCalendar feeds in `calendar.rs`. Still to come (issue
-//! 4): write-ups, volunteers and teams, team rankings, redemption.
+//! ledger and the attendee list are in `attendance.rs`; iCalendar feeds in `calendar.rs`; write-ups with photos
+//! in `writeup.rs`; editing one date or the rest of a series in `edit.rs`. Volunteers, teams and
+//! 爱心超市 are in `crate::volunteers`.
 
 pub mod api;
 pub mod attendance;
 pub mod calendar;
+pub mod edit;
 pub mod model;
 pub mod pages;
 pub mod store;
+pub mod writeup;
 
 use axum::routing::{get, post};
 
@@ -25,13 +28,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/activities/occurrences/{id}/cancel", Access::Authenticated, post(pages::cancel)),
         RouteDef::new("POST", "/activities/occurrences/{id}/skip", Access::Staff, post(pages::skip)),
         RouteDef::new("GET", "/activities/mine", Access::Authenticated, get(attendance::mine)),
+        RouteDef::new("POST", "/activities/occurrences/{id}/edit", Access::Staff, post(edit::edit)),
+        RouteDef::new("GET", "/activities/occurrences/{id}/writeup", Access::Staff, get(writeup::edit)),
+        RouteDef::new("POST", "/activities/occurrences/{id}/writeup", Access::Staff, post(writeup::save)),
+        RouteDef::new("GET", "/activities/occurrences/{id}/photos/{photo}", Access::Authenticated, get(writeup::photo)),
         RouteDef::new("GET", "/activities/mycode", Access::Authenticated, get(attendance::my_code)),
-        RouteDef::new(
-            "POST",
-            "/activities/occurrences/{id}/organiser",
-            Access::Staff,
-            post(attendance::set_organiser),
-        ),
+        RouteDef::new("POST", "/activities/occurrences/{id}/organiser", Access::Staff, post(attendance::set_organiser)),
         RouteDef::new("POST", "/activities/points-rules", Access::Staff, post(attendance::set_rule)),
         RouteDef::new(
             "GET",

@@ -111,7 +111,10 @@ pub async fn list(
             id: i64,
             name: String,
         }
-        for t in db::all::<T>(&state.db.read, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![*pid]).await? {
+        for t in
+            db::all::<T>(&state.db.read, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![*pid])
+                .await?
+        {
             teams.push((format!("team:{}", t.id), format!("{pname} · {}", t.name)));
         }
     }
@@ -315,6 +318,13 @@ struct DetailPage {
     can_cancel: bool,
     manager: bool,
     signups: Vec<(String, String)>,
+    /// 活动纪实: text and number who came, and photo addresses.
+    writeup: Option<(String, String)>,
+    photos: Vec<String>,
+    started: bool,
+    /// For the edit form (staff): start time and length.
+    start: String,
+    duration: i64,
 }
 
 pub async fn detail(
@@ -350,6 +360,13 @@ pub async fn detail(
         can_cancel: open && active,
         manager,
         signups,
+        writeup: super::writeup::writeup(&state.db.read, id)
+            .await?
+            .map(|w| (w.body, w.attendance.map(|n| n.to_string()).unwrap_or_default())),
+        photos: super::writeup::photo_urls(&state.db.read, id).await?,
+        started: state.clock.now() >= o.starts_at,
+        start: to_local(o.starts_at).format("%H:%M").to_string(),
+        duration: (o.ends_at - o.starts_at).num_minutes(),
         o,
     })
 }

@@ -148,20 +148,65 @@ pub async fn save(
     now: DateTime<Utc>,
     keys: &mut Vec<String>,
 ) -> AppResult<()> {
+    save_for(
+        state,
+        conn,
+        &Owner { table: "request_photos", column: "request_id", id: request_id, prefix: "requests" },
+        uploads,
+        user_id,
+        now,
+        keys,
+    )
+    .await
+}
+
+/// The record photos belong to: its photo table (with `object_key, content_type, size_bytes,
+/// uploaded_by, created_at`), the column naming the record, and the blob key prefix.
+pub struct Owner {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub id: i64,
+    pub prefix: &'static str,
+}
+
+/// `save` for any record with a photo table.
+pub async fn save_for(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    owner: &Owner,
+    uploads: Vec<Upload>,
+    user_id: i64,
+    now: DateTime<Utc>,
+    keys: &mut Vec<String>,
+) -> AppResult<()> {
     for u in uploads {
-        let key = format!("requests/{request_id}/{}", uuid::Uuid::new_v4().simple());
+        let key = format!("{}/{}/{}", owner.prefix, owner.id, uuid::Uuid::new_v4().simple());
         let size = u.bytes.len() as i64;
         state.blobs.put(&key, u.bytes).await?;
         keys.push(key.clone());
         db::exec(
             conn,
-            "INSERT INTO request_photos (request_id, object_key, content_type, size_bytes, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            params![request_id, key, u.kind.content_type(), size, user_id, now],
+            &format!(
+                "INSERT INTO {} ({}, object_key, content_type, size_bytes, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                owner.table, owner.column
+            ),
+            params![owner.id, key, u.kind.content_type(), size, user_id, now],
         )
         .await?;
     }
     Ok(())
+}
+
+/// A stored photo as a response (the caller has checked who may see it).
+pub async fn serve(state: &AppState, object_key: &str, content_type: &str) -> AppResult<Response> {
+    let kind = ImageKind::from_content_type(content_type).ok_or_else(|| AppError::internal("photo type"))?;
+    let bytes = state.blobs.get(object_key).await?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, kind.content_type())
+        .header(header::CACHE_CONTROL, "private, max-age=86400")
+        .header(header::CONTENT_DISPOSITION, "inline")
+        .body(Body::from(bytes))
+        .map_err(AppError::internal)
 }
 
 pub async fn discard(state: &AppState, keys: &[String]) {
@@ -207,14 +252,7 @@ pub async fn get(
     .await?
     .ok_or_else(AppError::not_found)?;
     let _ = row.id;
-    let kind = ImageKind::from_content_type(&row.content_type).ok_or_else(|| AppError::internal("photo type"))?;
-    let bytes = state.blobs.get(&row.object_key).await?;
-    Response::builder()
-        .header(header::CONTENT_TYPE, kind.content_type())
-        .header(header::CACHE_CONTROL, "private, max-age=86400")
-        .header(header::CONTENT_DISPOSITION, "inline")
-        .body(Body::from(bytes))
-        .map_err(AppError::internal)
+    serve(&state, &row.object_key, &row.content_type).await
 }
 
 /// Add photos to a request (the reporter, its handler or project staff), up to `PER_REQUEST` in all.

@@ -33,7 +33,11 @@ pub struct Created {
 /// Apply to be a volunteer of a project I live in; its staff decide.
 #[utoipa::path(post, path = "/api/v1/volunteers", tag = "volunteers", request_body = ApplyBody,
     responses((status = 200, body = Created), (status = 409), (status = 422)))]
-pub async fn apply(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Json(b): Json<ApplyBody>) -> ApiResult<Created> {
+pub async fn apply(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Json(b): Json<ApplyBody>,
+) -> ApiResult<Created> {
     Ok(Json(Created { id: pages::apply_checked(&state, &p, &ctx, b.project_id, &b.skills).await? }))
 }
 
@@ -154,7 +158,11 @@ pub async fn redeem(
 /// Cancel a redemption not yet collected (the resident, or staff): points and stock come back.
 #[utoipa::path(post, path = "/api/v1/redemptions/{id}/cancel", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 200, body = rewards::Redemption), (status = 404), (status = 409)))]
-pub async fn cancel(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> ApiResult<rewards::Redemption> {
+pub async fn cancel(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<rewards::Redemption> {
     Ok(Json(rewards::cancel_checked(&state, &p, &ctx, id).await?))
 }
 

@@ -32,7 +32,16 @@ pub async fn append(conn: &impl ConnectionTrait, e: &Entry, now: DateTime<Utc>) 
         conn,
         "INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, source, author_user_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        params![e.person_id, e.project_id, e.delta as i32, e.minutes as i32, e.reason.clone(), e.source.clone(), e.author, now],
+        params![
+            e.person_id,
+            e.project_id,
+            e.delta as i32,
+            e.minutes as i32,
+            e.reason.clone(),
+            e.source.clone(),
+            e.author,
+            now
+        ],
     )
     .await?;
     Ok(())

@@ -95,10 +95,7 @@ pub fn check_redemption(balance: i64, cost_each: i64, quantity: i64, active: boo
     }
     let total = cost_each.max(0) * quantity;
     if total > balance {
-        return Err(RuleError::new(
-            "insufficient_points",
-            format!("积分不足：需要{total}分，您现有{balance}分"),
-        ));
+        return Err(RuleError::new("insufficient_points", format!("积分不足：需要{total}分，您现有{balance}分")));
     }
     Ok(total)
 }

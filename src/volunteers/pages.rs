@@ -407,7 +407,11 @@ pub async fn set_member_checked(
     )
     .await?;
     if approved == 0 {
-        return Err(AppError::conflict("not_volunteer", "只有审核通过的本项目志愿者才能入队", "Not an approved volunteer"));
+        return Err(AppError::conflict(
+            "not_volunteer",
+            "只有审核通过的本项目志愿者才能入队",
+            "Not an approved volunteer",
+        ));
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
@@ -452,10 +456,13 @@ pub async fn remove_member_checked(
 ) -> AppResult<()> {
     let (t, my_role) = load_team(state, p, team_id).await?;
     let staff = p.scope.can_write_project(t.project_id);
+    // Removing someone not in the team changes nothing and is not an error (the page may be stale).
     let their_role = team_role(&state.db.read, team_id, Some(person)).await?;
-    let Some(their_role) = their_role else { return Err(AppError::not_found()) };
-    if !(staff || (my_role.as_deref() == Some("leader") && their_role == "member")) {
+    if !(staff || (my_role.as_deref() == Some("leader") && their_role.as_deref() != Some("leader"))) {
         return Err(AppError::forbidden());
+    }
+    if their_role.is_none() {
+        return Ok(());
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
@@ -530,7 +537,11 @@ pub async fn request_correction_checked(
     )
     .await?;
     if pending > 0 {
-        return Err(AppError::conflict("correction_pending", "这次活动已有一份更正申请在审批中", "A correction is pending"));
+        return Err(AppError::conflict(
+            "correction_pending",
+            "这次活动已有一份更正申请在审批中",
+            "A correction is pending",
+        ));
     }
     let id = db::insert_id(
         &tx,
@@ -671,11 +682,7 @@ pub async fn decide_correction_checked(
         &users,
         &notify::Note {
             kind: "correction_decided",
-            title: format!(
-                "「{}」时长更正{}",
-                c.title,
-                if approve { "已批准，积分已调整" } else { "未获批准" }
-            ),
+            title: format!("「{}」时长更正{}", c.title, if approve { "已批准，积分已调整" } else { "未获批准" }),
             link: Some("/volunteers".into()),
         },
         now,
@@ -737,7 +744,8 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     let now = state.clock.now();
     let (mine, my_teams, services, my_corrections) = match p.person_id {
         Some(me) => {
-            let mine = db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![me]).await?;
+            let mine =
+                db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![me]).await?;
             #[derive(FromQueryResult)]
             struct TR {
                 id: i64,
@@ -771,15 +779,19 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
                     role: t.role,
                 })
                 .collect();
-            let corrections =
-                db::all(conn, &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"), params![me])
-                    .await?;
+            let corrections = db::all(
+                conn,
+                &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"),
+                params![me],
+            )
+            .await?;
             (mine, my_teams, my_services(conn, me, now).await?, corrections)
         }
         None => (vec![], vec![], vec![], vec![]),
     };
     let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
-    let (mut registrations, mut teams, mut to_decide): (Vec<Volunteer>, Vec<Team>, Vec<Correction>) = (vec![], vec![], vec![]);
+    let (mut registrations, mut teams, mut to_decide): (Vec<Volunteer>, Vec<Team>, Vec<Correction>) =
+        (vec![], vec![], vec![]);
     if !staff.is_empty() {
         let ph = db::placeholders(1, staff.len());
         let vals: Vec<sea_orm::Value> = staff.iter().map(|v| (*v).into()).collect();
@@ -792,7 +804,8 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
             vals.clone(),
         )
         .await?;
-        teams = db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals.clone()).await?;
+        teams =
+            db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals.clone()).await?;
         to_decide = db::all(
             conn,
             &format!("{CORR_SELECT} WHERE c.project_id IN ({ph}) AND c.state = 'pending' ORDER BY c.id LIMIT 100"),

@@ -229,7 +229,13 @@ pub async fn update_item_checked(
 
 /// Redeem points for an item: one transaction that locks the person's account, checks the balance,
 /// takes the stock, writes the redemption with a fresh pickup code and the ledger entry that spends.
-pub async fn redeem_checked(state: &AppState, p: &Principal, ctx: &Ctx, item_id: i64, quantity: i64) -> AppResult<Redemption> {
+pub async fn redeem_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    item_id: i64,
+    quantity: i64,
+) -> AppResult<Redemption> {
     let person = p.person_id.ok_or_else(|| AppError::field("quantity", "此账号未关联住户信息"))?;
     let it = item(&state.db.read, item_id).await?.ok_or_else(AppError::not_found)?;
     if !visible_projects(state, p).await?.contains(&it.project_id) {
@@ -319,8 +325,12 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
         return Err(AppError::conflict("already_closed", "这笔兑换已经领取或取消", "Already collected or cancelled"));
     }
     if next == "cancelled" {
-        db::exec(&tx, "UPDATE reward_items SET stock = stock + $1, updated_at = $2 WHERE id = $3", params![r.quantity, now, r.item_id])
-            .await?;
+        db::exec(
+            &tx,
+            "UPDATE reward_items SET stock = stock + $1, updated_at = $2 WHERE id = $3",
+            params![r.quantity, now, r.item_id],
+        )
+        .await?;
         ledger::append(
             &tx,
             &ledger::Entry {
@@ -361,7 +371,12 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
 
 pub async fn collect_checked(state: &AppState, p: &Principal, ctx: &Ctx, code: &str) -> AppResult<Redemption> {
     let code = model::normalize_code(code).ok_or_else(|| {
-        AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "bad_code", "领取码应为8位字母和数字", "Bad pickup code")
+        AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_code",
+            "领取码应为8位字母和数字",
+            "Bad pickup code",
+        )
     })?;
     let r = db::one::<Redemption>(&state.db.read, &format!("{RED_SELECT} WHERE r.code = $1"), params![code])
         .await?
@@ -431,8 +446,12 @@ pub async fn catalogue(state: &AppState, p: &Principal, project: Option<i64>) ->
     }
     let mine = match p.person_id {
         Some(me) => {
-            db::all(&state.db.read, &format!("{RED_SELECT} WHERE r.person_id = $1 ORDER BY r.id DESC LIMIT 50"), params![me])
-                .await?
+            db::all(
+                &state.db.read,
+                &format!("{RED_SELECT} WHERE r.person_id = $1 ORDER BY r.id DESC LIMIT 50"),
+                params![me],
+            )
+            .await?
         }
         None => vec![],
     };
@@ -496,8 +515,11 @@ pub async fn page(
 ) -> AppResult<impl IntoResponse> {
     let cat = catalogue(&state, &p, None).await?;
     let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
-    let staff_projects: Vec<(i64, String)> =
-        crate::org::store::nodes(&state.db.read, staff.iter().copied()).await?.into_iter().map(|n| (n.id, n.name)).collect();
+    let staff_projects: Vec<(i64, String)> = crate::org::store::nodes(&state.db.read, staff.iter().copied())
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
     let recent = if staff.is_empty() {
         vec![]
     } else {
@@ -526,11 +548,7 @@ pub async fn page(
     Ok(RewardsPage {
         c: Chrome::titled(&ctx, "rw.title").with_msg(q.msg.as_deref()),
         shelves: cat.shelves,
-        mine: cat
-            .mine
-            .into_iter()
-            .map(|r| line(Redemption { person_name: String::new(), ..r }))
-            .collect(),
+        mine: cat.mine.into_iter().map(|r| line(Redemption { person_name: String::new(), ..r })).collect(),
         staff_projects,
         recent,
         collected,
@@ -602,11 +620,7 @@ pub async fn redeem(
     Ok(Redirect::to("/rewards?msg=redeemed"))
 }
 
-pub async fn cancel(
-    AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
-    Path(id): Path<i64>,
-) -> AppResult<Redirect> {
+pub async fn cancel(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
     cancel_checked(&state, &p, &ctx, id).await?;
     Ok(Redirect::to("/rewards?msg=redemption_cancelled"))
 }

@@ -14,3 +14,4 @@ mod platform;
 mod positions;
 mod requests;
 mod requests_more;
+mod volunteers;

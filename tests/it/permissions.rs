@@ -508,6 +508,158 @@ fn rows(i: &Ids) -> Vec<Row> {
             Body::Json(json!({})),
             [L, A, A, A, D, D, D, A],
         ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/writeup",
+            format!("/activities/occurrences/{}/writeup", i.occurrence),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/writeup",
+            format!("/activities/occurrences/{}/writeup", i.occurrence),
+            f(&[("body", "纪实")]),
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/photos/{photo}",
+            format!("/activities/occurrences/{}/photos/{}", i.occurrence, i.writeup_photo),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/edit",
+            format!("/activities/occurrences/{}/edit", i.occurrence),
+            f(&[("scope", "one")]),
+            yeyu_staff,
+        ),
+        r("GET", "/activities/mycode", "/activities/mycode".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/organiser",
+            format!("/activities/occurrences/{}/organiser", i.occurrence),
+            f(&[("person_id", &i.lisi.to_string()), ("on", "1")]),
+            yeyu_staff,
+        ),
+        // C4 volunteers and 爱心超市.
+        r("GET", "/volunteers", "/volunteers".into(), Body::None, signed_in),
+        r("POST", "/volunteers/apply", "/volunteers/apply".into(), f(&[("project_id", "")]), signed_in),
+        r(
+            "POST",
+            "/volunteers/{id}/decide",
+            format!("/volunteers/{}/decide", i.volunteer),
+            f(&[("decision", "approve")]),
+            yeyu_staff,
+        ),
+        r("POST", "/volunteers/teams", "/volunteers/teams".into(), f(&[("project_id", "")]), staff_any),
+        r(
+            "GET",
+            "/volunteers/teams/{id}",
+            format!("/volunteers/teams/{}", i.team),
+            Body::None,
+            [L, A, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/volunteers/teams/{id}/members",
+            format!("/volunteers/teams/{}/members", i.team),
+            f(&[("person_id", &i.lisi.to_string())]),
+            [L, A, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/volunteers/teams/{id}/members/{person}/remove",
+            format!("/volunteers/teams/{}/members/{}/remove", i.team, i.lisi),
+            Body::None,
+            [L, A, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/volunteers/signups/{id}/correction",
+            format!("/volunteers/signups/{}/correction", i.signup),
+            f(&[("minutes", "30"), ("reason", "x")]),
+            [L, A, D, D, D, D, D, D],
+        ),
+        r(
+            "POST",
+            "/volunteers/corrections/{id}/decide",
+            format!("/volunteers/corrections/{}/decide", i.correction),
+            f(&[("decision", "approve")]),
+            yeyu_staff,
+        ),
+        r("GET", "/rewards", "/rewards".into(), Body::None, signed_in),
+        r("POST", "/rewards/items", "/rewards/items".into(), f(&[("project_id", "")]), staff_any),
+        r(
+            "POST",
+            "/rewards/items/{id}",
+            format!("/rewards/items/{}", i.item),
+            f(&[("points", "50"), ("add_stock", "0"), ("active", "1")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/rewards/items/{id}/redeem",
+            format!("/rewards/items/{}/redeem", i.item),
+            f(&[("quantity", "1")]),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r("POST", "/rewards/collect", "/rewards/collect".into(), f(&[("code", "x")]), staff_any),
+        r(
+            "POST",
+            "/rewards/redemptions/{id}/cancel",
+            format!("/rewards/redemptions/{}/cancel", i.redemption),
+            Body::None,
+            [L, A, D, A, D, D, D, A],
+        ),
+        r("GET", "/api/v1/volunteers/me", "/api/v1/volunteers/me".into(), Body::None, signed_in),
+        r("POST", "/api/v1/volunteers", "/api/v1/volunteers".into(), Body::Json(json!({})), signed_in),
+        r(
+            "POST",
+            "/api/v1/volunteers/{id}/decision",
+            format!("/api/v1/volunteers/{}/decision", i.volunteer),
+            Body::Json(json!({"approve": true})),
+            yeyu_staff,
+        ),
+        r("GET", "/api/v1/teams/{id}", format!("/api/v1/teams/{}", i.team), Body::None, [L, A, D, A, D, D, D, A]),
+        r(
+            "POST",
+            "/api/v1/signups/{id}/corrections",
+            format!("/api/v1/signups/{}/corrections", i.signup),
+            Body::Json(json!({"minutes": 30, "reason": "x"})),
+            [L, A, D, D, D, D, D, D],
+        ),
+        r(
+            "POST",
+            "/api/v1/corrections/{id}/decision",
+            format!("/api/v1/corrections/{}/decision", i.correction),
+            Body::Json(json!({"approve": true})),
+            yeyu_staff,
+        ),
+        r("GET", "/api/v1/rewards", "/api/v1/rewards".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/api/v1/rewards/{id}/redeem",
+            format!("/api/v1/rewards/{}/redeem", i.item),
+            Body::Json(json!({})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/redemptions/{id}/cancel",
+            format!("/api/v1/redemptions/{}/cancel", i.redemption),
+            Body::None,
+            [L, A, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/redemptions/collect",
+            "/api/v1/redemptions/collect".into(),
+            Body::Json(json!({"code": "x"})),
+            staff_any,
+        ),
         r("GET", "/notifications", "/notifications".into(), Body::None, signed_in),
         r("POST", "/notifications/read", "/notifications/read".into(), f(&[("id", "")]), signed_in),
         r("GET", "/api/v1/notifications", "/api/v1/notifications".into(), Body::None, signed_in),
@@ -591,6 +743,36 @@ async fn persona_route_matrix_holds_for_every_route() {
         )
         .await;
     ids.booking = r.json()["id"].as_i64().expect("booking made");
+    // 张三 attended a 全员保洁日 (set up directly) and asks to correct it; and redeems points.
+    let now = chrono::Utc::now();
+    ids.signup = xinghuo::db::insert_id(
+        &app.state.db.write,
+        "INSERT INTO signups (occurrence_id, person_id, state, created_at, updated_at, service_minutes) \
+         VALUES ($1, $2, 'confirmed', $3, $3, 60) RETURNING id",
+        vec![ids.occurrence2.into(), ids.zhangsan.into(), now.into()],
+    )
+    .await
+    .unwrap();
+    ids.correction = xinghuo::db::insert_id(
+        &app.state.db.write,
+        "INSERT INTO hour_corrections (signup_id, person_id, project_id, minutes_before, minutes_requested, reason, state, created_at) \
+         VALUES ($1, $2, $3, 60, 90, '测试', 'pending', $4) RETURNING id",
+        vec![ids.signup.into(), ids.zhangsan.into(), ids.yeyu.into(), now.into()],
+    )
+    .await
+    .unwrap();
+    app.give_points(ids.zhangsan, ids.yeyu, 500).await;
+    // A write-up photo (the request photo's blob, set up directly).
+    ids.writeup_photo = xinghuo::db::insert_id(
+        &app.state.db.write,
+        "INSERT INTO writeup_photos (occurrence_id, object_key, content_type, size_bytes, created_at) \
+         SELECT $1, object_key, content_type, size_bytes, created_at FROM request_photos WHERE id = $2 RETURNING id",
+        vec![ids.occurrence.into(), ids.photo.into()],
+    )
+    .await
+    .unwrap();
+    let r = resident.json("POST", &format!("/api/v1/rewards/{}/redeem", ids.item), json!({})).await;
+    ids.redemption = r.json()["id"].as_i64().expect("redeemed");
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

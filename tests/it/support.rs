@@ -85,6 +85,57 @@ impl TestApp {
         self.client().login(user, pw).await
     }
 
+    /// API clients for `n` residents of a project who have no log-in yet: each gets a user and a bearer
+    /// token (written directly — setting up, not the feature under test). Returns (person, client).
+    pub async fn resident_clients(&self, project: i64, n: usize) -> Vec<(i64, Client)> {
+        let people = db::all::<db::IdRow>(
+            &self.state.db.read,
+            "SELECT DISTINCT m.person_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
+             WHERE h.project_id = $1 AND m.moved_out IS NULL AND m.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) \
+             ORDER BY m.person_id LIMIT $2",
+            vec![project.into(), (n as i64).into()],
+        )
+        .await
+        .unwrap();
+        assert_eq!(people.len(), n, "residents without a log-in");
+        let now = self.clock.now_utc();
+        let mut out = Vec::new();
+        for p in people {
+            let uid = db::insert_id(
+                &self.state.db.write,
+                "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, \
+                 created_at, password_changed_at) VALUES ($1, $2, $3, '!', TRUE, 0, FALSE, 'zh', $4, $4) RETURNING id",
+                vec![format!("r{}", p.id).into(), p.id.into(), format!("住户{}", p.id).into(), now.into()],
+            )
+            .await
+            .unwrap();
+            let token = format!("xh_test_{}", p.id);
+            db::exec(
+                &self.state.db.write,
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, 'test', $2, $3)",
+                vec![uid.into(), xinghuo::auth::sha256_hex(&token).into(), now.into()],
+            )
+            .await
+            .unwrap();
+            let mut c = self.client();
+            c.bearer = Some(token);
+            out.push((p.id, c));
+        }
+        out
+    }
+
+    /// Credit points to a person in a project (test set-up: one ledger entry).
+    pub async fn give_points(&self, person: i64, project: i64, points: i64) {
+        db::exec(
+            &self.state.db.write,
+            "INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, source, author_user_id, created_at) \
+             VALUES ($1, $2, $3, 0, '测试积分', NULL, NULL, $4)",
+            vec![person.into(), project.into(), (points as i32).into(), self.clock.now_utc().into()],
+        )
+        .await
+        .unwrap();
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         db::count(&self.state.db.read, sql, vec![]).await.unwrap()
     }
@@ -144,6 +195,15 @@ impl TestApp {
                      WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' ORDER BY o.starts_at DESC LIMIT 1"
                 ))
                 .await,
+            volunteer: self
+                .id(&format!("SELECT id FROM volunteers WHERE project_id = {yeyu} AND state = 'pending' ORDER BY id LIMIT 1"))
+                .await,
+            team: self.id("SELECT id FROM teams WHERE name = '保利叶语志愿服务队'").await,
+            item: self.id(&format!("SELECT id FROM reward_items WHERE project_id = {yeyu} AND name = '洗衣液'")).await,
+            signup: 0,
+            correction: 0,
+            redemption: 0,
+            writeup_photo: 0,
         }
     }
 }
@@ -206,6 +266,16 @@ pub struct Ids {
     /// The first and second of 保利叶语's 全员保洁日 (demo).
     pub occurrence: i64,
     pub occurrence2: i64,
+    /// A pending volunteer registration at 保利叶语, its 志愿服务队 (led by 张三), and an 爱心超市 item.
+    pub volunteer: i64,
+    pub team: i64,
+    pub item: i64,
+    /// 张三's sign-up, an hour correction of it, and a redemption (set by tests that make them).
+    pub signup: i64,
+    pub correction: i64,
+    pub redemption: i64,
+    /// A write-up photo of `occurrence` (set by the matrix test).
+    pub writeup_photo: i64,
 }
 
 pub struct Resp {

@@ -1,0 +1,346 @@
+//! Editing a date of a series (RFC 5545's "this one" or "this and following"): the title, place,
+//! capacity, start time and length. One date keeps its changes as overrides on the occurrence; "this and
+//! following" from the first date changes the activity itself, and from a later date splits the series —
+//! a new activity takes the later dates (their sign-ups stay with them) and the earlier ones keep the
+//! old details. A larger capacity promotes from the wait list; people signed up are told of a new time.
+
+use axum::{
+    Form,
+    extract::{Path, State as AxState},
+    response::Redirect,
+};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+
+use super::{model, pages::load};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Ctx, Principal},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult, FieldError},
+    notify, params,
+    positions::model::{to_local, to_utc},
+};
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct EditForm {
+    /// `one` or `following`.
+    pub scope: String,
+    pub title: String,
+    pub place: String,
+    pub capacity: String,
+    /// `HH:MM`, China time.
+    pub start: String,
+    pub duration_minutes: String,
+}
+
+struct Valid {
+    following: bool,
+    title: String,
+    place: Option<String>,
+    capacity: i32,
+    start: NaiveTime,
+    duration: i64,
+}
+
+fn validate(f: &EditForm) -> AppResult<Valid> {
+    let mut errors = Vec::new();
+    let following = match f.scope.trim() {
+        "one" => false,
+        "following" => true,
+        _ => {
+            errors.push(FieldError::new("scope", "请选择修改范围"));
+            false
+        }
+    };
+    let title = crate::text::normalize(&f.title).trim().to_string();
+    if title.is_empty() || title.chars().count() > 100 {
+        errors.push(FieldError::new("title", "请填写活动名称（不超过100字）"));
+    }
+    let place = crate::text::normalize(&f.place).trim().to_string();
+    if place.chars().count() > 200 {
+        errors.push(FieldError::new("place", "不超过200字"));
+    }
+    let capacity = f.capacity.trim().parse::<i32>().ok().filter(|c| (0..=10_000).contains(c));
+    if capacity.is_none() {
+        errors.push(FieldError::new("capacity", "人数上限应为0（不限）至10000"));
+    }
+    let start = NaiveTime::parse_from_str(f.start.trim(), "%H:%M").ok();
+    if start.is_none() {
+        errors.push(FieldError::new("start", "请填写开始时间"));
+    }
+    let duration = f.duration_minutes.trim().parse::<i64>().ok().filter(|d| (15..=720).contains(d));
+    if duration.is_none() {
+        errors.push(FieldError::new("duration_minutes", "时长应为15至720分钟"));
+    }
+    match (capacity, start, duration) {
+        (Some(capacity), Some(start), Some(duration)) if errors.is_empty() => {
+            Ok(Valid { following, title, place: Some(place).filter(|p| !p.is_empty()), capacity, start, duration })
+        }
+        _ => Err(AppError::validation(errors)),
+    }
+}
+
+#[derive(FromQueryResult)]
+struct OccRow {
+    id: i64,
+    starts_at: DateTime<Utc>,
+}
+
+/// The same China date at the new start time.
+fn moved(t: DateTime<Utc>, start: NaiveTime) -> DateTime<Utc> {
+    to_utc(to_local(t).date().and_time(start))
+}
+
+/// Confirm people from the wait list while there is room (inside the caller's transaction, after the
+/// occurrence is locked). Returns those promoted.
+async fn promote(
+    conn: &impl ConnectionTrait,
+    occurrence_id: i64,
+    capacity: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Next {
+        id: i64,
+        person_id: i64,
+    }
+    let mut promoted = Vec::new();
+    loop {
+        let confirmed = db::count(
+            conn,
+            "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
+            params![occurrence_id],
+        )
+        .await?;
+        if model::place(capacity, confirmed) != model::Place::Confirmed {
+            break;
+        }
+        let Some(n) = db::one::<Next>(
+            conn,
+            "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
+            params![occurrence_id],
+        )
+        .await?
+        else {
+            break;
+        };
+        db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
+            .await?;
+        promoted.push(n.person_id);
+    }
+    Ok(promoted)
+}
+
+pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &EditForm) -> AppResult<usize> {
+    let o = load(state, p, id).await?;
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let v = validate(f)?;
+    let now = state.clock.now();
+    if o.state != "scheduled" || o.starts_at <= now {
+        return Err(AppError::conflict(
+            "already_started",
+            "只能修改尚未开始的活动",
+            "Only future dates can be changed",
+        ));
+    }
+    if moved(o.starts_at, v.start) <= now {
+        return Err(AppError::field("start", "新的开始时间已经过去"));
+    }
+    let tx = state.db.write.begin().await?;
+    // The dates changed: this one, or this and every later scheduled one of the activity.
+    let dates: Vec<OccRow> = if v.following {
+        db::all(
+            &tx,
+            "SELECT id, starts_at FROM activity_occurrences WHERE activity_id = $1 AND starts_at >= $2 AND state = 'scheduled' ORDER BY starts_at",
+            params![o.activity_id, o.starts_at],
+        )
+        .await?
+    } else {
+        vec![OccRow { id, starts_at: o.starts_at }]
+    };
+    for d in &dates {
+        // Lock each date (as sign-up does) and check the new capacity holds those already confirmed.
+        db::exec(&tx, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![d.id]).await?;
+        let confirmed = db::count(
+            &tx,
+            "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
+            params![d.id],
+        )
+        .await?;
+        if v.capacity > 0 && confirmed > v.capacity as i64 {
+            return Err(AppError::conflict(
+                "capacity_below_signups",
+                format!("{}已有{confirmed}人报名，人数上限不能少于此数", fmt_datetime(d.starts_at)),
+                "Capacity below confirmed sign-ups",
+            ));
+        }
+    }
+    let first = db::count(
+        &tx,
+        "SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = $1 AND starts_at < $2",
+        params![o.activity_id, o.starts_at],
+    )
+    .await?
+        == 0;
+    let target_activity = if !v.following {
+        None
+    } else if first {
+        db::exec(
+            &tx,
+            "UPDATE activities SET title = $1, place = $2, capacity = $3, duration_minutes = $4 WHERE id = $5",
+            params![v.title.clone(), v.place.clone(), v.capacity, v.duration as i32, o.activity_id],
+        )
+        .await?;
+        Some(o.activity_id)
+    } else {
+        // Split: a copy of the activity with the new details takes this and the later dates.
+        let new_id = db::insert_id(
+            &tx,
+            "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, team_id, capacity, \
+             rrule, duration_minutes, created_by, created_at) SELECT project_id, kind, $1, series, organiser, co_organisers, $2, \
+             audience, team_id, $3, rrule, $4, $5, $6 FROM activities WHERE id = $7 RETURNING id",
+            params![v.title.clone(), v.place.clone(), v.capacity, v.duration as i32, p.user_id, now, o.activity_id],
+        )
+        .await?;
+        Some(new_id)
+    };
+    let mut told: Vec<i64> = Vec::new();
+    let mut promoted_all: Vec<(i64, DateTime<Utc>)> = Vec::new();
+    for d in &dates {
+        let starts = moved(d.starts_at, v.start);
+        let ends = starts + Duration::minutes(v.duration);
+        let res = match target_activity {
+            // One date: its own overrides.
+            None => {
+                db::exec(
+                    &tx,
+                    "UPDATE activity_occurrences SET title = $1, place = $2, capacity = $3, starts_at = $4, ends_at = $5 WHERE id = $6",
+                    params![v.title.clone(), v.place.clone(), v.capacity, starts, ends, d.id],
+                )
+                .await
+            }
+            // The series: the activity's details, no overrides.
+            Some(a) => {
+                db::exec(
+                    &tx,
+                    "UPDATE activity_occurrences SET activity_id = $1, title = NULL, place = NULL, capacity = NULL, starts_at = $2, \
+                     ends_at = $3 WHERE id = $4",
+                    params![a, starts, ends, d.id],
+                )
+                .await
+            }
+        };
+        if let Err(e) = res {
+            if db::is_unique_violation(&e) {
+                return Err(AppError::conflict(
+                    "date_taken",
+                    "这个时间已有同一活动的场次",
+                    "Another date of this activity is at that time",
+                ));
+            }
+            return Err(e.into());
+        }
+        for person in promote(&tx, d.id, v.capacity as i64, now).await? {
+            promoted_all.push((person, starts));
+        }
+        if starts != d.starts_at {
+            #[derive(FromQueryResult)]
+            struct P {
+                person_id: i64,
+            }
+            for s in db::all::<P>(
+                &tx,
+                "SELECT person_id FROM signups WHERE occurrence_id = $1 AND state IN ('confirmed', 'waitlisted')",
+                params![d.id],
+            )
+            .await?
+            {
+                if !told.contains(&s.person_id) {
+                    told.push(s.person_id);
+                }
+            }
+        }
+    }
+    if let Some(a) = target_activity.filter(|a| *a != o.activity_id) {
+        // Skipped later dates go with the rest of the series.
+        db::exec(
+            &tx,
+            "UPDATE activity_occurrences SET activity_id = $1 WHERE activity_id = $2 AND starts_at > $3 AND state <> 'scheduled'",
+            params![a, o.activity_id, o.starts_at],
+        )
+        .await?;
+    }
+    let new_time = v.start.format("%H:%M").to_string();
+    for person in &told {
+        let users = notify::users_of_person(&tx, *person).await?;
+        notify::to_users(
+            &tx,
+            &users,
+            &notify::Note {
+                kind: "activity_changed",
+                title: format!(
+                    "「{}」时间调整：{}起改为{new_time}开始",
+                    v.title,
+                    to_local(o.starts_at).format("%Y-%m-%d")
+                ),
+                link: Some(format!("/activities/occurrences/{id}")),
+            },
+            now,
+        )
+        .await?;
+    }
+    for (person, starts) in &promoted_all {
+        let users = notify::users_of_person(&tx, *person).await?;
+        notify::to_users(
+            &tx,
+            &users,
+            &notify::Note {
+                kind: "waitlist_promoted",
+                title: format!("候补成功：您已报上「{}」（{}）", v.title, fmt_datetime(*starts)),
+                link: Some(format!("/activities/occurrences/{id}")),
+            },
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "activity",
+            entity_id: Some(target_activity.unwrap_or(o.activity_id)),
+            project_id: Some(o.project_id),
+            summary: format!(
+                "修改「{}」{}{}：{}开始，{}分钟，上限{}",
+                o.title,
+                fmt_datetime(o.starts_at),
+                if v.following { format!("及以后共{}次", dates.len()) } else { "这一次".into() },
+                new_time,
+                v.duration,
+                v.capacity
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dates.len())
+}
+
+pub async fn edit(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> AppResult<Redirect> {
+    edit_checked(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")))
+}

@@ -1,0 +1,229 @@
+//! 活动纪实: after an activity has started, its project's staff write what happened — text, the number
+//! who came (defaults to those checked in) and up to nine photos (content-checked, in the blob store, served
+//! only to those who may see the activity). Shown on the activity's page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Path, Query, Request, State as AxState},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+
+use super::{pages::load, store::Occurrence};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::Auth,
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult},
+    params,
+    requests::photos,
+    web::{Chrome, MsgQuery},
+};
+
+/// At most this many photos per write-up.
+pub const MAX_PHOTOS: usize = 9;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Writeup {
+    pub body: String,
+    pub attendance: Option<i32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Option<Writeup>> {
+    Ok(db::one(
+        conn,
+        "SELECT body, attendance, updated_at FROM activity_writeups WHERE occurrence_id = $1",
+        params![occurrence_id],
+    )
+    .await?)
+}
+
+/// Photo addresses of an occurrence's write-up.
+pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Vec<String>> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT id FROM writeup_photos WHERE occurrence_id = $1 ORDER BY id",
+        params![occurrence_id],
+    )
+    .await?
+    .into_iter()
+    .map(|r| format!("/activities/occurrences/{occurrence_id}/photos/{}", r.id))
+    .collect())
+}
+
+async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<i64> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND checked_in_at IS NOT NULL",
+        params![occurrence_id],
+    )
+    .await?)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activities/writeup.html")]
+struct EditPage {
+    c: Chrome,
+    o: Occurrence,
+    when: String,
+    body: String,
+    attendance: String,
+    photos: Vec<String>,
+    room_for: usize,
+}
+
+fn manage(p: &crate::auth::Principal, o: &Occurrence) -> AppResult<()> {
+    if p.scope.can_write_project(o.project_id) { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
+/// The write-up form (project staff).
+pub async fn edit(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let o = load(&state, &p, id).await?;
+    manage(&p, &o)?;
+    let w = writeup(&state.db.read, id).await?;
+    let photos = photo_urls(&state.db.read, id).await?;
+    let attendance = match w.as_ref().and_then(|w| w.attendance) {
+        Some(n) => n as i64,
+        None => checked_in(&state.db.read, id).await?,
+    };
+    Ok(EditPage {
+        c: Chrome::titled(&ctx, "act.writeup").with_msg(m.msg.as_deref()),
+        when: fmt_datetime(o.starts_at),
+        body: w.map(|w| w.body).unwrap_or_default(),
+        attendance: attendance.to_string(),
+        room_for: MAX_PHOTOS.saturating_sub(photos.len()),
+        photos,
+        o,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WriteupForm {
+    pub body: String,
+    pub attendance: String,
+}
+
+/// Save the write-up and add photos (multipart, or a plain form without photos): one transaction; the
+/// photos are checked before anything is written and removed again if the transaction fails.
+pub async fn save(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    req: Request,
+) -> AppResult<Response> {
+    let o = load(&state, &p, id).await?;
+    manage(&p, &o)?;
+    let (f, uploads): (WriteupForm, _) = photos::form_with_photos(&state, req).await?;
+    let now = state.clock.now();
+    if now < o.starts_at {
+        return Err(AppError::conflict("not_held_yet", "活动开始后才能撰写纪实", "The activity has not started"));
+    }
+    let body = crate::text::normalize(&f.body);
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 5000 {
+        return Err(AppError::field("body", "请填写活动纪实（不超过5000字）"));
+    }
+    let attendance = match f.attendance.trim() {
+        "" => None,
+        v => Some(
+            v.parse::<i32>()
+                .ok()
+                .filter(|n| (0..=100_000).contains(n))
+                .ok_or_else(|| AppError::field("attendance", "参加人数应为0至100000"))?,
+        ),
+    };
+    let tx = state.db.write.begin().await?;
+    let have = db::count(&tx, "SELECT COUNT(*) AS n FROM writeup_photos WHERE occurrence_id = $1", params![id]).await?
+        as usize;
+    if have + uploads.len() > MAX_PHOTOS {
+        return Err(AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_photos",
+            format!("每篇纪实最多{MAX_PHOTOS}张照片"),
+            "Too many photos for this write-up",
+        ));
+    }
+    let n = db::exec(
+        &tx,
+        "UPDATE activity_writeups SET body = $1, attendance = $2, author_user_id = $3, updated_at = $4 WHERE occurrence_id = $5",
+        params![body, attendance, p.user_id, now, id],
+    )
+    .await?
+    .rows_affected();
+    if n == 0 {
+        db::exec(
+            &tx,
+            "INSERT INTO activity_writeups (occurrence_id, body, attendance, author_user_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+            params![id, body, attendance, p.user_id, now],
+        )
+        .await?;
+    }
+    let added = uploads.len();
+    let mut keys = Vec::new();
+    let owner = photos::Owner { table: "writeup_photos", column: "occurrence_id", id, prefix: "writeups" };
+    let result = async {
+        photos::save_for(&state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
+        audit::record(
+            &tx,
+            &ctx,
+            now,
+            Entry {
+                action: "update",
+                entity: "activity",
+                entity_id: Some(o.activity_id),
+                project_id: Some(o.project_id),
+                summary: format!(
+                    "「{}」{}活动纪实{}",
+                    o.title,
+                    fmt_datetime(o.starts_at),
+                    if added > 0 { format!("，照片{added}张") } else { String::new() }
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(e) = result {
+        photos::discard(&state, &keys).await;
+        return Err(e);
+    }
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")).into_response())
+}
+
+#[derive(FromQueryResult)]
+struct PhotoRow {
+    object_key: String,
+    content_type: String,
+}
+
+/// A write-up photo: for those who may see the activity.
+pub async fn photo(
+    AxState(state): AxState<AppState>,
+    Auth(p, _ctx): Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    load(&state, &p, id).await?;
+    let row: PhotoRow = db::one(
+        &state.db.read,
+        "SELECT object_key, content_type FROM writeup_photos WHERE id = $1 AND occurrence_id = $2",
+        params![photo, id],
+    )
+    .await?
+    .ok_or_else(AppError::not_found)?;
+    photos::serve(&state, &row.object_key, &row.content_type).await
+}
