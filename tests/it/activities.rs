@@ -297,15 +297,21 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app.login("staff2").await.json("POST", &url, json!({"action": "in", "person_id": ids.lisi})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    // The month's and the year's ranking: 张三 60, 李四 45.
-    for period in ["2026-12", "2026"] {
-        let r = staff.get(&format!("/api/v1/rankings?project={}&period={period}", ids.yeyu)).await.json();
-        assert_eq!(r["rows"][0]["name"], "张三", "{r}");
-        assert_eq!(r["rows"][0]["points"], 60);
-        assert_eq!(r["rows"][1]["points"], 45);
-    }
+    // December's ranking: 张三 60, 李四 45. The year adds the demo volunteers' hours carried over in
+    // November (the highest 120 points, the lowest 70), so 张三 and 李四 come last.
+    let r = staff.get(&format!("/api/v1/rankings?project={}&period=2026-12", ids.yeyu)).await.json();
+    assert_eq!(r["rows"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(r["rows"][0]["name"], "张三", "{r}");
+    assert_eq!(r["rows"][0]["points"], 60);
+    assert_eq!(r["rows"][1]["points"], 45);
+    let r = staff.get(&format!("/api/v1/rankings?project={}&period=2026", ids.yeyu)).await.json();
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 8, "{r}");
+    assert_eq!(rows[0]["points"], 120);
+    assert_eq!(rows[6]["name"], "张三");
+    assert_eq!(rows[7]["points"], 45);
     let r = staff.get(&format!("/api/v1/rankings?project={}&period=2026-11", ids.yeyu)).await.json();
-    assert!(r["rows"].as_array().unwrap().is_empty(), "nothing earned in November");
+    assert!(r["rows"].as_array().unwrap().iter().all(|x| x["minutes"] != 120), "张三 earned nothing in November: {r}");
     assert_eq!(
         staff.get(&format!("/api/v1/rankings?project={}&period=someday", ids.yeyu)).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
@@ -368,4 +374,151 @@ async fn calendar_feeds_are_valid_icalendar_in_utc_behind_a_token() {
         app_client.get(&format!("/calendar/people/{}.ics?t={tok}", ids.lisi)).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_write_up_with_photos_follows_the_activity_and_its_photos_stay_inside_the_estate() {
+    use crate::support::PNG_1X1;
+    let app = TestApp::new().await;
+    let occ = create(&app, 0, "all").await; // 2026-12-05 14:00
+    let mut staff = app.login("staff").await;
+    let url = format!("/activities/occurrences/{occ}/writeup");
+    let r = staff.multipart_files(&url, &[("body", "提前写")], "photo", &[("a.png", PNG_1X1)]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "not held yet: {}", r.text);
+    app.clock.advance(chrono::Duration::days(7) + chrono::Duration::hours(7)); // 17:00
+    let mut staff = app.login("staff").await;
+    assert!(staff.get(&url).await.text.contains("writeup-form"));
+    // A file that is not an image, and an empty text: refused, nothing written.
+    let r = staff.multipart_files(&url, &[("body", "x")], "photo", &[("a.png", b"not an image")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff.multipart_files(&url, &[("body", " ")], "photo", &[("a.png", PNG_1X1)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM writeup_photos").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activity_writeups").await, 0);
+    let r = staff
+        .multipart_files(
+            &url,
+            &[("body", "三十余位居民一起包粽子，送给独居老人。"), ("attendance", "32")],
+            "photo",
+            &[("a.png", PNG_1X1), ("b.png", PNG_1X1)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // Edited again (text only): still one write-up, both photos.
+    let r =
+        staff.post_form(&url, &[("body", "三十余位居民一起包粽子，送给二十户独居老人。"), ("attendance", "32")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activity_writeups").await, 1);
+    // Residents of the estate read it with its photos; another estate's staff do not.
+    let mut resident = app.login("resident").await;
+    let page = resident.get(&format!("/activities/occurrences/{occ}")).await.text;
+    assert!(page.contains("送给二十户独居老人") && page.contains("32"), "{page}");
+    let photo = page
+        .split(&format!("/activities/occurrences/{occ}/photos/"))
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = resident.get(&format!("/activities/occurrences/{occ}/photos/{photo}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/png");
+    let r = app.login("staff2").await.get(&format!("/activities/occurrences/{occ}/photos/{photo}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = resident.post_form(&url, &[("body", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn cleaning_days(app: &TestApp) -> Vec<(i64, i64, chrono::DateTime<chrono::Utc>)> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct O {
+        id: i64,
+        activity_id: i64,
+        starts_at: chrono::DateTime<chrono::Utc>,
+    }
+    let ids = app.ids().await;
+    xinghuo::db::all::<O>(
+        &app.state.db.read,
+        "SELECT o.id, o.activity_id, o.starts_at FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+         WHERE a.project_id = $1 AND a.kind = 'volunteer' ORDER BY o.starts_at",
+        vec![ids.yeyu.into()],
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|o| (o.id, o.activity_id, o.starts_at))
+    .collect()
+}
+
+#[tokio::test]
+async fn one_date_or_this_and_following_dates_of_the_cleaning_day_can_be_moved() {
+    use xinghuo::positions::model::to_local;
+    let app = TestApp::new().await;
+    let days = cleaning_days(&app).await;
+    let (first, third) = (days[0].0, days[2].0);
+    let old_activity = days[0].1;
+    // 李四 signs up for the third Friday; the capacity is 30.
+    let mut lisi = app.login("resident2").await;
+    lisi.json("POST", &format!("/api/v1/occurrences/{third}/signup"), json!({})).await;
+    let mut staff = app.login("staff").await;
+    let edit = |id: i64| format!("/activities/occurrences/{id}/edit");
+    // Only the first Friday: 10:00, 90 minutes, in the 议事厅.
+    let r = staff
+        .post_form(
+            &edit(first),
+            &[
+                ("scope", "one"),
+                ("title", "全员保洁日（雨天改室内）"),
+                ("place", "议事厅"),
+                ("capacity", "30"),
+                ("start", "10:00"),
+                ("duration_minutes", "90"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let after = cleaning_days(&app).await;
+    assert_eq!(to_local(after[0].2).format("%H:%M").to_string(), "10:00");
+    assert_eq!(to_local(after[1].2).format("%H:%M").to_string(), "09:00", "the others keep 09:00");
+    let page = staff.get(&format!("/activities/occurrences/{first}")).await.text;
+    assert!(page.contains("雨天改室内") && page.contains("议事厅"), "{page}");
+    // From the third Friday on: 08:30 and a 1-person cap — refused, 李四 holds a place.
+    let form = |cap: &'static str| {
+        vec![
+            ("scope", "following"),
+            ("title", "全员保洁日"),
+            ("place", ""),
+            ("capacity", cap),
+            ("start", "08:30"),
+            ("duration_minutes", "120"),
+        ]
+    };
+    let r = staff.post_form(&edit(third), &form("0")[..0]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an empty form: {}", r.text);
+    let f1 = form("0");
+    // A capacity below those confirmed is refused (set up a second sign-up first).
+    app.login("resident").await.json("POST", &format!("/api/v1/occurrences/{third}/signup"), json!({})).await;
+    let r = staff.post_form(&edit(third), &form("1")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("capacity_below_signups") || r.text.contains("人数上限不能少于"));
+    let r = staff.post_form(&edit(third), &f1).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let after = cleaning_days(&app).await;
+    // The series split at the third Friday: the first two keep the old activity, the rest a new one.
+    assert_eq!(after[1].1, old_activity);
+    assert_ne!(after[2].1, old_activity);
+    assert!(after[2..].iter().all(|o| o.1 == after[2].1));
+    assert!(after[2..].iter().all(|o| to_local(o.2).format("%H:%M").to_string() == "08:30"));
+    assert_eq!(to_local(after[1].2).format("%H:%M").to_string(), "09:00");
+    // Sign-ups stayed with their date, and those signed up were told.
+    assert_eq!(after[2].0, third);
+    assert!(lisi.get("/api/v1/activities").await.text.contains("全员保洁日"));
+    assert!(lisi.get("/notifications").await.text.contains("时间调整"));
+    // A date that has begun cannot be changed; another estate's staff cannot change any.
+    let r = app.login("staff2").await.post_form(&edit(third), &f1).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.clock.advance(chrono::Duration::days(8));
+    let r = app.login("staff").await.post_form(&edit(first), &f1).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
 }
