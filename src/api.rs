@@ -60,6 +60,7 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::volunteers::api::redeem,
         crate::volunteers::api::cancel,
         crate::volunteers::api::collect,
+        crate::volunteers::api::award,
         crate::notify::api_list,
         crate::notify::api_read,
         openapi_json,

@@ -436,19 +436,9 @@ async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &SignupForm
     if !p.scope.can_write_project(o.project_id) {
         return Err(AppError::forbidden());
     }
-    let name = crate::text::normalize(&f.name);
-    let wanted = crate::org::model::household_label_key(&f.room);
-    db::one::<db::IdRow>(
-        &state.db.read,
-        "SELECT pe.id FROM persons pe JOIN household_members m ON m.person_id = pe.id AND m.moved_out IS NULL \
-         JOIN households h ON h.node_id = m.household_id JOIN org_nodes hn ON hn.id = h.node_id \
-         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
-         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2 AND pe.name = $3",
-        params![o.project_id, wanted, name],
-    )
-    .await?
-    .map(|r| r.id)
-    .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))
+    crate::people::store::resident_by_home(&state.db.read, o.project_id, &f.room, &f.name)
+        .await?
+        .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))
 }
 
 pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: SignupForm) -> AppResult<Place> {

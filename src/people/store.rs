@@ -298,3 +298,25 @@ pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Resu
     values.extend(projects.iter().map(|v| sea_orm::Value::from(*v)));
     Ok(db::all(conn, &sql, values).await?)
 }
+
+/// A resident of a project found by their home as typed (「1-1-101」) and their name — how staff find
+/// an elderly resident who has no phone.
+pub async fn resident_by_home(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    room: &str,
+    name: &str,
+) -> Result<Option<i64>, AppError> {
+    let name = crate::text::normalize(name);
+    let wanted = crate::org::model::household_label_key(room);
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT pe.id FROM persons pe JOIN household_members m ON m.person_id = pe.id AND m.moved_out IS NULL \
+         JOIN households h ON h.node_id = m.household_id JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2 AND pe.name = $3",
+        params![project_id, wanted, name.trim()],
+    )
+    .await?
+    .map(|r| r.id))
+}

@@ -182,3 +182,34 @@ pub async fn collect(
 ) -> ApiResult<rewards::Redemption> {
     Ok(Json(rewards::collect_checked(&state, &p, &ctx, &b.code).await?))
 }
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct AwardBody {
+    pub project_id: i64,
+    /// The resident's home as written on the door (`1-1-101`) and their name.
+    pub room: String,
+    pub name: String,
+    /// Points to add (negative: deduct), −1000…1000.
+    pub delta: i64,
+    pub reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Balance {
+    /// The resident's balance in the project after the entry.
+    pub balance: i64,
+}
+
+/// Award or deduct points by hand (the project's staff): one ledger entry with the reason.
+#[utoipa::path(post, path = "/api/v1/points/awards", tag = "volunteers", request_body = AwardBody,
+    responses((status = 200, body = Balance), (status = 403), (status = 409), (status = 422)))]
+pub async fn award(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Json(b): Json<AwardBody>,
+) -> ApiResult<Balance> {
+    let a = pages::Award { project: b.project_id, room: &b.room, name: &b.name, delta: b.delta, reason: &b.reason };
+    let balance = pages::award_checked(&state, &p, &ctx, a).await?;
+    Ok(Json(Balance { balance }))
+}

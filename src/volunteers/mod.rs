@@ -38,6 +38,8 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Authenticated,
             post(pages::decide_correction),
         ),
+        RouteDef::new("POST", "/volunteers/points", Access::Staff, post(pages::award)),
+        RouteDef::new("POST", "/api/v1/points/awards", Access::Staff, post(api::award)),
         RouteDef::new("GET", "/rewards", Access::Authenticated, get(rewards::page)),
         RouteDef::new("POST", "/rewards/items", Access::Staff, post(rewards::create_item)),
         RouteDef::new("POST", "/rewards/items/{id}", Access::Staff, post(rewards::update_item)),

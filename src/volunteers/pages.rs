@@ -712,6 +712,110 @@ pub async fn decide_correction_checked(
     Ok(next)
 }
 
+// ---- awards ------------------------------------------------------------------------------------------
+
+/// Award (or, negative, deduct) points by hand — a good deed, hours carried over from a paper ledger —
+/// to a resident found by home and name (the project's staff). One ledger entry with the reason and the
+/// author; a deduction may not take the balance below zero (the account row is locked as for spending).
+pub struct Award<'a> {
+    pub project: i64,
+    pub room: &'a str,
+    pub name: &'a str,
+    pub delta: i64,
+    pub reason: &'a str,
+}
+
+pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<'_>) -> AppResult<i64> {
+    let Award { project, room, name, delta, reason } = a;
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    if delta == 0 || !(-1000..=1000).contains(&delta) {
+        return Err(AppError::field("delta", "积分应为-1000至1000且不为0"));
+    }
+    let reason = crate::text::normalize(reason);
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 100 {
+        return Err(AppError::field("reason", "请填写原因（不超过100字）"));
+    }
+    let person = crate::people::store::resident_by_home(&state.db.read, project, room, name)
+        .await?
+        .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?;
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    ledger::lock_account(&tx, person, project).await?;
+    let balance = ledger::balance(&tx, person, project).await?;
+    if balance + delta < 0 {
+        return Err(AppError::conflict(
+            "insufficient_points",
+            format!("积分不足：现有{balance}分，不能扣除{}分", -delta),
+            "Not enough points to deduct",
+        ));
+    }
+    ledger::append(
+        &tx,
+        &ledger::Entry {
+            person_id: person,
+            project_id: project,
+            delta,
+            minutes: 0,
+            reason: reason.to_string(),
+            source: None,
+            author: Some(p.user_id),
+        },
+        now,
+    )
+    .await?;
+    let users = notify::users_of_person(&tx, person).await?;
+    notify::to_users(
+        &tx,
+        &users,
+        &notify::Note {
+            kind: "points_awarded",
+            title: format!("积分{}{}：{reason}", if delta > 0 { "增加" } else { "扣减" }, delta.abs()),
+            link: Some("/activities/mine".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "points",
+            entity_id: Some(person),
+            project_id: Some(project),
+            summary: format!("积分调整{delta:+}：{reason}"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(balance + delta)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AwardForm {
+    pub project_id: String,
+    pub room: String,
+    pub name: String,
+    pub delta: String,
+    pub reason: String,
+}
+
+pub async fn award(
+    AxState(state): AxState<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<AwardForm>,
+) -> AppResult<Redirect> {
+    let project = parse_id(&f.project_id, "project_id", "请选择项目")?;
+    let delta: i64 = f.delta.trim().parse().map_err(|_| AppError::field("delta", "积分应为整数"))?;
+    award_checked(&state, &p, &ctx, Award { project, room: &f.room, name: &f.name, delta, reason: &f.reason }).await?;
+    Ok(Redirect::to("/volunteers?msg=saved"))
+}
+
 // ---- pages -------------------------------------------------------------------------------------------
 
 #[derive(Serialize, utoipa::ToSchema)]

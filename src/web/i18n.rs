@@ -101,6 +101,8 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("nav.volunteers", "志愿服务", "Volunteering"),
     ("nav.rewards", "爱心超市", "Points shop"),
     ("vol.title", "志愿服务", "Volunteering"),
+    ("vol.award", "积分奖励 / 扣减（记入积分明细）", "Award or deduct points (a ledger entry)"),
+    ("vol.delta", "积分（扣减填负数）", "Points (negative to deduct)"),
     ("vol.mine", "我的志愿者登记", "My volunteer registration"),
     ("vol.skills", "特长与可服务时间", "Skills and when you can help"),
     ("vol.apply", "申请成为志愿者", "Apply to volunteer"),

@@ -590,6 +590,20 @@ fn rows(i: &Ids) -> Vec<Row> {
             f(&[("decision", "approve")]),
             yeyu_staff,
         ),
+        r(
+            "POST",
+            "/volunteers/points",
+            "/volunteers/points".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("delta", "5")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/points/awards",
+            "/api/v1/points/awards".into(),
+            Body::Json(json!({"project_id": i.yeyu, "delta": 5})),
+            yeyu_staff,
+        ),
         r("GET", "/rewards", "/rewards".into(), Body::None, signed_in),
         r("POST", "/rewards/items", "/rewards/items".into(), f(&[("project_id", "")]), staff_any),
         r(

@@ -580,3 +580,62 @@ async fn a_residents_daily_code_lets_staff_check_them_in_and_out_by_scanning() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn staff_award_points_by_home_and_name_and_cannot_deduct_below_zero() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            "/volunteers/points",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("room", "1-1-101"),
+                ("name", "张三"),
+                ("delta", "50"),
+                ("reason", "清理楼道杂物"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/points/awards",
+            json!({"project_id": ids.yeyu, "room": "1-1-101", "name": "张三", "delta": -80, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.json()["code"], "insufficient_points", "{}", r.text);
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/points/awards",
+            json!({"project_id": ids.yeyu, "room": "1-1-101", "name": "王二", "delta": 5, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/points/awards",
+            json!({"project_id": ids.yeyu, "room": "1-1-101", "name": "张三", "delta": -20, "reason": "重复记分"}),
+        )
+        .await;
+    assert_eq!(r.json()["balance"], 30, "{}", r.text);
+    let r = app
+        .login("staff2")
+        .await
+        .json(
+            "POST",
+            "/api/v1/points/awards",
+            json!({"project_id": ids.yeyu, "room": "1-1-101", "name": "张三", "delta": 5, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut zhangsan = app.login("resident").await;
+    let me = zhangsan.get("/api/v1/me/points").await.json();
+    assert_eq!(me["balance"], 30, "{me}");
+    assert_eq!(me["entries"][1]["reason"], "清理楼道杂物");
+    assert!(zhangsan.get("/activities/mine").await.text.contains("-20"));
+}
