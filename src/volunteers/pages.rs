@@ -22,7 +22,6 @@ use crate::{
     db,
     error::{AppError, AppResult},
     notify, params,
-    positions::pages::visible_projects,
     web::{Chrome, MsgQuery},
 };
 
@@ -180,10 +179,17 @@ pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec
 
 // ---- registration ------------------------------------------------------------------------------------
 
+/// Residents volunteer where they live.
+async fn home_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+    let mut v: Vec<i64> = crate::positions::pages::homes(state, p).await?.into_iter().map(|(_, pid)| pid).collect();
+    v.dedup();
+    Ok(v)
+}
+
 pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: i64, skills: &str) -> AppResult<i64> {
     let person = p.person_id.ok_or_else(|| AppError::field("project_id", "此账号未关联住户信息"))?;
-    if !visible_projects(state, p).await?.contains(&project) {
-        return Err(AppError::field("project_id", "请选择您所在的项目"));
+    if !home_projects(state, p).await?.contains(&project) {
+        return Err(AppError::field("project_id", "请选择您居住的项目"));
     }
     let skills = crate::text::normalize(skills);
     let skills = skills.trim();
@@ -997,7 +1003,7 @@ pub async fn index(
     let now = state.clock.now();
     let taken: Vec<i64> = o.mine.iter().filter(|v| v.state != "rejected").map(|v| v.project_id).collect();
     let apply_projects = if p.person_id.is_some() {
-        let ids: Vec<i64> = visible_projects(&state, &p).await?.into_iter().filter(|id| !taken.contains(id)).collect();
+        let ids: Vec<i64> = home_projects(&state, &p).await?.into_iter().filter(|id| !taken.contains(id)).collect();
         crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect()
     } else {
         vec![]

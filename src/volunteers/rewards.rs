@@ -302,9 +302,9 @@ pub async fn redeem_checked(
     )
     .await?;
     tx.commit().await?;
-    Ok(db::one(&state.db.write, &format!("{RED_SELECT} WHERE r.id = $1"), params![id])
+    db::one(&state.db.write, &format!("{RED_SELECT} WHERE r.id = $1"), params![id])
         .await?
-        .ok_or_else(AppError::not_found)?)
+        .ok_or_else(AppError::not_found)
 }
 
 /// Collect (staff, by the pickup code) or cancel (the resident who redeemed, or staff) a reservation.

@@ -242,6 +242,47 @@ try {
     await ctx4.close();
   });
 
+  await check("staff approve a volunteer and award points; the resident redeems them for a pickup code that staff collect", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    page.once("dialog", (d) => d.accept());
+    await page.goto(`${base}/volunteers`);
+    const pending = page.locator("#registrations tr", { has: page.locator('button[value="approve"]') }).first();
+    await pending.locator('button[value="approve"]').click();
+    await page.waitForSelector(".flash");
+    await page.fill('#award-form input[name="room"]', "1-1-101");
+    await page.fill('#award-form input[name="name"]', "张三");
+    await page.fill('#award-form input[name="delta"]', "50");
+    await page.fill('#award-form input[name="reason"]', "清理楼道杂物");
+    await page.click('#award-form button[type="submit"]');
+    await page.waitForSelector(".flash");
+    await page.screenshot({ path: join(shots, "11-volunteers.png"), fullPage: true });
+    const ctx5 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p5 = await ctx5.newPage();
+    p5.on("pageerror", (e) => errors.push(e.message));
+    p5.on("dialog", (d) => d.accept());
+    await p5.goto(`${base}/login`);
+    await p5.fill('input[name="username"]', "resident");
+    await p5.fill('input[name="password"]', "Xinghuo@2026");
+    await p5.click('button[type="submit"].primary');
+    await p5.waitForURL(`${base}/`);
+    await p5.click('nav a[href="/rewards"]');
+    expect((await p5.textContent(".shelf .balance")).trim() === "50", "balance is not 50");
+    const soap = p5.locator(".shelf li", { hasText: "洗衣液" });
+    await soap.locator('button[type="submit"]').click();
+    await p5.waitForSelector(".pickup");
+    const code = (await p5.textContent(".pickup")).trim();
+    expect(/^[A-Z2-9]{4} [A-Z2-9]{4}$/.test(code), `pickup code: ${code}`);
+    expect((await p5.textContent(".shelf .balance")).trim() === "0", "balance after redeeming is not 0");
+    await p5.screenshot({ path: join(shots, "12-rewards.png"), fullPage: true });
+    await ctx5.close();
+    await page.goto(`${base}/rewards`);
+    await page.fill('#collect input[name="code"]', code.toLowerCase());
+    await page.click('#collect button[type="submit"]');
+    await page.waitForSelector("#collected");
+    expect((await page.textContent("#collected")).includes("洗衣液"), "not collected");
+    await page.screenshot({ path: join(shots, "13-counter.png"), fullPage: true });
+  });
+
   await check("the door screen shows today's rooms and a check-in QR code", async () => {
     await page.goto(`${base}/positions`);
     await page.click('#centres a:has-text("保利叶语党群服务中心")');
