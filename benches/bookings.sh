@@ -24,24 +24,16 @@ run() {
   SERVER=$!
   for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
   python3 - "$BASE" "$name" "$N" <<'PY'
-import concurrent.futures, datetime, http.cookiejar, json, re, sys, time, urllib.error, urllib.parse, urllib.request
+import datetime, sys
+sys.path.insert(0, "benches")
+from benchlib import burst, get, post, result, staff_token, summary
 base, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-jar = http.cookiejar.CookieJar()
-op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-csrf = lambda html: re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
-page = op.open(base + "/login").read().decode()
-op.open(base + "/login", data=urllib.parse.urlencode({"_csrf": csrf(page), "username": "staff", "password": "Xinghuo@2026", "next": "/"}).encode())
-page = op.open(base + "/account").read().decode()
-html = op.open(base + "/account/tokens", data=urllib.parse.urlencode({"_csrf": csrf(page), "name": "bench"}).encode()).read().decode()
-token = re.search(r'id="new-token">([^<]+)', html).group(1)
-auth = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
-def get(path):
-    return json.load(urllib.request.urlopen(urllib.request.Request(base + path, headers=auth)))
-me = get("/api/v1/me")
+auth = staff_token(base)
+me = get(base, "/api/v1/me", auth)
 centre = None
 for c in range(1, 20):
     try:
-        d = get(f"/api/v1/centres/{c}")
+        d = get(base, f"/api/v1/centres/{c}", auth)
     except Exception:
         continue
     if d["centre"]["project_id"] in me["projects"]:
@@ -49,25 +41,11 @@ for c in range(1, 20):
         break
 hall = [r for r in centre["rooms"] if r["name"] == "议事厅"][0]["id"]
 day = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
-body = json.dumps({"date": day, "start": "14:00", "end": "15:00", "purpose": "并发压测"}).encode()
-def attempt(_):
-    req = urllib.request.Request(f"{base}/api/v1/rooms/{hall}/bookings", data=body, headers=auth, method="POST")
-    t = time.perf_counter()
-    try:
-        with urllib.request.urlopen(req) as r:
-            return r.status, "", time.perf_counter() - t
-    except urllib.error.HTTPError as e:
-        return e.code, json.load(e).get("code", ""), time.perf_counter() - t
-with concurrent.futures.ThreadPoolExecutor(n) as pool:
-    t0 = time.perf_counter()
-    results = list(pool.map(attempt, range(n)))
-    total = time.perf_counter() - t0
-lat = sorted(r[2] for r in results)
-codes = {}
-for s, c, _ in results:
-    codes[f"{s} {c}".strip()] = codes.get(f"{s} {c}".strip(), 0) + 1
-print("RESULT " + json.dumps({"backend": name, "attempts": n, "outcomes": codes, "burst_s": round(total, 3),
-      "p50_ms": round(lat[len(lat)//2]*1000, 1), "p99_ms": round(lat[int(len(lat)*0.99)-1]*1000, 1)}, ensure_ascii=False))
+body = {"date": day, "start": "14:00", "end": "15:00", "purpose": "并发压测"}
+results, total = burst(lambda _: post(f"{base}/api/v1/rooms/{hall}/bookings", body, auth), range(n), n)
+s = summary(results, total, backend=name, attempts=n)
+result(s)
+codes = s["outcomes"]
 assert codes.get("200", 0) == 1, codes
 PY
   cleanup; SERVER=

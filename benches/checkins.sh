@@ -49,41 +49,19 @@ run() {
   SERVER=$!
   for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
   python3 - "$BASE" "$name" "$dir/ids.txt" <<'PY'
-import concurrent.futures, http.cookiejar, json, re, sys, time, urllib.error, urllib.parse, urllib.request
+import sys
+sys.path.insert(0, "benches")
+from benchlib import burst, get, post, result, staff_token, summary
 base, name, ids_file = sys.argv[1], sys.argv[2], sys.argv[3]
-jar = http.cookiejar.CookieJar()
-op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-csrf = lambda html: re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
-page = op.open(base + "/login").read().decode()
-op.open(base + "/login", data=urllib.parse.urlencode({"_csrf": csrf(page), "username": "staff", "password": "Xinghuo@2026", "next": "/"}).encode())
-page = op.open(base + "/account").read().decode()
-html = op.open(base + "/account/tokens", data=urllib.parse.urlencode({"_csrf": csrf(page), "name": "bench"}).encode()).read().decode()
-token = re.search(r'id="new-token">([^<]+)', html).group(1)
-auth = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
-acts = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/activities", headers=auth)))
+auth = staff_token(base)
+acts = get(base, "/api/v1/activities", auth)
 occ = [a for a in acts if a["title"] == "全员保洁日" and a["project_name"] == "保利叶语"][0]
 occ_id, people = occ["id"], occ["confirmed"]
 persons = [int(x) for x in open(ids_file).read().split()]
-def attempt(pid):
-    body = json.dumps({"action": "in", "person_id": pid}).encode()
-    req = urllib.request.Request(f"{base}/api/v1/occurrences/{occ_id}/attendance", data=body, headers=auth, method="POST")
-    t = time.perf_counter()
-    try:
-        with urllib.request.urlopen(req) as r:
-            return r.status, time.perf_counter() - t
-    except urllib.error.HTTPError as e:
-        return e.code, time.perf_counter() - t
 print(f"# {name}: occurrence {occ_id}, {people} confirmed, {len(persons)} volunteers")
-with concurrent.futures.ThreadPoolExecutor(64) as pool:
-    t0 = time.perf_counter()
-    res = list(pool.map(attempt, persons))
-    total = time.perf_counter() - t0
-lat = sorted(r[1] for r in res)
-codes = {}
-for s, _ in res:
-    codes[str(s)] = codes.get(str(s), 0) + 1
-print("RESULT " + json.dumps({"backend": name, "check_ins": len(res), "outcomes": codes, "burst_s": round(total, 2),
-      "rps": round(len(res) / total), "p50_ms": round(lat[len(lat)//2]*1000, 1), "p99_ms": round(lat[int(len(lat)*0.99)-1]*1000, 1)}))
+url = f"{base}/api/v1/occurrences/{occ_id}/attendance"
+results, total = burst(lambda pid: post(url, {"action": "in", "person_id": pid}, auth), persons, 64)
+result(summary(results, total, backend=name, check_ins=len(results)))
 PY
   cleanup; SERVER=
 }
