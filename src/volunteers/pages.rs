@@ -87,7 +87,7 @@ pub struct Correction {
     pub decision_note: Option<String>,
 }
 
-const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS person_name, c.project_id, a.title, o.starts_at, \
+const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS person_name, c.project_id, COALESCE(o.title, a.title) AS title, o.starts_at, \
      c.minutes_before, c.minutes_requested, c.reason, c.state, c.decision_note FROM hour_corrections c \
      JOIN persons pe ON pe.id = c.person_id JOIN signups s ON s.id = c.signup_id \
      JOIN activity_occurrences o ON o.id = s.occurrence_id JOIN activities a ON a.id = o.activity_id";
@@ -115,7 +115,7 @@ async fn my_services(conn: &impl ConnectionTrait, person_id: i64, now: DateTime<
     Ok(db::all(
         conn,
         &format!(
-            "SELECT s.id AS signup_id, o.id AS occurrence_id, a.title, o.starts_at, o.ends_at, s.checked_in_at, \
+            "SELECT s.id AS signup_id, o.id AS occurrence_id, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_in_at, \
              s.checked_out_at, CAST({CURRENT_MINUTES} AS BIGINT) AS minutes, \
              (SELECT COUNT(*) FROM hour_corrections c WHERE c.signup_id = s.id AND c.state = 'pending') AS pending \
              FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id JOIN activities a ON a.id = o.activity_id \
@@ -514,7 +514,7 @@ pub async fn request_correction_checked(
     let s: S = db::one(
         &state.db.read,
         &format!(
-            "SELECT s.person_id, a.project_id, s.state, a.title, o.starts_at, o.ends_at, s.checked_out_at, \
+            "SELECT s.person_id, a.project_id, s.state, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_out_at, \
              CAST({CURRENT_MINUTES} AS BIGINT) AS minutes FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
              JOIN activities a ON a.id = o.activity_id WHERE s.id = $1"
         ),

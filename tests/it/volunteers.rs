@@ -639,3 +639,56 @@ async fn staff_award_points_by_home_and_name_and_cannot_deduct_below_zero() {
     assert_eq!(me["entries"][1]["reason"], "清理楼道杂物");
     assert!(zhangsan.get("/activities/mine").await.text.contains("-20"));
 }
+
+#[tokio::test]
+async fn activities_for_volunteers_or_one_team_refuse_everyone_else() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let team = team_id(&app, "保利叶语志愿服务队").await;
+    let mut staff = app.login("staff").await;
+    let page = staff.get("/activities").await.text;
+    assert!(page.contains(&format!("value=\"team:{team}\"")), "team offered as an audience");
+    let mut occ = Vec::new();
+    for audience in [format!("team:{team}"), "volunteers".to_string()] {
+        let r = staff
+            .post_form(
+                "/activities",
+                &[
+                    ("project_id", &ids.yeyu.to_string()),
+                    ("kind", "volunteer"),
+                    ("title", "楼道清理突击"),
+                    ("audience", &audience),
+                    ("date", "2026-12-06"),
+                    ("start", "09:00"),
+                    ("duration_minutes", "60"),
+                    ("repeat", "none"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        occ.push(r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().to_string());
+    }
+    // Another estate's team is not an audience here.
+    let r = staff
+        .post_form(
+            "/activities",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("kind", "volunteer"),
+                ("title", "x"),
+                ("audience", "team:999999"),
+                ("date", "2026-12-06"),
+                ("start", "09:00"),
+                ("duration_minutes", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    for o in &occ {
+        let url = format!("/api/v1/occurrences/{o}/signup");
+        let r = app.login("resident2").await.json("POST", &url, json!({})).await;
+        assert_eq!(r.json()["code"], "not_eligible", "{}", r.text);
+        let r = app.login("resident").await.json("POST", &url, json!({})).await;
+        assert_eq!(r.json()["state"], "confirmed", "张三 is a volunteer and leads the team: {}", r.text);
+    }
+}
