@@ -38,7 +38,8 @@ pub async fn fresh_pg_schema(base: &str) -> (String, String) {
     let admin = db::Db::connect(base, 2).await.expect("PostgreSQL must be reachable for XINGHUO_TEST_PG");
     db::exec(&admin.write, &format!("CREATE SCHEMA {name}"), vec![]).await.unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
-    (format!("{base}{sep}options=-c%20search_path%3D{name}"), name)
+    // The application name marks this test's connections, so the clean-up can end them (below).
+    (format!("{base}{sep}options=-c%20search_path%3D{name}%20-c%20application_name%3D{name}"), name)
 }
 
 impl TestApp {
@@ -216,6 +217,18 @@ impl Drop for TestApp {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async {
                     if let Ok(d) = db::Db::connect(&base, 1).await {
+                        // The test's runtime is blocked in this drop, so a connection it returned to the
+                        // pool with a rollback still queued (a request that failed inside a transaction
+                        // just before the test ended) would hold its locks and block the DROP for ever.
+                        // The test is over: end its connections first.
+                        let _ = db::exec(
+                            &d.write,
+                            &format!(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{schema}'"
+                            ),
+                            vec![],
+                        )
+                        .await;
                         let _ = db::exec(&d.write, &format!("DROP SCHEMA {schema} CASCADE"), vec![]).await;
                     }
                 });
