@@ -283,6 +283,55 @@ try {
     await page.screenshot({ path: join(shots, "13-counter.png"), fullPage: true });
   });
 
+  await check("staff put on an activity; a volunteer signs up and checks in and out by its QR code from the phone", async () => {
+    // Starts in 10 minutes (China time): check-in opens 30 minutes before the start.
+    const t = new Date(Date.now() + 10 * 60 * 1000);
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(t).map((p) => [p.type, p.value]));
+    await page.goto(`${base}/activities`);
+    await page.fill('#new-activity input[name="title"]', "楼道清扫突击");
+    await page.selectOption('#new-activity select[name="kind"]', "volunteer");
+    await page.fill('#new-activity input[name="date"]', `${parts.year}-${parts.month}-${parts.day}`);
+    await page.fill('#new-activity input[name="start"]', `${parts.hour}:${parts.minute}`);
+    await page.fill('#new-activity input[name="duration_minutes"]', "60");
+    await page.click('#new-activity button[type="submit"]');
+    await page.waitForSelector("#activity-title");
+    const occPath = new URL(page.url()).pathname;
+    const ctx6 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p6 = await ctx6.newPage();
+    p6.on("pageerror", (e) => errors.push(e.message));
+    await p6.goto(`${base}/login`);
+    await p6.fill('input[name="username"]', "resident2");
+    await p6.fill('input[name="password"]', "Xinghuo@2026");
+    await p6.click('button[type="submit"].primary');
+    await p6.waitForURL(`${base}/`);
+    await p6.goto(`${base}${occPath}`);
+    await p6.click('form[action$="/signup"] button');
+    await p6.waitForSelector("#my-state");
+    // The screen at the activity shows the QR code; the phone opens the address it holds.
+    await page.goto(`${base}${occPath}/code`);
+    await page.waitForSelector("#attend-qr svg");
+    await page.screenshot({ path: join(shots, "14-attendance-screen.png"), fullPage: true });
+    const scanned = new URL((await page.textContent(".qr .small")).trim());
+    await p6.goto(`${base}${scanned.pathname}${scanned.search}`);
+    await p6.screenshot({ path: join(shots, "15-attend-phone.png"), fullPage: true });
+    await p6.click('form[action$="/attend"] button[type="submit"]');
+    await p6.waitForSelector(".flash");
+    expect((await p6.textContent(".flash")).includes("签到成功"), "not checked in");
+    await p6.goto(`${base}${scanned.pathname}${scanned.search}`);
+    expect((await p6.textContent('form[action$="/attend"] button')).includes("签退"), "no check-out button");
+    await p6.click('form[action$="/attend"] button[type="submit"]');
+    await p6.waitForSelector(".flash");
+    expect((await p6.textContent(".flash")).includes("签退成功"), "not checked out");
+    await p6.goto(`${base}/activities/mine`);
+    expect((await p6.textContent("#ledger")).includes("楼道清扫突击"), "the attendance is not in my points ledger");
+    await p6.screenshot({ path: join(shots, "16-my-points.png"), fullPage: true });
+    // The attendance screen now lists the volunteer as done.
+    await page.goto(`${base}${occPath}/code`);
+    expect((await page.textContent("#attendance")).includes("已完成"), "attendance list not updated");
+    await ctx6.close();
+  });
+
   await check("the door screen shows today's rooms and a check-in QR code", async () => {
     await page.goto(`${base}/positions`);
     await page.click('#centres a:has-text("保利叶语党群服务中心")');
