@@ -437,6 +437,7 @@ async fn demo_activities(
                     place: Some("党群服务中心及小区公共区域"),
                     audience,
                     team_id: None,
+                    room_id: None,
                     capacity,
                     rrule: Some(rule),
                     duration_minutes: minutes,

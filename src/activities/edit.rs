@@ -89,6 +89,7 @@ fn validate(f: &EditForm) -> AppResult<Valid> {
 struct OccRow {
     id: i64,
     starts_at: DateTime<Utc>,
+    booking_id: Option<i64>,
 }
 
 /// The same China date at the new start time.
@@ -158,12 +159,13 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     let dates: Vec<OccRow> = if v.following {
         db::all(
             &tx,
-            "SELECT id, starts_at FROM activity_occurrences WHERE activity_id = $1 AND starts_at >= $2 AND state = 'scheduled' ORDER BY starts_at",
+            "SELECT id, starts_at, booking_id FROM activity_occurrences WHERE activity_id = $1 AND starts_at >= $2 \
+             AND state = 'scheduled' ORDER BY starts_at",
             params![o.activity_id, o.starts_at],
         )
         .await?
     } else {
-        vec![OccRow { id, starts_at: o.starts_at }]
+        db::all(&tx, "SELECT id, starts_at, booking_id FROM activity_occurrences WHERE id = $1", params![id]).await?
     };
     for d in &dates {
         // Lock each date (as sign-up does) and check the new capacity holds those already confirmed.
@@ -203,9 +205,9 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         // Split: a copy of the activity with the new details takes this and the later dates.
         let new_id = db::insert_id(
             &tx,
-            "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, team_id, capacity, \
-             rrule, duration_minutes, created_by, created_at) SELECT project_id, kind, $1, series, organiser, co_organisers, $2, \
-             audience, team_id, $3, rrule, $4, $5, $6 FROM activities WHERE id = $7 RETURNING id",
+            "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, team_id, room_id, \
+             capacity, rrule, duration_minutes, created_by, created_at) SELECT project_id, kind, $1, series, organiser, \
+             co_organisers, $2, audience, team_id, room_id, $3, rrule, $4, $5, $6 FROM activities WHERE id = $7 RETURNING id",
             params![v.title.clone(), v.place.clone(), v.capacity, v.duration as i32, p.user_id, now, o.activity_id],
         )
         .await?;
@@ -246,6 +248,20 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
                 ));
             }
             return Err(e.into());
+        }
+        // Its room moves with it (a clash with another booking fails the whole edit).
+        if let Some(b) = d.booking_id {
+            crate::positions::store::move_booking(&tx, b, starts, ends, now).await.map_err(|e| {
+                if e.code == "slot_taken" {
+                    AppError::conflict(
+                        "slot_taken",
+                        format!("{}功能室已被预约，不能改到这个时间", fmt_datetime(starts)),
+                        "The room is booked at the new time",
+                    )
+                } else {
+                    e
+                }
+            })?;
         }
         for person in promote(&tx, d.id, v.capacity as i64, now).await? {
             promoted_all.push((person, starts));

@@ -69,6 +69,8 @@ struct ListPage {
     kinds: Vec<(&'static str, &'static str)>,
     /// Audience choices for a team: (`team:<id>`, name).
     teams: Vec<(String, String)>,
+    /// Rooms that can be booked for an activity: (id, centre · room).
+    rooms: Vec<(i64, String)>,
     today: String,
 }
 
@@ -118,6 +120,13 @@ pub async fn list(
             teams.push((format!("team:{}", t.id), format!("{pname} · {}", t.name)));
         }
     }
+    let mut rooms = Vec::new();
+    let staff_projects: Vec<i64> = projects.iter().map(|(id, _)| *id).collect();
+    for c in crate::positions::store::centres_in(&state.db.read, &staff_projects).await? {
+        for r in crate::positions::store::rooms(&state.db.read, c.id).await? {
+            rooms.push((r.id, format!("{} · {}", c.name, r.name)));
+        }
+    }
     let project_feeds =
         projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, *id))).collect();
     Ok(ListPage {
@@ -128,6 +137,7 @@ pub async fn list(
         projects,
         kinds: model::KINDS.to_vec(),
         teams,
+        rooms,
         today: to_local(now).format("%Y-%m-%d").to_string(),
     })
 }
@@ -142,6 +152,8 @@ pub struct NewActivityForm {
     pub organiser: String,
     pub co_organisers: String,
     pub place: String,
+    /// A room of the project's centre to book for every date (optional).
+    pub room_id: String,
     /// `all` (open to residents), `party` (Party members only), `volunteers` (approved volunteers of the
     /// project) or `team:<id>` (one of its teams).
     pub audience: String,
@@ -228,6 +240,38 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     if first.is_none() {
         errors.push(FieldError::new("date", "请填写日期和开始时间"));
     }
+    // The place as a booked room: a room of this project's centre, on whole half hours.
+    let mut place = place;
+    let room_id = match f.room_id.trim() {
+        "" => None,
+        v => {
+            let room = match v.parse::<i64>() {
+                Ok(id) => crate::positions::store::room(&state.db.read, id).await?,
+                Err(_) => None,
+            };
+            let centre = match &room {
+                Some(r) => crate::positions::store::centre(&state.db.read, r.centre_id).await?,
+                None => None,
+            };
+            match (room, centre) {
+                (Some(r), Some(c)) if c.project_id == project => {
+                    let aligned = first.is_some_and(|t| chrono::Timelike::minute(&t) % 30 == 0)
+                        && duration.is_some_and(|d| d % 30 == 0);
+                    if !aligned {
+                        errors.push(FieldError::new("start", "使用功能室时，开始时间和时长须为整半小时"));
+                    }
+                    if place.is_empty() {
+                        place = format!("{}{}", c.name, r.name);
+                    }
+                    Some(r.id)
+                }
+                _ => {
+                    errors.push(FieldError::new("room_id", "请选择本项目党群服务中心的功能室"));
+                    None
+                }
+            }
+        }
+    };
     let (Some(kind), Some(capacity), Some(duration), Some(first)) = (kind, capacity, duration, first) else {
         return Err(AppError::validation(errors));
     };
@@ -262,6 +306,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
             place: Some(place.as_str()).filter(|s| !s.is_empty()),
             audience,
             team_id,
+            room_id,
             capacity,
             rrule: rule.as_deref(),
             duration_minutes: duration,
@@ -570,6 +615,18 @@ pub async fn skip(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id
     .rows_affected();
     if n == 0 {
         return Err(AppError::conflict("already_skipped", "这次活动已经取消", "Already skipped"));
+    }
+    // Its room is free again.
+    if let Some(b) = db::one::<db::IdRow>(
+        &tx,
+        "SELECT booking_id AS id FROM activity_occurrences WHERE id = $1 AND booking_id IS NOT NULL",
+        params![id],
+    )
+    .await?
+    {
+        use crate::positions::model::BookingState;
+        crate::positions::store::set_booking_state(&tx, b.id, BookingState::Approved, BookingState::Cancelled, now)
+            .await?;
     }
     audit::record(
         &tx,

@@ -17,6 +17,8 @@ pub struct NewActivity<'a> {
     pub place: Option<&'a str>,
     pub audience: &'a str,
     pub team_id: Option<i64>,
+    /// A room of the project's centre, booked for every date.
+    pub room_id: Option<i64>,
     pub capacity: i32,
     pub rrule: Option<&'a str>,
     pub duration_minutes: i32,
@@ -33,7 +35,7 @@ pub async fn create(
     let id = db::insert_id(
         conn,
         "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, capacity, rrule, \
-         duration_minutes, created_by, created_at, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+         duration_minutes, created_by, created_at, team_id, room_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         params![
             a.project_id,
             a.kind,
@@ -48,15 +50,49 @@ pub async fn create(
             a.duration_minutes,
             a.created_by,
             now,
-            a.team_id
+            a.team_id,
+            a.room_id
         ],
     )
     .await?;
     for s in starts {
+        let ends = *s + Duration::minutes(a.duration_minutes as i64);
+        let booking = match a.room_id {
+            Some(room) => Some(
+                crate::positions::store::insert_booking(
+                    conn,
+                    &crate::positions::store::NewBooking {
+                        room_id: room,
+                        starts_at: *s,
+                        ends_at: ends,
+                        state: crate::positions::model::BookingState::Approved,
+                        purpose: &format!("活动：{}", a.title),
+                        household_id: None,
+                        person_id: None,
+                        org_name: Some(a.organiser),
+                        booked_by: a.created_by.ok_or_else(|| AppError::internal("a room booked by nobody"))?,
+                    },
+                    now,
+                )
+                .await
+                .map_err(|e| {
+                    if e.code == "slot_taken" {
+                        AppError::conflict(
+                            "slot_taken",
+                            format!("{}该功能室已被预约，请换时间或换功能室", crate::clock::fmt_datetime(*s)),
+                            "The room is already booked then",
+                        )
+                    } else {
+                        e
+                    }
+                })?,
+            ),
+            None => None,
+        };
         db::exec(
             conn,
-            "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at, state, seq) VALUES ($1, $2, $3, 'scheduled', 0)",
-            params![id, *s, *s + Duration::minutes(a.duration_minutes as i64)],
+            "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at, state, seq, booking_id) VALUES ($1, $2, $3, 'scheduled', 0, $4)",
+            params![id, *s, ends, booking],
         )
         .await?;
     }

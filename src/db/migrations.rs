@@ -905,6 +905,12 @@ impl MigrationTrait for M0007Volunteers {
         m.alter_table(Table::alter().table(a("signups")).add_column(&mut c).to_owned()).await?;
         let mut c = col("team_id").big_integer().null().to_owned();
         m.alter_table(Table::alter().table(a("activities")).add_column(&mut c).to_owned()).await?;
+        // The place as a booked room: the activity's room, and each date's booking (its slots keep the
+        // room from being booked twice).
+        let mut c = col("room_id").big_integer().null().to_owned();
+        m.alter_table(Table::alter().table(a("activities")).add_column(&mut c).to_owned()).await?;
+        let mut c = col("booking_id").big_integer().null().to_owned();
+        m.alter_table(Table::alter().table(a("activity_occurrences")).add_column(&mut c).to_owned()).await?;
         for c in [
             col("title").string_len(100).null().to_owned(),
             col("place").string_len(200).null().to_owned(),

@@ -339,6 +339,45 @@ pub async fn insert_booking(
     Ok(id)
 }
 
+/// Move a booking to a new time: its slots are taken again, so a clash fails the caller's transaction
+/// with `slot_taken`.
+pub async fn move_booking(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        room_id: i64,
+        state: String,
+    }
+    let Some(r) = db::one::<R>(conn, "SELECT room_id, state FROM bookings WHERE id = $1", params![id]).await? else {
+        return Ok(());
+    };
+    if !BookingState::parse(&r.state).is_some_and(|s| s.holds_slots()) {
+        return Ok(()); // cancelled meanwhile: nothing to move
+    }
+    db::exec(
+        conn,
+        "UPDATE bookings SET starts_at = $1, ends_at = $2, updated_at = $3 WHERE id = $4",
+        params![starts_at, ends_at, now, id],
+    )
+    .await?;
+    db::exec(conn, "DELETE FROM booking_slots WHERE booking_id = $1", params![id]).await?;
+    for slot in model::slots(starts_at, ends_at) {
+        db::exec(
+            conn,
+            "INSERT INTO booking_slots (booking_id, room_id, slot_start) VALUES ($1, $2, $3)",
+            params![id, r.room_id, slot],
+        )
+        .await
+        .map_err(|e| if db::is_unique_violation(&e) { slot_taken() } else { e.into() })?;
+    }
+    Ok(())
+}
+
 pub fn slot_taken() -> AppError {
     AppError::conflict("slot_taken", "该时段已被预约，请换一个时间", "That time is already booked")
 }

@@ -199,12 +199,13 @@ struct Due {
 }
 
 /// Release approved bookings nobody checked in to within their room's no-show window, so the time can
-/// be booked again. Compare-and-set on the state: several instances release a booking once.
+/// be booked again (not an activity's room: its people check in to the activity). Compare-and-set on the state: several instances release a booking once.
 pub async fn release_no_shows(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
     let due: Vec<Due> = db::all(
         &state.db.read,
         "SELECT b.id, b.starts_at, r.no_show_minutes FROM bookings b JOIN rooms r ON r.id = b.room_id \
-         WHERE b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $2 ORDER BY b.id LIMIT 500",
+         WHERE b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $2 \
+         AND NOT EXISTS (SELECT 1 FROM activity_occurrences o WHERE o.booking_id = b.id) ORDER BY b.id LIMIT 500",
         params![now, now - Duration::days(1)],
     )
     .await?;
@@ -467,11 +468,14 @@ struct DoorPage {
     centre: store::Centre,
     date: String,
     rooms: Vec<(String, Vec<String>)>,
+    /// Today's activities of the estate: (time, title, place, seats).
+    activities: Vec<(String, String, String, String)>,
     qr_svg: String,
     url: String,
 }
 
-/// The screen at the centre's door: today's bookings per room (times only) and today's check-in QR code.
+/// The screen at the centre's door: today's activities, today's bookings per room (times only) and today's
+/// check-in QR code.
 /// Shown by a staff log-in on the kiosk.
 pub async fn door(
     AxState(state): AxState<AppState>,
@@ -509,7 +513,25 @@ pub async fn door(
         checkin_code(&state.secret, id, day)
     );
     let qr_svg = crate::web::qr_svg(&url)?;
+    let activities = crate::activities::store::upcoming(
+        &state.db.read,
+        &[centre.project_id],
+        day_start,
+        day_start + Duration::days(1),
+    )
+    .await?
+    .into_iter()
+    .map(|o| {
+        (
+            format!("{}–{}", model::to_local(o.starts_at).format("%H:%M"), model::to_local(o.ends_at).format("%H:%M")),
+            o.title,
+            o.place.unwrap_or_default(),
+            if o.capacity > 0 { format!("{}/{}", o.confirmed, o.capacity) } else { o.confirmed.to_string() },
+        )
+    })
+    .collect();
     Ok(DoorPage {
+        activities,
         c: Chrome::new(&ctx, centre.name.clone()),
         date: format!(
             "{} {}",

@@ -522,3 +522,106 @@ async fn one_date_or_this_and_following_dates_of_the_cleaning_day_can_be_moved()
     let r = app.login("staff").await.post_form(&edit(first), &f1).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
 }
+
+#[tokio::test]
+async fn an_activity_in_a_room_books_it_for_every_date_and_moves_or_frees_it_with_the_date() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let form = |title: &'static str, date: &'static str, start: &'static str| {
+        vec![
+            ("project_id", ids.yeyu.to_string()),
+            ("kind", "three_one".to_string()),
+            ("title", title.to_string()),
+            ("room_id", ids.hall.to_string()),
+            ("date", date.to_string()),
+            ("start", start.to_string()),
+            ("duration_minutes", "120".to_string()),
+            ("repeat", "weekly".to_string()),
+        ]
+    };
+    let f = form("支部委员会", "2026-11-30", "14:00");
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = staff.post_form("/activities", &fr).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let first: i64 =
+        r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap();
+    let page = staff.get(&format!("/activities/occurrences/{first}")).await.text;
+    assert!(page.contains("议事厅"), "the place names the room: {page}");
+    let weeks = app.count("SELECT COUNT(*) AS n FROM activity_occurrences WHERE booking_id IS NOT NULL").await;
+    assert!(weeks >= 26, "every date books the hall: {weeks}");
+    // A resident cannot book the hall over it; another activity there at the same time is refused whole.
+    let mut resident = app.login("resident").await;
+    let booking = json!({"date": "2026-12-07", "start": "15:00", "end": "16:00", "purpose": "议事会"});
+    let r = resident.json("POST", &format!("/api/v1/rooms/{}/bookings", ids.hall), booking.clone()).await;
+    assert_eq!(r.json()["code"], "slot_taken", "{}", r.text);
+    let before = app.count("SELECT COUNT(*) AS n FROM activities").await;
+    let f = form("党小组会", "2026-12-14", "15:00");
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = staff.post_form("/activities", &fr).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("该功能室已被预约"), "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities").await, before, "nothing written");
+    // Not on a half hour: refused.
+    let f = form("党小组会", "2026-12-14", "15:10");
+    let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(staff.post_form("/activities", &fr).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The 2026-12-07 date moves to 16:00: the hall is free at 15:00 for the resident.
+    let second = app
+        .id(&format!("SELECT id FROM activity_occurrences WHERE starts_at > (SELECT starts_at FROM activity_occurrences WHERE id = {first}) \
+             AND activity_id = (SELECT activity_id FROM activity_occurrences WHERE id = {first}) ORDER BY starts_at LIMIT 1"))
+        .await;
+    let r = staff
+        .post_form(
+            &format!("/activities/occurrences/{second}/edit"),
+            &[
+                ("scope", "one"),
+                ("title", "支部委员会"),
+                ("place", ""),
+                ("capacity", "0"),
+                ("start", "16:00"),
+                ("duration_minutes", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = resident.json("POST", &format!("/api/v1/rooms/{}/bookings", ids.hall), booking).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // …and 16:00–17:00 is the activity's now.
+    let late = json!({"date": "2026-12-07", "start": "16:00", "end": "17:00", "purpose": "议事会"});
+    let r =
+        app.login("resident2").await.json("POST", &format!("/api/v1/rooms/{}/bookings", ids.hall), late.clone()).await;
+    assert_eq!(r.json()["code"], "slot_taken", "{}", r.text);
+    // Calling the date off frees the hall.
+    let r = staff.post_form(&format!("/activities/occurrences/{second}/skip"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = app.login("resident2").await.json("POST", &format!("/api/v1/rooms/{}/bookings", ids.hall), late).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
+
+#[tokio::test]
+async fn the_door_screen_lists_todays_activities() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            "/activities",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("kind", "sports"),
+                ("title", "邻里乒乓球友谊赛"),
+                ("place", "球类活动场地"),
+                ("date", "2026-11-28"),
+                ("start", "15:00"),
+                ("duration_minutes", "90"),
+                ("repeat", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let door = staff.get(&format!("/positions/centres/{}/door", ids.centre)).await.text;
+    let list = door.split("id=\"door-activities\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(list.contains("邻里乒乓球友谊赛") && list.contains("15:00–16:30"), "{list}");
+    assert!(!list.contains("全员保洁日"), "only today's: {list}");
+}
