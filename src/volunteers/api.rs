@@ -140,6 +140,9 @@ pub async fn catalogue(
 pub struct RedeemBody {
     /// How many (1–10; default 1).
     pub quantity: Option<i64>,
+    /// Staff redeeming for a resident without a phone: the home (`1-1-101`) and the name.
+    pub room: Option<String>,
+    pub name: Option<String>,
 }
 
 /// Redeem points for an item: answers the redemption with its pickup code. `insufficient_points` and
@@ -152,7 +155,11 @@ pub async fn redeem(
     Path(id): Path<i64>,
     Json(b): Json<RedeemBody>,
 ) -> ApiResult<rewards::Redemption> {
-    Ok(Json(rewards::redeem_checked(&state, &p, &ctx, id, b.quantity.unwrap_or(1)).await?))
+    let for_resident = match (&b.room, &b.name) {
+        (None, None) => None,
+        (r, n) => Some((r.as_deref().unwrap_or(""), n.as_deref().unwrap_or(""))),
+    };
+    Ok(Json(rewards::redeem_checked(&state, &p, &ctx, id, b.quantity.unwrap_or(1), for_resident).await?))
 }
 
 /// Cancel a redemption not yet collected (the resident, or staff): points and stock come back.

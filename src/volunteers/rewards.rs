@@ -235,12 +235,25 @@ pub async fn redeem_checked(
     ctx: &Ctx,
     item_id: i64,
     quantity: i64,
+    for_resident: Option<(&str, &str)>,
 ) -> AppResult<Redemption> {
-    let person = p.person_id.ok_or_else(|| AppError::field("quantity", "此账号未关联住户信息"))?;
     let it = item(&state.db.read, item_id).await?.ok_or_else(AppError::not_found)?;
     if !visible_projects(state, p).await?.contains(&it.project_id) {
         return Err(AppError::not_found());
     }
+    // The resident's own points, or (staff at the counter) those of an elderly resident without a phone,
+    // found by home and name.
+    let person = match for_resident {
+        Some((room, name)) => {
+            if !p.scope.can_write_project(it.project_id) {
+                return Err(AppError::forbidden());
+            }
+            crate::people::store::resident_by_home(&state.db.read, it.project_id, room, name)
+                .await?
+                .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?
+        }
+        None => p.person_id.ok_or_else(|| AppError::field("quantity", "此账号未关联住户信息"))?,
+    };
     if !(1..=model::MAX_QUANTITY).contains(&quantity) {
         return Err(AppError::field("quantity", format!("数量应为1至{}", model::MAX_QUANTITY)));
     }
@@ -480,6 +493,8 @@ struct RewardsPage {
     recent: Vec<MineLine>,
     /// (name) of a redemption just collected at the counter.
     collected: String,
+    /// The pickup code of a redemption just made for a resident.
+    made_code: String,
 }
 
 impl RewardsPage {
@@ -506,6 +521,8 @@ fn line(r: Redemption) -> MineLine {
 pub struct RewardsQuery {
     pub msg: Option<String>,
     pub collected: Option<i64>,
+    /// The pickup code of a redemption staff just made for a resident (to read out or write down).
+    pub code: Option<String>,
 }
 
 pub async fn page(
@@ -552,6 +569,12 @@ pub async fn page(
         staff_projects,
         recent,
         collected,
+        made_code: q
+            .code
+            .as_deref()
+            .and_then(model::normalize_code)
+            .map(|c| model::code_display(&c))
+            .unwrap_or_default(),
     })
 }
 
@@ -604,6 +627,9 @@ pub async fn update_item(
 #[serde(default)]
 pub struct RedeemForm {
     pub quantity: String,
+    /// Staff redeeming for a resident: the home (「1-1-101」) and the name.
+    pub room: String,
+    pub name: String,
 }
 
 pub async fn redeem(
@@ -616,7 +642,12 @@ pub async fn redeem(
         "" => 1,
         v => v.parse().map_err(|_| AppError::field("quantity", "数量应为整数"))?,
     };
-    redeem_checked(&state, &p, &ctx, id, q).await?;
+    let for_resident =
+        (!f.room.trim().is_empty() || !f.name.trim().is_empty()).then_some((f.room.as_str(), f.name.as_str()));
+    let r = redeem_checked(&state, &p, &ctx, id, q, for_resident).await?;
+    if for_resident.is_some() {
+        return Ok(Redirect::to(&format!("/rewards?msg=redeemed_for&code={}", r.code)));
+    }
     Ok(Redirect::to("/rewards?msg=redeemed"))
 }
 

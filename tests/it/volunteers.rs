@@ -692,3 +692,36 @@ async fn activities_for_volunteers_or_one_team_refuse_everyone_else() {
         assert_eq!(r.json()["state"], "confirmed", "张三 is a volunteer and leads the team: {}", r.text);
     }
 }
+
+#[tokio::test]
+async fn staff_redeem_at_the_counter_for_an_elderly_resident_without_a_phone() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let eggs = app.id(&format!("SELECT id FROM reward_items WHERE project_id = {} AND name = '鸡蛋'", ids.yeyu)).await;
+    app.give_points(ids.zhangsan, ids.yeyu, 50).await;
+    let mut staff = app.login("staff").await;
+    let url = format!("/rewards/items/{eggs}/redeem");
+    let r = staff.post_form(&url, &[("room", "1-1-101"), ("name", "张三"), ("quantity", "2")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = staff.get(&r.location()).await.text;
+    assert!(page.contains("made-code"), "the code is shown to read out: {page}");
+    assert_eq!(balance(&app, ids.zhangsan, ids.yeyu).await, 10);
+    let r = staff.post_form(&url, &[("room", "1-1-101"), ("name", "张三"), ("quantity", "1")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    // Residents cannot spend a neighbour's points; another estate's staff cannot reach the shelf.
+    let r = app
+        .login("resident2")
+        .await
+        .json("POST", &format!("/api/v1/rewards/{eggs}/redeem"), json!({"room": "1-1-101", "name": "张三"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = app
+        .login("staff2")
+        .await
+        .json("POST", &format!("/api/v1/rewards/{eggs}/redeem"), json!({"room": "1-1-101", "name": "张三"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    // 张三 sees the reservation on their own page.
+    let cat = app.login("resident").await.get("/api/v1/rewards").await.json();
+    assert_eq!(cat["mine"][0]["quantity"], 2, "{cat}");
+}
