@@ -668,5 +668,5 @@ pub async fn collect(
     Form(f): Form<CollectForm>,
 ) -> AppResult<Redirect> {
     let r = collect_checked(&state, &p, &ctx, &f.code).await?;
-    Ok(Redirect::to(&format!("/rewards?msg=collected&collected={}", r.id)))
+    Ok(Redirect::to(&format!("/rewards?collected={}", r.id)))
 }

@@ -170,7 +170,6 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("msg.correction_sent", "更正申请已提交，等待队长审批", "Correction sent to your leader"),
     ("msg.redeemed", "兑换成功，请凭领取码领取", "Redeemed: collect with your pickup code"),
     ("msg.redemption_cancelled", "已取消兑换，积分已退回", "Cancelled; points returned"),
-    ("msg.collected", "已核销领取", "Collected"),
     ("msg.checked_out", "签退成功，服务时长和积分已记入", "Checked out: hours and points credited"),
     ("act.organiser", "主办（默认项目党支部）", "Organiser (default: the project's Party branch)"),
     ("act.co", "协办单位（可选）", "Co-organisers (optional)"),
