@@ -10,10 +10,10 @@ use axum::{
     response::Redirect,
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{FromQueryResult, TransactionTrait};
 use serde::Deserialize;
 
-use super::{model, pages::load};
+use super::{pages::load, store};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -97,46 +97,6 @@ fn moved(t: DateTime<Utc>, start: NaiveTime) -> DateTime<Utc> {
     to_utc(to_local(t).date().and_time(start))
 }
 
-/// Confirm people from the wait list while there is room (inside the caller's transaction, after the
-/// occurrence is locked). Returns those promoted.
-async fn promote(
-    conn: &impl ConnectionTrait,
-    occurrence_id: i64,
-    capacity: i64,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<i64>> {
-    #[derive(FromQueryResult)]
-    struct Next {
-        id: i64,
-        person_id: i64,
-    }
-    let mut promoted = Vec::new();
-    loop {
-        let confirmed = db::count(
-            conn,
-            "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
-            params![occurrence_id],
-        )
-        .await?;
-        if model::place(capacity, confirmed) != model::Place::Confirmed {
-            break;
-        }
-        let Some(n) = db::one::<Next>(
-            conn,
-            "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
-            params![occurrence_id],
-        )
-        .await?
-        else {
-            break;
-        };
-        db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
-            .await?;
-        promoted.push(n.person_id);
-    }
-    Ok(promoted)
-}
-
 pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &EditForm) -> AppResult<usize> {
     let o = load(state, p, id).await?;
     if !p.scope.can_write_project(o.project_id) {
@@ -169,13 +129,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     };
     for d in &dates {
         // Lock each date (as sign-up does) and check the new capacity holds those already confirmed.
-        db::exec(&tx, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![d.id]).await?;
-        let confirmed = db::count(
-            &tx,
-            "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
-            params![d.id],
-        )
-        .await?;
+        store::lock(&tx, d.id).await?;
+        let confirmed = store::confirmed(&tx, d.id).await?;
         if v.capacity > 0 && confirmed > v.capacity as i64 {
             return Err(AppError::conflict(
                 "capacity_below_signups",
@@ -214,7 +169,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         Some(new_id)
     };
     let mut told: Vec<i64> = Vec::new();
-    let mut promoted_all: Vec<(i64, DateTime<Utc>)> = Vec::new();
+    let mut promoted_all: Vec<(i64, DateTime<Utc>, i64)> = Vec::new();
     for d in &dates {
         let starts = moved(d.starts_at, v.start);
         let ends = starts + Duration::minutes(v.duration);
@@ -263,8 +218,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
                 }
             })?;
         }
-        for person in promote(&tx, d.id, v.capacity as i64, now).await? {
-            promoted_all.push((person, starts));
+        for person in store::promote(&tx, d.id, v.capacity as i64, now).await? {
+            promoted_all.push((person, starts, d.id));
         }
         if starts != d.starts_at {
             #[derive(FromQueryResult)]
@@ -312,19 +267,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         )
         .await?;
     }
-    for (person, starts) in &promoted_all {
-        let users = notify::users_of_person(&tx, *person).await?;
-        notify::to_users(
-            &tx,
-            &users,
-            &notify::Note {
-                kind: "waitlist_promoted",
-                title: format!("候补成功：您已报上「{}」（{}）", v.title, fmt_datetime(*starts)),
-                link: Some(format!("/activities/occurrences/{id}")),
-            },
-            now,
-        )
-        .await?;
+    for (person, starts, occurrence) in &promoted_all {
+        super::pages::tell_promoted(&tx, *person, &v.title, *starts, *occurrence, now).await?;
     }
     audit::record(
         &tx,

@@ -540,18 +540,7 @@ pub async fn cancel_checked(
     let tx = state.db.write.begin().await?;
     let promoted = store::cancel(&tx, id, o.capacity as i64, person, now).await?;
     if let Some(pid) = promoted {
-        let users = crate::notify::users_of_person(&tx, pid).await?;
-        crate::notify::to_users(
-            &tx,
-            &users,
-            &crate::notify::Note {
-                kind: "waitlist_promoted",
-                title: format!("候补成功：您已报上「{}」（{}）", o.title, fmt_datetime(o.starts_at)),
-                link: Some(format!("/activities/occurrences/{id}")),
-            },
-            now,
-        )
-        .await?;
+        tell_promoted(&tx, pid, &o.title, o.starts_at, id, now).await?;
     }
     audit::record(
         &tx,
@@ -573,6 +562,30 @@ pub async fn cancel_checked(
     .await?;
     tx.commit().await?;
     Ok(promoted)
+}
+
+/// Tell someone promoted from the wait list (inside the promoting transaction).
+pub async fn tell_promoted(
+    conn: &impl sea_orm::ConnectionTrait,
+    person_id: i64,
+    title: &str,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    occurrence_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let users = crate::notify::users_of_person(conn, person_id).await?;
+    crate::notify::to_users(
+        conn,
+        &users,
+        &crate::notify::Note {
+            kind: "waitlist_promoted",
+            title: format!("候补成功：您已报上「{title}」（{}）", fmt_datetime(starts_at)),
+            link: Some(format!("/activities/occurrences/{occurrence_id}")),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn signup(

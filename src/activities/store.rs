@@ -199,7 +199,7 @@ pub async fn my_signup(
 }
 
 /// Lock the occurrence for this transaction (PostgreSQL: a row lock; SQLite: the single writer).
-async fn lock(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<(), AppError> {
+pub async fn lock(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<(), AppError> {
     db::exec(conn, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![occurrence_id]).await?;
     Ok(())
 }
@@ -226,13 +226,7 @@ pub async fn sign_up(
     {
         return Err(AppError::conflict("already_signed_up", "已经报名过了", "Already signed up"));
     }
-    let confirmed = db::count(
-        conn,
-        "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
-        params![occurrence_id],
-    )
-    .await?;
-    let place = model::place(capacity, confirmed);
+    let place = model::place(capacity, confirmed(conn, occurrence_id).await?);
     match existing {
         Some(e) => {
             db::exec(
@@ -276,32 +270,46 @@ pub async fn cancel(
     if existing.state != "confirmed" {
         return Ok(None);
     }
-    let confirmed = db::count(
+    Ok(promote(conn, occurrence_id, capacity, now).await?.into_iter().next())
+}
+
+/// Confirmed places taken on an occurrence.
+pub async fn confirmed(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<i64, AppError> {
+    Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
         params![occurrence_id],
     )
-    .await?;
-    if model::place(capacity, confirmed) != Place::Confirmed {
-        return Ok(None);
-    }
+    .await?)
+}
+
+/// Confirm people from the wait list, first come first served, while there is room (inside the caller's
+/// transaction, with the occurrence locked). Returns those promoted, to be notified.
+pub async fn promote(
+    conn: &impl ConnectionTrait,
+    occurrence_id: i64,
+    capacity: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
     #[derive(FromQueryResult)]
     struct Next {
         id: i64,
         person_id: i64,
     }
-    let next = db::one::<Next>(
-        conn,
-        "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
-        params![occurrence_id],
-    )
-    .await?;
-    match next {
-        Some(n) => {
-            db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
-                .await?;
-            Ok(Some(n.person_id))
-        }
-        None => Ok(None),
+    let mut promoted = Vec::new();
+    while model::place(capacity, confirmed(conn, occurrence_id).await?) == Place::Confirmed {
+        let Some(n) = db::one::<Next>(
+            conn,
+            "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
+            params![occurrence_id],
+        )
+        .await?
+        else {
+            break;
+        };
+        db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
+            .await?;
+        promoted.push(n.person_id);
     }
+    Ok(promoted)
 }
