@@ -327,16 +327,29 @@ pub async fn insert_booking(
         ],
     )
     .await?;
-    for slot in model::slots(b.starts_at, b.ends_at) {
+    take_slots(conn, id, b.room_id, b.starts_at, b.ends_at).await?;
+    Ok(id)
+}
+
+/// One row per 30-minute slot of a booking under the unique (room, slot) key: a slot another active
+/// booking holds fails with `slot_taken`.
+async fn take_slots(
+    conn: &impl ConnectionTrait,
+    booking_id: i64,
+    room_id: i64,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for slot in model::slots(starts_at, ends_at) {
         db::exec(
             conn,
             "INSERT INTO booking_slots (booking_id, room_id, slot_start) VALUES ($1, $2, $3)",
-            params![id, b.room_id, slot],
+            params![booking_id, room_id, slot],
         )
         .await
         .map_err(|e| if db::is_unique_violation(&e) { slot_taken() } else { e.into() })?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Move a booking to a new time: its slots are taken again, so a clash fails the caller's transaction
@@ -366,16 +379,7 @@ pub async fn move_booking(
     )
     .await?;
     db::exec(conn, "DELETE FROM booking_slots WHERE booking_id = $1", params![id]).await?;
-    for slot in model::slots(starts_at, ends_at) {
-        db::exec(
-            conn,
-            "INSERT INTO booking_slots (booking_id, room_id, slot_start) VALUES ($1, $2, $3)",
-            params![id, r.room_id, slot],
-        )
-        .await
-        .map_err(|e| if db::is_unique_violation(&e) { slot_taken() } else { e.into() })?;
-    }
-    Ok(())
+    take_slots(conn, id, r.room_id, starts_at, ends_at).await
 }
 
 pub fn slot_taken() -> AppError {
