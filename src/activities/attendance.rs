@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::{model, pages::load, store::Occurrence};
@@ -62,6 +62,21 @@ struct SignupRow {
     checked_out_at: Option<DateTime<Utc>>,
 }
 
+async fn signup_row(conn: &impl ConnectionTrait, occurrence_id: i64, person_id: i64) -> AppResult<Option<SignupRow>> {
+    Ok(db::one(
+        conn,
+        "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
+        params![occurrence_id, person_id],
+    )
+    .await?)
+}
+
+/// What a scan does next for this person: check in, or out once they are in.
+async fn next_action(conn: &impl ConnectionTrait, occurrence_id: i64, person_id: i64) -> AppResult<&'static str> {
+    let s = signup_row(conn, occurrence_id, person_id).await?;
+    Ok(if s.is_some_and(|s| s.checked_in_at.is_some()) { "out" } else { "in" })
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attended {
     /// `in` or `out`.
@@ -86,14 +101,10 @@ pub async fn attend(
     // No lock on the occurrence: each attendance touches only its own sign-up row, guarded by
     // compare-and-set updates, so 500 check-ins to one activity run side by side.
     let tx = state.db.write.begin().await?;
-    let s: SignupRow = db::one::<SignupRow>(
-        &tx,
-        "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
-        params![o.id, person_id],
-    )
-    .await?
-    .filter(|s| s.state == "confirmed")
-    .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
+    let s: SignupRow = signup_row(&tx, o.id, person_id)
+        .await?
+        .filter(|s| s.state == "confirmed")
+        .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
     let result = match (action, s.checked_in_at, s.checked_out_at) {
         ("in", None, _) => {
             let n = db::exec(
@@ -207,14 +218,10 @@ pub async fn set_organiser(
     let on = f.on.trim() == "1";
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let s = db::one::<SignupRow>(
-        &tx,
-        "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
-        params![id, person],
-    )
-    .await?
-    .filter(|s| s.state == "confirmed")
-    .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
+    let s = signup_row(&tx, id, person)
+        .await?
+        .filter(|s| s.state == "confirmed")
+        .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
     let source = format!("signup:{}:organiser", s.id);
     let credited =
         db::count(&tx, "SELECT COUNT(*) AS n FROM points_ledger WHERE source = $1", params![source]).await? > 0;
@@ -280,14 +287,7 @@ pub async fn attend_page(
     let o = load(&state, &p, id).await?;
     let valid = code_ok(&state, id, &q.code, state.clock.now());
     let next = match p.person_id {
-        Some(pid) => db::one::<SignupRow>(
-            &state.db.read,
-            "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
-            params![id, pid],
-        )
-        .await?
-        .map(|s| if s.checked_in_at.is_none() { "in" } else { "out" })
-        .unwrap_or("in"),
+        Some(pid) => next_action(&state.db.read, id, pid).await?,
         None => "in",
     };
     Ok(AttendPage { c: Chrome::titled(&ctx, "act.attend"), o, code: q.code, valid, next: next.into() })
@@ -338,15 +338,7 @@ async fn attend_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: 
         }
     };
     let action = match f.action.trim() {
-        "auto" => {
-            let s = db::one::<SignupRow>(
-                &state.db.read,
-                "SELECT id, state, role, checked_in_at, checked_out_at FROM signups WHERE occurrence_id = $1 AND person_id = $2",
-                params![id, person],
-            )
-            .await?;
-            if s.is_some_and(|s| s.checked_in_at.is_some()) { "out" } else { "in" }
-        }
+        "auto" => next_action(&state.db.read, id, person).await?,
         a => a,
     };
     attend(state, ctx, p, &o, person, action).await
