@@ -10,7 +10,13 @@ pub mod rewards;
 
 use axum::routing::{get, post};
 
-use crate::{access::RouteDef, auth::model::Access};
+use crate::{access::RouteDef, auth::model::Access, error::AppError};
+
+/// A rule that says no in the record's present state (already decided, already collected, not enough
+/// points, …): 409 with the rule's code and Chinese message.
+fn rule_err(e: model::RuleError) -> AppError {
+    AppError::conflict(e.code, e.zh, "Not allowed in its present state")
+}
 
 pub fn routes() -> Vec<RouteDef> {
     vec![

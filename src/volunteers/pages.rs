@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::{ledger, model};
+use super::{ledger, model, rule_err};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -24,10 +24,6 @@ use crate::{
     notify, params,
     web::{Chrome, MsgQuery},
 };
-
-fn rule_err(e: model::RuleError) -> AppError {
-    AppError::conflict(e.code, e.zh, "Not allowed now")
-}
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Volunteer {

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::{ledger, model};
+use super::{ledger, model, rule_err};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -66,10 +66,6 @@ pub struct Redemption {
 const RED_SELECT: &str = "SELECT r.id, r.item_id, i.name AS item_name, r.project_id, r.person_id, pe.name AS person_name, \
      r.quantity, r.points, r.code, r.state, r.created_at, r.closed_at FROM redemptions r \
      JOIN reward_items i ON i.id = r.item_id JOIN persons pe ON pe.id = r.person_id";
-
-fn rule_err(e: model::RuleError) -> AppError {
-    AppError::conflict(e.code, e.zh, "Not allowed")
-}
 
 async fn item(conn: &impl ConnectionTrait, id: i64) -> AppResult<Option<Item>> {
     Ok(db::one(conn, &format!("SELECT {ITEM_COLS} FROM reward_items WHERE id = $1"), params![id]).await?)

@@ -7,7 +7,8 @@ use serde_json::json;
 
 use crate::support::TestApp;
 
-async fn create(app: &TestApp, capacity: i32, audience: &str) -> i64 {
+/// 端午包粽子 at 保利叶语, 2026-12-05 14:00–16:00 (节日活动), published by the project manager.
+pub async fn create(app: &TestApp, capacity: i32, audience: &str) -> i64 {
     let ids = app.ids().await;
     let mut staff = app.login("staff").await;
     let r = staff
@@ -28,7 +29,7 @@ async fn create(app: &TestApp, capacity: i32, audience: &str) -> i64 {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap()
+    r.occurrence_id()
 }
 
 #[tokio::test]
@@ -161,8 +162,7 @@ async fn a_skipped_date_is_off_and_bad_rules_are_refused() {
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities").await, before, "nothing written");
     let r = send(base("weekly", "")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let first: i64 =
-        r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap();
+    let first: i64 = r.occurrence_id();
     let aid = app.id(&format!("SELECT activity_id AS id FROM activity_occurrences WHERE id = {first}")).await;
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = {aid}")).await,
@@ -544,8 +544,7 @@ async fn an_activity_in_a_room_books_it_for_every_date_and_moves_or_frees_it_wit
     let fr: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = staff.post_form("/activities", &fr).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let first: i64 =
-        r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap();
+    let first: i64 = r.occurrence_id();
     let page = staff.get(&format!("/activities/occurrences/{first}")).await.text;
     assert!(page.contains("议事厅"), "the place names the room: {page}");
     let weeks = app.count("SELECT COUNT(*) AS n FROM activity_occurrences WHERE booking_id IS NOT NULL").await;

@@ -299,6 +299,17 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// The occurrence a redirect to `/activities/occurrences/{id}?…` names.
+    pub fn occurrence_id(&self) -> i64 {
+        let l = self.location();
+        l.trim_start_matches("/activities/occurrences/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|_| panic!("{l}"))
+    }
+
     pub fn location(&self) -> String {
         self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
     }

@@ -114,26 +114,7 @@ async fn teams_take_approved_volunteers_and_only_staff_name_leaders() {
 
 /// A 2-hour activity on 2026-12-05 14:00 at 保利叶语 (节日活动) with 张三 and 李四 signed up.
 async fn activity(app: &TestApp) -> i64 {
-    let ids = app.ids().await;
-    let mut staff = app.login("staff").await;
-    let r = staff
-        .post_form(
-            "/activities",
-            &[
-                ("project_id", &ids.yeyu.to_string()),
-                ("kind", "festival"),
-                ("title", "端午包粽子"),
-                ("capacity", "0"),
-                ("date", "2026-12-05"),
-                ("start", "14:00"),
-                ("duration_minutes", "120"),
-                ("repeat", "none"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    let occ: i64 =
-        r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().parse().unwrap();
+    let occ = crate::activities::create(app, 0, "all").await;
     for u in ["resident", "resident2"] {
         let r = app.login(u).await.json("POST", &format!("/api/v1/occurrences/{occ}/signup"), json!({})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -666,7 +647,7 @@ async fn activities_for_volunteers_or_one_team_refuse_everyone_else() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        occ.push(r.location().trim_start_matches("/activities/occurrences/").split('?').next().unwrap().to_string());
+        occ.push(r.occurrence_id());
     }
     // Another estate's team is not an audience here.
     let r = staff
