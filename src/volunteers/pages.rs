@@ -178,6 +178,7 @@ pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec
 /// Residents volunteer where they live.
 async fn home_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
     let mut v: Vec<i64> = crate::positions::pages::homes(state, p).await?.into_iter().map(|(_, pid)| pid).collect();
+    v.sort_unstable();
     v.dedup();
     Ok(v)
 }

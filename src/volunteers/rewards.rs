@@ -499,10 +499,11 @@ impl RewardsPage {
     }
 }
 
-fn line(r: Redemption) -> MineLine {
+/// A redemption as a page line; staff lists name the resident, a resident's own list does not.
+fn line(r: Redemption, with_name: bool) -> MineLine {
     MineLine {
         id: r.id,
-        item: if r.person_name.is_empty() { r.item_name } else { format!("{}（{}）", r.item_name, r.person_name) },
+        item: if with_name { format!("{}（{}）", r.item_name, r.person_name) } else { r.item_name },
         quantity: r.quantity,
         points: r.points,
         code: model::code_display(&r.code),
@@ -547,7 +548,7 @@ pub async fn page(
         )
         .await?
         .into_iter()
-        .map(line)
+        .map(|r| line(r, true))
         .collect()
     };
     let collected = match q.collected {
@@ -561,7 +562,7 @@ pub async fn page(
     Ok(RewardsPage {
         c: Chrome::titled(&ctx, "rw.title").with_msg(q.msg.as_deref()),
         shelves: cat.shelves,
-        mine: cat.mine.into_iter().map(|r| line(Redemption { person_name: String::new(), ..r })).collect(),
+        mine: cat.mine.into_iter().map(|r| line(r, false)).collect(),
         staff_projects,
         recent,
         collected,
