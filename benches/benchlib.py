@@ -20,7 +20,7 @@ def staff_token(base, user="staff", password="Xinghuo@2026"):
         {"_csrf": csrf(page), "username": user, "password": password, "next": "/"}).encode())
     page = op.open(base + "/account").read().decode()
     html = op.open(base + "/account/tokens", data=urllib.parse.urlencode(
-        {"_csrf": csrf(page), "name": "bench"}).encode()).read().decode()
+        {"_csrf": csrf(page), "name": "bench", "access": "write"}).encode()).read().decode()
     token = re.search(r'id="new-token">([^<]+)', html).group(1)
     return bearer(token)
 

@@ -25,6 +25,7 @@ seed_sql() {
 import datetime, hashlib, sys
 n = int(sys.argv[1])
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+exp = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 yeyu = "(SELECT id FROM org_nodes WHERE name = '保利叶语' AND kind = 'project')"
 home = f"(SELECT node_id FROM households WHERE project_id = {yeyu} ORDER BY node_id LIMIT 1)"
 for i in range(1, n + 1):
@@ -34,7 +35,7 @@ for i in range(1, n + 1):
     print(f"INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, created_at, password_changed_at) "
           f"VALUES ('bench{i}', {pid}, '压测住户{i}', '!', TRUE, 0, FALSE, 'zh', '{now}', '{now}');")
     h = hashlib.sha256(f"xh_bench_{i}".encode()).hexdigest()
-    print(f"INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ((SELECT id FROM users WHERE username = 'bench{i}'), 'bench', '{h}', '{now}');")
+    print(f"INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, access) VALUES ((SELECT id FROM users WHERE username = 'bench{i}'), 'bench', '{h}', '{now}', '{exp}', 'write');")
     print(f"INSERT INTO points_ledger (person_id, project_id, delta, minutes, reason, created_at) VALUES ({pid}, {yeyu}, 100, 0, '压测积分', '{now}');")
 print(f"INSERT INTO reward_items (project_id, name, description, points, stock, active, created_at, updated_at) VALUES ({yeyu}, '压测毛巾', '', 10, 100, TRUE, '{now}', '{now}');")
 print(f"INSERT INTO reward_items (project_id, name, description, points, stock, active, created_at, updated_at) VALUES ({yeyu}, '压测香皂', '', 30, 1000, TRUE, '{now}', '{now}');")

@@ -56,7 +56,7 @@ token_for() {
   csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
   curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "username=$user" --data-urlencode "password=Xinghuo@2026" -d "next=/" "$BASE/login"
   csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/account" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "name=bench" "$BASE/account/tokens" \
+  curl -s -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "name=bench" --data-urlencode "access=write" "$BASE/account/tokens" \
     | grep -o 'id="new-token">[^<]*' | sed 's/.*>//'
   rm -f "$jar"
 }

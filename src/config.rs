@@ -37,8 +37,10 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Largest accepted import (data rows).
     pub max_import_rows: usize,
-    /// Session lifetime in hours.
+    /// Session lifetime in hours, sliding with use …
     pub session_hours: i64,
+    /// … but never longer than this after log-in (hours).
+    pub session_max_hours: i64,
     /// Failed log-ins before an account is locked, and for how long (minutes).
     pub lockout_threshold: i32,
     pub lockout_minutes: i64,
@@ -46,8 +48,10 @@ pub struct Config {
     pub log_format: String,
     /// Max connections in the read pool (PostgreSQL: the whole pool).
     pub db_max_connections: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_proxy: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: the client is the right-most address
+    /// that is not one of them (`XINGHUO_TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`; `XINGHUO_TRUST_PROXY=1`
+    /// means loopback only). Empty: the socket peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Failed log-ins from one address within the lock-out window before that address is throttled.
     pub ip_failure_limit: i64,
     /// When set, `/metrics` requires the header `X-Metrics-Token: <value>`.
@@ -61,6 +65,24 @@ pub struct Config {
     pub blob_url: String,
     /// Largest accepted photo (bytes).
     pub max_photo_bytes: usize,
+}
+
+/// 127.0.0.0/8 and ::1: a proxy on the same host.
+pub fn loopback_nets() -> Vec<ipnet::IpNet> {
+    vec!["127.0.0.0/8".parse().expect("static net"), "::1/128".parse().expect("static net")]
+}
+
+/// A comma-separated list of networks (`10.0.0.0/8`) or single addresses (`192.0.2.7`).
+fn parse_nets(v: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid("XINGHUO_TRUSTED_PROXIES", s.to_string()))
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,11 +103,12 @@ impl Config {
             max_upload_bytes: 5 * 1024 * 1024,
             max_import_rows: 20_000,
             session_hours: 12,
+            session_max_hours: 7 * 24,
             lockout_threshold: 5,
             lockout_minutes: 15,
             log_format: "text".into(),
             db_max_connections: 8,
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             ip_failure_limit: 20,
             metrics_token: None,
             escalation_hours: 4,
@@ -114,11 +137,17 @@ impl Config {
                 "MAX_UPLOAD_BYTES" => c.max_upload_bytes = parse("XINGHUO_MAX_UPLOAD_BYTES", &v)?,
                 "MAX_IMPORT_ROWS" => c.max_import_rows = parse("XINGHUO_MAX_IMPORT_ROWS", &v)?,
                 "SESSION_HOURS" => c.session_hours = parse("XINGHUO_SESSION_HOURS", &v)?,
+                "SESSION_MAX_HOURS" => c.session_max_hours = parse("XINGHUO_SESSION_MAX_HOURS", &v)?,
                 "LOCKOUT_THRESHOLD" => c.lockout_threshold = parse("XINGHUO_LOCKOUT_THRESHOLD", &v)?,
                 "LOCKOUT_MINUTES" => c.lockout_minutes = parse("XINGHUO_LOCKOUT_MINUTES", &v)?,
                 "LOG_FORMAT" => c.log_format = v,
                 "DB_MAX_CONNECTIONS" => c.db_max_connections = parse("XINGHUO_DB_MAX_CONNECTIONS", &v)?,
-                "TRUST_PROXY" => c.trust_proxy = matches!(v.trim(), "1" | "true" | "yes"),
+                "TRUST_PROXY" => {
+                    if matches!(v.trim(), "1" | "true" | "yes") {
+                        c.trusted_proxies = loopback_nets();
+                    }
+                }
+                "TRUSTED_PROXIES" => c.trusted_proxies = parse_nets(&v)?,
                 "IP_FAILURE_LIMIT" => c.ip_failure_limit = parse("XINGHUO_IP_FAILURE_LIMIT", &v)?,
                 "ESCALATION_HOURS" => c.escalation_hours = parse("XINGHUO_ESCALATION_HOURS", &v)?,
                 "RETURN_VISIT_DAYS" => c.return_visit_days = parse("XINGHUO_RETURN_VISIT_DAYS", &v)?,

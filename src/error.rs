@@ -34,13 +34,15 @@ pub struct AppError {
     pub en: String,
     pub fields: Vec<FieldError>,
     json: bool,
+    /// Seconds, sent as `Retry-After` (429 and 503 answers).
+    retry_after: Option<i64>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { status, code, zh: zh.into(), en: en.into(), fields: Vec::new(), json: false }
+        Self { status, code, zh: zh.into(), en: en.into(), fields: Vec::new(), json: false, retry_after: None }
     }
     pub fn bad_request(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, zh, en)
@@ -82,6 +84,14 @@ impl AppError {
         tracing::error!(error = %cause, "internal error");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试", "Internal server error")
     }
+    /// Tell the client when to try again.
+    pub fn retry_after(mut self, seconds: i64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        self.retry_after
+    }
     pub fn as_json(mut self) -> Self {
         self.json = true;
         self
@@ -122,6 +132,17 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let retry = self.retry_after;
+        let mut resp = self.render();
+        if let Some(s) = retry {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(s));
+        }
+        resp
+    }
+}
+
+impl AppError {
+    fn render(self) -> Response {
         if self.json {
             let body = ErrorBody { code: self.code, message: &self.zh, message_en: &self.en, fields: &self.fields };
             return (self.status, Json(body)).into_response();

@@ -196,7 +196,7 @@ pub struct ResetForm {
     pub password: String,
 }
 
-/// Set a new password and end all of the user's sessions.
+/// Set a new password, end all of the user's sessions, revoke their API tokens and lift any lock.
 pub async fn set_password(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -210,7 +210,27 @@ pub async fn set_password(
     )
     .await?;
     db::exec(conn, "DELETE FROM sessions WHERE user_id = $1", params![user_id]).await?;
+    db::exec(
+        conn,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        params![now, user_id],
+    )
+    .await?;
+    clear_lock(conn, user_id).await
+}
+
+/// Lift the log-in lock of a user (the counter is kept by user name).
+pub async fn clear_lock(conn: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+    if let Some(u) = db::one::<UsernameRow>(conn, "SELECT username FROM users WHERE id = $1", params![user_id]).await? {
+        crate::auth::throttle::clear(conn, &crate::auth::throttle::user_key(&u.username)).await?;
+    }
+    db::exec(conn, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id]).await?;
     Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct UsernameRow {
+    username: String,
 }
 
 pub async fn reset_password(
@@ -250,7 +270,7 @@ pub async fn unlock(
     let u = managed(&state.db.read, &p, id).await?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    db::exec(&tx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![id]).await?;
+    clear_lock(&tx, id).await?;
     audit::record(
         &tx,
         &ctx,

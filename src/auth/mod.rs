@@ -11,6 +11,7 @@
 pub mod model;
 pub mod pages;
 pub mod password;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -271,12 +272,6 @@ pub async fn load_principal(
     }))
 }
 
-#[derive(FromQueryResult)]
-struct SessionRow {
-    user_id: i64,
-    last_seen_at: DateTime<Utc>,
-}
-
 /// Create a session row and return the cookie token.
 pub async fn create_session(
     state: &AppState,
@@ -303,19 +298,28 @@ pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppErro
     Ok(())
 }
 
+#[derive(FromQueryResult)]
+struct SessionRow {
+    user_id: i64,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// A session slides `session_hours` past its last use, but never past `session_max_hours` after log-in.
 async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
     let now = state.clock.now();
     let id = sha256_hex(token);
+    let max_age = Duration::hours(state.config.session_max_hours);
     let row = db::one::<SessionRow>(
         &state.db.read,
-        "SELECT user_id, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
-        params![id.clone(), now],
+        "SELECT user_id, created_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
+        params![id.clone(), now, now - max_age],
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
     // Sliding expiry, written at most every 5 minutes to keep reads read-only.
     if now - row.last_seen_at > Duration::minutes(5) {
-        let expires = now + Duration::hours(state.config.session_hours);
+        let expires = (now + Duration::hours(state.config.session_hours)).min(row.created_at + max_age);
         db::exec(
             &state.db.write,
             "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3",
@@ -330,33 +334,62 @@ async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, 
 struct TokenRow {
     id: i64,
     user_id: i64,
+    access: String,
     last_used_at: Option<DateTime<Utc>>,
 }
 
-async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+/// A live token's user, and whether it may only read. Expired and revoked tokens are no tokens.
+async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<(i64, bool)>, AppError> {
+    let now = state.clock.now();
     let row = db::one::<TokenRow>(
         &state.db.read,
-        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        params![sha256_hex(token)],
+        "SELECT id, user_id, access, last_used_at FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+        params![sha256_hex(token), now],
     )
     .await?;
     let Some(row) = row else { return Ok(None) };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.
-    let now = state.clock.now();
     if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
         db::exec(&state.db.write, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", params![now, row.id])
             .await?;
     }
-    Ok(Some(row.user_id))
+    Ok(Some((row.user_id, row.access == "read")))
 }
 
-/// The caller's address: the socket peer, or — only with `XINGHUO_TRUST_PROXY` — the first
-/// `X-Forwarded-For` entry (otherwise anyone could pick the address the audit log and throttle see).
-fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
-    if trust_proxy && let Some(v) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        return v.split(',').next().map(|s| s.trim().chars().take(64).collect());
+/// The caller's address. Without trusted proxies it is the socket peer. When the peer is a trusted
+/// proxy, `X-Forwarded-For` is read from the right: each trusted hop appended the address it saw, so
+/// the first address from the right that is not a trusted proxy is the client — entries to its left
+/// were written by the client itself and are never believed. A malformed entry stops the walk there.
+pub fn client_addr(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: &[&str],
+    trusted: &[ipnet::IpNet],
+) -> Option<std::net::IpAddr> {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let mut client = peer?;
+    if !is_trusted(&client) {
+        return Some(client);
     }
-    req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0.ip().to_string())
+    let hops = forwarded_for.iter().flat_map(|h| h.split(',')).map(str::trim).collect::<Vec<_>>();
+    for hop in hops.into_iter().rev() {
+        let Ok(ip) = hop.parse::<std::net::IpAddr>() else { break };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+fn client_ip(req: &Request, trusted: &[ipnet::IpNet]) -> Option<String> {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0.ip());
+    let xff: Vec<&str> = if trusted.is_empty() {
+        Vec::new()
+    } else {
+        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect()
+    };
+    client_addr(peer, &xff, trusted).map(|ip| ip.to_canonical().to_string())
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -386,7 +419,17 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         match user_for_api_token(&state, bearer.trim()).await {
-            Ok(Some(uid)) => {
+            Ok(Some((_, true))) if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) => {
+                return AppError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "token_read_only",
+                    "该访问令牌只能读取，不能修改数据",
+                    "This API token is read-only",
+                )
+                .as_json()
+                .into_response();
+            }
+            Ok(Some((uid, _))) => {
                 principal_id = Some(uid);
                 via_token = true;
             }
@@ -394,8 +437,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 return AppError::new(
                     axum::http::StatusCode::UNAUTHORIZED,
                     "invalid_token",
-                    "访问令牌无效或已撤销",
-                    "Invalid or revoked API token",
+                    "访问令牌无效、已过期或已撤销",
+                    "Invalid, expired or revoked API token",
                 )
                 .as_json()
                 .into_response();
@@ -445,7 +488,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         csrf: csrf_token(&state.secret, &csrf_base),
         csrf_base,
         principal,
-        ip: client_ip(&req, state.config.trust_proxy),
+        ip: client_ip(&req, &state.config.trusted_proxies),
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string),
         lang,
         large_type,
@@ -605,3 +648,32 @@ role_extractor!(
     AdminUser,
     Access::Admin
 );
+
+#[cfg(test)]
+mod tests {
+    use super::client_addr;
+
+    fn ip(s: &str) -> std::net::IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_hop() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()];
+        let peer = Some(ip("10.0.0.2"));
+        // The client wrote "6.6.6.6" itself; the proxy appended the address it saw.
+        assert_eq!(client_addr(peer, &["6.6.6.6, 203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
+        // Two proxies in a row are both skipped.
+        assert_eq!(client_addr(peer, &["6.6.6.6, 203.0.113.9, 10.1.1.1"], &trusted), Some(ip("203.0.113.9")));
+        // Several header lines count as one list, in order.
+        assert_eq!(client_addr(peer, &["6.6.6.6", "203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
+        // An untrusted peer's header is ignored.
+        assert_eq!(client_addr(Some(ip("198.51.100.1")), &["10.0.0.9"], &trusted), Some(ip("198.51.100.1")));
+        // Garbage stops the walk at the last hop that could be read.
+        assert_eq!(client_addr(peer, &["6.6.6.6, <script>, 10.0.0.3"], &trusted), Some(ip("10.0.0.3")));
+        // No header: the proxy itself.
+        assert_eq!(client_addr(peer, &[], &trusted), Some(ip("10.0.0.2")));
+        // No trust configured: always the peer.
+        assert_eq!(client_addr(peer, &["203.0.113.9"], &[]), Some(ip("10.0.0.2")));
+    }
+}

@@ -14,7 +14,7 @@ use sea_orm::FromQueryResult;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex,
+    Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex, throttle,
 };
 use crate::{
     access::RouteDef,
@@ -84,93 +84,98 @@ struct Cred {
     id: i64,
     password_hash: String,
     is_active: bool,
-    failed_logins: i32,
-    locked_until: Option<DateTime<Utc>>,
 }
 
-/// Check a username and password, applying the lock-out rule. Returns the user id.
+fn minutes_until(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    ((until - now).num_seconds().max(1) + 59) / 60
+}
+
+/// Check a username and password, applying the per-address throttle and the per-account lock-out.
+/// Both counters take this attempt's place atomically *before* the password is checked (see
+/// `throttle`), so parallel attempts cannot slip past them; a success gives the places back. Unknown
+/// user names are counted and locked exactly like real ones. Returns the user id.
 pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: &str) -> Result<i64, AppError> {
     let now = state.clock.now();
     let username = crate::text::normalize(username);
-    let cred = db::one::<Cred>(
-        &state.db.read,
-        "SELECT id, password_hash, is_active, failed_logins, locked_until FROM users WHERE username = $1",
-        params![username.clone()],
-    )
-    .await?;
+    let window = Duration::minutes(state.config.lockout_minutes);
     let failed =
         || AppError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码不正确", "Wrong username or password");
-    // Per-address throttle, counted in the database so every app instance sees the same number.
-    if let Some(ip) = &ctx.ip {
-        let since = now - Duration::minutes(state.config.lockout_minutes);
-        let recent = db::count(
-            &state.db.read,
-            "SELECT COUNT(*) AS n FROM audit_log WHERE ip = $1 AND at > $2 AND action IN ('login_failed', 'account_locked')",
-            params![ip.clone(), since],
-        )
-        .await?;
-        if recent >= state.config.ip_failure_limit {
+    let ip_key = ctx.ip.as_deref().map(throttle::ip_key);
+    if let Some(k) = &ip_key {
+        let place = throttle::take(&state.db.write, k, now, window).await?;
+        if place.over(state.config.ip_failure_limit) {
             return Err(AppError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "ip_throttled",
-                format!("该网络地址登录失败次数过多，请{}分钟后再试", state.config.lockout_minutes),
+                format!("该网络地址登录失败次数过多，请{}分钟后再试", minutes_until(place.until, now)),
                 "Too many failed log-ins from this address; try again later",
-            ));
+            )
+            .retry_after((place.until - now).num_seconds()));
         }
     }
-    let Some(c) = cred else {
-        // Same work as a real check, so timing does not reveal which usernames exist.
-        let _ = password::verify(pw.to_string(), password::dummy_hash().to_string()).await;
-        audit::record(
-            &state.db.write,
-            ctx,
-            now,
-            Entry {
-                action: "login_failed",
-                entity: "user",
-                entity_id: None,
-                project_id: None,
-                summary: format!("未知用户名「{}」登录失败", username.chars().take(40).collect::<String>()),
-            },
-        )
-        .await?;
-        return Err(failed());
-    };
-    if let Some(until) = c.locked_until.filter(|u| *u > now) {
-        let mins = ((until - now).num_seconds() + 59) / 60;
+    let user_key = throttle::user_key(&username);
+    let place = throttle::take(&state.db.write, &user_key, now, window).await?;
+    let threshold = i64::from(state.config.lockout_threshold);
+    if place.over(threshold) {
         return Err(AppError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "account_locked",
-            format!("登录失败次数过多，账号已临时锁定，请{mins}分钟后再试"),
+            format!("登录失败次数过多，账号已临时锁定，请{}分钟后再试", minutes_until(place.until, now)),
             "Too many failed attempts; the account is temporarily locked",
-        ));
-    }
-    if !password::verify(pw.to_string(), c.password_hash).await? || !c.is_active {
-        let n = c.failed_logins + 1;
-        let lock = (n >= state.config.lockout_threshold).then(|| now + Duration::minutes(state.config.lockout_minutes));
-        let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-        db::exec(
-            &tx,
-            "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-            params![if lock.is_some() { 0 } else { n }, lock, c.id],
         )
-        .await?;
+        .retry_after((place.until - now).num_seconds()));
+    }
+    let cred = db::one::<Cred>(
+        &state.db.read,
+        "SELECT id, password_hash, is_active FROM users WHERE username = $1",
+        params![username.clone()],
+    )
+    .await?;
+    // Unknown names do the same work as a real check, so timing does not tell them apart.
+    let (hash, active) = match &cred {
+        Some(c) => (c.password_hash.clone(), c.is_active),
+        None => (password::dummy_hash().to_string(), false),
+    };
+    let ok = password::verify(pw.to_string(), hash).await? && active;
+    let Some(c) = cred.filter(|_| ok) else {
+        let locks = place.n >= threshold;
+        let user_id =
+            db::one::<db::IdRow>(&state.db.read, "SELECT id FROM users WHERE username = $1", params![username.clone()])
+                .await?
+                .map(|r| r.id);
+        let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+        if let Some(id) = user_id {
+            db::exec(
+                &tx,
+                "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+                params![place.n as i32, locks.then_some(place.until), id],
+            )
+            .await?;
+        }
+        let who: String = username.chars().take(40).collect();
         audit::record(
             &tx,
             ctx,
             now,
             Entry {
-                action: if lock.is_some() { "account_locked" } else { "login_failed" },
+                action: if locks { "account_locked" } else { "login_failed" },
                 entity: "user",
-                entity_id: Some(c.id),
+                entity_id: user_id,
                 project_id: None,
-                summary: format!("用户「{username}」登录失败（第{n}次）"),
+                summary: match user_id {
+                    Some(_) => format!("用户「{who}」登录失败（第{}次）", place.n),
+                    None => format!("未知用户名「{who}」登录失败"),
+                },
             },
         )
         .await?;
         tx.commit().await?;
         return Err(failed());
+    };
+    if let Some(k) = &ip_key {
+        throttle::give_back(&state.db.write, k).await?;
     }
+    throttle::clear(&state.db.write, &user_key).await?;
     db::exec(&state.db.write, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![c.id])
         .await?;
     Ok(c.id)
@@ -206,13 +211,18 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
         }
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
+            let retry = e.retry_after_secs();
             let page = LoginPage {
                 c: Chrome::titled(&ctx, "nav.login"),
                 next,
                 username: crate::text::normalize(&f.username),
                 error: Some(e.zh),
             };
-            (status, page).into_response()
+            let mut resp = (status, page).into_response();
+            if let Some(secs) = retry {
+                resp.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+            }
+            resp
         }
         Err(e) => e.into_response(),
     }
@@ -278,8 +288,19 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
 pub struct TokenLine {
     pub id: i64,
     pub name: String,
+    pub access: String,
     pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl TokenLine {
+    pub fn read_only(&self) -> bool {
+        self.access == "read"
+    }
+    pub fn expires(&self) -> String {
+        self.expires_at.map(fmt_datetime).unwrap_or_default()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -301,8 +322,9 @@ async fn account_page(
 ) -> AppResult<AccountPage> {
     let tokens = db::all::<TokenLine>(
         &state.db.read,
-        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
-        params![user_id],
+        "SELECT id, name, access, created_at, expires_at, last_used_at FROM api_tokens \
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id",
+        params![user_id, state.clock.now()],
     )
     .await?
     .into_iter()
@@ -375,6 +397,13 @@ pub async fn change_password(
     )
     .await?;
     db::exec(&tx, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", params![p.user_id, keep]).await?;
+    // A changed password ends every API token too: a leaked token must not outlive the password.
+    db::exec(
+        &tx,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        params![now, p.user_id],
+    )
+    .await?;
     audit::record(
         &tx,
         &ctx,
@@ -396,7 +425,14 @@ pub async fn change_password(
 #[serde(default)]
 pub struct TokenForm {
     name: String,
+    /// `read` or `write`.
+    access: String,
+    /// Days the token stays valid: 30, 90 or 365.
+    days: String,
 }
+
+/// How long a token may live, in days.
+pub const TOKEN_DAYS: [i64; 3] = [30, 90, 365];
 
 /// Issue an API token; its value is shown once on the resulting page and only its hash is kept.
 pub async fn create_token(
@@ -408,13 +444,27 @@ pub async fn create_token(
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field("name", "请填写令牌用途（不超过60字）"));
     }
+    let access = match f.access.as_str() {
+        "" | "read" => "read",
+        "write" => "write",
+        _ => return Err(AppError::field("access", "请选择令牌权限：只读或读写")),
+    };
+    let days = match f.days.trim() {
+        "" => 90,
+        d => d
+            .parse::<i64>()
+            .ok()
+            .filter(|d| TOKEN_DAYS.contains(d))
+            .ok_or_else(|| AppError::field("days", "请选择有效期：30、90 或 365 天"))?,
+    };
     let token = format!("xh_{}", random_token(32));
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let id = db::insert_id(
         &tx,
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        params![p.user_id, name.clone(), sha256_hex(&token), now],
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, access) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        params![p.user_id, name.clone(), sha256_hex(&token), now, now + Duration::days(days), access],
     )
     .await?;
     audit::record(
@@ -426,7 +476,7 @@ pub async fn create_token(
             entity: "api_token",
             entity_id: Some(id),
             project_id: None,
-            summary: format!("生成API令牌「{name}」"),
+            summary: format!("生成API令牌「{name}」（{}，{days}天）", if access == "read" { "只读" } else { "读写" }),
         },
     )
     .await?;

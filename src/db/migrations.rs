@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005Positions),
             Box::new(M0006Activities),
             Box::new(M0007Volunteers),
+            Box::new(super::m0008_trust::M0008Trust),
         ]
     }
 }
@@ -28,22 +29,28 @@ impl MigrationName for M0001Foundation {
     }
 }
 
-fn id(name: &str) -> ColumnDef {
+pub(crate) fn id(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).big_integer().not_null().auto_increment().primary_key().to_owned()
 }
-fn col(name: &str) -> ColumnDef {
+pub(crate) fn col(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name))
 }
-fn ts(name: &str) -> ColumnDef {
+pub(crate) fn ts(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().not_null().to_owned()
 }
-fn ts_null(name: &str) -> ColumnDef {
+pub(crate) fn ts_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().null().to_owned()
 }
-fn a(s: &str) -> Alias {
+pub(crate) fn a(s: &str) -> Alias {
     Alias::new(s)
 }
-fn fk(table: &str, column: &str, to: &str, to_col: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(
+    table: &str,
+    column: &str,
+    to: &str,
+    to_col: &str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(a(table), a(column))
@@ -51,7 +58,7 @@ fn fk(table: &str, column: &str, to: &str, to_col: &str, on_delete: ForeignKeyAc
         .on_delete(on_delete)
         .to_owned()
 }
-fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+pub(crate) fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(a(table));
     for c in cols {

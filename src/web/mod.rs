@@ -201,11 +201,24 @@ pub async fn normalize_rejections(req: axum::extract::Request, next: axum::middl
     if api { e.as_json().into_response() } else { e.into_response() }
 }
 
-/// A safe local redirect target: a path on this site, never `//host` or a URL.
+/// A safe local redirect target: a path on this site, never `//host`, `/\\host` or a URL. Browsers
+/// drop tabs and line breaks from a `Location` and read `\\` as `/`, so `/\t/evil.example` would leave
+/// the site: any control character, whitespace or backslash refuses the target, and what is left must
+/// parse, against this site, as a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    const HOME: &str = "/";
+    let Some(n) = next else { return HOME.into() };
+    let plain = n.len() <= 2000
+        && n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if !plain {
+        return HOME.into();
+    }
+    let base = url::Url::parse("http://xinghuo.invalid/").expect("static base URL");
+    match base.join(n) {
+        Ok(u) if u.origin() == base.origin() && u.username().is_empty() => n.to_string(),
+        _ => HOME.into(),
     }
 }
 
@@ -217,5 +230,24 @@ mod tests {
         assert_eq!(super::safe_next(Some("//evil.example")), "/");
         assert_eq!(super::safe_next(Some("https://evil.example")), "/");
         assert_eq!(super::safe_next(None), "/");
+        // Forms browsers turn into another origin, and line breaks that cannot go in a header.
+        for bad in
+            ["/\t/evil.example", "/\n/evil.example", "/\r\nSet-Cookie:x=1", "/\\evil.example", "/ /evil", "\u{0}/"]
+        {
+            assert_eq!(super::safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(super::safe_next(Some("/requests?state=open&page=2#top")), "/requests?state=open&page=2#top");
+        assert_eq!(super::safe_next(Some("/%E6%88%91")), "/%E6%88%91");
+    }
+    proptest::proptest! {
+        /// Whatever is asked for, the answer is a path on this site and safe in a `Location` header.
+        #[test]
+        fn every_answer_stays_on_this_site(s in "\\PC{0,40}|/[\\x00-\\x7f]{0,20}") {
+            let n = super::safe_next(Some(&s));
+            proptest::prop_assert!(n.starts_with('/') && !n.starts_with("//"));
+            proptest::prop_assert!(axum::http::HeaderValue::from_str(&n).is_ok());
+            let base = url::Url::parse("http://xinghuo.invalid/").unwrap();
+            proptest::prop_assert_eq!(base.join(&n).unwrap().origin(), base.origin());
+        }
     }
 }

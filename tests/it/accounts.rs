@@ -91,7 +91,7 @@ async fn large_type_is_remembered_per_user() {
 async fn api_tokens_authenticate_until_revoked() {
     let app = TestApp::new().await;
     let mut c = app.login("staff").await;
-    let r = c.post_form("/account/tokens", &[("name", "测试脚本")]).await;
+    let r = c.post_form("/account/tokens", &[("name", "测试脚本"), ("access", "write"), ("days", "30")]).await;
     let token = r.text.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     let mut api = app.client();
     api.bearer = Some(token.clone());
@@ -112,7 +112,7 @@ async fn api_tokens_authenticate_until_revoked() {
 #[tokio::test]
 async fn failed_log_ins_from_one_address_throttle_that_address_only() {
     let app = TestApp::with(|c| {
-        c.trust_proxy = true;
+        c.trusted_proxies = xinghuo::config::loopback_nets();
         c.ip_failure_limit = 3;
     })
     .await;
@@ -140,6 +140,28 @@ async fn forwarded_addresses_are_ignored_unless_the_proxy_is_trusted() {
     c.headers.push(("x-forwarded-for", "10.9.9.9".into()));
     c.login("staff", "wrong-password-1").await;
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '10.9.9.9'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '127.0.0.1'").await, 1);
+}
+
+/// Behind a trusted proxy, the address the proxy appended is the client: what the client wrote to the
+/// left of it is neither believed for the throttle nor stored in the audit log.
+#[tokio::test]
+async fn a_client_cannot_choose_its_address_through_a_trusted_proxy() {
+    let app = TestApp::with(|c| {
+        c.trusted_proxies = xinghuo::config::loopback_nets();
+        c.ip_failure_limit = 3;
+    })
+    .await;
+    for i in 0..4 {
+        let mut c = app.client();
+        // A new made-up first entry each time; the proxy appends the real address.
+        c.headers.push(("x-forwarded-for", format!("10.0.0.{i}, 198.51.100.7")));
+        let r = c.login("staff", "wrong-password-1").await;
+        let want = if i < 3 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(r.status, want, "attempt {i}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip LIKE '10.0.0.%'").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE ip = '198.51.100.7'").await, 3);
 }
 
 #[tokio::test]

@@ -14,4 +14,5 @@ mod platform;
 mod positions;
 mod requests;
 mod requests_more;
+mod trust;
 mod volunteers;

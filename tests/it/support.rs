@@ -71,7 +71,13 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new(), bearer: None, headers: Vec::new() }
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            bearer: None,
+            headers: Vec::new(),
+            peer: "127.0.0.1:40000".parse().unwrap(),
+        }
     }
 
     pub async fn login(&self, user: &str) -> Client {
@@ -113,8 +119,14 @@ impl TestApp {
             let token = format!("xh_test_{}", p.id);
             db::exec(
                 &self.state.db.write,
-                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, 'test', $2, $3)",
-                vec![uid.into(), xinghuo::auth::sha256_hex(&token).into(), now.into()],
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, access) \
+                 VALUES ($1, 'test', $2, $3, $4, 'write')",
+                vec![
+                    uid.into(),
+                    xinghuo::auth::sha256_hex(&token).into(),
+                    now.into(),
+                    (now + chrono::Duration::days(30)).into(),
+                ],
             )
             .await
             .unwrap();
@@ -325,6 +337,8 @@ pub struct Client {
     pub bearer: Option<String>,
     /// Extra headers sent with every request (e.g. `X-Forwarded-For`).
     pub headers: Vec<(&'static str, String)>,
+    /// The socket address the server sees (as `ConnectInfo`).
+    pub peer: std::net::SocketAddr,
 }
 
 impl Client {
@@ -338,8 +352,9 @@ impl Client {
         }
         req.headers_mut().insert(header::HOST, "localhost".parse().unwrap());
         for (k, v) in &self.headers {
-            req.headers_mut().insert(*k, v.parse().unwrap());
+            req.headers_mut().append(*k, v.parse().unwrap());
         }
+        req.extensions_mut().insert(axum::extract::ConnectInfo(self.peer));
         let resp = self.router.clone().oneshot(req).await.unwrap();
         for v in resp.headers().get_all(header::SET_COOKIE) {
             let s = v.to_str().unwrap();

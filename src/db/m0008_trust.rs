@@ -1,0 +1,50 @@
+//! Trust (issue 9): atomic log-in counters, person records no longer shared by ID number across
+//! projects, API tokens that expire and carry a scope.
+
+use sea_orm_migration::prelude::*;
+
+use super::migrations::{a, col, index, ts, ts_null};
+
+pub struct M0008Trust;
+
+impl MigrationName for M0008Trust {
+    fn name(&self) -> &str {
+        "m0008_trust"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0008Trust {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One row per throttled key (`ip:<addr>`, `user:<name>`): attempts in the current window,
+        // counted by one atomic upsert before the password is checked.
+        m.create_table(
+            Table::create()
+                .table(a("login_attempts"))
+                .col(col("bucket").string_len(100).not_null().primary_key())
+                .col(col("n").integer().not_null())
+                .col(ts("window_start"))
+                .to_owned(),
+        )
+        .await?;
+        // An ID number no longer names one person for every project: a project finds only the people
+        // it already serves, and linking across projects is a consented step.
+        m.drop_index(Index::drop().name("ux_persons_id_number").table(a("persons")).to_owned()).await?;
+        m.create_index(index("persons", "ix_persons_id_number", &["id_number"], false)).await?;
+        // API tokens expire and are read-only or read-write.
+        m.alter_table(Table::alter().table(a("api_tokens")).add_column(ts_null("expires_at")).to_owned()).await?;
+        m.alter_table(
+            Table::alter()
+                .table(a("api_tokens"))
+                .add_column(col("access").string_len(10).not_null().default("write"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("login_attempts")).to_owned()).await?;
+        Ok(())
+    }
+}
