@@ -29,6 +29,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Photos and other files outside the database.
     pub blobs: crate::blob::Blobs,
+    /// Slots for CPU-heavy request work (spreadsheets, photos), run off the async workers.
+    pub heavy: crate::heavy::Heavy,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             secret: Arc::new(secret),
             metrics: crate::ops::prometheus(),
             blobs,
+            heavy: crate::heavy::Heavy::for_this_machine(),
         })
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {

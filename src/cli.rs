@@ -197,7 +197,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 anyhow::bail!("文件过大：最大 {} 字节 / file too large", state.config.max_upload_bytes);
             }
             let name = file.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-            let grid = io::model::read_any(&name, &bytes).map_err(|m| anyhow::anyhow!(m))?;
+            let limits = io::sheet::Limits::for_rows(state.config.max_import_rows);
+            let grid =
+                io::sheet::read_any(&name, &bytes, &limits).map_err(|e| anyhow::anyhow!("{} ({})", e.zh, e.code))?;
             let parsed = io::model::parse_sheet(&grid, state.clock.today(), state.config.max_import_rows);
             let bar = indicatif::ProgressBar::new(parsed.rows.len() as u64);
             bar.set_style(

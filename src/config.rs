@@ -114,7 +114,7 @@ impl Config {
             escalation_hours: 4,
             return_visit_days: 3,
             blob_url: String::new(),
-            max_photo_bytes: 5 * 1024 * 1024,
+            max_photo_bytes: 15 * 1024 * 1024,
         }
     }
 

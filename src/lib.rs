@@ -31,6 +31,8 @@ pub mod db;
 pub mod demo;
 /// One error type, rendered as HTML for pages and JSON for the API.
 pub mod error;
+/// CPU-heavy request work (spreadsheets, photos) off the async workers, a few at a time.
+pub mod heavy;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).
 pub mod io;
 /// In-app notifications (escalations, dispatches, finished requests).

@@ -3,6 +3,7 @@
 //! write the same columns to `.xlsx` (the 台账), masked unless full numbers are asked for (audited).
 
 pub mod model;
+pub mod sheet;
 
 use std::collections::HashMap;
 
@@ -191,6 +192,8 @@ struct ImportPage {
     c: Chrome,
     projects: Vec<(i64, String)>,
     errors: Vec<RowError>,
+    /// The stable code of a whole-file refusal (`sheet_too_large`, `zip_bomb`, …).
+    error_code: Option<&'static str>,
     summary: Option<Summary>,
     max_mb: usize,
     max_rows: usize,
@@ -209,6 +212,7 @@ fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage
         c: Chrome::titled(ctx, "nav.import"),
         projects,
         errors: vec![],
+        error_code: None,
         summary: None,
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
         max_rows: state.config.max_import_rows,
@@ -268,14 +272,24 @@ pub async fn import_upload(
         file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
     let projects = writable_projects(&state, &p).await?;
     let mut pg = page(&state, &ctx, projects);
-    let grid = match model::read_any(&name, &bytes) {
-        Ok(g) => g,
-        Err(m) => {
-            pg.errors = vec![RowError { row: 0, column: String::new(), reason: m }];
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response());
+    let (today, max_rows) = (state.clock.today(), state.config.max_import_rows);
+    let read = state
+        .heavy
+        .run(move || {
+            sheet::read_any(&name, &bytes, &sheet::Limits::for_rows(max_rows))
+                .map(|grid| (name, model::parse_sheet(&grid, today, max_rows)))
+        })
+        .await?;
+    let (name, parsed) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            let status =
+                if e.is_too_large() { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+            pg.errors = vec![RowError { row: 0, column: String::new(), reason: e.zh }];
+            pg.error_code = Some(e.code);
+            return Ok((status, pg).into_response());
         }
     };
-    let parsed = model::parse_sheet(&grid, state.clock.today(), state.config.max_import_rows);
     let now = state.clock.now();
     match apply(&state.db.write, project, &parsed, now, |_| {}).await? {
         Outcome::Rejected(errors) => {

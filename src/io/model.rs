@@ -370,58 +370,15 @@ pub fn parse_sheet(grid: &[Vec<Cell>], today: NaiveDate, max_rows: usize) -> Par
     out
 }
 
-/// Read a CSV (UTF-8, with or without BOM; GBK is refused with a clear message).
+/// Read a CSV with room for a million rows (our own files, tests); uploads go through
+/// `super::sheet` with the configured limits.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err("CSV 文件不是 UTF-8 编码（可能是 GBK）：请在 Excel 中“另存为 CSV UTF-8”，或直接上传 .xlsx".into());
-    }
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| format!("CSV 格式错误：{e}"))?;
-        out.push(rec.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect());
-    }
-    Ok(out)
+    super::sheet::read_csv(bytes, &super::sheet::Limits::for_rows(1_000_000)).map_err(|e| e.zh)
 }
 
-/// Read the first sheet of an .xlsx.
+/// Read the first sheet of an .xlsx, with the same room.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|_| "无法读取该 Excel 文件：请确认是 .xlsx 格式".to_string())?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| "Excel 文件中没有工作表".to_string())?
-        .map_err(|_| "无法读取第一个工作表".to_string())?;
-    Ok(range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|d| match d {
-                    Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    Data::DateTime(dt) => dt.as_datetime().map(|d| Cell::Date(d.date())).unwrap_or(Cell::Empty),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                    Data::Error(_) => Cell::Empty,
-                })
-                .collect()
-        })
-        .collect())
-}
-
-/// Decide the format by content (xlsx is a zip: `PK\x03\x04`), not by the file name alone.
-pub fn read_any(name: &str, bytes: &[u8]) -> Result<Vec<Vec<Cell>>, String> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
-    } else if name.to_lowercase().ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Err("不支持旧版 .xls 格式，请另存为 .xlsx".into())
-    } else {
-        read_csv(bytes)
-    }
+    super::sheet::read_xlsx(bytes, &super::sheet::Limits::for_rows(1_000_000)).map_err(|e| e.zh)
 }
 
 #[cfg(test)]
@@ -568,6 +525,7 @@ mod tests {
         let g = read_csv("\u{FEFF}姓名,房号\n张三,101\n".as_bytes()).unwrap();
         assert_eq!(g[0][0], Cell::Text("姓名".into()));
         assert!(read_csv(&[0xD5, 0xC5, 0xC8, 0xFD]).unwrap_err().contains("UTF-8"));
-        assert!(read_any("a.xls", &[0xD0, 0xCF, 0x11, 0xE0, 0]).unwrap_err().contains(".xls"));
+        let l = crate::io::sheet::Limits::for_rows(10);
+        assert!(crate::io::sheet::read_any("a.xls", &[0xD0, 0xCF, 0x11, 0xE0, 0], &l).unwrap_err().zh.contains(".xls"));
     }
 }

@@ -37,6 +37,12 @@ fn photo_error(e: PhotoError, max: usize) -> AppError {
             format!("照片过大：每张最大 {} MB", max / (1024 * 1024)),
             "Photo too large",
         ),
+        PhotoError::TooManyPixels => AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_too_many_pixels",
+            format!("照片像素过多：最多 {} 万像素", blob::MAX_PIXELS / 10_000),
+            "The photo has too many pixels",
+        ),
         PhotoError::Empty | PhotoError::NotAnImage => AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "photo_not_image",
@@ -55,15 +61,25 @@ fn too_many() -> AppError {
     )
 }
 
-/// Check every file before anything is written.
-pub fn check_all(files: Vec<Vec<u8>>, max: usize) -> AppResult<Vec<Upload>> {
+/// Check every file and re-encode it (upright, scaled, without EXIF) before anything is written, off
+/// the async workers.
+pub async fn check_all(state: &AppState, files: Vec<Vec<u8>>, max: usize) -> AppResult<Vec<Upload>> {
     if files.len() > PER_UPLOAD {
         return Err(too_many());
     }
-    files
-        .into_iter()
-        .map(|b| blob::check_photo(&b, max).map(|kind| Upload { kind, bytes: b }).map_err(|e| photo_error(e, max)))
-        .collect()
+    if files.is_empty() {
+        return Ok(vec![]);
+    }
+    state
+        .heavy
+        .run(move || {
+            files
+                .iter()
+                .map(|b| blob::prepare_photo(b, max).map(|(kind, bytes)| Upload { kind, bytes }))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?
+        .map_err(|e| photo_error(e, max))
 }
 
 /// A form sent as multipart: its text fields and its `photo` files (empty file inputs are skipped).
@@ -127,7 +143,7 @@ pub async fn form_with_photos<T: serde::de::DeserializeOwned + Default>(
         let f = read_multipart(mp, max).await?;
         let form: T = serde_json::from_value(serde_json::Value::Object(f.fields))
             .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
-        Ok((form, check_all(f.files, max)?))
+        Ok((form, check_all(state, f.files, max).await?))
     } else {
         let axum::Form(form) = axum::Form::<T>::from_request(req, state)
             .await

@@ -109,7 +109,7 @@ try {
   });
 
   // A real 1×1 PNG, as a phone would attach it.
-  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001" + "0d0a2db40000000049454e44ae426082", "hex");
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154" + "78da636000020000050001e9fadcd80000000049454e44ae426082", "hex");
   const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const phone = await ctx2.newPage();
   phone.on("pageerror", (e) => errors.push(e.message));

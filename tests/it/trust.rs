@@ -185,3 +185,187 @@ async fn sessions_have_an_absolute_lifetime() {
     let r = c.get("/").await;
     assert!(r.location().starts_with("/login"), "{} {}", r.status, r.location());
 }
+
+// ---- Uploads: bounded before they are expanded -------------------------------------------------
+
+/// A minimal .xlsx: the given sheet XML and, if any, a shared-strings part. Built here, not checked in.
+fn xlsx(sheet: &[u8], sst: Option<&str>) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let mut put = |name: &str, bytes: &[u8]| {
+            z.start_file(name, o).unwrap();
+            z.write_all(bytes).unwrap();
+        };
+        put(
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        );
+        put(
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        );
+        put(
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        );
+        put(
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+        );
+        if let Some(s) = sst {
+            put("xl/sharedStrings.xml", s.as_bytes());
+        }
+        put("xl/worksheets/sheet1.xml", sheet);
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn sheet_xml(dimension: &str, cells: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>"#
+    )
+    .into_bytes()
+}
+
+async fn import(app: &TestApp, c: &mut Client, name: &str, file: &[u8]) -> crate::support::Resp {
+    let ids = app.ids().await;
+    c.multipart("/import", &[("project_id", &ids.yeyu.to_string())], (name, file)).await
+}
+
+fn code_of(page: &str) -> String {
+    page.split("data-code=\"").nth(1).map(|s| s.split('"').next().unwrap().to_string()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn hostile_spreadsheets_are_refused_with_a_code_and_nothing_written() {
+    let app = TestApp::new().await;
+    let mut staff = app.login("staff").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM persons").await;
+    let header = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>"#;
+
+    // One cell at A1 and one at the very last cell, under an honest or a lying dimension.
+    let far = r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
+    for dim in ["A1:XFD1048576", "A1"] {
+        let f = xlsx(&sheet_xml(dim, &format!("{header}{far}")), None);
+        assert!(f.len() < 4096, "a tiny file: {} bytes", f.len());
+        let r = import(&app, &mut staff, "sparse.xlsx", &f).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{dim}");
+        assert_eq!(code_of(&r.text), "sheet_too_large");
+    }
+    // A shared-strings part that declares four billion strings.
+    let sst = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>姓名</t></si></sst>"#;
+    let f = xlsx(&sheet_xml("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#), Some(sst));
+    let r = import(&app, &mut staff, "sst.xlsx", &f).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code_of(&r.text), "sheet_too_large");
+    // A zip bomb: one cell of 80 MB of spaces, a few hundred KB packed.
+    let mut cell = Vec::with_capacity(81 << 20);
+    let head = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#;
+    cell.extend_from_slice(head);
+    cell.resize(cell.len() + (80 << 20), b' ');
+    cell.extend_from_slice(b"</t></is></c></row></sheetData></worksheet>");
+    let f = xlsx(&cell, None);
+    assert!(f.len() < 1 << 20, "packed into {} bytes", f.len());
+    let r = import(&app, &mut staff, "bomb.xlsx", &f).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code_of(&r.text), "zip_bomb");
+    // One cell longer than any real name or note.
+    let long = format!(r#"<row r="2"><c r="A2" t="inlineStr"><is><t>{}</t></is></c></row>"#, "张".repeat(5000));
+    let r = import(&app, &mut staff, "long.xlsx", &xlsx(&sheet_xml("A1:A2", &format!("{header}{long}")), None)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code_of(&r.text), "cell_too_long");
+    // The same limits hold for a CSV: too many columns.
+    let wide = format!("{}\n", vec!["姓名"; 100].join(","));
+    let r = import(&app, &mut staff, "wide.csv", wide.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code_of(&r.text), "sheet_too_large");
+    // Not a zip at all, though named .xlsx.
+    let r = import(&app, &mut staff, "x.xlsx", b"PK\x03\x04 not really a zip").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(code_of(&r.text), "not_xlsx");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons").await, before, "nothing written");
+    assert_eq!(app.client().get("/healthz").await.status, StatusCode::OK);
+}
+
+/// Parsing runs on the blocking pool: with uploads in flight on a runtime of one async worker,
+/// `/healthz` still answers at once (parsed on that worker, it would wait for each upload).
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn the_server_keeps_answering_while_uploads_are_parsed() {
+    let app = TestApp::with(|c| c.max_upload_bytes = 40 << 20).await;
+    let staff = app.login("staff").await;
+    let ids = app.ids().await;
+    // A large, valid-looking CSV: many rows to check (each one refused for a bad phone), within limits.
+    let mut csv = String::from("楼栋,单元,房号,姓名,手机号\n");
+    for i in 0..19_000 {
+        csv.push_str(&format!("{},{},{},住户{i},{}\n", i % 30 + 1, i % 4 + 1, 100 + i % 900, 1_000_000 + i));
+    }
+    let csv = std::sync::Arc::new(csv.into_bytes());
+    let mut uploads = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (mut c, csv, project) = (staff.clone(), csv.clone(), ids.yeyu.to_string());
+        uploads.spawn(async move {
+            let r = c.multipart("/import", &[("project_id", &project)], ("big.csv", &csv)).await;
+            (r.status, std::time::Instant::now())
+        });
+    }
+    // Ask /healthz every 20 ms while the uploads are being parsed; note the slowest answer.
+    let mut polls = 0;
+    let mut slowest = std::time::Duration::ZERO;
+    let started = std::time::Instant::now();
+    while !uploads.is_empty() && started.elapsed() < std::time::Duration::from_secs(120) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let t = std::time::Instant::now();
+        assert_eq!(app.client().get("/healthz").await.status, StatusCode::OK);
+        slowest = slowest.max(t.elapsed());
+        polls += 1;
+        while let Some(r) = uploads.try_join_next() {
+            let (status, _) = r.unwrap();
+            assert!(status.is_client_error() || status.is_success(), "{status}");
+        }
+    }
+    assert!(polls >= 5, "only {polls} polls while uploads ran ({:?})", started.elapsed());
+    assert!(slowest < std::time::Duration::from_millis(500), "/healthz waited {slowest:?} during {polls} polls");
+}
+
+#[tokio::test]
+async fn a_pixel_bomb_photo_is_refused_and_stored_photos_carry_no_exif() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let cat = ids.yeyu_lighting.to_string();
+    let hh = ids.hh1.to_string();
+    let fields = [("category_id", cat.as_str()), ("household_id", hh.as_str()), ("description", "楼道灯罩掉下来了")];
+    let mut bomb = crate::support::PNG_1X1.to_vec();
+    bomb[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+    let r = resident.multipart_named("/requests", &fields, "photo", ("bomb.png", &bomb)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("像素过多"), "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM request_photos").await, 0);
+
+    // A phone JPEG with location in its EXIF: what staff are served has none of it.
+    let marker = b"GPS-30.5728N-104.0668E";
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 120, 40]));
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
+    let mut app1 = b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00".to_vec();
+    app1.extend_from_slice(marker);
+    let mut jpeg = plain[..2].to_vec();
+    jpeg.extend_from_slice(&[0xFF, 0xE1]);
+    jpeg.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    jpeg.extend_from_slice(&app1);
+    jpeg.extend_from_slice(&plain[2..]);
+    let r = resident.multipart_named("/requests", &fields, "photo", ("phone.jpg", &jpeg)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id: i64 = r.location().trim_start_matches("/requests/").split('?').next().unwrap().parse().unwrap();
+    let detail = resident.get(&format!("/api/v1/requests/{id}")).await.json();
+    let url = detail["photos"][0].as_str().unwrap().to_string();
+    let served = app.login("staff").await.get(&url).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert!(!served.bytes.windows(marker.len()).any(|w| w == marker), "EXIF location is not served");
+    assert_eq!(image::load_from_memory(&served.bytes).unwrap().width(), 64);
+}
