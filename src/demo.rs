@@ -263,7 +263,8 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
                                 phone: Some(demo_phone(person_n)),
                                 id_number: Some(demo_id(person_n)),
                             };
-                            let (person_id, _) = people::upsert_person(t, &np, now).await?;
+                            let (person_id, _) =
+                                people::upsert_person(t, &np, &people::Within::Project(pid), now).await?;
                             let rel = if k == 0 { "owner" } else { "family" };
                             let moved =
                                 NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
@@ -323,7 +324,11 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
             phone: Some(demo_phone(person_n)),
             id_number: Some(demo_id(person_n)),
         };
-        let (person_id, _) = people::upsert_person(t, &np, now).await?;
+        let within = match org::node(t, *node).await? {
+            Some(n) => people::Within::of_node(&n),
+            None => return Err(AppError::internal("demo node")),
+        };
+        let (person_id, _) = people::upsert_person(t, &np, &within, now).await?;
         people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now)
             .await?;
         if *username == "admin" {

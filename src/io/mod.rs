@@ -153,7 +153,7 @@ pub async fn apply(
                     phone: r.phone.clone(),
                     id_number: r.id_number.clone(),
                 };
-                let (id, created) = people::upsert_person(&tx, &np, now).await?;
+                let (id, created) = people::upsert_person(&tx, &np, &people::Within::Project(project_id), now).await?;
                 if created {
                     s.persons_created += 1;
                 }

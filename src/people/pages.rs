@@ -117,19 +117,26 @@ pub async fn reveal_checked(
         return Err(AppError::forbidden());
     }
     let now = state.clock.now();
-    audit::record(
-        &state.db.write,
-        ctx,
-        now,
-        Entry {
-            action: "reveal",
-            entity: "person",
-            entity_id: Some(id),
-            project_id: p.scope.write_projects.iter().next().copied(),
-            summary: format!("查看「{}」的完整手机号和身份证号", row.name),
-        },
-    )
-    .await?;
+    // Logged where the data lives: once under every project the person belongs to, so each of them
+    // sees who looked (and once without a project for people only on the government side).
+    let projects = store::projects_of_person(&state.db.read, id).await?;
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    for project_id in if projects.is_empty() { vec![None] } else { projects.into_iter().map(Some).collect() } {
+        audit::record(
+            &tx,
+            ctx,
+            now,
+            Entry {
+                action: "reveal",
+                entity: "person",
+                entity_id: Some(id),
+                project_id,
+                summary: format!("查看「{}」的完整手机号和身份证号", row.name),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok((row.phone, row.id_number))
 }
 
@@ -396,7 +403,7 @@ pub async fn add_member_checked(
         phone: phone.as_ref().map(|p| p.reveal().to_string()),
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
-    let (person_id, _) = store::upsert_person(&tx, &np, now).await?;
+    let (person_id, _) = store::upsert_person(&tx, &np, &store::Within::Project(h.project_id), now).await?;
     store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
     audit::record(
         &tx,
@@ -586,7 +593,7 @@ pub async fn create_person_checked(
         phone: phone.as_ref().map(|p| p.reveal().to_string()),
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
-    let (person_id, _) = store::upsert_person(&tx, &np, now).await?;
+    let (person_id, _) = store::upsert_person(&tx, &np, &store::Within::of_node(&node), now).await?;
     store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
         .await?;
     audit::record(

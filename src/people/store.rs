@@ -54,23 +54,69 @@ pub struct NewPerson {
     pub id_number: Option<String>,
 }
 
-/// Find a person by ID number, or else create one. Returns (id, created).
+/// Where a person record may be found again by ID number: the project (or, above projects, the part of
+/// the tree) the person is being registered in. A record another project made is never found by
+/// knowing a number — that would let its staff read and change what they were never given.
+#[derive(Debug, Clone)]
+pub enum Within {
+    Project(i64),
+    /// Nodes whose path starts with this one (company, branch and government-side nodes).
+    Subtree(String),
+}
+
+impl Within {
+    pub fn of_node(n: &crate::org::store::Node) -> Self {
+        match n.project_id {
+            Some(p) => Within::Project(p),
+            None => Within::Subtree(n.path.clone()),
+        }
+    }
+}
+
+/// The person with this ID number already linked to `within` (a member of one of its homes, or holding
+/// a role on one of its nodes).
+pub async fn find_by_id_number(
+    conn: &impl ConnectionTrait,
+    id_number: &str,
+    within: &Within,
+) -> Result<Option<i64>, AppError> {
+    let (clause, value): (&str, sea_orm::Value) = match within {
+        Within::Project(pid) => (
+            "EXISTS (SELECT 1 FROM household_members m JOIN households h ON h.node_id = m.household_id \
+               WHERE m.person_id = p.id AND h.project_id = $2) \
+             OR EXISTS (SELECT 1 FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+               WHERE r.person_id = p.id AND n.project_id = $2)",
+            (*pid).into(),
+        ),
+        Within::Subtree(path) => (
+            "EXISTS (SELECT 1 FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+               WHERE r.person_id = p.id AND n.path LIKE $2)",
+            format!("{}%", path.replace(['%', '_'], "")).into(),
+        ),
+    };
+    let sql = format!("SELECT p.id FROM persons p WHERE p.id_number = $1 AND ({clause}) ORDER BY p.id LIMIT 1");
+    Ok(db::one::<db::IdRow>(conn, &sql, vec![id_number.into(), value]).await?.map(|r| r.id))
+}
+
+/// Find the person with this ID number already linked to `within`, or else create a new record.
+/// A found record keeps what it holds: a phone is only filled in where none was stored. Returns
+/// (id, created).
 pub async fn upsert_person(
     conn: &impl ConnectionTrait,
     p: &NewPerson,
+    within: &Within,
     now: DateTime<Utc>,
 ) -> Result<(i64, bool), AppError> {
     if let Some(idn) = &p.id_number
-        && let Some(r) =
-            db::one::<db::IdRow>(conn, "SELECT id FROM persons WHERE id_number = $1", params![idn.clone()]).await?
+        && let Some(id) = find_by_id_number(conn, idn, within).await?
     {
         db::exec(
             conn,
-            "UPDATE persons SET phone = COALESCE($1, phone), updated_at = $2 WHERE id = $3",
-            params![p.phone.clone(), now, r.id],
+            "UPDATE persons SET phone = COALESCE(phone, $1), updated_at = $2 WHERE id = $3",
+            params![p.phone.clone(), now, id],
         )
         .await?;
-        return Ok((r.id, false));
+        return Ok((id, false));
     }
     let (py, initials) = name_pinyin(&p.name);
     let id = db::insert_id(
@@ -223,6 +269,22 @@ pub async fn add_role(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The projects a person belongs to: through a current or past home, or a role on a project's node.
+pub async fn projects_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT h.project_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
+         WHERE m.person_id = $1 \
+         UNION SELECT n.project_id AS id FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
+         WHERE r.person_id = $1 AND n.project_id IS NOT NULL ORDER BY 1",
+        params![person_id],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
 }
 
 /// What the principal may do with a person: read, write (staff over one of the person's projects).

@@ -369,3 +369,115 @@ async fn a_pixel_bomb_photo_is_refused_and_stored_photos_carry_no_exif() {
     assert!(!served.bytes.windows(marker.len()).any(|w| w == marker), "EXIF location is not served");
     assert_eq!(image::load_from_memory(&served.bytes).unwrap().width(), 64);
 }
+
+// ---- People: no takeover by knowing an ID number --------------------------------------------------
+
+#[derive(sea_orm::FromQueryResult, Debug, PartialEq)]
+struct PersonRow {
+    id: i64,
+    phone: Option<String>,
+    id_number: Option<String>,
+}
+
+async fn person(app: &TestApp, id: i64) -> PersonRow {
+    xinghuo::db::one::<PersonRow>(
+        &app.state.db.read,
+        "SELECT id, phone, id_number FROM persons WHERE id = $1",
+        vec![id.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+/// Staff of 保利天玺 who know 李四's ID number register "him" in one of their homes, as a member, as
+/// staff, and by import: each time they get a record of their own. 李四's record at 保利叶语 keeps its
+/// phone, stays out of their reach, and the answer is the same as for a number nobody has.
+#[tokio::test]
+async fn knowing_an_id_number_does_not_reach_another_projects_person() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let lisi = person(&app, ids.lisi).await;
+    let id_number = lisi.id_number.clone().expect("李四 has an ID number in the demo");
+    let mut staff2 = app.login("staff2").await;
+    let path = format!("/households/{}/members", ids.hh_tianxi);
+    let member = |idn: &str| {
+        [
+            ("name", "李四".to_string()),
+            ("phone", "13900000001".into()),
+            ("id_number", idn.into()),
+            ("relation", "owner".into()),
+        ]
+    };
+    let known = member(&id_number);
+    let known: Vec<(&str, &str)> = known.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = staff2.post_form(&path, &known).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let new_id = app.id("SELECT MAX(id) AS id FROM persons").await;
+    assert_ne!(new_id, ids.lisi, "a record of 保利天玺's own");
+    assert_eq!(person(&app, ids.lisi).await, lisi, "李四's record is untouched");
+    // 李四 at 保利叶语 stays out of 保利天玺's reach, by page, API and reveal.
+    assert_eq!(staff2.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(staff2.get(&format!("/api/v1/people/{}", ids.lisi)).await.status, StatusCode::NOT_FOUND);
+    let r2 = staff2.post_form(&format!("/people/{}/reveal", ids.lisi), &[]).await;
+    assert!(r2.status == StatusCode::NOT_FOUND || r2.status == StatusCode::FORBIDDEN, "{}", r2.status);
+    // A number nobody registered gets the same kind of answer: nothing tells the two apart.
+    let fresh = member("11010519491231002X");
+    let fresh: Vec<(&str, &str)> = fresh.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r3 = staff2.post_form(&path, &fresh).await;
+    assert_eq!(r3.status, r.status);
+    assert_eq!(r3.location().split('?').nth(1), r.location().split('?').nth(1));
+
+    // Registering staff at 保利天玺 with the number: again a record of its own.
+    let node = ids.tianxi.to_string();
+    let r = staff2
+        .post_form(
+            &format!("/org/{}/people", ids.tianxi),
+            &[
+                ("name", "李四"),
+                ("phone", "13900000002"),
+                ("id_number", &id_number),
+                ("role", "staff"),
+                ("post", "保安"),
+                ("node_id", &node),
+            ],
+        )
+        .await;
+    assert!(r.status.is_redirection() || r.status == StatusCode::OK, "{} {}", r.status, r.text);
+    assert_eq!(person(&app, ids.lisi).await, lisi);
+
+    // And by import into 保利天玺.
+    let csv =
+        format!("楼栋,单元,房号,姓名,身份证号,手机号,与房屋关系\n1栋,1单元,201,李四,{id_number},13900000003,业主\n");
+    let r = staff2.multipart("/import", &[("project_id", &ids.tianxi.to_string())], ("a.csv", csv.as_bytes())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(person(&app, ids.lisi).await, lisi);
+    assert_eq!(staff2.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::NOT_FOUND);
+    // Within its own project the number still finds the person: no duplicate for 保利叶语's staff.
+    let mut staff = app.login("staff").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM persons").await;
+    let again = member(&id_number);
+    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = staff.post_form(&format!("/households/{}/members", ids.hh2), &again).await;
+    assert!(r.status.is_redirection() || r.status.is_client_error(), "{}", r.status);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons").await, before);
+    assert_eq!(person(&app, ids.lisi).await.phone, lisi.phone, "a stored phone is never overwritten");
+}
+
+/// A reveal is logged under the project the person belongs to, so that project's audit shows it.
+#[tokio::test]
+async fn a_reveal_is_logged_where_the_person_lives() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff.post_form(&format!("/people/{}/reveal", ids.lisi), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'reveal' AND entity_id = {} AND project_id = {}",
+            ids.lisi, ids.yeyu
+        ))
+        .await,
+        1
+    );
+}
