@@ -86,6 +86,7 @@ pub fn build(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_protect))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(middleware::from_fn(crate::web::input::reject_bad_input))
         .layer(middleware::from_fn(crate::ops::track))
         .layer(middleware::from_fn(crate::web::normalize_rejections))
         .layer(middleware::from_fn(crate::web::security_headers))

@@ -40,6 +40,14 @@ impl MigrationTrait for M0008Trust {
                 .to_owned(),
         )
         .await?;
+        // A booking horizon per room: how many days ahead a booking may start.
+        m.alter_table(
+            Table::alter()
+                .table(a("rooms"))
+                .add_column(col("horizon_days").integer().not_null().default(60))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

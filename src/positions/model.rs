@@ -45,11 +45,13 @@ pub struct Rules {
     pub notice_minutes: i64,
     /// Active bookings one household may hold in a week (Monday–Sunday, China time); 0 = no limit.
     pub weekly_quota: i64,
+    /// How far ahead a booking may start (days): the booking horizon.
+    pub horizon_days: i64,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        Self { min_minutes: 30, max_minutes: 240, notice_minutes: 60, weekly_quota: 2 }
+        Self { min_minutes: 30, max_minutes: 240, notice_minutes: 60, weekly_quota: 2, horizon_days: 60 }
     }
 }
 
@@ -120,6 +122,10 @@ pub fn check(a: &Attempt<'_>) -> Result<(), RuleError> {
     }
     if a.start < a.now {
         return Err(RuleError::new("in_past", "不能预约已经过去的时间"));
+    }
+    // Before any arithmetic on the times: a date years away is refused, not computed with.
+    if a.start - a.now > Duration::days(a.rules.horizon_days) {
+        return Err(RuleError::new("beyond_horizon", format!("最多只能预约{}天以内的时间", a.rules.horizon_days)));
     }
     let minutes = (a.end - a.start).num_minutes();
     if minutes < a.rules.min_minutes || minutes > a.rules.max_minutes {

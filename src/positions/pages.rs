@@ -293,6 +293,7 @@ pub struct NewRoomForm {
     pub max_minutes: String,
     pub notice_minutes: String,
     pub weekly_quota: String,
+    pub horizon_days: String,
 }
 
 pub async fn create_room(
@@ -334,6 +335,8 @@ pub async fn create_room(
     );
     let quota =
         num(&f.weekly_quota, defaults.weekly_quota, 0, 100, "weekly_quota", "每户每周次数应为0至100", &mut errors);
+    let horizon =
+        num(&f.horizon_days, defaults.horizon_days, 1, 366, "horizon_days", "可提前预约天数应为1至366", &mut errors);
     if min > max || min % model::SLOT_MINUTES != 0 || max % model::SLOT_MINUTES != 0 {
         errors.push(FieldError::new("min_minutes", "时长须为30分钟的整数倍，且最短不超过最长"));
     }
@@ -350,7 +353,13 @@ pub async fn create_room(
             function: if function.is_empty() { "多功能厅" } else { &function },
             capacity: capacity as i32,
             needs_approval: f.needs_approval == "1",
-            rules: Rules { min_minutes: min, max_minutes: max, notice_minutes: notice, weekly_quota: quota },
+            rules: Rules {
+                min_minutes: min,
+                max_minutes: max,
+                notice_minutes: notice,
+                weekly_quota: quota,
+                horizon_days: horizon,
+            },
             no_show_minutes: 15,
         },
         now,

@@ -150,6 +150,7 @@ pub struct Room {
     pub max_minutes: i32,
     pub notice_minutes: i32,
     pub weekly_quota: i32,
+    pub horizon_days: i32,
     pub no_show_minutes: i32,
 }
 
@@ -160,12 +161,13 @@ impl Room {
             max_minutes: self.max_minutes as i64,
             notice_minutes: self.notice_minutes as i64,
             weekly_quota: self.weekly_quota as i64,
+            horizon_days: self.horizon_days as i64,
         }
     }
 }
 
 const ROOM_COLS: &str = "id, centre_id, name, function, capacity, needs_approval, min_minutes, max_minutes, notice_minutes, \
-     weekly_quota, no_show_minutes";
+     weekly_quota, horizon_days, no_show_minutes";
 
 pub async fn rooms(conn: &impl ConnectionTrait, centre_id: i64) -> Result<Vec<Room>, AppError> {
     Ok(db::all(conn, &format!("SELECT {ROOM_COLS} FROM rooms WHERE centre_id = $1 ORDER BY id"), params![centre_id])
@@ -190,7 +192,7 @@ pub async fn create_room(conn: &impl ConnectionTrait, r: &NewRoom<'_>, now: Date
     db::insert_id(
         conn,
         "INSERT INTO rooms (centre_id, name, function, capacity, needs_approval, min_minutes, max_minutes, notice_minutes, \
-         weekly_quota, no_show_minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         weekly_quota, no_show_minutes, created_at, horizon_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         params![
             r.centre_id,
             r.name,
@@ -202,7 +204,8 @@ pub async fn create_room(conn: &impl ConnectionTrait, r: &NewRoom<'_>, now: Date
             r.rules.notice_minutes as i32,
             r.rules.weekly_quota as i32,
             r.no_show_minutes,
-            now
+            now,
+            r.rules.horizon_days as i32
         ],
     )
     .await

@@ -119,6 +119,13 @@ pub async fn read_multipart(mut mp: Multipart, max: usize) -> AppResult<Multipar
             if text.len() > 10_000 {
                 return Err(bad());
             }
+            if crate::web::input::check_value(&text).is_err() || crate::web::input::check_value(&name).is_err() {
+                return Err(AppError::bad_request(
+                    "bad_characters",
+                    "输入中含有无效的控制字符，请删除后重试",
+                    "The input contains control characters",
+                ));
+            }
             fields.insert(name, serde_json::Value::String(text));
         }
     }

@@ -216,6 +216,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ("pos.capacity", "容纳人数", "Capacity"),
     ("pos.minutes", "分钟/次", "min per booking"),
     ("pos.needs_approval", "需审批", "Needs approval"),
+    ("pos.horizon", "可提前预约天数", "Days ahead bookable"),
     ("pos.quota", "每户每周限约", "Bookings per household per week"),
     ("pos.approve", "通过", "Approve"),
     ("pos.reject", "不通过", "Reject"),

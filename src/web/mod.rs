@@ -3,6 +3,7 @@
 
 pub mod i18n;
 
+pub mod input;
 use axum::{
     extract::Path,
     http::{HeaderValue, StatusCode, header},

@@ -333,3 +333,20 @@ async fn residents_check_in_by_the_doors_code_no_shows_are_released_and_the_five
         StatusCode::NOT_FOUND
     );
 }
+
+/// A room books only so far ahead: 9999-12-31 is refused by the room's horizon, not computed with.
+#[tokio::test]
+async fn bookings_beyond_the_rooms_horizon_are_refused() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let mut resident = app.login("resident").await;
+    let url = format!("/api/v1/rooms/{hall}/bookings");
+    for date in ["9999-12-31", "2027-06-01"] {
+        let r = resident.json("POST", &url, book(date, "10:00", "11:00")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{date}: {}", r.text);
+        assert_eq!(r.json()["code"], "beyond_horizon");
+    }
+    let r = resident.json("POST", &url, book("2026-12-20", "10:00", "11:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}
