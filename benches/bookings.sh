@@ -5,6 +5,8 @@
 #
 #   benches/bookings.sh [sqlite|postgres|all]     (default: all)
 set -euo pipefail
+# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
+export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
 WHAT=${1:-all}

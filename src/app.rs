@@ -29,6 +29,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Photos and other files outside the database.
     pub blobs: crate::blob::Blobs,
+    /// Write rate limits per user and per address (anti-automation).
+    pub write_limits: Arc<auth::rate::WriteLimits>,
     /// Slots for CPU-heavy request work (spreadsheets, photos), run off the async workers.
     pub heavy: crate::heavy::Heavy,
 }
@@ -39,6 +41,12 @@ impl AppState {
         db.migrate().await?;
         let secret = resolve_secret(&config)?;
         let blobs = crate::blob::Blobs::from_config(&config)?;
+        let write_limits = auth::rate::WriteLimits::new(
+            config.write_rate_per_user,
+            config.write_burst_per_user,
+            config.write_rate_per_address,
+            config.write_burst_per_address,
+        );
         Ok(Self {
             db,
             config: Arc::new(config),
@@ -47,6 +55,7 @@ impl AppState {
             metrics: crate::ops::prometheus(),
             blobs,
             heavy: crate::heavy::Heavy::for_this_machine(),
+            write_limits,
         })
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
@@ -85,6 +94,7 @@ pub fn build(state: AppState) -> Router {
     crate::access::build_router()
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf_protect))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::rate::limit_writes))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(middleware::from_fn(crate::web::input::reject_bad_input))
         .layer(middleware::from_fn(crate::ops::track))

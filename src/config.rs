@@ -65,6 +65,12 @@ pub struct Config {
     pub blob_url: String,
     /// Largest accepted photo (bytes).
     pub max_photo_bytes: usize,
+    /// Writes (POST/PUT/PATCH/DELETE) a signed-in user may send per minute, and in one burst; 0 = no limit.
+    pub write_rate_per_user: u32,
+    pub write_burst_per_user: u32,
+    /// The same for one address (everyone behind one NAT shares it).
+    pub write_rate_per_address: u32,
+    pub write_burst_per_address: u32,
 }
 
 /// 127.0.0.0/8 and ::1: a proxy on the same host.
@@ -115,6 +121,10 @@ impl Config {
             return_visit_days: 3,
             blob_url: String::new(),
             max_photo_bytes: 15 * 1024 * 1024,
+            write_rate_per_user: 120,
+            write_burst_per_user: 30,
+            write_rate_per_address: 600,
+            write_burst_per_address: 120,
         }
     }
 
@@ -153,6 +163,10 @@ impl Config {
                 "RETURN_VISIT_DAYS" => c.return_visit_days = parse("XINGHUO_RETURN_VISIT_DAYS", &v)?,
                 "BLOB_URL" => c.blob_url = v.trim().to_string(),
                 "MAX_PHOTO_BYTES" => c.max_photo_bytes = parse("XINGHUO_MAX_PHOTO_BYTES", &v)?,
+                "WRITE_RATE_PER_USER" => c.write_rate_per_user = parse("XINGHUO_WRITE_RATE_PER_USER", &v)?,
+                "WRITE_BURST_PER_USER" => c.write_burst_per_user = parse("XINGHUO_WRITE_BURST_PER_USER", &v)?,
+                "WRITE_RATE_PER_ADDRESS" => c.write_rate_per_address = parse("XINGHUO_WRITE_RATE_PER_ADDRESS", &v)?,
+                "WRITE_BURST_PER_ADDRESS" => c.write_burst_per_address = parse("XINGHUO_WRITE_BURST_PER_ADDRESS", &v)?,
                 "METRICS_TOKEN" => c.metrics_token = Some(Secret::new(v)).filter(|s| !s.expose().is_empty()),
                 _ => {}
             }

@@ -49,12 +49,26 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Metrics tell a lot about who uses what: with a token configured, only its holder reads them;
+/// without one, only a server bound to loopback serves them (a scraper on the same host).
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
-    if let Some(token) = &state.config.metrics_token {
-        let given = headers.get("x-metrics-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if given != token.expose() {
-            return crate::error::AppError::forbidden().into_response();
+    match &state.config.metrics_token {
+        Some(token) => {
+            let given = headers.get("x-metrics-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if !crate::auth::constant_eq(given, token.expose()) {
+                return crate::error::AppError::forbidden().into_response();
+            }
         }
+        None if !state.config.listen.ip().is_loopback() => {
+            return crate::error::AppError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "metrics_token_required",
+                "未配置指标访问令牌：请设置 XINGHUO_METRICS_TOKEN",
+                "Set XINGHUO_METRICS_TOKEN to read /metrics on a public address",
+            )
+            .into_response();
+        }
+        None => {}
     }
     ([("content-type", "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }

@@ -11,6 +11,7 @@
 pub mod model;
 pub mod pages;
 pub mod password;
+pub mod rate;
 pub mod throttle;
 
 use std::sync::Arc;
@@ -57,7 +58,7 @@ impl Ctx {
     pub fn actor(&self) -> String {
         self.principal.as_ref().map(|p| p.display_name.clone()).unwrap_or_else(|| "匿名".into())
     }
-    fn is_api(&self) -> bool {
+    pub fn is_api(&self) -> bool {
         self.path.starts_with("/api/")
     }
 }
@@ -126,7 +127,7 @@ fn csrf_token(secret: &[u8], base: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+pub fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

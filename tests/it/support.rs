@@ -53,6 +53,10 @@ impl TestApp {
         config.data_dir = dir.path().to_path_buf();
         config.cookie_secret = xinghuo::config::Secret::new("test-secret-test-secret-test-secret-0123");
         config.db_max_connections = 4;
+        // Every in-process client shares one address, and the concurrency tests burst on purpose: the
+        // write limits are off here and tested on their own (`trust::writes_are_rate_limited…`).
+        config.write_rate_per_user = 0;
+        config.write_rate_per_address = 0;
         let mut pg_schema = None;
         config.database_url = match pg_url() {
             Some(base) => {

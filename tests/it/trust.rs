@@ -539,3 +539,62 @@ fn regex_free_params(p: &str) -> String {
     }
     out.replace("*", "")
 }
+
+// ---- Anti-automation ---------------------------------------------------------------------------
+
+/// One resident sending sixty reports as fast as it can: the burst goes through, the rest get 429
+/// with `Retry-After`, and other residents are not held up.
+#[tokio::test]
+async fn writes_are_rate_limited_per_user_with_retry_after() {
+    let app = TestApp::with(|c| {
+        c.write_rate_per_user = 120;
+        c.write_burst_per_user = 30;
+        c.write_rate_per_address = 600;
+        c.write_burst_per_address = 120;
+    })
+    .await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let body =
+        serde_json::json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1});
+    let (mut ok, mut limited, mut retry) = (0, 0, None);
+    for _ in 0..60 {
+        let r = resident.json("POST", "/api/v1/requests", body.clone()).await;
+        match r.status {
+            StatusCode::OK | StatusCode::CREATED => ok += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                limited += 1;
+                assert_eq!(r.json()["code"], "rate_limited");
+                retry = r.headers.get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            }
+            s => panic!("{s}: {}", r.text),
+        }
+    }
+    assert!((29..=33).contains(&ok), "{ok} created");
+    assert_eq!(ok + limited, 60);
+    assert!(retry.is_some_and(|s| s.parse::<u64>().unwrap() >= 1));
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM requests").await as usize, ok + app_before(&app).await);
+    // Another resident (same address, well under its bucket) still writes.
+    let mut other = app.login("resident2").await;
+    let r = other
+        .json(
+            "POST",
+            "/api/v1/requests",
+            serde_json::json!({"category_id": ids.yeyu_lighting, "description": "门口灯不亮", "household_id": ids.hh2}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+}
+
+async fn app_before(app: &TestApp) -> usize {
+    app.count("SELECT COUNT(*) AS n FROM requests WHERE description <> '楼道灯不亮'").await as usize
+}
+
+/// Without a token, `/metrics` is served only by a server bound to loopback.
+#[tokio::test]
+async fn metrics_on_a_public_address_need_a_token() {
+    let app = TestApp::with(|c| c.listen = "0.0.0.0:8080".parse().unwrap()).await;
+    let r = app.client().get("/metrics").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text.contains("XINGHUO_METRICS_TOKEN"));
+}
