@@ -39,7 +39,7 @@ impl AppState {
     pub async fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
-        let secret = resolve_secret(&config)?;
+        let secret = resolve_secret(&config, &db).await?;
         let blobs = crate::blob::Blobs::from_config(&config)?;
         let write_limits = auth::rate::WriteLimits::new(
             config.write_rate_per_user,
@@ -63,22 +63,28 @@ impl AppState {
     }
 }
 
-/// The configured secret, or one kept in `<data_dir>/.cookie_secret` (created on first start) so that
-/// instances sharing a data directory share it. Several hosts must set `XINGHUO_COOKIE_SECRET`.
-fn resolve_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+/// The configured secret (`XINGHUO_COOKIE_SECRET`) or, without one, a random secret kept in the
+/// database: the first instance to start writes it (`ON CONFLICT DO NOTHING`), and every instance on
+/// the same database reads the same one back — so a second instance never signs forms with a secret
+/// of its own, and forms keep working whichever instance the load balancer picks.
+async fn resolve_secret(config: &Config, db: &Db) -> anyhow::Result<Vec<u8>> {
     if !config.cookie_secret.expose().is_empty() {
         return Ok(config.cookie_secret.expose().as_bytes().to_vec());
     }
-    let path = config.data_dir.join(".cookie_secret");
-    if let Ok(s) = std::fs::read_to_string(&path)
-        && s.trim().len() >= 32
-    {
-        return Ok(s.trim().as_bytes().to_vec());
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        value: String,
     }
-    std::fs::create_dir_all(&config.data_dir)?;
-    let s = auth::random_token(48);
-    std::fs::write(&path, &s)?;
-    Ok(s.into_bytes())
+    crate::db::exec(
+        &db.write,
+        "INSERT INTO app_secrets (name, value) VALUES ('cookie', $1) ON CONFLICT (name) DO NOTHING",
+        crate::params![auth::random_token(48)],
+    )
+    .await?;
+    let row = crate::db::one::<Row>(&db.write, "SELECT value FROM app_secrets WHERE name = 'cookie'", vec![])
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the cookie secret could not be stored"))?;
+    Ok(row.value.into_bytes())
 }
 
 async fn not_found(ctx: Option<axum::Extension<Ctx>>, uri: axum::http::Uri) -> AppError {

@@ -40,6 +40,15 @@ impl MigrationTrait for M0008Trust {
                 .to_owned(),
         )
         .await?;
+        // Secrets every instance on this database must share (the CSRF key when none is configured).
+        m.create_table(
+            Table::create()
+                .table(a("app_secrets"))
+                .col(col("name").string_len(40).not_null().primary_key())
+                .col(col("value").string_len(200).not_null())
+                .to_owned(),
+        )
+        .await?;
         // A booking horizon per room: how many days ahead a booking may start.
         m.alter_table(
             Table::alter()
@@ -53,6 +62,7 @@ impl MigrationTrait for M0008Trust {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(a("login_attempts")).to_owned()).await?;
+        m.drop_table(Table::drop().table(a("app_secrets")).to_owned()).await?;
         Ok(())
     }
 }

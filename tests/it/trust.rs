@@ -598,3 +598,18 @@ async fn metrics_on_a_public_address_need_a_token() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text.contains("XINGHUO_METRICS_TOKEN"));
 }
+
+/// Without a configured cookie secret, two instances on one database still share one: a form from
+/// one is accepted by the other.
+#[tokio::test]
+async fn forms_cross_instances_without_a_configured_secret() {
+    let app = TestApp::with(|c| c.cookie_secret = xinghuo::config::Secret::new("")).await;
+    let mut config = (*app.state.config).clone();
+    config.data_dir = tempfile::tempdir().unwrap().keep();
+    let other = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let mut a = app.login("staff").await;
+    let token = a.csrf().await;
+    let mut b = a.clone().on(xinghuo::app::build(other));
+    let r = b.post_raw("/prefs", &[("_csrf", token.as_str()), ("large_type", "1"), ("next", "/")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+}
