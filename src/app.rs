@@ -31,6 +31,8 @@ pub struct AppState {
     pub blobs: crate::blob::Blobs,
     /// Write rate limits per user and per address (anti-automation).
     pub write_limits: Arc<auth::rate::WriteLimits>,
+    /// Seals and opens personal data (phone and ID numbers) at rest.
+    pub vault: Arc<crate::vault::Vault>,
     /// Slots for CPU-heavy request work (spreadsheets, photos), run off the async workers.
     pub heavy: crate::heavy::Heavy,
 }
@@ -40,6 +42,9 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.db_max_connections).await?;
         db.migrate().await?;
         let secret = resolve_secret(&config, &db).await?;
+        let vault = config.vault()?;
+        crate::people::seal::check_key(&db.write, &vault).await?;
+        crate::people::seal::seal_plaintext(&db.write, &vault).await?;
         let blobs = crate::blob::Blobs::from_config(&config)?;
         let write_limits = auth::rate::WriteLimits::new(
             config.write_rate_per_user,
@@ -55,6 +60,7 @@ impl AppState {
             metrics: crate::ops::prometheus(),
             blobs,
             heavy: crate::heavy::Heavy::for_this_machine(),
+            vault: Arc::new(vault),
             write_limits,
         })
     }

@@ -20,6 +20,22 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
+pub enum DataKeyAction {
+    /// Print a new random key line (`id:base64`) to add to the keyring.
+    New {
+        #[arg(long, default_value = "k2")]
+        id: String,
+    },
+    /// Add a new key to the key file and seal everything again under it.
+    Rotate {
+        #[arg(long)]
+        id: String,
+    },
+    /// Seal everything again under the keyring's last key (after adding one to XINGHUO_DATA_KEYS).
+    Reencrypt,
+}
+
+#[derive(Subcommand)]
 pub enum Command {
     /// Start the web server (migrations run first).
     Serve {
@@ -58,6 +74,12 @@ pub enum Command {
     Open311Key {
         #[command(subcommand)]
         action: KeyAction,
+    },
+    /// The keyring that seals phone and ID numbers at rest.
+    #[command(name = "data-keys")]
+    DataKeys {
+        #[command(subcommand)]
+        action: DataKeyAction,
     },
     /// Copy the SQLite database to a file while the server runs (online, consistent).
     Backup {
@@ -206,9 +228,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let outcome = io::apply(&state.db.write, pid, &parsed, state.clock.now(), |n| bar.set_position(n as u64))
-                .await
-                .map_err(app_err)?;
+            let outcome = io::apply(&state.db.write, &state.vault, pid, &parsed, state.clock.now(), |n| {
+                bar.set_position(n as u64)
+            })
+            .await
+            .map_err(app_err)?;
             bar.finish_and_clear();
             match outcome {
                 io::Outcome::Done(s) => {
@@ -234,7 +258,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Export { project, out, full } => {
             let pid = find_project(&state, &project).await?;
-            let rows = io::ledger_rows(&state.db.read, pid).await.map_err(app_err)?;
+            let mut rows = io::ledger_rows(&state.db.read, pid).await.map_err(app_err)?;
+            if full {
+                io::unseal_ledger(&mut rows, &state.vault).map_err(app_err)?;
+            }
             let roles = io::role_names(&state.db.read, pid).await.map_err(app_err)?;
             let stamp = crate::clock::fmt_datetime(state.clock.now());
             let bytes =
@@ -271,6 +298,33 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
         },
         Command::Open311Key { action } => open311_key(&state, action).await?,
+        Command::DataKeys { action } => match action {
+            DataKeyAction::New { id } => println!("{}", crate::vault::Vault::new_key_line(&id)),
+            DataKeyAction::Rotate { id } => {
+                if !state.config.data_keys.expose().trim().is_empty() {
+                    anyhow::bail!(
+                        "密钥来自 XINGHUO_DATA_KEYS：请在其末尾加入 `data-keys new` 生成的新密钥后运行 `data-keys reencrypt` / \
+                         keys come from XINGHUO_DATA_KEYS: append a new key there, then run `data-keys reencrypt`"
+                    );
+                }
+                let path =
+                    state.config.data_key_file.clone().unwrap_or_else(|| state.config.data_dir.join("data.keys"));
+                let mut text = std::fs::read_to_string(&path)?;
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&crate::vault::Vault::new_key_line(&id));
+                text.push('\n');
+                let ring = crate::vault::Vault::parse(&text)?;
+                std::fs::write(&path, &text)?;
+                let n = crate::people::seal::reencrypt(&state.db.write, &ring).await?;
+                println!("已用新密钥 {id} 重新加密 {n} 人的信息；旧密钥可在所有实例换用新密钥后删除 / {n} re-sealed");
+            }
+            DataKeyAction::Reencrypt => {
+                let n = crate::people::seal::reencrypt(&state.db.write, &state.vault).await?;
+                println!("已用当前密钥 {} 重新加密 {n} 人的信息 / {n} re-sealed", state.vault.current_id());
+            }
+        },
         Command::Backup { out } => {
             if !state.db.is_sqlite() {
                 anyhow::bail!("PostgreSQL 请使用 pg_dump 备份 / use pg_dump for PostgreSQL");
@@ -324,7 +378,7 @@ async fn open311_key(state: &AppState, action: KeyAction) -> anyhow::Result<()> 
 }
 
 async fn load_demo(state: &AppState) -> anyhow::Result<()> {
-    let loaded = crate::demo::load(&state.db.write, state.clock.now()).await.map_err(app_err)?;
+    let loaded = crate::demo::load(&state.db.write, &state.vault, state.clock.now()).await.map_err(app_err)?;
     println!(
         "{}",
         if loaded {

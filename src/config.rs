@@ -31,6 +31,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Key for CSRF tokens; at least 32 bytes.
     pub cookie_secret: Secret,
+    /// The keyring sealing personal data (`id:base64` entries; the last seals). Empty: the key file.
+    pub data_keys: Secret,
+    /// The keyring file; default `<data_dir>/data.keys`, created with one key on first start.
+    pub data_key_file: Option<PathBuf>,
     /// Public URL; when it starts with `https://` cookies are marked `Secure`.
     pub public_url: String,
     /// Largest accepted upload (bytes).
@@ -105,6 +109,8 @@ impl Config {
             listen: "127.0.0.1:8080".parse().expect("static address"),
             data_dir: PathBuf::from("data"),
             cookie_secret: Secret::new(""),
+            data_keys: Secret::new(""),
+            data_key_file: None,
             public_url: "http://127.0.0.1:8080".into(),
             max_upload_bytes: 5 * 1024 * 1024,
             max_import_rows: 20_000,
@@ -143,6 +149,8 @@ impl Config {
                 "LISTEN" => c.listen = v.parse().map_err(|_| ConfigError::Invalid("XINGHUO_LISTEN", v.clone()))?,
                 "DATA_DIR" => c.data_dir = PathBuf::from(v),
                 "COOKIE_SECRET" => c.cookie_secret = Secret::new(v),
+                "DATA_KEYS" => c.data_keys = Secret::new(v),
+                "DATA_KEY_FILE" => c.data_key_file = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty()),
                 "PUBLIC_URL" => c.public_url = v,
                 "MAX_UPLOAD_BYTES" => c.max_upload_bytes = parse("XINGHUO_MAX_UPLOAD_BYTES", &v)?,
                 "MAX_IMPORT_ROWS" => c.max_import_rows = parse("XINGHUO_MAX_IMPORT_ROWS", &v)?,
@@ -175,6 +183,15 @@ impl Config {
             return Err(ConfigError::Invalid("XINGHUO_COOKIE_SECRET", "至少32个字符 / at least 32 characters".into()));
         }
         Ok(c)
+    }
+
+    /// The keyring that seals personal data, from `XINGHUO_DATA_KEYS` or the key file.
+    pub fn vault(&self) -> anyhow::Result<crate::vault::Vault> {
+        if !self.data_keys.expose().trim().is_empty() {
+            return Ok(crate::vault::Vault::parse(self.data_keys.expose())?);
+        }
+        let path = self.data_key_file.clone().unwrap_or_else(|| self.data_dir.join("data.keys"));
+        crate::vault::Vault::load_or_create_file(&path)
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -147,7 +147,11 @@ fn demo_uscc(seed: &str) -> String {
 }
 
 /// Load the demo data unless it is already there. Returns `true` if it was loaded now.
-pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime<Utc>) -> Result<bool, AppError> {
+pub async fn load<C: TransactionTrait + ConnectionTrait>(
+    conn: &C,
+    vault: &crate::vault::Vault,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     if db::count(conn, "SELECT COUNT(*) AS n FROM org_nodes WHERE code = 'POLY'", vec![]).await? > 0 {
         return Ok(false);
     }
@@ -264,7 +268,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
                                 id_number: Some(demo_id(person_n)),
                             };
                             let (person_id, _) =
-                                people::upsert_person(t, &np, &people::Within::Project(pid), now).await?;
+                                people::upsert_person(t, vault, &np, &people::Within::Project(pid), now).await?;
                             let rel = if k == 0 { "owner" } else { "family" };
                             let moved =
                                 NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
@@ -328,7 +332,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(conn: &C, now: DateTime
             Some(n) => people::Within::of_node(&n),
             None => return Err(AppError::internal("demo node")),
         };
-        let (person_id, _) = people::upsert_person(t, &np, &within, now).await?;
+        let (person_id, _) = people::upsert_person(t, vault, &np, &within, now).await?;
         people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now)
             .await?;
         if *username == "admin" {

@@ -49,6 +49,8 @@ pub mod positions;
 pub mod requests;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;
+/// Personal data sealed at rest (AES-256-GCM) with blind indexes; key rotation.
+pub mod vault;
 /// C4 Volunteers and points: registration, teams, hour corrections, the points ledger, 爱心超市.
 pub mod volunteers;
 /// Layout chrome, message catalog (zh-CN/en), static assets, security headers.

@@ -30,7 +30,22 @@ impl MigrationTrait for M0008Trust {
         // An ID number no longer names one person for every project: a project finds only the people
         // it already serves, and linking across projects is a consented step.
         m.drop_index(Index::drop().name("ux_persons_id_number").table(a("persons")).to_owned()).await?;
-        m.create_index(index("persons", "ix_persons_id_number", &["id_number"], false)).await?;
+        // Phone and ID numbers sealed at rest (see `vault`): a masked copy for display, the sealed value,
+        // and a keyed blind index for equality. The plaintext columns stay, always empty: start-up seals
+        // what older versions wrote and clears them.
+        for c in [
+            col("phone_masked").string_len(24).null().to_owned(),
+            col("id_masked").string_len(24).null().to_owned(),
+            col("phone_enc").text().null().to_owned(),
+            col("id_number_enc").text().null().to_owned(),
+            col("phone_hash").string_len(64).null().to_owned(),
+            col("id_number_hash").string_len(64).null().to_owned(),
+        ] {
+            let mut c = c;
+            m.alter_table(Table::alter().table(a("persons")).add_column(&mut c).to_owned()).await?;
+        }
+        m.create_index(index("persons", "ix_persons_id_number_hash", &["id_number_hash"], false)).await?;
+        m.create_index(index("persons", "ix_persons_phone_hash", &["phone_hash"], false)).await?;
         // API tokens expire and are read-only or read-write.
         m.alter_table(Table::alter().table(a("api_tokens")).add_column(ts_null("expires_at")).to_owned()).await?;
         m.alter_table(

@@ -64,6 +64,7 @@ pub enum Outcome {
 /// Apply parsed rows to a project inside one transaction. `progress` is called after each row.
 pub async fn apply(
     conn: &impl TransactionTrait,
+    vault: &crate::vault::Vault,
     project_id: i64,
     parsed: &Parsed,
     now: DateTime<Utc>,
@@ -153,7 +154,8 @@ pub async fn apply(
                     phone: r.phone.clone(),
                     id_number: r.id_number.clone(),
                 };
-                let (id, created) = people::upsert_person(&tx, &np, &people::Within::Project(project_id), now).await?;
+                let (id, created) =
+                    people::upsert_person(&tx, vault, &np, &people::Within::Project(project_id), now).await?;
                 if created {
                     s.persons_created += 1;
                 }
@@ -291,7 +293,7 @@ pub async fn import_upload(
         }
     };
     let now = state.clock.now();
-    match apply(&state.db.write, project, &parsed, now, |_| {}).await? {
+    match apply(&state.db.write, &state.vault, project, &parsed, now, |_| {}).await? {
         Outcome::Rejected(errors) => {
             pg.errors = errors;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response())
@@ -399,6 +401,18 @@ pub struct LedgerRow {
     pub moved_in: Option<chrono::NaiveDate>,
     pub microgrid: Option<String>,
     pub person_id: Option<i64>,
+    pub id_number_enc: Option<String>,
+    pub phone_enc: Option<String>,
+}
+
+/// Put the full numbers in place of the masked ones (the audited full export only).
+pub fn unseal_ledger(rows: &mut [LedgerRow], vault: &crate::vault::Vault) -> Result<(), AppError> {
+    for r in rows {
+        let (phone, idn) = crate::people::seal::open_pair(vault, r.phone_enc.as_deref(), r.id_number_enc.as_deref())?;
+        r.phone = phone;
+        r.id_number = idn;
+    }
+    Ok(())
 }
 
 /// The ledger of one project: every household with its current members (households without members too).
@@ -406,7 +420,7 @@ pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result
     Ok(db::all(
         conn,
         "SELECT pr.name AS project, b.name AS building, u.name AS unit, h.room, h.exclusive_area_centi AS area, \
-         p.name, p.id_number, p.phone, m.relation, m.moved_in, mg.name AS microgrid, p.id AS person_id \
+         p.name, p.id_masked AS id_number, p.phone_masked AS phone, p.id_number_enc, p.phone_enc, m.relation, m.moved_in, mg.name AS microgrid, p.id AS person_id \
          FROM households h JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id \
          JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pr ON pr.id = h.project_id \
          LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id \
@@ -505,7 +519,10 @@ pub async fn export_ledger(
     }
     let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
     let full = q.full.as_deref() == Some("1");
-    let rows = ledger_rows(&state.db.read, project_id).await?;
+    let mut rows = ledger_rows(&state.db.read, project_id).await?;
+    if full {
+        unseal_ledger(&mut rows, &state.vault)?;
+    }
     let roles = role_names(&state.db.read, project_id).await?;
     let now = state.clock.now();
     let stamp = now.with_timezone(&chrono_tz::Asia::Shanghai);

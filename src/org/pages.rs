@@ -240,7 +240,7 @@ pub async fn node_page(
     }
     let people: Vec<P> = crate::db::all(
         conn,
-        "SELECT p.id AS person_id, p.name, r.role, r.post, p.phone FROM role_assignments r JOIN persons p ON p.id = r.person_id \
+        "SELECT p.id AS person_id, p.name, r.role, r.post, p.phone_masked AS phone FROM role_assignments r JOIN persons p ON p.id = r.person_id \
          WHERE r.node_id = $1 ORDER BY r.role, p.id",
         crate::params![id],
     )

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+pub mod seal;
 pub mod store;
 
 use axum::routing::{delete, get, patch, post};

@@ -137,7 +137,7 @@ pub async fn reveal_checked(
         .await?;
     }
     tx.commit().await?;
-    Ok((row.phone, row.id_number))
+    super::seal::open_contact(&state.db.read, &state.vault, id).await
 }
 
 pub async fn reveal(
@@ -191,7 +191,7 @@ pub async fn update_person_checked(
     let name = name.unwrap_or_default();
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    store::update_person(&tx, id, &name, phone.clone(), (!note.is_empty()).then_some(note), now).await?;
+    store::update_person(&tx, &state.vault, id, &name, phone.clone(), (!note.is_empty()).then_some(note), now).await?;
     audit::record(
         &tx,
         ctx,
@@ -403,7 +403,8 @@ pub async fn add_member_checked(
         phone: phone.as_ref().map(|p| p.reveal().to_string()),
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
-    let (person_id, _) = store::upsert_person(&tx, &np, &store::Within::Project(h.project_id), now).await?;
+    let (person_id, _) =
+        store::upsert_person(&tx, &state.vault, &np, &store::Within::Project(h.project_id), now).await?;
     store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
     audit::record(
         &tx,
@@ -593,7 +594,7 @@ pub async fn create_person_checked(
         phone: phone.as_ref().map(|p| p.reveal().to_string()),
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
-    let (person_id, _) = store::upsert_person(&tx, &np, &store::Within::of_node(&node), now).await?;
+    let (person_id, _) = store::upsert_person(&tx, &state.vault, &np, &store::Within::of_node(&node), now).await?;
     store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
         .await?;
     audit::record(

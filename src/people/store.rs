@@ -4,8 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
-use super::model::{mask_id, mask_phone, name_pinyin};
-use crate::{auth::Principal, db, error::AppError, params};
+use super::{
+    model::{mask_id, mask_phone, name_pinyin},
+    seal::Sealed,
+};
+use crate::{auth::Principal, db, error::AppError, params, vault::Vault};
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct PersonRow {
@@ -44,7 +47,13 @@ impl From<PersonRow> for PersonView {
 }
 
 pub async fn person(conn: &impl ConnectionTrait, id: i64) -> Result<Option<PersonRow>, AppError> {
-    Ok(db::one(conn, "SELECT id, name, gender, phone, id_number, note FROM persons WHERE id = $1", params![id]).await?)
+    // Masked copies only; the full numbers are sealed (`seal::open_contact`).
+    Ok(db::one(
+        conn,
+        "SELECT id, name, gender, phone_masked AS phone, id_masked AS id_number, note FROM persons WHERE id = $1",
+        params![id],
+    )
+    .await?)
 }
 
 pub struct NewPerson {
@@ -77,9 +86,11 @@ impl Within {
 /// a role on one of its nodes).
 pub async fn find_by_id_number(
     conn: &impl ConnectionTrait,
+    vault: &Vault,
     id_number: &str,
     within: &Within,
 ) -> Result<Option<i64>, AppError> {
+    let id_number_hash = vault.blind(crate::vault::Kind::IdNumber, id_number);
     let (clause, value): (&str, sea_orm::Value) = match within {
         Within::Project(pid) => (
             "EXISTS (SELECT 1 FROM household_members m JOIN households h ON h.node_id = m.household_id \
@@ -94,8 +105,8 @@ pub async fn find_by_id_number(
             format!("{}%", path.replace(['%', '_'], "")).into(),
         ),
     };
-    let sql = format!("SELECT p.id FROM persons p WHERE p.id_number = $1 AND ({clause}) ORDER BY p.id LIMIT 1");
-    Ok(db::one::<db::IdRow>(conn, &sql, vec![id_number.into(), value]).await?.map(|r| r.id))
+    let sql = format!("SELECT p.id FROM persons p WHERE p.id_number_hash = $1 AND ({clause}) ORDER BY p.id LIMIT 1");
+    Ok(db::one::<db::IdRow>(conn, &sql, vec![id_number_hash.into(), value]).await?.map(|r| r.id))
 }
 
 /// Find the person with this ID number already linked to `within`, or else create a new record.
@@ -103,27 +114,46 @@ pub async fn find_by_id_number(
 /// (id, created).
 pub async fn upsert_person(
     conn: &impl ConnectionTrait,
+    vault: &Vault,
     p: &NewPerson,
     within: &Within,
     now: DateTime<Utc>,
 ) -> Result<(i64, bool), AppError> {
+    let ph = Sealed::phone(vault, p.phone.as_deref());
     if let Some(idn) = &p.id_number
-        && let Some(id) = find_by_id_number(conn, idn, within).await?
+        && let Some(id) = find_by_id_number(conn, vault, idn, within).await?
     {
+        // Only where no phone is stored: a found record keeps what it holds.
         db::exec(
             conn,
-            "UPDATE persons SET phone = COALESCE(phone, $1), updated_at = $2 WHERE id = $3",
-            params![p.phone.clone(), now, id],
+            "UPDATE persons SET phone_masked = COALESCE(phone_masked, $1), \
+             phone_hash = CASE WHEN phone_enc IS NULL THEN $2 ELSE phone_hash END, \
+             phone_enc = COALESCE(phone_enc, $3), updated_at = $4 WHERE id = $5",
+            params![ph.masked, ph.hash, ph.enc, now, id],
         )
         .await?;
         return Ok((id, false));
     }
+    let idn = Sealed::id_number(vault, p.id_number.as_deref());
     let (py, initials) = name_pinyin(&p.name);
     let id = db::insert_id(
         conn,
-        "INSERT INTO persons (name, name_pinyin, name_initials, gender, phone, id_number, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-        params![p.name.clone(), py, initials, p.gender.clone(), p.phone.clone(), p.id_number.clone(), now],
+        "INSERT INTO persons (name, name_pinyin, name_initials, gender, phone_masked, phone_enc, phone_hash, \
+         id_masked, id_number_enc, id_number_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        params![
+            p.name.clone(),
+            py,
+            initials,
+            p.gender.clone(),
+            ph.masked,
+            ph.enc,
+            ph.hash,
+            idn.masked,
+            idn.enc,
+            idn.hash,
+            now
+        ],
     )
     .await?;
     Ok((id, true))
@@ -131,6 +161,7 @@ pub async fn upsert_person(
 
 pub async fn update_person(
     conn: &impl ConnectionTrait,
+    vault: &Vault,
     id: i64,
     name: &str,
     phone: Option<String>,
@@ -138,10 +169,12 @@ pub async fn update_person(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (py, initials) = name_pinyin(name);
+    let ph = Sealed::phone(vault, phone.as_deref());
     db::exec(
         conn,
-        "UPDATE persons SET name = $1, name_pinyin = $2, name_initials = $3, phone = $4, note = $5, updated_at = $6 WHERE id = $7",
-        params![name, py, initials, phone, note, now, id],
+        "UPDATE persons SET name = $1, name_pinyin = $2, name_initials = $3, phone_masked = $4, phone_enc = $5, \
+         phone_hash = $6, note = $7, updated_at = $8 WHERE id = $9",
+        params![name, py, initials, ph.masked, ph.enc, ph.hash, note, now, id],
     )
     .await?;
     Ok(())
@@ -165,7 +198,7 @@ pub struct Membership {
 }
 
 const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.household_id, m.person_id, p.name AS person_name, m.relation, m.moved_in, \
-     m.moved_out, p.phone, h.project_id, mg.path AS microgrid_path, \
+     m.moved_out, p.phone_masked AS phone, h.project_id, mg.path AS microgrid_path, \
      (b.name || u.name || h.room || '室') AS label \
      FROM household_members m JOIN persons p ON p.id = m.person_id JOIN households h ON h.node_id = m.household_id \
      JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
@@ -344,14 +377,14 @@ pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Resu
     let prefix = format!("{}%", lower.replace(['%', '_'], ""));
     let ph = db::placeholders(4, projects.len());
     let sql = format!(
-        "SELECT p.id AS person_id, p.name, p.phone, h.node_id AS household_id, \
+        "SELECT p.id AS person_id, p.name, p.phone_masked AS phone, h.node_id AS household_id, \
          (b.name || u.name || h.room || '室') AS label, pr.name AS project_name \
          FROM persons p JOIN household_members m ON m.person_id = p.id AND m.moved_out IS NULL \
          JOIN households h ON h.node_id = m.household_id JOIN org_nodes hn ON hn.id = h.node_id \
          JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pr ON pr.id = h.project_id \
          WHERE h.project_id IN ({ph}) AND (p.name LIKE $1 OR p.name_initials LIKE $2 OR p.name_pinyin LIKE $2 OR h.room = $3) \
          UNION \
-         SELECT p.id AS person_id, p.name, p.phone, NULL AS household_id, NULL AS label, n.name AS project_name \
+         SELECT p.id AS person_id, p.name, p.phone_masked AS phone, NULL AS household_id, NULL AS label, n.name AS project_name \
          FROM persons p JOIN role_assignments r ON r.person_id = p.id JOIN org_nodes n ON n.id = r.node_id \
          WHERE n.project_id IN ({ph}) AND (p.name LIKE $1 OR p.name_initials LIKE $2 OR p.name_pinyin LIKE $2) \
          ORDER BY 2, 1 LIMIT 100"

@@ -25,7 +25,7 @@ async fn loading_the_demo_twice_changes_nothing() {
     let app = TestApp::new().await;
     let before =
         (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
-    let loaded = xinghuo::demo::load(&app.state.db.write, chrono::Utc::now()).await.unwrap();
+    let loaded = xinghuo::demo::load(&app.state.db.write, &app.state.vault, chrono::Utc::now()).await.unwrap();
     assert!(!loaded);
     let after =
         (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
@@ -273,4 +273,27 @@ async fn the_cli_imports_exports_backs_up_and_manages_users() {
     } else {
         assert!(r.unwrap_err().to_string().contains("pg_dump"));
     }
+}
+
+/// `data-keys rotate` with the default key file: a second key is appended, everything is sealed again
+/// under it, and the full export still shows the same numbers.
+#[tokio::test]
+async fn the_cli_rotates_the_data_key_file() {
+    use xinghuo::cli::{Cli, Command, DataKeyAction};
+    let app = TestApp::with(|c| c.data_keys = xinghuo::config::Secret::new("")).await;
+    let ids = app.ids().await;
+    let before = app.contact(ids.zhangsan).await;
+    let config = (*app.state.config).clone();
+    let run = |command| xinghuo::cli::run(Cli { command }, config.clone());
+    run(Command::DataKeys { action: DataKeyAction::Rotate { id: "k2".into() } }).await.unwrap();
+    let ring = std::fs::read_to_string(config.data_dir.join("data.keys")).unwrap();
+    assert!(ring.contains("\nk1:") && ring.contains("\nk2:"), "{ring}");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons WHERE id_number_enc LIKE 'v1.k1.%'").await, 0);
+    let state = xinghuo::app::AppState::new(config.clone(), std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    assert_eq!(xinghuo::people::seal::open_contact(&state.db.read, &state.vault, ids.zhangsan).await.unwrap(), before);
+    let out = config.data_dir.join("full.xlsx");
+    run(Command::Export { project: "保利叶语".into(), out: out.clone(), full: true }).await.unwrap();
+    let grid = xinghuo::io::model::read_xlsx(&std::fs::read(&out).unwrap()).unwrap();
+    let phone = before.0.unwrap();
+    assert!(grid.iter().any(|r| r.get(6) == Some(&xinghuo::io::model::Cell::Text(phone.clone()))), "{phone}");
 }

@@ -53,6 +53,8 @@ impl TestApp {
         config.data_dir = dir.path().to_path_buf();
         config.cookie_secret = xinghuo::config::Secret::new("test-secret-test-secret-test-secret-0123");
         config.db_max_connections = 4;
+        // One keyring for every instance a test starts (as several production instances must share one).
+        config.data_keys = xinghuo::config::Secret::new("t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         // Every in-process client shares one address, and the concurrency tests burst on purpose: the
         // write limits are off here and tested on their own (`trust::writes_are_rate_limited…`).
         config.write_rate_per_user = 0;
@@ -69,7 +71,7 @@ impl TestApp {
         tweak(&mut config);
         let clock = TestClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap());
         let state = AppState::new(config, Arc::new(clock.clone())).await.unwrap();
-        xinghuo::demo::load(&state.db.write, clock.now_utc()).await.unwrap();
+        xinghuo::demo::load(&state.db.write, &state.vault, clock.now_utc()).await.unwrap();
         let router = xinghuo::app::build(state.clone());
         Self { router, state, clock, _dir: dir, pg_schema }
     }
@@ -151,6 +153,11 @@ impl TestApp {
         )
         .await
         .unwrap();
+    }
+
+    /// A person's full phone and ID number, opened with the app's keyring (they are sealed at rest).
+    pub async fn contact(&self, person: i64) -> (Option<String>, Option<String>) {
+        xinghuo::people::seal::open_contact(&self.state.db.read, &self.state.vault, person).await.unwrap()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -372,7 +372,7 @@ async fn a_pixel_bomb_photo_is_refused_and_stored_photos_carry_no_exif() {
 
 // ---- People: no takeover by knowing an ID number --------------------------------------------------
 
-#[derive(sea_orm::FromQueryResult, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 struct PersonRow {
     id: i64,
     phone: Option<String>,
@@ -380,14 +380,8 @@ struct PersonRow {
 }
 
 async fn person(app: &TestApp, id: i64) -> PersonRow {
-    xinghuo::db::one::<PersonRow>(
-        &app.state.db.read,
-        "SELECT id, phone, id_number FROM persons WHERE id = $1",
-        vec![id.into()],
-    )
-    .await
-    .unwrap()
-    .unwrap()
+    let (phone, id_number) = app.contact(id).await;
+    PersonRow { id, phone, id_number }
 }
 
 /// Staff of 保利天玺 who know 李四's ID number register "him" in one of their homes, as a member, as
@@ -612,4 +606,95 @@ async fn forms_cross_instances_without_a_configured_secret() {
     let mut b = a.clone().on(xinghuo::app::build(other));
     let r = b.post_raw("/prefs", &[("_csrf", token.as_str()), ("large_type", "1"), ("next", "/")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+}
+
+// ---- Personal data at rest ----------------------------------------------------------------------
+
+/// After the demo and a registration, no phone or ID number appears anywhere in the SQLite file
+/// (or, on PostgreSQL, in any text column of `persons`) — only masked copies and sealed values.
+#[tokio::test]
+async fn a_database_dump_shows_no_phone_or_id_number() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            &format!("/households/{}/members", ids.hh1),
+            &[("name", "王五"), ("phone", "13912345678"), ("id_number", "11010519491231002X"), ("relation", "tenant")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let (phone, idn) = app.contact(ids.zhangsan).await;
+    let secrets = [phone.unwrap(), idn.unwrap(), "13912345678".into(), "11010519491231002X".into()];
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        line: String,
+    }
+    let rows = xinghuo::db::all::<Row>(
+        &app.state.db.read,
+        "SELECT COALESCE(phone, '') || '|' || COALESCE(id_number, '') || '|' || COALESCE(phone_masked, '') || '|' || \
+         COALESCE(id_masked, '') || '|' || COALESCE(phone_enc, '') || '|' || COALESCE(id_number_enc, '') || '|' || \
+         COALESCE(phone_hash, '') || '|' || COALESCE(id_number_hash, '') || '|' || name || '|' || COALESCE(note, '') AS line FROM persons",
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert!(rows.len() > 20);
+    for r in &rows {
+        for s in &secrets {
+            assert!(!r.line.contains(s.as_str()), "{s} stored in the clear: {}", r.line);
+        }
+    }
+    if app.pg_schema.is_none() {
+        // The whole file, WAL included, after a checkpoint.
+        xinghuo::db::exec(&app.state.db.write, "PRAGMA wal_checkpoint(TRUNCATE)", vec![]).await.unwrap();
+        let url = app.state.config.database_url.clone();
+        let path = url.trim_start_matches("sqlite://").split('?').next().unwrap().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        for s in &secrets {
+            assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()), "{s} is in the database file");
+        }
+    }
+    // The reveal still shows the full number to permitted staff.
+    let r = staff.post_form(&format!("/people/{}/reveal", ids.zhangsan), &[]).await;
+    assert!(r.text.contains(secrets[0].as_str()));
+}
+
+/// A second instance with a keyring of its own refuses to start; after a rotation every value is
+/// sealed under the new key, and the old key can go.
+#[tokio::test]
+async fn the_keyring_must_match_and_rotates() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let before = app.contact(ids.zhangsan).await;
+    let mut other = (*app.state.config).clone();
+    other.data_keys = xinghuo::config::Secret::new(xinghuo::vault::Vault::new_key_line("x1"));
+    let e = xinghuo::app::AppState::new(other, std::sync::Arc::new(app.clock.clone())).await.err().expect("refused");
+    assert!(e.to_string().contains("data key does not match"), "{e}");
+    // Rotate: the ring gains t2 (current), every value is sealed again.
+    let old = app.state.config.data_keys.expose().to_string();
+    let new_line = xinghuo::vault::Vault::new_key_line("t2");
+    let ring = xinghuo::vault::Vault::parse(&format!("{old}\n{new_line}")).unwrap();
+    let n = xinghuo::people::seal::reencrypt(&app.state.db.write, &ring).await.unwrap();
+    assert!(n > 20, "{n} people sealed again");
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM persons WHERE phone_enc LIKE 'v1.t1.%' OR id_number_enc LIKE 'v1.t1.%'")
+            .await,
+        0
+    );
+    // With only the new key the server starts and reads the same numbers; registration still finds by number.
+    let mut cfg = (*app.state.config).clone();
+    cfg.data_keys = xinghuo::config::Secret::new(new_line);
+    let state = xinghuo::app::AppState::new(cfg, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let after = xinghuo::people::seal::open_contact(&state.db.read, &state.vault, ids.zhangsan).await.unwrap();
+    assert_eq!(after, before);
+    let found = xinghuo::people::store::find_by_id_number(
+        &state.db.read,
+        &state.vault,
+        before.1.as_deref().unwrap(),
+        &xinghuo::people::store::Within::Project(ids.yeyu),
+    )
+    .await
+    .unwrap();
+    assert_eq!(found, Some(ids.zhangsan));
 }
