@@ -15,6 +15,7 @@ use crate::{access::RouteDef, auth::model::Access};
     ),
     paths(
         crate::auth::pages::me,
+        crate::people::mydata::json,
         crate::org::api::list_projects,
         crate::org::api::get_node,
         crate::org::api::create_root,

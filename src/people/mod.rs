@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod model;
+pub mod mydata;
 pub mod pages;
 pub mod seal;
 pub mod store;
@@ -14,6 +15,9 @@ use crate::{access::RouteDef, auth::model::Access};
 pub fn routes() -> Vec<RouteDef> {
     vec![
         RouteDef::new("GET", "/people/{id}", Access::Authenticated, get(pages::person_page)),
+        RouteDef::new("GET", "/account/data", Access::Authenticated, get(mydata::page)),
+        RouteDef::new("GET", "/account/data.xlsx", Access::Authenticated, get(mydata::xlsx)),
+        RouteDef::new("GET", "/api/v1/me/data", Access::Authenticated, get(mydata::json)),
         RouteDef::new("POST", "/people/{id}", Access::Staff, post(pages::update_person)),
         RouteDef::new("POST", "/people/{id}/reveal", Access::Staff, post(pages::reveal)),
         RouteDef::new("POST", "/people/{id}/roles", Access::Staff, post(pages::add_role)),

@@ -698,3 +698,50 @@ async fn the_keyring_must_match_and_rotates() {
     .unwrap();
     assert_eq!(found, Some(ids.zhangsan));
 }
+
+// ---- A person's own data (PIPL art. 45) ------------------------------------------------------------
+
+/// A resident sees everything held about them on the phone and downloads it as .xlsx and JSON, with
+/// the full numbers; each download is audited where they live. Nobody can ask for someone else's.
+#[tokio::test]
+async fn a_resident_downloads_their_own_data() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    // Something to find: a report of theirs.
+    let r = resident
+        .json("POST", "/api/v1/requests", serde_json::json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮了", "household_id": ids.hh1}))
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let (phone, idn) = app.contact(ids.zhangsan).await;
+    let (phone, idn) = (phone.unwrap(), idn.unwrap());
+    let page = resident.get("/account/data").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("楼道灯不亮了") && page.text.contains("1栋1单元101室"), "{}", page.text);
+    assert!(!page.text.contains(&phone), "the page shows the number masked");
+    let j = resident.get("/api/v1/me/data").await;
+    assert_eq!(j.status, StatusCode::OK, "{}", j.text);
+    let j = j.json();
+    assert_eq!(j["phone"], phone.as_str());
+    assert_eq!(j["id_number"], idn.as_str());
+    let requests = j["sections"].as_array().unwrap().iter().find(|s| s["key"] == "requests").unwrap();
+    assert!(requests["rows"].as_array().unwrap().iter().any(|r| r[4] == "楼道灯不亮了"));
+    let x = resident.get("/account/data.xlsx").await;
+    assert_eq!(x.status, StatusCode::OK);
+    let grid = xinghuo::io::model::read_xlsx(&x.bytes).unwrap();
+    assert!(grid.iter().any(|r| r.get(1) == Some(&xinghuo::io::model::Cell::Text(phone.clone()))));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'self_export' AND entity_id = {} AND project_id = {}",
+            ids.zhangsan, ids.yeyu
+        ))
+        .await,
+        2
+    );
+    // Another resident's download holds only their own home.
+    let other = app.login("resident2").await.get("/api/v1/me/data").await.json();
+    assert_ne!(other["phone"], phone.as_str());
+    assert!(!other.to_string().contains("楼道灯不亮了"));
+    // A visitor is sent to log in.
+    assert_eq!(app.client().get("/api/v1/me/data").await.status, StatusCode::UNAUTHORIZED);
+}
