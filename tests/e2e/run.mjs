@@ -343,6 +343,28 @@ try {
     await page.screenshot({ path: join(shots, "9-door.png"), fullPage: true });
   });
 
+  await check("a resident sees everything held about them and downloads it from the phone", async () => {
+    const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    const p7 = await ctx7.newPage();
+    p7.on("pageerror", (e) => errors.push(e.message));
+    await p7.goto(`${base}/login`);
+    await p7.fill('input[name="username"]', "resident");
+    await p7.fill('input[name="password"]', "Xinghuo@2026");
+    await p7.click('button[type="submit"].primary');
+    await p7.waitForURL(`${base}/`);
+    await p7.goto(`${base}/account`);
+    await p7.click("#mydata-link");
+    await p7.waitForSelector("#mydata-requests");
+    expect((await p7.textContent("#mydata-requests")).includes("楼道灯坏了"), "my report is not listed");
+    expect((await p7.textContent("#mydata-homes")).includes("1栋1单元101室"), "my home is not listed");
+    await p7.screenshot({ path: join(shots, "17-my-data.png"), fullPage: true });
+    const [download] = await Promise.all([p7.waitForEvent("download"), p7.click("#mydata-xlsx")]);
+    const file = await download.path();
+    const head = (await import("node:fs")).readFileSync(file).subarray(0, 2).toString();
+    expect(head === "PK", `the download is not an .xlsx (${head})`);
+    await ctx7.close();
+  });
+
   await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));
 } catch (e) {
   failed++;
