@@ -39,3 +39,6 @@ XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" node tests/e2e/run.mjs
 
 echo "== Open311 through client libraries from PyPI"
 XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" bash tests/open311/run.sh
+
+echo "== API contract (schemathesis, SQLite and PostgreSQL)"
+XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" XINGHUO_CONTRACT_PG="$PG_URL" bash tests/contract/run.sh

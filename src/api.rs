@@ -90,8 +90,51 @@ pub fn routes() -> Vec<RouteDef> {
     ]
 }
 
+/// Answers any operation may give besides its own, because they come from the layers every request
+/// passes (boundary check, body limit, content type, authentication, CSRF and token scope, rate limit,
+/// the heavy-work queue) — each with the common error body.
+const COMMON_ERRORS: [(&str, &str); 9] = [
+    ("400", "Malformed input, control characters or an impossible date (`bad_request`, `bad_characters`, `bad_date`)"),
+    ("401", "Not signed in, or an invalid, expired or revoked token (`unauthorized`, `invalid_token`)"),
+    (
+        "403",
+        "Not permitted, CSRF check failed, or a read-only token writing (`forbidden`, `csrf_failed`, `token_read_only`)",
+    ),
+    ("404", "No such record within the caller's scope (`not_found`)"),
+    ("405", "Method not allowed (`method_not_allowed`)"),
+    ("413", "Request body too large (`too_large`)"),
+    ("415", "Unsupported content type (`unsupported_media_type`)"),
+    ("422", "The submitted data is invalid (`validation_failed` and rule codes)"),
+    ("429", "Too many requests; see `Retry-After` (`rate_limited`)"),
+];
+
+/// The document: the handlers' own annotations, with the common error answers added to every
+/// operation that does not already describe them.
+pub fn document() -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let mut doc = ApiDoc::openapi();
+    let error = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorSchema")))).build();
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for op in ops.into_iter().flatten() {
+            for (status, what) in COMMON_ERRORS {
+                let r = op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                    RefOr::T(ResponseBuilder::new().description(what).content("application/json", error()).build())
+                });
+                // An annotation that named the status without a body gets the error body.
+                if let RefOr::T(resp) = r
+                    && resp.content.is_empty()
+                {
+                    resp.content.insert("application/json".into(), error());
+                }
+            }
+        }
+    }
+    doc
+}
+
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document")))]
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
