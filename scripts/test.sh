@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): unit + integration tests on SQLite, the integration suite again on
-# PostgreSQL, then the real-browser test and the Open311 test through PyPI client libraries. Installs
+# PostgreSQL, then the real-browser test, the Open311 test through PyPI client libraries, kill -9 under
+# write load, and the API contract (schemathesis) on both databases. Installs
 # what it needs (chromium, CJK fonts, playwright-core, the Python clients in a virtualenv) when missing.
 # Fails — never skips — when PostgreSQL or the browser is unavailable.
 set -euo pipefail
@@ -39,6 +40,9 @@ XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" node tests/e2e/run.mjs
 
 echo "== Open311 through client libraries from PyPI"
 XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" bash tests/open311/run.sh
+
+echo "== kill -9 under write load (SQLite)"
+python3 tests/resilience/kill9.py "$CARGO_TARGET_DIR/debug/xinghuo"
 
 echo "== API contract (schemathesis, SQLite and PostgreSQL)"
 XINGHUO_BIN="$CARGO_TARGET_DIR/debug/xinghuo" XINGHUO_CONTRACT_PG="$PG_URL" bash tests/contract/run.sh

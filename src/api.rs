@@ -93,7 +93,7 @@ pub fn routes() -> Vec<RouteDef> {
 /// Answers any operation may give besides its own, because they come from the layers every request
 /// passes (boundary check, body limit, content type, authentication, CSRF and token scope, rate limit,
 /// the heavy-work queue) — each with the common error body.
-const COMMON_ERRORS: [(&str, &str); 9] = [
+const COMMON_ERRORS: [(&str, &str); 10] = [
     ("400", "Malformed input, control characters or an impossible date (`bad_request`, `bad_characters`, `bad_date`)"),
     ("401", "Not signed in, or an invalid, expired or revoked token (`unauthorized`, `invalid_token`)"),
     (
@@ -106,6 +106,7 @@ const COMMON_ERRORS: [(&str, &str); 9] = [
     ("415", "Unsupported content type (`unsupported_media_type`)"),
     ("422", "The submitted data is invalid (`validation_failed` and rule codes)"),
     ("429", "Too many requests; see `Retry-After` (`rate_limited`)"),
+    ("503", "Busy with other uploads; see `Retry-After` (`busy`)"),
 ];
 
 /// The document: the handlers' own annotations, with the common error answers added to every

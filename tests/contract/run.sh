@@ -26,21 +26,7 @@ cleanup() {
   PID=""; DIR=""; PG_SCHEMA=""
 }
 trap cleanup EXIT
-token() {
-  python3 - "$PORT" "$1" <<'PY'
-import http.cookiejar, re, sys, urllib.parse, urllib.request
-base = f"http://127.0.0.1:{sys.argv[1]}"
-op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-csrf = lambda html: re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
-page = op.open(base + "/login").read().decode()
-op.open(base + "/login", data=urllib.parse.urlencode(
-    {"_csrf": csrf(page), "username": sys.argv[2], "password": "Xinghuo@2026", "next": "/"}).encode())
-page = op.open(base + "/account").read().decode()
-html = op.open(base + "/account/tokens", data=urllib.parse.urlencode(
-    {"_csrf": csrf(page), "name": "contract", "access": "write", "days": "30"}).encode()).read().decode()
-print(re.search(r'id="new-token">([^<]+)', html).group(1))
-PY
-}
+token() { python3 tests/lib/xh.py token "$PORT" "$1"; }
 run() {
   echo "-- schemathesis as $1"
   shift

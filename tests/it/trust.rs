@@ -745,3 +745,61 @@ async fn a_resident_downloads_their_own_data() {
     // A visitor is sent to log in.
     assert_eq!(app.client().get("/api/v1/me/data").await.status, StatusCode::UNAUTHORIZED);
 }
+
+// ---- Several instances on one database ---------------------------------------------------------------
+
+/// Two app instances (their own pools, one database, no configured cookie secret) behind a round-robin
+/// client: a session from one works on the other, a form fetched from one is accepted by the other, a
+/// token issued on one authenticates on the other, and the escalation job run by both at once raises
+/// an overdue request once. On PostgreSQL in CI's second pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_behind_a_round_robin_client_behave_as_one() {
+    use xinghuo::clock::Clock;
+    let app = TestApp::with(|c| c.cookie_secret = xinghuo::config::Secret::new("")).await;
+    let ids = app.ids().await;
+    let mut config = (*app.state.config).clone();
+    config.data_dir = tempfile::tempdir().unwrap().keep();
+    let b_state = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let routers = [app.router.clone(), xinghuo::app::build(b_state.clone())];
+    // Log in on A; every following request alternates between A and B.
+    let mut c = app.login("resident").await;
+    for i in 0..6 {
+        c = c.on(routers[i % 2].clone());
+        assert_eq!(c.get("/account").await.status, StatusCode::OK, "request {i}");
+    }
+    c = c.on(routers[0].clone());
+    let token = c.csrf().await;
+    c = c.on(routers[1].clone());
+    let r = c
+        .post_raw(
+            "/requests",
+            &[
+                ("_csrf", token.as_str()),
+                ("category_id", &ids.yeyu_lighting.to_string()),
+                ("household_id", &ids.hh1.to_string()),
+                ("description", "楼道灯不亮（实例B）"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id: i64 = r.location().trim_start_matches("/requests/").split('?').next().unwrap().parse().unwrap();
+    // A token issued through A works on B.
+    c = c.on(routers[0].clone());
+    let page = c.post_form("/account/tokens", &[("name", "两实例"), ("access", "read")]).await.text;
+    let mut api = app.client().on(routers[1].clone());
+    api.bearer = Some(page.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string());
+    assert_eq!(api.get(&format!("/api/v1/requests/{id}")).await.status, StatusCode::OK);
+    // Both instances' escalation jobs at the same moment: one escalation.
+    app.clock.advance(Duration::minutes(61));
+    let now = app.clock.now();
+    let (a, b) = tokio::join!(
+        xinghuo::requests::jobs::escalate_overdue(&app.state, now),
+        xinghuo::requests::jobs::escalate_overdue(&b_state, now)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM request_events WHERE request_id = {id} AND action = 'escalate'"))
+            .await,
+        1
+    );
+}
