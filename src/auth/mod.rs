@@ -8,6 +8,7 @@
 //!   HMAC(secret, session token or anonymous-browser cookie). Cross-origin `Origin` headers are refused too.
 //! * Handlers name what they need in their signature: `Auth`, `Desk`, `StaffUser`, `AdminUser`.
 
+pub mod address;
 pub mod model;
 pub mod pages;
 pub mod password;
@@ -358,41 +359,6 @@ async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<(i64
     Ok(Some((row.user_id, row.access == "read")))
 }
 
-/// The caller's address. Without trusted proxies it is the socket peer. When the peer is a trusted
-/// proxy, `X-Forwarded-For` is read from the right: each trusted hop appended the address it saw, so
-/// the first address from the right that is not a trusted proxy is the client — entries to its left
-/// were written by the client itself and are never believed. A malformed entry stops the walk there.
-pub fn client_addr(
-    peer: Option<std::net::IpAddr>,
-    forwarded_for: &[&str],
-    trusted: &[ipnet::IpNet],
-) -> Option<std::net::IpAddr> {
-    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|n| n.contains(ip));
-    let mut client = peer?;
-    if !is_trusted(&client) {
-        return Some(client);
-    }
-    let hops = forwarded_for.iter().flat_map(|h| h.split(',')).map(str::trim).collect::<Vec<_>>();
-    for hop in hops.into_iter().rev() {
-        let Ok(ip) = hop.parse::<std::net::IpAddr>() else { break };
-        client = ip;
-        if !is_trusted(&ip) {
-            break;
-        }
-    }
-    Some(client)
-}
-
-fn client_ip(req: &Request, trusted: &[ipnet::IpNet]) -> Option<String> {
-    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|ci| ci.0.ip());
-    let xff: Vec<&str> = if trusted.is_empty() {
-        Vec::new()
-    } else {
-        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect()
-    };
-    client_addr(peer, &xff, trusted).map(|ip| ip.to_canonical().to_string())
-}
-
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // Probes, metrics and static files need no caller: answer them without touching the database.
@@ -489,7 +455,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         csrf: csrf_token(&state.secret, &csrf_base),
         csrf_base,
         principal,
-        ip: client_ip(&req, &state.config.trusted_proxies),
+        ip: address::client_ip(&req, &state.config.trusted_proxies),
         request_id: headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string),
         lang,
         large_type,
@@ -649,32 +615,3 @@ role_extractor!(
     AdminUser,
     Access::Admin
 );
-
-#[cfg(test)]
-mod tests {
-    use super::client_addr;
-
-    fn ip(s: &str) -> std::net::IpAddr {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn the_client_is_the_right_most_untrusted_hop() {
-        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()];
-        let peer = Some(ip("10.0.0.2"));
-        // The client wrote "6.6.6.6" itself; the proxy appended the address it saw.
-        assert_eq!(client_addr(peer, &["6.6.6.6, 203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
-        // Two proxies in a row are both skipped.
-        assert_eq!(client_addr(peer, &["6.6.6.6, 203.0.113.9, 10.1.1.1"], &trusted), Some(ip("203.0.113.9")));
-        // Several header lines count as one list, in order.
-        assert_eq!(client_addr(peer, &["6.6.6.6", "203.0.113.9"], &trusted), Some(ip("203.0.113.9")));
-        // An untrusted peer's header is ignored.
-        assert_eq!(client_addr(Some(ip("198.51.100.1")), &["10.0.0.9"], &trusted), Some(ip("198.51.100.1")));
-        // Garbage stops the walk at the last hop that could be read.
-        assert_eq!(client_addr(peer, &["6.6.6.6, <script>, 10.0.0.3"], &trusted), Some(ip("10.0.0.3")));
-        // No header: the proxy itself.
-        assert_eq!(client_addr(peer, &[], &trusted), Some(ip("10.0.0.2")));
-        // No trust configured: always the peer.
-        assert_eq!(client_addr(peer, &["203.0.113.9"], &[]), Some(ip("10.0.0.2")));
-    }
-}

@@ -138,46 +138,10 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
     };
     let ok = password::verify(pw.to_string(), hash).await? && active;
     let Some(c) = cred.filter(|_| ok) else {
-        let locks = place.n >= threshold;
-        let user_id =
-            db::one::<db::IdRow>(&state.db.read, "SELECT id FROM users WHERE username = $1", params![username.clone()])
-                .await?
-                .map(|r| r.id);
-        let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-        if let Some(id) = user_id {
-            db::exec(
-                &tx,
-                "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-                params![place.n as i32, locks.then_some(place.until), id],
-            )
-            .await?;
-        }
-        let who: String = username.chars().take(40).collect();
-        audit::record(
-            &tx,
-            ctx,
-            now,
-            Entry {
-                action: if locks { "account_locked" } else { "login_failed" },
-                entity: "user",
-                entity_id: user_id,
-                project_id: None,
-                summary: match user_id {
-                    Some(_) => format!("用户「{who}」登录失败（第{}次）", place.n),
-                    None => format!("未知用户名「{who}」登录失败"),
-                },
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        throttle::record_failure(&state.db.write, ctx, &username, place, threshold, now).await?;
         return Err(failed());
     };
-    if let Some(k) = &ip_key {
-        throttle::give_back(&state.db.write, k).await?;
-    }
-    throttle::clear(&state.db.write, &user_key).await?;
-    db::exec(&state.db.write, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![c.id])
-        .await?;
+    throttle::record_success(&state.db.write, c.id, ip_key.as_deref(), &user_key).await?;
     Ok(c.id)
 }
 

@@ -5,9 +5,12 @@
 //! the answer never tells one from the other.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 
-use crate::{db, params};
+use crate::{
+    audit::{self, Entry},
+    db, params,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
@@ -62,6 +65,63 @@ pub async fn take(
 /// Give a place back (the attempt succeeded).
 pub async fn give_back(conn: &impl ConnectionTrait, key: &str) -> Result<(), sea_orm::DbErr> {
     db::exec(conn, "UPDATE login_attempts SET n = n - 1 WHERE bucket = $1 AND n > 0", params![key]).await?;
+    Ok(())
+}
+
+/// A failed attempt: the account (if the name is real) shows the count and, at the threshold, the lock
+/// for administrators; the audit log says what happened. Real and unknown names answer alike.
+pub async fn record_failure(
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    ctx: &super::Ctx,
+    username: &str,
+    place: Place,
+    threshold: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let locks = place.n >= threshold;
+    let user_id =
+        db::one::<db::IdRow>(conn, "SELECT id FROM users WHERE username = $1", params![username]).await?.map(|r| r.id);
+    let tx = conn.begin().await?;
+    if let Some(id) = user_id {
+        db::exec(
+            &tx,
+            "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+            params![place.n as i32, locks.then_some(place.until), id],
+        )
+        .await?;
+    }
+    let who: String = username.chars().take(40).collect();
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: if locks { "account_locked" } else { "login_failed" },
+            entity: "user",
+            entity_id: user_id,
+            project_id: None,
+            summary: match user_id {
+                Some(_) => format!("用户「{who}」登录失败（第{}次）", place.n),
+                None => format!("未知用户名「{who}」登录失败"),
+            },
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A successful log-in gives the address's place back and clears the name's count.
+pub async fn record_success(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    ip_key: Option<&str>,
+    user_key: &str,
+) -> Result<(), sea_orm::DbErr> {
+    if let Some(k) = ip_key {
+        give_back(conn, k).await?;
+    }
+    clear(conn, user_key).await?;
+    db::exec(conn, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id]).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::migrations::{a, col, index, ts, ts_null};
+use super::migrations::{a, col, fk, id, index, ts, ts_null};
 
 pub struct M0008Trust;
 
@@ -64,6 +64,24 @@ impl MigrationTrait for M0008Trust {
                 .to_owned(),
         )
         .await?;
+        // Correction and deletion requests (PIPL arts. 46–47).
+        m.create_table(
+            Table::create()
+                .table(a("data_requests"))
+                .col(id("id"))
+                .col(col("person_id").big_integer().not_null())
+                .col(col("kind").string_len(16).not_null())
+                .col(col("details").string_len(500).not_null())
+                .col(col("state").string_len(16).not_null())
+                .col(col("answer").string_len(500).null())
+                .col(ts("created_at"))
+                .col(col("decided_by").big_integer().null())
+                .col(ts_null("decided_at"))
+                .foreign_key(&mut fk("data_requests", "person_id", "persons", "id", ForeignKeyAction::Cascade))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("data_requests", "ix_data_requests_person", &["person_id"], false)).await?;
         // A booking horizon per room: how many days ahead a booking may start.
         m.alter_table(
             Table::alter()
@@ -78,6 +96,7 @@ impl MigrationTrait for M0008Trust {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(a("login_attempts")).to_owned()).await?;
         m.drop_table(Table::drop().table(a("app_secrets")).to_owned()).await?;
+        m.drop_table(Table::drop().table(a("data_requests")).to_owned()).await?;
         Ok(())
     }
 }

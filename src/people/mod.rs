@@ -2,6 +2,7 @@
 //! history, search by name and pinyin initials, and the logged reveal of full phone/ID numbers.
 
 pub mod api;
+pub mod datarequests;
 pub mod model;
 pub mod mydata;
 pub mod pages;
@@ -18,6 +19,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/account/data", Access::Authenticated, get(mydata::page)),
         RouteDef::new("GET", "/account/data.xlsx", Access::Authenticated, get(mydata::xlsx)),
         RouteDef::new("GET", "/api/v1/me/data", Access::Authenticated, get(mydata::json)),
+        RouteDef::new("POST", "/account/data/requests", Access::Authenticated, post(datarequests::ask_page)),
+        RouteDef::new("GET", "/people/data-requests", Access::Staff, get(datarequests::queue)),
+        RouteDef::new("POST", "/people/data-requests/{id}/decide", Access::Staff, post(datarequests::decide_page)),
         RouteDef::new("POST", "/people/{id}", Access::Staff, post(pages::update_person)),
         RouteDef::new("POST", "/people/{id}/reveal", Access::Staff, post(pages::reveal)),
         RouteDef::new("POST", "/people/{id}/roles", Access::Staff, post(pages::add_role)),

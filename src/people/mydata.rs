@@ -303,15 +303,44 @@ async fn log_download(state: &AppState, ctx: &Ctx, person_id: i64, what: &str) -
 pub struct MyDataPage {
     c: Chrome,
     d: MyData,
+    /// My correction and deletion requests.
+    asks: Vec<super::datarequests::DataRequest>,
+    /// The request form as typed, with its errors (when it was refused).
+    kind: String,
+    details: String,
+    errors: Vec<crate::error::FieldError>,
+}
+
+impl MyDataPage {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
 }
 
 /// The page shows the numbers masked; the downloads carry them in full.
-pub async fn page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
-    let id = own_person(&p)?;
-    let mut d = gather(&state, id).await?;
+pub async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    person: i64,
+    form: Option<(String, String, Vec<crate::error::FieldError>)>,
+) -> AppResult<MyDataPage> {
+    let mut d = gather(state, person).await?;
     d.phone = d.phone.as_deref().map(super::model::mask_phone);
     d.id_number = d.id_number.as_deref().map(super::model::mask_id);
-    Ok(MyDataPage { c: Chrome::titled(&ctx, "mydata.title"), d })
+    let asks = super::datarequests::of_person(&state.db.read, person).await?;
+    let (kind, details, errors) = form.unwrap_or_default();
+    Ok(MyDataPage { c: Chrome::titled(ctx, "mydata.title"), d, asks, kind, details, errors })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    axum::extract::Query(m): axum::extract::Query<crate::web::MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let id = own_person(&p)?;
+    let mut page = render(&state, &ctx, id, None).await?;
+    page.c = page.c.with_msg(m.msg.as_deref());
+    Ok(page)
 }
 
 pub async fn xlsx(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<Response> {

@@ -59,6 +59,21 @@ fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/account/data", "/account/data".into(), Body::None, signed_in),
         r("GET", "/account/data.xlsx", "/account/data.xlsx".into(), Body::None, signed_in),
         r("GET", "/api/v1/me/data", "/api/v1/me/data".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/account/data/requests",
+            "/account/data/requests".into(),
+            f(&[("kind", "delete"), ("details", "")]),
+            signed_in,
+        ),
+        r("GET", "/people/data-requests", "/people/data-requests".into(), Body::None, staff_any),
+        r(
+            "POST",
+            "/people/data-requests/{id}/decide",
+            format!("/people/data-requests/{}/decide", i.data_request),
+            f(&[("outcome", "")]),
+            yeyu_staff,
+        ),
         r("POST", "/account/password", "/account/password".into(), f(&[("current", ""), ("new", "")]), signed_in),
         r("POST", "/account/tokens", "/account/tokens".into(), f(&[("name", "")]), signed_in),
         r("POST", "/account/tokens/{id}/revoke", "/account/tokens/999999/revoke".into(), Body::None, nobody),
@@ -790,6 +805,9 @@ async fn persona_route_matrix_holds_for_every_route() {
     .unwrap();
     let r = resident.json("POST", &format!("/api/v1/rewards/{}/redeem", ids.item), json!({})).await;
     ids.redemption = r.json()["id"].as_i64().expect("redeemed");
+    let r = resident.post_form("/account/data/requests", &[("kind", "delete"), ("details", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    ids.data_request = app.id("SELECT MAX(id) AS id FROM data_requests").await;
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

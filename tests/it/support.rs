@@ -228,6 +228,7 @@ impl TestApp {
             correction: 0,
             redemption: 0,
             writeup_photo: 0,
+            data_request: 0,
         }
     }
 }
@@ -312,6 +313,8 @@ pub struct Ids {
     pub redemption: i64,
     /// A write-up photo of `occurrence` (set by the matrix test).
     pub writeup_photo: i64,
+    /// 张三's deletion request (set by the matrix test).
+    pub data_request: i64,
 }
 
 pub struct Resp {

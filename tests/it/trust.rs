@@ -803,3 +803,59 @@ async fn two_instances_behind_a_round_robin_client_behave_as_one() {
         1
     );
 }
+
+/// A resident asks for their phone and ID number to be deleted; another project's staff cannot see or
+/// answer it; their own project's staff carry it out once, audited; the numbers are gone and the
+/// resident is told. A refused form keeps what was typed; a refusal needs a reason.
+#[tokio::test]
+async fn correction_and_deletion_requests_are_answered_through_an_audited_step() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    // A correction without saying what is wrong comes back with the message beside the field.
+    let r = resident.post_form("/account/data/requests", &[("kind", "correct"), ("details", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("id=\"details-error\""), "{}", r.text);
+    // What was typed comes back with the refusal.
+    let long = format!("门牌号写错了，{}", "应为1栋1单元101室。".repeat(60));
+    let r = resident.post_form("/account/data/requests", &[("kind", "correct"), ("details", &long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains(&long) && r.text.contains("不能超过500字"), "the typed text is kept");
+    let r = resident
+        .post_form("/account/data/requests", &[("kind", "delete"), ("details", "我已搬走，请删除我的证件信息")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id = app.id("SELECT MAX(id) AS id FROM data_requests").await;
+    // Staff of another project neither see nor answer it.
+    let mut staff2 = app.login("staff2").await;
+    assert!(!staff2.get("/people/data-requests").await.text.contains("我已搬走"));
+    let r = staff2.post_form(&format!("/people/data-requests/{id}/decide"), &[("outcome", "done")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(app.contact(ids.zhangsan).await.0.is_some());
+    // Their project's staff see it, must give a reason to refuse, and carry it out once.
+    let mut staff = app.login("staff").await;
+    assert!(staff.get("/people/data-requests").await.text.contains("我已搬走"));
+    let r =
+        staff.post_form(&format!("/people/data-requests/{id}/decide"), &[("outcome", "refused"), ("answer", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = staff
+        .post_form(&format!("/people/data-requests/{id}/decide"), &[("outcome", "done"), ("answer", "已删除")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = staff
+        .post_form(&format!("/people/data-requests/{id}/decide"), &[("outcome", "refused"), ("answer", "改主意")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(app.contact(ids.zhangsan).await, (None, None), "phone and ID number are gone");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'data_request_decided' AND entity_id = {} AND project_id = {}",
+            ids.zhangsan, ids.yeyu
+        ))
+        .await,
+        1
+    );
+    let page = resident.get("/account/data").await.text;
+    assert!(page.contains("已办理") && page.contains("已删除"), "{page}");
+    assert!(resident.get("/notifications").await.text.contains("申请已办理"));
+}

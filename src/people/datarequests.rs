@@ -1,0 +1,338 @@
+//! Correction and deletion requests (PIPL arts. 46–47): a person asks, from 我的信息, for something held
+//! about them to be corrected or their phone and ID number to be deleted; staff of one of their
+//! projects answer through an audited step (done, or refused with a reason), once; the person is told.
+//! A deletion that is carried out clears the phone, the ID number and the note — the name stays, as the
+//! household ledger and the request history need it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Deserialize;
+
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Auth, Ctx, Principal, StaffUser},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult, FieldError},
+    notify, params,
+    web::Chrome,
+};
+
+// ---- rules ------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Correct,
+    Delete,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "correct" => Some(Kind::Correct),
+            "delete" => Some(Kind::Delete),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Correct => "correct",
+            Kind::Delete => "delete",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Correct => "更正信息",
+            Kind::Delete => "删除手机号和身份证号",
+        }
+    }
+}
+
+pub fn state_zh(s: &str) -> &'static str {
+    match s {
+        "open" => "待处理",
+        "done" => "已办理",
+        "refused" => "未予办理",
+        _ => "",
+    }
+}
+
+/// Check what a person asked: a correction says what to correct; every text at most 500 characters.
+pub fn check_request(kind: &str, details: &str) -> Result<(Kind, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let kind = Kind::parse(kind);
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "请选择要更正还是删除"));
+    }
+    let details = crate::text::normalize(details);
+    if kind == Some(Kind::Correct) && details.is_empty() {
+        errors.push(FieldError::new("details", "请写明哪项信息有误、应改为什么"));
+    }
+    if details.chars().count() > 500 {
+        errors.push(FieldError::new("details", "说明不能超过500字"));
+    }
+    match (kind, errors.is_empty()) {
+        (Some(k), true) => Ok((k, details)),
+        _ => Err(errors),
+    }
+}
+
+/// Check a decision: done or refused; a refusal gives the reason.
+pub fn check_decision(outcome: &str, answer: &str) -> Result<(&'static str, String), Vec<FieldError>> {
+    let answer = crate::text::normalize(answer);
+    let outcome = match outcome {
+        "done" => "done",
+        "refused" => "refused",
+        _ => return Err(vec![FieldError::new("outcome", "请选择办理结果")]),
+    };
+    if outcome == "refused" && answer.is_empty() {
+        return Err(vec![FieldError::new("answer", "不予办理时须说明理由")]);
+    }
+    if answer.chars().count() > 500 {
+        return Err(vec![FieldError::new("answer", "答复不能超过500字")]);
+    }
+    Ok((outcome, answer))
+}
+
+// ---- store ------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DataRequest {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub kind: String,
+    pub details: String,
+    pub state: String,
+    pub answer: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl DataRequest {
+    pub fn kind_zh(&self) -> &'static str {
+        Kind::parse(&self.kind).map(|k| k.zh()).unwrap_or("")
+    }
+    pub fn state_zh(&self) -> &'static str {
+        state_zh(&self.state)
+    }
+    pub fn created(&self) -> String {
+        fmt_datetime(self.created_at)
+    }
+    pub fn decided(&self) -> String {
+        self.decided_at.map(fmt_datetime).unwrap_or_default()
+    }
+    pub fn is_open(&self) -> bool {
+        self.state == "open"
+    }
+}
+
+const SELECT: &str = "SELECT d.id, d.person_id, p.name AS person_name, d.kind, d.details, d.state, d.answer, \
+     d.created_at, d.decided_at FROM data_requests d JOIN persons p ON p.id = d.person_id";
+
+pub async fn of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<DataRequest>, AppError> {
+    Ok(db::all(conn, &format!("{SELECT} WHERE d.person_id = $1 ORDER BY d.id DESC"), params![person_id]).await?)
+}
+
+pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<DataRequest>, AppError> {
+    Ok(db::one(conn, &format!("{SELECT} WHERE d.id = $1"), params![id]).await?)
+}
+
+/// Requests of people in these projects (through a home or a role there), open ones first.
+pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<DataRequest>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let ph = db::placeholders(1, projects.len());
+    let sql = format!(
+        "{SELECT} WHERE d.person_id IN (\
+           SELECT m.person_id FROM household_members m JOIN households h ON h.node_id = m.household_id WHERE h.project_id IN ({ph}) \
+           UNION SELECT r.person_id FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id WHERE n.project_id IN ({ph})) \
+         ORDER BY CASE WHEN d.state = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT 200"
+    );
+    Ok(db::all(conn, &sql, projects.iter().map(|p| sea_orm::Value::from(*p)).collect()).await?)
+}
+
+// ---- actions ----------------------------------------------------------------------------------------
+
+async fn audit_where_they_live(
+    conn: &impl ConnectionTrait,
+    ctx: &Ctx,
+    projects: &[i64],
+    now: DateTime<Utc>,
+    action: &str,
+    person_id: i64,
+    summary: &str,
+) -> AppResult<()> {
+    let targets: Vec<Option<i64>> =
+        if projects.is_empty() { vec![None] } else { projects.iter().copied().map(Some).collect() };
+    for project_id in targets {
+        audit::record(
+            conn,
+            ctx,
+            now,
+            Entry { action, entity: "person", entity_id: Some(person_id), project_id, summary: summary.to_string() },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A person asks; the staff of their projects are told.
+pub async fn ask(state: &AppState, ctx: &Ctx, person_id: i64, kind: Kind, details: &str) -> AppResult<i64> {
+    let now = state.clock.now();
+    let projects = super::store::projects_of_person(&state.db.read, person_id).await?;
+    let tx = state.db.write.begin().await?;
+    let id = db::insert_id(
+        &tx,
+        "INSERT INTO data_requests (person_id, kind, details, state, created_at) VALUES ($1, $2, $3, 'open', $4) RETURNING id",
+        params![person_id, kind.as_str(), details, now],
+    )
+    .await?;
+    let summary = format!("本人申请{}", kind.zh());
+    audit_where_they_live(&tx, ctx, &projects, now, "data_request", person_id, &summary).await?;
+    for p in &projects {
+        let staff = notify::project_staff_users(&tx, *p, None).await?;
+        let note = notify::Note {
+            kind: "data_request",
+            title: format!("住户申请{}", kind.zh()),
+            link: Some("/people/data-requests".into()),
+        };
+        notify::to_users(&tx, &staff, &note, now).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Staff answer a request once (a compare-and-set on the open state); a deletion that is done clears
+/// the phone, the ID number and the note in the same transaction.
+pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome: &str, answer: &str) -> AppResult<()> {
+    let r = one(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    let (_, write) = super::store::person_access(&state.db.read, p, r.person_id).await?;
+    if !write {
+        return Err(AppError::not_found());
+    }
+    let (outcome, answer) = check_decision(outcome, answer).map_err(AppError::validation)?;
+    let now = state.clock.now();
+    let projects = super::store::projects_of_person(&state.db.read, r.person_id).await?;
+    let tx = state.db.write.begin().await?;
+    let changed = db::exec(
+        &tx,
+        "UPDATE data_requests SET state = $1, answer = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'open'",
+        params![outcome, (!answer.is_empty()).then_some(answer.clone()), p.user_id, now, id],
+    )
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(AppError::conflict("already_decided", "该申请已经办理过了", "This request was already answered"));
+    }
+    if outcome == "done" && r.kind == "delete" {
+        db::exec(
+            &tx,
+            "UPDATE persons SET phone = NULL, id_number = NULL, phone_masked = NULL, phone_enc = NULL, phone_hash = NULL, \
+             id_masked = NULL, id_number_enc = NULL, id_number_hash = NULL, note = NULL, updated_at = $1 WHERE id = $2",
+            params![now, r.person_id],
+        )
+        .await?;
+    }
+    let summary = format!(
+        "{}「{}」的{}申请{}",
+        if outcome == "done" { "办理" } else { "不予办理" },
+        r.person_name,
+        Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or(""),
+        if answer.is_empty() { String::new() } else { format!("：{answer}") }
+    );
+    audit_where_they_live(&tx, ctx, &projects, now, "data_request_decided", r.person_id, &summary).await?;
+    let users = notify::users_of_person(&tx, r.person_id).await?;
+    let note = notify::Note {
+        kind: "data_request",
+        title: format!("您的{}申请{}", Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or(""), state_zh(outcome)),
+        link: Some("/account/data".into()),
+    };
+    notify::to_users(&tx, &users, &note, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- pages ------------------------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AskForm {
+    pub kind: String,
+    pub details: String,
+}
+
+/// From 我的信息. A refused form comes back on the same page with what was typed.
+pub async fn ask_page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<AskForm>,
+) -> AppResult<Response> {
+    let person = p.person_id.ok_or_else(AppError::not_found)?;
+    match check_request(&f.kind, &f.details) {
+        Ok((kind, details)) => {
+            ask(&state, &ctx, person, kind, &details).await?;
+            Ok(Redirect::to("/account/data?msg=data_request_sent").into_response())
+        }
+        Err(errors) => {
+            let page = super::mydata::render(&state, &ctx, person, Some((f.kind, f.details, errors))).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "people/data_requests.html")]
+pub struct QueuePage {
+    c: Chrome,
+    items: Vec<DataRequest>,
+}
+
+pub async fn queue(State(state): State<AppState>, StaffUser(p, ctx): StaffUser) -> AppResult<impl IntoResponse> {
+    let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let items = in_projects(&state.db.read, &projects).await?;
+    Ok(QueuePage { c: Chrome::titled(&ctx, "datareq.title"), items })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecideForm {
+    pub outcome: String,
+    pub answer: String,
+}
+
+pub async fn decide_page(
+    State(state): State<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> AppResult<Redirect> {
+    decide(&state, &p, &ctx, id, &f.outcome, &f.answer).await?;
+    Ok(Redirect::to("/people/data-requests?msg=data_request_decided"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_decisions_say_what_they_need() {
+        assert!(check_request("correct", "").is_err(), "a correction says what is wrong");
+        assert_eq!(check_request("delete", "").unwrap().0, Kind::Delete);
+        assert!(check_request("erase-all", "x").is_err());
+        assert!(check_request("correct", &"长".repeat(501)).is_err());
+        assert_eq!(check_request("correct", " 手机号应为１３９… ").unwrap().1, "手机号应为139…");
+        assert!(check_decision("refused", "").is_err(), "a refusal gives its reason");
+        assert_eq!(check_decision("done", "").unwrap().0, "done");
+        assert!(check_decision("maybe", "x").is_err());
+    }
+}
