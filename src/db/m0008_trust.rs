@@ -82,6 +82,24 @@ impl MigrationTrait for M0008Trust {
         )
         .await?;
         m.create_index(index("data_requests", "ix_data_requests_person", &["person_id"], false)).await?;
+        // Proposed links between records of one person made by different projects (consent to merge).
+        m.create_table(
+            Table::create()
+                .table(a("person_links"))
+                .col(id("id"))
+                .col(col("person_id").big_integer().not_null())
+                .col(col("other_id").big_integer().not_null())
+                .col(col("project_id").big_integer().null())
+                .col(col("state").string_len(16).not_null())
+                .col(ts("created_at"))
+                .col(col("decided_by").big_integer().null())
+                .col(ts_null("decided_at"))
+                .foreign_key(&mut fk("person_links", "person_id", "persons", "id", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk("person_links", "other_id", "persons", "id", ForeignKeyAction::Cascade))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("person_links", "ix_person_links_person", &["person_id", "state"], false)).await?;
         // A booking horizon per room: how many days ahead a booking may start.
         m.alter_table(
             Table::alter()
@@ -97,6 +115,7 @@ impl MigrationTrait for M0008Trust {
         m.drop_table(Table::drop().table(a("login_attempts")).to_owned()).await?;
         m.drop_table(Table::drop().table(a("app_secrets")).to_owned()).await?;
         m.drop_table(Table::drop().table(a("data_requests")).to_owned()).await?;
+        m.drop_table(Table::drop().table(a("person_links")).to_owned()).await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod datarequests;
+pub mod links;
 pub mod model;
 pub mod mydata;
 pub mod pages;
@@ -21,6 +22,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/api/v1/me/data", Access::Authenticated, get(mydata::json)),
         RouteDef::new("POST", "/account/data/requests", Access::Authenticated, post(datarequests::ask_page)),
         RouteDef::new("GET", "/people/data-requests", Access::Staff, get(datarequests::queue)),
+        RouteDef::new("POST", "/account/links/{id}", Access::Authenticated, post(links::person_decide)),
+        RouteDef::new("GET", "/people/links", Access::Admin, get(links::admin_page)),
+        RouteDef::new("POST", "/people/links/{id}", Access::Admin, post(links::admin_decide)),
         RouteDef::new("POST", "/people/data-requests/{id}/decide", Access::Staff, post(datarequests::decide_page)),
         RouteDef::new("POST", "/people/{id}", Access::Staff, post(pages::update_person)),
         RouteDef::new("POST", "/people/{id}/reveal", Access::Staff, post(pages::reveal)),

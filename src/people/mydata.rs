@@ -305,6 +305,8 @@ pub struct MyDataPage {
     d: MyData,
     /// My correction and deletion requests.
     asks: Vec<super::datarequests::DataRequest>,
+    /// Records other projects made with my ID number, waiting for me to say whether they are me.
+    links: Vec<super::links::Link>,
     /// The request form as typed, with its errors (when it was refused).
     kind: String,
     details: String,
@@ -328,8 +330,9 @@ pub async fn render(
     d.phone = d.phone.as_deref().map(super::model::mask_phone);
     d.id_number = d.id_number.as_deref().map(super::model::mask_id);
     let asks = super::datarequests::of_person(&state.db.read, person).await?;
+    let links = super::links::pending_for_person(&state.db.read, person).await?;
     let (kind, details, errors) = form.unwrap_or_default();
-    Ok(MyDataPage { c: Chrome::titled(ctx, "mydata.title"), d, asks, kind, details, errors })
+    Ok(MyDataPage { c: Chrome::titled(ctx, "mydata.title"), d, asks, links, kind, details, errors })
 }
 
 pub async fn page(

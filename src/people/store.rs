@@ -135,6 +135,7 @@ pub async fn upsert_person(
         return Ok((id, false));
     }
     let idn = Sealed::id_number(vault, p.id_number.as_deref());
+    let id_hash = idn.hash.clone();
     let (py, initials) = name_pinyin(&p.name);
     let id = db::insert_id(
         conn,
@@ -156,6 +157,14 @@ pub async fn upsert_person(
         ],
     )
     .await?;
+    // The number may be another project's person: propose a link they (or an administrator) confirm.
+    if let Some(h) = id_hash {
+        let project = match within {
+            Within::Project(p) => Some(*p),
+            Within::Subtree(_) => None,
+        };
+        super::links::propose(conn, id, &h, project, now).await?;
+    }
     Ok((id, true))
 }
 

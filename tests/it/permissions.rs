@@ -47,6 +47,8 @@ fn rows(i: &Ids) -> Vec<Row> {
     let own_home = [L, A, D, A, D, D, D, A];
     let admin = [L, D, D, D, D, D, D, A];
     let nobody = [L, D, D, D, D, D, D, D];
+    // A link waiting for 李四 (resident2) to say whether it is him.
+    let own_link = [L, D, A, D, D, D, D, D];
     vec![
         r("GET", "/healthz", "/healthz".into(), Body::None, all),
         r("GET", "/readyz", "/readyz".into(), Body::None, all),
@@ -67,6 +69,9 @@ fn rows(i: &Ids) -> Vec<Row> {
             signed_in,
         ),
         r("GET", "/people/data-requests", "/people/data-requests".into(), Body::None, staff_any),
+        r("POST", "/account/links/{id}", format!("/account/links/{}", i.link), f(&[("answer", "")]), own_link),
+        r("GET", "/people/links", "/people/links".into(), Body::None, admin),
+        r("POST", "/people/links/{id}", format!("/people/links/{}", i.link), f(&[("answer", "")]), admin),
         r(
             "POST",
             "/people/data-requests/{id}/decide",
@@ -808,6 +813,18 @@ async fn persona_route_matrix_holds_for_every_route() {
     let r = resident.post_form("/account/data/requests", &[("kind", "delete"), ("details", "")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     ids.data_request = app.id("SELECT MAX(id) AS id FROM data_requests").await;
+    // 保利天玺 registers someone with 李四's ID number: a link waits for 李四.
+    let lisi_id = app.contact(ids.lisi).await.1.unwrap();
+    let r = app
+        .login("staff2")
+        .await
+        .post_form(
+            &format!("/households/{}/members", ids.hh_tianxi),
+            &[("name", "李四"), ("id_number", &lisi_id), ("relation", "owner")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    ids.link = app.id("SELECT MAX(id) AS id FROM person_links").await;
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });

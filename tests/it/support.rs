@@ -229,6 +229,7 @@ impl TestApp {
             redemption: 0,
             writeup_photo: 0,
             data_request: 0,
+            link: 0,
         }
     }
 }
@@ -315,6 +316,8 @@ pub struct Ids {
     pub writeup_photo: i64,
     /// 张三's deletion request (set by the matrix test).
     pub data_request: i64,
+    /// A link waiting for 李四 (set by the matrix test).
+    pub link: i64,
 }
 
 pub struct Resp {

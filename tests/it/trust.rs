@@ -859,3 +859,140 @@ async fn correction_and_deletion_requests_are_answered_through_an_audited_step()
     assert!(page.contains("已办理") && page.contains("已删除"), "{page}");
     assert!(resident.get("/notifications").await.text.contains("申请已办理"));
 }
+
+// ---- One person, several projects: linked by consent ---------------------------------------------
+
+/// Every column that names a person is in `links::PERSON_REFS`, so a merge moves everything.
+#[tokio::test]
+async fn a_merge_knows_every_column_that_names_a_person() {
+    let app = TestApp::new().await;
+    if app.pg_schema.is_some() {
+        return; // the SQLite schema is the same (schema parity test); its pragma is simpler to read
+    }
+    #[derive(sea_orm::FromQueryResult)]
+    struct Fk {
+        t: String,
+        c: String,
+    }
+    let fks = xinghuo::db::all::<Fk>(
+        &app.state.db.read,
+        "SELECT m.name AS t, p.\"from\" AS c FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p \
+         WHERE m.type = 'table' AND p.\"table\" = 'persons' ORDER BY 1, 2",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut schema: Vec<(String, String)> = fks.into_iter().map(|f| (f.t, f.c)).collect();
+    schema.sort();
+    let mut known: Vec<(String, String)> =
+        xinghuo::people::links::PERSON_REFS.iter().map(|(t, c)| (t.to_string(), c.to_string())).collect();
+    known.sort();
+    assert_eq!(known, schema);
+}
+
+async fn register_lisi_at_tianxi(app: &TestApp) -> i64 {
+    let ids = app.ids().await;
+    let id_number = app.contact(ids.lisi).await.1.unwrap();
+    let mut staff2 = app.login("staff2").await;
+    let r = staff2
+        .post_form(
+            &format!("/households/{}/members", ids.hh_tianxi),
+            &[("name", "李四"), ("id_number", &id_number), ("relation", "owner")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    app.id("SELECT MAX(id) AS id FROM person_links").await
+}
+
+/// 李四 confirms on 我的信息 that 保利天玺's new owner is him: one record, both homes; 保利天玺's staff
+/// now serve him. Someone else cannot answer for him.
+#[tokio::test]
+async fn the_person_confirms_a_link_and_the_records_become_one() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let link = register_lisi_at_tianxi(&app).await;
+    let other = app.id(&format!("SELECT other_id AS id FROM person_links WHERE id = {link}")).await;
+    assert_ne!(other, ids.lisi);
+    let mut staff2 = app.login("staff2").await;
+    assert_eq!(staff2.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::NOT_FOUND, "not before consent");
+    // Another resident cannot answer for him.
+    let mut zhang = app.login("resident").await;
+    assert_eq!(
+        zhang.post_form(&format!("/account/links/{link}"), &[("answer", "yes")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut lisi = app.login("resident2").await;
+    assert!(lisi.get("/notifications").await.text.contains("身份证号相同"));
+    let page = lisi.get("/account/data").await.text;
+    assert!(page.contains(&format!("id=\"link-{link}\"")) && page.contains("这是您本人吗"), "{page}");
+    let r = lisi.post_form(&format!("/account/links/{link}"), &[("answer", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM persons WHERE id = {other}")).await, 0);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM household_members WHERE person_id = {} AND household_id IN ({}, {})",
+            ids.lisi, ids.hh2, ids.hh_tianxi
+        ))
+        .await,
+        2,
+        "one person, both homes"
+    );
+    assert_eq!(staff2.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::OK, "served by both projects");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'person_link' AND project_id IN ({}, {})",
+            ids.yeyu, ids.tianxi
+        ))
+        .await,
+        2
+    );
+    // Answered once.
+    assert_eq!(
+        lisi.post_form(&format!("/account/links/{link}"), &[("answer", "no")]).await.status,
+        StatusCode::CONFLICT
+    );
+}
+
+/// "Not me" keeps the records apart.
+#[tokio::test]
+async fn a_declined_link_keeps_records_apart() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let link = register_lisi_at_tianxi(&app).await;
+    let mut lisi = app.login("resident2").await;
+    assert_eq!(
+        lisi.post_form(&format!("/account/links/{link}"), &[("answer", "no")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let other = app.id(&format!("SELECT other_id AS id FROM person_links WHERE id = {link}")).await;
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM persons WHERE id IN ({}, {other})", ids.lisi)).await, 2);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM person_links WHERE id = {link} AND state = 'declined'")).await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_company_administrator_over_both_projects_may_confirm_a_link() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let link = register_lisi_at_tianxi(&app).await;
+    let mut staff2 = app.login("staff2").await;
+    assert_eq!(staff2.get("/people/links").await.status, StatusCode::FORBIDDEN, "staff do not decide links");
+    let mut admin = app.login("admin").await;
+    assert!(admin.get("/people/links").await.text.contains(&format!("id=\"link-{link}\"")));
+    let r = admin.post_form(&format!("/people/links/{link}"), &[("answer", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM person_links WHERE id = {link} AND state = 'linked'")).await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM household_members WHERE person_id = {} AND household_id = {}",
+            ids.lisi, ids.hh_tianxi
+        ))
+        .await,
+        1
+    );
+}
