@@ -362,6 +362,20 @@ try {
     const file = await download.path();
     const head = (await import("node:fs")).readFileSync(file).subarray(0, 2).toString();
     expect(head === "PK", `the download is not an .xlsx (${head})`);
+    // Ask for a correction; staff answer it from the desk; the resident sees the answer.
+    await p7.check('#ask-form input[name="kind"][value="correct"]');
+    await p7.fill('#ask-form textarea[name="details"]', "我的入住日期应为2019年3月1日");
+    await p7.click('#ask-form button[type="submit"]');
+    await p7.waitForSelector("#mydata-asks:has-text('待处理')");
+    await page.goto(`${base}/search`);
+    await page.click("#data-requests-link");
+    const card = page.locator("section.card", { hasText: "我的入住日期应为2019年3月1日" });
+    await card.locator('textarea[name="answer"]').fill("已更正入住日期");
+    await card.locator('button[value="done"]').click();
+    await page.waitForURL(/data-requests\?msg=/);
+    await p7.goto(`${base}/account/data`);
+    expect((await p7.textContent("#mydata-asks")).includes("已更正入住日期"), "the answer is not shown to the resident");
+    await p7.screenshot({ path: join(shots, "18-my-data-answered.png"), fullPage: false });
     await ctx7.close();
   });
 
