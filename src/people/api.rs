@@ -51,14 +51,16 @@ async fn detail(state: &AppState, id: i64) -> Result<PersonDetail, AppError> {
     responses((status = 200, body = PersonDetail), (status = 404)))]
 pub async fn get_person(
     State(state): State<AppState>,
-    Auth(p, _): Auth,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<PersonDetail> {
     let (read, _) = store::person_access(&state.db.read, &p, id).await?;
     if !read {
         return Err(AppError::not_found().into());
     }
-    Ok(Json(detail(&state, id).await?))
+    let d = detail(&state, id).await?;
+    pages::log_read(&state, &p, &ctx, id, &d.person.name).await?;
+    Ok(Json(d))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -17,7 +17,6 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
-    audit::{self, Entry},
     auth::{Auth, Ctx, Principal, StaffUser},
     clock::fmt_datetime,
     db,
@@ -163,29 +162,6 @@ pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> Resul
 
 // ---- actions ----------------------------------------------------------------------------------------
 
-async fn audit_where_they_live(
-    conn: &impl ConnectionTrait,
-    ctx: &Ctx,
-    projects: &[i64],
-    now: DateTime<Utc>,
-    action: &str,
-    person_id: i64,
-    summary: &str,
-) -> AppResult<()> {
-    let targets: Vec<Option<i64>> =
-        if projects.is_empty() { vec![None] } else { projects.iter().copied().map(Some).collect() };
-    for project_id in targets {
-        audit::record(
-            conn,
-            ctx,
-            now,
-            Entry { action, entity: "person", entity_id: Some(person_id), project_id, summary: summary.to_string() },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
 /// A person asks; the staff of their projects are told.
 pub async fn ask(state: &AppState, ctx: &Ctx, person_id: i64, kind: Kind, details: &str) -> AppResult<i64> {
     let now = state.clock.now();
@@ -198,7 +174,7 @@ pub async fn ask(state: &AppState, ctx: &Ctx, person_id: i64, kind: Kind, detail
     )
     .await?;
     let summary = format!("本人申请{}", kind.zh());
-    audit_where_they_live(&tx, ctx, &projects, now, "data_request", person_id, &summary).await?;
+    super::store::audit_person(&tx, ctx, &[person_id], "data_request", &summary, now).await?;
     for p in &projects {
         let staff = notify::project_staff_users(&tx, *p, None).await?;
         let note = notify::Note {
@@ -222,7 +198,6 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
     }
     let (outcome, answer) = check_decision(outcome, answer).map_err(AppError::validation)?;
     let now = state.clock.now();
-    let projects = super::store::projects_of_person(&state.db.read, r.person_id).await?;
     let tx = state.db.write.begin().await?;
     let changed = db::exec(
         &tx,
@@ -250,7 +225,7 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
         Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or(""),
         if answer.is_empty() { String::new() } else { format!("：{answer}") }
     );
-    audit_where_they_live(&tx, ctx, &projects, now, "data_request_decided", r.person_id, &summary).await?;
+    super::store::audit_person(&tx, ctx, &[r.person_id], "data_request_decided", &summary, now).await?;
     let users = notify::users_of_person(&tx, r.person_id).await?;
     let note = notify::Note {
         kind: "data_request",

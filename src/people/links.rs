@@ -17,7 +17,6 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
-    audit::{self, Entry},
     auth::{AdminUser, Auth, Ctx, Principal},
     clock::fmt_datetime,
     db,
@@ -180,10 +179,6 @@ pub async fn merge(conn: &impl ConnectionTrait, keep: i64, gone: i64) -> Result<
 /// Confirm (merge) or decline a pending link, once.
 pub async fn decide(state: &AppState, ctx: &Ctx, l: &Link, confirm: bool, by_admin: bool) -> AppResult<()> {
     let now = state.clock.now();
-    let mut projects = super::store::projects_of_person(&state.db.read, l.person_id).await?;
-    projects.extend(super::store::projects_of_person(&state.db.read, l.other_id).await?);
-    projects.sort_unstable();
-    projects.dedup();
     let tx = state.db.write.begin().await?;
     let changed = db::exec(
         &tx,
@@ -195,9 +190,6 @@ pub async fn decide(state: &AppState, ctx: &Ctx, l: &Link, confirm: bool, by_adm
     if changed == 0 {
         return Err(AppError::conflict("already_decided", "该确认已经处理过了", "This link was already decided"));
     }
-    if confirm {
-        merge(&tx, l.person_id, l.other_id).await?;
-    }
     let who = if by_admin { "管理员" } else { "本人" };
     let summary = format!(
         "{who}{}「{}」与{}登记的记录",
@@ -205,20 +197,10 @@ pub async fn decide(state: &AppState, ctx: &Ctx, l: &Link, confirm: bool, by_adm
         l.person_name,
         l.project_name.as_deref().unwrap_or("另一项目")
     );
-    for project_id in projects.iter().copied().map(Some).chain(projects.is_empty().then_some(None)) {
-        audit::record(
-            &tx,
-            ctx,
-            now,
-            Entry {
-                action: "person_link",
-                entity: "person",
-                entity_id: Some(l.person_id),
-                project_id,
-                summary: summary.clone(),
-            },
-        )
-        .await?;
+    // Logged under both records' projects, before the merge makes them one.
+    super::store::audit_person(&tx, ctx, &[l.person_id, l.other_id], "person_link", &summary, now).await?;
+    if confirm {
+        merge(&tx, l.person_id, l.other_id).await?;
     }
     tx.commit().await?;
     Ok(())

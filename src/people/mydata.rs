@@ -19,7 +19,6 @@ use serde::Serialize;
 
 use crate::{
     app::AppState,
-    audit::{self, Entry},
     auth::{Auth, Ctx, Principal},
     clock::fmt_datetime,
     error::{ApiResult, AppError, AppResult},
@@ -276,26 +275,8 @@ fn own_person(p: &Principal) -> AppResult<i64> {
 }
 
 async fn log_download(state: &AppState, ctx: &Ctx, person_id: i64, what: &str) -> AppResult<()> {
-    let projects = super::store::projects_of_person(&state.db.read, person_id).await?;
-    let now = state.clock.now();
-    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    for project_id in if projects.is_empty() { vec![None] } else { projects.into_iter().map(Some).collect() } {
-        audit::record(
-            &tx,
-            ctx,
-            now,
-            Entry {
-                action: "self_export",
-                entity: "person",
-                entity_id: Some(person_id),
-                project_id,
-                summary: format!("本人下载个人信息（{what}）"),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let summary = format!("本人下载个人信息（{what}）");
+    super::store::audit_person(&state.db.write, ctx, &[person_id], "self_export", &summary, state.clock.now()).await
 }
 
 #[derive(Template, WebTemplate)]

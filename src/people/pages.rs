@@ -54,6 +54,15 @@ async fn load_person(state: &AppState, p: &Principal, id: i64) -> AppResult<(sto
     Ok((row, write))
 }
 
+/// A person's record was read by someone else: logged where the data lives.
+pub async fn log_read(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, name: &str) -> AppResult<()> {
+    if p.person_id == Some(id) {
+        return Ok(());
+    }
+    let summary = format!("查看「{name}」的人员信息（已脱敏）");
+    store::audit_person(&state.db.write, ctx, &[id], "view_person", &summary, state.clock.now()).await
+}
+
 async fn render_person(
     state: &AppState,
     p: &Principal,
@@ -102,7 +111,9 @@ pub async fn person_page(
     Path(id): Path<i64>,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
-    render_person(&state, &p, &ctx, id, None, m.msg.as_deref()).await
+    let page = render_person(&state, &p, &ctx, id, None, m.msg.as_deref()).await?;
+    log_read(&state, &p, &ctx, id, &page.p.name).await?;
+    Ok(page)
 }
 
 /// Full phone and ID number, for permitted staff only, always audited.
@@ -117,26 +128,9 @@ pub async fn reveal_checked(
         return Err(AppError::forbidden());
     }
     let now = state.clock.now();
-    // Logged where the data lives: once under every project the person belongs to, so each of them
-    // sees who looked (and once without a project for people only on the government side).
-    let projects = store::projects_of_person(&state.db.read, id).await?;
-    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    for project_id in if projects.is_empty() { vec![None] } else { projects.into_iter().map(Some).collect() } {
-        audit::record(
-            &tx,
-            ctx,
-            now,
-            Entry {
-                action: "reveal",
-                entity: "person",
-                entity_id: Some(id),
-                project_id,
-                summary: format!("查看「{}」的完整手机号和身份证号", row.name),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    // Logged where the data lives, so each of the person's projects sees who looked.
+    let summary = format!("查看「{}」的完整手机号和身份证号", row.name);
+    store::audit_person(&state.db.write, ctx, &[id], "reveal", &summary, now).await?;
     super::seal::open_contact(&state.db.read, &state.vault, id).await
 }
 

@@ -329,6 +329,43 @@ pub async fn projects_of_person(conn: &impl ConnectionTrait, person_id: i64) -> 
     .collect())
 }
 
+/// Record an access to or a change of people's data where the data lives: one audit entry under every
+/// project any of them belongs to (one without a project for people only on the government side), so
+/// each project's audit shows who read, revealed, exported or changed its people.
+pub async fn audit_person(
+    conn: &impl ConnectionTrait,
+    ctx: &crate::auth::Ctx,
+    people: &[i64],
+    action: &str,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut projects = Vec::new();
+    for p in people {
+        projects.extend(projects_of_person(conn, *p).await?);
+    }
+    projects.sort_unstable();
+    projects.dedup();
+    let targets: Vec<Option<i64>> =
+        if projects.is_empty() { vec![None] } else { projects.into_iter().map(Some).collect() };
+    for project_id in targets {
+        crate::audit::record(
+            conn,
+            ctx,
+            now,
+            crate::audit::Entry {
+                action,
+                entity: "person",
+                entity_id: people.first().copied(),
+                project_id,
+                summary: summary.to_string(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// What the principal may do with a person: read, write (staff over one of the person's projects).
 pub async fn person_access(
     conn: &impl ConnectionTrait,

@@ -458,12 +458,22 @@ async fn knowing_an_id_number_does_not_reach_another_projects_person() {
     assert_eq!(person(&app, ids.lisi).await.phone, lisi.phone, "a stored phone is never overwritten");
 }
 
-/// A reveal is logged under the project the person belongs to, so that project's audit shows it.
+/// A read and a reveal are logged under the project the person belongs to, so that project's audit
+/// shows them; a person reading their own record is not.
 #[tokio::test]
 async fn a_reveal_is_logged_where_the_person_lives() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
     let mut staff = app.login("staff").await;
+    assert_eq!(staff.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::OK);
+    assert_eq!(staff.get(&format!("/api/v1/people/{}", ids.lisi)).await.status, StatusCode::OK);
+    let views = format!(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'view_person' AND entity_id = {} AND project_id = {}",
+        ids.lisi, ids.yeyu
+    );
+    assert_eq!(app.count(&views).await, 2);
+    assert_eq!(app.login("resident2").await.get(&format!("/people/{}", ids.lisi)).await.status, StatusCode::OK);
+    assert_eq!(app.count(&views).await, 2, "one's own record is not an access to log");
     let r = staff.post_form(&format!("/people/{}/reveal", ids.lisi), &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
