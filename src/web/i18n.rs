@@ -471,11 +471,6 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("mydata.download_xlsx", "下载 Excel", "Download Excel"),
     ("mydata.download_json", "下载 JSON", "Download JSON"),
-    (
-        "mydata.logged",
-        "每次下载都会记录在审计日志中。如需更正或删除信息，请联系物业服务中心。",
-        "Each download is recorded in the audit log. To correct or delete information, contact the property service centre.",
-    ),
     ("account.token_read", "只读", "Read-only"),
     ("account.token_write", "读写", "Read and write"),
     ("account.token_days", "有效期（天）", "Valid for (days)"),
