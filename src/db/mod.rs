@@ -6,7 +6,6 @@
 //! both handles share one pool. Queries are plain SQL in the shared dialect subset (`$1` placeholders,
 //! `RETURNING`, `LIKE`, `COALESCE`), run through SeaORM's `Statement`, so there is one copy of each.
 
-mod m0008_trust;
 pub mod migrations;
 
 use std::{str::FromStr, time::Duration};

@@ -3,7 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::migrations::{a, col, fk, id, index, ts, ts_null};
+use super::{a, col, fk, id, index, ts, ts_null};
 
 pub struct M0008Trust;
 

@@ -1,0 +1,75 @@
+//! Embedded migrations, run at start-up, one file per migration (`m000N_what.rs`). Rules (see
+//! `migrations/README.md`): a merged migration is never edited; a capability adds its own file and one
+//! line below. DDL is generated per backend by sea-query from one description.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+mod m0002_audit_ip_index;
+mod m0003_requests;
+mod m0004_requests_more;
+mod m0005_positions;
+mod m0006_activities;
+mod m0007_volunteers;
+mod m0008_trust;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_foundation::M0001Foundation),
+            Box::new(m0002_audit_ip_index::M0002AuditIpIndex),
+            Box::new(m0003_requests::M0003Requests),
+            Box::new(m0004_requests_more::M0004RequestsMore),
+            Box::new(m0005_positions::M0005Positions),
+            Box::new(m0006_activities::M0006Activities),
+            Box::new(m0007_volunteers::M0007Volunteers),
+            Box::new(m0008_trust::M0008Trust),
+        ]
+    }
+}
+
+// ---- helpers every migration uses ----
+
+pub(crate) fn id(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).big_integer().not_null().auto_increment().primary_key().to_owned()
+}
+pub(crate) fn col(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+}
+pub(crate) fn ts(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().not_null().to_owned()
+}
+pub(crate) fn ts_null(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().null().to_owned()
+}
+pub(crate) fn a(s: &str) -> Alias {
+    Alias::new(s)
+}
+pub(crate) fn fk(
+    table: &str,
+    column: &str,
+    to: &str,
+    to_col: &str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(a(table), a(column))
+        .to(a(to), a(to_col))
+        .on_delete(on_delete)
+        .to_owned()
+}
+pub(crate) fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(a(table));
+    for c in cols {
+        i.col(a(c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.to_owned()
+}
