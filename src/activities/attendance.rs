@@ -732,7 +732,7 @@ pub fn rank_lines(rows: Vec<RankRow>) -> Vec<(usize, String, i64, String)> {
 /// The ranking a caller asked for: a project they read, or a team of it.
 async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult<(i64, String, Vec<RankRow>)> {
     let project = match (q.team, q.project) {
-        (Some(team), _) => crate::volunteers::pages::load_team(state, p, team).await?.0.project_id,
+        (Some(team), _) => crate::volunteers::actions::load_team(state, p, team).await?.0.project_id,
         (None, Some(id)) => id,
         (None, None) => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
     };

@@ -6,15 +6,15 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{pages, rewards};
+use super::{actions, rewards, store};
 use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// My registrations, teams, recent attendances and corrections; for staff and team leaders also what
 /// they manage (registrations, teams, corrections to decide).
 #[utoipa::path(get, path = "/api/v1/volunteers/me", tag = "volunteers",
-    responses((status = 200, body = pages::Overview), (status = 401)))]
-pub async fn me(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<pages::Overview> {
-    Ok(Json(pages::overview(&state, &p).await?))
+    responses((status = 200, body = actions::Overview), (status = 401)))]
+pub async fn me(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<actions::Overview> {
+    Ok(Json(actions::overview(&state, &p).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -38,7 +38,7 @@ pub async fn apply(
     Auth(p, ctx): Auth,
     Json(b): Json<ApplyBody>,
 ) -> ApiResult<Created> {
-    Ok(Json(Created { id: pages::apply_checked(&state, &p, &ctx, b.project_id, &b.skills).await? }))
+    Ok(Json(Created { id: actions::apply_checked(&state, &p, &ctx, b.project_id, &b.skills).await? }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -63,22 +63,22 @@ pub async fn decide(
     Path(id): Path<i64>,
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Decided> {
-    let s = pages::decide_volunteer_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
+    let s = actions::decide_volunteer_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
     Ok(Json(Decided { state: s.into() }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamDetail {
-    pub team: pages::Team,
-    pub members: Vec<pages::TeamMember>,
+    pub team: store::Team,
+    pub members: Vec<store::TeamMember>,
 }
 
 /// One team with its members (the project's staff and readers, and the team's own members).
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 200, body = TeamDetail), (status = 404)))]
 pub async fn team(AxState(state): AxState<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<TeamDetail> {
-    let (team, _) = pages::load_team(&state, &p, id).await?;
-    Ok(Json(TeamDetail { members: pages::members(&state.db.read, id).await?, team }))
+    let (team, _) = actions::load_team(&state, &p, id).await?;
+    Ok(Json(TeamDetail { members: store::members(&state.db.read, id).await?, team }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -100,7 +100,7 @@ pub async fn request_correction(
     Json(b): Json<CorrectionBody>,
 ) -> ApiResult<Created> {
     Ok(Json(Created {
-        id: pages::request_correction_checked(&state, &p, &ctx, id, &b.minutes.to_string(), &b.reason).await?,
+        id: actions::request_correction_checked(&state, &p, &ctx, id, &b.minutes.to_string(), &b.reason).await?,
     }))
 }
 
@@ -113,7 +113,7 @@ pub async fn decide_correction(
     Path(id): Path<i64>,
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Decided> {
-    let s = pages::decide_correction_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
+    let s = actions::decide_correction_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
     Ok(Json(Decided { state: s.into() }))
 }
 
@@ -216,7 +216,7 @@ pub async fn award(
     Auth(p, ctx): Auth,
     Json(b): Json<AwardBody>,
 ) -> ApiResult<Balance> {
-    let a = pages::Award { project: b.project_id, room: &b.room, name: &b.name, delta: b.delta, reason: &b.reason };
-    let balance = pages::award_checked(&state, &p, &ctx, a).await?;
+    let a = actions::Award { project: b.project_id, room: &b.room, name: &b.name, delta: b.delta, reason: &b.reason };
+    let balance = actions::award_checked(&state, &p, &ctx, a).await?;
     Ok(Json(Balance { balance }))
 }

@@ -2,11 +2,13 @@
 //! by a leader, the append-only points ledger (`ledger.rs`, shared with attendance), and 爱心超市
 //! (`rewards.rs`). Rules in `model.rs`.
 
+pub mod actions;
 pub mod api;
 pub mod ledger;
 pub mod model;
 pub mod pages;
 pub mod rewards;
+pub mod store;
 
 use axum::routing::{get, post};
 

@@ -1,0 +1,790 @@
+//! The volunteers' use cases (C4): apply, decide a registration, form teams and set their members, ask
+//! for and decide hour corrections, award points by hand, and one caller's overview. Each checks scope,
+//! runs one transaction (rows, ledger, audit, notifications) and returns a typed result or a coded
+//! error; the pages and the JSON API both call these.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{FromQueryResult, TransactionTrait};
+use serde::Serialize;
+
+use super::{ledger, model, rule_err, store::*};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Ctx, Principal},
+    clock::fmt_datetime,
+    db,
+    error::{AppError, AppResult},
+    notify, params,
+};
+
+/// A team the caller may see: its project's readers and its own members.
+pub async fn load_team(state: &AppState, p: &Principal, id: i64) -> AppResult<(Team, Option<String>)> {
+    let t = team(&state.db.read, id).await?;
+    let role = team_role(&state.db.read, id, p.person_id).await?;
+    if !p.scope.can_read_project(t.project_id) && role.is_none() {
+        return Err(AppError::not_found());
+    }
+    Ok((t, role))
+}
+
+// ---- registration ------------------------------------------------------------------------------------
+
+/// Residents volunteer where they live.
+pub async fn home_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+    let mut v: Vec<i64> = crate::positions::pages::homes(state, p).await?.into_iter().map(|(_, pid)| pid).collect();
+    v.sort_unstable();
+    v.dedup();
+    Ok(v)
+}
+
+pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: i64, skills: &str) -> AppResult<i64> {
+    let person = p.person_id.ok_or_else(|| AppError::field("project_id", "此账号未关联住户信息"))?;
+    if !home_projects(state, p).await?.contains(&project) {
+        return Err(AppError::field("project_id", "请选择您居住的项目"));
+    }
+    let skills = crate::text::normalize(skills);
+    let skills = skills.trim();
+    if skills.chars().count() > 200 {
+        return Err(AppError::field("skills", "特长与可服务时间不超过200字"));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    #[derive(FromQueryResult)]
+    struct Existing {
+        id: i64,
+        state: String,
+    }
+    let existing = db::one::<Existing>(
+        &tx,
+        "SELECT id, state FROM volunteers WHERE person_id = $1 AND project_id = $2",
+        params![person, project],
+    )
+    .await?;
+    model::may_apply(existing.as_ref().map(|e| e.state.as_str())).map_err(rule_err)?;
+    let id = match existing {
+        Some(e) => {
+            db::exec(
+                &tx,
+                "UPDATE volunteers SET state = 'pending', skills = $1, decision_note = NULL, decided_by = NULL, \
+                 decided_at = NULL, created_at = $2 WHERE id = $3 AND state = 'rejected'",
+                params![skills, now, e.id],
+            )
+            .await?;
+            e.id
+        }
+        None => match db::insert_id(
+            &tx,
+            "INSERT INTO volunteers (person_id, project_id, state, skills, created_at) VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
+            params![person, project, skills, now],
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if db::is_unique_violation(&e) => {
+                return Err(AppError::conflict("already_applied", "已经提交过申请，请等待审核", "Already applied"));
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let staff = notify::project_staff_users(&tx, project, None).await?;
+    notify::to_users(
+        &tx,
+        &staff,
+        &notify::Note {
+            kind: "volunteer_applied",
+            title: format!("{}申请成为志愿者，请审核", p.display_name),
+            link: Some("/volunteers".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "volunteer",
+            entity_id: Some(id),
+            project_id: Some(project),
+            summary: "申请成为志愿者".into(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn decide_volunteer_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    approve: bool,
+    note: &str,
+) -> AppResult<&'static str> {
+    let v: Volunteer = db::one(&state.db.read, &format!("{VOL_SELECT} WHERE v.id = $1"), params![id])
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if !p.scope.can_read_project(v.project_id) {
+        return Err(AppError::not_found());
+    }
+    if !p.scope.can_write_project(v.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let next = model::decide_volunteer(&v.state, approve).map_err(rule_err)?;
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err(AppError::field("note", "说明不超过200字"));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let n = db::exec(
+        &tx,
+        "UPDATE volunteers SET state = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'pending'",
+        params![next, (!note.is_empty()).then_some(note), p.user_id, now, id],
+    )
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AppError::conflict("already_decided", "这份申请已经审核过了", "Already decided"));
+    }
+    let users = notify::users_of_person(&tx, v.person_id).await?;
+    notify::to_users(
+        &tx,
+        &users,
+        &notify::Note {
+            kind: "volunteer_decided",
+            title: if approve {
+                format!("您已成为{}的志愿者", v.project_name)
+            } else {
+                format!("志愿者申请未通过{}", if note.is_empty() { String::new() } else { format!("：{note}") })
+            },
+            link: Some("/volunteers".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: if approve { "approve" } else { "reject" },
+            entity: "volunteer",
+            entity_id: Some(id),
+            project_id: Some(v.project_id),
+            summary: format!("{}志愿者申请：{}", if approve { "通过" } else { "驳回" }, v.person_name),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+// ---- teams -------------------------------------------------------------------------------------------
+
+pub async fn create_team_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    project: i64,
+    kind: &str,
+    name: &str,
+) -> AppResult<i64> {
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    let kind = model::TEAM_KINDS
+        .iter()
+        .find(|(c, _)| *c == kind.trim())
+        .map(|(c, _)| *c)
+        .ok_or_else(|| AppError::field("kind", "请选择队伍类型"))?;
+    let name = crate::text::normalize(name);
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(AppError::field("name", "请填写队名（不超过60字）"));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let id = match db::insert_id(
+        &tx,
+        "INSERT INTO teams (project_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        params![project, kind, name, now],
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::conflict("duplicate_team", "本项目已有同名队伍", "A team with this name exists"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "team",
+            entity_id: Some(id),
+            project_id: Some(project),
+            summary: format!("成立{}「{name}」", model::team_kind_zh(kind)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Add a member (staff, or the team's leader) or set a member's role (leader: staff only). Members must
+/// be approved volunteers of the team's project.
+pub async fn set_member_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    team_id: i64,
+    person: i64,
+    role: &str,
+) -> AppResult<()> {
+    let (t, my_role) = load_team(state, p, team_id).await?;
+    let staff = p.scope.can_write_project(t.project_id);
+    let role = match role.trim() {
+        "leader" => "leader",
+        "" | "member" => "member",
+        _ => return Err(AppError::field("role", "角色应为队长或队员")),
+    };
+    if !(staff || (my_role.as_deref() == Some("leader") && role == "member")) {
+        return Err(AppError::forbidden());
+    }
+    let approved = db::count(
+        &state.db.read,
+        "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
+        params![person, t.project_id],
+    )
+    .await?;
+    if approved == 0 {
+        return Err(AppError::conflict(
+            "not_volunteer",
+            "只有审核通过的本项目志愿者才能入队",
+            "Not an approved volunteer",
+        ));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let updated = db::exec(
+        &tx,
+        "UPDATE team_members SET role = $1 WHERE team_id = $2 AND person_id = $3",
+        params![role, team_id, person],
+    )
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        db::exec(
+            &tx,
+            "INSERT INTO team_members (team_id, person_id, role, created_at) VALUES ($1, $2, $3, $4)",
+            params![team_id, person, role, now],
+        )
+        .await?;
+    }
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "team",
+            entity_id: Some(team_id),
+            project_id: Some(t.project_id),
+            summary: format!("「{}」{}：人员{person}", t.name, if role == "leader" { "设队长" } else { "加队员" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    team_id: i64,
+    person: i64,
+) -> AppResult<()> {
+    let (t, my_role) = load_team(state, p, team_id).await?;
+    let staff = p.scope.can_write_project(t.project_id);
+    // Removing someone not in the team changes nothing and is not an error (the page may be stale).
+    let their_role = team_role(&state.db.read, team_id, Some(person)).await?;
+    if !(staff || (my_role.as_deref() == Some("leader") && their_role.as_deref() != Some("leader"))) {
+        return Err(AppError::forbidden());
+    }
+    if their_role.is_none() {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    db::exec(&tx, "DELETE FROM team_members WHERE team_id = $1 AND person_id = $2", params![team_id, person]).await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "team",
+            entity_id: Some(team_id),
+            project_id: Some(t.project_id),
+            summary: format!("「{}」移出人员{person}", t.name),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- hour corrections --------------------------------------------------------------------------------
+
+pub async fn request_correction_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    signup_id: i64,
+    minutes: &str,
+    reason: &str,
+) -> AppResult<i64> {
+    #[derive(FromQueryResult)]
+    struct S {
+        person_id: i64,
+        project_id: i64,
+        state: String,
+        title: String,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        checked_out_at: Option<DateTime<Utc>>,
+        minutes: i64,
+    }
+    let s: S = db::one(
+        &state.db.read,
+        &format!(
+            "SELECT s.person_id, a.project_id, s.state, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_out_at, \
+             CAST({CURRENT_MINUTES} AS BIGINT) AS minutes FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
+             JOIN activities a ON a.id = o.activity_id WHERE s.id = $1"
+        ),
+        params![signup_id],
+    )
+    .await?
+    .ok_or_else(AppError::not_found)?;
+    if Some(s.person_id) != p.person_id || s.state != "confirmed" {
+        return Err(AppError::not_found());
+    }
+    let requested: i64 = minutes.trim().parse().map_err(|_| AppError::field("minutes", "请填写更正后的服务分钟数"))?;
+    let reason = crate::text::normalize(reason);
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(AppError::field("reason", "请说明原因（不超过200字）"));
+    }
+    let now = state.clock.now();
+    let duration = (s.ends_at - s.starts_at).num_minutes();
+    model::check_correction(requested, s.minutes, duration, s.checked_out_at.is_some(), s.ends_at, now)
+        .map_err(|e| AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code, e.zh, "Invalid correction"))?;
+    let tx = state.db.write.begin().await?;
+    let pending = db::count(
+        &tx,
+        "SELECT COUNT(*) AS n FROM hour_corrections WHERE signup_id = $1 AND state = 'pending'",
+        params![signup_id],
+    )
+    .await?;
+    if pending > 0 {
+        return Err(AppError::conflict(
+            "correction_pending",
+            "这次活动已有一份更正申请在审批中",
+            "A correction is pending",
+        ));
+    }
+    let id = db::insert_id(
+        &tx,
+        "INSERT INTO hour_corrections (signup_id, person_id, project_id, minutes_before, minutes_requested, reason, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+        params![signup_id, s.person_id, s.project_id, s.minutes as i32, requested as i32, reason, now],
+    )
+    .await?;
+    // The leaders of the volunteer's teams in this project are told (staff see the list on their page).
+    let leaders = db::all::<db::IdRow>(
+        &tx,
+        "SELECT DISTINCT u.id FROM team_members m JOIN teams t ON t.id = m.team_id AND t.project_id = $2 \
+         JOIN team_members l ON l.team_id = m.team_id AND l.role = 'leader' JOIN users u ON u.person_id = l.person_id \
+         WHERE m.person_id = $1 AND l.person_id <> $1",
+        params![s.person_id, s.project_id],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect::<Vec<_>>();
+    notify::to_users(
+        &tx,
+        &leaders,
+        &notify::Note {
+            kind: "correction_requested",
+            title: format!("{}申请更正「{}」的服务时长，请审批", p.display_name, s.title),
+            link: Some("/volunteers".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "hour_correction",
+            entity_id: Some(id),
+            project_id: Some(s.project_id),
+            summary: format!(
+                "申请更正「{}」{}时长：{}→{}分钟",
+                s.title,
+                fmt_datetime(s.starts_at),
+                s.minutes,
+                requested
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Approve or reject a correction: the project's staff, or a leader of a team the volunteer is in (not
+/// their own). Approval appends one ledger entry with the change in minutes and points.
+pub async fn decide_correction_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    approve: bool,
+    note: &str,
+) -> AppResult<&'static str> {
+    let c: Correction = db::one(&state.db.read, &format!("{CORR_SELECT} WHERE c.id = $1"), params![id])
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let staff = p.scope.can_write_project(c.project_id);
+    let leader = match p.person_id {
+        Some(me) if me != c.person_id => leads(&state.db.read, me, c.person_id, c.project_id).await?,
+        _ => false,
+    };
+    if !staff && !leader {
+        if p.scope.can_read_project(c.project_id) || p.person_id == Some(c.person_id) {
+            return Err(AppError::forbidden());
+        }
+        return Err(AppError::not_found());
+    }
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err(AppError::field("note", "说明不超过200字"));
+    }
+    let next = if approve { "approved" } else { "rejected" };
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let n = db::exec(
+        &tx,
+        "UPDATE hour_corrections SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND state = 'pending'",
+        params![next, p.user_id, now, (!note.is_empty()).then_some(note), id],
+    )
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AppError::conflict("already_decided", "这份申请已经审批过了", "Already decided"));
+    }
+    if approve {
+        #[derive(FromQueryResult)]
+        struct K {
+            kind: String,
+        }
+        let kind = db::one::<K>(
+            &tx,
+            "SELECT a.kind FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
+             JOIN activities a ON a.id = o.activity_id WHERE s.id = $1",
+            params![c.signup_id],
+        )
+        .await?
+        .map(|k| k.kind)
+        .unwrap_or_default();
+        let (per_hour, _) = ledger::rule(&tx, c.project_id, &kind).await?;
+        let (cur_minutes, cur_points) = ledger::credited(&tx, c.signup_id).await?;
+        let (dm, dp) = model::correction_entry(cur_minutes, cur_points, c.minutes_requested as i64, per_hour);
+        ledger::append(
+            &tx,
+            &ledger::Entry {
+                person_id: c.person_id,
+                project_id: c.project_id,
+                delta: dp,
+                minutes: dm,
+                reason: format!(
+                    "更正「{}」{}服务时长：{}→{}分钟（{}）",
+                    c.title,
+                    fmt_datetime(c.starts_at),
+                    cur_minutes,
+                    c.minutes_requested,
+                    c.reason
+                ),
+                source: Some(format!("signup:{}:correction:{id}", c.signup_id)),
+                author: Some(p.user_id),
+            },
+            now,
+        )
+        .await?;
+    }
+    let users = notify::users_of_person(&tx, c.person_id).await?;
+    notify::to_users(
+        &tx,
+        &users,
+        &notify::Note {
+            kind: "correction_decided",
+            title: format!("「{}」时长更正{}", c.title, if approve { "已批准，积分已调整" } else { "未获批准" }),
+            link: Some("/volunteers".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: if approve { "approve" } else { "reject" },
+            entity: "hour_correction",
+            entity_id: Some(id),
+            project_id: Some(c.project_id),
+            summary: format!(
+                "{}{}的时长更正：「{}」{}→{}分钟",
+                if approve { "批准" } else { "驳回" },
+                c.person_name,
+                c.title,
+                c.minutes_before,
+                c.minutes_requested
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+// ---- awards ------------------------------------------------------------------------------------------
+
+/// Award (or, negative, deduct) points by hand — a good deed, hours carried over from a paper ledger —
+/// to a resident found by home and name (the project's staff). One ledger entry with the reason and the
+/// author; a deduction may not take the balance below zero (the account row is locked as for spending).
+pub struct Award<'a> {
+    pub project: i64,
+    pub room: &'a str,
+    pub name: &'a str,
+    pub delta: i64,
+    pub reason: &'a str,
+}
+
+pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<'_>) -> AppResult<i64> {
+    let Award { project, room, name, delta, reason } = a;
+    if !p.scope.can_write_project(project) {
+        return Err(AppError::forbidden());
+    }
+    if delta == 0 || !(-1000..=1000).contains(&delta) {
+        return Err(AppError::field("delta", "积分应为-1000至1000且不为0"));
+    }
+    let reason = crate::text::normalize(reason);
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 100 {
+        return Err(AppError::field("reason", "请填写原因（不超过100字）"));
+    }
+    let person = crate::people::store::resident_by_home(&state.db.read, project, room, name)
+        .await?
+        .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?;
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    ledger::lock_account(&tx, person, project).await?;
+    let balance = ledger::balance(&tx, person, project).await?;
+    if balance + delta < 0 {
+        return Err(AppError::conflict(
+            "insufficient_points",
+            format!("积分不足：现有{balance}分，不能扣除{}分", -delta),
+            "Not enough points to deduct",
+        ));
+    }
+    ledger::append(
+        &tx,
+        &ledger::Entry {
+            person_id: person,
+            project_id: project,
+            delta,
+            minutes: 0,
+            reason: reason.to_string(),
+            source: None,
+            author: Some(p.user_id),
+        },
+        now,
+    )
+    .await?;
+    let users = notify::users_of_person(&tx, person).await?;
+    notify::to_users(
+        &tx,
+        &users,
+        &notify::Note {
+            kind: "points_awarded",
+            title: format!("积分{}{}：{reason}", if delta > 0 { "增加" } else { "扣减" }, delta.abs()),
+            link: Some("/activities/mine".into()),
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "points",
+            entity_id: Some(person),
+            project_id: Some(project),
+            summary: format!("积分调整{delta:+}：{reason}"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(balance + delta)
+}
+
+// ---- pages -------------------------------------------------------------------------------------------
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MyTeam {
+    pub team: Team,
+    /// `leader` or `member`.
+    pub role: String,
+}
+
+/// Everything the volunteers page and `GET /api/v1/volunteers/me` show to one caller.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Overview {
+    /// My registrations.
+    pub mine: Vec<Volunteer>,
+    /// Teams I am in, with my role.
+    pub my_teams: Vec<MyTeam>,
+    /// My recent attendances (hours may be corrected).
+    pub services: Vec<Service>,
+    pub my_corrections: Vec<Correction>,
+    /// Staff: registrations of my projects (pending first).
+    pub registrations: Vec<Volunteer>,
+    /// Staff: my projects' teams; leaders: the teams they lead.
+    pub teams: Vec<Team>,
+    /// Corrections I may decide.
+    pub to_decide: Vec<Correction>,
+}
+
+pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
+    let conn = &state.db.read;
+    let now = state.clock.now();
+    let (mine, my_teams, services, my_corrections) = match p.person_id {
+        Some(me) => {
+            let mine =
+                db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![me]).await?;
+            #[derive(FromQueryResult)]
+            struct TR {
+                id: i64,
+                project_id: i64,
+                project_name: String,
+                kind: String,
+                name: String,
+                members: i64,
+                role: String,
+            }
+            let teams: Vec<TR> = db::all(
+                conn,
+                "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
+                 (SELECT COUNT(*) FROM team_members x WHERE x.team_id = t.id) AS members, m.role \
+                 FROM team_members m JOIN teams t ON t.id = m.team_id JOIN org_nodes p ON p.id = t.project_id \
+                 WHERE m.person_id = $1 ORDER BY t.id",
+                params![me],
+            )
+            .await?;
+            let my_teams = teams
+                .into_iter()
+                .map(|t| MyTeam {
+                    team: Team {
+                        id: t.id,
+                        project_id: t.project_id,
+                        project_name: t.project_name,
+                        kind: t.kind,
+                        name: t.name,
+                        members: t.members,
+                    },
+                    role: t.role,
+                })
+                .collect();
+            let corrections = db::all(
+                conn,
+                &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"),
+                params![me],
+            )
+            .await?;
+            (mine, my_teams, my_services(conn, me, now).await?, corrections)
+        }
+        None => (vec![], vec![], vec![], vec![]),
+    };
+    let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let (mut registrations, mut teams, mut to_decide): (Vec<Volunteer>, Vec<Team>, Vec<Correction>) =
+        (vec![], vec![], vec![]);
+    if !staff.is_empty() {
+        let ph = db::placeholders(1, staff.len());
+        let vals: Vec<sea_orm::Value> = staff.iter().map(|v| (*v).into()).collect();
+        registrations = db::all(
+            conn,
+            &format!(
+                "{VOL_SELECT} WHERE v.project_id IN ({ph}) AND v.state <> 'rejected' \
+                 ORDER BY CASE v.state WHEN 'pending' THEN 0 ELSE 1 END, v.id DESC LIMIT 200"
+            ),
+            vals.clone(),
+        )
+        .await?;
+        teams =
+            db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals.clone()).await?;
+        to_decide = db::all(
+            conn,
+            &format!("{CORR_SELECT} WHERE c.project_id IN ({ph}) AND c.state = 'pending' ORDER BY c.id LIMIT 100"),
+            vals,
+        )
+        .await?;
+    }
+    if let Some(me) = p.person_id {
+        // Leaders: the teams they lead and their members' pending corrections.
+        let led: Vec<Team> = db::all(
+            conn,
+            &format!(
+                "{TEAM_SELECT} WHERE t.id IN (SELECT team_id FROM team_members WHERE person_id = $1 AND role = 'leader') ORDER BY t.id"
+            ),
+            params![me],
+        )
+        .await?;
+        for t in led {
+            if !teams.iter().any(|x| x.id == t.id) {
+                teams.push(t);
+            }
+        }
+        let theirs: Vec<Correction> = db::all(
+            conn,
+            &format!(
+                "{CORR_SELECT} WHERE c.state = 'pending' AND c.person_id <> $1 AND EXISTS (SELECT 1 FROM team_members l \
+                 JOIN team_members m ON m.team_id = l.team_id JOIN teams t ON t.id = l.team_id \
+                 WHERE l.person_id = $1 AND l.role = 'leader' AND m.person_id = c.person_id AND t.project_id = c.project_id) \
+                 ORDER BY c.id LIMIT 100"
+            ),
+            params![me],
+        )
+        .await?;
+        for c in theirs {
+            if !to_decide.iter().any(|x| x.id == c.id) {
+                to_decide.push(c);
+            }
+        }
+    }
+    Ok(Overview { mine, my_teams, services, my_corrections, registrations, teams, to_decide })
+}

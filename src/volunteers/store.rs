@@ -1,0 +1,149 @@
+//! SQL for volunteers (C4): registrations, teams and their members, hour corrections, services.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use crate::{
+    db,
+    error::{AppError, AppResult},
+    params,
+};
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Volunteer {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub project_id: i64,
+    pub project_name: String,
+    /// `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub skills: String,
+    pub decision_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub(super) const VOL_SELECT: &str = "SELECT v.id, v.person_id, pe.name AS person_name, v.project_id, p.name AS project_name, v.state, \
+     v.skills, v.decision_note, v.created_at FROM volunteers v JOIN persons pe ON pe.id = v.person_id \
+     JOIN org_nodes p ON p.id = v.project_id";
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Team {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    /// `commando` (党团突击队), `service` (志愿服务队) or `quality` (品质提升队).
+    pub kind: String,
+    pub name: String,
+    pub members: i64,
+}
+
+pub(super) const TEAM_SELECT: &str = "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
+     (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS members FROM teams t JOIN org_nodes p ON p.id = t.project_id";
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct TeamMember {
+    pub team_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    /// `leader` or `member`.
+    pub role: String,
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Correction {
+    pub id: i64,
+    pub signup_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub project_id: i64,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub minutes_before: i32,
+    pub minutes_requested: i32,
+    pub reason: String,
+    /// `pending`, `approved` or `rejected`.
+    pub state: String,
+    pub decision_note: Option<String>,
+}
+
+pub(super) const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS person_name, c.project_id, COALESCE(o.title, a.title) AS title, o.starts_at, \
+     c.minutes_before, c.minutes_requested, c.reason, c.state, c.decision_note FROM hour_corrections c \
+     JOIN persons pe ON pe.id = c.person_id JOIN signups s ON s.id = c.signup_id \
+     JOIN activity_occurrences o ON o.id = s.occurrence_id JOIN activities a ON a.id = o.activity_id";
+
+/// One of my attendances, with the minutes it counts for now (the latest approved correction, else the
+/// check-out's).
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Service {
+    pub signup_id: i64,
+    pub occurrence_id: i64,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub minutes: i64,
+    pub pending: i64,
+}
+
+/// The minutes an attendance counts for now.
+pub(super) const CURRENT_MINUTES: &str = "COALESCE((SELECT c.minutes_requested FROM hour_corrections c WHERE c.signup_id = s.id \
+     AND c.state = 'approved' ORDER BY c.id DESC LIMIT 1), s.service_minutes, 0)";
+
+pub async fn my_services(conn: &impl ConnectionTrait, person_id: i64, now: DateTime<Utc>) -> AppResult<Vec<Service>> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "SELECT s.id AS signup_id, o.id AS occurrence_id, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_in_at, \
+             s.checked_out_at, CAST({CURRENT_MINUTES} AS BIGINT) AS minutes, \
+             (SELECT COUNT(*) FROM hour_corrections c WHERE c.signup_id = s.id AND c.state = 'pending') AS pending \
+             FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id JOIN activities a ON a.id = o.activity_id \
+             WHERE s.person_id = $1 AND s.state = 'confirmed' AND o.starts_at < $2 ORDER BY o.starts_at DESC LIMIT 20"
+        ),
+        params![person_id, now],
+    )
+    .await?)
+}
+
+/// Does `leader` lead a team of this project that `person` belongs to?
+pub async fn leads(conn: &impl ConnectionTrait, leader: i64, person: i64, project_id: i64) -> AppResult<bool> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM team_members l JOIN team_members m ON m.team_id = l.team_id \
+         JOIN teams t ON t.id = l.team_id WHERE l.person_id = $1 AND l.role = 'leader' AND m.person_id = $2 AND t.project_id = $3",
+        params![leader, person, project_id],
+    )
+    .await?
+        > 0)
+}
+
+pub async fn team(conn: &impl ConnectionTrait, id: i64) -> AppResult<Team> {
+    db::one(conn, &format!("{TEAM_SELECT} WHERE t.id = $1"), params![id]).await?.ok_or_else(AppError::not_found)
+}
+
+pub async fn team_role(conn: &impl ConnectionTrait, team_id: i64, person: Option<i64>) -> AppResult<Option<String>> {
+    let Some(person) = person else { return Ok(None) };
+    #[derive(FromQueryResult)]
+    struct R {
+        role: String,
+    }
+    Ok(db::one::<R>(
+        conn,
+        "SELECT role FROM team_members WHERE team_id = $1 AND person_id = $2",
+        params![team_id, person],
+    )
+    .await?
+    .map(|r| r.role))
+}
+
+pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec<TeamMember>> {
+    Ok(db::all(
+        conn,
+        "SELECT m.team_id, m.person_id, pe.name, m.role FROM team_members m JOIN persons pe ON pe.id = m.person_id \
+         WHERE m.team_id = $1 ORDER BY CASE m.role WHEN 'leader' THEN 0 ELSE 1 END, m.id",
+        params![team_id],
+    )
+    .await?)
+}
