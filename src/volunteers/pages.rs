@@ -9,7 +9,6 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::FromQueryResult;
 use serde::Deserialize;
 
 use super::{actions::*, model, store::*};
@@ -17,9 +16,7 @@ use crate::{
     app::AppState,
     auth::Auth,
     clock::fmt_datetime,
-    db,
     error::{AppError, AppResult},
-    params,
     web::{Chrome, MsgQuery},
 };
 
@@ -216,26 +213,7 @@ pub async fn team_page(
     let staff = p.scope.can_write_project(t.project_id);
     let leader = role.as_deref() == Some("leader");
     let members = members(&state.db.read, id).await?;
-    let candidates = if staff || leader {
-        #[derive(FromQueryResult)]
-        struct C {
-            person_id: i64,
-            name: String,
-        }
-        db::all::<C>(
-            &state.db.read,
-            "SELECT v.person_id, pe.name FROM volunteers v JOIN persons pe ON pe.id = v.person_id \
-             WHERE v.project_id = $1 AND v.state = 'approved' AND v.person_id NOT IN (SELECT person_id FROM team_members WHERE team_id = $2) \
-             ORDER BY pe.name LIMIT 500",
-            params![t.project_id, id],
-        )
-        .await?
-        .into_iter()
-        .map(|c| (c.person_id, c.name))
-        .collect()
-    } else {
-        vec![]
-    };
+    let candidates = if staff || leader { team_candidates(&state.db.read, t.project_id, id).await? } else { vec![] };
     let (period, rows) = crate::activities::attendance::ranking_rows(&state, t.project_id, Some(id), "").await?;
     Ok(TeamPage {
         c: Chrome::new(&ctx, t.name.clone()).with_msg(m.msg.as_deref()),

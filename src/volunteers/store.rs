@@ -147,3 +147,27 @@ pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec
     )
     .await?)
 }
+
+/// Approved volunteers of the project who are not yet in the team: (person, name).
+pub async fn team_candidates(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    team_id: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    #[derive(FromQueryResult)]
+    struct C {
+        person_id: i64,
+        name: String,
+    }
+    Ok(db::all::<C>(
+        conn,
+        "SELECT v.person_id, pe.name FROM volunteers v JOIN persons pe ON pe.id = v.person_id \
+         WHERE v.project_id = $1 AND v.state = 'approved' AND v.person_id NOT IN (SELECT person_id FROM team_members WHERE team_id = $2) \
+         ORDER BY pe.name LIMIT 500",
+        params![project_id, team_id],
+    )
+    .await?
+    .into_iter()
+    .map(|c| (c.person_id, c.name))
+    .collect())
+}
