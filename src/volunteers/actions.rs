@@ -685,102 +685,35 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     let now = state.clock.now();
     let (mine, my_teams, services, my_corrections) = match p.person_id {
         Some(me) => {
-            let mine =
-                db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![me]).await?;
-            #[derive(FromQueryResult)]
-            struct TR {
-                id: i64,
-                project_id: i64,
-                project_name: String,
-                kind: String,
-                name: String,
-                members: i64,
-                role: String,
-            }
-            let teams: Vec<TR> = db::all(
-                conn,
-                "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
-                 (SELECT COUNT(*) FROM team_members x WHERE x.team_id = t.id) AS members, m.role \
-                 FROM team_members m JOIN teams t ON t.id = m.team_id JOIN org_nodes p ON p.id = t.project_id \
-                 WHERE m.person_id = $1 ORDER BY t.id",
-                params![me],
+            let my_teams =
+                teams_of_person(conn, me).await?.into_iter().map(|(team, role)| MyTeam { team, role }).collect();
+            (
+                registrations_of_person(conn, me).await?,
+                my_teams,
+                my_services(conn, me, now).await?,
+                corrections_of_person(conn, me).await?,
             )
-            .await?;
-            let my_teams = teams
-                .into_iter()
-                .map(|t| MyTeam {
-                    team: Team {
-                        id: t.id,
-                        project_id: t.project_id,
-                        project_name: t.project_name,
-                        kind: t.kind,
-                        name: t.name,
-                        members: t.members,
-                    },
-                    role: t.role,
-                })
-                .collect();
-            let corrections = db::all(
-                conn,
-                &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"),
-                params![me],
-            )
-            .await?;
-            (mine, my_teams, my_services(conn, me, now).await?, corrections)
         }
         None => (vec![], vec![], vec![], vec![]),
     };
     let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
-    let (mut registrations, mut teams, mut to_decide): (Vec<Volunteer>, Vec<Team>, Vec<Correction>) =
-        (vec![], vec![], vec![]);
-    if !staff.is_empty() {
-        let ph = db::placeholders(1, staff.len());
-        let vals: Vec<sea_orm::Value> = staff.iter().map(|v| (*v).into()).collect();
-        registrations = db::all(
-            conn,
-            &format!(
-                "{VOL_SELECT} WHERE v.project_id IN ({ph}) AND v.state <> 'rejected' \
-                 ORDER BY CASE v.state WHEN 'pending' THEN 0 ELSE 1 END, v.id DESC LIMIT 200"
-            ),
-            vals.clone(),
+    let (registrations, mut teams, mut to_decide) = if staff.is_empty() {
+        (vec![], vec![], vec![])
+    } else {
+        (
+            registrations_in_projects(conn, &staff).await?,
+            teams_in_projects(conn, &staff).await?,
+            pending_corrections_in_projects(conn, &staff).await?,
         )
-        .await?;
-        teams =
-            db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals.clone()).await?;
-        to_decide = db::all(
-            conn,
-            &format!("{CORR_SELECT} WHERE c.project_id IN ({ph}) AND c.state = 'pending' ORDER BY c.id LIMIT 100"),
-            vals,
-        )
-        .await?;
-    }
+    };
     if let Some(me) = p.person_id {
         // Leaders: the teams they lead and their members' pending corrections.
-        let led: Vec<Team> = db::all(
-            conn,
-            &format!(
-                "{TEAM_SELECT} WHERE t.id IN (SELECT team_id FROM team_members WHERE person_id = $1 AND role = 'leader') ORDER BY t.id"
-            ),
-            params![me],
-        )
-        .await?;
-        for t in led {
+        for t in teams_led_by(conn, me).await? {
             if !teams.iter().any(|x| x.id == t.id) {
                 teams.push(t);
             }
         }
-        let theirs: Vec<Correction> = db::all(
-            conn,
-            &format!(
-                "{CORR_SELECT} WHERE c.state = 'pending' AND c.person_id <> $1 AND EXISTS (SELECT 1 FROM team_members l \
-                 JOIN team_members m ON m.team_id = l.team_id JOIN teams t ON t.id = l.team_id \
-                 WHERE l.person_id = $1 AND l.role = 'leader' AND m.person_id = c.person_id AND t.project_id = c.project_id) \
-                 ORDER BY c.id LIMIT 100"
-            ),
-            params![me],
-        )
-        .await?;
-        for c in theirs {
+        for c in corrections_for_leader(conn, me).await? {
             if !to_decide.iter().any(|x| x.id == c.id) {
                 to_decide.push(c);
             }

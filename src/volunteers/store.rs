@@ -171,3 +171,113 @@ pub async fn team_candidates(
     .map(|c| (c.person_id, c.name))
     .collect())
 }
+
+// ---- one caller's overview ---------------------------------------------------------------------------
+
+pub async fn registrations_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Volunteer>> {
+    Ok(db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![person]).await?)
+}
+
+/// The teams a person is in, with their role there.
+pub async fn teams_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<(Team, String)>> {
+    #[derive(FromQueryResult)]
+    struct TR {
+        id: i64,
+        project_id: i64,
+        project_name: String,
+        kind: String,
+        name: String,
+        members: i64,
+        role: String,
+    }
+    let rows: Vec<TR> = db::all(
+        conn,
+        "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
+         (SELECT COUNT(*) FROM team_members x WHERE x.team_id = t.id) AS members, m.role \
+         FROM team_members m JOIN teams t ON t.id = m.team_id JOIN org_nodes p ON p.id = t.project_id \
+         WHERE m.person_id = $1 ORDER BY t.id",
+        params![person],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let team = Team {
+                id: t.id,
+                project_id: t.project_id,
+                project_name: t.project_name,
+                kind: t.kind,
+                name: t.name,
+                members: t.members,
+            };
+            (team, t.role)
+        })
+        .collect())
+}
+
+pub async fn corrections_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Correction>> {
+    Ok(db::all(conn, &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"), params![person])
+        .await?)
+}
+
+fn in_list(projects: &[i64]) -> (String, Vec<sea_orm::Value>) {
+    (db::placeholders(1, projects.len()), projects.iter().map(|v| (*v).into()).collect())
+}
+
+/// Registrations of these projects, pending first.
+pub async fn registrations_in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> AppResult<Vec<Volunteer>> {
+    let (ph, vals) = in_list(projects);
+    Ok(db::all(
+        conn,
+        &format!(
+            "{VOL_SELECT} WHERE v.project_id IN ({ph}) AND v.state <> 'rejected' \
+             ORDER BY CASE v.state WHEN 'pending' THEN 0 ELSE 1 END, v.id DESC LIMIT 200"
+        ),
+        vals,
+    )
+    .await?)
+}
+
+pub async fn teams_in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> AppResult<Vec<Team>> {
+    let (ph, vals) = in_list(projects);
+    Ok(db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals).await?)
+}
+
+pub async fn pending_corrections_in_projects(
+    conn: &impl ConnectionTrait,
+    projects: &[i64],
+) -> AppResult<Vec<Correction>> {
+    let (ph, vals) = in_list(projects);
+    Ok(db::all(
+        conn,
+        &format!("{CORR_SELECT} WHERE c.project_id IN ({ph}) AND c.state = 'pending' ORDER BY c.id LIMIT 100"),
+        vals,
+    )
+    .await?)
+}
+
+pub async fn teams_led_by(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Team>> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "{TEAM_SELECT} WHERE t.id IN (SELECT team_id FROM team_members WHERE person_id = $1 AND role = 'leader') ORDER BY t.id"
+        ),
+        params![person],
+    )
+    .await?)
+}
+
+/// Pending corrections of the members of the teams this person leads (not their own).
+pub async fn corrections_for_leader(conn: &impl ConnectionTrait, leader: i64) -> AppResult<Vec<Correction>> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "{CORR_SELECT} WHERE c.state = 'pending' AND c.person_id <> $1 AND EXISTS (SELECT 1 FROM team_members l \
+             JOIN team_members m ON m.team_id = l.team_id JOIN teams t ON t.id = l.team_id \
+             WHERE l.person_id = $1 AND l.role = 'leader' AND m.person_id = c.person_id AND t.project_id = c.project_id) \
+             ORDER BY c.id LIMIT 100"
+        ),
+        params![leader],
+    )
+    .await?)
+}
