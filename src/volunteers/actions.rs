@@ -50,42 +50,14 @@ pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: 
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    #[derive(FromQueryResult)]
-    struct Existing {
-        id: i64,
-        state: String,
-    }
-    let existing = db::one::<Existing>(
-        &tx,
-        "SELECT id, state FROM volunteers WHERE person_id = $1 AND project_id = $2",
-        params![person, project],
-    )
-    .await?;
-    model::may_apply(existing.as_ref().map(|e| e.state.as_str())).map_err(rule_err)?;
+    let existing = registration_of(&tx, person, project).await?;
+    model::may_apply(existing.as_ref().map(|(_, state)| state.as_str())).map_err(rule_err)?;
     let id = match existing {
-        Some(e) => {
-            db::exec(
-                &tx,
-                "UPDATE volunteers SET state = 'pending', skills = $1, decision_note = NULL, decided_by = NULL, \
-                 decided_at = NULL, created_at = $2 WHERE id = $3 AND state = 'rejected'",
-                params![skills, now, e.id],
-            )
-            .await?;
-            e.id
+        Some((id, _)) => {
+            reapply(&tx, id, skills, now).await?;
+            id
         }
-        None => match db::insert_id(
-            &tx,
-            "INSERT INTO volunteers (person_id, project_id, state, skills, created_at) VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
-            params![person, project, skills, now],
-        )
-        .await
-        {
-            Ok(id) => id,
-            Err(e) if db::is_unique_violation(&e) => {
-                return Err(AppError::conflict("already_applied", "已经提交过申请，请等待审核", "Already applied"));
-            }
-            Err(e) => return Err(e.into()),
-        },
+        None => insert_registration(&tx, person, project, skills, now).await?,
     };
     let staff = notify::project_staff_users(&tx, project, None).await?;
     notify::to_users(
@@ -124,9 +96,7 @@ pub async fn decide_volunteer_checked(
     approve: bool,
     note: &str,
 ) -> AppResult<&'static str> {
-    let v: Volunteer = db::one(&state.db.read, &format!("{VOL_SELECT} WHERE v.id = $1"), params![id])
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let v = registration(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     if !p.scope.can_read_project(v.project_id) {
         return Err(AppError::not_found());
     }
@@ -140,14 +110,7 @@ pub async fn decide_volunteer_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let n = db::exec(
-        &tx,
-        "UPDATE volunteers SET state = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'pending'",
-        params![next, (!note.is_empty()).then_some(note), p.user_id, now, id],
-    )
-    .await?
-    .rows_affected();
-    if n == 0 {
+    if !decide_registration(&tx, id, next, note, p.user_id, now).await? {
         return Err(AppError::conflict("already_decided", "这份申请已经审核过了", "Already decided"));
     }
     let users = notify::users_of_person(&tx, v.person_id).await?;
@@ -208,19 +171,7 @@ pub async fn create_team_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let id = match db::insert_id(
-        &tx,
-        "INSERT INTO teams (project_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        params![project, kind, name, now],
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::conflict("duplicate_team", "本项目已有同名队伍", "A team with this name exists"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = insert_team(&tx, project, kind, name, now).await?;
     audit::record(
         &tx,
         ctx,
@@ -258,13 +209,7 @@ pub async fn set_member_checked(
     if !(staff || (my_role.as_deref() == Some("leader") && role == "member")) {
         return Err(AppError::forbidden());
     }
-    let approved = db::count(
-        &state.db.read,
-        "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
-        params![person, t.project_id],
-    )
-    .await?;
-    if approved == 0 {
+    if !is_approved_volunteer(&state.db.read, person, t.project_id).await? {
         return Err(AppError::conflict(
             "not_volunteer",
             "只有审核通过的本项目志愿者才能入队",
@@ -273,21 +218,7 @@ pub async fn set_member_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let updated = db::exec(
-        &tx,
-        "UPDATE team_members SET role = $1 WHERE team_id = $2 AND person_id = $3",
-        params![role, team_id, person],
-    )
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        db::exec(
-            &tx,
-            "INSERT INTO team_members (team_id, person_id, role, created_at) VALUES ($1, $2, $3, $4)",
-            params![team_id, person, role, now],
-        )
-        .await?;
-    }
+    set_member_role(&tx, team_id, person, role, now).await?;
     audit::record(
         &tx,
         ctx,
@@ -324,7 +255,7 @@ pub async fn remove_member_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    db::exec(&tx, "DELETE FROM team_members WHERE team_id = $1 AND person_id = $2", params![team_id, person]).await?;
+    remove_member(&tx, team_id, person).await?;
     audit::record(
         &tx,
         ctx,

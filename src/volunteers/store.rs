@@ -281,3 +281,147 @@ pub async fn corrections_for_leader(conn: &impl ConnectionTrait, leader: i64) ->
     )
     .await?)
 }
+
+// ---- registrations -----------------------------------------------------------------------------------
+
+/// A person's registration at a project: (id, state).
+pub async fn registration_of(
+    conn: &impl ConnectionTrait,
+    person: i64,
+    project: i64,
+) -> AppResult<Option<(i64, String)>> {
+    #[derive(FromQueryResult)]
+    struct R {
+        id: i64,
+        state: String,
+    }
+    Ok(db::one::<R>(
+        conn,
+        "SELECT id, state FROM volunteers WHERE person_id = $1 AND project_id = $2",
+        params![person, project],
+    )
+    .await?
+    .map(|r| (r.id, r.state)))
+}
+
+/// A refused registration asks again.
+pub async fn reapply(conn: &impl ConnectionTrait, id: i64, skills: &str, now: DateTime<Utc>) -> AppResult<()> {
+    db::exec(
+        conn,
+        "UPDATE volunteers SET state = 'pending', skills = $1, decision_note = NULL, decided_by = NULL, \
+         decided_at = NULL, created_at = $2 WHERE id = $3 AND state = 'rejected'",
+        params![skills, now, id],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_registration(
+    conn: &impl ConnectionTrait,
+    person: i64,
+    project: i64,
+    skills: &str,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    db::insert_id(
+        conn,
+        "INSERT INTO volunteers (person_id, project_id, state, skills, created_at) VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
+        params![person, project, skills, now],
+    )
+    .await
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            AppError::conflict("already_applied", "已经提交过申请，请等待审核", "Already applied")
+        } else {
+            e.into()
+        }
+    })
+}
+
+pub async fn registration(conn: &impl ConnectionTrait, id: i64) -> AppResult<Option<Volunteer>> {
+    Ok(db::one(conn, &format!("{VOL_SELECT} WHERE v.id = $1"), params![id]).await?)
+}
+
+/// Decide a pending registration; false if it was no longer pending.
+pub async fn decide_registration(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    next: &str,
+    note: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(db::exec(
+        conn,
+        "UPDATE volunteers SET state = $1, decision_note = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'pending'",
+        params![next, (!note.is_empty()).then_some(note), by, now, id],
+    )
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+pub async fn is_approved_volunteer(conn: &impl ConnectionTrait, person: i64, project: i64) -> AppResult<bool> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
+        params![person, project],
+    )
+    .await?
+        > 0)
+}
+
+// ---- teams -------------------------------------------------------------------------------------------
+
+pub async fn insert_team(
+    conn: &impl ConnectionTrait,
+    project: i64,
+    kind: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    db::insert_id(
+        conn,
+        "INSERT INTO teams (project_id, kind, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        params![project, kind, name, now],
+    )
+    .await
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            AppError::conflict("duplicate_team", "本项目已有同名队伍", "A team with this name exists")
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Add a member with this role, or change the role of one already in the team.
+pub async fn set_member_role(
+    conn: &impl ConnectionTrait,
+    team: i64,
+    person: i64,
+    role: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let updated = db::exec(
+        conn,
+        "UPDATE team_members SET role = $1 WHERE team_id = $2 AND person_id = $3",
+        params![role, team, person],
+    )
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        db::exec(
+            conn,
+            "INSERT INTO team_members (team_id, person_id, role, created_at) VALUES ($1, $2, $3, $4)",
+            params![team, person, role, now],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn remove_member(conn: &impl ConnectionTrait, team: i64, person: i64) -> AppResult<()> {
+    db::exec(conn, "DELETE FROM team_members WHERE team_id = $1 AND person_id = $2", params![team, person]).await?;
+    Ok(())
+}
