@@ -3,8 +3,7 @@
 //! runs one transaction (rows, ledger, audit, notifications) and returns a typed result or a coded
 //! error; the pages and the JSON API both call these.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use super::{ledger, model, rule_err, store::*};
@@ -13,9 +12,8 @@ use crate::{
     audit::{self, Entry},
     auth::{Ctx, Principal},
     clock::fmt_datetime,
-    db,
     error::{AppError, AppResult},
-    notify, params,
+    notify,
 };
 
 /// A team the caller may see: its project's readers and its own members.
@@ -283,28 +281,7 @@ pub async fn request_correction_checked(
     minutes: &str,
     reason: &str,
 ) -> AppResult<i64> {
-    #[derive(FromQueryResult)]
-    struct S {
-        person_id: i64,
-        project_id: i64,
-        state: String,
-        title: String,
-        starts_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-        checked_out_at: Option<DateTime<Utc>>,
-        minutes: i64,
-    }
-    let s: S = db::one(
-        &state.db.read,
-        &format!(
-            "SELECT s.person_id, a.project_id, s.state, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_out_at, \
-             CAST({CURRENT_MINUTES} AS BIGINT) AS minutes FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
-             JOIN activities a ON a.id = o.activity_id WHERE s.id = $1"
-        ),
-        params![signup_id],
-    )
-    .await?
-    .ok_or_else(AppError::not_found)?;
+    let s = service_of(&state.db.read, signup_id).await?.ok_or_else(AppError::not_found)?;
     if Some(s.person_id) != p.person_id || s.state != "confirmed" {
         return Err(AppError::not_found());
     }
@@ -319,38 +296,24 @@ pub async fn request_correction_checked(
     model::check_correction(requested, s.minutes, duration, s.checked_out_at.is_some(), s.ends_at, now)
         .map_err(|e| AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code, e.zh, "Invalid correction"))?;
     let tx = state.db.write.begin().await?;
-    let pending = db::count(
-        &tx,
-        "SELECT COUNT(*) AS n FROM hour_corrections WHERE signup_id = $1 AND state = 'pending'",
-        params![signup_id],
-    )
-    .await?;
-    if pending > 0 {
+    if has_pending_correction(&tx, signup_id).await? {
         return Err(AppError::conflict(
             "correction_pending",
             "这次活动已有一份更正申请在审批中",
             "A correction is pending",
         ));
     }
-    let id = db::insert_id(
-        &tx,
-        "INSERT INTO hour_corrections (signup_id, person_id, project_id, minutes_before, minutes_requested, reason, state, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
-        params![signup_id, s.person_id, s.project_id, s.minutes as i32, requested as i32, reason, now],
-    )
-    .await?;
+    let new = NewCorrection {
+        signup_id,
+        person: s.person_id,
+        project: s.project_id,
+        minutes_before: s.minutes,
+        minutes_requested: requested,
+        reason,
+    };
+    let id = insert_correction(&tx, &new, now).await?;
     // The leaders of the volunteer's teams in this project are told (staff see the list on their page).
-    let leaders = db::all::<db::IdRow>(
-        &tx,
-        "SELECT DISTINCT u.id FROM team_members m JOIN teams t ON t.id = m.team_id AND t.project_id = $2 \
-         JOIN team_members l ON l.team_id = m.team_id AND l.role = 'leader' JOIN users u ON u.person_id = l.person_id \
-         WHERE m.person_id = $1 AND l.person_id <> $1",
-        params![s.person_id, s.project_id],
-    )
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect::<Vec<_>>();
+    let leaders = leader_users(&tx, s.person_id, s.project_id).await?;
     notify::to_users(
         &tx,
         &leaders,
@@ -395,9 +358,7 @@ pub async fn decide_correction_checked(
     approve: bool,
     note: &str,
 ) -> AppResult<&'static str> {
-    let c: Correction = db::one(&state.db.read, &format!("{CORR_SELECT} WHERE c.id = $1"), params![id])
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let c = correction(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     let staff = p.scope.can_write_project(c.project_id);
     let leader = match p.person_id {
         Some(me) if me != c.person_id => leads(&state.db.read, me, c.person_id, c.project_id).await?,
@@ -416,30 +377,11 @@ pub async fn decide_correction_checked(
     let next = if approve { "approved" } else { "rejected" };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let n = db::exec(
-        &tx,
-        "UPDATE hour_corrections SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND state = 'pending'",
-        params![next, p.user_id, now, (!note.is_empty()).then_some(note), id],
-    )
-    .await?
-    .rows_affected();
-    if n == 0 {
+    if !decide_correction(&tx, id, next, note, p.user_id, now).await? {
         return Err(AppError::conflict("already_decided", "这份申请已经审批过了", "Already decided"));
     }
     if approve {
-        #[derive(FromQueryResult)]
-        struct K {
-            kind: String,
-        }
-        let kind = db::one::<K>(
-            &tx,
-            "SELECT a.kind FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
-             JOIN activities a ON a.id = o.activity_id WHERE s.id = $1",
-            params![c.signup_id],
-        )
-        .await?
-        .map(|k| k.kind)
-        .unwrap_or_default();
+        let kind = activity_kind_of_signup(&tx, c.signup_id).await?;
         let (per_hour, _) = ledger::rule(&tx, c.project_id, &kind).await?;
         let (cur_minutes, cur_points) = ledger::credited(&tx, c.signup_id).await?;
         let (dm, dp) = model::correction_entry(cur_minutes, cur_points, c.minutes_requested as i64, per_hour);

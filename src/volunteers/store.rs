@@ -24,7 +24,7 @@ pub struct Volunteer {
     pub created_at: DateTime<Utc>,
 }
 
-pub(super) const VOL_SELECT: &str = "SELECT v.id, v.person_id, pe.name AS person_name, v.project_id, p.name AS project_name, v.state, \
+const VOL_SELECT: &str = "SELECT v.id, v.person_id, pe.name AS person_name, v.project_id, p.name AS project_name, v.state, \
      v.skills, v.decision_note, v.created_at FROM volunteers v JOIN persons pe ON pe.id = v.person_id \
      JOIN org_nodes p ON p.id = v.project_id";
 
@@ -39,7 +39,7 @@ pub struct Team {
     pub members: i64,
 }
 
-pub(super) const TEAM_SELECT: &str = "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
+const TEAM_SELECT: &str = "SELECT t.id, t.project_id, p.name AS project_name, t.kind, t.name, \
      (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS members FROM teams t JOIN org_nodes p ON p.id = t.project_id";
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
@@ -68,7 +68,7 @@ pub struct Correction {
     pub decision_note: Option<String>,
 }
 
-pub(super) const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS person_name, c.project_id, COALESCE(o.title, a.title) AS title, o.starts_at, \
+const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS person_name, c.project_id, COALESCE(o.title, a.title) AS title, o.starts_at, \
      c.minutes_before, c.minutes_requested, c.reason, c.state, c.decision_note FROM hour_corrections c \
      JOIN persons pe ON pe.id = c.person_id JOIN signups s ON s.id = c.signup_id \
      JOIN activity_occurrences o ON o.id = s.occurrence_id JOIN activities a ON a.id = o.activity_id";
@@ -89,7 +89,7 @@ pub struct Service {
 }
 
 /// The minutes an attendance counts for now.
-pub(super) const CURRENT_MINUTES: &str = "COALESCE((SELECT c.minutes_requested FROM hour_corrections c WHERE c.signup_id = s.id \
+const CURRENT_MINUTES: &str = "COALESCE((SELECT c.minutes_requested FROM hour_corrections c WHERE c.signup_id = s.id \
      AND c.state = 'approved' ORDER BY c.id DESC LIMIT 1), s.service_minutes, 0)";
 
 pub async fn my_services(conn: &impl ConnectionTrait, person_id: i64, now: DateTime<Utc>) -> AppResult<Vec<Service>> {
@@ -424,4 +424,120 @@ pub async fn set_member_role(
 pub async fn remove_member(conn: &impl ConnectionTrait, team: i64, person: i64) -> AppResult<()> {
     db::exec(conn, "DELETE FROM team_members WHERE team_id = $1 AND person_id = $2", params![team, person]).await?;
     Ok(())
+}
+
+// ---- hour corrections ----------------------------------------------------------------------------------
+
+/// One attendance as a correction sees it: whose, where, its times and the minutes it counts for now.
+#[derive(FromQueryResult)]
+pub struct ServiceOf {
+    pub person_id: i64,
+    pub project_id: i64,
+    pub state: String,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub minutes: i64,
+}
+
+pub async fn service_of(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<Option<ServiceOf>> {
+    Ok(db::one(
+        conn,
+        &format!(
+            "SELECT s.person_id, a.project_id, s.state, COALESCE(o.title, a.title) AS title, o.starts_at, o.ends_at, s.checked_out_at, \
+             CAST({CURRENT_MINUTES} AS BIGINT) AS minutes FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
+             JOIN activities a ON a.id = o.activity_id WHERE s.id = $1"
+        ),
+        params![signup_id],
+    )
+    .await?)
+}
+
+pub async fn has_pending_correction(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<bool> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM hour_corrections WHERE signup_id = $1 AND state = 'pending'",
+        params![signup_id],
+    )
+    .await?
+        > 0)
+}
+
+pub struct NewCorrection<'a> {
+    pub signup_id: i64,
+    pub person: i64,
+    pub project: i64,
+    pub minutes_before: i64,
+    pub minutes_requested: i64,
+    pub reason: &'a str,
+}
+
+pub async fn insert_correction(
+    conn: &impl ConnectionTrait,
+    c: &NewCorrection<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    Ok(db::insert_id(
+        conn,
+        "INSERT INTO hour_corrections (signup_id, person_id, project_id, minutes_before, minutes_requested, reason, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+        params![c.signup_id, c.person, c.project, c.minutes_before as i32, c.minutes_requested as i32, c.reason, now],
+    )
+    .await?)
+}
+
+/// The user accounts of the leaders of a person's teams in a project (not the person themself).
+pub async fn leader_users(conn: &impl ConnectionTrait, person: i64, project: i64) -> AppResult<Vec<i64>> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT DISTINCT u.id FROM team_members m JOIN teams t ON t.id = m.team_id AND t.project_id = $2 \
+         JOIN team_members l ON l.team_id = m.team_id AND l.role = 'leader' JOIN users u ON u.person_id = l.person_id \
+         WHERE m.person_id = $1 AND l.person_id <> $1",
+        params![person, project],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+pub async fn correction(conn: &impl ConnectionTrait, id: i64) -> AppResult<Option<Correction>> {
+    Ok(db::one(conn, &format!("{CORR_SELECT} WHERE c.id = $1"), params![id]).await?)
+}
+
+/// Decide a pending correction; false if it was no longer pending.
+pub async fn decide_correction(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    next: &str,
+    note: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(db::exec(
+        conn,
+        "UPDATE hour_corrections SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND state = 'pending'",
+        params![next, by, now, (!note.is_empty()).then_some(note), id],
+    )
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// The kind of activity an attendance was at (for its points rule).
+pub async fn activity_kind_of_signup(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<String> {
+    #[derive(FromQueryResult)]
+    struct K {
+        kind: String,
+    }
+    Ok(db::one::<K>(
+        conn,
+        "SELECT a.kind FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
+         JOIN activities a ON a.id = o.activity_id WHERE s.id = $1",
+        params![signup_id],
+    )
+    .await?
+    .map(|k| k.kind)
+    .unwrap_or_default())
 }
