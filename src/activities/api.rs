@@ -8,13 +8,13 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{pages, store};
-use crate::{app::AppState, auth::Auth, error::ApiResult, positions::pages::visible_projects};
+use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// The coming month's activities in the caller's estates, soonest first.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities",
     responses((status = 200, body = [store::Occurrence]), (status = 401)))]
 pub async fn list(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<Vec<store::Occurrence>> {
-    let projects = visible_projects(&state, &p).await?;
+    let projects = p.scope.visible_projects();
     let now = state.clock.now();
     Ok(Json(store::upcoming(&state.db.read, &projects, now - Duration::hours(3), now + Duration::days(31)).await?))
 }

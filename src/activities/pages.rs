@@ -26,13 +26,13 @@ use crate::{
     error::{AppError, AppResult, FieldError},
     org::store as org,
     params,
-    positions::{model::to_local, pages::visible_projects},
+    positions::model::to_local,
     web::{Chrome, MsgQuery},
 };
 
 pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<Occurrence> {
     let o = store::occurrence(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !visible_projects(state, p).await?.contains(&o.project_id) {
+    if !p.scope.visible_projects().contains(&o.project_id) {
         return Err(AppError::not_found());
     }
     Ok(o)
@@ -79,7 +79,7 @@ pub async fn list(
     Auth(p, ctx): Auth,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let projects = visible_projects(&state, &p).await?;
+    let projects = p.scope.visible_projects();
     let now = state.clock.now();
     let occ = store::upcoming(&state.db.read, &projects, now - Duration::hours(3), now + Duration::days(31)).await?;
     let mut lines = Vec::new();

@@ -170,6 +170,8 @@ struct ScopeRow {
     kind: Option<String>,
     name: Option<String>,
     post: Option<String>,
+    /// The project of a home (`h` rows).
+    project_id: Option<i64>,
 }
 
 /// $1 = person id, $2 = today. Roles whose `until` has passed and homes moved out of do not count.
@@ -177,17 +179,18 @@ const SCOPE_SQL: &str = "\
     WITH gr AS ( \
       SELECT r.role, r.post, n.id, n.path, n.kind, n.name FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
        WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2)) \
-    SELECT 'g' AS k, gr.role AS role, gr.id AS node_id, gr.path AS path, gr.kind AS kind, gr.name AS name, gr.post AS post \
-      FROM gr \
+    SELECT 'g' AS k, gr.role AS role, gr.id AS node_id, gr.path AS path, gr.kind AS kind, gr.name AS name, gr.post AS post, \
+      CAST(NULL AS BIGINT) AS project_id FROM gr \
     UNION ALL \
-    SELECT 'h', NULL, m.household_id, NULL, NULL, NULL, NULL FROM household_members m \
+    SELECT 'h', NULL, m.household_id, NULL, NULL, NULL, NULL, h.project_id FROM household_members m \
+      JOIN households h ON h.node_id = m.household_id \
      WHERE m.person_id = $1 AND (m.moved_out IS NULL OR m.moved_out > $2) \
     UNION ALL \
-    SELECT 'w', NULL, p.id, NULL, NULL, NULL, NULL \
+    SELECT 'w', NULL, p.id, NULL, NULL, NULL, NULL, NULL \
       FROM gr JOIN org_nodes p ON p.kind = 'project' AND p.path LIKE gr.path || '%' \
      WHERE gr.role IN ('staff', 'company_admin') \
     UNION ALL \
-    SELECT 'c', NULL, p.id, NULL, NULL, NULL, NULL \
+    SELECT 'c', NULL, p.id, NULL, NULL, NULL, NULL, NULL \
       FROM gr JOIN org_nodes c ON c.kind = 'community' AND c.path LIKE gr.path || '%' \
       JOIN org_nodes p ON p.community_id = c.id AND p.kind = 'project' \
      WHERE gr.role = 'cadre'";
@@ -238,6 +241,9 @@ pub async fn load_principal(
                 }
                 "h" => {
                     scope.households.insert(r.node_id);
+                    if let Some(p) = r.project_id {
+                        scope.homes.insert(r.node_id, p);
+                    }
                 }
                 "w" => {
                     scope.write_projects.insert(r.node_id);

@@ -107,6 +107,33 @@ pub struct Scope {
     pub admin_paths: Vec<String>,
     /// Households the user lives in or owns (current membership).
     pub households: BTreeSet<i64>,
+    /// The same homes with their projects (household → project), resolved in the scope query.
+    pub homes: std::collections::BTreeMap<i64, i64>,
+}
+
+impl Scope {
+    /// Projects the user lives in, each once.
+    pub fn home_projects(&self) -> Vec<i64> {
+        let mut v: Vec<i64> = self.homes.values().copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    /// Projects whose centres, activities and 爱心超市 the user sees: readable ones and the ones they
+    /// live in.
+    pub fn visible_projects(&self) -> Vec<i64> {
+        let mut v: Vec<i64> = self.read_projects.iter().copied().collect();
+        for p in self.home_projects() {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+        }
+        v
+    }
+    /// The user's home in a project, if any.
+    pub fn home_in(&self, project: i64) -> Option<i64> {
+        self.homes.iter().find(|(_, p)| **p == project).map(|(h, _)| *h)
+    }
 }
 
 /// Coarse access a route needs; the finer scope check happens in the handler.
@@ -235,5 +262,18 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.zh()), Some(r));
         }
+    }
+
+    #[test]
+    fn homes_make_their_projects_visible_once() {
+        let mut s = Scope::default();
+        s.read_projects.insert(5);
+        s.homes.insert(101, 7);
+        s.homes.insert(102, 7);
+        s.homes.insert(103, 5);
+        assert_eq!(s.home_projects(), vec![5, 7]);
+        assert_eq!(s.visible_projects(), vec![5, 7]);
+        assert_eq!(s.home_in(7), Some(101));
+        assert_eq!(s.home_in(9), None);
     }
 }

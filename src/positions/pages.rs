@@ -27,30 +27,9 @@ use crate::{
 };
 
 /// The caller's homes as (household id, project id).
-pub async fn homes(state: &AppState, p: &Principal) -> AppResult<Vec<(i64, i64)>> {
-    let mut v = Vec::new();
-    for h in &p.scope.households {
-        if let Some(hh) = org::household(&state.db.read, *h).await? {
-            v.push((hh.id, hh.project_id));
-        }
-    }
-    Ok(v)
-}
-
-/// Projects whose centres the caller sees: readable ones and the ones they live in.
-pub async fn visible_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
-    let mut v: Vec<i64> = p.scope.read_projects.iter().copied().collect();
-    for (_, pid) in homes(state, p).await? {
-        if !v.contains(&pid) {
-            v.push(pid);
-        }
-    }
-    Ok(v)
-}
-
 pub async fn load_centre(state: &AppState, p: &Principal, id: i64) -> AppResult<Centre> {
     let c = store::centre(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !visible_projects(state, p).await?.contains(&c.project_id) {
+    if !p.scope.visible_projects().contains(&c.project_id) {
         return Err(AppError::not_found());
     }
     Ok(c)
@@ -98,7 +77,7 @@ pub async fn list(
     Auth(p, ctx): Auth,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let projects = visible_projects(&state, &p).await?;
+    let projects = p.scope.visible_projects();
     let centres = store::centres_in(&state.db.read, &projects)
         .await?
         .into_iter()
@@ -511,7 +490,7 @@ pub async fn book_checked(
     let room = store::room(&state.db.read, room_id).await?.ok_or_else(AppError::not_found)?;
     let c = load_centre(state, p, room.centre_id).await?;
     let staff = p.scope.can_write_project(c.project_id);
-    let home = homes(state, p).await?.into_iter().find(|(_, pid)| *pid == c.project_id).map(|(h, _)| h);
+    let home = p.scope.home_in(c.project_id);
     if !staff && home.is_none() {
         return Err(AppError::forbidden());
     }

@@ -203,15 +203,9 @@ pub async fn categories(
     Auth(p, _): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<store::Category>> {
-    let mut allowed = p.scope.can_read_project(id) || p.has_role_at(crate::auth::model::Role::Supervisor, id);
-    if !allowed {
-        for h in &p.scope.households {
-            if crate::org::store::household(&state.db.read, *h).await?.is_some_and(|hh| hh.project_id == id) {
-                allowed = true;
-                break;
-            }
-        }
-    }
+    let allowed = p.scope.can_read_project(id)
+        || p.has_role_at(crate::auth::model::Role::Supervisor, id)
+        || p.scope.home_in(id).is_some();
     if !allowed {
         return Err(AppError::not_found().into());
     }

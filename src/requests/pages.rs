@@ -115,14 +115,7 @@ pub async fn create_checked(
     let staff = p.scope.can_write_project(category.project_id);
     let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id);
     let grid = grid_covers(state, p, category.project_id).await?;
-    // The caller's own homes (usually one), kept for the household check below.
-    let mut homes = Vec::new();
-    for h in &p.scope.households {
-        if let Some(hh) = org::household(&state.db.read, *h).await? {
-            homes.push(hh);
-        }
-    }
-    let resident = homes.iter().any(|h| h.project_id == category.project_id);
+    let resident = p.scope.home_in(category.project_id).is_some();
     if !staff && !resident && !supervisor && !grid {
         return Err(AppError::forbidden());
     }
@@ -169,25 +162,19 @@ pub async fn create_checked(
             (None, None, Some(loc))
         }
         s => match s.parse::<i64>().ok() {
-            Some(hid) => {
-                let h = match homes.iter().find(|h| h.id == hid) {
-                    Some(h) => Some(h.clone()),
-                    None => org::household(&state.db.read, hid).await?,
-                };
-                match h {
-                    Some(h)
-                        if h.project_id == category.project_id
-                            && (channel.on_behalf()
-                                || (channel == Channel::ResidentPage && p.scope.households.contains(&hid))) =>
-                    {
-                        (Some(hid), Some(h.building_id), None)
-                    }
-                    _ => {
-                        errors.push(FieldError::new("household_id", "只能为本人房屋（或本项目房屋）报事"));
-                        (None, None, None)
-                    }
+            Some(hid) => match org::household(&state.db.read, hid).await? {
+                Some(h)
+                    if h.project_id == category.project_id
+                        && (channel.on_behalf()
+                            || (channel == Channel::ResidentPage && p.scope.households.contains(&hid))) =>
+                {
+                    (Some(hid), Some(h.building_id), None)
                 }
-            }
+                _ => {
+                    errors.push(FieldError::new("household_id", "只能为本人房屋（或本项目房屋）报事"));
+                    (None, None, None)
+                }
+            },
             None => {
                 errors.push(FieldError::new("household_id", "房屋选择无效"));
                 (None, None, None)

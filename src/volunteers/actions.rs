@@ -28,17 +28,10 @@ pub async fn load_team(state: &AppState, p: &Principal, id: i64) -> AppResult<(T
 
 // ---- registration ------------------------------------------------------------------------------------
 
-/// Residents volunteer where they live.
-pub async fn home_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
-    let mut v: Vec<i64> = crate::positions::pages::homes(state, p).await?.into_iter().map(|(_, pid)| pid).collect();
-    v.sort_unstable();
-    v.dedup();
-    Ok(v)
-}
-
 pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: i64, skills: &str) -> AppResult<i64> {
     let person = p.person_id.ok_or_else(|| AppError::field("project_id", "此账号未关联住户信息"))?;
-    if !home_projects(state, p).await?.contains(&project) {
+    // Residents volunteer where they live.
+    if !p.scope.home_projects().contains(&project) {
         return Err(AppError::field("project_id", "请选择您居住的项目"));
     }
     let skills = crate::text::normalize(skills);

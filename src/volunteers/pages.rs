@@ -86,7 +86,7 @@ pub async fn index(
     let now = state.clock.now();
     let taken: Vec<i64> = o.mine.iter().filter(|v| v.state != "rejected").map(|v| v.project_id).collect();
     let apply_projects = if p.person_id.is_some() {
-        let ids: Vec<i64> = home_projects(&state, &p).await?.into_iter().filter(|id| !taken.contains(id)).collect();
+        let ids: Vec<i64> = p.scope.home_projects().into_iter().filter(|id| !taken.contains(id)).collect();
         crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect()
     } else {
         vec![]

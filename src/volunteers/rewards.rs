@@ -27,7 +27,6 @@ use crate::{
     db,
     error::{AppError, AppResult},
     params,
-    positions::pages::visible_projects,
     web::Chrome,
 };
 
@@ -234,7 +233,7 @@ pub async fn redeem_checked(
     for_resident: Option<(&str, &str)>,
 ) -> AppResult<Redemption> {
     let it = item(&state.db.read, item_id).await?.ok_or_else(AppError::not_found)?;
-    if !visible_projects(state, p).await?.contains(&it.project_id) {
+    if !p.scope.visible_projects().contains(&it.project_id) {
         return Err(AppError::not_found());
     }
     // The resident's own points, or (staff at the counter) those of an elderly resident without a phone,
@@ -430,7 +429,7 @@ pub struct Catalogue {
 }
 
 pub async fn catalogue(state: &AppState, p: &Principal, project: Option<i64>) -> AppResult<Catalogue> {
-    let mut projects = visible_projects(state, p).await?;
+    let mut projects = p.scope.visible_projects();
     if let Some(only) = project {
         if !projects.contains(&only) {
             return Err(AppError::not_found());
