@@ -19,7 +19,6 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/org", Access::Admin, post(pages::create_root)),
         RouteDef::new("POST", "/org/{id}/children", Access::Staff, post(pages::create_child)),
         RouteDef::new("POST", "/org/{id}/party-orgs", Access::Staff, post(pages::create_party_org)),
-        RouteDef::new("POST", "/org/{id}/people", Access::Staff, post(crate::people::pages::create_person)),
         RouteDef::new("GET", "/households/{id}", Access::Authenticated, get(pages::household_page)),
         RouteDef::new("POST", "/households/{id}", Access::Staff, post(pages::update_household)),
         RouteDef::new("GET", "/api/v1/projects", Access::Desk, get(api::list_projects)),

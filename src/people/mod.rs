@@ -17,6 +17,8 @@ use crate::{access::RouteDef, auth::model::Access};
 pub fn routes() -> Vec<RouteDef> {
     vec![
         RouteDef::new("GET", "/people/{id}", Access::Authenticated, get(pages::person_page)),
+        // Registering a person with a role at a node (the form lives on the node's page).
+        RouteDef::new("POST", "/org/{id}/people", Access::Staff, post(pages::create_person)),
         RouteDef::new("GET", "/account/data", Access::Authenticated, get(mydata::page)),
         RouteDef::new("GET", "/account/data.xlsx", Access::Authenticated, get(mydata::xlsx)),
         RouteDef::new("GET", "/api/v1/me/data", Access::Authenticated, get(mydata::json)),
