@@ -304,7 +304,7 @@ pub async fn remove_role_checked(
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    crate::db::exec(&tx, "DELETE FROM role_assignments WHERE id = $1", crate::params![rid]).await?;
+    store::remove_role(&tx, rid).await?;
     audit::record(
         &tx,
         ctx,
@@ -461,8 +461,7 @@ pub async fn move_out(
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    crate::db::exec(&tx, "UPDATE household_members SET moved_out = $1 WHERE id = $2", crate::params![date, mid])
-        .await?;
+    store::move_out(&tx, mid, date).await?;
     audit::record(
         &tx,
         &ctx,

@@ -461,3 +461,14 @@ pub async fn resident_by_home(
     .await?
     .map(|r| r.id))
 }
+
+pub async fn remove_role(conn: &impl ConnectionTrait, role_assignment: i64) -> Result<(), AppError> {
+    db::exec(conn, "DELETE FROM role_assignments WHERE id = $1", params![role_assignment]).await?;
+    Ok(())
+}
+
+/// A membership ends: the person moved out on `date`.
+pub async fn move_out(conn: &impl ConnectionTrait, membership: i64, date: NaiveDate) -> Result<(), AppError> {
+    db::exec(conn, "UPDATE household_members SET moved_out = $1 WHERE id = $2", params![date, membership]).await?;
+    Ok(())
+}

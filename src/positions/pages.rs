@@ -442,12 +442,7 @@ pub async fn add_version(
     let Some(day) = day.filter(|_| errors.is_empty()) else { return Err(AppError::validation(errors)) };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    crate::db::exec(
-        &tx,
-        "INSERT INTO centre_versions (centre_id, version, effective_on, summary, created_at) VALUES ($1, $2, $3, $4, $5)",
-        crate::params![id, version.clone(), day, summary, now],
-    )
-    .await?;
+    store::add_version(&tx, id, &version, day, &summary, now).await?;
     audit::record(
         &tx,
         &ctx,

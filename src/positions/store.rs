@@ -410,3 +410,21 @@ pub async fn set_booking_state(
     }
     Ok(n == 1)
 }
+
+/// Record an upgrade of a centre (its version history).
+pub async fn add_version(
+    conn: &impl ConnectionTrait,
+    centre: i64,
+    version: &str,
+    effective_on: NaiveDate,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "INSERT INTO centre_versions (centre_id, version, effective_on, summary, created_at) VALUES ($1, $2, $3, $4, $5)",
+        params![centre, version, effective_on, summary, now],
+    )
+    .await?;
+    Ok(())
+}
