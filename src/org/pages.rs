@@ -69,12 +69,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
     }
     let mut grid_households = 0;
     for g in &p.scope.grid_paths {
-        grid_households += crate::db::count(
-            &state.db.read,
-            "SELECT COUNT(*) AS n FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id WHERE mg.path LIKE $1",
-            crate::params![format!("{g}%")],
-        )
-        .await?;
+        grid_households += store::households_in_grid(&state.db.read, g).await?;
     }
     let scope = p
         .grants
@@ -216,12 +211,7 @@ pub async fn node_page(
         let note = match ch.kind() {
             NodeKind::Household => String::new(),
             NodeKind::Building | NodeKind::Unit => {
-                let n = crate::db::count(
-                    conn,
-                    "SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'household' AND path LIKE $1",
-                    crate::params![format!("{}%", ch.path)],
-                )
-                .await?;
+                let n = store::households_under(conn, &ch.path).await?;
                 format!("{n} 户")
             }
             _ => String::new(),
@@ -230,21 +220,7 @@ pub async fn node_page(
             if ch.kind() == NodeKind::Household { format!("/households/{}", ch.id) } else { format!("/org/{}", ch.id) };
         children.push(Row { href, name: ch.name.clone(), kind: ch.kind().zh().into(), depth: 0, note });
     }
-    #[derive(sea_orm::FromQueryResult)]
-    struct P {
-        person_id: i64,
-        name: String,
-        role: String,
-        post: Option<String>,
-        phone: Option<String>,
-    }
-    let people: Vec<P> = crate::db::all(
-        conn,
-        "SELECT p.id AS person_id, p.name, r.role, r.post, p.phone_masked AS phone FROM role_assignments r JOIN persons p ON p.id = r.person_id \
-         WHERE r.node_id = $1 ORDER BY r.role, p.id",
-        crate::params![id],
-    )
-    .await?;
+    let people = store::people_at_node(conn, id).await?;
     let people = people
         .into_iter()
         .map(|x| PersonLine {
@@ -478,12 +454,7 @@ pub async fn update_household_checked(
     };
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    crate::db::exec(
-        &tx,
-        "UPDATE households SET exclusive_area_centi = $1, microgrid_id = $2 WHERE node_id = $3",
-        crate::params![area, microgrid_id, id],
-    )
-    .await?;
+    store::update_household(&tx, id, area, microgrid_id).await?;
     audit::record(
         &tx,
         ctx,

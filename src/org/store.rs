@@ -418,3 +418,58 @@ pub async fn counts(
         .await?,
     })
 }
+
+/// Households in a grid subtree (by their micro-grid's path).
+pub async fn households_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> Result<i64, AppError> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id WHERE mg.path LIKE $1",
+        params![format!("{grid_path}%")],
+    )
+    .await?)
+}
+
+/// Households under a node of the property tree (a building, a unit).
+pub async fn households_under(conn: &impl ConnectionTrait, path: &str) -> Result<i64, AppError> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM org_nodes WHERE kind = 'household' AND path LIKE $1",
+        params![format!("{path}%")],
+    )
+    .await?)
+}
+
+/// Someone holding a role at a node (phone masked).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct NodePerson {
+    pub person_id: i64,
+    pub name: String,
+    pub role: String,
+    pub post: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub async fn people_at_node(conn: &impl ConnectionTrait, node: i64) -> Result<Vec<NodePerson>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT p.id AS person_id, p.name, r.role, r.post, p.phone_masked AS phone FROM role_assignments r \
+         JOIN persons p ON p.id = r.person_id WHERE r.node_id = $1 ORDER BY r.role, p.id",
+        params![node],
+    )
+    .await?)
+}
+
+pub async fn update_household(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    area_centi: Option<i64>,
+    microgrid_id: Option<i64>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "UPDATE households SET exclusive_area_centi = $1, microgrid_id = $2 WHERE node_id = $3",
+        params![area_centi, microgrid_id, id],
+    )
+    .await?;
+    Ok(())
+}
