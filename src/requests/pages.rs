@@ -10,7 +10,7 @@ use axum::{
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Asia::Shanghai;
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{
@@ -21,10 +21,8 @@ use crate::{
     app::AppState,
     auth::{Auth, Ctx, Principal, model::Access},
     clock::fmt_datetime,
-    db,
     error::{AppError, AppResult, FieldError},
     org::store as org,
-    params,
     web::{Chrome, MsgQuery},
 };
 
@@ -193,13 +191,7 @@ pub async fn create_checked(
         p.person_id
     } else {
         match household_id {
-            Some(h) => db::one::<db::IdRow>(
-                &state.db.read,
-                "SELECT person_id AS id FROM household_members WHERE household_id = $1 AND moved_out IS NULL ORDER BY id LIMIT 1",
-                params![h],
-            )
-            .await?
-            .map(|r| r.id),
+            Some(h) => store::first_member(&state.db.read, h).await?,
             None => None,
         }
     };
@@ -263,14 +255,8 @@ pub async fn create_checked(
 async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
     let mut v = Vec::new();
     for path in &p.scope.grid_paths {
-        let rows: Vec<db::IdRow> = db::all(
-            &state.db.read,
-            "SELECT DISTINCT h.project_id AS id FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id \
-             WHERE mg.path LIKE $1",
-            params![format!("{path}%")],
-        )
-        .await?;
-        v.extend(rows.into_iter().map(|r| r.id).filter(|id| !v.contains(id)).collect::<Vec<_>>());
+        let ids = store::projects_in_grid(&state.db.read, path).await?;
+        v.extend(ids.into_iter().filter(|id| !v.contains(id)).collect::<Vec<_>>());
     }
     Ok(v)
 }
@@ -281,16 +267,7 @@ async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppRes
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
-    let wanted = crate::org::model::household_label_key(label);
-    Ok(db::one::<db::IdRow>(
-        &state.db.read,
-        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
-         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
-         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
-        params![project_id, wanted],
-    )
-    .await?
-    .map(|r| r.id))
+    store::household_by_label(&state.db.read, project_id, label).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -359,22 +336,10 @@ fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
 }
 
 async fn project_staff(state: &AppState, project_id: i64) -> AppResult<Vec<(i64, String)>> {
-    #[derive(FromQueryResult)]
-    struct S {
-        id: i64,
-        name: String,
-        post: Option<String>,
-    }
-    let rows: Vec<S> = db::all(
-        &state.db.read,
-        "SELECT p.id, p.name, r.post FROM role_assignments r JOIN persons p ON p.id = r.person_id \
-         WHERE r.role = 'staff' AND r.node_id = $1 ORDER BY p.id",
-        params![project_id],
-    )
-    .await?;
-    Ok(rows
+    Ok(store::project_staff(&state.db.read, project_id)
+        .await?
         .into_iter()
-        .map(|s| (s.id, format!("{}{}", s.name, s.post.map(|p| format!("（{p}）")).unwrap_or_default())))
+        .map(|(id, name, post)| (id, format!("{name}{}", post.map(|p| format!("（{p}）")).unwrap_or_default())))
         .collect())
 }
 
@@ -435,40 +400,23 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
     }
     let rating = if let Action::Rate(x) = &action { Some(*x) } else { None };
     let tx = state.db.write.begin().await?;
-    let changed = db::exec(
-        &tx,
-        "UPDATE requests SET state = $1, assignee_person_id = $2, \
-         responded_at = CASE WHEN $3 AND responded_at IS NULL THEN $4 ELSE responded_at END, \
-         completed_at = CASE WHEN $5 THEN $4 ELSE completed_at END, \
-         closed_at = CASE WHEN $6 THEN $4 WHEN $7 THEN NULL ELSE closed_at END, \
-         rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
-         rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4, \
-         handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END \
-         WHERE id = $12 AND state = $13 AND manager_visit_due = $19",
-        params![
-            outcome.state.as_str(),
-            assignee,
-            matches!(action, Action::Accept),
-            now,
-            matches!(action, Action::Complete { .. }),
-            outcome.state == State::Closed,
-            matches!(action, Action::Reopen { .. }) || outcome.second_visit,
-            rating.map(|x| x.speed as i16),
-            rating.map(|x| x.quality as i16),
-            rating.map(|x| x.attitude as i16),
-            i32::from(matches!(action, Action::Chase)),
-            id,
-            from.as_str(),
-            post,
-            outcome.second_visit,
-            true,
-            matches!(action, Action::ManagerVisit { .. }),
-            false,
-            r.manager_visit_due
-        ],
-    )
-    .await?
-    .rows_affected();
+    let change = store::StateChange {
+        id,
+        from: from.as_str(),
+        to: outcome.state.as_str(),
+        assignee,
+        responded: matches!(action, Action::Accept),
+        completed: matches!(action, Action::Complete { .. }),
+        closed: outcome.state == State::Closed,
+        reopened: matches!(action, Action::Reopen { .. }) || outcome.second_visit,
+        rating: rating.map(|x| (x.speed as i16, x.quality as i16, x.attitude as i16)),
+        chased: matches!(action, Action::Chase),
+        handler_post: post,
+        second_visit: outcome.second_visit,
+        manager_visited: matches!(action, Action::ManagerVisit { .. }),
+        manager_visit_due: r.manager_visit_due,
+    };
+    let changed = store::change_state(&tx, &change, now).await?;
     if changed == 0 {
         return Err(AppError::conflict(
             "stale_state",
@@ -587,12 +535,6 @@ struct ListPage {
     filter_qs: String,
 }
 
-#[derive(FromQueryResult)]
-struct Named {
-    id: i64,
-    name: String,
-}
-
 /// Choices for the queue filters: the caller's projects; categories and buildings of the chosen project
 /// (or of the only one).
 async fn filter_choices(
@@ -600,19 +542,10 @@ async fn filter_choices(
     projects: &[i64],
     f: &QueueFilter,
 ) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>)> {
-    let pairs = |v: Vec<Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
+    let pairs = |v: Vec<store::Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
     let mut project_list = Vec::new();
     if projects.len() > 1 && projects.len() <= 200 {
-        let rows: Vec<Named> = db::all(
-            &state.db.read,
-            &format!(
-                "SELECT id, name FROM org_nodes WHERE id IN ({}) ORDER BY name",
-                db::placeholders(1, projects.len())
-            ),
-            projects.iter().map(|v| (*v).into()).collect(),
-        )
-        .await?;
-        project_list = pairs(rows);
+        project_list = pairs(store::named_nodes(&state.db.read, projects).await?);
     }
     let chosen = match f.project_id.as_deref().and_then(|v| v.parse::<i64>().ok()) {
         Some(p) if projects.contains(&p) => Some(p),
@@ -622,14 +555,7 @@ async fn filter_choices(
     let (mut cats, mut blds) = (Vec::new(), Vec::new());
     if let Some(pid) = chosen {
         cats = store::categories(&state.db.read, pid).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
-        blds = pairs(
-            db::all(
-                &state.db.read,
-                "SELECT id, name FROM org_nodes WHERE kind = 'building' AND project_id = $1 ORDER BY id",
-                params![pid],
-            )
-            .await?,
-        );
+        blds = pairs(store::buildings(&state.db.read, pid).await?);
     }
     Ok((project_list, cats, blds))
 }

@@ -403,3 +403,158 @@ pub async fn return_visits(
     );
     Ok(db::all(conn, &sql, values).await?)
 }
+
+// ---- used by the report and action pages ------------------------------------------------------------------
+
+/// The first current member of a household (whom a request entered by staff is reported for).
+pub async fn first_member(conn: &impl ConnectionTrait, household: i64) -> Result<Option<i64>, AppError> {
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT person_id AS id FROM household_members WHERE household_id = $1 AND moved_out IS NULL ORDER BY id LIMIT 1",
+        params![household],
+    )
+    .await?
+    .map(|r| r.id))
+}
+
+/// Projects with homes in a grid subtree.
+pub async fn projects_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> Result<Vec<i64>, AppError> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT DISTINCT h.project_id AS id FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id \
+         WHERE mg.path LIKE $1",
+        params![format!("{grid_path}%")],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+/// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
+pub async fn household_by_label(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    label: &str,
+) -> Result<Option<i64>, AppError> {
+    let wanted = crate::org::model::household_label_key(label);
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
+        params![project_id, wanted],
+    )
+    .await?
+    .map(|r| r.id))
+}
+
+/// The project's staff: (person, name, post).
+pub async fn project_staff(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
+    #[derive(FromQueryResult)]
+    struct S {
+        id: i64,
+        name: String,
+        post: Option<String>,
+    }
+    Ok(db::all::<S>(
+        conn,
+        "SELECT p.id, p.name, r.post FROM role_assignments r JOIN persons p ON p.id = r.person_id \
+         WHERE r.role = 'staff' AND r.node_id = $1 ORDER BY p.id",
+        params![project_id],
+    )
+    .await?
+    .into_iter()
+    .map(|s| (s.id, s.name, s.post))
+    .collect())
+}
+
+#[derive(FromQueryResult)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+/// These nodes' names, by name.
+pub async fn named_nodes(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Named>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!("SELECT id, name FROM org_nodes WHERE id IN ({}) ORDER BY name", db::placeholders(1, ids.len())),
+        ids.iter().map(|v| (*v).into()).collect(),
+    )
+    .await?)
+}
+
+pub async fn buildings(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Named>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT id, name FROM org_nodes WHERE kind = 'building' AND project_id = $1 ORDER BY id",
+        params![project_id],
+    )
+    .await?)
+}
+
+/// What one step of the state machine writes on the request row.
+pub struct StateChange<'a> {
+    pub id: i64,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub assignee: Option<i64>,
+    pub responded: bool,
+    pub completed: bool,
+    pub closed: bool,
+    pub reopened: bool,
+    /// (speed, quality, attitude)
+    pub rating: Option<(i16, i16, i16)>,
+    pub chased: bool,
+    pub handler_post: Option<String>,
+    pub second_visit: bool,
+    pub manager_visited: bool,
+    pub manager_visit_due: bool,
+}
+
+/// Write a state change with a compare-and-set on the state (and on the manager's visit flag) it was
+/// decided from; 0 rows changed means someone else acted first.
+pub async fn change_state(
+    conn: &impl ConnectionTrait,
+    c: &StateChange<'_>,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(db::exec(
+        conn,
+        "UPDATE requests SET state = $1, assignee_person_id = $2, \
+         responded_at = CASE WHEN $3 AND responded_at IS NULL THEN $4 ELSE responded_at END, \
+         completed_at = CASE WHEN $5 THEN $4 ELSE completed_at END, \
+         closed_at = CASE WHEN $6 THEN $4 WHEN $7 THEN NULL ELSE closed_at END, \
+         rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
+         rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4, \
+         handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END \
+         WHERE id = $12 AND state = $13 AND manager_visit_due = $19",
+        params![
+            c.to,
+            c.assignee,
+            c.responded,
+            now,
+            c.completed,
+            c.closed,
+            c.reopened,
+            c.rating.map(|r| r.0),
+            c.rating.map(|r| r.1),
+            c.rating.map(|r| r.2),
+            i32::from(c.chased),
+            c.id,
+            c.from,
+            c.handler_post.clone(),
+            c.second_visit,
+            true,
+            c.manager_visited,
+            false,
+            c.manager_visit_due
+        ],
+    )
+    .await?
+    .rows_affected())
+}
