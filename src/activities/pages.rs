@@ -22,10 +22,8 @@ use crate::{
     audit::{self, Entry},
     auth::{Auth, Ctx, Principal, model::Role},
     clock::fmt_datetime,
-    db,
     error::{AppError, AppResult, FieldError},
     org::store as org,
-    params,
     positions::model::to_local,
     web::{Chrome, MsgQuery},
 };
@@ -108,16 +106,8 @@ pub async fn list(
         .collect();
     let mut teams = Vec::new();
     for (pid, pname) in &projects {
-        #[derive(sea_orm::FromQueryResult)]
-        struct T {
-            id: i64,
-            name: String,
-        }
-        for t in
-            db::all::<T>(&state.db.read, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![*pid])
-                .await?
-        {
-            teams.push((format!("team:{}", t.id), format!("{pname} · {}", t.name)));
+        for (id, name) in store::teams_of_project(&state.db.read, *pid).await? {
+            teams.push((format!("team:{id}"), format!("{pname} · {name}")));
         }
     }
     let mut rooms = Vec::new();
@@ -203,15 +193,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         t if t.starts_with("team:") => {
             let team: Option<i64> = t[5..].parse().ok();
             let ok = match team {
-                Some(id) => {
-                    db::count(
-                        &state.db.read,
-                        "SELECT COUNT(*) AS n FROM teams WHERE id = $1 AND project_id = $2",
-                        params![id, project],
-                    )
-                    .await?
-                        > 0
-                }
+                Some(id) => store::teams_of_project(&state.db.read, project).await?.iter().any(|(t, _)| *t == id),
                 None => false,
             };
             if !ok {
@@ -339,14 +321,9 @@ pub async fn create(
     Form(f): Form<NewActivityForm>,
 ) -> AppResult<Redirect> {
     let id = create_checked(&state, &p, &ctx, f).await?;
-    let first = db::one::<db::IdRow>(
-        &state.db.read,
-        "SELECT id FROM activity_occurrences WHERE activity_id = $1 ORDER BY starts_at LIMIT 1",
-        params![id],
-    )
-    .await?
-    .map(|r| r.id)
-    .ok_or_else(|| AppError::internal("activity without occurrences"))?;
+    let first = store::first_occurrence(&state.db.read, id)
+        .await?
+        .ok_or_else(|| AppError::internal("activity without occurrences"))?;
     Ok(Redirect::to(&format!("/activities/occurrences/{first}?msg=saved")))
 }
 
@@ -419,50 +396,16 @@ pub async fn detail(
 /// May this person take part? Residents of the project (or its staff); a Party-members-only activity
 /// needs the 党员 role.
 async fn eligible(state: &AppState, o: &Occurrence, person_id: i64) -> AppResult<bool> {
-    let lives = db::count(
-        &state.db.read,
-        "SELECT COUNT(*) AS n FROM household_members m JOIN households h ON h.node_id = m.household_id \
-         WHERE m.person_id = $1 AND h.project_id = $2 AND m.moved_out IS NULL",
-        params![person_id, o.project_id],
-    )
-    .await?;
-    let works = db::count(
-        &state.db.read,
-        "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND node_id = $2",
-        params![person_id, o.project_id],
-    )
-    .await?;
-    if lives == 0 && works == 0 {
+    let conn = &state.db.read;
+    if !store::belongs_to_project(conn, person_id, o.project_id).await? {
         return Ok(false);
     }
-    if o.audience == "volunteers" {
-        let v = db::count(
-            &state.db.read,
-            "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
-            params![person_id, o.project_id],
-        )
-        .await?;
-        return Ok(v > 0);
-    }
-    if o.audience == "team" {
-        let m = db::count(
-            &state.db.read,
-            "SELECT COUNT(*) AS n FROM team_members WHERE person_id = $1 AND team_id = $2",
-            params![person_id, o.team_id.unwrap_or(0)],
-        )
-        .await?;
-        return Ok(m > 0);
-    }
-    if o.audience == "party" {
-        let member = db::count(
-            &state.db.read,
-            "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2",
-            params![person_id, Role::PartyMember.as_str()],
-        )
-        .await?;
-        return Ok(member > 0);
-    }
-    Ok(true)
+    Ok(match o.audience.as_str() {
+        "volunteers" => crate::volunteers::store::is_approved_volunteer(conn, person_id, o.project_id).await?,
+        "team" => crate::volunteers::store::team_role(conn, o.team_id.unwrap_or(0), Some(person_id)).await?.is_some(),
+        "party" => store::has_role(conn, person_id, Role::PartyMember.as_str()).await?,
+        _ => true,
+    })
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -619,26 +562,13 @@ pub async fn skip(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let n = db::exec(
-        &tx,
-        "UPDATE activity_occurrences SET state = 'skipped' WHERE id = $1 AND state = 'scheduled'",
-        params![id],
-    )
-    .await?
-    .rows_affected();
-    if n == 0 {
+    if !store::skip_occurrence(&tx, id).await? {
         return Err(AppError::conflict("already_skipped", "这次活动已经取消", "Already skipped"));
     }
     // Its room is free again.
-    if let Some(b) = db::one::<db::IdRow>(
-        &tx,
-        "SELECT booking_id AS id FROM activity_occurrences WHERE id = $1 AND booking_id IS NOT NULL",
-        params![id],
-    )
-    .await?
-    {
+    if let Some(b) = store::booking_of_occurrence(&tx, id).await? {
         use crate::positions::model::BookingState;
-        crate::positions::store::set_booking_state(&tx, b.id, BookingState::Approved, BookingState::Cancelled, now)
+        crate::positions::store::set_booking_state(&tx, b, BookingState::Approved, BookingState::Cancelled, now)
             .await?;
     }
     audit::record(

@@ -313,3 +313,83 @@ pub async fn promote(
     }
     Ok(promoted)
 }
+
+// ---- used by the activity pages ------------------------------------------------------------------------
+
+/// A project's teams: (id, name).
+pub async fn teams_of_project(conn: &impl ConnectionTrait, project: i64) -> Result<Vec<(i64, String)>, AppError> {
+    #[derive(FromQueryResult)]
+    struct T {
+        id: i64,
+        name: String,
+    }
+    Ok(db::all::<T>(conn, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![project])
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
+pub async fn first_occurrence(conn: &impl ConnectionTrait, activity: i64) -> Result<Option<i64>, AppError> {
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT id FROM activity_occurrences WHERE activity_id = $1 ORDER BY starts_at LIMIT 1",
+        params![activity],
+    )
+    .await?
+    .map(|r| r.id))
+}
+
+/// Lives in the project now, or holds a role on it.
+pub async fn belongs_to_project(conn: &impl ConnectionTrait, person: i64, project: i64) -> Result<bool, AppError> {
+    let lives = db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM household_members m JOIN households h ON h.node_id = m.household_id \
+         WHERE m.person_id = $1 AND h.project_id = $2 AND m.moved_out IS NULL",
+        params![person, project],
+    )
+    .await?;
+    if lives > 0 {
+        return Ok(true);
+    }
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND node_id = $2",
+        params![person, project],
+    )
+    .await?
+        > 0)
+}
+
+pub async fn has_role(conn: &impl ConnectionTrait, person: i64, role: &str) -> Result<bool, AppError> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2",
+        params![person, role],
+    )
+    .await?
+        > 0)
+}
+
+/// Call one date off; false if it was not scheduled any more.
+pub async fn skip_occurrence(conn: &impl ConnectionTrait, id: i64) -> Result<bool, AppError> {
+    Ok(db::exec(
+        conn,
+        "UPDATE activity_occurrences SET state = 'skipped' WHERE id = $1 AND state = 'scheduled'",
+        params![id],
+    )
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// The room booking a date holds, if any.
+pub async fn booking_of_occurrence(conn: &impl ConnectionTrait, id: i64) -> Result<Option<i64>, AppError> {
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT booking_id AS id FROM activity_occurrences WHERE id = $1 AND booking_id IS NOT NULL",
+        params![id],
+    )
+    .await?
+    .map(|r| r.id))
+}
