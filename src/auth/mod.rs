@@ -13,6 +13,7 @@ pub mod model;
 pub mod pages;
 pub mod password;
 pub mod rate;
+pub mod store;
 pub mod throttle;
 
 use std::sync::Arc;

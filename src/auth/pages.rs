@@ -14,7 +14,8 @@ use sea_orm::FromQueryResult;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex, throttle,
+    Auth, Ctx, SESSION_COOKIE, create_session, delete_session, password, random_token, set_cookie, sha256_hex, store,
+    throttle,
 };
 use crate::{
     access::RouteDef,
@@ -22,9 +23,7 @@ use crate::{
     audit::{self, Entry},
     auth::model::Access,
     clock::fmt_datetime,
-    db,
     error::{ApiResult, AppError, AppResult},
-    params,
     web::{Chrome, MsgQuery, safe_next},
 };
 
@@ -79,13 +78,6 @@ pub struct LoginForm {
     next: String,
 }
 
-#[derive(FromQueryResult)]
-struct Cred {
-    id: i64,
-    password_hash: String,
-    is_active: bool,
-}
-
 fn minutes_until(until: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     ((until - now).num_seconds().max(1) + 59) / 60
 }
@@ -125,12 +117,7 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
         )
         .retry_after((place.until - now).num_seconds()));
     }
-    let cred = db::one::<Cred>(
-        &state.db.read,
-        "SELECT id, password_hash, is_active FROM users WHERE username = $1",
-        params![username.clone()],
-    )
-    .await?;
+    let cred = store::credentials(&state.db.read, &username).await?;
     // Unknown names do the same work as a real check, so timing does not tell them apart.
     let (hash, active) = match &cred {
         Some(c) => (c.password_hash.clone(), c.is_active),
@@ -229,7 +216,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
     if let Some(l) = f.large_type.as_deref() {
         let on = l == "1";
         if let Some(p) = &ctx.principal {
-            db::exec(&state.db.write, "UPDATE users SET large_type = $1 WHERE id = $2", params![on, p.user_id]).await?;
+            store::set_large_type(&state.db.write, p.user_id, on).await?;
         }
         cookies.push(set_cookie("xh_large", if on { "1" } else { "0" }, 365 * 86400, secure));
     }
@@ -237,7 +224,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
         let lang = crate::web::i18n::Lang::parse(l);
         let code = if lang == crate::web::i18n::Lang::En { "en" } else { "zh" };
         if let Some(p) = &ctx.principal {
-            db::exec(&state.db.write, "UPDATE users SET lang = $1 WHERE id = $2", params![code, p.user_id]).await?;
+            store::set_lang(&state.db.write, p.user_id, code).await?;
         }
         cookies.push(set_cookie("xh_lang", code, 365 * 86400, secure));
     }
@@ -284,20 +271,15 @@ async fn account_page(
     username: &str,
     msg: Option<&str>,
 ) -> AppResult<AccountPage> {
-    let tokens = db::all::<TokenLine>(
-        &state.db.read,
-        "SELECT id, name, access, created_at, expires_at, last_used_at FROM api_tokens \
-         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id",
-        params![user_id, state.clock.now()],
-    )
-    .await?
-    .into_iter()
-    .map(|t| {
-        let c = fmt_datetime(t.created_at);
-        let u = t.last_used_at.map(fmt_datetime).unwrap_or_else(|| "从未使用".into());
-        (t, c, u)
-    })
-    .collect();
+    let tokens = store::live_tokens(&state.db.read, user_id, state.clock.now())
+        .await?
+        .into_iter()
+        .map(|t| {
+            let c = fmt_datetime(t.created_at);
+            let u = t.last_used_at.map(fmt_datetime).unwrap_or_else(|| "从未使用".into());
+            (t, c, u)
+        })
+        .collect();
     Ok(AccountPage {
         c: Chrome::titled(ctx, "account.title").with_msg(msg),
         username: username.into(),
@@ -334,14 +316,8 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    #[derive(FromQueryResult)]
-    struct H {
-        password_hash: String,
-    }
-    let h = db::one::<H>(&state.db.read, "SELECT password_hash FROM users WHERE id = $1", params![p.user_id])
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    if !password::verify(f.current.clone(), h.password_hash).await? {
+    let current = store::password_hash(&state.db.read, p.user_id).await?.ok_or_else(AppError::not_found)?;
+    if !password::verify(f.current.clone(), current).await? {
         return password_error(&state, &ctx, &p, "当前密码不正确").await;
     }
     if let Err(m) = password::check_strength(&f.new) {
@@ -354,20 +330,7 @@ pub async fn change_password(
     let now = state.clock.now();
     let keep = super::cookie(&headers, SESSION_COOKIE).map(|t| sha256_hex(&t)).unwrap_or_default();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    db::exec(
-        &tx,
-        "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
-        params![hash, now, p.user_id],
-    )
-    .await?;
-    db::exec(&tx, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", params![p.user_id, keep]).await?;
-    // A changed password ends every API token too: a leaked token must not outlive the password.
-    db::exec(
-        &tx,
-        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        params![now, p.user_id],
-    )
-    .await?;
+    store::change_password(&tx, p.user_id, &hash, &keep, now).await?;
     audit::record(
         &tx,
         &ctx,
@@ -424,13 +387,8 @@ pub async fn create_token(
     let token = format!("xh_{}", random_token(32));
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let id = db::insert_id(
-        &tx,
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, access) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        params![p.user_id, name.clone(), sha256_hex(&token), now, now + Duration::days(days), access],
-    )
-    .await?;
+    let id = store::insert_token(&tx, p.user_id, &name, &sha256_hex(&token), access, now, now + Duration::days(days))
+        .await?;
     audit::record(
         &tx,
         &ctx,
@@ -457,14 +415,7 @@ pub async fn revoke_token(
 ) -> AppResult<Redirect> {
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let n = db::exec(
-        &tx,
-        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-        params![now, id, p.user_id],
-    )
-    .await?
-    .rows_affected();
-    if n == 0 {
+    if !store::revoke_token(&tx, p.user_id, id, now).await? {
         return Err(AppError::not_found());
     }
     audit::record(

@@ -1,0 +1,114 @@
+//! SQL for accounts: credentials, display preferences, passwords and API tokens. (Sessions and the
+//! principal are in `auth/mod.rs`, log-in counters in `throttle.rs`.)
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::pages::TokenLine;
+use crate::{db, error::AppError, params};
+
+#[derive(FromQueryResult)]
+pub struct Cred {
+    pub id: i64,
+    pub password_hash: String,
+    pub is_active: bool,
+}
+
+pub async fn credentials(conn: &impl ConnectionTrait, username: &str) -> Result<Option<Cred>, AppError> {
+    Ok(db::one(conn, "SELECT id, password_hash, is_active FROM users WHERE username = $1", params![username]).await?)
+}
+
+pub async fn set_large_type(conn: &impl ConnectionTrait, user: i64, on: bool) -> Result<(), AppError> {
+    db::exec(conn, "UPDATE users SET large_type = $1 WHERE id = $2", params![on, user]).await?;
+    Ok(())
+}
+
+pub async fn set_lang(conn: &impl ConnectionTrait, user: i64, code: &str) -> Result<(), AppError> {
+    db::exec(conn, "UPDATE users SET lang = $1 WHERE id = $2", params![code, user]).await?;
+    Ok(())
+}
+
+/// A user's tokens that are neither revoked nor expired.
+pub async fn live_tokens(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<TokenLine>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT id, name, access, created_at, expires_at, last_used_at FROM api_tokens \
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY id",
+        params![user, now],
+    )
+    .await?)
+}
+
+pub async fn password_hash(conn: &impl ConnectionTrait, user: i64) -> Result<Option<String>, AppError> {
+    #[derive(FromQueryResult)]
+    struct H {
+        password_hash: String,
+    }
+    Ok(db::one::<H>(conn, "SELECT password_hash FROM users WHERE id = $1", params![user])
+        .await?
+        .map(|h| h.password_hash))
+}
+
+/// A new password ends the user's other sessions (all but `keep_session`, a session-id hash) and every
+/// API token: a leaked token must not outlive the password.
+pub async fn change_password(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    hash: &str,
+    keep_session: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+        params![hash, now, user],
+    )
+    .await?;
+    db::exec(conn, "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", params![user, keep_session]).await?;
+    db::exec(
+        conn,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        params![now, user],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_token(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    name: &str,
+    token_hash: &str,
+    access: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(db::insert_id(
+        conn,
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, access) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        params![user, name, token_hash, now, expires, access],
+    )
+    .await?)
+}
+
+/// Revoke one of the user's live tokens; false if there is no such token.
+pub async fn revoke_token(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    Ok(db::exec(
+        conn,
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        params![now, id, user],
+    )
+    .await?
+    .rows_affected()
+        > 0)
+}
