@@ -6,7 +6,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{pages, store};
+use super::{actions, store};
 use crate::{
     app::AppState,
     auth::{Auth, Desk, StaffUser},
@@ -59,7 +59,7 @@ pub async fn get_person(
         return Err(AppError::not_found().into());
     }
     let d = detail(&state, id).await?;
-    pages::log_read(&state, &p, &ctx, id, &d.person.name).await?;
+    actions::log_read(&state, &p, &ctx, id, &d.person.name).await?;
     Ok(Json(d))
 }
 
@@ -82,12 +82,12 @@ pub async fn update_person(
     Path(id): Path<i64>,
     Json(b): Json<PersonPatch>,
 ) -> ApiResult<PersonDetail> {
-    pages::update_person_checked(
+    actions::update_person_checked(
         &state,
         &p,
         &ctx,
         id,
-        pages::PersonForm { name: b.name, phone: b.phone, note: b.note },
+        actions::PersonForm { name: b.name, phone: b.phone, note: b.note },
     )
     .await?;
     Ok(Json(detail(&state, id).await?))
@@ -107,7 +107,7 @@ pub async fn reveal(
     StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Revealed> {
-    let (phone, id_number) = pages::reveal_checked(&state, &p, &ctx, id).await?;
+    let (phone, id_number) = actions::reveal_checked(&state, &p, &ctx, id).await?;
     Ok(Json(Revealed { phone, id_number }))
 }
 
@@ -141,14 +141,14 @@ pub async fn create_person(
     StaffUser(p, ctx): StaffUser,
     Json(b): Json<NewPerson>,
 ) -> ApiResult<Created> {
-    let f = pages::NewPersonForm {
+    let f = actions::NewPersonForm {
         name: b.name,
         phone: b.phone.unwrap_or_default(),
         id_number: b.id_number.unwrap_or_default(),
         role: b.role,
         post: b.post.unwrap_or_default(),
     };
-    Ok(Json(Created { id: pages::create_person_checked(&state, &p, &ctx, b.node_id, f).await? }))
+    Ok(Json(Created { id: actions::create_person_checked(&state, &p, &ctx, b.node_id, f).await? }))
 }
 
 /// Give a person a role at a node.
@@ -160,8 +160,8 @@ pub async fn add_role(
     Path(id): Path<i64>,
     Json(b): Json<NewRole>,
 ) -> ApiResult<Created> {
-    let f = pages::RoleForm { role: b.role, node_id: b.node_id.to_string(), post: b.post.unwrap_or_default() };
-    Ok(Json(Created { id: pages::add_role_checked(&state, &p, &ctx, id, f).await? }))
+    let f = actions::RoleForm { role: b.role, node_id: b.node_id.to_string(), post: b.post.unwrap_or_default() };
+    Ok(Json(Created { id: actions::add_role_checked(&state, &p, &ctx, id, f).await? }))
 }
 
 /// Remove a role.
@@ -172,7 +172,7 @@ pub async fn remove_role(
     StaffUser(p, ctx): StaffUser,
     Path((id, rid)): Path<(i64, i64)>,
 ) -> ApiResult<PersonDetail> {
-    pages::remove_role_checked(&state, &p, &ctx, id, rid).await?;
+    actions::remove_role_checked(&state, &p, &ctx, id, rid).await?;
     Ok(Json(detail(&state, id).await?))
 }
 
@@ -196,12 +196,12 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Json(b): Json<NewMember>,
 ) -> ApiResult<Created> {
-    let f = pages::MemberForm {
+    let f = actions::MemberForm {
         name: b.name,
         phone: b.phone.unwrap_or_default(),
         id_number: b.id_number.unwrap_or_default(),
         relation: b.relation,
         moved_in: b.moved_in.unwrap_or_default(),
     };
-    Ok(Json(Created { id: pages::add_member_checked(&state, &p, &ctx, id, f).await? }))
+    Ok(Json(Created { id: actions::add_member_checked(&state, &p, &ctx, id, f).await? }))
 }

@@ -1,6 +1,7 @@
 //! C0.2 People and households: persons with many roles, household membership with move-in/move-out
 //! history, search by name and pinyin initials, and the logged reveal of full phone/ID numbers.
 
+pub mod actions;
 pub mod api;
 pub mod datarequests;
 pub mod links;
