@@ -6,7 +6,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{pages, store};
+use super::{actions, store};
 use crate::{
     app::AppState,
     auth::{Auth, Desk, StaffUser},
@@ -75,13 +75,13 @@ pub async fn create_child(
     Path(id): Path<i64>,
     Json(b): Json<NewChild>,
 ) -> ApiResult<Created> {
-    let f = pages::ChildForm {
+    let f = actions::ChildForm {
         name: b.name,
         project_kind: b.project_kind.unwrap_or_default(),
         uscc: b.uscc.unwrap_or_default(),
         area: b.area.unwrap_or_default(),
     };
-    let id = pages::create_child_checked(&state, &p, &ctx, id, f).await?;
+    let id = actions::create_child_checked(&state, &p, &ctx, id, f).await?;
     Ok(Json(Created { id }))
 }
 
@@ -98,7 +98,7 @@ pub async fn create_root(
     crate::auth::AdminUser(p, ctx): crate::auth::AdminUser,
     Json(b): Json<NewDistrict>,
 ) -> ApiResult<Created> {
-    Ok(Json(Created { id: pages::create_root_checked(&state, &p, &ctx, pages::RootForm { name: b.name }).await? }))
+    Ok(Json(Created { id: actions::create_root_checked(&state, &p, &ctx, actions::RootForm { name: b.name }).await? }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -118,8 +118,8 @@ pub async fn create_party_org(
     Path(id): Path<i64>,
     Json(b): Json<NewPartyOrg>,
 ) -> ApiResult<Created> {
-    let f = pages::PartyOrgForm { kind: b.kind, name: b.name, uscc: b.uscc.unwrap_or_default() };
-    Ok(Json(Created { id: pages::create_party_org_checked(&state, &p, &ctx, id, f).await? }))
+    let f = actions::PartyOrgForm { kind: b.kind, name: b.name, uscc: b.uscc.unwrap_or_default() };
+    Ok(Json(Created { id: actions::create_party_org_checked(&state, &p, &ctx, id, f).await? }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -167,7 +167,7 @@ pub async fn update_household(
     Path(id): Path<i64>,
     Json(b): Json<HouseholdPatch>,
 ) -> ApiResult<HouseholdDetail> {
-    pages::update_household_checked(&state, &p, &ctx, id, b.area.as_deref(), b.microgrid_id).await?;
+    actions::update_household_checked(&state, &p, &ctx, id, b.area.as_deref(), b.microgrid_id).await?;
     let h = store::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     let members = people::members_of_household(&state.db.read, id).await?;
     Ok(Json(HouseholdDetail { label: h.label(), household: h, members }))

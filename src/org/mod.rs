@@ -2,6 +2,7 @@
 //! side, district › street › community › grid › micro-grid on the government side, Party organisations
 //! on both. Pages under `/org` and `/households`, API under `/api/v1/projects|nodes|households`.
 
+pub mod actions;
 pub mod api;
 pub mod model;
 pub mod pages;
