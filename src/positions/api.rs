@@ -8,7 +8,7 @@ use axum::{
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::{pages, store};
+use super::{actions, store};
 use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// A held time, without who holds it (residents see that a time is taken, not by whom).
@@ -39,7 +39,7 @@ pub async fn centre(
     Auth(p, _): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<CentreDetail> {
-    let c = pages::load_centre(&state, &p, id).await?;
+    let c = actions::load_centre(&state, &p, id).await?;
     let now = state.clock.now();
     let taken = store::centre_bookings(&state.db.read, id, now - Duration::hours(12), now + Duration::days(14))
         .await?
@@ -83,14 +83,14 @@ pub async fn book(
     Path(id): Path<i64>,
     Json(b): Json<NewBooking>,
 ) -> ApiResult<BookingResult> {
-    let f = pages::BookingForm {
+    let f = actions::BookingForm {
         date: b.date,
         start: b.start,
         end: b.end,
         purpose: b.purpose,
         org_name: b.org_name.unwrap_or_default(),
     };
-    let (id, st) = pages::book_checked(&state, &p, &ctx, id, f).await?;
+    let (id, st) = actions::book_checked(&state, &p, &ctx, id, f).await?;
     Ok(Json(BookingResult { id, state: st.as_str().into() }))
 }
 
@@ -109,6 +109,6 @@ pub async fn act(
     Path(id): Path<i64>,
     Json(b): Json<BookingAction>,
 ) -> ApiResult<BookingResult> {
-    let st = pages::booking_act_checked(&state, &p, &ctx, id, b.action.trim()).await?;
+    let st = actions::booking_act_checked(&state, &p, &ctx, id, b.action.trim()).await?;
     Ok(Json(BookingResult { id, state: st.as_str().into() }))
 }

@@ -5,6 +5,7 @@
 //! The visit log, check-in by the door's daily QR code, the no-show release job and the 五常 figures are in
 //! `visits.rs`.
 
+pub mod actions;
 pub mod api;
 pub mod model;
 pub mod pages;

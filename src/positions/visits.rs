@@ -14,8 +14,8 @@ use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Deserialize;
 
 use super::{
+    actions::load_centre,
     model::{self, BookingState},
-    pages::load_centre,
     store,
 };
 use crate::{
