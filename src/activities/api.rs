@@ -7,7 +7,7 @@ use axum::{
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::{pages, store};
+use super::{actions, store};
 use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// The coming month's activities in the caller's estates, soonest first.
@@ -35,8 +35,8 @@ pub struct SignupResult {
     pub promoted_person_id: Option<i64>,
 }
 
-fn form(b: SignupBody) -> pages::SignupForm {
-    pages::SignupForm { room: b.room.unwrap_or_default(), name: b.name.unwrap_or_default() }
+fn form(b: SignupBody) -> actions::SignupForm {
+    actions::SignupForm { room: b.room.unwrap_or_default(), name: b.name.unwrap_or_default() }
 }
 
 /// Sign up for one occurrence: confirmed while there is room, else on the wait list.
@@ -48,7 +48,7 @@ pub async fn signup(
     Path(id): Path<i64>,
     Json(b): Json<SignupBody>,
 ) -> ApiResult<SignupResult> {
-    let place = pages::signup_checked(&state, &p, &ctx, id, form(b)).await?;
+    let place = actions::signup_checked(&state, &p, &ctx, id, form(b)).await?;
     Ok(Json(SignupResult { state: place.as_str().into(), promoted_person_id: None }))
 }
 
@@ -61,6 +61,6 @@ pub async fn cancel(
     Path(id): Path<i64>,
     Json(b): Json<SignupBody>,
 ) -> ApiResult<SignupResult> {
-    let promoted = pages::cancel_checked(&state, &p, &ctx, id, form(b)).await?;
+    let promoted = actions::cancel_checked(&state, &p, &ctx, id, form(b)).await?;
     Ok(Json(SignupResult { state: "cancelled".into(), promoted_person_id: promoted }))
 }

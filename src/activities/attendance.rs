@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
-use super::{model, pages::load, store::Occurrence};
+use super::{actions::load, model, store::Occurrence};
 use crate::volunteers::ledger;
 use crate::{
     app::AppState,

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sea_orm::{FromQueryResult, TransactionTrait};
 use serde::Deserialize;
 
-use super::{pages::load, store};
+use super::{actions::load, store};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -268,7 +268,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         .await?;
     }
     for (person, starts, occurrence) in &promoted_all {
-        super::pages::tell_promoted(&tx, *person, &v.title, *starts, *occurrence, now).await?;
+        super::actions::tell_promoted(&tx, *person, &v.title, *starts, *occurrence, now).await?;
     }
     audit::record(
         &tx,

@@ -6,6 +6,7 @@
 //! in `writeup.rs`; editing one date or the rest of a series in `edit.rs`. Volunteers, teams and
 //! 爱心超市 are in `crate::volunteers`.
 
+pub mod actions;
 pub mod api;
 pub mod attendance;
 pub mod calendar;

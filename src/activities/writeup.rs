@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Deserialize;
 
-use super::{pages::load, store::Occurrence};
+use super::{actions::load, store::Occurrence};
 use crate::{
     app::AppState,
     audit::{self, Entry},
