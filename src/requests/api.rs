@@ -7,7 +7,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    pages::{self, ActionForm, NewRequestForm},
+    actions::{self, ActionForm, NewRequestForm},
     store::{self, QueueFilter},
 };
 use crate::{
@@ -74,7 +74,7 @@ pub async fn create(
         lng: b.lng.map(|v| v.to_string()).unwrap_or_default(),
         room: b.room.unwrap_or_default(),
     };
-    Ok(Json(Created { id: pages::create_checked(&state, &p, &ctx, f, vec![]).await? }))
+    Ok(Json(Created { id: actions::create_checked(&state, &p, &ctx, f, vec![]).await? }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -111,7 +111,7 @@ pub async fn add_photos(
     responses((status = 200, body = RequestDetail), (status = 404)))]
 pub async fn get(AxState(state): AxState<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<RequestDetail> {
     let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !pages::readable(&p, &r) {
+    if !actions::readable(&p, &r) {
         return Err(AppError::not_found().into());
     }
     let photos =
@@ -167,7 +167,7 @@ pub async fn act(
         quality: s(b.quality),
         attitude: s(b.attitude),
     };
-    let st = pages::act_checked(&state, &p, &ctx, id, f).await?;
+    let st = actions::act_checked(&state, &p, &ctx, id, f).await?;
     Ok(Json(ActionResult { state: st.as_str().into() }))
 }
 

@@ -4,6 +4,7 @@
 //! Photos in `photos.rs`, the SLA escalation job in `jobs.rs`, month figures and the ledger in
 //! `figures.rs`, category settings in `settings.rs`, Open311 in `open311.rs`.
 
+pub mod actions;
 pub mod api;
 pub mod figures;
 pub mod jobs;

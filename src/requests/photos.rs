@@ -10,7 +10,7 @@ use axum::{
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 
-use super::{pages, store};
+use super::{actions, store};
 use crate::{
     app::AppState,
     auth::Auth,
@@ -264,7 +264,7 @@ pub async fn get(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !pages::readable(&p, &r) {
+    if !actions::readable(&p, &r) {
         return Err(AppError::not_found());
     }
     let row: PhotoRow = db::one(
@@ -286,10 +286,10 @@ pub async fn add_checked(
     uploads: Vec<Upload>,
 ) -> AppResult<usize> {
     let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !pages::readable(p, &r) {
+    if !actions::readable(p, &r) {
         return Err(AppError::not_found());
     }
-    if pages::actors(p, &r).is_empty() {
+    if actions::actors(p, &r).is_empty() {
         return Err(AppError::forbidden());
     }
     if uploads.is_empty() {

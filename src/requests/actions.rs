@@ -1,0 +1,490 @@
+//! Requests' use cases (C1): report (from the phone, by staff for a resident, by a supervisor or a grid
+//! member), and every step of the state machine (dispatch, accept, complete, rate, …) with its
+//! compare-and-set, timeline event and notices — plus who may read a request and act on it. The pages,
+//! the API and the photo handlers call these.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Asia::Shanghai;
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+
+use super::{
+    model::{self, Action, Actor, Channel, Kind, Outside, Rating, Sla, State},
+    store::{self, RequestRow},
+};
+use crate::{
+    app::AppState,
+    auth::{Ctx, Principal},
+    error::{AppError, AppResult, FieldError},
+    org::store as org,
+};
+
+/// What the caller is to this request; empty means no access at all.
+pub fn actors(p: &Principal, r: &RequestRow) -> Vec<Actor> {
+    let mut v = Vec::new();
+    let my_post = r.assignee_person_id.is_none()
+        && r.handler_post
+            .as_ref()
+            .is_some_and(|post| p.staff_posts().iter().any(|(pr, x)| *pr == r.project_id && x == post));
+    if (p.person_id.is_some() && p.person_id == r.assignee_person_id) || my_post {
+        v.push(Actor::Handler);
+    }
+    if p.scope.can_write_project(r.project_id) {
+        v.push(Actor::Dispatcher);
+    }
+    if p.person_id.is_some() && p.person_id == r.reporter_person_id {
+        v.push(Actor::Reporter);
+    }
+    v
+}
+
+pub fn readable(p: &Principal, r: &RequestRow) -> bool {
+    !actors(p, r).is_empty() || p.scope.can_read_project(r.project_id)
+}
+
+pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<RequestRow> {
+    let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !readable(p, &r) {
+        return Err(AppError::not_found());
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NewRequestForm {
+    pub category_id: String,
+    pub kind: String,
+    pub description: String,
+    /// A household id, or empty for a public spot.
+    pub household_id: String,
+    pub location_text: String,
+    /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`; `supervisor` or
+    /// `grid_member` for those roles (chosen automatically when it is the caller's only way in).
+    pub channel: String,
+    /// Optional WGS-84 coordinates of a public spot.
+    pub lat: String,
+    pub lng: String,
+    /// Staff entry: the home as 「1-1-101」, instead of `household_id`.
+    pub room: String,
+}
+
+/// Parse optional coordinates: both or neither, within range.
+pub fn coordinates(lat: &str, lng: &str) -> Result<(Option<f64>, Option<f64>), FieldError> {
+    let (lat, lng) = (lat.trim(), lng.trim());
+    if lat.is_empty() && lng.is_empty() {
+        return Ok((None, None));
+    }
+    match (lat.parse::<f64>(), lng.parse::<f64>()) {
+        (Ok(a), Ok(b))
+            if a.is_finite() && b.is_finite() && (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) =>
+        {
+            Ok((Some(a), Some(b)))
+        }
+        _ => Err(FieldError::new("lat", "坐标无效：纬度−90至90，经度−180至180，须同时填写")),
+    }
+}
+
+/// Report a request: residents for their own home or a public spot in their estate; staff on a
+/// resident's behalf (phone, walk-in). Validated, then written with its first timeline event.
+pub async fn create_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    f: NewRequestForm,
+    photos: Vec<super::photos::Upload>,
+) -> AppResult<i64> {
+    let mut errors = Vec::new();
+    let category_id: Option<i64> = f.category_id.trim().parse().ok();
+    let category = match category_id {
+        Some(id) => store::category(&state.db.read, id).await?,
+        None => None,
+    };
+    let Some(category) = category else {
+        return Err(AppError::field("category_id", "请选择问题类别"));
+    };
+    let staff = p.scope.can_write_project(category.project_id);
+    let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id);
+    let grid = grid_covers(state, p, category.project_id).await?;
+    let resident = p.scope.home_in(category.project_id).is_some();
+    if !staff && !resident && !supervisor && !grid {
+        return Err(AppError::forbidden());
+    }
+    let kind = Kind::parse(f.kind.trim()).unwrap_or(Kind::Repair);
+    let description = crate::text::normalize(&f.description);
+    let n = description.chars().count();
+    if !(5..=1000).contains(&n) {
+        errors.push(FieldError::new("description", "请描述问题（5至1000字）"));
+    }
+    let channel = match f.channel.as_str() {
+        "supervisor" if supervisor => Channel::Supervisor,
+        "grid_member" if grid => Channel::GridMember,
+        "staff_walk_in" if staff => Channel::StaffWalkIn,
+        "staff_phone" if staff => Channel::StaffPhone,
+        "resident_page" | "" if resident => Channel::ResidentPage,
+        "" if staff => Channel::StaffPhone,
+        "" if supervisor => Channel::Supervisor,
+        "" if grid => Channel::GridMember,
+        _ => return Err(AppError::field("channel", "报事渠道无效")),
+    };
+    let (lat, lng) = match coordinates(&f.lat, &f.lng) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(e);
+            (None, None)
+        }
+    };
+    let mut household_field = f.household_id.trim().to_string();
+    if household_field.is_empty() && !f.room.trim().is_empty() {
+        if !channel.on_behalf() {
+            return Err(AppError::field("room", "只有物业员工代报时可以填写房号"));
+        }
+        match household_by_label(state, category.project_id, &f.room).await? {
+            Some(h) => household_field = h.to_string(),
+            None => return Err(AppError::field("room", "本项目没有这个房号，请按「楼栋-单元-房号」填写，如 1-1-101")),
+        }
+    }
+    let (household_id, building_id, location_text) = match household_field.as_str() {
+        "" => {
+            let loc = crate::text::normalize(&f.location_text);
+            if loc.is_empty() || loc.chars().count() > 200 {
+                errors.push(FieldError::new("location_text", "请选择房屋，或填写公共区域位置（不超过200字）"));
+            }
+            (None, None, Some(loc))
+        }
+        s => match s.parse::<i64>().ok() {
+            Some(hid) => match org::household(&state.db.read, hid).await? {
+                Some(h)
+                    if h.project_id == category.project_id
+                        && (channel.on_behalf()
+                            || (channel == Channel::ResidentPage && p.scope.households.contains(&hid))) =>
+                {
+                    (Some(hid), Some(h.building_id), None)
+                }
+                _ => {
+                    errors.push(FieldError::new("household_id", "只能为本人房屋（或本项目房屋）报事"));
+                    (None, None, None)
+                }
+            },
+            None => {
+                errors.push(FieldError::new("household_id", "房屋选择无效"));
+                (None, None, None)
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    if lat.is_some() && household_id.is_some() {
+        return Err(AppError::field("lat", "坐标只用于公共区域"));
+    }
+    // The reporter: the resident, supervisor or grid member themself, or (staff entry) the household's
+    // first current member.
+    let reporter = if !channel.on_behalf() {
+        p.person_id
+    } else {
+        match household_id {
+            Some(h) => store::first_member(&state.db.read, h).await?,
+            None => None,
+        }
+    };
+    let now = state.clock.now();
+    let d = model::deadlines(
+        now,
+        Sla { respond_minutes: category.respond_minutes as i64, complete_hours: category.complete_hours as i64 },
+    );
+    let tx = state.db.write.begin().await?;
+    let id = store::create(
+        &tx,
+        &store::NewRequest {
+            project_id: category.project_id,
+            category_id: category.id,
+            kind: kind.as_str(),
+            channel: channel.as_str(),
+            description,
+            household_id,
+            building_id,
+            location_text: location_text.filter(|s| !s.is_empty()),
+            reporter_person_id: reporter,
+            created_by: Some(p.user_id),
+            respond_by: d.respond_by,
+            complete_by: d.complete_by,
+            handler_post: category.handler_post.clone(),
+            lat,
+            lng,
+            open311_token: None,
+        },
+        &ctx.actor(),
+        now,
+    )
+    .await?;
+    crate::audit::record(
+        &tx,
+        ctx,
+        now,
+        crate::audit::Entry {
+            action: "create",
+            entity: "request",
+            entity_id: Some(id),
+            project_id: Some(category.project_id),
+            summary: format!("提交诉求#{id}（{}，{}）", category.name, channel.zh()),
+        },
+    )
+    .await?;
+    let mut keys = Vec::new();
+    let saved = super::photos::save(state, &tx, id, photos, p.user_id, now, &mut keys).await;
+    let committed = match saved {
+        Ok(()) => tx.commit().await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = committed {
+        super::photos::discard(state, &keys).await;
+        return Err(e);
+    }
+    Ok(id)
+}
+
+/// Projects with homes in the caller's micro-grids (a grid member may report there).
+pub async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+    let mut v = Vec::new();
+    for path in &p.scope.grid_paths {
+        let ids = store::projects_in_grid(&state.db.read, path).await?;
+        v.extend(ids.into_iter().filter(|id| !v.contains(id)).collect::<Vec<_>>());
+    }
+    Ok(v)
+}
+
+pub async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppResult<bool> {
+    Ok(!p.scope.grid_paths.is_empty() && grid_projects(state, p).await?.contains(&project_id))
+}
+
+/// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
+pub async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
+    store::household_by_label(&state.db.read, project_id, label).await
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ActionForm {
+    pub action: String,
+    pub reason: String,
+    /// Dispatch / transfer: the person to hand it to…
+    pub assignee_person_id: String,
+    /// …or a post (岗位) of the project, whose members may take it.
+    pub handler_post: String,
+    /// Suspend: `YYYY-MM-DDTHH:MM` in China time.
+    pub resume_at: String,
+    /// Escalate outside: `community`, `street`, `12345`.
+    pub outside: String,
+    /// Outside answer: `1` resolved, otherwise back to handling.
+    pub resolved: String,
+    pub speed: String,
+    pub quality: String,
+    pub attitude: String,
+}
+
+pub fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
+    let reason = crate::text::normalize(&f.reason);
+    if reason.chars().count() > 500 {
+        return Err(AppError::field("reason", "说明不能超过500字"));
+    }
+    let score = |s: &str, field: &str| s.trim().parse::<u8>().map_err(|_| AppError::field(field, "请为每一项打1至5分"));
+    Ok(match f.action.as_str() {
+        "dispatch" => Action::Dispatch,
+        "accept" => Action::Accept,
+        "return" => Action::Return { reason },
+        "transfer" => Action::Transfer { reason },
+        "suspend" => {
+            let t = NaiveDateTime::parse_from_str(f.resume_at.trim(), "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|t| t.and_local_timezone(Shanghai).single())
+                .ok_or_else(|| AppError::field("resume_at", "请填写恢复时间"))?;
+            Action::Suspend { reason, resume_at: t.with_timezone(&Utc) }
+        }
+        "resume" => Action::Resume,
+        "escalate_outside" => {
+            let to = match f.outside.as_str() {
+                "community" => Outside::Community,
+                "street" => Outside::Street,
+                "12345" => Outside::Hotline12345,
+                _ => return Err(AppError::field("outside", "请选择上报对象：社区、街道或12345")),
+            };
+            Action::EscalateOutside { to, reason }
+        }
+        "outside_answer" => Action::OutsideAnswer { note: reason, resolved: f.resolved == "1" },
+        "complete" => Action::Complete { note: reason },
+        "chase" => Action::Chase,
+        "reopen" => Action::Reopen { reason },
+        "rate" => {
+            let r =
+                Rating::new(score(&f.speed, "speed")?, score(&f.quality, "quality")?, score(&f.attitude, "attitude")?)
+                    .map_err(|e| AppError::field("speed", e.zh))?;
+            Action::Rate(r)
+        }
+        "return_visit" => Action::ReturnVisit { note: reason },
+        "void" => Action::Void { reason },
+        "manager_visit" => Action::ManagerVisit { note: reason },
+        _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
+    })
+}
+
+pub async fn project_staff(state: &AppState, project_id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(store::project_staff(&state.db.read, project_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, post)| (id, format!("{name}{}", post.map(|p| format!("（{p}）")).unwrap_or_default())))
+        .collect())
+}
+
+/// Apply an action: check who the caller is to this request, run the state machine, write the new
+/// state only if nobody changed it meanwhile, and record the event — one transaction.
+pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: ActionForm) -> AppResult<State> {
+    let r = load(state, p, id).await?;
+    let roles = actors(p, &r);
+    if roles.is_empty() {
+        return Err(AppError::forbidden());
+    }
+    let action = parse_action(&f)?;
+    let now = state.clock.now();
+    let from = r.state();
+    let mut last_err = None;
+    let mut outcome = None;
+    for who in &roles {
+        match model::transition(from, &action, *who, now) {
+            Ok(o) => {
+                outcome = Some(o);
+                break;
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    let Some(outcome) = outcome else {
+        let e = last_err.expect("at least one role was tried");
+        return Err(AppError::conflict(e.code, e.zh, "This action is not allowed now"));
+    };
+    if matches!(action, Action::ManagerVisit { .. }) && !r.manager_visit_due {
+        return Err(AppError::conflict("no_visit_due", "该诉求没有待办的二次回访", "No second return visit is due"));
+    }
+    let mut assignee = r.assignee_person_id;
+    let mut post = r.handler_post.clone();
+    if matches!(action, Action::Dispatch | Action::Transfer { .. }) {
+        let to_post = f.handler_post.trim();
+        if f.assignee_person_id.trim().is_empty() && !to_post.is_empty() {
+            if !crate::auth::model::STAFF_POSTS.contains(&to_post) {
+                return Err(AppError::field("handler_post", "岗位无效"));
+            }
+            assignee = None;
+            post = Some(to_post.to_string());
+        } else {
+            let to: i64 = f
+                .assignee_person_id
+                .trim()
+                .parse()
+                .map_err(|_| AppError::field("assignee_person_id", "请选择处理人或岗位"))?;
+            if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
+                return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
+            }
+            assignee = Some(to);
+        }
+    }
+    // Taking a request from the post's pool makes the taker its handler.
+    if matches!(action, Action::Accept) && assignee.is_none() {
+        assignee = p.person_id;
+    }
+    let rating = if let Action::Rate(x) = &action { Some(*x) } else { None };
+    let tx = state.db.write.begin().await?;
+    let change = store::StateChange {
+        id,
+        from: from.as_str(),
+        to: outcome.state.as_str(),
+        assignee,
+        responded: matches!(action, Action::Accept),
+        completed: matches!(action, Action::Complete { .. }),
+        closed: outcome.state == State::Closed,
+        reopened: matches!(action, Action::Reopen { .. }) || outcome.second_visit,
+        rating: rating.map(|x| (x.speed as i16, x.quality as i16, x.attitude as i16)),
+        chased: matches!(action, Action::Chase),
+        handler_post: post,
+        second_visit: outcome.second_visit,
+        manager_visited: matches!(action, Action::ManagerVisit { .. }),
+        manager_visit_due: r.manager_visit_due,
+    };
+    let changed = store::change_state(&tx, &change, now).await?;
+    if changed == 0 {
+        return Err(AppError::conflict(
+            "stale_state",
+            "该诉求刚被他人处理过，请刷新后重试",
+            "The request changed meanwhile",
+        ));
+    }
+    let mut note = crate::text::normalize(&f.reason);
+    if let Some(x) = rating {
+        note = format!("响应速度{}分、处理质量{}分、服务态度{}分。{note}", x.speed, x.quality, x.attitude);
+    }
+    if outcome.second_visit {
+        note.push_str("（差评：已退回处理，并安排项目经理二次回访）");
+    }
+    store::event(
+        &tx,
+        id,
+        Some(p.user_id),
+        &ctx.actor(),
+        action.code(),
+        Some(from),
+        outcome.state,
+        Some(note).filter(|n| !n.is_empty()),
+        now,
+    )
+    .await?;
+    notify_after(&tx, &r, &action, outcome.state, outcome.second_visit, assignee, now).await?;
+    tx.commit().await?;
+    Ok(outcome.state)
+}
+
+/// Who hears about a step: the new handler on dispatch or transfer; the handler when the resident chases
+/// or reopens; the resident when it is done and waits for a rating; the project managers after a bad
+/// rating (they owe a second return visit).
+pub async fn notify_after(
+    conn: &impl sea_orm::ConnectionTrait,
+    r: &RequestRow,
+    action: &Action,
+    to: State,
+    second_visit: bool,
+    assignee: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::notify;
+    let subject = format!("诉求#{}（{}）", r.id, r.category_name);
+    let (users, title, kind) = match action {
+        Action::Dispatch | Action::Transfer { .. } => match assignee {
+            Some(a) => (notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"),
+            None => return Ok(()),
+        },
+        Action::Chase | Action::Reopen { .. } => match r.assignee_person_id {
+            Some(a) => (
+                notify::users_of_person(conn, a).await?,
+                format!(
+                    "{subject}业主{}",
+                    if matches!(action, Action::Chase) { "催办" } else { "反映未解决，已重新打开" }
+                ),
+                "chase",
+            ),
+            None => {
+                (notify::project_staff_users(conn, r.project_id, None).await?, format!("{subject}业主催办"), "chase")
+            }
+        },
+        Action::Rate(_) if second_visit => (
+            notify::project_staff_users(conn, r.project_id, Some("项目经理")).await?,
+            format!("{subject}收到差评，已退回处理，请安排二次回访"),
+            "bad_rating",
+        ),
+        _ if to == State::AwaitingRating => match r.reporter_person_id {
+            Some(p) => (notify::users_of_person(conn, p).await?, format!("{subject}已处理完毕，请评价"), "completed"),
+            None => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    notify::to_users(conn, &users, &notify::Note { kind, title, link: Some(format!("/requests/{}", r.id)) }, now)
+        .await?;
+    Ok(())
+}
