@@ -181,9 +181,9 @@ async fn a_skipped_date_is_off_and_bad_rules_are_refused() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_simultaneous_sign_ups_for_ten_places_confirm_exactly_ten() {
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let occ = create(&app, 10, "all").await;
     #[derive(sea_orm::FromQueryResult)]
     struct M {

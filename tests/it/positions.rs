@@ -148,9 +148,9 @@ async fn rooms_that_need_approval_hold_the_time_until_staff_decide() {
     assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM booking_slots WHERE booking_id = {second}")).await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_simultaneous_attempts_at_one_slot_make_one_booking() {
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let ids = app.ids().await;
     let hall = room(&app, ids.yeyu, "议事厅").await;
     let staff = app.login("staff").await;
@@ -256,12 +256,12 @@ async fn staff_open_centres_add_rooms_set_hours_and_record_upgrades() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn residents_check_in_by_the_doors_code_no_shows_are_released_and_the_five_constants_add_up() {
     use chrono::{Duration, NaiveDate};
     use xinghuo::clock::Clock;
     use xinghuo::positions::visits::{checkin_code, release_no_shows};
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let ids = app.ids().await;
     let centre = ids.centre;
     let hall = ids.hall;

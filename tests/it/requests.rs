@@ -190,11 +190,11 @@ async fn staff_report_by_phone_for_a_resident_who_then_sees_it_as_theirs() {
     assert!(resident.get("/api/v1/requests").await.json().as_array().unwrap().iter().any(|x| x["id"] == id));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn overdue_requests_climb_one_level_per_period_and_never_twice_at_once() {
     use xinghuo::clock::Clock;
     use xinghuo::requests::jobs::escalate_overdue;
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let ids = app.ids().await;
     let mut resident = app.login("resident").await;
     let r = resident

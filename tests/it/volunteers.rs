@@ -456,9 +456,9 @@ async fn a_cancelled_redemption_gives_back_points_and_stock_and_staff_restock_re
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_simultaneous_redemptions_by_one_person_never_spend_more_than_the_balance() {
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let ids = app.ids().await;
     let towel = item(&app, "毛巾", 30, 100).await;
     app.give_points(ids.zhangsan, ids.yeyu, 100).await;
@@ -487,9 +487,9 @@ async fn twenty_simultaneous_redemptions_by_one_person_never_spend_more_than_the
     assert_eq!(app.count("SELECT COUNT(DISTINCT code) AS n FROM redemptions").await, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_people_redeeming_the_last_five_at_once_never_take_the_stock_below_zero() {
-    let app = TestApp::new().await;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
     let ids = app.ids().await;
     let oil = item(&app, "食用油", 10, 5).await;
     let clients = app.resident_clients(ids.yeyu, 20).await;
