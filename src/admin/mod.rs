@@ -203,19 +203,8 @@ pub async fn set_password(
     hash: String,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    db::exec(
-        conn,
-        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $3",
-        params![hash, now, user_id],
-    )
-    .await?;
-    db::exec(conn, "DELETE FROM sessions WHERE user_id = $1", params![user_id]).await?;
-    db::exec(
-        conn,
-        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        params![now, user_id],
-    )
-    .await?;
+    // Keep no session: every one of the user's sessions ends.
+    crate::auth::store::change_password(conn, user_id, &hash, "", now).await?;
     clear_lock(conn, user_id).await
 }
 

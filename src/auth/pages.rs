@@ -124,8 +124,9 @@ pub async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: 
         None => (password::dummy_hash().to_string(), false),
     };
     let ok = password::verify(pw.to_string(), hash).await? && active;
-    let Some(c) = cred.filter(|_| ok) else {
-        throttle::record_failure(&state.db.write, ctx, &username, place, threshold, now).await?;
+    let Some(c) = cred.as_ref().filter(|_| ok) else {
+        let user_id = cred.as_ref().map(|c| c.id);
+        throttle::record_failure(&state.db.write, ctx, &username, user_id, place, threshold, now).await?;
         return Err(failed());
     };
     throttle::record_success(&state.db.write, c.id, ip_key.as_deref(), &user_key).await?;

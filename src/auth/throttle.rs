@@ -68,19 +68,19 @@ pub async fn give_back(conn: &impl ConnectionTrait, key: &str) -> Result<(), sea
     Ok(())
 }
 
-/// A failed attempt: the account (if the name is real) shows the count and, at the threshold, the lock
-/// for administrators; the audit log says what happened. Real and unknown names answer alike.
+/// A failed attempt. The account, if the name is real (`user_id`, already looked up by the caller),
+/// shows the count and, at the threshold, the lock for administrators; the audit log says what
+/// happened. Real and unknown names answer alike.
 pub async fn record_failure(
     conn: &(impl ConnectionTrait + TransactionTrait),
     ctx: &super::Ctx,
     username: &str,
+    user_id: Option<i64>,
     place: Place,
     threshold: i64,
     now: DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
     let locks = place.n >= threshold;
-    let user_id =
-        db::one::<db::IdRow>(conn, "SELECT id FROM users WHERE username = $1", params![username]).await?.map(|r| r.id);
     let tx = conn.begin().await?;
     if let Some(id) = user_id {
         db::exec(

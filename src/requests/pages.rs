@@ -74,7 +74,9 @@ async fn filter_choices(
     let pairs = |v: Vec<store::Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
     let mut project_list = Vec::new();
     if projects.len() > 1 && projects.len() <= 200 {
-        project_list = pairs(store::named_nodes(&state.db.read, projects).await?);
+        let mut nodes = org::nodes(&state.db.read, projects.iter().copied()).await?;
+        nodes.sort_by(|a, b| a.name.cmp(&b.name));
+        project_list = nodes.into_iter().map(|n| (n.id.to_string(), n.name)).collect();
     }
     let chosen = match f.project_id.as_deref().and_then(|v| v.parse::<i64>().ok()) {
         Some(p) if projects.contains(&p) => Some(p),

@@ -478,16 +478,6 @@ pub struct Named {
     pub name: String,
 }
 
-/// These nodes' names, by name.
-pub async fn named_nodes(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Named>, AppError> {
-    Ok(db::all(
-        conn,
-        &format!("SELECT id, name FROM org_nodes WHERE id IN ({}) ORDER BY name", db::placeholders(1, ids.len())),
-        ids.iter().map(|v| (*v).into()).collect(),
-    )
-    .await?)
-}
-
 pub async fn buildings(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Named>, AppError> {
     Ok(db::all(
         conn,
