@@ -194,8 +194,8 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -207,7 +207,6 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -265,8 +264,8 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
     }
     let tx = state.db.write.begin().await?;
     let place = store::sign_up(&tx, id, o.capacity as i64, person, p.user_id, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -283,7 +282,6 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(place)
 }
 
@@ -303,8 +301,8 @@ pub async fn cancel_checked(
     if let Some(pid) = promoted {
         tell_promoted(&tx, pid, &o.title, o.starts_at, id, now).await?;
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -321,7 +319,6 @@ pub async fn cancel_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(promoted)
 }
 
@@ -344,6 +341,39 @@ pub async fn tell_promoted(
             link: Some(format!("/activities/occurrences/{occurrence_id}")),
         },
         now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Skip one date of a series (staff): the occurrence is off, the rest stay.
+pub async fn skip_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<()> {
+    let o = load(state, p, id).await?;
+    if !p.scope.can_write_project(o.project_id) {
+        return Err(AppError::forbidden());
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    if !store::skip_occurrence(&tx, id).await? {
+        return Err(AppError::conflict("already_skipped", "这次活动已经取消", "Already skipped"));
+    }
+    // Its room is free again.
+    if let Some(b) = store::booking_of_occurrence(&tx, id).await? {
+        use crate::positions::model::BookingState;
+        crate::positions::store::set_booking_state(&tx, b, BookingState::Approved, BookingState::Cancelled, now)
+            .await?;
+    }
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "skip",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!("取消「{}」{}这一次", o.title, fmt_datetime(o.starts_at)),
+        },
     )
     .await?;
     Ok(())

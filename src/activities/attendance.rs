@@ -159,8 +159,8 @@ pub async fn attend(
         }
         _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
     };
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -177,7 +177,6 @@ pub async fn attend(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(result)
 }
 
@@ -244,8 +243,8 @@ pub async fn set_organiser(
             ledger::append(&tx, &organiser_entry(&o, s.id, person, bonus, p.user_id), now).await?;
         }
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         &ctx,
         now,
         Entry {
@@ -257,7 +256,6 @@ pub async fn set_organiser(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/activities/occurrences/{id}/code?msg=saved")))
 }
 
@@ -574,8 +572,8 @@ pub async fn set_rule(
         params![project, kind, per_hour, bonus],
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         &ctx,
         now,
         Entry {
@@ -587,7 +585,6 @@ pub async fn set_rule(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Redirect::to("/activities?msg=saved"))
 }
 

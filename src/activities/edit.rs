@@ -270,8 +270,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     for (person, starts, occurrence) in &promoted_all {
         super::actions::tell_promoted(&tx, *person, &v.title, *starts, *occurrence, now).await?;
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -291,7 +291,6 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(dates.len())
 }
 

@@ -10,7 +10,6 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::Duration;
-use sea_orm::TransactionTrait;
 
 use super::{
     actions::*,
@@ -19,7 +18,6 @@ use super::{
 };
 use crate::{
     app::AppState,
-    audit::{self, Entry},
     auth::Auth,
     clock::fmt_datetime,
     error::{AppError, AppResult},
@@ -227,34 +225,6 @@ pub async fn cancel(
 
 /// Skip one date of a series (staff): the occurrence is off, the rest stay.
 pub async fn skip(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
-    let o = load(&state, &p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
-    let now = state.clock.now();
-    let tx = state.db.write.begin().await?;
-    if !store::skip_occurrence(&tx, id).await? {
-        return Err(AppError::conflict("already_skipped", "这次活动已经取消", "Already skipped"));
-    }
-    // Its room is free again.
-    if let Some(b) = store::booking_of_occurrence(&tx, id).await? {
-        use crate::positions::model::BookingState;
-        crate::positions::store::set_booking_state(&tx, b, BookingState::Approved, BookingState::Cancelled, now)
-            .await?;
-    }
-    audit::record(
-        &tx,
-        &ctx,
-        now,
-        Entry {
-            action: "skip",
-            entity: "activity",
-            entity_id: Some(o.activity_id),
-            project_id: Some(o.project_id),
-            summary: format!("取消「{}」{}这一次", o.title, fmt_datetime(o.starts_at)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    skip_checked(&state, &p, &ctx, id).await?;
     Ok(Redirect::to("/activities?msg=saved"))
 }

@@ -176,8 +176,8 @@ pub async fn save(
     let owner = photos::Owner { table: "writeup_photos", column: "occurrence_id", id, prefix: "writeups" };
     let result = async {
         photos::save_for(&state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
-        audit::record(
-            &tx,
+        audit::commit(
+            tx,
             &ctx,
             now,
             Entry {
@@ -194,7 +194,6 @@ pub async fn save(
             },
         )
         .await?;
-        tx.commit().await?;
         Ok::<_, AppError>(())
     }
     .await;

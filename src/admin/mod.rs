@@ -234,8 +234,8 @@ pub async fn reset_password(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     set_password(&tx, id, hash, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         &ctx,
         now,
         Entry {
@@ -247,7 +247,6 @@ pub async fn reset_password(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Redirect::to("/admin/users?msg=password_reset"))
 }
 
@@ -260,8 +259,8 @@ pub async fn unlock(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     clear_lock(&tx, id).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         &ctx,
         now,
         Entry {
@@ -273,6 +272,5 @@ pub async fn unlock(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Redirect::to("/admin/users?msg=unlocked"))
 }

@@ -4,7 +4,7 @@
 
 use axum::{Json, extract::Query};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -32,6 +32,25 @@ pub async fn record(
     e: Entry<'_>,
 ) -> Result<(), sea_orm::DbErr> {
     record_as(conn, ctx, &ctx.actor(), at, e).await
+}
+
+/// The tail of every write: the change's audit row, then COMMIT. One function, so no action commits
+/// without saying what it did, and no audit row is written outside the change's own transaction.
+pub async fn commit(tx: DatabaseTransaction, ctx: &Ctx, at: DateTime<Utc>, e: Entry<'_>) -> Result<(), sea_orm::DbErr> {
+    record(&tx, ctx, at, e).await?;
+    tx.commit().await
+}
+
+/// [`commit`] naming the actor explicitly (an Open311 partner has no user account).
+pub async fn commit_as(
+    tx: DatabaseTransaction,
+    ctx: &Ctx,
+    actor: &str,
+    at: DateTime<Utc>,
+    e: Entry<'_>,
+) -> Result<(), sea_orm::DbErr> {
+    record_as(&tx, ctx, actor, at, e).await?;
+    tx.commit().await
 }
 
 /// The same, naming the actor explicitly (e.g. an Open311 partner, which has no user account).

@@ -8,6 +8,7 @@
 //!   HMAC(secret, session token or anonymous-browser cookie). Cross-origin `Origin` headers are refused too.
 //! * Handlers name what they need in their signature: `Auth`, `Desk`, `StaffUser`, `AdminUser`.
 
+pub mod actions;
 pub mod address;
 pub mod model;
 pub mod pages;
@@ -282,31 +283,6 @@ pub async fn load_principal(
 }
 
 /// Create a session row and return the cookie token.
-pub async fn create_session(
-    state: &AppState,
-    user_id: i64,
-    ip: Option<String>,
-    user_agent: Option<String>,
-) -> Result<String, AppError> {
-    let token = random_token(32);
-    let now = state.clock.now();
-    let expires = now + Duration::hours(state.config.session_hours);
-    let ua = user_agent.map(|s| s.chars().take(200).collect::<String>());
-    db::exec(
-        &state.db.write,
-        "INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent) \
-         VALUES ($1, $2, $3, $4, $3, $5, $6)",
-        params![sha256_hex(&token), user_id, now, expires, ip, ua],
-    )
-    .await?;
-    Ok(token)
-}
-
-pub async fn delete_session(state: &AppState, token: &str) -> Result<(), AppError> {
-    db::exec(&state.db.write, "DELETE FROM sessions WHERE id = $1", params![sha256_hex(token)]).await?;
-    Ok(())
-}
-
 #[derive(FromQueryResult)]
 struct SessionRow {
     user_id: i64,

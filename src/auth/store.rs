@@ -112,3 +112,28 @@ pub async fn revoke_token(
     .rows_affected()
         > 0)
 }
+
+/// A new session, stored by the hash of its token.
+pub async fn insert_session(
+    conn: &impl ConnectionTrait,
+    id_hash: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $3, $5, $6)",
+        params![id_hash, user_id, now, expires, ip, user_agent],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(conn: &impl ConnectionTrait, id_hash: &str) -> Result<(), AppError> {
+    db::exec(conn, "DELETE FROM sessions WHERE id = $1", params![id_hash]).await?;
+    Ok(())
+}

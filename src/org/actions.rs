@@ -67,8 +67,8 @@ pub async fn create_child_checked(
         let pid = parent.project_id.ok_or_else(|| AppError::internal("unit without project"))?;
         store::create_household(&tx, id, pid, &name, area, None, now).await?;
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -80,7 +80,6 @@ pub async fn create_child_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -124,8 +123,8 @@ pub async fn update_household_checked(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     store::update_household(&tx, id, area, microgrid_id).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -142,7 +141,6 @@ pub async fn update_household_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -176,8 +174,8 @@ pub async fn create_root_checked(
             "This district already exists",
         ));
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -189,7 +187,6 @@ pub async fn create_root_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(node.id)
 }
 
@@ -232,8 +229,8 @@ pub async fn create_party_org_checked(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let id = store::create_party_org(&tx, node.id, kind.as_str(), &name, uscc, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -245,6 +242,5 @@ pub async fn create_party_org_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }

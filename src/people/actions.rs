@@ -94,8 +94,8 @@ pub async fn update_person_checked(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     store::update_person(&tx, &state.vault, id, &name, phone.clone(), (!note.is_empty()).then_some(note), now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -111,7 +111,6 @@ pub async fn update_person_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -159,8 +158,8 @@ pub async fn add_role_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -172,7 +171,6 @@ pub async fn add_role_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -193,8 +191,8 @@ pub async fn remove_role_checked(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     store::remove_role(&tx, rid).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -211,7 +209,6 @@ pub async fn remove_role_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -279,8 +276,8 @@ pub async fn add_member_checked(
     let (person_id, _) =
         store::upsert_person(&tx, &state.vault, &np, &store::Within::Project(h.project_id), now).await?;
     store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -297,7 +294,6 @@ pub async fn add_member_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(person_id)
 }
 
@@ -368,8 +364,8 @@ pub async fn create_person_checked(
     let (person_id, _) = store::upsert_person(&tx, &state.vault, &np, &store::Within::of_node(&node), now).await?;
     store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
         .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -381,6 +377,53 @@ pub async fn create_person_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(person_id)
+}
+
+pub async fn move_out_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    mid: i64,
+    f: MoveOutForm,
+) -> AppResult<()> {
+    let h = org::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    if !p.scope.can_write_project(h.project_id) {
+        return Err(if org::household_readable(p, &h) { AppError::forbidden() } else { AppError::not_found() });
+    }
+    let today = state.clock.today();
+    let date = match crate::text::normalize(&f.moved_out).as_str() {
+        "" => today,
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
+    };
+    let members = store::members_of_household(&state.db.read, id).await?;
+    let m = members.iter().find(|m| m.id == mid && m.moved_out.is_none()).ok_or_else(AppError::not_found)?;
+    if m.moved_in.is_some_and(|d| d > date) {
+        return Err(AppError::field("moved_out", "迁出日期不能早于入住日期"));
+    }
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    store::move_out(&tx, mid, date).await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "move_out",
+            entity: "household",
+            entity_id: Some(id),
+            project_id: Some(h.project_id),
+            summary: format!("「{}」于 {date} 迁出「{}」", m.person_name, h.label()),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveOutForm {
+    pub moved_out: String,
 }

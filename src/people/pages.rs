@@ -8,15 +8,13 @@ use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect},
 };
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{actions::*, model::mask_phone, store};
 use crate::{
     app::AppState,
-    audit::{self, Entry},
     auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},
-    error::{AppError, AppResult},
+    error::AppResult,
     org::store as org,
     web::{Chrome, MsgQuery},
 };
@@ -146,50 +144,13 @@ pub async fn add_member(
     Ok(Redirect::to(&format!("/households/{id}?msg=member_added")))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct MoveOutForm {
-    pub moved_out: String,
-}
-
 pub async fn move_out(
     State(state): State<AppState>,
     StaffUser(p, ctx): StaffUser,
     Path((id, mid)): Path<(i64, i64)>,
     Form(f): Form<MoveOutForm>,
 ) -> AppResult<Redirect> {
-    let h = org::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.can_write_project(h.project_id) {
-        return Err(if org::household_readable(&p, &h) { AppError::forbidden() } else { AppError::not_found() });
-    }
-    let today = state.clock.today();
-    let date = match crate::text::normalize(&f.moved_out).as_str() {
-        "" => today,
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
-    };
-    let members = store::members_of_household(&state.db.read, id).await?;
-    let m = members.iter().find(|m| m.id == mid && m.moved_out.is_none()).ok_or_else(AppError::not_found)?;
-    if m.moved_in.is_some_and(|d| d > date) {
-        return Err(AppError::field("moved_out", "迁出日期不能早于入住日期"));
-    }
-    let now = state.clock.now();
-    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    store::move_out(&tx, mid, date).await?;
-    audit::record(
-        &tx,
-        &ctx,
-        now,
-        Entry {
-            action: "move_out",
-            entity: "household",
-            entity_id: Some(id),
-            project_id: Some(h.project_id),
-            summary: format!("「{}」于 {date} 迁出「{}」", m.person_name, h.label()),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    move_out_checked(&state, &p, &ctx, id, mid, f).await?;
     Ok(Redirect::to(&format!("/households/{id}?msg=moved_out")))
 }
 

@@ -7,14 +7,14 @@ use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{
-    model::{self, Attempt, BookingState, Hours},
-    store::{self, Centre, NewBooking},
+    model::{self, Attempt, BookingState, Hours, Rules},
+    store::{self, Centre, NewBooking, NewRoom},
 };
 use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{Ctx, Principal},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, FieldError},
 };
 
 /// A centre the caller may see: its project is readable or their home (404 otherwise).
@@ -57,8 +57,8 @@ pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f
     let twenty_one = NaiveTime::from_hms_opt(21, 0, 0).unwrap_or(NaiveTime::MIN);
     let week: Vec<Hours> = (1..=7).filter_map(|d| Hours::new(d, nine, twenty_one).ok()).collect();
     store::set_hours(&tx, id, &week).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -70,7 +70,6 @@ pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -166,8 +165,8 @@ pub async fn book_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -179,7 +178,6 @@ pub async fn book_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok((id, st))
 }
 
@@ -214,8 +212,8 @@ pub async fn booking_act_checked(
     if !store::set_booking_state(&tx, id, b.state(), to, now).await? {
         return Err(AppError::conflict("stale_state", "该预约刚被他人处理过，请刷新", "The booking changed meanwhile"));
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -227,6 +225,192 @@ pub async fn booking_act_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(to)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewRoomForm {
+    pub name: String,
+    pub function: String,
+    pub capacity: String,
+    pub needs_approval: String,
+    pub min_minutes: String,
+    pub max_minutes: String,
+    pub notice_minutes: String,
+    pub weekly_quota: String,
+    pub horizon_days: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VersionForm {
+    pub version: String,
+    pub effective_on: String,
+    pub summary: String,
+}
+
+pub async fn create_room_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: NewRoomForm) -> AppResult<()> {
+    let c = load_centre(state, p, id).await?;
+    manage(p, &c)?;
+    let mut errors = Vec::new();
+    let name = crate::text::normalize(&f.name);
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.push(FieldError::new("name", "请填写功能室名称（不超过60字）"));
+    }
+    let function = crate::text::normalize(&f.function);
+    let num = |s: &str, d: i64, lo: i64, hi: i64, field: &str, msg: &str, errors: &mut Vec<FieldError>| {
+        let v = if s.trim().is_empty() { Some(d) } else { s.trim().parse::<i64>().ok() };
+        match v.filter(|v| (lo..=hi).contains(v)) {
+            Some(v) => v,
+            None => {
+                errors.push(FieldError::new(field, msg));
+                d
+            }
+        }
+    };
+    let defaults = Rules::default();
+    let capacity = num(&f.capacity, 20, 1, 10_000, "capacity", "容纳人数应为1至10000", &mut errors);
+    let min = num(&f.min_minutes, defaults.min_minutes, 30, 720, "min_minutes", "最短时长应为30至720分钟", &mut errors);
+    let max = num(&f.max_minutes, defaults.max_minutes, 30, 720, "max_minutes", "最长时长应为30至720分钟", &mut errors);
+    let notice = num(
+        &f.notice_minutes,
+        defaults.notice_minutes,
+        0,
+        20_160,
+        "notice_minutes",
+        "提前预约时间应为0至20160分钟",
+        &mut errors,
+    );
+    let quota =
+        num(&f.weekly_quota, defaults.weekly_quota, 0, 100, "weekly_quota", "每户每周次数应为0至100", &mut errors);
+    let horizon =
+        num(&f.horizon_days, defaults.horizon_days, 1, 366, "horizon_days", "可提前预约天数应为1至366", &mut errors);
+    if min > max || min % model::SLOT_MINUTES != 0 || max % model::SLOT_MINUTES != 0 {
+        errors.push(FieldError::new("min_minutes", "时长须为30分钟的整数倍，且最短不超过最长"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let rid = store::create_room(
+        &tx,
+        &NewRoom {
+            centre_id: id,
+            name: &name,
+            function: if function.is_empty() { "多功能厅" } else { &function },
+            capacity: capacity as i32,
+            needs_approval: f.needs_approval == "1",
+            rules: Rules {
+                min_minutes: min,
+                max_minutes: max,
+                notice_minutes: notice,
+                weekly_quota: quota,
+                horizon_days: horizon,
+            },
+            no_show_minutes: 15,
+        },
+        now,
+    )
+    .await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "room",
+            entity_id: Some(rid),
+            project_id: Some(c.project_id),
+            summary: format!("「{}」新增功能室「{name}」", c.name),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The weekly hours form: `opens_1`…`opens_7`, `closes_1`…`closes_7` (`HH:MM`; both empty = closed).
+pub async fn set_hours_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    f: std::collections::HashMap<String, String>,
+) -> AppResult<()> {
+    let c = load_centre(state, p, id).await?;
+    manage(p, &c)?;
+    let mut week = Vec::new();
+    let mut errors = Vec::new();
+    for d in 1..=7u8 {
+        let get = |k: &str| f.get(&format!("{k}_{d}")).map(|s| s.trim().to_string()).unwrap_or_default();
+        let (o, cl) = (get("opens"), get("closes"));
+        if o.is_empty() && cl.is_empty() {
+            continue;
+        }
+        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        match t(&o).zip(t(&cl)).and_then(|(a, b)| Hours::new(d, a, b).ok()) {
+            Some(h) => week.push(h),
+            None => {
+                errors.push(FieldError::new(&format!("opens_{d}"), format!("{}的开放时间无效", model::weekday_zh(d))))
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    store::set_hours(&tx, id, &week).await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "centre",
+            entity_id: Some(id),
+            project_id: Some(c.project_id),
+            summary: format!("「{}」调整开放时间", c.name),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Record an upgrade ("升级版2.0": what changed, when).
+pub async fn add_version_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: VersionForm) -> AppResult<()> {
+    let c = load_centre(state, p, id).await?;
+    manage(p, &c)?;
+    let version = crate::text::normalize(&f.version);
+    let summary = crate::text::normalize(&f.summary);
+    let day = NaiveDate::parse_from_str(f.effective_on.trim(), "%Y-%m-%d").ok();
+    let mut errors = Vec::new();
+    if version.is_empty() || version.chars().count() > 40 {
+        errors.push(FieldError::new("version", "请填写版本（如 升级版2.0）"));
+    }
+    if day.is_none() {
+        errors.push(FieldError::new("effective_on", "请填写启用日期"));
+    }
+    if summary.is_empty() || summary.chars().count() > 1000 {
+        errors.push(FieldError::new("summary", "请说明改了什么（不超过1000字）"));
+    }
+    let Some(day) = day.filter(|_| errors.is_empty()) else { return Err(AppError::validation(errors)) };
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    store::add_version(&tx, id, &version, day, &summary, now).await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "centre",
+            entity_id: Some(id),
+            project_id: Some(c.project_id),
+            summary: format!("「{}」记录版本「{version}」", c.name),
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -188,56 +188,110 @@ pub async fn create_checked(
             None => None,
         }
     };
-    let now = state.clock.now();
-    let d = model::deadlines(
-        now,
-        Sla { respond_minutes: category.respond_minutes as i64, complete_hours: category.complete_hours as i64 },
-    );
-    let tx = state.db.write.begin().await?;
-    let id = store::create(
-        &tx,
-        &store::NewRequest {
-            project_id: category.project_id,
-            category_id: category.id,
-            kind: kind.as_str(),
-            channel: channel.as_str(),
+    file(
+        state,
+        ctx,
+        Filing {
+            category: &category,
+            kind,
+            channel,
             description,
             household_id,
             building_id,
             location_text: location_text.filter(|s| !s.is_empty()),
             reporter_person_id: reporter,
             created_by: Some(p.user_id),
-            respond_by: d.respond_by,
-            complete_by: d.complete_by,
-            handler_post: category.handler_post.clone(),
             lat,
             lng,
             open311_token: None,
+            actor: ctx.actor(),
+            audit_detail: channel.zh().to_string(),
         },
-        &ctx.actor(),
-        now,
+        photos,
     )
-    .await?;
-    crate::audit::record(
-        &tx,
-        ctx,
+    .await
+}
+
+/// A validated report, from whichever door it came in (the pages and API, or Open311).
+pub struct Filing<'a> {
+    pub category: &'a store::Category,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub description: String,
+    pub household_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub location_text: Option<String>,
+    pub reporter_person_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub open311_token: Option<String>,
+    /// Who the timeline and audit name (a user, or an Open311 partner's key).
+    pub actor: String,
+    /// The audit line's last part: the channel, or the Open311 key that sent it.
+    pub audit_detail: String,
+}
+
+/// Write a report: its deadlines from the category's SLA, the row with its first timeline event, its
+/// photos and the audit line, in one transaction (photos already stored are removed if it fails).
+/// The one path every report takes.
+pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super::photos::Upload>) -> AppResult<i64> {
+    let now = state.clock.now();
+    let c = f.category;
+    let d = model::deadlines(
         now,
-        crate::audit::Entry {
-            action: "create",
-            entity: "request",
-            entity_id: Some(id),
-            project_id: Some(category.project_id),
-            summary: format!("提交诉求#{id}（{}，{}）", category.name, channel.zh()),
+        Sla { respond_minutes: c.respond_minutes as i64, complete_hours: c.complete_hours as i64 },
+    );
+    let tx = state.db.write.begin().await?;
+    let id = store::create(
+        &tx,
+        &store::NewRequest {
+            project_id: c.project_id,
+            category_id: c.id,
+            kind: f.kind.as_str(),
+            channel: f.channel.as_str(),
+            description: f.description,
+            household_id: f.household_id,
+            building_id: f.building_id,
+            location_text: f.location_text,
+            reporter_person_id: f.reporter_person_id,
+            created_by: f.created_by,
+            respond_by: d.respond_by,
+            complete_by: d.complete_by,
+            handler_post: c.handler_post.clone(),
+            lat: f.lat,
+            lng: f.lng,
+            open311_token: f.open311_token,
         },
+        &f.actor,
+        now,
     )
     .await?;
     let mut keys = Vec::new();
-    let saved = super::photos::save(state, &tx, id, photos, p.user_id, now, &mut keys).await;
-    let committed = match saved {
-        Ok(()) => tx.commit().await.map_err(AppError::from),
+    let saved = match (f.created_by, photos.is_empty()) {
+        (_, true) => Ok(()),
+        (Some(user), false) => super::photos::save(state, &tx, id, photos, user, now, &mut keys).await,
+        (None, false) => Err(AppError::internal("photos need the user who uploads them")),
+    };
+    let saved = match saved {
+        Ok(()) => {
+            let e = crate::audit::Entry {
+                action: "create",
+                entity: "request",
+                entity_id: Some(id),
+                project_id: Some(c.project_id),
+                summary: format!(
+                    "{}提交诉求#{id}（{}，{}）",
+                    if f.channel == Channel::Open311 { "Open311 " } else { "" },
+                    c.name,
+                    f.audit_detail
+                ),
+            };
+            crate::audit::commit_as(tx, ctx, &f.actor, now, e).await.map_err(AppError::from)
+        }
         Err(e) => Err(e),
     };
-    if let Err(e) = committed {
+    if let Err(e) = saved {
         super::photos::discard(state, &keys).await;
         return Err(e);
     }

@@ -110,8 +110,8 @@ pub async fn create(
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let (id, key) = open311::create_key(&tx, project, &label, Some(p.user_id), now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         &ctx,
         now,
         Entry {
@@ -123,7 +123,6 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
     render(&state, &p, Chrome::titled(&ctx, "o311.title"), Some(key)).await
 }
 

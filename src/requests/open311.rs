@@ -16,11 +16,11 @@ use axum::{
 };
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Asia::Shanghai;
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::{Value, json};
 
 use super::{
-    model::{self, Channel, Kind, Sla, State},
+    model::{Channel, Kind, State},
     store,
 };
 use crate::{app::AppState, db, error::AppError, params};
@@ -480,55 +480,24 @@ async fn create_request(state: &AppState, ctx: &crate::auth::Ctx, ps: &[(String,
         Some(k) => Kind::parse(k).ok_or_else(|| bad("attribute[kind] is not one of the listed values"))?,
         None => Kind::Repair,
     };
-    let now = state.clock.now();
-    let d = model::deadlines(
-        now,
-        Sla { respond_minutes: category.respond_minutes as i64, complete_hours: category.complete_hours as i64 },
-    );
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let tx = state.db.write.begin().await.map_err(db_err(f))?;
-    let actor = format!("Open311（{}）", key.label);
-    let id = store::create(
-        &tx,
-        &store::NewRequest {
-            project_id: category.project_id,
-            category_id: category.id,
-            kind: kind.as_str(),
-            channel: Channel::Open311.as_str(),
-            description,
-            household_id: None,
-            building_id: None,
-            location_text: Some(location),
-            reporter_person_id: None,
-            created_by: None,
-            respond_by: d.respond_by,
-            complete_by: d.complete_by,
-            handler_post: category.handler_post.clone(),
-            lat,
-            lng,
-            open311_token: Some(token.clone()),
-        },
-        &actor,
-        now,
-    )
-    .await
-    .map_err(internal(f))?;
-    crate::audit::record_as(
-        &tx,
-        ctx,
-        &actor,
-        now,
-        crate::audit::Entry {
-            action: "create",
-            entity: "request",
-            entity_id: Some(id),
-            project_id: Some(category.project_id),
-            summary: format!("Open311 提交诉求#{id}（{}，密钥 {}…）", category.name, key.key_prefix),
-        },
-    )
-    .await
-    .map_err(db_err(f))?;
-    tx.commit().await.map_err(db_err(f))?;
+    let filing = super::actions::Filing {
+        category: &category,
+        kind,
+        channel: Channel::Open311,
+        description,
+        household_id: None,
+        building_id: None,
+        location_text: Some(location),
+        reporter_person_id: None,
+        created_by: None,
+        lat,
+        lng,
+        open311_token: Some(token.clone()),
+        actor: format!("Open311（{}）", key.label),
+        audit_detail: format!("密钥 {}…", key.key_prefix),
+    };
+    let id = super::actions::file(state, ctx, filing, Vec::new()).await.map_err(internal(f))?;
     let notice = format!("已受理，{}分钟内响应", category.respond_minutes);
     Ok(render(
         f,

@@ -155,8 +155,8 @@ pub async fn save_checked(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -168,7 +168,6 @@ pub async fn save_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(project)
 }
 

@@ -62,8 +62,8 @@ pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: 
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -75,7 +75,6 @@ pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: 
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -120,8 +119,8 @@ pub async fn decide_volunteer_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -133,7 +132,6 @@ pub async fn decide_volunteer_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(next)
 }
 
@@ -163,8 +161,8 @@ pub async fn create_team_checked(
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let id = insert_team(&tx, project, kind, name, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -176,7 +174,6 @@ pub async fn create_team_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -210,8 +207,8 @@ pub async fn set_member_checked(
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     set_member_role(&tx, team_id, person, role, now).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -223,7 +220,6 @@ pub async fn set_member_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -247,8 +243,8 @@ pub async fn remove_member_checked(
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     remove_member(&tx, team_id, person).await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -260,7 +256,6 @@ pub async fn remove_member_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -318,8 +313,8 @@ pub async fn request_correction_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -337,7 +332,6 @@ pub async fn request_correction_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -412,8 +406,8 @@ pub async fn decide_correction_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -432,7 +426,6 @@ pub async fn decide_correction_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(next)
 }
 
@@ -502,8 +495,8 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -515,7 +508,6 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(balance + delta)
 }
 

@@ -146,8 +146,8 @@ pub async fn create_item_checked(
         }
         Err(e) => return Err(e.into()),
     };
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -159,7 +159,6 @@ pub async fn create_item_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -199,8 +198,8 @@ pub async fn update_item_checked(
     if n == 0 {
         return Err(AppError::conflict("negative_stock", "库存不能少于0", "Stock cannot go below zero"));
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -218,7 +217,6 @@ pub async fn update_item_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -296,8 +294,8 @@ pub async fn redeem_checked(
         now,
     )
     .await?;
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -309,7 +307,6 @@ pub async fn redeem_checked(
         },
     )
     .await?;
-    tx.commit().await?;
     db::one(&state.db.write, &format!("{RED_SELECT} WHERE r.id = $1"), params![id])
         .await?
         .ok_or_else(AppError::not_found)
@@ -354,8 +351,8 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
         )
         .await?;
     }
-    audit::record(
-        &tx,
+    audit::commit(
+        tx,
         ctx,
         now,
         Entry {
@@ -373,7 +370,6 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(Redemption { state: next.into(), closed_at: Some(now), ..r })
 }
 
