@@ -195,7 +195,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             }
         };
         if let Err(e) = res {
-            if db::is_unique_violation(&e) {
+            if db::constraint::violated(&e).as_deref() == Some("ux_occurrences_activity_start") {
                 return Err(AppError::conflict(
                     "date_taken",
                     "这个时间已有同一活动的场次",

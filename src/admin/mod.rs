@@ -151,17 +151,17 @@ pub async fn create_user_checked(
         params![username.clone(), person_id, display, hash, now],
     )
     .await;
-    let id = match res {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::conflict(
-                "username_taken",
-                "用户名已被使用，或该人员已有账号",
-                "Username taken or person already has an account",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = res.map_err(|e| {
+        db::constraint::map_violation(
+            e,
+            &[
+                ("ux_users_username", &|| AppError::conflict("username_taken", "用户名已被使用", "Username taken")),
+                ("ux_users_person", &|| {
+                    AppError::conflict("person_has_account", "该人员已有账号", "This person already has an account")
+                }),
+            ],
+        )
+    })?;
     if let Some((_, ctx)) = admin {
         audit::record(
             &tx,

@@ -6,6 +6,7 @@
 //! both handles share one pool. Queries are plain SQL in the shared dialect subset (`$1` placeholders,
 //! `RETURNING`, `LIKE`, `COALESCE`), run through SeaORM's `Statement`, so there is one copy of each.
 
+pub mod constraint;
 pub mod migrations;
 
 use std::{str::FromStr, time::Duration};
@@ -148,12 +149,6 @@ pub async fn insert_id(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value
 
 pub async fn count(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
     Ok(one::<CountRow>(conn, sql, values).await?.map(|r| r.n).unwrap_or(0))
-}
-
-/// `true` when the error is a unique-constraint violation (both backends).
-pub fn is_unique_violation(e: &DbErr) -> bool {
-    let s = e.to_string();
-    s.contains("UNIQUE constraint failed") || s.contains("duplicate key value") || s.contains("23505")
 }
 
 /// Bind list shorthand: `params![a, b, c]` → `Vec<sea_orm::Value>`.

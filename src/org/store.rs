@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use super::model::{NodeKind, child_path};
-use crate::{auth::Principal, db, error::AppError, params};
+use crate::{auth::Principal, db, db::constraint::OnConstraint, error::AppError, params};
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Node {
@@ -222,7 +222,7 @@ pub async fn create_node(
             parent.map(|p| p.id),
             n.kind.as_str(),
             n.name.clone(),
-            n.code,
+            n.code.clone(),
             depth,
             parent.and_then(|p| p.project_id),
             n.community_id,
@@ -235,17 +235,27 @@ pub async fn create_node(
         ],
     )
     .await;
-    let id = match res {
-        Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::conflict(
-                "duplicate_name",
-                format!("同一上级下已有名为「{}」的{}", n.name, n.kind.zh()),
-                "A node with this name already exists here",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let id = res.map_err(|e| {
+        db::constraint::map_violation(
+            e,
+            &[
+                ("ux_org_nodes_parent_kind_name", &|| {
+                    AppError::conflict(
+                        "duplicate_name",
+                        format!("同一上级下已有名为「{}」的{}", n.name, n.kind.zh()),
+                        "A node with this name already exists here",
+                    )
+                }),
+                ("ux_org_nodes_code", &|| {
+                    AppError::conflict(
+                        "duplicate_code",
+                        format!("编码「{}」已被使用", n.code.as_deref().unwrap_or_default()),
+                        "This code is already used",
+                    )
+                }),
+            ],
+        )
+    })?;
     let path = child_path(parent.map(|p| p.path.as_str()), id);
     let project_id = if n.kind == NodeKind::Project { Some(id) } else { parent.and_then(|p| p.project_id) };
     db::exec(conn, "UPDATE org_nodes SET path = $1, project_id = $2 WHERE id = $3", params![path, project_id, id])
@@ -339,21 +349,19 @@ pub async fn create_party_org(
     uscc: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    match db::insert_id(
+    db::insert_id(
         conn,
         "INSERT INTO party_orgs (node_id, kind, name, uscc, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         params![node_id, kind, name, uscc, now],
     )
     .await
-    {
-        Ok(id) => Ok(id),
-        Err(e) if db::is_unique_violation(&e) => Err(AppError::conflict(
+    .on_constraint("ux_party_orgs_node_name", || {
+        AppError::conflict(
             "duplicate_name",
             format!("该组织下已有名为「{name}」的党组织"),
             "A Party organisation with this name already exists here",
-        )),
-        Err(e) => Err(e.into()),
-    }
+        )
+    })
 }
 
 pub async fn party_orgs(conn: &impl ConnectionTrait, node_id: i64) -> Result<Vec<PartyOrg>, AppError> {

@@ -152,7 +152,7 @@ pub async fn merge(conn: &impl ConnectionTrait, keep: i64, gone: i64) -> Result<
         db::exec(conn, &format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"), params![keep, gone])
             .await
             .map_err(|e| {
-                if db::is_unique_violation(&e) {
+                if db::constraint::violated(&e).is_some_and(|c| c.starts_with("ux_")) {
                     AppError::conflict(
                         "merge_conflict",
                         "两条记录在同一户或都有登录账号，无法自动合并，请联系管理员",

@@ -8,7 +8,7 @@ use super::{
     model::{mask_id, mask_phone, name_pinyin},
     seal::Sealed,
 };
-use crate::{auth::Principal, db, error::AppError, params, vault::Vault};
+use crate::{auth::Principal, db, db::constraint::OnConstraint, error::AppError, params, vault::Vault};
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct PersonRow {
@@ -298,19 +298,15 @@ pub async fn add_role(
     since: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    match db::insert_id(
+    db::insert_id(
         conn,
         "INSERT INTO role_assignments (person_id, role, node_id, post, since, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         params![person_id, role, node_id, post, since, now],
     )
     .await
-    {
-        Ok(id) => Ok(id),
-        Err(e) if db::is_unique_violation(&e) => {
-            Err(AppError::conflict("duplicate_role", "此人在该组织已有这个角色", "The person already holds this role here"))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .on_constraint("ux_role_assignments", || {
+        AppError::conflict("duplicate_role", "此人在该组织已有这个角色", "The person already holds this role here")
+    })
 }
 
 /// The projects a person belongs to: through a current or past home, or a role on a project's node.

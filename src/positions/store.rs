@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use super::model::{self, BookingState, Hours, Rules};
-use crate::{db, error::AppError, params};
+use crate::{db, db::constraint::OnConstraint, error::AppError, params};
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Centre {
@@ -50,12 +50,8 @@ pub async fn create_centre(
         params![project_id, name, address, now],
     )
     .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            AppError::conflict("duplicate_centre", "本项目已有同名服务中心", "A centre with this name exists")
-        } else {
-            e.into()
-        }
+    .on_constraint("ux_centres_project_name", || {
+        AppError::conflict("duplicate_centre", "本项目已有同名服务中心", "A centre with this name exists")
     })
 }
 
@@ -209,12 +205,8 @@ pub async fn create_room(conn: &impl ConnectionTrait, r: &NewRoom<'_>, now: Date
         ],
     )
     .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            AppError::conflict("duplicate_room", "本中心已有同名功能室", "A room with this name exists")
-        } else {
-            e.into()
-        }
+    .on_constraint("ux_rooms_centre_name", || {
+        AppError::conflict("duplicate_room", "本中心已有同名功能室", "A room with this name exists")
     })
 }
 
@@ -350,7 +342,7 @@ async fn take_slots(
             params![booking_id, room_id, slot],
         )
         .await
-        .map_err(|e| if db::is_unique_violation(&e) { slot_taken() } else { e.into() })?;
+        .on_constraint("ux_booking_slots_room_slot", slot_taken)?;
     }
     Ok(())
 }

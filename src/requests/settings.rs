@@ -146,7 +146,7 @@ pub async fn save_checked(
     };
     let saved = match res {
         Ok(x) => x,
-        Err(e) if db::is_unique_violation(&e) => {
+        Err(e) if db::constraint::violated(&e).as_deref() == Some("ux_request_categories_name") => {
             return Err(AppError::conflict(
                 "duplicate_name",
                 format!("本项目已有类别「{}」", v.name),

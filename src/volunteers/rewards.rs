@@ -141,7 +141,7 @@ pub async fn create_item_checked(
     .await
     {
         Ok(id) => id,
-        Err(e) if db::is_unique_violation(&e) => {
+        Err(e) if db::constraint::violated(&e).as_deref() == Some("ux_reward_items_project_name") => {
             return Err(AppError::conflict("duplicate_item", "已有同名物品，请修改原物品的库存", "Item exists"));
         }
         Err(e) => return Err(e.into()),

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::{
     db,
+    db::constraint::OnConstraint,
     error::{AppError, AppResult},
     params,
 };
@@ -329,12 +330,8 @@ pub async fn insert_registration(
         params![person, project, skills, now],
     )
     .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            AppError::conflict("already_applied", "已经提交过申请，请等待审核", "Already applied")
-        } else {
-            e.into()
-        }
+    .on_constraint("ux_volunteers_person_project", || {
+        AppError::conflict("already_applied", "已经提交过申请，请等待审核", "Already applied")
     })
 }
 
@@ -386,12 +383,8 @@ pub async fn insert_team(
         params![project, kind, name, now],
     )
     .await
-    .map_err(|e| {
-        if db::is_unique_violation(&e) {
-            AppError::conflict("duplicate_team", "本项目已有同名队伍", "A team with this name exists")
-        } else {
-            e.into()
-        }
+    .on_constraint("ux_teams_project_name", || {
+        AppError::conflict("duplicate_team", "本项目已有同名队伍", "A team with this name exists")
     })
 }
 

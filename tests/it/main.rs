@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod activities;
+mod constraints;
 mod import_export;
 mod open311;
 mod people_and_org;

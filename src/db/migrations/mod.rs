@@ -12,6 +12,7 @@ mod m0005_positions;
 mod m0006_activities;
 mod m0007_volunteers;
 mod m0008_trust;
+mod m0009_checks;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_activities::M0006Activities),
             Box::new(m0007_volunteers::M0007Volunteers),
             Box::new(m0008_trust::M0008Trust),
+            Box::new(m0009_checks::M0009Checks),
         ]
     }
 }
@@ -72,4 +74,29 @@ pub(crate) fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> Ind
         i.unique();
     }
     i.to_owned()
+}
+
+/// A named row-level rule on both databases: a `CHECK` constraint on PostgreSQL; on SQLite (which
+/// cannot add one to an existing table) two triggers that raise the same `CHECK constraint failed:
+/// <name>` a `CHECK` would. `rule` names columns as `{c}` placeholders: `"{c}stock >= 0"`. A `NULL`
+/// passes, as in a `CHECK`.
+pub(crate) async fn check(m: &SchemaManager<'_>, table: &str, name: &str, rule: &str) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    match m.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            let cond = rule.replace("{c}", "NEW.");
+            for (suffix, when) in [("i", "INSERT"), ("u", "UPDATE")] {
+                db.execute_unprepared(&format!(
+                    "CREATE TRIGGER {name}_{suffix} BEFORE {when} ON {table} FOR EACH ROW WHEN NOT ({cond}) \
+                     BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
+                ))
+                .await?;
+            }
+        }
+        _ => {
+            let cond = rule.replace("{c}", "");
+            db.execute_unprepared(&format!("ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({cond})")).await?;
+        }
+    }
+    Ok(())
 }
