@@ -533,9 +533,9 @@ async fn demo_volunteers(
             .await?;
             if n > 0 {
                 let minutes = 60 * (13 - n as i64);
-                crate::volunteers::ledger::append(
+                crate::points::store::append(
                     t,
-                    &crate::volunteers::ledger::Entry {
+                    &crate::points::model::Entry {
                         person_id: person,
                         project_id: *pid,
                         delta: minutes / 6,

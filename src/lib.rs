@@ -43,6 +43,8 @@ pub mod ops;
 pub mod org;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
+/// The points ledger (shared: credited by activities, spent by 爱心超市).
+pub mod points;
 /// C2 Positions: Party-mass service centres, rooms, booking.
 pub mod positions;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.

@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use super::{actions::load, model, store::Occurrence};
-use crate::volunteers::ledger;
+use crate::points;
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -128,7 +128,7 @@ pub async fn attend(
         }
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
-            let (per_hour, bonus) = ledger::rule(&tx, o.project_id, &o.kind).await?;
+            let (per_hour, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
             let mut points = model::points(minutes, per_hour);
             let n = db::exec(
                 &tx,
@@ -141,7 +141,7 @@ pub async fn attend(
             if n == 0 {
                 return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
             }
-            let entry = ledger::Entry {
+            let entry = points::model::Entry {
                 person_id,
                 project_id: o.project_id,
                 delta: points,
@@ -150,9 +150,9 @@ pub async fn attend(
                 source: Some(format!("signup:{}", s.id)),
                 author: Some(by.user_id),
             };
-            ledger::append(&tx, &entry, now).await?;
+            points::store::append(&tx, &entry, now).await?;
             if s.role == "organiser" && bonus > 0 {
-                ledger::append(&tx, &organiser_entry(o, s.id, person_id, bonus, by.user_id), now).await?;
+                points::store::append(&tx, &organiser_entry(o, s.id, person_id, bonus, by.user_id), now).await?;
                 points += bonus;
             }
             Attended { action: "out".into(), minutes: Some(minutes), points: Some(points) }
@@ -180,8 +180,8 @@ pub async fn attend(
     Ok(result)
 }
 
-fn organiser_entry(o: &Occurrence, signup_id: i64, person_id: i64, bonus: i64, author: i64) -> ledger::Entry {
-    ledger::Entry {
+fn organiser_entry(o: &Occurrence, signup_id: i64, person_id: i64, bonus: i64, author: i64) -> points::model::Entry {
+    points::model::Entry {
         person_id,
         project_id: o.project_id,
         delta: bonus,
@@ -238,9 +238,9 @@ pub async fn set_organiser(
     )
     .await?;
     if on && s.checked_out_at.is_some() && !credited {
-        let (_, bonus) = ledger::rule(&tx, o.project_id, &o.kind).await?;
+        let (_, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
         if bonus > 0 {
-            ledger::append(&tx, &organiser_entry(&o, s.id, person, bonus, p.user_id), now).await?;
+            points::store::append(&tx, &organiser_entry(&o, s.id, person, bonus, p.user_id), now).await?;
         }
     }
     audit::commit(

@@ -108,8 +108,7 @@ pub fn open_for_signup(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
-/// Default points rule: 1 hour of service = 10 points.
-pub const DEFAULT_POINTS_PER_HOUR: i64 = 10;
+pub use crate::points::model::DEFAULT_POINTS_PER_HOUR;
 
 /// Service time credited for an attendance: the part of [check-in, check-out] inside the activity's own
 /// time, so arriving early or leaving late never adds hours. Whole minutes.

@@ -6,14 +6,14 @@
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
-use super::{ledger, model, rule_err, store::*};
+use super::{model, rule_err, store::*};
 use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{Ctx, Principal},
     clock::fmt_datetime,
     error::{AppError, AppResult},
-    notify,
+    notify, points,
 };
 
 /// A team the caller may see: its project's readers and its own members.
@@ -369,12 +369,12 @@ pub async fn decide_correction_checked(
     }
     if approve {
         let kind = activity_kind_of_signup(&tx, c.signup_id).await?;
-        let (per_hour, _) = ledger::rule(&tx, c.project_id, &kind).await?;
-        let (cur_minutes, cur_points) = ledger::credited(&tx, c.signup_id).await?;
+        let (per_hour, _) = points::store::rule(&tx, c.project_id, &kind).await?;
+        let (cur_minutes, cur_points) = points::store::credited(&tx, c.signup_id).await?;
         let (dm, dp) = model::correction_entry(cur_minutes, cur_points, c.minutes_requested as i64, per_hour);
-        ledger::append(
+        points::store::append(
             &tx,
-            &ledger::Entry {
+            &points::model::Entry {
                 person_id: c.person_id,
                 project_id: c.project_id,
                 delta: dp,
@@ -460,8 +460,8 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    ledger::lock_account(&tx, person, project).await?;
-    let balance = ledger::balance(&tx, person, project).await?;
+    points::store::lock_account(&tx, person, project).await?;
+    let balance = points::store::balance(&tx, person, project).await?;
     if balance + delta < 0 {
         return Err(AppError::conflict(
             "insufficient_points",
@@ -469,9 +469,9 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
             "Not enough points to deduct",
         ));
     }
-    ledger::append(
+    points::store::append(
         &tx,
-        &ledger::Entry {
+        &points::model::Entry {
             person_id: person,
             project_id: project,
             delta,

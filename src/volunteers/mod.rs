@@ -4,7 +4,6 @@
 
 pub mod actions;
 pub mod api;
-pub mod ledger;
 pub mod model;
 pub mod pages;
 pub mod rewards;

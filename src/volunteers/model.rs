@@ -78,8 +78,7 @@ pub fn correction_entry(current_minutes: i64, credited_points: i64, new_minutes:
     (new_minutes - current_minutes, crate::activities::model::points(new_minutes, per_hour) - credited_points)
 }
 
-/// Default organiser bonus (points per attendance as organiser) when a project has set no rule.
-pub const DEFAULT_ORGANISER_BONUS: i64 = 0;
+pub use crate::points::model::DEFAULT_ORGANISER_BONUS;
 
 /// At most this many of one item in one redemption.
 pub const MAX_QUANTITY: i64 = 10;

@@ -1,29 +1,10 @@
-//! The points ledger (C4): append-only. The balance is the sum of a person's entries in a project; every
-//! entry names its reason and author, and — where it comes from something that must count once — a
-//! `source` under a unique key:
-//!
-//! - `signup:<id>` — hours and points of an attendance, at check-out;
-//! - `signup:<id>:organiser` — the organiser bonus of that attendance;
-//! - `signup:<id>:correction:<cid>` — an approved hour correction of it;
-//! - `redemption:<id>` and `redemption:<id>:refund` — 爱心超市 spending and its refund.
-//!
-//! Spending takes the person's account row first (`lock_account`), so two redemptions at once are
-//! serialised on it and the second sees the first's entry when it sums the balance.
+//! The points ledger's SQL: append an entry, take a person's account, sum a balance, read a rule.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use crate::{activities::model::DEFAULT_POINTS_PER_HOUR, db, error::AppError, params};
-
-pub struct Entry {
-    pub person_id: i64,
-    pub project_id: i64,
-    pub delta: i64,
-    pub minutes: i64,
-    pub reason: String,
-    pub source: Option<String>,
-    pub author: Option<i64>,
-}
+use super::model::{DEFAULT_ORGANISER_BONUS, DEFAULT_POINTS_PER_HOUR, Entry};
+use crate::{db, error::AppError, params};
 
 /// Append one entry (inside the caller's transaction). A second entry with the same source fails on
 /// the unique key, so the caller's transaction rolls back.
@@ -115,5 +96,5 @@ pub async fn rule(conn: &impl ConnectionTrait, project_id: i64, kind: &str) -> R
     )
     .await?
     .map(|r| (r.points_per_hour as i64, r.organiser_bonus as i64))
-    .unwrap_or((DEFAULT_POINTS_PER_HOUR, super::model::DEFAULT_ORGANISER_BONUS)))
+    .unwrap_or((DEFAULT_POINTS_PER_HOUR, DEFAULT_ORGANISER_BONUS)))
 }
