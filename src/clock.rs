@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 
 pub trait Clock: Send + Sync + 'static {
@@ -51,4 +51,33 @@ pub fn fmt_datetime(t: DateTime<Utc>) -> String {
 /// `2026年11月28日`.
 pub fn fmt_date_long(d: NaiveDate) -> String {
     d.format("%Y年%m月%d日").to_string()
+}
+
+// ---- China time: the one place wall-clock conversions live ----
+
+/// China-time wall clock → UTC (China has no daylight saving, so this is never ambiguous).
+pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    Shanghai
+        .from_local_datetime(&t)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&t))
+}
+
+/// UTC → China-time wall clock.
+pub fn to_local(t: DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&Shanghai).naive_local()
+}
+
+/// [start, end) of a month in China, as UTC.
+pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
+    };
+    let at =
+        |d: NaiveDate| Shanghai.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|t| t.with_timezone(&Utc));
+    Some((at(first)?, at(next)?))
 }

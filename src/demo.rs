@@ -414,7 +414,7 @@ async fn demo_activities(
     use chrono::Datelike;
 
     use crate::activities::{model, store};
-    let today = crate::positions::model::to_local(now).date();
+    let today = crate::clock::to_local(now).date();
     let to_friday = (4 + 7 - today.weekday().num_days_from_monday() as i64) % 7;
     let friday = today + chrono::Duration::days(if to_friday == 0 { 7 } else { to_friday });
     let at = |d: chrono::NaiveDate, h: u32| d.and_hms_opt(h, 0, 0).unwrap_or_default();

@@ -19,10 +19,10 @@ use crate::{
     audit::{self, Entry},
     auth::{Auth, Ctx, Principal},
     clock::fmt_datetime,
+    clock::{to_local, to_utc},
     db,
     error::{AppError, AppResult, FieldError},
     notify, params,
-    positions::model::{to_local, to_utc},
 };
 
 #[derive(Deserialize, Default, Clone)]

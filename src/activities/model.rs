@@ -49,7 +49,7 @@ pub const MAX_OCCURRENCES: u16 = 200;
 /// yields within the horizon. Only DAILY, WEEKLY and MONTHLY rules are accepted (a 主题党日 every month, a
 /// 全员保洁日 every Friday), so a rule can never flood the calendar.
 pub fn occurrences(first: NaiveDateTime, rule: Option<&str>) -> Result<Vec<DateTime<Utc>>, RuleError> {
-    let first_utc = crate::positions::model::to_utc(first);
+    let first_utc = crate::clock::to_utc(first);
     let Some(rule) = rule.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(vec![first_utc]);
     };
@@ -169,7 +169,7 @@ mod tests {
         let v = occurrences(friday(), Some("FREQ=WEEKLY;BYDAY=FR")).unwrap();
         assert_eq!(v.len(), 27);
         for d in &v {
-            let local = crate::positions::model::to_local(*d);
+            let local = crate::clock::to_local(*d);
             assert_eq!(local.weekday(), Weekday::Fri);
             assert_eq!(local.format("%H:%M").to_string(), "09:00");
         }
@@ -188,14 +188,14 @@ mod tests {
 
     #[test]
     fn sign_ups_close_at_the_start() {
-        let s = crate::positions::model::to_utc(friday());
+        let s = crate::clock::to_utc(friday());
         assert!(open_for_signup(s, s - Duration::minutes(1)).is_ok());
         assert_eq!(open_for_signup(s, s).unwrap_err().code, "signup_closed");
     }
 
     #[test]
     fn hours_are_capped_by_the_activitys_own_time_and_points_follow_the_rule() {
-        let s = crate::positions::model::to_utc(friday());
+        let s = crate::clock::to_utc(friday());
         let e = s + Duration::hours(2);
         assert_eq!(service_minutes(s - Duration::minutes(20), e + Duration::minutes(30), s, e), 120);
         assert_eq!(service_minutes(s + Duration::minutes(30), s + Duration::minutes(90), s, e), 60);
@@ -214,7 +214,7 @@ mod tests {
         /// Service time never exceeds the activity's duration nor the time actually present.
         #[test]
         fn service_is_within_presence_and_duration(a in 0i64..600, b in 0i64..600, len in 1i64..300) {
-            let base = crate::positions::model::to_utc(friday());
+            let base = crate::clock::to_utc(friday());
             let (ci, co) = (base + Duration::minutes(a.min(b)), base + Duration::minutes(a.max(b)));
             let (s, e) = (base + Duration::minutes(100), base + Duration::minutes(100 + len));
             let m = service_minutes(ci, co, s, e);

@@ -20,9 +20,9 @@ use crate::{
     app::AppState,
     auth::Auth,
     clock::fmt_datetime,
+    clock::to_local,
     error::{AppError, AppResult},
     org::store as org,
-    positions::model::to_local,
     web::{Chrome, MsgQuery},
 };
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::model::{DEFAULT_ORGANISER_BONUS, DEFAULT_POINTS_PER_HOUR, Entry};
+use super::model::{DEFAULT_ORGANISER_BONUS, DEFAULT_POINTS_PER_HOUR, Entry, RankRow, Statement};
 use crate::{db, error::AppError, params};
 
 /// Append one entry (inside the caller's transaction). A second entry with the same source fails on
@@ -97,4 +97,75 @@ pub async fn rule(conn: &impl ConnectionTrait, project_id: i64, kind: &str) -> R
     .await?
     .map(|r| (r.points_per_hour as i64, r.organiser_bonus as i64))
     .unwrap_or((DEFAULT_POINTS_PER_HOUR, DEFAULT_ORGANISER_BONUS)))
+}
+
+/// Whether an entry with this source exists (a credit that must count once).
+pub async fn has_source(conn: &impl ConnectionTrait, source: &str) -> Result<bool, AppError> {
+    Ok(db::count(conn, "SELECT COUNT(*) AS n FROM points_ledger WHERE source = $1", params![source]).await? > 0)
+}
+
+/// Set a project's rule for an activity type (replacing the one before).
+pub async fn set_rule(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    kind: &str,
+    per_hour: i32,
+    bonus: i32,
+) -> Result<(), AppError> {
+    db::exec(conn, "DELETE FROM points_rules WHERE project_id = $1 AND kind = $2", params![project_id, kind]).await?;
+    db::exec(
+        conn,
+        "INSERT INTO points_rules (project_id, kind, points_per_hour, organiser_bonus) VALUES ($1, $2, $3, $4)",
+        params![project_id, kind, per_hour, bonus],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct Sums {
+    balance: Option<i64>,
+    minutes: Option<i64>,
+}
+
+/// A person's points and service minutes over all projects, and their latest 50 entries.
+pub async fn statement(conn: &impl ConnectionTrait, person_id: i64) -> Result<Statement, AppError> {
+    let sums: Option<Sums> = db::one(
+        conn,
+        "SELECT CAST(SUM(delta) AS BIGINT) AS balance, CAST(SUM(minutes) AS BIGINT) AS minutes FROM points_ledger WHERE person_id = $1",
+        params![person_id],
+    )
+    .await?;
+    let entries = db::all(
+        conn,
+        "SELECT id, delta, minutes, reason, created_at FROM points_ledger WHERE person_id = $1 ORDER BY id DESC LIMIT 50",
+        params![person_id],
+    )
+    .await?;
+    Ok(Statement {
+        balance: sums.as_ref().and_then(|s| s.balance).unwrap_or(0),
+        minutes: sums.as_ref().and_then(|s| s.minutes).unwrap_or(0),
+        entries,
+    })
+}
+
+/// Points earned (spending left out) in a project between two instants — or only by the current members
+/// of one of its teams — highest first, at most 50.
+pub async fn ranking(
+    conn: &impl ConnectionTrait,
+    project: i64,
+    team: Option<i64>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<RankRow>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT l.person_id, pe.name, CAST(SUM(l.delta) AS BIGINT) AS points, CAST(SUM(l.minutes) AS BIGINT) AS minutes \
+         FROM points_ledger l JOIN persons pe ON pe.id = l.person_id \
+         WHERE l.project_id = $1 AND l.created_at >= $2 AND l.created_at < $3 AND (l.source IS NULL OR l.source NOT LIKE 'redemption:%') \
+         AND ($4 = 0 OR l.person_id IN (SELECT m.person_id FROM team_members m WHERE m.team_id = $4)) \
+         GROUP BY l.person_id, pe.name ORDER BY points DESC, minutes DESC, l.person_id LIMIT 50",
+        params![project, start, end, team.unwrap_or(0)],
+    )
+    .await?)
 }

@@ -5,8 +5,7 @@
 //! (room, slot start), so the database itself refuses two bookings that overlap — on SQLite and on
 //! PostgreSQL alike, however close together they arrive.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
-use chrono_tz::Asia::Shanghai;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 /// Length of one booking slot.
 pub const SLOT_MINUTES: i64 = 30;
@@ -67,18 +66,7 @@ impl RuleError {
     }
 }
 
-/// China-time wall clock → UTC (China has no daylight saving, so this is never ambiguous).
-pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
-    Shanghai
-        .from_local_datetime(&t)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&t))
-}
-
-pub fn to_local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&Shanghai).naive_local()
-}
+pub use crate::clock::{to_local, to_utc};
 
 /// The Monday and the next Monday around a day (the week a quota counts).
 pub fn week_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {

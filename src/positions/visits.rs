@@ -238,8 +238,8 @@ struct N {
 
 /// The month's facts for a centre, from the hours, bookings and the visit log.
 pub async fn month_facts(state: &AppState, centre_id: i64, month: &str) -> AppResult<model::MonthFacts> {
-    let (start, end) = crate::requests::figures::month_bounds(month)
-        .ok_or_else(|| AppError::field("month", "月份格式应为 2026-11"))?;
+    let (start, end) =
+        crate::clock::month_bounds(month).ok_or_else(|| AppError::field("month", "月份格式应为 2026-11"))?;
     let first = model::to_local(start).date();
     let next = model::to_local(end).date();
     let hours = store::parse_hours(&store::hours(&state.db.read, centre_id).await?);

@@ -7,7 +7,7 @@ use axum::{
     extract::{Query, State as AxState},
     response::{IntoResponse, Response},
 };
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use sea_orm::FromQueryResult;
 use serde::Deserialize;
@@ -36,18 +36,7 @@ pub struct FiguresQuery {
     pub month: Option<String>,
 }
 
-/// [start, end) of a month in China, as UTC.
-pub fn month_bounds(month: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
-    };
-    let at =
-        |d: NaiveDate| Shanghai.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single().map(|t| t.with_timezone(&Utc));
-    Some((at(first)?, at(next)?))
-}
+pub use crate::clock::month_bounds;
 
 #[derive(Debug, FromQueryResult)]
 pub struct MonthRow {

@@ -214,7 +214,8 @@ pub async fn team_page(
     let leader = role.as_deref() == Some("leader");
     let members = members(&state.db.read, id).await?;
     let candidates = if staff || leader { team_candidates(&state.db.read, t.project_id, id).await? } else { vec![] };
-    let (period, rows) = crate::activities::attendance::ranking_rows(&state, t.project_id, Some(id), "").await?;
+    let (period, start, end) = crate::points::model::period_bounds("", state.clock.now())?;
+    let rows = crate::points::store::ranking(&state.db.read, t.project_id, Some(id), start, end).await?;
     Ok(TeamPage {
         c: Chrome::new(&ctx, t.name.clone()).with_msg(m.msg.as_deref()),
         kind: model::team_kind_zh(&t.kind),
@@ -224,7 +225,7 @@ pub async fn team_page(
         staff,
         leader,
         period,
-        ranking: crate::activities::attendance::rank_lines(rows),
+        ranking: crate::points::model::rank_lines(rows),
     })
 }
 
