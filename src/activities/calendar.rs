@@ -13,7 +13,7 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use serde::Deserialize;
 
 use super::{model, store::Occurrence};
-use crate::{app::AppState, db, error::AppError, params};
+use crate::{app::AppState, error::AppError};
 
 pub fn feed_token(secret: &[u8], feed: &str) -> String {
     crate::auth::short_mac(secret, &format!("calendar:{feed}"), 12)
@@ -98,17 +98,10 @@ pub async fn person(
         return Err(AppError::not_found());
     }
     let (from, to) = window(state.clock.now());
-    let ids: Vec<db::IdRow> = db::all(
-        &state.db.read,
-        "SELECT s.occurrence_id AS id FROM signups s JOIN activity_occurrences o ON o.id = s.occurrence_id \
-         WHERE s.person_id = $1 AND s.state IN ('confirmed','waitlisted') AND o.state = 'scheduled' \
-         AND o.starts_at >= $2 AND o.starts_at < $3 ORDER BY o.starts_at LIMIT 500",
-        params![id, from, to],
-    )
-    .await?;
+    let ids = super::store::dates_of_person(&state.db.read, id, from, to).await?;
     let mut occ = Vec::new();
     for r in ids {
-        if let Some(o) = super::store::occurrence(&state.db.read, r.id).await? {
+        if let Some(o) = super::store::occurrence(&state.db.read, r).await? {
             occ.push(o);
         }
     }

@@ -10,7 +10,7 @@ use axum::{
     response::Redirect,
 };
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{actions::load, store};
@@ -20,9 +20,8 @@ use crate::{
     auth::{Auth, Ctx, Principal},
     clock::fmt_datetime,
     clock::{to_local, to_utc},
-    db,
     error::{AppError, AppResult, FieldError},
-    notify, params,
+    notify,
 };
 
 #[derive(Deserialize, Default, Clone)]
@@ -85,13 +84,6 @@ fn validate(f: &EditForm) -> AppResult<Valid> {
     }
 }
 
-#[derive(FromQueryResult)]
-struct OccRow {
-    id: i64,
-    starts_at: DateTime<Utc>,
-    booking_id: Option<i64>,
-}
-
 /// The same China date at the new start time.
 fn moved(t: DateTime<Utc>, start: NaiveTime) -> DateTime<Utc> {
     to_utc(to_local(t).date().and_time(start))
@@ -116,16 +108,10 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     }
     let tx = state.db.write.begin().await?;
     // The dates changed: this one, or this and every later scheduled one of the activity.
-    let dates: Vec<OccRow> = if v.following {
-        db::all(
-            &tx,
-            "SELECT id, starts_at, booking_id FROM activity_occurrences WHERE activity_id = $1 AND starts_at >= $2 \
-             AND state = 'scheduled' ORDER BY starts_at",
-            params![o.activity_id, o.starts_at],
-        )
-        .await?
+    let dates = if v.following {
+        store::dates_from(&tx, o.activity_id, o.starts_at).await?
     } else {
-        db::all(&tx, "SELECT id, starts_at, booking_id FROM activity_occurrences WHERE id = $1", params![id]).await?
+        store::dates_by_id(&tx, id).await?
     };
     for d in &dates {
         // Lock each date (as sign-up does) and check the new capacity holds those already confirmed.
@@ -139,31 +125,23 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             ));
         }
     }
-    let first = db::count(
-        &tx,
-        "SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = $1 AND starts_at < $2",
-        params![o.activity_id, o.starts_at],
-    )
-    .await?
-        == 0;
+    let first = store::dates_before(&tx, o.activity_id, o.starts_at).await? == 0;
     let target_activity = if !v.following {
         None
     } else if first {
-        db::exec(
-            &tx,
-            "UPDATE activities SET title = $1, place = $2, capacity = $3, duration_minutes = $4 WHERE id = $5",
-            params![v.title.clone(), v.place.clone(), v.capacity, v.duration as i32, o.activity_id],
-        )
-        .await?;
+        store::update_activity(&tx, o.activity_id, &v.title, v.place.as_deref(), v.capacity, v.duration).await?;
         Some(o.activity_id)
     } else {
         // Split: a copy of the activity with the new details takes this and the later dates.
-        let new_id = db::insert_id(
+        let new_id = store::copy_activity(
             &tx,
-            "INSERT INTO activities (project_id, kind, title, series, organiser, co_organisers, place, audience, team_id, room_id, \
-             capacity, rrule, duration_minutes, created_by, created_at) SELECT project_id, kind, $1, series, organiser, \
-             co_organisers, $2, audience, team_id, room_id, $3, rrule, $4, $5, $6 FROM activities WHERE id = $7 RETURNING id",
-            params![v.title.clone(), v.place.clone(), v.capacity, v.duration as i32, p.user_id, now, o.activity_id],
+            o.activity_id,
+            &v.title,
+            v.place.as_deref(),
+            v.capacity,
+            v.duration,
+            p.user_id,
+            now,
         )
         .await?;
         Some(new_id)
@@ -173,36 +151,11 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     for d in &dates {
         let starts = moved(d.starts_at, v.start);
         let ends = starts + Duration::minutes(v.duration);
-        let res = match target_activity {
+        match target_activity {
             // One date: its own overrides.
-            None => {
-                db::exec(
-                    &tx,
-                    "UPDATE activity_occurrences SET title = $1, place = $2, capacity = $3, starts_at = $4, ends_at = $5 WHERE id = $6",
-                    params![v.title.clone(), v.place.clone(), v.capacity, starts, ends, d.id],
-                )
-                .await
-            }
+            None => store::override_date(&tx, d.id, &v.title, v.place.as_deref(), v.capacity, starts, ends).await?,
             // The series: the activity's details, no overrides.
-            Some(a) => {
-                db::exec(
-                    &tx,
-                    "UPDATE activity_occurrences SET activity_id = $1, title = NULL, place = NULL, capacity = NULL, starts_at = $2, \
-                     ends_at = $3 WHERE id = $4",
-                    params![a, starts, ends, d.id],
-                )
-                .await
-            }
-        };
-        if let Err(e) = res {
-            if db::constraint::violated(&e).as_deref() == Some("ux_occurrences_activity_start") {
-                return Err(AppError::conflict(
-                    "date_taken",
-                    "这个时间已有同一活动的场次",
-                    "Another date of this activity is at that time",
-                ));
-            }
-            return Err(e.into());
+            Some(a) => store::move_date(&tx, d.id, a, starts, ends).await?,
         }
         // Its room moves with it (a clash with another booking fails the whole edit).
         if let Some(b) = d.booking_id {
@@ -222,31 +175,16 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             promoted_all.push((person, starts, d.id));
         }
         if starts != d.starts_at {
-            #[derive(FromQueryResult)]
-            struct P {
-                person_id: i64,
-            }
-            for s in db::all::<P>(
-                &tx,
-                "SELECT person_id FROM signups WHERE occurrence_id = $1 AND state IN ('confirmed', 'waitlisted')",
-                params![d.id],
-            )
-            .await?
-            {
-                if !told.contains(&s.person_id) {
-                    told.push(s.person_id);
+            for person in store::signed_up(&tx, d.id).await? {
+                if !told.contains(&person) {
+                    told.push(person);
                 }
             }
         }
     }
     if let Some(a) = target_activity.filter(|a| *a != o.activity_id) {
         // Skipped later dates go with the rest of the series.
-        db::exec(
-            &tx,
-            "UPDATE activity_occurrences SET activity_id = $1 WHERE activity_id = $2 AND starts_at > $3 AND state <> 'scheduled'",
-            params![a, o.activity_id, o.starts_at],
-        )
-        .await?;
+        store::move_skipped_dates(&tx, o.activity_id, a, o.starts_at).await?;
     }
     let new_time = v.start.format("%H:%M").to_string();
     for person in &told {

@@ -189,10 +189,10 @@ pub async fn detail(
         can_cancel: open && active,
         manager,
         signups,
-        writeup: super::writeup::writeup(&state.db.read, id)
+        writeup: super::store::writeup(&state.db.read, id)
             .await?
             .map(|w| (w.body, w.attendance.map(|n| n.to_string()).unwrap_or_default())),
-        photos: super::writeup::photo_urls(&state.db.read, id).await?,
+        photos: super::store::photo_urls(&state.db.read, id).await?,
         started: state.clock.now() >= o.starts_at,
         start: to_local(o.starts_at).format("%H:%M").to_string(),
         duration: (o.ends_at - o.starts_at).num_minutes(),

@@ -8,63 +8,25 @@ use axum::{
     extract::{Path, Query, Request, State as AxState},
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
-use super::{actions::load, store::Occurrence};
+use super::{
+    actions::load,
+    store::{self, Occurrence},
+};
 use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::Auth,
     clock::fmt_datetime,
-    db,
     error::{AppError, AppResult},
-    params,
     requests::photos,
     web::{Chrome, MsgQuery},
 };
 
 /// At most this many photos per write-up.
 pub const MAX_PHOTOS: usize = 9;
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct Writeup {
-    pub body: String,
-    pub attendance: Option<i32>,
-    pub updated_at: DateTime<Utc>,
-}
-
-pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Option<Writeup>> {
-    Ok(db::one(
-        conn,
-        "SELECT body, attendance, updated_at FROM activity_writeups WHERE occurrence_id = $1",
-        params![occurrence_id],
-    )
-    .await?)
-}
-
-/// Photo addresses of an occurrence's write-up.
-pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Vec<String>> {
-    Ok(db::all::<db::IdRow>(
-        conn,
-        "SELECT id FROM writeup_photos WHERE occurrence_id = $1 ORDER BY id",
-        params![occurrence_id],
-    )
-    .await?
-    .into_iter()
-    .map(|r| format!("/activities/occurrences/{occurrence_id}/photos/{}", r.id))
-    .collect())
-}
-
-async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<i64> {
-    Ok(db::count(
-        conn,
-        "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND checked_in_at IS NOT NULL",
-        params![occurrence_id],
-    )
-    .await?)
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "activities/writeup.html")]
@@ -91,11 +53,11 @@ pub async fn edit(
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
     manage(&p, &o)?;
-    let w = writeup(&state.db.read, id).await?;
-    let photos = photo_urls(&state.db.read, id).await?;
+    let w = store::writeup(&state.db.read, id).await?;
+    let photos = store::photo_urls(&state.db.read, id).await?;
     let attendance = match w.as_ref().and_then(|w| w.attendance) {
         Some(n) => n as i64,
-        None => checked_in(&state.db.read, id).await?,
+        None => store::checked_in(&state.db.read, id).await?,
     };
     Ok(EditPage {
         c: Chrome::titled(&ctx, "act.writeup").with_msg(m.msg.as_deref()),
@@ -145,8 +107,7 @@ pub async fn save(
         ),
     };
     let tx = state.db.write.begin().await?;
-    let have = db::count(&tx, "SELECT COUNT(*) AS n FROM writeup_photos WHERE occurrence_id = $1", params![id]).await?
-        as usize;
+    let have = store::writeup_photo_count(&tx, id).await? as usize;
     if have + uploads.len() > MAX_PHOTOS {
         return Err(AppError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -155,22 +116,7 @@ pub async fn save(
             "Too many photos for this write-up",
         ));
     }
-    let n = db::exec(
-        &tx,
-        "UPDATE activity_writeups SET body = $1, attendance = $2, author_user_id = $3, updated_at = $4 WHERE occurrence_id = $5",
-        params![body, attendance, p.user_id, now, id],
-    )
-    .await?
-    .rows_affected();
-    if n == 0 {
-        db::exec(
-            &tx,
-            "INSERT INTO activity_writeups (occurrence_id, body, attendance, author_user_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5)",
-            params![id, body, attendance, p.user_id, now],
-        )
-        .await?;
-    }
+    store::save_writeup(&tx, id, &body, attendance, p.user_id, now).await?;
     let added = uploads.len();
     let mut keys = Vec::new();
     let owner = photos::Owner { table: "writeup_photos", column: "occurrence_id", id, prefix: "writeups" };
@@ -204,12 +150,6 @@ pub async fn save(
     Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")).into_response())
 }
 
-#[derive(FromQueryResult)]
-struct PhotoRow {
-    object_key: String,
-    content_type: String,
-}
-
 /// A write-up photo: for those who may see the activity.
 pub async fn photo(
     AxState(state): AxState<AppState>,
@@ -217,12 +157,6 @@ pub async fn photo(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     load(&state, &p, id).await?;
-    let row: PhotoRow = db::one(
-        &state.db.read,
-        "SELECT object_key, content_type FROM writeup_photos WHERE id = $1 AND occurrence_id = $2",
-        params![photo, id],
-    )
-    .await?
-    .ok_or_else(AppError::not_found)?;
+    let row = store::writeup_photo(&state.db.read, id, photo).await?.ok_or_else(AppError::not_found)?;
     photos::serve(&state, &row.object_key, &row.content_type).await
 }

@@ -1,11 +1,21 @@
-//! SQL for activities, their occurrences and sign-ups.
+//! SQL for activities, their occurrences and sign-ups (and, in its files, changing dates and write-ups).
+
+mod dates;
+mod writeups;
+
+pub use dates::*;
+pub use writeups::*;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
-use super::model::{self, Place};
-use crate::{db, error::AppError, params};
+use crate::activities::model::{self, Place};
+use crate::{
+    db::{self},
+    error::AppError,
+    params,
+};
 
 pub struct NewActivity<'a> {
     pub project_id: i64,
