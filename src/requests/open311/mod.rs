@@ -8,22 +8,23 @@
 //! only ever show requests about public areas (no household), never voided ones, and never a name,
 //! phone, household or photo.
 
+mod format;
+pub mod store;
+
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State as AxState},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Asia::Shanghai;
-use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde_json::{Value, json};
 
-use super::{
-    model::{Channel, Kind, State},
-    store,
-};
-use crate::{app::AppState, db, error::AppError, params};
+use super::model::{Channel, Kind};
+use crate::{app::AppState, error::AppError};
+pub use format::escape;
+use format::*;
+pub use store::{KeyRow, create_key, key_by_id, keys, revoke_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -78,161 +79,6 @@ fn internal(format: Format) -> impl Fn(AppError) -> O311Error {
     }
 }
 
-fn db_err(format: Format) -> impl Fn(sea_orm::DbErr) -> O311Error {
-    move |e| internal(format)(AppError::from(e))
-}
-
-// ---------- rendering: one JSON value, written as JSON or as the spec's XML ----------
-
-fn render(format: Format, root: &str, item: &str, v: &Value) -> Response {
-    match format {
-        Format::Json => ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], v.to_string()).into_response(),
-        Format::Xml => {
-            let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-            match v {
-                Value::Array(items) => {
-                    out.push_str(&format!("<{root}>"));
-                    for i in items {
-                        xml_value(&mut out, item, i);
-                    }
-                    out.push_str(&format!("</{root}>"));
-                }
-                other => xml_value(&mut out, root, other),
-            }
-            ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], out).into_response()
-        }
-    }
-}
-
-/// The element name of one item of a list called `plural` (`attributes` → `attribute`).
-fn singular(plural: &str) -> &str {
-    match plural {
-        "attributes" => "attribute",
-        "values" => "value",
-        "endpoints" => "endpoint",
-        "formats" => "format",
-        other => other.strip_suffix('s').unwrap_or(other),
-    }
-}
-
-fn xml_value(out: &mut String, name: &str, v: &Value) {
-    match v {
-        Value::Null => out.push_str(&format!("<{name}/>")),
-        Value::Array(items) => {
-            out.push_str(&format!("<{name}>"));
-            for i in items {
-                xml_value(out, singular(name), i);
-            }
-            out.push_str(&format!("</{name}>"));
-        }
-        Value::Object(m) => {
-            out.push_str(&format!("<{name}>"));
-            for (k, v) in m {
-                xml_value(out, k, v);
-            }
-            out.push_str(&format!("</{name}>"));
-        }
-        Value::String(s) => out.push_str(&format!("<{name}>{}</{name}>", escape(s))),
-        Value::Bool(b) => out.push_str(&format!("<{name}>{b}</{name}>")),
-        Value::Number(n) => out.push_str(&format!("<{name}>{n}</{name}>")),
-    }
-}
-
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// W3C datetime in China time, e.g. `2026-11-28T10:00:00+08:00`.
-fn w3c(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Shanghai).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-// ---------- API keys ----------
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct KeyRow {
-    pub id: i64,
-    pub project_id: i64,
-    pub label: String,
-    pub key_prefix: String,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-/// Issue a key for a project. Returns (id, the key) — the key is shown once; only its SHA-256 is kept.
-pub async fn create_key(
-    conn: &impl ConnectionTrait,
-    project_id: i64,
-    label: &str,
-    created_by: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(i64, String), AppError> {
-    let key = format!("xh311_{}", crate::auth::random_token(24));
-    let id = db::insert_id(
-        conn,
-        "INSERT INTO open311_keys (project_id, label, key_hash, key_prefix, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        params![project_id, label, crate::auth::sha256_hex(&key), key[..10].to_string(), created_by, now],
-    )
-    .await?;
-    Ok((id, key))
-}
-
-pub async fn revoke_key(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<bool, AppError> {
-    Ok(db::exec(conn, "UPDATE open311_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", params![now, id])
-        .await?
-        .rows_affected()
-        == 1)
-}
-
-pub async fn keys(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<KeyRow>, AppError> {
-    if projects.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
-        conn,
-        &format!(
-            "SELECT id, project_id, label, key_prefix, created_at, revoked_at FROM open311_keys \
-             WHERE project_id IN ({}) ORDER BY id DESC",
-            db::placeholders(1, projects.len())
-        ),
-        projects.iter().map(|p| (*p).into()).collect(),
-    )
-    .await?)
-}
-
-pub async fn key_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<KeyRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT id, project_id, label, key_prefix, created_at, revoked_at FROM open311_keys WHERE id = $1",
-        params![id],
-    )
-    .await?)
-}
-
-async fn key_for(conn: &impl ConnectionTrait, key: &str) -> Result<Option<KeyRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT id, project_id, label, key_prefix, created_at, revoked_at FROM open311_keys \
-         WHERE key_hash = $1 AND revoked_at IS NULL",
-        params![crate::auth::sha256_hex(key.trim())],
-    )
-    .await?)
-}
-
 // ---------- resources ----------
 
 /// Parameters from the query string and (for POST) the form body; the body wins.
@@ -253,111 +99,10 @@ fn param<'a>(ps: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// `jurisdiction_id` (project id or code) → the project, or every project when absent.
 async fn jurisdiction(state: &AppState, ps: &[(String, String)], f: Format) -> Result<Option<i64>, O311Error> {
     let Some(j) = param(ps, "jurisdiction_id") else { return Ok(None) };
-    let row: Option<db::IdRow> = db::one(
-        &state.db.read,
-        "SELECT id FROM org_nodes WHERE kind = 'project' AND (id = $1 OR code = $2)",
-        params![j.parse::<i64>().unwrap_or(-1), j],
-    )
-    .await
-    .map_err(db_err(f))?;
-    match row {
-        Some(p) => Ok(Some(p.id)),
+    match store::project_by_jurisdiction(&state.db.read, j).await.map_err(internal(f))? {
+        Some(p) => Ok(Some(p)),
         None => Err(O311Error::new(StatusCode::NOT_FOUND, format!("jurisdiction_id {j} not found"), f)),
     }
-}
-
-#[derive(FromQueryResult)]
-struct ServiceRow {
-    id: i64,
-    name: String,
-    project_name: String,
-    respond_minutes: i32,
-    complete_hours: i32,
-}
-
-async fn services_of(state: &AppState, project: Option<i64>, f: Format) -> Result<Vec<ServiceRow>, O311Error> {
-    db::all(
-        &state.db.read,
-        "SELECT c.id, c.name, p.name AS project_name, c.respond_minutes, c.complete_hours \
-         FROM request_categories c JOIN org_nodes p ON p.id = c.project_id \
-         WHERE ($1 IS NULL OR c.project_id = $1) ORDER BY c.project_id, c.id",
-        params![project],
-    )
-    .await
-    .map_err(db_err(f))
-}
-
-fn service_json(s: &ServiceRow) -> Value {
-    json!({
-        "service_code": s.id.to_string(),
-        "service_name": s.name,
-        "description": format!("{} · {}（{}分钟内响应，{}小时内办结）", s.project_name, s.name, s.respond_minutes, s.complete_hours),
-        "metadata": true,
-        "type": "realtime",
-        "keywords": format!("{},{}", s.name, s.project_name),
-        "group": s.project_name,
-    })
-}
-
-fn discovery(state: &AppState) -> Value {
-    let base = format!("{}/open311/v2", state.config.public_url.trim_end_matches('/'));
-    json!({
-        "changeset": "2026-11-28T00:00:00+08:00",
-        "contact": "星火社区 Xinghuo — 物业客服中心",
-        "key_service": "API keys are issued per project by its project manager (页面：诉求 › Open311 密钥).",
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": base,
-            "changeset": "2026-11-28T00:00:00+08:00",
-            "type": "production",
-            "formats": ["application/json", "text/xml"],
-        }],
-    })
-}
-
-#[derive(FromQueryResult)]
-struct PublicRow {
-    id: i64,
-    category_id: i64,
-    category_name: String,
-    project_name: String,
-    state: String,
-    description: String,
-    location_text: Option<String>,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    complete_by: DateTime<Utc>,
-}
-
-/// Public-area requests only, never voided ones; no personal fields are selected at all.
-const PUBLIC_SELECT: &str = "SELECT r.id, r.category_id, c.name AS category_name, p.name AS project_name, r.state, \
-     r.description, r.location_text, r.lat, r.lng, r.created_at, r.updated_at, r.complete_by \
-     FROM requests r JOIN request_categories c ON c.id = r.category_id JOIN org_nodes p ON p.id = r.project_id \
-     WHERE r.household_id IS NULL AND r.state <> 'voided'";
-
-fn request_json(r: &PublicRow) -> Value {
-    let st = State::parse(&r.state).unwrap_or(State::Pending);
-    json!({
-        "service_request_id": r.id.to_string(),
-        "status": st.open311_status(),
-        "status_notes": st.zh(),
-        "service_name": r.category_name,
-        "service_code": r.category_id.to_string(),
-        "description": r.description,
-        "agency_responsible": format!("{}物业服务中心", r.project_name),
-        "service_notice": Value::Null,
-        "requested_datetime": w3c(r.created_at),
-        "updated_datetime": w3c(r.updated_at),
-        "expected_datetime": w3c(r.complete_by),
-        "address": r.location_text,
-        "address_id": Value::Null,
-        "zipcode": Value::Null,
-        "lat": r.lat,
-        "long": r.lng,
-        "media_url": Value::Null,
-    })
 }
 
 fn parse_w3c(s: &str, name: &str, f: Format) -> Result<DateTime<Utc>, O311Error> {
@@ -366,35 +111,32 @@ fn parse_w3c(s: &str, name: &str, f: Format) -> Result<DateTime<Utc>, O311Error>
     })
 }
 
-/// The most requests one GET returns (the spec leaves the limit to the server).
-pub const MAX_RESULTS: usize = 1000;
-
 async fn list_requests(state: &AppState, ps: &[(String, String)], f: Format) -> O311Result {
     let project = jurisdiction(state, ps, f).await?;
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut sql = PUBLIC_SELECT.to_string();
-    if let Some(p) = project {
-        values.push(p.into());
-        sql.push_str(&format!(" AND r.project_id = ${}", values.len()));
-    }
+    let now = state.clock.now();
+    let mut filter = store::PublicFilter {
+        project,
+        ids: None,
+        codes: None,
+        start: now - Duration::days(90),
+        end: now + Duration::days(1),
+        open: None,
+    };
     if let Some(ids) = param(ps, "service_request_id") {
         // Overrides every other filter.
-        let ids: Vec<i64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).take(MAX_RESULTS).collect();
+        let ids: Vec<i64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).take(store::MAX_RESULTS).collect();
         if ids.is_empty() {
             return Err(O311Error::new(StatusCode::BAD_REQUEST, "service_request_id must list request ids", f));
         }
-        sql.push_str(&format!(" AND r.id IN ({})", db::placeholders(values.len() + 1, ids.len())));
-        values.extend(ids.into_iter().map(Into::into));
+        filter.ids = Some(ids);
     } else {
         if let Some(codes) = param(ps, "service_code") {
             let codes: Vec<i64> = codes.split(',').filter_map(|s| s.trim().parse().ok()).collect();
             if codes.is_empty() {
                 return Err(O311Error::new(StatusCode::BAD_REQUEST, "service_code not found", f));
             }
-            sql.push_str(&format!(" AND r.category_id IN ({})", db::placeholders(values.len() + 1, codes.len())));
-            values.extend(codes.into_iter().map(Into::into));
+            filter.codes = Some(codes);
         }
-        let now = state.clock.now();
         let end = param(ps, "end_date").map(|s| parse_w3c(s, "end_date", f)).transpose()?;
         let start = param(ps, "start_date").map(|s| parse_w3c(s, "start_date", f)).transpose()?;
         // Default and longest window: 90 days (the default reaches a day ahead for clock skew).
@@ -403,7 +145,7 @@ async fn list_requests(state: &AppState, ps: &[(String, String)], f: Format) -> 
             (Some(s), Some(e)) => (s, e),
             (Some(s), None) => (s, s + Duration::days(90)),
             (None, Some(e)) => (e - Duration::days(90), e),
-            (None, None) => (now - Duration::days(90), now + Duration::days(1)),
+            (None, None) => (filter.start, filter.end),
         };
         if asked && (end < start || end - start > Duration::days(90)) {
             return Err(O311Error::new(
@@ -412,9 +154,7 @@ async fn list_requests(state: &AppState, ps: &[(String, String)], f: Format) -> 
                 f,
             ));
         }
-        values.push(start.into());
-        values.push(end.into());
-        sql.push_str(&format!(" AND r.created_at >= ${} AND r.created_at <= ${}", values.len() - 1, values.len()));
+        (filter.start, filter.end) = (start, end);
         if let Some(status) = param(ps, "status") {
             let want: Vec<&str> = status.split(',').map(str::trim).collect();
             let open = want.contains(&"open");
@@ -422,37 +162,30 @@ async fn list_requests(state: &AppState, ps: &[(String, String)], f: Format) -> 
             if !open && !closed || want.iter().any(|s| *s != "open" && *s != "closed") {
                 return Err(O311Error::new(StatusCode::BAD_REQUEST, "status must be open, closed or both", f));
             }
-            if open && !closed {
-                sql.push_str(" AND r.state <> 'closed'");
-            } else if closed && !open {
-                sql.push_str(" AND r.state = 'closed'");
-            }
+            filter.open = (open != closed).then_some(open);
         }
     }
-    sql.push_str(&format!(" ORDER BY r.id DESC LIMIT {MAX_RESULTS}"));
-    let rows: Vec<PublicRow> = db::all(&state.db.read, &sql, values).await.map_err(db_err(f))?;
+    let rows = store::public_requests(&state.db.read, &filter).await.map_err(internal(f))?;
     Ok(render(f, "service_requests", "request", &Value::Array(rows.iter().map(request_json).collect())))
 }
 
 async fn one_request(state: &AppState, id: &str, f: Format) -> O311Result {
     let not_found = || O311Error::new(StatusCode::NOT_FOUND, format!("service_request_id {id} not found"), f);
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let row: Option<PublicRow> =
-        db::one(&state.db.read, &format!("{PUBLIC_SELECT} AND r.id = $1"), params![id]).await.map_err(db_err(f))?;
-    let row = row.ok_or_else(not_found)?;
+    let row = store::public_request(&state.db.read, id).await.map_err(internal(f))?.ok_or_else(not_found)?;
     Ok(render(f, "service_requests", "request", &json!([request_json(&row)])))
 }
 
 async fn create_request(state: &AppState, ctx: &crate::auth::Ctx, ps: &[(String, String)], f: Format) -> O311Result {
     let bad = |m: &str| O311Error::new(StatusCode::BAD_REQUEST, m, f);
     let key = param(ps, "api_key").ok_or_else(|| O311Error::new(StatusCode::FORBIDDEN, "api_key is required", f))?;
-    let key = key_for(&state.db.read, key)
+    let key = store::key_for(&state.db.read, key)
         .await
         .map_err(internal(f))?
         .ok_or_else(|| O311Error::new(StatusCode::FORBIDDEN, "api_key is invalid or revoked", f))?;
     let code = param(ps, "service_code").ok_or_else(|| bad("service_code is required"))?;
     let category = match code.parse::<i64>() {
-        Ok(id) => store::category(&state.db.read, id).await.map_err(internal(f))?,
+        Ok(id) => super::store::category(&state.db.read, id).await.map_err(internal(f))?,
         Err(_) => None,
     }
     .ok_or_else(|| bad(&format!("service_code {code} not found")))?;
@@ -507,23 +240,6 @@ async fn create_request(state: &AppState, ctx: &crate::auth::Ctx, ps: &[(String,
     ))
 }
 
-fn service_definition(s: &ServiceRow) -> Value {
-    let values: Vec<Value> = Kind::ALL.iter().map(|k| json!({ "key": k.as_str(), "name": k.zh() })).collect();
-    json!({
-        "service_code": s.id.to_string(),
-        "attributes": [{
-            "variable": true,
-            "code": "kind",
-            "datatype": "singlevaluelist",
-            "required": false,
-            "datatype_description": "诉求类型，默认报事报修",
-            "order": 1,
-            "description": "诉求类型（报事报修、投诉、建议、咨询、表扬）",
-            "values": values,
-        }],
-    })
-}
-
 // ---------- handlers ----------
 
 fn unknown(file: &str) -> O311Error {
@@ -543,7 +259,12 @@ pub async fn get_root(
         "discovery" => Ok(render(f, "discovery", "discovery", &discovery(&state))),
         "services" => {
             let project = jurisdiction(&state, &ps, f).await?;
-            let list: Vec<Value> = services_of(&state, project, f).await?.iter().map(service_json).collect();
+            let list: Vec<Value> = store::services_of(&state.db.read, project)
+                .await
+                .map_err(internal(f))?
+                .iter()
+                .map(service_json)
+                .collect();
             Ok(render(f, "services", "service", &Value::Array(list)))
         }
         "requests" => list_requests(&state, &ps, f).await,
@@ -578,7 +299,12 @@ pub async fn get_service(
     let project = jurisdiction(&state, &ps, f).await?;
     let not_found = || O311Error::new(StatusCode::NOT_FOUND, format!("service_code {code} not found"), f);
     let id: i64 = code.parse().map_err(|_| not_found())?;
-    let s = services_of(&state, project, f).await?.into_iter().find(|s| s.id == id).ok_or_else(not_found)?;
+    let s = store::services_of(&state.db.read, project)
+        .await
+        .map_err(internal(f))?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(not_found)?;
     Ok(render(f, "service_definition", "service_definition", &service_definition(&s)))
 }
 
@@ -591,16 +317,16 @@ pub async fn get_request(AxState(state): AxState<AppState>, Path(file): Path<Str
 /// `GET /open311/v2/tokens/{token}.{json|xml}`: the request id a POST's token stands for.
 pub async fn get_token(AxState(state): AxState<AppState>, Path(file): Path<String>) -> O311Result {
     let (token, f) = split_format(&file).ok_or_else(|| unknown(&file))?;
-    let row = db::one::<db::IdRow>(&state.db.read, "SELECT id FROM requests WHERE open311_token = $1", params![token])
+    let id = store::request_by_token(&state.db.read, token)
         .await
-        .map_err(db_err(f))?
+        .map_err(internal(f))?
         .ok_or_else(|| O311Error::new(StatusCode::NOT_FOUND, format!("token {token} not found"), f))?;
-    Ok(render(f, "service_requests", "request", &json!([{ "service_request_id": row.id.to_string(), "token": token }])))
+    Ok(render(f, "service_requests", "request", &json!([{ "service_request_id": id.to_string(), "token": token }])))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{format::xml_value, *};
 
     #[test]
     fn resources_carry_their_format_in_the_name() {
