@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{
@@ -21,9 +21,7 @@ use super::{
 use crate::{
     app::AppState,
     auth::{Auth, Principal},
-    db,
     error::{AppError, AppResult},
-    params,
     web::Chrome,
 };
 
@@ -37,51 +35,7 @@ fn today(state: &AppState) -> NaiveDate {
     model::to_local(state.clock.now()).date()
 }
 
-/// Record a visit; when the visitor holds an approved booking at this centre that is on now (from 30
-/// minutes before its start to its end), it is checked in too. Returns the booking checked in, if any.
-#[derive(Clone, Copy)]
-pub struct Visit<'a> {
-    pub centre_id: i64,
-    pub person_id: Option<i64>,
-    /// A walk-in without a person record.
-    pub visitor_name: Option<&'a str>,
-    /// `qr` or `staff`.
-    pub via: &'a str,
-    pub recorded_by: i64,
-    /// The visitor's user account, to find their booking.
-    pub booker_user: Option<i64>,
-}
-
-pub async fn record_visit(
-    conn: &impl ConnectionTrait,
-    v: &Visit<'_>,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>, AppError> {
-    let Visit { centre_id, person_id, visitor_name, via, recorded_by, booker_user } = *v;
-    let booking = match booker_user {
-        Some(u) => db::one::<db::IdRow>(
-            conn,
-            "SELECT b.id FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 AND b.booked_by = $2 \
-             AND b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $3 AND b.ends_at > $4 ORDER BY b.starts_at LIMIT 1",
-            params![centre_id, u, now + Duration::minutes(30), now],
-        )
-        .await?
-        .map(|r| r.id),
-        None => None,
-    };
-    if let Some(b) = booking {
-        db::exec(conn, "UPDATE bookings SET checked_in_at = $1, updated_at = $1 WHERE id = $2", params![now, b])
-            .await?;
-    }
-    db::exec(
-        conn,
-        "INSERT INTO centre_visits (centre_id, person_id, visitor_name, via, booking_id, recorded_by, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        params![centre_id, person_id, visitor_name, via, booking, recorded_by, now],
-    )
-    .await?;
-    Ok(booking)
-}
+pub use super::store::{Visit, record_visit};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -191,49 +145,22 @@ pub async fn staff_visit(
     Ok(Redirect::to(&format!("/positions/centres/{id}?msg=saved")))
 }
 
-#[derive(FromQueryResult)]
-struct Due {
-    id: i64,
-    starts_at: DateTime<Utc>,
-    no_show_minutes: i32,
-}
-
 /// Release approved bookings nobody checked in to within their room's no-show window, so the time can
 /// be booked again (not an activity's room: its people check in to the activity). Compare-and-set on the state: several instances release a booking once.
 pub async fn release_no_shows(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let due: Vec<Due> = db::all(
-        &state.db.read,
-        "SELECT b.id, b.starts_at, r.no_show_minutes FROM bookings b JOIN rooms r ON r.id = b.room_id \
-         WHERE b.state = 'approved' AND b.checked_in_at IS NULL AND b.starts_at <= $1 AND b.ends_at > $2 \
-         AND NOT EXISTS (SELECT 1 FROM activity_occurrences o WHERE o.booking_id = b.id) ORDER BY b.id LIMIT 500",
-        params![now, now - Duration::days(1)],
-    )
-    .await?;
+    let due = store::unattended_bookings(&state.db.read, now).await?;
     let mut released = 0;
     for d in due {
         if !model::is_no_show(BookingState::Approved, d.starts_at, d.no_show_minutes as i64, false, now) {
             continue;
         }
         let tx = state.db.write.begin().await?;
-        let n = db::exec(
-            &tx,
-            "UPDATE bookings SET state = 'released', updated_at = $1 WHERE id = $2 AND state = 'approved' AND checked_in_at IS NULL",
-            params![now, d.id],
-        )
-        .await?
-        .rows_affected();
-        if n == 1 {
-            db::exec(&tx, "DELETE FROM booking_slots WHERE booking_id = $1", params![d.id]).await?;
+        if store::release_booking(&tx, d.id, now).await? {
             released += 1;
         }
         tx.commit().await?;
     }
     Ok(released)
-}
-
-#[derive(FromQueryResult)]
-struct N {
-    n: i64,
 }
 
 /// The month's facts for a centre, from the hours, bookings and the visit log.
@@ -246,68 +173,26 @@ pub async fn month_facts(state: &AppState, centre_id: i64, month: &str) -> AppRe
     let closed = store::closed_days(&state.db.read, centre_id).await?;
     let (scheduled_days, open_minutes) = model::scheduled(first, next, &hours, &closed);
     let rooms = store::rooms(&state.db.read, centre_id).await?.len() as i64;
-    let conn = &state.db.read;
-    let one = |sql: &'static str| async move {
-        Ok::<i64, AppError>(db::one::<N>(conn, sql, params![centre_id, start, end]).await?.map(|r| r.n).unwrap_or(0))
-    };
-    let bookings = one("SELECT COUNT(*) AS n FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 \
-         AND b.starts_at >= $2 AND b.starts_at < $3 AND b.state IN ('approved','released')")
-    .await?;
-    let attended = one("SELECT COUNT(*) AS n FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE r.centre_id = $1 \
-         AND b.starts_at >= $2 AND b.starts_at < $3 AND b.checked_in_at IS NOT NULL")
-    .await?;
-    let booked_slots = one(
-        "SELECT COUNT(*) AS n FROM booking_slots s JOIN rooms r ON r.id = s.room_id JOIN bookings b ON b.id = s.booking_id \
-         WHERE r.centre_id = $1 AND s.slot_start >= $2 AND s.slot_start < $3 AND b.state = 'approved'",
-    )
-    .await?;
-    let visits = one("SELECT COUNT(*) AS n FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3").await?;
-    let distinct = one(
-        "SELECT COUNT(DISTINCT person_id) AS n FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3 AND person_id IS NOT NULL",
-    )
-    .await?;
-    let repeat = one(
-        "SELECT COUNT(*) AS n FROM (SELECT person_id FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3 \
-         AND person_id IS NOT NULL GROUP BY person_id HAVING COUNT(*) > 1) x",
-    )
-    .await?;
-    let activities_held = db::one::<N>(
-        conn,
-        "SELECT COUNT(DISTINCT o.id) AS n FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
-         JOIN centres c ON c.project_id = a.project_id JOIN signups s ON s.occurrence_id = o.id \
-         WHERE c.id = $1 AND o.starts_at >= $2 AND o.starts_at < $3 AND s.checked_in_at IS NOT NULL",
-        params![centre_id, start, end],
-    )
-    .await?
-    .map(|r| r.n)
-    .unwrap_or(0);
-    // Days with a visit, counted in China time: fetch the times (a month of one centre's visits is small).
-    #[derive(FromQueryResult)]
-    struct At {
-        at: DateTime<Utc>,
-    }
-    let mut days: Vec<NaiveDate> = db::all::<At>(
-        conn,
-        "SELECT at FROM centre_visits WHERE centre_id = $1 AND at >= $2 AND at < $3",
-        params![centre_id, start, end],
-    )
-    .await?
-    .into_iter()
-    .map(|a| model::to_local(a.at).date())
-    .collect();
+    let c = store::month_counts(&state.db.read, centre_id, start, end).await?;
+    // Days with a visit, counted in China time (a month of one centre's visits is small).
+    let mut days: Vec<NaiveDate> = store::visit_times(&state.db.read, centre_id, start, end)
+        .await?
+        .into_iter()
+        .map(|t| model::to_local(t).date())
+        .collect();
     days.sort();
     days.dedup();
     Ok(model::MonthFacts {
         scheduled_days,
         days_with_visits: days.len() as i64,
         room_minutes_open: open_minutes * rooms,
-        room_minutes_booked: booked_slots * model::SLOT_MINUTES,
-        bookings,
-        bookings_attended: attended,
-        visits,
-        distinct_visitors: distinct,
-        repeat_visitors: repeat,
-        activities_held,
+        room_minutes_booked: c.booked_slots * model::SLOT_MINUTES,
+        bookings: c.bookings,
+        bookings_attended: c.attended,
+        visits: c.visits,
+        distinct_visitors: c.distinct,
+        repeat_visitors: c.repeat,
+        activities_held: c.activities_held,
     })
 }
 

@@ -1,5 +1,8 @@
 //! SQL for positions: centres, hours, closed days, versions, rooms, bookings and their slots.
 
+mod visits;
+pub use visits::*;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
