@@ -11,17 +11,16 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
+use super::store::datarequests as store;
+pub use super::store::datarequests::{DataRequest, in_projects, of_person, one};
 use crate::{
     app::AppState,
     auth::{Auth, Ctx, Principal, StaffUser},
-    clock::fmt_datetime,
-    db,
     error::{AppError, AppResult, FieldError},
-    notify, params,
+    notify,
     web::Chrome,
 };
 
@@ -103,63 +102,6 @@ pub fn check_decision(outcome: &str, answer: &str) -> Result<(&'static str, Stri
 
 // ---- store ------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct DataRequest {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub kind: String,
-    pub details: String,
-    pub state: String,
-    pub answer: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
-impl DataRequest {
-    pub fn kind_zh(&self) -> &'static str {
-        Kind::parse(&self.kind).map(|k| k.zh()).unwrap_or("")
-    }
-    pub fn state_zh(&self) -> &'static str {
-        state_zh(&self.state)
-    }
-    pub fn created(&self) -> String {
-        fmt_datetime(self.created_at)
-    }
-    pub fn decided(&self) -> String {
-        self.decided_at.map(fmt_datetime).unwrap_or_default()
-    }
-    pub fn is_open(&self) -> bool {
-        self.state == "open"
-    }
-}
-
-const SELECT: &str = "SELECT d.id, d.person_id, p.name AS person_name, d.kind, d.details, d.state, d.answer, \
-     d.created_at, d.decided_at FROM data_requests d JOIN persons p ON p.id = d.person_id";
-
-pub async fn of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<DataRequest>, AppError> {
-    Ok(db::all(conn, &format!("{SELECT} WHERE d.person_id = $1 ORDER BY d.id DESC"), params![person_id]).await?)
-}
-
-pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<DataRequest>, AppError> {
-    Ok(db::one(conn, &format!("{SELECT} WHERE d.id = $1"), params![id]).await?)
-}
-
-/// Requests of people in these projects (through a home or a role there), open ones first.
-pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<DataRequest>, AppError> {
-    if projects.is_empty() {
-        return Ok(vec![]);
-    }
-    let ph = db::placeholders(1, projects.len());
-    let sql = format!(
-        "{SELECT} WHERE d.person_id IN (\
-           SELECT m.person_id FROM household_members m JOIN households h ON h.node_id = m.household_id WHERE h.project_id IN ({ph}) \
-           UNION SELECT r.person_id FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id WHERE n.project_id IN ({ph})) \
-         ORDER BY CASE WHEN d.state = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT 200"
-    );
-    Ok(db::all(conn, &sql, projects.iter().map(|p| sea_orm::Value::from(*p)).collect()).await?)
-}
-
 // ---- actions ----------------------------------------------------------------------------------------
 
 /// A person asks; the staff of their projects are told.
@@ -167,12 +109,7 @@ pub async fn ask(state: &AppState, ctx: &Ctx, person_id: i64, kind: Kind, detail
     let now = state.clock.now();
     let projects = super::store::projects_of_person(&state.db.read, person_id).await?;
     let tx = state.db.write.begin().await?;
-    let id = db::insert_id(
-        &tx,
-        "INSERT INTO data_requests (person_id, kind, details, state, created_at) VALUES ($1, $2, $3, 'open', $4) RETURNING id",
-        params![person_id, kind.as_str(), details, now],
-    )
-    .await?;
+    let id = store::insert(&tx, person_id, kind.as_str(), details, now).await?;
     let summary = format!("本人申请{}", kind.zh());
     super::store::audit_person(&tx, ctx, &[person_id], "data_request", &summary, now).await?;
     for p in &projects {
@@ -199,24 +136,11 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
     let (outcome, answer) = check_decision(outcome, answer).map_err(AppError::validation)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let changed = db::exec(
-        &tx,
-        "UPDATE data_requests SET state = $1, answer = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND state = 'open'",
-        params![outcome, (!answer.is_empty()).then_some(answer.clone()), p.user_id, now, id],
-    )
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    if !store::decide(&tx, id, outcome, (!answer.is_empty()).then_some(answer.as_str()), p.user_id, now).await? {
         return Err(AppError::conflict("already_decided", "该申请已经办理过了", "This request was already answered"));
     }
     if outcome == "done" && r.kind == "delete" {
-        db::exec(
-            &tx,
-            "UPDATE persons SET phone = NULL, id_number = NULL, phone_masked = NULL, phone_enc = NULL, phone_hash = NULL, \
-             id_masked = NULL, id_number_enc = NULL, id_number_hash = NULL, note = NULL, updated_at = $1 WHERE id = $2",
-            params![now, r.person_id],
-        )
-        .await?;
+        store::erase_contact(&tx, r.person_id, now).await?;
     }
     let summary = format!(
         "{}「{}」的{}申请{}",

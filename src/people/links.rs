@@ -12,40 +12,18 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Deserialize;
 
+use super::store::links as store;
+pub use super::store::links::{Link, PERSON_REFS, merge, one, pending_for_person};
 use crate::{
     app::AppState,
     auth::{AdminUser, Auth, Ctx, Principal},
-    clock::fmt_datetime,
-    db,
     error::{AppError, AppResult},
-    notify, params,
+    notify,
     web::Chrome,
 };
-
-/// Every column that names a person, as (table, column). A test compares this with the schema's
-/// foreign keys, so a capability that adds one cannot be forgotten by a merge.
-pub const PERSON_REFS: &[(&str, &str)] = &[
-    ("household_members", "person_id"),
-    ("role_assignments", "person_id"),
-    ("users", "person_id"),
-    ("requests", "reporter_person_id"),
-    ("requests", "assignee_person_id"),
-    ("bookings", "person_id"),
-    ("centre_visits", "person_id"),
-    ("signups", "person_id"),
-    ("points_ledger", "person_id"),
-    ("volunteers", "person_id"),
-    ("team_members", "person_id"),
-    ("hour_corrections", "person_id"),
-    ("redemptions", "person_id"),
-    ("points_accounts", "person_id"),
-    ("data_requests", "person_id"),
-    ("person_links", "person_id"),
-    ("person_links", "other_id"),
-];
 
 /// After a project made a new record with this ID number: propose a link to every other record that
 /// holds it, and tell those people. Called inside the registering transaction.
@@ -56,20 +34,10 @@ pub async fn propose(
     project_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let others = db::all::<db::IdRow>(
-        conn,
-        "SELECT id FROM persons WHERE id_number_hash = $1 AND id <> $2 ORDER BY id",
-        params![id_number_hash, new_person],
-    )
-    .await?;
+    let others = store::others_with_id_hash(conn, id_number_hash, new_person).await?;
     for o in &others {
-        db::exec(
-            conn,
-            "INSERT INTO person_links (person_id, other_id, project_id, state, created_at) VALUES ($1, $2, $3, 'pending', $4)",
-            params![o.id, new_person, project_id, now],
-        )
-        .await?;
-        let users = notify::users_of_person(conn, o.id).await?;
+        store::insert_link(conn, *o, new_person, project_id, now).await?;
+        let users = notify::users_of_person(conn, *o).await?;
         let note = notify::Note {
             kind: "person_link",
             title: "另一个项目登记了与您身份证号相同的住户，请确认是否为本人".into(),
@@ -80,53 +48,9 @@ pub async fn propose(
     Ok(others.len())
 }
 
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct Link {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub other_id: i64,
-    pub other_name: String,
-    pub project_name: Option<String>,
-    pub state: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Link {
-    pub fn created(&self) -> String {
-        fmt_datetime(self.created_at)
-    }
-    pub fn state_zh(&self) -> &'static str {
-        match self.state.as_str() {
-            "pending" => "待确认",
-            "linked" => "已合并",
-            "declined" => "不是本人",
-            _ => "",
-        }
-    }
-}
-
-const SELECT: &str = "SELECT l.id, l.person_id, a.name AS person_name, l.other_id, b.name AS other_name, \
-     pr.name AS project_name, l.state, l.created_at FROM person_links l JOIN persons a ON a.id = l.person_id \
-     JOIN persons b ON b.id = l.other_id LEFT JOIN org_nodes pr ON pr.id = l.project_id";
-
-pub async fn pending_for_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Link>, AppError> {
-    Ok(db::all(
-        conn,
-        &format!("{SELECT} WHERE l.person_id = $1 AND l.state = 'pending' ORDER BY l.id"),
-        params![person_id],
-    )
-    .await?)
-}
-
-pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Link>, AppError> {
-    Ok(db::one(conn, &format!("{SELECT} WHERE l.id = $1"), params![id]).await?)
-}
-
 /// Pending links an administrator may decide: both records within projects they can write.
 pub async fn pending_for_admin(state: &AppState, p: &Principal) -> Result<Vec<Link>, AppError> {
-    let all: Vec<Link> =
-        db::all(&state.db.read, &format!("{SELECT} WHERE l.state = 'pending' ORDER BY l.id LIMIT 200"), vec![]).await?;
+    let all = store::pending(&state.db.read).await?;
     let mut out = Vec::new();
     for l in all {
         if admin_over_both(state, p, &l).await? {
@@ -145,49 +69,11 @@ async fn admin_over_both(state: &AppState, p: &Principal, l: &Link) -> Result<bo
     Ok(ok)
 }
 
-/// Make `gone` part of `keep`: every reference moves, `keep` gains a phone only where it had none, and
-/// `gone` is deleted. A conflict (both records in one home, both with a log-in) refuses the whole merge.
-pub async fn merge(conn: &impl ConnectionTrait, keep: i64, gone: i64) -> Result<(), AppError> {
-    for (table, column) in PERSON_REFS {
-        db::exec(conn, &format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"), params![keep, gone])
-            .await
-            .map_err(|e| {
-                if db::constraint::violated(&e).is_some_and(|c| c.starts_with("ux_")) {
-                    AppError::conflict(
-                        "merge_conflict",
-                        "两条记录在同一户或都有登录账号，无法自动合并，请联系管理员",
-                        "The records overlap and cannot be merged automatically",
-                    )
-                } else {
-                    e.into()
-                }
-            })?;
-    }
-    db::exec(
-        conn,
-        "UPDATE persons SET \
-           phone_masked = COALESCE(phone_masked, (SELECT phone_masked FROM persons WHERE id = $2)), \
-           phone_hash = COALESCE(phone_hash, (SELECT phone_hash FROM persons WHERE id = $2)), \
-           phone_enc = COALESCE(phone_enc, (SELECT phone_enc FROM persons WHERE id = $2)) WHERE id = $1",
-        params![keep, gone],
-    )
-    .await?;
-    db::exec(conn, "DELETE FROM persons WHERE id = $1", params![gone]).await?;
-    Ok(())
-}
-
 /// Confirm (merge) or decline a pending link, once.
 pub async fn decide(state: &AppState, ctx: &Ctx, l: &Link, confirm: bool, by_admin: bool) -> AppResult<()> {
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let changed = db::exec(
-        &tx,
-        "UPDATE person_links SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'pending'",
-        params![if confirm { "linked" } else { "declined" }, ctx.user_id(), now, l.id],
-    )
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    if !store::decide_link(&tx, l.id, confirm, ctx.user_id(), now).await? {
         return Err(AppError::conflict("already_decided", "该确认已经处理过了", "This link was already decided"));
     }
     let who = if by_admin { "管理员" } else { "本人" };

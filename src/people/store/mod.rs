@@ -1,5 +1,9 @@
 //! SQL for persons, household membership and role assignments.
 
+pub mod datarequests;
+pub mod links;
+pub mod seal;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
