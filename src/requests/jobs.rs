@@ -7,23 +7,13 @@
 //! request raise it once. Restart-safe: all state is in the row. Time comes from the injected clock.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{FromQueryResult, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use super::{
     model::{self, Level},
     store,
 };
-use crate::{app::AppState, db, error::AppError, params};
-
-#[derive(FromQueryResult)]
-struct Due {
-    id: i64,
-    project_id: i64,
-    category_name: String,
-    state: String,
-    level: String,
-    last_escalated_at: Option<DateTime<Utc>>,
-}
+use crate::{app::AppState, error::AppError};
 
 /// Raise every overdue request whose period has passed by one level (500 per run, oldest first). Returns
 /// how many were raised. `r.id + 0` keeps PostgreSQL from walking the whole primary key for the order: the
@@ -31,31 +21,13 @@ struct Due {
 pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
     let period = Duration::hours(state.config.escalation_hours);
     let cutoff = now - period;
-    let due: Vec<Due> = db::all(
-        &state.db.read,
-        "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at \
-         FROM requests r JOIN request_categories c ON c.id = r.category_id \
-         WHERE r.state IN ('pending','dispatched','in_progress') AND r.level IN ('handler','manager') \
-           AND ((r.responded_at IS NULL AND r.respond_by < $1) OR r.complete_by < $1) \
-           AND (r.last_escalated_at IS NULL OR r.last_escalated_at <= $2) \
-         ORDER BY r.id + 0 LIMIT 500",
-        params![now, cutoff],
-    )
-    .await?;
+    let due = store::jobs::overdue(&state.db.read, now, cutoff).await?;
     let mut raised = 0;
     for d in due {
         let Some(current) = Level::parse(&d.level) else { continue };
         let Some(next) = model::escalate(current, d.last_escalated_at, period, now) else { continue };
         let tx = state.db.write.begin().await?;
-        let n = db::exec(
-            &tx,
-            "UPDATE requests SET level = $1, last_escalated_at = $2, updated_at = $2 \
-             WHERE id = $3 AND level = $4 AND (last_escalated_at IS NULL OR last_escalated_at <= $5)",
-            params![next.as_str(), now, d.id, current.as_str(), cutoff],
-        )
-        .await?
-        .rows_affected();
-        if n == 0 {
+        if !store::jobs::raise_level(&tx, d.id, current.as_str(), next.as_str(), now, cutoff).await? {
             // Another instance raised it first.
             tx.rollback().await?;
             continue;

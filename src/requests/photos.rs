@@ -8,16 +8,14 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use super::{actions, store};
 use crate::{
     app::AppState,
     auth::Auth,
     blob::{self, ImageKind, PhotoError},
-    db,
     error::{AppError, AppResult},
-    params,
 };
 
 /// Photos accepted in one submission, and kept per request.
@@ -207,15 +205,7 @@ pub async fn save_for(
         let size = u.bytes.len() as i64;
         state.blobs.put(&key, u.bytes).await?;
         keys.push(key.clone());
-        db::exec(
-            conn,
-            &format!(
-                "INSERT INTO {} ({}, object_key, content_type, size_bytes, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                owner.table, owner.column
-            ),
-            params![owner.id, key, u.kind.content_type(), size, user_id, now],
-        )
-        .await?;
+        store::photos::insert_photo(conn, owner, &key, u.kind.content_type(), size, user_id, now).await?;
     }
     Ok(())
 }
@@ -238,24 +228,7 @@ pub async fn discard(state: &AppState, keys: &[String]) {
     }
 }
 
-#[derive(FromQueryResult)]
-struct PhotoRow {
-    id: i64,
-    object_key: String,
-    content_type: String,
-}
-
-pub async fn ids(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<i64>, AppError> {
-    Ok(db::all::<db::IdRow>(
-        conn,
-        "SELECT id FROM request_photos WHERE request_id = $1 ORDER BY id",
-        params![request_id],
-    )
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect())
-}
+pub use super::store::photos::ids;
 
 /// `GET /requests/{id}/photos/{photo}`: only for those who may read the request.
 pub async fn get(
@@ -267,14 +240,7 @@ pub async fn get(
     if !actions::readable(&p, &r) {
         return Err(AppError::not_found());
     }
-    let row: PhotoRow = db::one(
-        &state.db.read,
-        "SELECT id, object_key, content_type FROM request_photos WHERE id = $1 AND request_id = $2",
-        params![photo, id],
-    )
-    .await?
-    .ok_or_else(AppError::not_found)?;
-    let _ = row.id;
+    let row = store::photos::photo(&state.db.read, id, photo).await?.ok_or_else(AppError::not_found)?;
     serve(&state, &row.object_key, &row.content_type).await
 }
 
@@ -298,8 +264,7 @@ pub async fn add_checked(
     let n = uploads.len();
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let have =
-        db::count(&tx, "SELECT COUNT(*) AS n FROM request_photos WHERE request_id = $1", params![id]).await? as usize;
+    let have = store::photos::photo_count(&tx, id).await? as usize;
     if have + n > PER_REQUEST {
         return Err(AppError::conflict(
             "too_many_photos",

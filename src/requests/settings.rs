@@ -15,10 +15,8 @@ use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{Ctx, Principal, StaffUser},
-    db,
     error::{AppError, AppResult, FieldError},
     org::store as org,
-    params,
     web::{Chrome, MsgQuery},
 };
 
@@ -128,33 +126,9 @@ pub async fn save_checked(
     let v = validate(&f)?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let res = match id {
-        Some(id) => db::exec(
-            &tx,
-            "UPDATE request_categories SET name = $1, respond_minutes = $2, complete_hours = $3, handler_post = $4 WHERE id = $5",
-            params![v.name.clone(), v.respond, v.complete, v.post.clone(), id],
-        )
-        .await
-        .map(|_| id),
-        None => db::insert_id(
-            &tx,
-            "INSERT INTO request_categories (project_id, name, respond_minutes, complete_hours, handler_post, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            params![project, v.name.clone(), v.respond, v.complete, v.post.clone(), now],
-        )
-        .await,
-    };
-    let saved = match res {
-        Ok(x) => x,
-        Err(e) if db::constraint::violated(&e).as_deref() == Some("ux_request_categories_name") => {
-            return Err(AppError::conflict(
-                "duplicate_name",
-                format!("本项目已有类别「{}」", v.name),
-                "Category exists",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved =
+        store::settings::save_category(&tx, id, project, &v.name, v.respond, v.complete, v.post.as_deref(), now)
+            .await?;
     audit::commit(
         tx,
         ctx,

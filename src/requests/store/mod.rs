@@ -1,5 +1,10 @@
 //! SQL for resident requests: categories, requests, their event timeline, queues.
 
+pub mod figures;
+pub mod jobs;
+pub mod photos;
+pub mod settings;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;

@@ -1,0 +1,57 @@
+//! The escalation job's SQL.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::{db, error::AppError, params};
+
+#[derive(FromQueryResult)]
+pub struct Due {
+    pub id: i64,
+    pub project_id: i64,
+    pub category_name: String,
+    pub state: String,
+    pub level: String,
+    pub last_escalated_at: Option<DateTime<Utc>>,
+}
+
+/// Open requests past a deadline at a level below the top whose last raise is older than `cutoff`
+/// (500, oldest first). `r.id + 0` keeps PostgreSQL from walking the whole primary key for the order:
+/// the candidates come from `ix_requests_escalation` and only they are sorted.
+pub async fn overdue(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<Due>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at \
+         FROM requests r JOIN request_categories c ON c.id = r.category_id \
+         WHERE r.state IN ('pending','dispatched','in_progress') AND r.level IN ('handler','manager') \
+           AND ((r.responded_at IS NULL AND r.respond_by < $1) OR r.complete_by < $1) \
+           AND (r.last_escalated_at IS NULL OR r.last_escalated_at <= $2) \
+         ORDER BY r.id + 0 LIMIT 500",
+        params![now, cutoff],
+    )
+    .await?)
+}
+
+/// Raise one level, once: `false` when another instance raised it first (compare-and-set).
+pub async fn raise_level(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let n = db::exec(
+        conn,
+        "UPDATE requests SET level = $1, last_escalated_at = $2, updated_at = $2 \
+         WHERE id = $3 AND level = $4 AND (last_escalated_at IS NULL OR last_escalated_at <= $5)",
+        params![to, now, id, from, cutoff],
+    )
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
