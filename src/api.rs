@@ -62,8 +62,8 @@ use crate::{access::RouteDef, auth::model::Access};
         crate::volunteers::api::cancel,
         crate::volunteers::api::collect,
         crate::volunteers::api::award,
-        crate::notify::api_list,
-        crate::notify::api_read,
+        crate::notify::pages::api_list,
+        crate::notify::pages::api_read,
         openapi_json,
     ),
     components(schemas(ErrorSchema))

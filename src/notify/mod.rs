@@ -1,0 +1,65 @@
+//! In-app notifications: a row per recipient user, written in the same transaction as the event that
+//! causes it (an escalation, a dispatch, a finished request, a promotion from a wait list…). The unread
+//! count rides on the principal query, so every page's navigation shows it without another round trip.
+
+pub mod pages;
+pub mod store;
+
+pub use store::{NotificationRow, branch_users, project_staff_users, recent, users_of_person};
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use crate::app::AppState;
+
+pub struct Note<'a> {
+    pub kind: &'a str,
+    pub title: String,
+    pub link: Option<String>,
+}
+
+/// Notify these users (duplicates ignored).
+pub async fn to_users(
+    conn: &impl ConnectionTrait,
+    users: &[i64],
+    n: &Note<'_>,
+    now: DateTime<Utc>,
+) -> Result<usize, sea_orm::DbErr> {
+    let mut seen = Vec::new();
+    for u in users {
+        if seen.contains(u) {
+            continue;
+        }
+        seen.push(*u);
+        let title: String = n.title.chars().take(200).collect();
+        store::insert(conn, *u, now, n.kind, &title, n.link.as_deref()).await?;
+    }
+    Ok(seen.len())
+}
+
+pub(crate) async fn mark_read(state: &AppState, user_id: i64, only: Option<i64>) -> Result<u64, sea_orm::DbErr> {
+    let now = state.clock.now();
+    store::mark_read(&state.db.write, user_id, only, now).await
+}
+
+/// Opening the page a notification points to reads it (only written when the user has unread ones).
+/// Returns the user's unread count afterwards.
+pub async fn read_link(state: &AppState, p: &crate::auth::Principal, link: &str) -> Result<i64, sea_orm::DbErr> {
+    if p.unread == 0 {
+        return Ok(0);
+    }
+    let n = store::read_link(&state.db.write, p.user_id, link, state.clock.now()).await?;
+    Ok((p.unread - n as i64).max(0))
+}
+
+pub fn routes() -> Vec<crate::access::RouteDef> {
+    use axum::routing::{get, post};
+
+    use crate::{access::RouteDef, auth::model::Access};
+    vec![
+        RouteDef::new("GET", "/notifications", Access::Authenticated, get(pages::page)),
+        RouteDef::new("POST", "/notifications/read", Access::Authenticated, post(pages::read)),
+        RouteDef::new("GET", "/api/v1/notifications", Access::Authenticated, get(pages::api_list)),
+        RouteDef::new("POST", "/api/v1/notifications/read", Access::Authenticated, post(pages::api_read)),
+    ]
+}

@@ -1,0 +1,103 @@
+//! 通知 pages and API: my notifications, mark read.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Json,
+    extract::State,
+    response::{IntoResponse, Redirect},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{NotificationRow, mark_read, recent, store};
+use crate::{
+    app::AppState,
+    auth::Auth,
+    clock::fmt_datetime,
+    error::{ApiResult, AppResult},
+    web::{Chrome, MsgQuery},
+};
+
+pub struct Line {
+    pub id: i64,
+    pub at: String,
+    pub title: String,
+    pub link: String,
+    pub unread: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notify/list.html")]
+struct ListPage {
+    c: Chrome,
+    lines: Vec<Line>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    axum::extract::Query(m): axum::extract::Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let lines = recent(&state.db.read, p.user_id)
+        .await?
+        .into_iter()
+        .map(|n| Line {
+            id: n.id,
+            at: fmt_datetime(n.at),
+            title: n.title,
+            link: n.link.unwrap_or_default(),
+            unread: n.read_at.is_none(),
+        })
+        .collect();
+    Ok(ListPage { c: Chrome::titled(&ctx, "nav.notifications").with_msg(m.msg.as_deref()), lines })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReadForm {
+    /// One notification; empty marks all as read.
+    pub id: String,
+}
+
+pub async fn read(State(state): State<AppState>, Auth(p, _ctx): Auth, Form(f): Form<ReadForm>) -> AppResult<Redirect> {
+    mark_read(&state, p.user_id, f.id.trim().parse().ok()).await?;
+    Ok(Redirect::to("/notifications?msg=saved"))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NotificationList {
+    pub unread: i64,
+    pub items: Vec<NotificationRow>,
+}
+
+/// My notifications, newest first (100 at most).
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
+    responses((status = 200, body = NotificationList), (status = 401)))]
+pub async fn api_list(State(state): State<AppState>, Auth(p, _ctx): Auth) -> ApiResult<NotificationList> {
+    let items = recent(&state.db.read, p.user_id).await?;
+    let unread = store::unread(&state.db.read, p.user_id).await?;
+    Ok(Json(NotificationList { unread, items }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct ReadBody {
+    /// One notification; absent marks all as read.
+    pub id: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReadResult {
+    pub marked: u64,
+}
+
+/// Mark one or all of my notifications as read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body = ReadBody,
+    responses((status = 200, body = ReadResult), (status = 401)))]
+pub async fn api_read(
+    State(state): State<AppState>,
+    Auth(p, _ctx): Auth,
+    Json(b): Json<ReadBody>,
+) -> ApiResult<ReadResult> {
+    Ok(Json(ReadResult { marked: mark_read(&state, p.user_id, b.id).await? }))
+}

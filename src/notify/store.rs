@@ -1,0 +1,126 @@
+//! Notifications' SQL.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use crate::{db, params};
+
+/// The active user accounts of a person (usually one).
+pub async fn users_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT id FROM users WHERE person_id = $1 AND is_active = $2",
+        params![person_id, true],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+/// Users holding `role` with `post` (any post when `None`) at the project itself.
+pub async fn project_staff_users(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+    post: Option<&str>,
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT DISTINCT u.id FROM role_assignments r JOIN users u ON u.person_id = r.person_id \
+         WHERE r.role = 'staff' AND r.node_id = $1 AND ($2 IS NULL OR r.post = $2) AND u.is_active = $3 ORDER BY u.id",
+        params![project_id, post, true],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+/// Users with a staff or company-admin role at the branch company above the project.
+pub async fn branch_users(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    Ok(db::all::<db::IdRow>(
+        conn,
+        "SELECT DISTINCT u.id FROM org_nodes p JOIN org_nodes b ON b.kind = 'branch' AND p.path LIKE b.path || '%' \
+         JOIN role_assignments r ON r.node_id = b.id AND r.role IN ('staff','company_admin') \
+         JOIN users u ON u.person_id = r.person_id WHERE p.id = $1 AND u.is_active = $2 ORDER BY u.id",
+        params![project_id, true],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect())
+}
+
+#[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+pub async fn recent(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<NotificationRow>, sea_orm::DbErr> {
+    db::all(
+        conn,
+        "SELECT id, at, kind, title, link, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
+        params![user_id],
+    )
+    .await
+}
+
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    at: DateTime<Utc>,
+    kind: &str,
+    title: &str,
+    link: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    db::exec(
+        conn,
+        "INSERT INTO notifications (user_id, at, kind, title, link) VALUES ($1, $2, $3, $4, $5)",
+        params![user, at, kind, title, link],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Mark a user's unread notifications (or only one of them) read; returns how many.
+pub async fn mark_read(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    only: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(db::exec(
+        conn,
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
+        params![now, user_id, only],
+    )
+    .await?
+    .rows_affected())
+}
+
+/// Mark read the unread notifications pointing at `link`; returns how many.
+pub async fn read_link(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(db::exec(
+        conn,
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND link = $3 AND read_at IS NULL",
+        params![now, user_id, link],
+    )
+    .await?
+    .rows_affected())
+}
+
+pub async fn unread(conn: &impl ConnectionTrait, user_id: i64) -> Result<i64, sea_orm::DbErr> {
+    db::count(conn, "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL", params![user_id])
+        .await
+}
