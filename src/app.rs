@@ -77,20 +77,10 @@ async fn resolve_secret(config: &Config, db: &Db) -> anyhow::Result<Vec<u8>> {
     if !config.cookie_secret.expose().is_empty() {
         return Ok(config.cookie_secret.expose().as_bytes().to_vec());
     }
-    #[derive(sea_orm::FromQueryResult)]
-    struct Row {
-        value: String,
-    }
-    crate::db::exec(
-        &db.write,
-        "INSERT INTO app_secrets (name, value) VALUES ('cookie', $1) ON CONFLICT (name) DO NOTHING",
-        crate::params![auth::random_token(48)],
-    )
-    .await?;
-    let row = crate::db::one::<Row>(&db.write, "SELECT value FROM app_secrets WHERE name = 'cookie'", vec![])
+    let value = auth::store::shared_secret(&db.write, "cookie", &auth::random_token(48))
         .await?
         .ok_or_else(|| anyhow::anyhow!("the cookie secret could not be stored"))?;
-    Ok(row.value.into_bytes())
+    Ok(value.into_bytes())
 }
 
 async fn not_found(ctx: Option<axum::Extension<Ctx>>, uri: axum::http::Uri) -> AppError {

@@ -7,9 +7,8 @@ use clap::{Parser, Subcommand};
 use crate::{
     app::{self, AppState},
     config::Config,
-    db,
     error::AppError,
-    io, params,
+    io,
 };
 
 #[derive(Parser)]
@@ -174,13 +173,8 @@ fn app_err(e: AppError) -> anyhow::Error {
 
 async fn find_project(state: &AppState, key: &str) -> anyhow::Result<i64> {
     let id: Option<i64> = key.parse().ok();
-    let row = db::one::<db::IdRow>(
-        &state.db.read,
-        "SELECT id FROM org_nodes WHERE kind = 'project' AND (id = $1 OR code = $2 OR name = $2)",
-        params![id.unwrap_or(-1), key],
-    )
-    .await?;
-    row.map(|r| r.id).ok_or_else(|| anyhow::anyhow!("找不到项目「{key}」/ project not found"))
+    let found = crate::org::store::project_by_key(&state.db.read, id, key).await.map_err(app_err)?;
+    found.ok_or_else(|| anyhow::anyhow!("找不到项目「{key}」/ project not found"))
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -285,13 +279,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             UserAction::ResetPassword { username, password } => {
                 crate::auth::password::check_strength(&password).map_err(|m| anyhow::anyhow!(m))?;
-                let row = db::one::<db::IdRow>(
-                    &state.db.read,
-                    "SELECT id FROM users WHERE username = $1",
-                    params![username.clone()],
-                )
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
+                let row = crate::auth::store::credentials(&state.db.read, &username)
+                    .await
+                    .map_err(app_err)?
+                    .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
                 let hash = crate::auth::password::hash(password).await.map_err(app_err)?;
                 crate::admin::set_password(&state.db.write, row.id, hash, state.clock.now()).await.map_err(app_err)?;
                 println!("已重置「{username}」的密码，并退出其全部登录");
@@ -332,8 +323,8 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             if out.exists() {
                 anyhow::bail!("目标文件已存在：{} / target exists", out.display());
             }
-            let path = out.to_string_lossy().replace('\'', "''");
-            db::exec(&state.db.write, &format!("VACUUM INTO '{path}'"), vec![]).await?;
+            let path = out.to_string_lossy();
+            state.db.backup_to(&path).await?;
             println!("已备份到 {}", out.display());
         }
     }

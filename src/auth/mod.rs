@@ -27,13 +27,12 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 
-use crate::{app::AppState, db, error::AppError, org::model::NodeKind, params, web::i18n::Lang};
+use crate::{app::AppState, db, error::AppError, org::model::NodeKind, web::i18n::Lang};
 use model::{Access, Grant, Role, Scope};
 
 pub const SESSION_COOKIE: &str = "xh_session";
@@ -151,52 +150,6 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
         .expect("cookie values are URL-safe")
 }
 
-#[derive(FromQueryResult)]
-struct UserRow {
-    id: i64,
-    username: String,
-    display_name: String,
-    person_id: Option<i64>,
-    large_type: bool,
-    lang: String,
-    is_active: bool,
-    unread: i64,
-}
-
-#[derive(FromQueryResult)]
-struct ScopeRow {
-    k: String,
-    role: Option<String>,
-    node_id: i64,
-    path: Option<String>,
-    kind: Option<String>,
-    name: Option<String>,
-    post: Option<String>,
-    /// The project of a home (`h` rows).
-    project_id: Option<i64>,
-}
-
-/// $1 = person id, $2 = today. Roles whose `until` has passed and homes moved out of do not count.
-const SCOPE_SQL: &str = "\
-    WITH gr AS ( \
-      SELECT r.role, r.post, n.id, n.path, n.kind, n.name FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id \
-       WHERE r.person_id = $1 AND (r.until IS NULL OR r.until >= $2)) \
-    SELECT 'g' AS k, gr.role AS role, gr.id AS node_id, gr.path AS path, gr.kind AS kind, gr.name AS name, gr.post AS post, \
-      CAST(NULL AS BIGINT) AS project_id FROM gr \
-    UNION ALL \
-    SELECT 'h', NULL, m.household_id, NULL, NULL, NULL, NULL, h.project_id FROM household_members m \
-      JOIN households h ON h.node_id = m.household_id \
-     WHERE m.person_id = $1 AND (m.moved_out IS NULL OR m.moved_out > $2) \
-    UNION ALL \
-    SELECT 'w', NULL, p.id, NULL, NULL, NULL, NULL, NULL \
-      FROM gr JOIN org_nodes p ON p.kind = 'project' AND p.path LIKE gr.path || '%' \
-     WHERE gr.role IN ('staff', 'company_admin') \
-    UNION ALL \
-    SELECT 'c', NULL, p.id, NULL, NULL, NULL, NULL, NULL \
-      FROM gr JOIN org_nodes c ON c.kind = 'community' AND c.path LIKE gr.path || '%' \
-      JOIN org_nodes p ON p.community_id = c.id AND p.kind = 'project' \
-     WHERE gr.role = 'cadre'";
-
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
 pub async fn load_principal(
     db: &db::Db,
@@ -204,15 +157,7 @@ pub async fn load_principal(
     today: chrono::NaiveDate,
 ) -> Result<Option<Principal>, AppError> {
     let conn = &db.read;
-    let Some(u) = db::one::<UserRow>(
-        conn,
-        "SELECT id, username, display_name, person_id, large_type, lang, is_active, \
-         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL) AS unread \
-         FROM users WHERE id = $1",
-        params![user_id],
-    )
-    .await?
-    else {
+    let Some(u) = store::principal::user_row(conn, user_id).await? else {
         return Ok(None);
     };
     if !u.is_active {
@@ -223,7 +168,7 @@ pub async fn load_principal(
     if let Some(pid) = u.person_id {
         // One round trip: the person's grants ('g'), current homes ('h'), projects they may change
         // as staff or company admins ('w') and projects they may read as cadres ('c').
-        let rows = db::all::<ScopeRow>(conn, SCOPE_SQL, params![pid, today]).await?;
+        let rows = store::principal::scope_rows(conn, pid, today).await?;
         for r in rows {
             match r.k.as_str() {
                 "g" => {
@@ -282,62 +227,29 @@ pub async fn load_principal(
     }))
 }
 
-/// Create a session row and return the cookie token.
-#[derive(FromQueryResult)]
-struct SessionRow {
-    user_id: i64,
-    created_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
-}
-
 /// A session slides `session_hours` past its last use, but never past `session_max_hours` after log-in.
 async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
     let now = state.clock.now();
     let id = sha256_hex(token);
     let max_age = Duration::hours(state.config.session_max_hours);
-    let row = db::one::<SessionRow>(
-        &state.db.read,
-        "SELECT user_id, created_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
-        params![id.clone(), now, now - max_age],
-    )
-    .await?;
+    let row = store::principal::session(&state.db.read, &id, now, now - max_age).await?;
     let Some(row) = row else { return Ok(None) };
     // Sliding expiry, written at most every 5 minutes to keep reads read-only.
     if now - row.last_seen_at > Duration::minutes(5) {
         let expires = (now + Duration::hours(state.config.session_hours)).min(row.created_at + max_age);
-        db::exec(
-            &state.db.write,
-            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3",
-            params![now, expires, id],
-        )
-        .await?;
+        store::principal::touch_session(&state.db.write, &id, now, expires).await?;
     }
     Ok(Some(row.user_id))
-}
-
-#[derive(FromQueryResult)]
-struct TokenRow {
-    id: i64,
-    user_id: i64,
-    access: String,
-    last_used_at: Option<DateTime<Utc>>,
 }
 
 /// A live token's user, and whether it may only read. Expired and revoked tokens are no tokens.
 async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<(i64, bool)>, AppError> {
     let now = state.clock.now();
-    let row = db::one::<TokenRow>(
-        &state.db.read,
-        "SELECT id, user_id, access, last_used_at FROM api_tokens \
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
-        params![sha256_hex(token), now],
-    )
-    .await?;
+    let row = store::principal::live_token(&state.db.read, &sha256_hex(token), now).await?;
     let Some(row) = row else { return Ok(None) };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.
     if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
-        db::exec(&state.db.write, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", params![now, row.id])
-            .await?;
+        store::principal::touch_token(&state.db.write, row.id, now).await?;
     }
     Ok(Some((row.user_id, row.access == "read")))
 }

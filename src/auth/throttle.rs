@@ -5,12 +5,10 @@
 //! the answer never tells one from the other.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use crate::{
-    audit::{self, Entry},
-    db, params,
-};
+use super::store::throttle as store;
+use crate::audit::{self, Entry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
@@ -24,12 +22,6 @@ impl Place {
     pub fn over(&self, limit: i64) -> bool {
         self.n > limit
     }
-}
-
-#[derive(FromQueryResult)]
-struct Row {
-    n: i32,
-    window_start: DateTime<Utc>,
 }
 
 /// The key of a user name as typed (normalised, bounded).
@@ -48,24 +40,15 @@ pub async fn take(
     now: DateTime<Utc>,
     window: Duration,
 ) -> Result<Place, sea_orm::DbErr> {
-    let row = db::one::<Row>(
-        conn,
-        "INSERT INTO login_attempts (bucket, n, window_start) VALUES ($1, 1, $2) \
-         ON CONFLICT (bucket) DO UPDATE SET \
-           n = CASE WHEN login_attempts.window_start > $3 THEN login_attempts.n + 1 ELSE 1 END, \
-           window_start = CASE WHEN login_attempts.window_start > $3 THEN login_attempts.window_start ELSE $2 END \
-         RETURNING n, window_start",
-        params![key, now, now - window],
-    )
-    .await?
-    .ok_or_else(|| sea_orm::DbErr::RecordNotFound("login_attempts upsert returned nothing".into()))?;
+    let row = store::take(conn, key, now, window)
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("login_attempts upsert returned nothing".into()))?;
     Ok(Place { n: i64::from(row.n), until: row.window_start + window })
 }
 
 /// Give a place back (the attempt succeeded).
 pub async fn give_back(conn: &impl ConnectionTrait, key: &str) -> Result<(), sea_orm::DbErr> {
-    db::exec(conn, "UPDATE login_attempts SET n = n - 1 WHERE bucket = $1 AND n > 0", params![key]).await?;
-    Ok(())
+    store::give_back(conn, key).await
 }
 
 /// A failed attempt. The account, if the name is real (`user_id`, already looked up by the caller),
@@ -83,12 +66,7 @@ pub async fn record_failure(
     let locks = place.n >= threshold;
     let tx = conn.begin().await?;
     if let Some(id) = user_id {
-        db::exec(
-            &tx,
-            "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
-            params![place.n as i32, locks.then_some(place.until), id],
-        )
-        .await?;
+        store::set_failures(&tx, id, place.n as i32, locks.then_some(place.until)).await?;
     }
     let who: String = username.chars().take(40).collect();
     audit::record(
@@ -121,12 +99,11 @@ pub async fn record_success(
         give_back(conn, k).await?;
     }
     clear(conn, user_key).await?;
-    db::exec(conn, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id]).await?;
+    store::set_failures(conn, user_id, 0, None).await?;
     Ok(())
 }
 
 /// Forget a key (a successful log-in, or an administrator's unlock).
 pub async fn clear(conn: &impl ConnectionTrait, key: &str) -> Result<(), sea_orm::DbErr> {
-    db::exec(conn, "DELETE FROM login_attempts WHERE bucket = $1", params![key]).await?;
-    Ok(())
+    store::clear(conn, key).await
 }

@@ -129,6 +129,16 @@ pub async fn exec(conn: &impl ConnectionTrait, sql: &str, values: Vec<Value>) ->
     conn.execute(stmt(conn, sql, values)).await
 }
 
+impl Db {
+    /// SQLite only: a consistent copy of the database at `path` (`VACUUM INTO`; the caller checks the
+    /// path does not exist, quotes are doubled here).
+    pub async fn backup_to(&self, path: &str) -> Result<(), DbErr> {
+        let path = path.replace('\'', "''");
+        exec(&self.write, &format!("VACUUM INTO '{path}'"), vec![]).await?;
+        Ok(())
+    }
+}
+
 #[derive(Debug, FromQueryResult)]
 pub struct IdRow {
     pub id: i64,

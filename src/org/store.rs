@@ -481,3 +481,14 @@ pub async fn update_household(
     .await?;
     Ok(())
 }
+
+/// A project by id, code or name (the command line's way to name one).
+pub async fn project_by_key(conn: &impl ConnectionTrait, id: Option<i64>, key: &str) -> Result<Option<i64>, AppError> {
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT id FROM org_nodes WHERE kind = 'project' AND (id = $1 OR code = $2 OR name = $2)",
+        params![id.unwrap_or(-1), key],
+    )
+    .await?
+    .map(|r| r.id))
+}

@@ -1,6 +1,9 @@
 //! SQL for accounts: credentials, display preferences, passwords and API tokens. (Sessions and the
 //! principal are in `auth/mod.rs`, log-in counters in `throttle.rs`.)
 
+pub mod principal;
+pub mod throttle;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -136,4 +139,23 @@ pub async fn insert_session(
 pub async fn delete_session(conn: &impl ConnectionTrait, id_hash: &str) -> Result<(), AppError> {
     db::exec(conn, "DELETE FROM sessions WHERE id = $1", params![id_hash]).await?;
     Ok(())
+}
+
+/// A secret every instance shares (stored once by whichever starts first): returns the stored value.
+pub async fn shared_secret(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    candidate: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        value: String,
+    }
+    db::exec(
+        conn,
+        "INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        params![name, candidate],
+    )
+    .await?;
+    Ok(db::one::<Row>(conn, "SELECT value FROM app_secrets WHERE name = $1", params![name]).await?.map(|r| r.value))
 }
