@@ -53,3 +53,43 @@ fn handlers_hold_no_sql_and_reach_into_no_other_capabilitys_handlers() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The template's first rule: `store.rs` (or a `store/` folder) is the only place a query lives. Outside
+/// them: the database layer itself (`src/db/`: connection, helpers, migrations) and the demo loader
+/// (`demo.rs`: seed rows written once at start-up, like a migration's data).
+#[test]
+fn queries_live_only_in_store_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let calls = ["db::one", "db::all", "db::exec", "db::insert_id", "db::count", "execute_unprepared", "query_all("];
+    let sql = ["\"SELECT ", "\"INSERT INTO", "\"UPDATE ", "\"DELETE FROM", "\"WITH "];
+    let mut problems = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let in_store = rel.ends_with("/store.rs") || rel.contains("/store/");
+        if in_store || rel.starts_with("db/") || rel == "demo.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if let Some(s) = calls.iter().chain(sql.iter()).find(|s| code.contains(*s)) {
+                problems.push(format!("src/{rel}:{}: a query outside a store ({s})", n + 1));
+            }
+        }
+    }
+    assert!(files.len() > 60, "found {} source files", files.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,6 +1,8 @@
 //! User administration for company admins: list users in their company, create a user (optionally
 //! linked to a person), reset a password (ends that user's sessions), unlock.
 
+use crate::auth::store::users as users_store;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -10,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
 use crate::{
@@ -18,9 +20,7 @@ use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{AdminUser, Ctx, Principal, model::Access, password},
-    db,
     error::{AppError, AppResult},
-    params,
     web::{Chrome, MsgQuery},
 };
 
@@ -33,15 +33,7 @@ pub fn routes() -> Vec<RouteDef> {
     ]
 }
 
-#[derive(FromQueryResult)]
-pub struct UserLine {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub person_id: Option<i64>,
-    pub locked_until: Option<DateTime<Utc>>,
-    pub is_active: bool,
-}
+pub use crate::auth::store::users::UserLine;
 
 /// Users an admin may manage: users whose person holds a role or a home inside the admin's subtree,
 /// and users with no person at all (created by an admin before being linked).
@@ -49,16 +41,7 @@ async fn managed_users(conn: &impl ConnectionTrait, p: &Principal) -> AppResult<
     let mut out = Vec::new();
     for path in &p.scope.admin_paths {
         let like = format!("{path}%");
-        let rows: Vec<UserLine> = db::all(
-            conn,
-            "SELECT u.id, u.username, u.display_name, u.person_id, u.locked_until, u.is_active FROM users u \
-             WHERE u.person_id IS NULL \
-             OR EXISTS (SELECT 1 FROM role_assignments r JOIN org_nodes n ON n.id = r.node_id WHERE r.person_id = u.person_id AND n.path LIKE $1) \
-             OR EXISTS (SELECT 1 FROM household_members m JOIN org_nodes n ON n.id = m.household_id WHERE m.person_id = u.person_id AND n.path LIKE $1) \
-             ORDER BY u.id",
-            params![like],
-        )
-        .await?;
+        let rows = users_store::users_under(conn, &like).await?;
         for r in rows {
             if !out.iter().any(|o: &UserLine| o.id == r.id) {
                 out.push(r);
@@ -144,24 +127,7 @@ pub async fn create_user_checked(
     let hash = password::hash(f.password).await?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let res = db::insert_id(
-        &tx,
-        "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, TRUE, 0, FALSE, 'zh', $5, $5) RETURNING id",
-        params![username.clone(), person_id, display, hash, now],
-    )
-    .await;
-    let id = res.map_err(|e| {
-        db::constraint::map_violation(
-            e,
-            &[
-                ("ux_users_username", &|| AppError::conflict("username_taken", "用户名已被使用", "Username taken")),
-                ("ux_users_person", &|| {
-                    AppError::conflict("person_has_account", "该人员已有账号", "This person already has an account")
-                }),
-            ],
-        )
-    })?;
+    let id = users_store::insert_user(&tx, &username, person_id, &display, &hash, now).await?;
     if let Some((_, ctx)) = admin {
         audit::record(
             &tx,
@@ -210,16 +176,11 @@ pub async fn set_password(
 
 /// Lift the log-in lock of a user (the counter is kept by user name).
 pub async fn clear_lock(conn: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
-    if let Some(u) = db::one::<UsernameRow>(conn, "SELECT username FROM users WHERE id = $1", params![user_id]).await? {
-        crate::auth::throttle::clear(conn, &crate::auth::throttle::user_key(&u.username)).await?;
+    if let Some(name) = users_store::username(conn, user_id).await? {
+        crate::auth::throttle::clear(conn, &crate::auth::throttle::user_key(&name)).await?;
     }
-    db::exec(conn, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id]).await?;
+    crate::auth::store::throttle::set_failures(conn, user_id, 0, None).await?;
     Ok(())
-}
-
-#[derive(FromQueryResult)]
-struct UsernameRow {
-    username: String,
 }
 
 pub async fn reset_password(

@@ -2,18 +2,18 @@
 //! full phone or ID number (PIPL). Written inside the same transaction as the change it describes.
 //! Read on `/audit` and `/api/v1/audit`, filtered by the reader's scope.
 
+pub mod store;
+
 use axum::{Json, extract::Query};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde::Deserialize;
 
 use crate::{
     app::AppState,
     auth::{Ctx, Desk},
     clock::fmt_datetime,
-    db,
     error::{ApiResult, AppResult},
-    params,
     web::Chrome,
 };
 
@@ -62,39 +62,11 @@ pub async fn record_as(
     e: Entry<'_>,
 ) -> Result<(), sea_orm::DbErr> {
     let summary: String = e.summary.chars().take(1000).collect();
-    db::exec(
-        conn,
-        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        params![
-            at,
-            ctx.user_id(),
-            actor,
-            e.action,
-            e.entity,
-            e.entity_id,
-            e.project_id,
-            summary,
-            ctx.ip.clone(),
-            ctx.request_id.clone()
-        ],
-    )
-    .await?;
+    store::insert(conn, ctx, actor, at, &e, &summary).await?;
     Ok(())
 }
 
-#[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub project_id: Option<i64>,
-    pub summary: String,
-    pub ip: Option<String>,
-}
+pub use store::AuditRow;
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 pub struct AuditQuery {
@@ -108,23 +80,8 @@ pub struct AuditQuery {
 /// company admins also see entries without a project (log-ins, user admin) of users they administer.
 async fn visible(state: &AppState, p: &crate::auth::Principal, q: &AuditQuery) -> AppResult<Vec<AuditRow>> {
     let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
-    let mut values = params![p.user_id, q.before.unwrap_or(i64::MAX)];
-    let mut sql = format!(
-        "SELECT id, at, actor, action, entity, entity_id, project_id, summary, ip FROM audit_log \
-         WHERE id < $2 AND (user_id = $1 OR project_id IN ({})",
-        db::placeholders(3, projects.len())
-    );
-    values.extend(projects.iter().map(|v| sea_orm::Value::from(*v)));
-    if !p.scope.admin_paths.is_empty() {
-        sql.push_str(" OR project_id IS NULL");
-    }
-    sql.push(')');
-    if let Some(a) = q.action.as_ref().filter(|a| !a.is_empty()) {
-        values.push(a.clone().into());
-        sql.push_str(&format!(" AND action = ${}", values.len()));
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT 50");
-    Ok(db::all::<AuditRow>(&state.db.read, &sql, values).await?)
+    let action = q.action.as_deref().filter(|a| !a.is_empty());
+    store::visible(&state.db.read, p.user_id, &projects, !p.scope.admin_paths.is_empty(), action, q.before).await
 }
 
 #[derive(askama::Template, askama_web::WebTemplate)]

@@ -5,6 +5,8 @@
 pub mod model;
 pub mod sheet;
 
+pub mod store;
+
 use std::collections::HashMap;
 
 use askama::Template;
@@ -24,10 +26,8 @@ use crate::{
     app::AppState,
     audit::{self, Entry},
     auth::{Ctx, StaffUser, model::Access},
-    db,
     error::{AppError, AppResult},
     org::{model::NodeKind, store as org},
-    params,
     people::{
         model::{format_area, gender_from_id, mask_id, mask_phone},
         store as people,
@@ -125,26 +125,11 @@ pub async fn apply(
             org::create_household(&tx, h.id, project_id, &r.room, r.area_centi, microgrid_id, now).await?;
             s.households_created += 1;
         } else if r.area_centi.is_some() || microgrid_id.is_some() {
-            db::exec(
-                &tx,
-                "UPDATE households SET exclusive_area_centi = COALESCE($1, exclusive_area_centi), microgrid_id = COALESCE($2, microgrid_id) WHERE node_id = $3",
-                params![r.area_centi, microgrid_id, h.id],
-            )
-            .await?;
+            org::fill_household(&tx, h.id, r.area_centi, microgrid_id).await?;
         }
         // The same person: by ID number anywhere, else by name among this household's current members.
-        let existing_member = if r.id_number.is_none() {
-            db::one::<db::IdRow>(
-                &tx,
-                "SELECT p.id FROM persons p JOIN household_members m ON m.person_id = p.id \
-                 WHERE m.household_id = $1 AND m.moved_out IS NULL AND p.name = $2",
-                params![h.id, r.name.clone()],
-            )
-            .await?
-            .map(|x| x.id)
-        } else {
-            None
-        };
+        let existing_member =
+            if r.id_number.is_none() { people::current_member_named(&tx, h.id, &r.name).await? } else { None };
         let person_id = match existing_member {
             Some(id) => id,
             None => {
@@ -167,13 +152,7 @@ pub async fn apply(
             s.members_added += 1;
         }
         for role in &r.roles {
-            let has = db::count(
-                &tx,
-                "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2 AND node_id = $3",
-                params![person_id, role.as_str(), project_id],
-            )
-            .await?;
-            if has == 0 {
+            if !people::holds_role(&tx, person_id, role.as_str(), project_id).await? {
                 people::add_role(&tx, person_id, role.as_str(), project_id, None, r.moved_in, now).await?;
                 s.roles_added += 1;
             }
@@ -415,43 +394,7 @@ pub fn unseal_ledger(rows: &mut [LedgerRow], vault: &crate::vault::Vault) -> Res
     Ok(())
 }
 
-/// The ledger of one project: every household with its current members (households without members too).
-pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<LedgerRow>, AppError> {
-    Ok(db::all(
-        conn,
-        "SELECT pr.name AS project, b.name AS building, u.name AS unit, h.room, h.exclusive_area_centi AS area, \
-         p.name, p.id_masked AS id_number, p.phone_masked AS phone, p.id_number_enc, p.phone_enc, m.relation, m.moved_in, mg.name AS microgrid, p.id AS person_id \
-         FROM households h JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id \
-         JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pr ON pr.id = h.project_id \
-         LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id \
-         LEFT JOIN household_members m ON m.household_id = h.node_id AND m.moved_out IS NULL \
-         LEFT JOIN persons p ON p.id = m.person_id \
-         WHERE h.project_id = $1 ORDER BY b.id, u.id, h.node_id, m.id",
-        params![project_id],
-    )
-    .await?)
-}
-
-pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<HashMap<i64, Vec<String>>, AppError> {
-    #[derive(FromQueryResult)]
-    struct R {
-        person_id: i64,
-        role: String,
-    }
-    let rows: Vec<R> = db::all(
-        conn,
-        "SELECT person_id, role FROM role_assignments WHERE node_id = $1 ORDER BY id",
-        params![project_id],
-    )
-    .await?;
-    let mut m: HashMap<i64, Vec<String>> = HashMap::new();
-    for r in rows {
-        if let Some(role) = crate::auth::model::Role::parse(&r.role) {
-            m.entry(r.person_id).or_default().push(role.zh().to_string());
-        }
-    }
-    Ok(m)
-}
+pub use store::{ledger_rows, role_names};
 
 /// Write the ledger as .xlsx. Phone and ID are masked unless `full`.
 pub fn ledger_xlsx(

@@ -492,3 +492,19 @@ pub async fn project_by_key(conn: &impl ConnectionTrait, id: Option<i64>, key: &
     .await?
     .map(|r| r.id))
 }
+
+/// Fill in an existing household's area and micro-grid where the import gives them (others kept).
+pub async fn fill_household(
+    conn: &impl ConnectionTrait,
+    household: i64,
+    area_centi: Option<i64>,
+    microgrid: Option<i64>,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "UPDATE households SET exclusive_area_centi = COALESCE($1, exclusive_area_centi), microgrid_id = COALESCE($2, microgrid_id) WHERE node_id = $3",
+        params![area_centi, microgrid, household],
+    )
+    .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 
 pub mod principal;
 pub mod throttle;
+pub mod users;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};

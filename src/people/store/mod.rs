@@ -2,6 +2,7 @@
 
 pub mod datarequests;
 pub mod links;
+pub mod mydata;
 pub mod seal;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -471,4 +472,30 @@ pub async fn remove_role(conn: &impl ConnectionTrait, role_assignment: i64) -> R
 pub async fn move_out(conn: &impl ConnectionTrait, membership: i64, date: NaiveDate) -> Result<(), AppError> {
     db::exec(conn, "UPDATE household_members SET moved_out = $1 WHERE id = $2", params![date, membership]).await?;
     Ok(())
+}
+
+/// A current member of the household with this name (the import's match when no ID number is given).
+pub async fn current_member_named(
+    conn: &impl ConnectionTrait,
+    household: i64,
+    name: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT p.id FROM persons p JOIN household_members m ON m.person_id = p.id \
+         WHERE m.household_id = $1 AND m.moved_out IS NULL AND p.name = $2",
+        params![household, name],
+    )
+    .await?
+    .map(|x| x.id))
+}
+
+pub async fn holds_role(conn: &impl ConnectionTrait, person: i64, role: &str, node: i64) -> Result<bool, AppError> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2 AND node_id = $3",
+        params![person, role, node],
+    )
+    .await?
+        > 0)
 }
