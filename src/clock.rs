@@ -18,6 +18,7 @@ pub trait Clock: Send + Sync + 'static {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // the one place the system time is read
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }

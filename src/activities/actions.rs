@@ -56,9 +56,7 @@ pub struct NewActivityForm {
 /// Create an activity (project staff) and lay out its occurrences.
 pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewActivityForm) -> AppResult<i64> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let mut errors = Vec::new();
     let kind = model::KINDS.iter().find(|(c, _)| *c == f.kind.trim()).map(|(c, _)| *c);
     if kind.is_none() {
@@ -238,9 +236,7 @@ pub async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &Signup
     if f.room.trim().is_empty() && f.name.trim().is_empty() {
         return p.person_id.ok_or_else(|| AppError::field("name", "此账号未关联住户信息"));
     }
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     crate::people::store::resident_by_home(&state.db.read, o.project_id, &f.room, &f.name)
         .await?
         .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))
@@ -349,9 +345,7 @@ pub async fn tell_promoted(
 /// Skip one date of a series (staff): the occurrence is off, the rest stay.
 pub async fn skip_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<()> {
     let o = load(state, p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     if !store::skip_occurrence(&tx, id).await? {

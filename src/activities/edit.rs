@@ -91,9 +91,7 @@ fn moved(t: DateTime<Utc>, start: NaiveTime) -> DateTime<Utc> {
 
 pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &EditForm) -> AppResult<usize> {
     let o = load(state, p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     let v = validate(f)?;
     let now = state.clock.now();
     if o.state != "scheduled" || o.starts_at <= now {

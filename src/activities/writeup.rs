@@ -116,7 +116,7 @@ pub async fn save(
             "Too many photos for this write-up",
         ));
     }
-    store::save_writeup(&tx, id, &body, attendance, p.user_id, now).await?;
+    store::save_writeup(&tx, id, body, attendance, p.user_id, now).await?;
     let added = uploads.len();
     let mut keys = Vec::new();
     let owner = photos::Owner { table: "writeup_photos", column: "occurrence_id", id, prefix: "writeups" };

@@ -170,6 +170,17 @@ impl Scope {
     pub fn can_write_project(&self, project_id: i64) -> bool {
         self.write_projects.contains(&project_id)
     }
+    /// The one check before changing something of a project: a project the caller cannot even read is
+    /// "not found" (its existence is not told); one they read but may not change is "forbidden".
+    pub fn require_write(&self, project_id: i64) -> Result<(), crate::error::AppError> {
+        if self.can_write_project(project_id) {
+            Ok(())
+        } else if self.can_read_project(project_id) {
+            Err(crate::error::AppError::forbidden())
+        } else {
+            Err(crate::error::AppError::not_found())
+        }
+    }
     /// A household: its project is readable, the user lives there, or it lies in the user's grid.
     pub fn can_read_household(&self, household_id: i64, project_id: i64, microgrid_path: Option<&str>) -> bool {
         self.can_read_project(project_id)

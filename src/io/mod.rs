@@ -246,9 +246,7 @@ pub async fn import_upload(
         }
     }
     let project = project.ok_or_else(|| AppError::field("project_id", "请选择导入到哪个项目"))?;
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let (name, bytes) =
         file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
     let projects = writable_projects(&state, &p).await?;
@@ -457,9 +455,7 @@ pub async fn export_ledger(
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let project_id = q.project.ok_or_else(|| AppError::field("project", "请选择要导出的项目"))?;
-    if !p.scope.can_write_project(project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project_id)?;
     let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
     let full = q.full.as_deref() == Some("1");
     let mut rows = ledger_rows(&state.db.read, project_id).await?;

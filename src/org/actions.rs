@@ -102,9 +102,7 @@ pub async fn update_household_checked(
     if !store::household_readable(p, &h) {
         return Err(AppError::not_found());
     }
-    if !p.scope.can_write_project(h.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(h.project_id)?;
     let area = match area.map(str::trim) {
         Some("") | None => h.exclusive_area_centi,
         Some(a) => Some(parse_area_centi(a).map_err(|m| AppError::field("area", m))?),

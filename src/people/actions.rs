@@ -235,9 +235,7 @@ pub async fn add_member_checked(
     if !org::household_readable(p, &h) {
         return Err(AppError::not_found());
     }
-    if !p.scope.can_write_project(h.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(h.project_id)?;
     let today = state.clock.today();
     let mut errors = Vec::new();
     let name = parse_name(&f.name).map_err(|m| errors.push(FieldError::new("name", m))).ok();

@@ -42,9 +42,7 @@ pub struct NewCentreForm {
 /// Open a centre in a project (its staff), with default hours 09:00–21:00 every day.
 pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewCentreForm) -> AppResult<i64> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let name = crate::text::normalize(&f.name);
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::field("name", "请填写中心名称（不超过100字）"));

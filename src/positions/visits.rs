@@ -123,9 +123,7 @@ pub async fn staff_visit(
     Form(f): Form<VisitForm>,
 ) -> AppResult<Redirect> {
     let c = load_centre(&state, &p, id).await?;
-    if !p.scope.can_write_project(c.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(c.project_id)?;
     let name = crate::text::normalize(&f.visitor_name);
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field("visitor_name", "请填写来访人姓名（不超过60字）"));
@@ -368,9 +366,7 @@ pub async fn door(
     Path(id): Path<i64>,
 ) -> AppResult<impl IntoResponse> {
     let centre = load_centre(&state, &p, id).await?;
-    if !p.scope.can_write_project(centre.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(centre.project_id)?;
     let day = today(&state);
     let day_start = model::to_utc(day.and_time(chrono::NaiveTime::MIN));
     let bookings = store::centre_bookings(&state.db.read, id, day_start, day_start + Duration::days(1)).await?;

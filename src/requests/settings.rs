@@ -45,9 +45,7 @@ pub async fn page(
         Some(id) => id,
         None => *p.scope.write_projects.iter().next().ok_or_else(AppError::forbidden)?,
     };
-    if !p.scope.can_write_project(project) {
-        return Err(if p.scope.can_read_project(project) { AppError::forbidden() } else { AppError::not_found() });
-    }
+    p.scope.require_write(project)?;
     let projects = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
@@ -120,9 +118,7 @@ pub async fn save_checked(
         Some(id) => store::category(&state.db.read, id).await?.ok_or_else(AppError::not_found)?.project_id,
         None => f.project_id.trim().parse::<i64>().map_err(|_| AppError::field("project_id", "请选择项目"))?,
     };
-    if !p.scope.can_write_project(project) {
-        return Err(if p.scope.can_read_project(project) { AppError::forbidden() } else { AppError::not_found() });
-    }
+    p.scope.require_write(project)?;
     let v = validate(&f)?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;

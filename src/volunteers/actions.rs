@@ -87,12 +87,7 @@ pub async fn decide_volunteer_checked(
     note: &str,
 ) -> AppResult<&'static str> {
     let v = registration(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.can_read_project(v.project_id) {
-        return Err(AppError::not_found());
-    }
-    if !p.scope.can_write_project(v.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(v.project_id)?;
     let next = model::decide_volunteer(&v.state, approve).map_err(rule_err)?;
     let note = note.trim();
     if note.chars().count() > 200 {
@@ -145,9 +140,7 @@ pub async fn create_team_checked(
     kind: &str,
     name: &str,
 ) -> AppResult<i64> {
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let kind = model::TEAM_KINDS
         .iter()
         .find(|(c, _)| *c == kind.trim())
@@ -444,9 +437,7 @@ pub struct Award<'a> {
 
 pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<'_>) -> AppResult<i64> {
     let Award { project, room, name, delta, reason } = a;
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     if delta == 0 || !(-1000..=1000).contains(&delta) {
         return Err(AppError::field("delta", "积分应为-1000至1000且不为0"));
     }

@@ -72,7 +72,7 @@ async fn violations_are_named_the_same_on_both_databases() {
         Some("ck_reward_items_stock")
     );
     let room = app.id("SELECT id FROM rooms ORDER BY id LIMIT 1").await;
-    let t0 = chrono::Utc::now();
+    let t0 = app.state.clock.now();
     let insert = "INSERT INTO bookings (room_id, starts_at, ends_at, state, purpose, created_at, updated_at) \
                   VALUES ($1, $2, $3, 'approved', '测试', $2, $2)";
     let e = db::exec(&app.state.db.write, insert, xinghuo::params![room, t0, t0]).await.unwrap_err();

@@ -781,7 +781,7 @@ async fn persona_route_matrix_holds_for_every_route() {
         .await;
     ids.booking = r.json()["id"].as_i64().expect("booking made");
     // 张三 attended a 全员保洁日 (set up directly) and asks to correct it; and redeems points.
-    let now = chrono::Utc::now();
+    let now = app.state.clock.now();
     ids.signup = xinghuo::db::insert_id(
         &app.state.db.write,
         "INSERT INTO signups (occurrence_id, person_id, state, created_at, updated_at, service_minutes) \

@@ -25,7 +25,7 @@ async fn loading_the_demo_twice_changes_nothing() {
     let app = TestApp::new().await;
     let before =
         (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);
-    let loaded = xinghuo::demo::load(&app.state.db.write, &app.state.vault, chrono::Utc::now()).await.unwrap();
+    let loaded = xinghuo::demo::load(&app.state.db.write, &app.state.vault, app.state.clock.now()).await.unwrap();
     assert!(!loaded);
     let after =
         (app.count("SELECT COUNT(*) AS n FROM org_nodes").await, app.count("SELECT COUNT(*) AS n FROM persons").await);

@@ -162,9 +162,7 @@ pub struct OrganiserForm {
 /// (the ledger is append-only: a correction would be a new entry).
 pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: OrganiserForm) -> AppResult<()> {
     let o = load(state, p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     let person: i64 = f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?;
     let on = f.on.trim() == "1";
     let now = state.clock.now();
@@ -239,9 +237,7 @@ pub async fn attend_checked(
         }
         p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?
     } else {
-        if !p.scope.can_write_project(o.project_id) {
-            return Err(AppError::forbidden());
-        }
+        p.scope.require_write(o.project_id)?;
         if f.person_code.trim().is_empty() {
             f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?
         } else {
@@ -275,9 +271,7 @@ pub struct RuleForm {
 /// Set a project's points per hour for an activity type (its staff).
 pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -> AppResult<()> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let kind = model::KINDS
         .iter()
         .find(|(c, _)| *c == f.kind.trim())
@@ -322,9 +316,7 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
 pub async fn export(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<axum::response::Response> {
     use rust_xlsxwriter::{Format, Workbook};
     let o = load(state, p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     let rows = store::sheet(&state.db.read, id).await?;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

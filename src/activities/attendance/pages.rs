@@ -91,9 +91,7 @@ pub async fn code_page(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
-    if !p.scope.can_write_project(o.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(o.project_id)?;
     let code = attendance_code(&state.secret, id, model::code_window(state.clock.now()));
     let url =
         format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));

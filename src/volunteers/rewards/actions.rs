@@ -52,9 +52,7 @@ pub async fn create_item_checked(
     project: i64,
     i: ItemInput,
 ) -> AppResult<i64> {
-    if !p.scope.can_write_project(project) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(project)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let id = store::insert_item(&tx, project, &i, now).await?;
@@ -86,12 +84,7 @@ pub async fn update_item_checked(
     active: bool,
 ) -> AppResult<()> {
     let it = store::item(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.can_read_project(it.project_id) {
-        return Err(AppError::not_found());
-    }
-    if !p.scope.can_write_project(it.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(it.project_id)?;
     if !(1..=100_000).contains(&points) {
         return Err(AppError::field("points", "所需积分应为1至100000"));
     }
@@ -143,9 +136,7 @@ pub async fn redeem_checked(
     // found by home and name.
     let person = match for_resident {
         Some((room, name)) => {
-            if !p.scope.can_write_project(it.project_id) {
-                return Err(AppError::forbidden());
-            }
+            p.scope.require_write(it.project_id)?;
             crate::people::store::resident_by_home(&state.db.read, it.project_id, room, name)
                 .await?
                 .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?
@@ -275,9 +266,7 @@ pub async fn collect_checked(state: &AppState, p: &Principal, ctx: &Ctx, code: &
         .ok_or_else(|| {
             AppError::new(axum::http::StatusCode::NOT_FOUND, "unknown_code", "没有这个领取码", "No such pickup code")
         })?;
-    if !p.scope.can_write_project(r.project_id) {
-        return Err(AppError::forbidden());
-    }
+    p.scope.require_write(r.project_id)?;
     close(state, p, ctx, r, "collect").await
 }
 
