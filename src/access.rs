@@ -21,20 +21,7 @@ impl RouteDef {
 
 /// Every route of the application, by capability.
 pub fn all_routes() -> Vec<RouteDef> {
-    let mut v = Vec::new();
-    v.extend(crate::ops::routes());
-    v.extend(crate::auth::pages::routes());
-    v.extend(crate::org::routes());
-    v.extend(crate::people::routes());
-    v.extend(crate::requests::routes());
-    v.extend(crate::notify::routes());
-    v.extend(crate::positions::routes());
-    v.extend(crate::activities::routes());
-    v.extend(crate::volunteers::routes());
-    v.extend(crate::io::routes());
-    v.extend(crate::admin::routes());
-    v.extend(crate::api::routes());
-    v
+    crate::capability::all().into_iter().flat_map(|c| (c.routes)()).collect()
 }
 
 /// (method, path, access) for every route — what the permission-matrix test reads.

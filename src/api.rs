@@ -1,5 +1,5 @@
-//! `/api/v1`: the OpenAPI document (generated from the handlers' annotations) and the audit API.
-//! Capability APIs live in their own modules (`org::api`, `people::api`); this module lists them.
+//! `/api/v1/openapi.json`: the OpenAPI document — each capability's paths (its `capability().openapi`,
+//! from the handlers' annotations) merged, with the common error answers added to every operation.
 
 use axum::{Json, routing::get};
 use utoipa::OpenApi;
@@ -13,59 +13,7 @@ use crate::{access::RouteDef, auth::model::Access};
         version = "1",
         description = "Session cookie or `Authorization: Bearer <token>`. Errors are `{code, message, message_en}` with stable codes."
     ),
-    paths(
-        crate::auth::pages::me,
-        crate::people::mydata::json,
-        crate::org::api::list_projects,
-        crate::org::api::get_node,
-        crate::org::api::create_root,
-        crate::org::api::create_child,
-        crate::org::api::create_party_org,
-        crate::org::api::get_household,
-        crate::org::api::update_household,
-        crate::people::api::search,
-        crate::people::api::create_person,
-        crate::people::api::get_person,
-        crate::people::api::update_person,
-        crate::people::api::reveal,
-        crate::people::api::add_role,
-        crate::people::api::remove_role,
-        crate::people::api::add_member,
-        crate::audit::api_list,
-        crate::requests::api::list,
-        crate::requests::api::create,
-        crate::requests::api::get,
-        crate::requests::api::act,
-        crate::requests::api::add_photos,
-        crate::requests::api::visits,
-        crate::requests::api::categories,
-        crate::requests::figures::api,
-        crate::positions::api::centre,
-        crate::positions::api::book,
-        crate::positions::api::act,
-        crate::positions::visits::figures_api,
-        crate::positions::visits::checkin_api,
-        crate::activities::api::list,
-        crate::activities::api::signup,
-        crate::activities::api::cancel,
-        crate::activities::attendance::api::attend_api,
-        crate::activities::attendance::api::mine_api,
-        crate::activities::attendance::api::rankings_api,
-        crate::volunteers::api::me,
-        crate::volunteers::api::apply,
-        crate::volunteers::api::decide,
-        crate::volunteers::api::team,
-        crate::volunteers::api::request_correction,
-        crate::volunteers::api::decide_correction,
-        crate::volunteers::api::catalogue,
-        crate::volunteers::api::redeem,
-        crate::volunteers::api::cancel,
-        crate::volunteers::api::collect,
-        crate::volunteers::api::award,
-        crate::notify::pages::api_list,
-        crate::notify::pages::api_read,
-        openapi_json,
-    ),
+    paths(openapi_json),
     components(schemas(ErrorSchema))
 )]
 pub struct ApiDoc;
@@ -83,11 +31,7 @@ pub struct ErrorSchema {
 }
 
 pub fn routes() -> Vec<RouteDef> {
-    vec![
-        RouteDef::new("GET", "/api/v1/openapi.json", Access::Public, get(openapi_json)),
-        RouteDef::new("GET", "/api/v1/audit", Access::Desk, get(crate::audit::api_list)),
-        RouteDef::new("GET", "/audit", Access::Desk, get(crate::audit::page)),
-    ]
+    vec![RouteDef::new("GET", "/api/v1/openapi.json", Access::Public, get(openapi_json))]
 }
 
 /// Answers any operation may give besides its own, because they come from the layers every request
@@ -114,6 +58,9 @@ const COMMON_ERRORS: [(&str, &str); 10] = [
 pub fn document() -> utoipa::openapi::OpenApi {
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let mut doc = ApiDoc::openapi();
+    for c in crate::capability::all() {
+        doc.merge((c.openapi)());
+    }
     let error = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorSchema")))).build();
     for item in doc.paths.paths.values_mut() {
         let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
@@ -138,4 +85,37 @@ pub fn document() -> utoipa::openapi::OpenApi {
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document")))]
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(document())
+}
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability::new("api", routes)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `/api/v1` route in the route table is in the document, with its method — so a capability
+    /// cannot add an API route and forget to list it in its `capability().openapi`.
+    #[test]
+    fn the_document_lists_every_api_route() {
+        let doc = super::document();
+        let mut missing = Vec::new();
+        for (method, path, _) in crate::access::route_table() {
+            if !path.starts_with("/api/v1") {
+                continue;
+            }
+            let item = doc.paths.paths.get(path);
+            let has = item.is_some_and(|i| match method {
+                "GET" => i.get.is_some(),
+                "POST" => i.post.is_some(),
+                "PUT" => i.put.is_some(),
+                "PATCH" => i.patch.is_some(),
+                "DELETE" => i.delete.is_some(),
+                _ => false,
+            });
+            if !has {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+        assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
+    }
 }

@@ -200,11 +200,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 }
             }
             println!("按 Ctrl-C 停止 / Ctrl-C to stop\n");
-            let job = crate::requests::jobs::spawn(state.clone());
-            let no_shows = crate::positions::visits::spawn(state.clone());
+            let jobs = crate::capability::start_jobs(&state);
             app::serve(listener, state, app::shutdown_signal()).await?;
-            job.abort();
-            no_shows.abort();
+            jobs.iter().for_each(|j| j.abort());
         }
         Command::Import { project, file } => {
             let pid = find_project(&state, &project).await?;

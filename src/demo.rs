@@ -220,7 +220,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         let project = org::node(t, pid).await?.ok_or_else(|| AppError::internal("demo"))?;
         project_ids.push(pid);
         party(t, pid, PartyOrgKind::ProjectBranch, &format!("{}项目党支部", spec.name), now).await?;
-        crate::requests::store::ensure_default_categories(t, pid, now).await?;
+        crate::capability::project_created(t, pid, now).await?;
         let (buildings, units, floors): (&[&str], &[&str], i32) = if spec.kind == "office" {
             (&["A座"], &["1单元"], 3)
         } else {

@@ -20,6 +20,8 @@ pub mod auth;
 /// Files outside the database (photos) through `object_store`.
 pub mod blob;
 /// The CLI: serve | migrate | demo | import | export | user | backup.
+/// The list of capabilities and what each shows the app (routes, navigation, jobs, API, hooks).
+pub mod capability;
 pub mod cli;
 /// Injected clock (system or test); UTC stored, Asia/Shanghai shown.
 pub mod clock;

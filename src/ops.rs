@@ -87,3 +87,7 @@ pub async fn track(req: Request, next: Next) -> Response {
         .record(start.elapsed().as_secs_f64());
     resp
 }
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability::new("ops", routes)
+}

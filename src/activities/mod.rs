@@ -66,3 +66,25 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/occurrences/{id}/cancel", Access::Authenticated, post(api::cancel)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list,
+    api::signup,
+    api::cancel,
+    attendance::api::attend_api,
+    attendance::api::mine_api,
+    attendance::api::rankings_api
+))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] =
+    &[crate::capability::NavEntry { order: 30, href: "/activities", label: |_| "nav.activities", shown: |_, _| true }];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("activities", routes)
+    }
+}

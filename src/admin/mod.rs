@@ -235,3 +235,14 @@ pub async fn unlock(
     .await?;
     Ok(Redirect::to("/admin/users?msg=unlocked"))
 }
+
+const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
+    order: 74,
+    href: "/admin/users",
+    label: |_| "nav.users",
+    shown: |p, _| p.has(crate::auth::model::Access::Admin),
+}];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("admin", routes) }
+}

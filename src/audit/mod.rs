@@ -124,3 +124,28 @@ pub async fn api_list(
 ) -> ApiResult<Vec<AuditRow>> {
     Ok(Json(visible(&state, &p, &q).await?))
 }
+
+pub fn routes() -> Vec<crate::access::RouteDef> {
+    use axum::routing::get;
+
+    use crate::{access::RouteDef, auth::model::Access};
+    vec![
+        RouteDef::new("GET", "/api/v1/audit", Access::Desk, get(api_list)),
+        RouteDef::new("GET", "/audit", Access::Desk, get(page)),
+    ]
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api_list))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] =
+    &[crate::capability::NavEntry { order: 73, href: "/audit", label: |_| "nav.audit", shown: |_, desk| desk }];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("audit", routes)
+    }
+}

@@ -510,3 +510,19 @@ role_extractor!(
     AdminUser,
     Access::Admin
 );
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(pages::me))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] =
+    &[crate::capability::NavEntry { order: 90, href: "/account", label: |_| "nav.account", shown: |_, _| true }];
+
+/// Log-in, log-out, the account page and the principal (`/api/v1/me`).
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("auth", pages::routes)
+    }
+}

@@ -170,12 +170,13 @@ impl Scope {
     pub fn can_write_project(&self, project_id: i64) -> bool {
         self.write_projects.contains(&project_id)
     }
-    /// The one check before changing something of a project: a project the caller cannot even read is
-    /// "not found" (its existence is not told); one they read but may not change is "forbidden".
+    /// The one check before changing something of a project: a project the caller cannot even see
+    /// is "not found" (its existence is not told); one they see (they read it, or live there) but may
+    /// not change is "forbidden".
     pub fn require_write(&self, project_id: i64) -> Result<(), crate::error::AppError> {
         if self.can_write_project(project_id) {
             Ok(())
-        } else if self.can_read_project(project_id) {
+        } else if self.can_read_project(project_id) || self.home_in(project_id).is_some() {
             Err(crate::error::AppError::forbidden())
         } else {
             Err(crate::error::AppError::not_found())

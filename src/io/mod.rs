@@ -492,3 +492,14 @@ pub async fn export_ledger(
     .await?;
     Ok(xlsx_response(bytes, &format!("{}住户台账_{}.xlsx", project.name, stamp.format("%Y%m%d%H%M"))))
 }
+
+const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
+    order: 72,
+    href: "/import",
+    label: |_| "nav.import",
+    shown: |p, _| p.has(crate::auth::model::Access::Staff),
+}];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("io", routes) }
+}

@@ -63,3 +63,22 @@ pub fn routes() -> Vec<crate::access::RouteDef> {
         RouteDef::new("POST", "/api/v1/notifications/read", Access::Authenticated, post(pages::api_read)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(pages::api_list, pages::api_read))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
+    order: 80,
+    href: "/notifications",
+    label: |_| "nav.notifications",
+    shown: |_, _| true,
+}];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("notify", routes)
+    }
+}

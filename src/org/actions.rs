@@ -61,7 +61,7 @@ pub async fn create_child_checked(
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let id = store::create_node(&tx, Some(&parent), n, now).await?;
     if kind == NodeKind::Project {
-        crate::requests::store::ensure_default_categories(&tx, id, now).await?;
+        crate::capability::project_created(&tx, id, now).await?;
     }
     if kind == NodeKind::Household {
         let pid = parent.project_id.ok_or_else(|| AppError::internal("unit without project"))?;

@@ -31,3 +31,33 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("PATCH", "/api/v1/households/{id}", Access::Staff, axum::routing::patch(api::update_household)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_projects,
+    api::get_node,
+    api::create_root,
+    api::create_child,
+    api::create_party_org,
+    api::get_household,
+    api::update_household
+))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] = &[
+    crate::capability::NavEntry {
+        order: 10,
+        href: "/",
+        label: |desk| if desk { "nav.home" } else { "nav.myhome" },
+        shown: |_, _| true,
+    },
+    crate::capability::NavEntry { order: 70, href: "/org", label: |_| "nav.org", shown: |_, desk| desk },
+];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("org", routes)
+    }
+}

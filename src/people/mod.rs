@@ -46,3 +46,28 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/households/{id}/members", Access::Staff, post(api::add_member)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    mydata::json,
+    api::search,
+    api::create_person,
+    api::get_person,
+    api::update_person,
+    api::reveal,
+    api::add_role,
+    api::remove_role,
+    api::add_member
+))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] =
+    &[crate::capability::NavEntry { order: 71, href: "/search", label: |_| "nav.search", shown: |_, desk| desk }];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("people", routes)
+    }
+}

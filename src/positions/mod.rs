@@ -38,3 +38,19 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/bookings/{id}/actions", Access::Authenticated, post(api::act)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::centre, api::book, api::act, visits::figures_api, visits::checkin_api))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] =
+    &[crate::capability::NavEntry { order: 40, href: "/positions", label: |_| "nav.positions", shown: |_, _| true }];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        jobs: |state| vec![visits::spawn(state.clone())],
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("positions", routes)
+    }
+}

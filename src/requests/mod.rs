@@ -54,3 +54,33 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/requests/{id}/actions", Access::Authenticated, post(api::act)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list,
+    api::create,
+    api::get,
+    api::act,
+    api::add_photos,
+    api::visits,
+    api::categories,
+    figures::api
+))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
+    order: 20,
+    href: "/requests",
+    label: |desk| if desk { "req.queue" } else { "req.mine" },
+    shown: |p, desk| desk || !p.scope.households.is_empty(),
+}];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        jobs: |state| vec![jobs::spawn(state.clone())],
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        on_project_created: Some(|tx, project, now| Box::pin(store::ensure_default_categories(tx, project, now))),
+        ..crate::capability::Capability::new("requests", routes)
+    }
+}

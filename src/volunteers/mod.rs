@@ -65,3 +65,32 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/redemptions/collect", Access::Staff, post(api::collect)),
     ]
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::me,
+    api::apply,
+    api::decide,
+    api::team,
+    api::request_correction,
+    api::decide_correction,
+    api::catalogue,
+    api::redeem,
+    api::cancel,
+    api::collect,
+    api::award
+))]
+struct Api;
+
+const NAV: &[crate::capability::NavEntry] = &[
+    crate::capability::NavEntry { order: 50, href: "/volunteers", label: |_| "nav.volunteers", shown: |_, _| true },
+    crate::capability::NavEntry { order: 60, href: "/rewards", label: |_| "nav.rewards", shown: |_, _| true },
+];
+
+pub fn capability() -> crate::capability::Capability {
+    crate::capability::Capability {
+        nav: NAV,
+        openapi: <Api as utoipa::OpenApi>::openapi,
+        ..crate::capability::Capability::new("volunteers", routes)
+    }
+}

@@ -74,33 +74,10 @@ impl Chrome {
         if let Some(p) = &ctx.principal {
             let desk = p.has(Access::Desk);
             phone = !desk;
-            let mut push = |href: &'static str, key: &str| {
-                let active = if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) };
-                nav.push(NavItem { href, label: t(lang, key).to_string(), active });
-            };
-            push("/", if desk { "nav.home" } else { "nav.myhome" });
-            if desk || !p.scope.households.is_empty() {
-                push("/requests", if desk { "req.queue" } else { "req.mine" });
+            for e in crate::capability::nav(p, desk) {
+                let active = if e.href == "/" { ctx.path == "/" } else { ctx.path.starts_with(e.href) };
+                nav.push(NavItem { href: e.href, label: t(lang, (e.label)(desk)).to_string(), active });
             }
-            push("/activities", "nav.activities");
-            push("/positions", "nav.positions");
-            push("/volunteers", "nav.volunteers");
-            push("/rewards", "nav.rewards");
-            if desk {
-                push("/org", "nav.org");
-                push("/search", "nav.search");
-            }
-            if p.has(Access::Staff) {
-                push("/import", "nav.import");
-            }
-            if desk {
-                push("/audit", "nav.audit");
-            }
-            if p.has(Access::Admin) {
-                push("/admin/users", "nav.users");
-            }
-            push("/notifications", "nav.notifications");
-            push("/account", "nav.account");
         }
         let unread = ctx.principal.as_ref().map(|p| p.unread).unwrap_or(0);
         let mut c = Self {

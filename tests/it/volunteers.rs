@@ -80,7 +80,7 @@ async fn teams_take_approved_volunteers_and_only_staff_name_leaders() {
         .await
         .post_form("/volunteers/teams", &[("project_id", &ids.yeyu.to_string()), ("kind", "service"), ("name", "x")])
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     // 李四 has not applied: refused. 张三 (an approved volunteer in the demo) is made leader.
     let add = format!("/volunteers/teams/{team}/members");
     let r = staff.post_form(&add, &[("person_id", &ids.lisi.to_string())]).await;
@@ -613,7 +613,7 @@ async fn staff_award_points_by_home_and_name_and_cannot_deduct_below_zero() {
             json!({"project_id": ids.yeyu, "room": "1-1-101", "name": "张三", "delta": 5, "reason": "x"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     let mut zhangsan = app.login("resident").await;
     let me = zhangsan.get("/api/v1/me/points").await.json();
     assert_eq!(me["balance"], 30, "{me}");
