@@ -41,17 +41,9 @@ impl Role {
             Role::CommitteeMember => "committee_member",
         }
     }
+    /// The Chinese label (the catalog's `role.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            Role::CompanyAdmin => "公司管理员",
-            Role::Staff => "物业员工",
-            Role::Cadre => "社区/街道干部",
-            Role::GridMember => "网格员",
-            Role::PartyMember => "党员",
-            Role::Volunteer => "志愿者",
-            Role::Supervisor => "物业服务质量监督员",
-            Role::CommitteeMember => "业委会成员",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
@@ -74,6 +66,14 @@ impl Role {
             Role::PartyMember => true,
             Role::Volunteer | Role::Supervisor | Role::CommitteeMember => matches!(node, Project),
         }
+    }
+}
+
+impl crate::web::labels::Labelled for Role {
+    const PREFIX: &'static str = "role";
+    const VALUES: &'static [Self] = &Role::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

@@ -48,20 +48,9 @@ impl NodeKind {
             NodeKind::Microgrid => "microgrid",
         }
     }
+    /// The Chinese label (the catalog's `node_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            NodeKind::Company => "公司",
-            NodeKind::Branch => "分公司",
-            NodeKind::Project => "项目",
-            NodeKind::Building => "楼栋",
-            NodeKind::Unit => "单元",
-            NodeKind::Household => "户",
-            NodeKind::District => "区",
-            NodeKind::Street => "街道",
-            NodeKind::Community => "社区",
-            NodeKind::Grid => "网格",
-            NodeKind::Microgrid => "微网格",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn en(self) -> &'static str {
         match self {
@@ -129,6 +118,14 @@ impl NodeKind {
     }
 }
 
+impl crate::web::labels::Labelled for NodeKind {
+    const PREFIX: &'static str = "node_kind";
+    const VALUES: &'static [Self] = &NodeKind::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProjectKind {
     Residential,
@@ -145,15 +142,20 @@ impl ProjectKind {
             ProjectKind::Resettlement => "resettlement",
         }
     }
+    /// The Chinese label (the catalog's `project_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            ProjectKind::Residential => "住宅小区",
-            ProjectKind::Office => "写字楼",
-            ProjectKind::Resettlement => "安置房",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s || k.zh() == s)
+    }
+}
+
+impl crate::web::labels::Labelled for ProjectKind {
+    const PREFIX: &'static str = "project_kind";
+    const VALUES: &'static [Self] = &ProjectKind::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -192,13 +194,9 @@ impl PartyOrgKind {
             PartyOrgKind::StreetWorkCommittee => "street_work_committee",
         }
     }
+    /// The Chinese label (the catalog's `party_org_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            PartyOrgKind::CompanyCommittee => "公司党委",
-            PartyOrgKind::ProjectBranch => "项目党支部",
-            PartyOrgKind::CommunityCommittee => "社区党委",
-            PartyOrgKind::StreetWorkCommittee => "街道党工委",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s || k.zh() == s)
@@ -212,6 +210,14 @@ impl PartyOrgKind {
                 | (PartyOrgKind::CommunityCommittee, NodeKind::Community)
                 | (PartyOrgKind::StreetWorkCommittee, NodeKind::Street)
         )
+    }
+}
+
+impl crate::web::labels::Labelled for PartyOrgKind {
+    const PREFIX: &'static str = "party_org_kind";
+    const VALUES: &'static [Self] = &PartyOrgKind::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

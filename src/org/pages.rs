@@ -14,6 +14,7 @@ use super::{
     model::{NodeKind, PartyOrgKind, ProjectKind, xinghuo_status_zh},
     store::{self, Household, Node},
 };
+use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Desk, StaffUser, model::Access},
@@ -54,7 +55,13 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
         .into_iter()
         .map(|n| Row {
             href: format!("/org/{}", n.id),
-            kind: n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("").into(),
+            kind: n
+                .project_kind
+                .as_deref()
+                .and_then(ProjectKind::parse)
+                .map(|k| k.label(ctx.lang))
+                .unwrap_or("")
+                .into(),
             note: n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or("").into(),
             name: n.name,
             depth: 0,
@@ -77,7 +84,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
             format!(
                 "{} · {}{}",
                 g.node_name,
-                g.role.zh(),
+                g.role.label(ctx.lang),
                 g.post.as_ref().map(|s| format!("（{s}）")).unwrap_or_default()
             )
         })
@@ -114,7 +121,7 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
         let note = match kind {
             NodeKind::Project => {
                 let community = n.community_id.and_then(|c| names.get(&c)).cloned().unwrap_or_default();
-                let k = n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.zh()).unwrap_or("");
+                let k = n.project_kind.as_deref().and_then(ProjectKind::parse).map(|k| k.label(ctx.lang)).unwrap_or("");
                 format!("{k} · {community} · {}", n.xinghuo_status.as_deref().map(xinghuo_status_zh).unwrap_or(""))
             }
             _ => String::new(),
@@ -122,7 +129,7 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
         let row = Row {
             href: format!("/org/{}", n.id),
             name: n.name.clone(),
-            kind: kind.zh().into(),
+            kind: kind.label(ctx.lang).into(),
             depth: n.depth as usize,
             note,
         };
@@ -181,9 +188,9 @@ pub async fn node_page(
     let can_write = store::node_writable(&p, &node);
     let crumbs = store::ancestors(conn, &node).await?.into_iter().map(|a| (a.id, a.name)).collect();
     let l = |k: &str| crate::web::i18n::t(ctx.lang, k).to_string();
-    let mut facts = vec![(l("common.kind"), node.kind().zh().to_string())];
+    let mut facts = vec![(l("common.kind"), node.kind().label(ctx.lang).to_string())];
     if let Some(k) = node.project_kind.as_deref().and_then(ProjectKind::parse) {
-        facts.push((l("org.project_kind"), k.zh().into()));
+        facts.push((l("org.project_kind"), k.label(ctx.lang).into()));
     }
     if let Some(c) = node.community_id
         && let Some(cn) = store::node(conn, c).await?
@@ -203,7 +210,9 @@ pub async fn node_page(
     let party = store::party_orgs(conn, id)
         .await?
         .into_iter()
-        .map(|o| (super::model::PartyOrgKind::parse(&o.kind).map(|k| k.zh()).unwrap_or("").to_string(), o.name))
+        .map(|o| {
+            (super::model::PartyOrgKind::parse(&o.kind).map(|k| k.label(ctx.lang)).unwrap_or("").to_string(), o.name)
+        })
         .collect();
     let mut children = Vec::new();
     for ch in store::children(conn, id).await? {
@@ -217,7 +226,7 @@ pub async fn node_page(
         };
         let href =
             if ch.kind() == NodeKind::Household { format!("/households/{}", ch.id) } else { format!("/org/{}", ch.id) };
-        children.push(Row { href, name: ch.name.clone(), kind: ch.kind().zh().into(), depth: 0, note });
+        children.push(Row { href, name: ch.name.clone(), kind: ch.kind().label(ctx.lang).into(), depth: 0, note });
     }
     let people = store::people_at_node(conn, id).await?;
     let people = people
@@ -227,25 +236,28 @@ pub async fn node_page(
             name: x.name,
             role: format!(
                 "{}{}",
-                crate::auth::model::Role::parse(&x.role).map(|r| r.zh()).unwrap_or(""),
+                crate::auth::model::Role::parse(&x.role).map(|r| r.label(ctx.lang)).unwrap_or(""),
                 x.post.map(|s| format!("（{s}）")).unwrap_or_default()
             ),
             phone: x.phone.as_deref().map(mask_phone).unwrap_or_default(),
         })
         .collect();
-    let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.zh().to_string()));
-    let party_kinds =
-        PartyOrgKind::ALL.iter().filter(|k| k.attaches_to(node.kind())).map(|k| (k.as_str(), k.zh())).collect();
+    let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.label(ctx.lang).to_string()));
+    let party_kinds = PartyOrgKind::ALL
+        .iter()
+        .filter(|k| k.attaches_to(node.kind()))
+        .map(|k| (k.as_str(), k.label(ctx.lang)))
+        .collect();
     let roles = crate::auth::model::Role::ALL
         .iter()
         .filter(|r| {
             r.fits(node.kind()) && (**r != crate::auth::model::Role::CompanyAdmin || p.scope.is_admin_over(&node.path))
         })
-        .map(|r| (r.as_str(), r.zh()))
+        .map(|r| (r.as_str(), r.label(ctx.lang)))
         .collect();
     Ok(NodePage {
         c: Chrome::new(&ctx, node.name.clone()).with_msg(m.msg.as_deref()),
-        kind_zh: node.kind().zh().into(),
+        kind_zh: node.kind().label(ctx.lang).into(),
         is_project: node.kind() == NodeKind::Project,
         node,
         crumbs,
@@ -256,7 +268,7 @@ pub async fn node_page(
         child_kind,
         can_write,
         party_kinds,
-        project_kinds: ProjectKind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
+        project_kinds: ProjectKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         roles,
     }
     .into_response())
@@ -313,7 +325,7 @@ pub async fn household_page(
         id: m.id,
         person_id: m.person_id,
         name: m.person_name.clone(),
-        relation: Relation::parse(&m.relation).map(|r| r.zh()).unwrap_or("").into(),
+        relation: Relation::parse(&m.relation).map(|r| r.label(ctx.lang)).unwrap_or("").into(),
         phone: m.phone.as_deref().map(mask_phone).unwrap_or_default(),
         moved_in: m.moved_in.map(|d| d.to_string()).unwrap_or_default(),
         moved_out: m.moved_out.map(|d| d.to_string()).unwrap_or_default(),
@@ -340,7 +352,7 @@ pub async fn household_page(
         current,
         history,
         can_write,
-        relations: Relation::ALL.iter().map(|r| (r.as_str(), r.zh())).collect(),
+        relations: Relation::ALL.iter().map(|r| (r.as_str(), r.label(ctx.lang))).collect(),
         microgrids,
     })
 }

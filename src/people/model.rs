@@ -294,13 +294,9 @@ impl Relation {
             Relation::Family => "family",
         }
     }
+    /// The Chinese label (the catalog's `relation.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            Relation::Owner => "业主",
-            Relation::Occupant => "住户",
-            Relation::Tenant => "租户",
-            Relation::Family => "家庭成员",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         let s = normalize(s);
@@ -310,6 +306,14 @@ impl Relation {
             "租客" | "承租人" => Some(Relation::Tenant),
             _ => None,
         })
+    }
+}
+
+impl crate::web::labels::Labelled for Relation {
+    const PREFIX: &'static str = "relation";
+    const VALUES: &'static [Self] = &Relation::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

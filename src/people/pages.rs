@@ -11,6 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{actions::*, model::mask_phone, store};
+use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},
@@ -55,7 +56,7 @@ async fn render_person(
         .into_iter()
         .map(|r| RoleLine {
             id: r.id,
-            role: Role::parse(&r.role).map(|x| x.zh()).unwrap_or("").into(),
+            role: Role::parse(&r.role).map(|x| x.label(ctx.lang)).unwrap_or("").into(),
             node_id: r.node_id,
             node: r.node_name,
             post: r.post.unwrap_or_default(),
@@ -77,7 +78,11 @@ async fn render_person(
         homes,
         roles,
         can_write,
-        role_options: Role::ALL.iter().filter(|r| **r != Role::CompanyAdmin).map(|r| (r.as_str(), r.zh())).collect(),
+        role_options: Role::ALL
+            .iter()
+            .filter(|r| **r != Role::CompanyAdmin)
+            .map(|r| (r.as_str(), r.label(ctx.lang)))
+            .collect(),
         role_nodes,
     })
 }

@@ -175,20 +175,23 @@ impl BookingState {
             BookingState::Released => "released",
         }
     }
+    /// The Chinese label (the catalog's `booking_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            BookingState::Pending => "待审批",
-            BookingState::Approved => "已预约",
-            BookingState::Rejected => "未通过",
-            BookingState::Cancelled => "已取消",
-            BookingState::Released => "未到场已释放",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
     pub fn holds_slots(self) -> bool {
         matches!(self, BookingState::Pending | BookingState::Approved)
+    }
+}
+
+impl crate::web::labels::Labelled for BookingState {
+    const PREFIX: &'static str = "booking_state";
+    const VALUES: &'static [Self] = &BookingState::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

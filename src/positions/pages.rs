@@ -15,6 +15,7 @@ use super::{
     model::{self, BookingState},
     store::{self, Booking, Centre},
 };
+use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::Auth,
@@ -76,7 +77,7 @@ pub async fn list(
             id: b.id,
             room: b.room_name.clone(),
             when: when(&b),
-            state: b.state().zh().into(),
+            state: b.state().label(ctx.lang).into(),
             purpose: b.purpose.clone(),
             who: String::new(),
             can_cancel: b.state().holds_slots() && b.starts_at > now,
@@ -137,7 +138,7 @@ pub async fn centre(
                         id: b.id,
                         room: b.room_name.clone(),
                         when: when(b),
-                        state: b.state().zh().into(),
+                        state: b.state().label(ctx.lang).into(),
                         // Residents see that a time is taken, not by whom or why.
                         purpose: if manager || own { b.purpose.clone() } else { String::new() },
                         who: if manager {

@@ -16,6 +16,7 @@ use super::{
     model::{self, MonthFacts, Rating, State, ThreeRates},
     store::{self, QueueFilter},
 };
+use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Ctx, Desk, Principal},
@@ -142,7 +143,7 @@ pub async fn page(
     let overdue = store::queue(&state.db.read, &[project], None, &[], &f, now)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.category_name.clone(), r.state().zh().to_string(), fmt_datetime(r.complete_by)))
+        .map(|r| (r.id, r.category_name.clone(), r.state().label(ctx.lang).to_string(), fmt_datetime(r.complete_by)))
         .collect();
     let projects = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
         .await?

@@ -16,6 +16,7 @@ use super::{
     model::{self, Action, Channel, Kind, Outside, Rating, State},
     store::{self, QueueFilter, RequestRow},
 };
+use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Principal, model::Access},
@@ -34,13 +35,13 @@ pub struct Line {
     pub overdue: bool,
 }
 
-fn line(r: &RequestRow, now: DateTime<Utc>) -> Line {
+fn line(r: &RequestRow, now: DateTime<Utc>, lang: crate::web::i18n::Lang) -> Line {
     let d = model::Deadlines { respond_by: r.respond_by, complete_by: r.complete_by };
     Line {
         id: r.id,
-        title: format!("{} · {}", r.category_name, Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("")),
+        title: format!("{} · {}", r.category_name, Kind::parse(&r.kind).map(|k| k.label(lang)).unwrap_or("")),
         location: r.location.clone().unwrap_or_default(),
-        state: r.state().zh().into(),
+        state: r.state().label(lang).into(),
         created: fmt_datetime(r.created_at),
         overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
     }
@@ -119,10 +120,10 @@ pub async fn list(
     Ok(ListPage {
         c: Chrome::titled(&ctx, if desk { "req.queue" } else { "req.mine" }).with_msg(m.msg.as_deref()),
         desk,
-        lines: rows.iter().map(|r| line(r, now)).collect(),
+        lines: rows.iter().map(|r| line(r, now, ctx.lang)).collect(),
         f,
         next_before,
-        states: State::ALL.iter().map(|s| (s.as_str(), s.zh())).collect(),
+        states: State::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect(),
         projects,
         categories,
         buildings,
@@ -200,14 +201,14 @@ pub async fn new_page(
         }
     }
     // Duplicate hint: open requests of the chosen category at the chosen home's building.
-    let similar = similar_lines(&state, &p, &q).await?;
+    let similar = similar_lines(&state, &p, &q, ctx.lang).await?;
     Ok(NewPage {
         c: Chrome::titled(&ctx, "req.new"),
-        channels: channels.into_iter().map(|c| (c.as_str(), c.zh())).collect(),
+        channels: channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang))).collect(),
         staff_entry,
         homes,
         categories,
-        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.zh())).collect(),
+        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         similar,
     })
 }
@@ -221,7 +222,12 @@ struct SimilarFragment {
 
 /// Open requests of the same category at the chosen home's building: what the report form shows while
 /// the resident fills it in (an HTML fragment, fetched by `app.js`; the form works without it).
-async fn similar_lines(state: &AppState, p: &Principal, q: &NewQuery) -> AppResult<Vec<Line>> {
+async fn similar_lines(
+    state: &AppState,
+    p: &Principal,
+    q: &NewQuery,
+    lang: crate::web::i18n::Lang,
+) -> AppResult<Vec<Line>> {
     let (Some(cid), Some(hid)) = (q.category_id, q.household_id) else { return Ok(vec![]) };
     let Some(hh) = org::household(&state.db.read, hid).await? else { return Ok(vec![]) };
     if !(p.scope.households.contains(&hid) || p.scope.can_write_project(hh.project_id)) {
@@ -232,7 +238,7 @@ async fn similar_lines(state: &AppState, p: &Principal, q: &NewQuery) -> AppResu
         .await?
         .iter()
         .filter(|r| r.project_id == hh.project_id)
-        .map(|r| line(r, now))
+        .map(|r| line(r, now, lang))
         .collect())
 }
 
@@ -241,7 +247,7 @@ pub async fn similar(
     Auth(p, ctx): Auth,
     Query(q): Query<NewQuery>,
 ) -> AppResult<impl IntoResponse> {
-    Ok(SimilarFragment { c: Chrome::new(&ctx, ""), similar: similar_lines(&state, &p, &q).await? })
+    Ok(SimilarFragment { c: Chrome::new(&ctx, ""), similar: similar_lines(&state, &p, &q, ctx.lang).await? })
 }
 
 #[derive(Template, WebTemplate)]
@@ -267,9 +273,9 @@ pub async fn visits(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> Ap
         unrated: unrated
             .into_iter()
             .filter(|r| model::return_visit_due(r.state(), r.completed_at, days, now))
-            .map(|r| line(r, now))
+            .map(|r| line(r, now, ctx.lang))
             .collect(),
-        second: second.into_iter().map(|r| line(r, now)).collect(),
+        second: second.into_iter().map(|r| line(r, now, ctx.lang)).collect(),
     })
 }
 
@@ -357,7 +363,7 @@ pub async fn detail(
             at: fmt_datetime(e.at),
             actor: e.actor,
             action: crate::web::i18n::t(ctx.lang, &format!("req.action.{}", e.action)).to_string(),
-            to_state: State::parse(&e.to_state).map(|s| s.zh()).unwrap_or("").into(),
+            to_state: State::parse(&e.to_state).map(|s| s.label(ctx.lang)).unwrap_or("").into(),
             note: e.note.unwrap_or_default(),
         })
         .collect();
@@ -374,12 +380,12 @@ pub async fn detail(
             c.set_unread(unread);
             c
         },
-        kind: Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or("").into(),
-        state_zh: r.state().zh().into(),
-        channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.zh()).unwrap_or("").into(),
+        kind: Kind::parse(&r.kind).map(|k| k.label(ctx.lang)).unwrap_or("").into(),
+        state_zh: r.state().label(ctx.lang).into(),
+        channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.label(ctx.lang)).unwrap_or("").into(),
         respond_by: fmt_datetime(r.respond_by),
         complete_by: fmt_datetime(r.complete_by),
-        level: model::Level::parse(&r.level).map(|l| l.zh()).unwrap_or("").into(),
+        level: model::Level::parse(&r.level).map(|l| l.label(ctx.lang)).unwrap_or("").into(),
         overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
         events,
         allowed,

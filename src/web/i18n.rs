@@ -605,7 +605,7 @@ pub const CATALOG: &[(&str, &str, &str)] = &[
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| CATALOG.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    LazyLock::new(|| CATALOG.iter().chain(super::labels::LABELS).map(|(k, zh, en)| (*k, (*zh, *en))).collect());
 
 pub fn t(lang: Lang, key: &str) -> &'static str {
     match INDEX.get(key) {
@@ -666,10 +666,11 @@ mod tests {
             }
         }
         assert!(literal.is_empty(), "Chinese text written into templates instead of the catalog: {literal:?}");
-        let mut keys: Vec<_> = CATALOG.iter().map(|c| c.0).collect();
+        let all: Vec<_> = CATALOG.iter().chain(super::super::labels::LABELS).collect();
+        let mut keys: Vec<_> = all.iter().map(|c| c.0).collect();
         keys.sort();
         keys.dedup();
-        assert_eq!(keys.len(), CATALOG.len(), "duplicate keys in the catalog");
-        assert!(CATALOG.iter().all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
+        assert_eq!(keys.len(), all.len(), "duplicate keys in the catalog");
+        assert!(all.iter().all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
     }
 }

@@ -2,6 +2,7 @@
 //! assets embedded in the binary, security headers and small form helpers.
 
 pub mod i18n;
+pub mod labels;
 
 pub mod input;
 use axum::{

@@ -176,3 +176,37 @@ async fn english_is_a_remembered_choice_and_errors_carry_both_languages() {
     assert_eq!(err.status, StatusCode::NOT_FOUND);
     assert!(err.text.contains("找不到该页面或记录") && err.text.contains("Not found"));
 }
+
+/// States, kinds and roles are labelled from the catalog: an English page says "Pending", not 待受理
+/// (issue 10). The stored codes do not change.
+#[tokio::test]
+async fn english_pages_show_english_state_kind_and_role_names() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .post_form(
+            "/requests",
+            &[
+                ("category_id", &ids.yeyu_lighting.to_string()),
+                ("location_text", "东门路灯"),
+                ("description", "东门路灯晚上不亮"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id: i64 = r.location().trim_start_matches("/requests/").split('?').next().unwrap().parse().unwrap();
+    let mut staff = app.login("staff").await;
+    let zh = staff.get(&format!("/requests/{id}")).await.text;
+    assert!(zh.contains("待受理") && zh.contains("报事报修"), "{zh}");
+    staff.post_form("/prefs", &[("lang", "en"), ("next", "/")]).await;
+    let en = staff.get(&format!("/requests/{id}")).await.text;
+    assert!(en.contains(">Pending<") && en.contains("Repair"), "{en}");
+    assert!(!en.contains("待受理") && !en.contains("报事报修"), "Chinese state or kind on an English page: {en}");
+    let node = staff.get(&format!("/org/{}", ids.yeyu)).await.text;
+    assert!(node.contains("Project") && !node.contains(">项目<"), "{node}");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM requests WHERE id = {id} AND state = 'pending'")).await,
+        1
+    );
+}

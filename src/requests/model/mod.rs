@@ -40,17 +40,20 @@ impl Kind {
             Kind::Praise => "praise",
         }
     }
+    /// The Chinese label (the catalog's `request_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            Kind::Repair => "报事报修",
-            Kind::Complaint => "投诉",
-            Kind::Suggestion => "建议",
-            Kind::Inquiry => "咨询",
-            Kind::Praise => "表扬",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s || k.zh() == s)
+    }
+}
+
+impl crate::web::labels::Labelled for Kind {
+    const PREFIX: &'static str = "request_kind";
+    const VALUES: &'static [Self] = &Kind::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -87,15 +90,17 @@ impl Channel {
             Channel::Open311 => "open311",
         }
     }
+    /// The Chinese label (the catalog's `request_channel.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            Channel::ResidentPage => "业主手机端",
-            Channel::StaffPhone => "电话代报",
-            Channel::StaffWalkIn => "来访代报",
-            Channel::Supervisor => "质量监督员",
-            Channel::GridMember => "网格员",
-            Channel::Open311 => "Open311",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
+    }
+}
+
+impl crate::web::labels::Labelled for Channel {
+    const PREFIX: &'static str = "request_channel";
+    const VALUES: &'static [Self] = &Channel::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -134,17 +139,9 @@ impl State {
             State::Voided => "voided",
         }
     }
+    /// The Chinese label (the catalog's `request_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            State::Pending => "待受理",
-            State::Dispatched => "已派单",
-            State::InProgress => "处理中",
-            State::Suspended => "挂起",
-            State::Escalated => "已上报",
-            State::AwaitingRating => "待评价",
-            State::Closed => "已办结",
-            State::Voided => "已作废",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
@@ -156,6 +153,14 @@ impl State {
     /// Open311 `status`: open or closed.
     pub fn open311_status(self) -> &'static str {
         if matches!(self, State::Closed | State::Voided) { "closed" } else { "open" }
+    }
+}
+
+impl crate::web::labels::Labelled for State {
+    const PREFIX: &'static str = "request_state";
+    const VALUES: &'static [Self] = &State::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

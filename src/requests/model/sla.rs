@@ -46,6 +46,7 @@ pub enum Level {
 }
 
 impl Level {
+    pub const ALL: [Level; 3] = [Level::Handler, Level::ProjectManager, Level::Branch];
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Handler => "handler",
@@ -53,12 +54,9 @@ impl Level {
             Level::Branch => "branch",
         }
     }
+    /// The Chinese label (the catalog's `request_level.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
-        match self {
-            Level::Handler => "处理人",
-            Level::ProjectManager => "项目经理",
-            Level::Branch => "分公司",
-        }
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         [Level::Handler, Level::ProjectManager, Level::Branch].into_iter().find(|l| l.as_str() == s)
@@ -69,6 +67,14 @@ impl Level {
             Level::ProjectManager => Some(Level::Branch),
             Level::Branch => None,
         }
+    }
+}
+
+impl crate::web::labels::Labelled for Level {
+    const PREFIX: &'static str = "request_level";
+    const VALUES: &'static [Self] = &Level::ALL;
+    fn code(self) -> &'static str {
+        self.as_str()
     }
 }
 

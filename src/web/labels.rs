@@ -1,0 +1,130 @@
+//! Labels of stored codes (states, kinds, roles…) in both languages, so an English page shows
+//! "In progress" where a Chinese one shows 处理中. A model's enum implements [`Labelled`] (its catalog
+//! prefix, its code and every value); its `zh()` reads the same entry, so the words live in one place,
+//! and a test checks every value of every labelled enum has both.
+
+use super::i18n::{Lang, t};
+
+/// A stored code whose label is the catalog entry `<PREFIX>.<code>`.
+pub trait Labelled: Copy + 'static {
+    const PREFIX: &'static str;
+    /// Every value (for the completeness test and for choice lists).
+    const VALUES: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self, lang: Lang) -> &'static str {
+        label(lang, Self::PREFIX, self.code())
+    }
+}
+
+/// The label of `<prefix>.<code>`, or the code itself when the catalog has none.
+pub fn label(lang: Lang, prefix: &str, code: &'static str) -> &'static str {
+    match t(lang, &format!("{prefix}.{code}")) {
+        "" => code,
+        s => s,
+    }
+}
+
+/// (key, 中文, English) — the labels of stored codes.
+pub const LABELS: &[(&str, &str, &str)] = &[
+    ("request_kind.repair", "报事报修", "Repair"),
+    ("request_kind.complaint", "投诉", "Complaint"),
+    ("request_kind.suggestion", "建议", "Suggestion"),
+    ("request_kind.inquiry", "咨询", "Inquiry"),
+    ("request_kind.praise", "表扬", "Praise"),
+    ("request_channel.resident_page", "业主手机端", "Resident's phone"),
+    ("request_channel.staff_phone", "电话代报", "Phoned in (staff)"),
+    ("request_channel.staff_walk_in", "来访代报", "Walk-in (staff)"),
+    ("request_channel.supervisor", "质量监督员", "Quality supervisor"),
+    ("request_channel.grid_member", "网格员", "Grid member"),
+    ("request_channel.open311", "Open311", "Open311"),
+    ("request_state.pending", "待受理", "Pending"),
+    ("request_state.dispatched", "已派单", "Dispatched"),
+    ("request_state.in_progress", "处理中", "In progress"),
+    ("request_state.suspended", "挂起", "Suspended"),
+    ("request_state.escalated", "已上报", "Pushed up"),
+    ("request_state.awaiting_rating", "待评价", "Awaiting rating"),
+    ("request_state.closed", "已办结", "Closed"),
+    ("request_state.voided", "已作废", "Voided"),
+    ("request_level.handler", "处理人", "Handler"),
+    ("request_level.manager", "项目经理", "Project manager"),
+    ("request_level.branch", "分公司", "Branch"),
+    ("booking_state.pending", "待审批", "Awaiting approval"),
+    ("booking_state.approved", "已预约", "Booked"),
+    ("booking_state.rejected", "未通过", "Rejected"),
+    ("booking_state.cancelled", "已取消", "Cancelled"),
+    ("booking_state.released", "未到场已释放", "Released (no-show)"),
+    ("node_kind.company", "公司", "Company"),
+    ("node_kind.branch", "分公司", "Branch"),
+    ("node_kind.project", "项目", "Project"),
+    ("node_kind.building", "楼栋", "Building"),
+    ("node_kind.unit", "单元", "Unit"),
+    ("node_kind.household", "户", "Household"),
+    ("node_kind.district", "区", "District"),
+    ("node_kind.street", "街道", "Street"),
+    ("node_kind.community", "社区", "Community"),
+    ("node_kind.grid", "网格", "Grid"),
+    ("node_kind.microgrid", "微网格", "Micro-grid"),
+    ("project_kind.residential", "住宅小区", "Residential estate"),
+    ("project_kind.office", "写字楼", "Office building"),
+    ("project_kind.resettlement", "安置房", "Resettlement housing"),
+    ("party_org_kind.company_committee", "公司党委", "Company Party committee"),
+    ("party_org_kind.project_branch", "项目党支部", "Project Party branch"),
+    ("party_org_kind.community_committee", "社区党委", "Community Party committee"),
+    ("party_org_kind.street_work_committee", "街道党工委", "Street Party working committee"),
+    ("role.company_admin", "公司管理员", "Company admin"),
+    ("role.staff", "物业员工", "Property staff"),
+    ("role.cadre", "社区/街道干部", "Community / street cadre"),
+    ("role.grid_member", "网格员", "Grid member"),
+    ("role.party_member", "党员", "Party member"),
+    ("role.volunteer", "志愿者", "Volunteer"),
+    ("role.supervisor", "物业服务质量监督员", "Service-quality supervisor"),
+    ("role.committee_member", "业委会成员", "Owners' committee member"),
+    ("relation.owner", "业主", "Owner"),
+    ("relation.occupant", "住户", "Occupant"),
+    ("relation.tenant", "租户", "Tenant"),
+    ("relation.family", "家庭成员", "Family member"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        auth::model::Role,
+        org::model::{NodeKind, PartyOrgKind, ProjectKind},
+        people::model::Relation,
+        positions::model::BookingState,
+        requests::model::{Channel, Kind, Level, State},
+    };
+
+    fn complete<T: Labelled>() -> Vec<String> {
+        let mut missing = Vec::new();
+        for v in T::VALUES {
+            let key = format!("{}.{}", T::PREFIX, v.code());
+            for lang in [Lang::Zh, Lang::En] {
+                if t(lang, &key).is_empty() {
+                    missing.push(format!("{key} ({lang:?})"));
+                }
+            }
+        }
+        missing
+    }
+
+    #[test]
+    fn every_value_of_every_labelled_enum_has_both_labels() {
+        let mut missing = Vec::new();
+        missing.extend(complete::<Kind>());
+        missing.extend(complete::<Channel>());
+        missing.extend(complete::<State>());
+        missing.extend(complete::<Level>());
+        missing.extend(complete::<BookingState>());
+        missing.extend(complete::<NodeKind>());
+        missing.extend(complete::<ProjectKind>());
+        missing.extend(complete::<PartyOrgKind>());
+        missing.extend(complete::<Role>());
+        missing.extend(complete::<Relation>());
+        assert!(missing.is_empty(), "labels missing: {missing:?}");
+        assert_eq!(State::InProgress.label(Lang::En), "In progress");
+        assert_eq!(State::InProgress.label(Lang::Zh), "处理中");
+        assert_eq!(State::InProgress.zh(), "处理中");
+    }
+}
