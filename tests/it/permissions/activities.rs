@@ -1,0 +1,149 @@
+//! The permission matrix's rows for `src/activities`: persona × route × expected outcome.
+
+#![allow(unused_variables, unused_imports)]
+
+use serde_json::json;
+
+use super::{Body, Out::*, Row, f, groups, r};
+use crate::support::Ids;
+
+pub(super) fn rows(i: &Ids) -> Vec<Row> {
+    let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
+    vec![
+        r("GET", "/activities", "/activities".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/activities",
+            "/activities".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("title", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}",
+            format!("/activities/occurrences/{}", i.occurrence),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/signup",
+            format!("/activities/occurrences/{}/signup", i.occurrence),
+            Body::None,
+            [L, A, A, A, D, D, D, D],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/cancel",
+            format!("/activities/occurrences/{}/cancel", i.occurrence),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/skip",
+            format!("/activities/occurrences/{}/skip", i.occurrence2),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r("GET", "/api/v1/activities", "/api/v1/activities".into(), Body::None, signed_in),
+        r("GET", "/activities/mine", "/activities/mine".into(), Body::None, signed_in),
+        r("GET", "/activities/rankings", format!("/activities/rankings?project={}", i.yeyu), Body::None, yeyu_staff),
+        r("GET", "/api/v1/rankings", format!("/api/v1/rankings?project={}", i.yeyu), Body::None, yeyu_staff),
+        r("GET", "/calendar/projects/{file}", format!("/calendar/projects/{}.ics?t=wrong", i.yeyu), Body::None, [D; 8]),
+        r("GET", "/calendar/people/{file}", format!("/calendar/people/{}.ics?t=wrong", i.zhangsan), Body::None, [D; 8]),
+        r("GET", "/api/v1/me/points", "/api/v1/me/points".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/activities/points-rules",
+            "/activities/points-rules".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("kind", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/attend",
+            format!("/activities/occurrences/{}/attend?code=x", i.occurrence),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/attend",
+            format!("/activities/occurrences/{}/attend", i.occurrence),
+            f(&[("action", "in"), ("code", "x")]),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/code",
+            format!("/activities/occurrences/{}/code", i.occurrence),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/attendees.xlsx",
+            format!("/activities/occurrences/{}/attendees.xlsx", i.occurrence),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/occurrences/{id}/attendance",
+            format!("/api/v1/occurrences/{}/attendance", i.occurrence),
+            Body::Json(json!({"action": "in", "code": "x"})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/occurrences/{id}/signup",
+            format!("/api/v1/occurrences/{}/signup", i.occurrence),
+            Body::Json(json!({})),
+            [L, A, A, A, D, D, D, D],
+        ),
+        r(
+            "POST",
+            "/api/v1/occurrences/{id}/cancel",
+            format!("/api/v1/occurrences/{}/cancel", i.occurrence),
+            Body::Json(json!({})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/writeup",
+            format!("/activities/occurrences/{}/writeup", i.occurrence),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/writeup",
+            format!("/activities/occurrences/{}/writeup", i.occurrence),
+            f(&[("body", "纪实")]),
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/activities/occurrences/{id}/photos/{photo}",
+            format!("/activities/occurrences/{}/photos/{}", i.occurrence, i.writeup_photo),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/edit",
+            format!("/activities/occurrences/{}/edit", i.occurrence),
+            f(&[("scope", "one")]),
+            yeyu_staff,
+        ),
+        r("GET", "/activities/mycode", "/activities/mycode".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/activities/occurrences/{id}/organiser",
+            format!("/activities/occurrences/{}/organiser", i.occurrence),
+            f(&[("person_id", &i.lisi.to_string()), ("on", "1")]),
+            yeyu_staff,
+        ),
+    ]
+}

@@ -1,0 +1,134 @@
+//! The permission matrix's rows for `src/requests`: persona × route × expected outcome.
+
+#![allow(unused_variables, unused_imports)]
+
+use serde_json::json;
+
+use super::{Body, Out::*, Row, f, groups, r};
+use crate::support::Ids;
+
+pub(super) fn rows(i: &Ids) -> Vec<Row> {
+    let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
+    vec![
+        r("GET", "/requests", "/requests".into(), Body::None, signed_in),
+        r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, A, A]),
+        r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
+        r(
+            "GET",
+            "/requests/categories",
+            format!("/requests/categories?project={}", i.yeyu),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/categories",
+            "/requests/categories".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("name", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/categories/{id}",
+            format!("/requests/categories/{}", i.yeyu_lighting),
+            f(&[("name", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/requests/figures.xlsx",
+            format!("/requests/figures.xlsx?project={}", i.yeyu),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/requests",
+            "/requests".into(),
+            f(&[("category_id", &i.yeyu_lighting.to_string()), ("description", "")]),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r("GET", "/requests/{id}", format!("/requests/{}", i.request), Body::None, own_home),
+        r("POST", "/requests/{id}/actions", format!("/requests/{}/actions", i.request), f(&[("action", "")]), own_home),
+        r("GET", "/api/v1/requests", "/api/v1/requests".into(), Body::None, signed_in),
+        r(
+            "POST",
+            "/api/v1/requests",
+            "/api/v1/requests".into(),
+            Body::Json(json!({"category_id": i.yeyu_lighting, "description": ""})),
+            [L, A, A, A, D, D, D, A],
+        ),
+        r("GET", "/api/v1/requests/{id}", format!("/api/v1/requests/{}", i.request), Body::None, own_home),
+        r(
+            "POST",
+            "/api/v1/requests/{id}/actions",
+            format!("/api/v1/requests/{}/actions", i.request),
+            Body::Json(json!({"action": ""})),
+            own_home,
+        ),
+        r(
+            "GET",
+            "/requests/similar",
+            format!("/requests/similar?category_id={}&household_id={}", i.yeyu_lighting, i.hh1),
+            Body::None,
+            signed_in,
+        ),
+        r("GET", "/requests/visits", "/requests/visits".into(), Body::None, staff_any),
+        r("GET", "/api/v1/requests/visits", "/api/v1/requests/visits".into(), Body::None, staff_any),
+        r(
+            "GET",
+            "/api/v1/requests/figures",
+            format!("/api/v1/requests/figures?project={}", i.yeyu),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/api/v1/projects/{id}/request-categories",
+            format!("/api/v1/projects/{}/request-categories", i.yeyu),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/requests/{id}/photos/{photo}",
+            format!("/requests/{}/photos/{}", i.request, i.photo),
+            Body::None,
+            own_home,
+        ),
+        r("POST", "/requests/{id}/photos", format!("/requests/{}/photos", i.request), Body::Multipart, own_home),
+        r(
+            "POST",
+            "/api/v1/requests/{id}/photos",
+            format!("/api/v1/requests/{}/photos", i.request),
+            Body::Multipart,
+            own_home,
+        ),
+        r("GET", "/requests/open311-keys", "/requests/open311-keys".into(), Body::None, [L, D, D, A, A, D, D, A]),
+        r(
+            "POST",
+            "/requests/open311-keys",
+            "/requests/open311-keys".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("label", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/open311-keys/{id}/revoke",
+            "/requests/open311-keys/999999/revoke".into(),
+            Body::None,
+            [L, D, D, D, D, D, D, D],
+        ),
+        r("GET", "/open311/v2/{file}", "/open311/v2/services.json".into(), Body::None, all),
+        r("POST", "/open311/v2/{file}", "/open311/v2/requests.json".into(), f(&[("service_code", "1")]), [D; 8]),
+        r(
+            "GET",
+            "/open311/v2/services/{file}",
+            format!("/open311/v2/services/{}.json", i.yeyu_lighting),
+            Body::None,
+            all,
+        ),
+        r("GET", "/open311/v2/requests/{file}", format!("/open311/v2/requests/{}.json", i.request), Body::None, all),
+        r("GET", "/open311/v2/tokens/{file}", "/open311/v2/tokens/none.json".into(), Body::None, [D; 8]),
+    ]
+}
