@@ -93,3 +93,140 @@ fn queries_live_only_in_store_files() {
     assert!(files.len() > 60, "found {} source files", files.len());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// One declaration of a route: `RouteDef::new("METHOD", "/path", Access::X, get(module::handler))`.
+struct Declared {
+    file: PathBuf,
+    line: usize,
+    access: String,
+    handler: String,
+}
+
+fn declared_routes(files: &[PathBuf]) -> Vec<Declared> {
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (at, _) in text.match_indices("RouteDef::new(") {
+            // The call's text up to its closing parenthesis.
+            let rest = &text[at + "RouteDef::new(".len()..];
+            let mut depth = 1;
+            let mut end = 0;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let call: String = rest[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            let Some(access) = call.split("Access::").nth(1).map(|s| s.split(',').next().unwrap().trim().to_string())
+            else {
+                continue; // the helper's own definition
+            };
+            // The handler: the last `…(path::to::fn)` argument.
+            let handler = call.rsplit('(').next().unwrap().trim_end_matches([')', ',', ' ']).trim().to_string();
+            let line = text[..at].lines().count();
+            out.push(Declared { file: f.clone(), line, access, handler });
+        }
+    }
+    out
+}
+
+/// Where `module::fn` (relative to the declaring file's folder) is defined: the unique `async fn` of that
+/// name in the module's file or folder.
+fn handler_signature(decl: &Declared) -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut parts: Vec<&str> = decl.handler.split("::").collect();
+    let name = parts.pop()?;
+    if parts.first() == Some(&"crate") {
+        parts.remove(0);
+    }
+    let base = if decl.handler.starts_with("crate::") { root.clone() } else { decl.file.parent()?.to_path_buf() };
+    let mut place = base;
+    for p in &parts {
+        place = place.join(p);
+    }
+    let mut candidates = Vec::new();
+    if parts.is_empty() {
+        candidates.push(decl.file.clone());
+    } else {
+        if place.is_dir() {
+            rust_files(&place, &mut candidates);
+        }
+        let file = place.with_extension("rs");
+        if file.is_file() {
+            candidates.push(file);
+        }
+    }
+    let mut found = Vec::new();
+    for c in candidates {
+        let text = std::fs::read_to_string(&c).unwrap();
+        for pat in [format!("pub async fn {name}("), format!("async fn {name}(")] {
+            if let Some(at) = text.find(&pat) {
+                let sig = &text[at..];
+                let sig = &sig[..sig.find('{').unwrap_or(sig.len())];
+                // An axum handler takes the state or an extractor; a use case of the same name does not.
+                let marks = ["State<", "Auth", "Desk", "StaffUser", "AdminUser", "Path<", "Query<", "Extension<"];
+                let no_args = sig.contains(&format!("{name}()"));
+                if no_args || (marks.iter().any(|m| sig.contains(m)) && !sig.contains("&AppState")) {
+                    found.push(sig.to_string());
+                }
+                break;
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// Who may call a route is said once: the route table's `Access` and the extractor its handler takes
+/// agree (`Public` — none or `Ctx`; `Authenticated` — `Auth`; `Desk` — `Desk`; `Staff` — `StaffUser`;
+/// `Admin` — `AdminUser`). The middleware enforces the table; the extractor carries the principal and
+/// says the same in the handler's signature.
+#[test]
+fn each_handlers_extractor_says_the_access_its_route_declares() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let decls = declared_routes(&files);
+    assert!(decls.len() > 150, "found {} route declarations", decls.len());
+    let extractors = [("Auth", "Authenticated"), ("Desk", "Desk"), ("StaffUser", "Staff"), ("AdminUser", "Admin")];
+    let mut problems = Vec::new();
+    for d in &decls {
+        let Some(sig) = handler_signature(d) else {
+            problems.push(format!("{}:{}: cannot find handler {}", d.file.display(), d.line, d.handler));
+            continue;
+        };
+        // `Auth(p, ctx): Auth` or `a: Auth`: the extractor is the parameter's type.
+        let sig = sig.replace("crate::auth::", "").replace("auth::", "");
+        let takes: Vec<&str> = extractors
+            .iter()
+            .filter(|(e, _)| {
+                sig.contains(&format!(": {e},"))
+                    || sig.contains(&format!(": {e})"))
+                    || sig.contains(&format!(": {e}\n"))
+            })
+            .map(|(_, a)| *a)
+            .collect();
+        let ok = match d.access.as_str() {
+            "Public" => takes.is_empty(),
+            a => takes == [a],
+        };
+        if !ok {
+            problems.push(format!(
+                "{}:{}: route Access::{} but {} takes {:?}",
+                d.file.display(),
+                d.line,
+                d.access,
+                d.handler,
+                takes
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}\n({} of {})", problems.join("\n"), problems.len(), decls.len());
+}

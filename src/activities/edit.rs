@@ -14,10 +14,11 @@ use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{actions::load, store};
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     audit::{self, Entry},
-    auth::{Auth, Ctx, Principal},
+    auth::{Ctx, Principal},
     clock::fmt_datetime,
     clock::{to_local, to_utc},
     error::{AppError, AppResult, FieldError},
@@ -232,7 +233,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
 
 pub async fn edit(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> AppResult<Redirect> {

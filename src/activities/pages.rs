@@ -16,6 +16,7 @@ use super::{
     model::{self, Place},
     store::{self, Occurrence},
 };
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     auth::Auth,
@@ -124,7 +125,7 @@ pub async fn list(
 
 pub async fn create(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<NewActivityForm>,
 ) -> AppResult<Redirect> {
     let id = create_checked(&state, &p, &ctx, f).await?;
@@ -224,7 +225,11 @@ pub async fn cancel(
 }
 
 /// Skip one date of a series (staff): the occurrence is off, the rest stay.
-pub async fn skip(AxState(state): AxState<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
+pub async fn skip(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+) -> AppResult<Redirect> {
     skip_checked(&state, &p, &ctx, id).await?;
     Ok(Redirect::to("/activities?msg=saved"))
 }

@@ -15,6 +15,7 @@ use super::{
     actions::load,
     store::{self, Occurrence},
 };
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -47,7 +48,7 @@ fn manage(p: &crate::auth::Principal, o: &Occurrence) -> AppResult<()> {
 /// The write-up form (project staff).
 pub async fn edit(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
@@ -81,7 +82,7 @@ pub struct WriteupForm {
 /// photos are checked before anything is written and removed again if the transaction fails.
 pub async fn save(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     req: Request,
 ) -> AppResult<Response> {

@@ -15,6 +15,7 @@ use super::{
     model::{self, BookingState},
     store::{self, Booking, Centre},
 };
+use crate::auth::StaffUser;
 use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
@@ -197,7 +198,7 @@ fn weekday(d: NaiveDate) -> u8 {
 
 pub async fn create_centre(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<NewCentreForm>,
 ) -> AppResult<Redirect> {
     let id = create_centre_checked(&state, &p, &ctx, f).await?;
@@ -206,7 +207,7 @@ pub async fn create_centre(
 
 pub async fn create_room(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<NewRoomForm>,
 ) -> AppResult<Redirect> {
@@ -217,7 +218,7 @@ pub async fn create_room(
 /// The weekly hours form: `opens_1`…`opens_7`, `closes_1`…`closes_7` (`HH:MM`; both empty = closed).
 pub async fn set_hours(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> AppResult<Redirect> {
@@ -228,7 +229,7 @@ pub async fn set_hours(
 /// Record an upgrade ("升级版2.0": what changed, when).
 pub async fn add_version(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<VersionForm>,
 ) -> AppResult<Redirect> {

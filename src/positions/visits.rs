@@ -18,6 +18,8 @@ use super::{
     model::{self, BookingState},
     store,
 };
+use crate::auth::Desk;
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     auth::{Auth, Principal},
@@ -118,7 +120,7 @@ pub struct VisitForm {
 /// Staff record a visit by hand (the fallback to the QR code).
 pub async fn staff_visit(
     AxState(state): AxState<AppState>,
-    Auth(p, _ctx): Auth,
+    StaffUser(p, _ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<VisitForm>,
 ) -> AppResult<Redirect> {
@@ -221,7 +223,7 @@ fn pct(pm: u32) -> String {
 /// The month's 五常 for a centre (desk users who read the project).
 pub async fn figures(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    Desk(p, ctx): Desk,
     Path(id): Path<i64>,
     Query(q): Query<MonthQuery>,
 ) -> AppResult<impl IntoResponse> {
@@ -274,7 +276,7 @@ pub struct WuchangJson {
     responses((status = 200, body = WuchangJson), (status = 403), (status = 404), (status = 422)))]
 pub async fn figures_api(
     AxState(state): AxState<AppState>,
-    Auth(p, _): Auth,
+    Desk(p, _): Desk,
     Path(id): Path<i64>,
     Query(q): Query<MonthQuery>,
 ) -> crate::error::ApiResult<WuchangJson> {
@@ -362,7 +364,7 @@ struct DoorPage {
 /// Shown by a staff log-in on the kiosk.
 pub async fn door(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
 ) -> AppResult<impl IntoResponse> {
     let centre = load_centre(&state, &p, id).await?;

@@ -10,6 +10,7 @@ use super::{
     actions::{self, ActionForm, NewRequestForm},
     store::{self, QueueFilter},
 };
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     auth::{Auth, model::Access},
@@ -184,7 +185,7 @@ pub struct Visits {
 /// 回访: the return visits owed in the caller's projects.
 #[utoipa::path(get, path = "/api/v1/requests/visits", tag = "requests",
     responses((status = 200, body = Visits), (status = 401), (status = 403)))]
-pub async fn visits(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<Visits> {
+pub async fn visits(AxState(state): AxState<AppState>, StaffUser(p, _): StaffUser) -> ApiResult<Visits> {
     let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
     let now = state.clock.now();
     let days = state.config.return_visit_days;

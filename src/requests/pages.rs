@@ -16,6 +16,7 @@ use super::{
     model::{self, Action, Channel, Kind, Outside, Rating, State},
     store::{self, QueueFilter, RequestRow},
 };
+use crate::auth::StaffUser;
 use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
@@ -261,7 +262,7 @@ struct VisitsPage {
 
 /// 回访: finished requests the resident has not rated within N days, and second visits owed after a bad
 /// rating — for the staff of the caller's projects.
-pub async fn visits(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+pub async fn visits(AxState(state): AxState<AppState>, StaffUser(p, ctx): StaffUser) -> AppResult<impl IntoResponse> {
     let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
     let now = state.clock.now();
     let days = state.config.return_visit_days;

@@ -7,6 +7,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{actions, rewards, store};
+use crate::auth::StaffUser;
 use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// My registrations, teams, recent attendances and corrections; for staff and team leaders also what
@@ -59,7 +60,7 @@ pub struct Decided {
     request_body = DecisionBody, responses((status = 200, body = Decided), (status = 403), (status = 404), (status = 409)))]
 pub async fn decide(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Decided> {
@@ -184,7 +185,7 @@ pub struct CollectBody {
     responses((status = 200, body = rewards::Redemption), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn collect(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Json(b): Json<CollectBody>,
 ) -> ApiResult<rewards::Redemption> {
     Ok(Json(rewards::collect_checked(&state, &p, &ctx, &b.code).await?))
@@ -213,7 +214,7 @@ pub struct Balance {
     responses((status = 200, body = Balance), (status = 403), (status = 409), (status = 422)))]
 pub async fn award(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Json(b): Json<AwardBody>,
 ) -> ApiResult<Balance> {
     let a = actions::Award { project: b.project_id, room: &b.room, name: &b.name, delta: b.delta, reason: &b.reason };

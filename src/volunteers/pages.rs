@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{actions::*, model, store::*};
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     auth::Auth,
@@ -32,7 +33,7 @@ pub struct AwardForm {
 
 pub async fn award(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<AwardForm>,
 ) -> AppResult<Redirect> {
     let project = parse_id(&f.project_id, "project_id", "请选择项目")?;
@@ -162,7 +163,7 @@ fn approve(d: &str) -> AppResult<bool> {
 
 pub async fn decide(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<DecideForm>,
 ) -> AppResult<Redirect> {
@@ -180,7 +181,7 @@ pub struct TeamForm {
 
 pub async fn create_team(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<TeamForm>,
 ) -> AppResult<Redirect> {
     let project = parse_id(&f.project_id, "project_id", "请选择项目")?;

@@ -7,6 +7,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::actions::*;
+use crate::auth::Desk;
 use crate::{
     app::AppState,
     auth::Auth,
@@ -70,7 +71,7 @@ pub struct Ranking {
     responses((status = 200, body = Ranking), (status = 403), (status = 404), (status = 422)))]
 pub async fn rankings_api(
     AxState(state): AxState<AppState>,
-    Auth(p, _): Auth,
+    Desk(p, _): Desk,
     Query(q): Query<RankingQuery>,
 ) -> ApiResult<Ranking> {
     let (project_id, period, rows) = ranking(&state, &p, &q).await?;

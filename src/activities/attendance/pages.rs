@@ -14,6 +14,8 @@ use super::{
     actions::{self, *},
     store,
 };
+use crate::auth::Desk;
+use crate::auth::StaffUser;
 use crate::{
     activities::{actions::load, model, store::Occurrence},
     app::AppState,
@@ -86,7 +88,7 @@ struct CodePage {
 /// manual check-in and check-out.
 pub async fn code_page(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
@@ -152,7 +154,7 @@ struct RankingPage {
 /// 积分榜: a project's volunteers by points for a month or a year (desk users who read the project).
 pub async fn rankings(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    Desk(p, ctx): Desk,
     Query(q): Query<RankingQuery>,
 ) -> AppResult<impl IntoResponse> {
     let (project, period, rows) = ranking(&state, &p, &q).await?;
@@ -184,7 +186,7 @@ pub async fn my_code(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> A
 /// Mark (or unmark) an attendee as an organiser, from the attendance screen.
 pub async fn set_organiser(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<OrganiserForm>,
 ) -> AppResult<Redirect> {
@@ -195,7 +197,7 @@ pub async fn set_organiser(
 /// Set a project's points per hour for an activity type (its staff).
 pub async fn set_rule(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<RuleForm>,
 ) -> AppResult<Redirect> {
     actions::set_rule(&state, &p, &ctx, f).await?;
@@ -205,7 +207,7 @@ pub async fn set_rule(
 /// The 签到表 of one occurrence as `.xlsx` (staff of the project).
 pub async fn export(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
 ) -> AppResult<axum::response::Response> {
     actions::export(&state, &p, &ctx, id).await

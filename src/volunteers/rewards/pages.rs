@@ -13,6 +13,7 @@ use super::{
     actions::*,
     store::{self, Redemption},
 };
+use crate::auth::StaffUser;
 use crate::{
     app::AppState,
     auth::Auth,
@@ -126,7 +127,7 @@ pub struct ItemForm {
 
 pub async fn create_item(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<ItemForm>,
 ) -> AppResult<Redirect> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
@@ -146,7 +147,7 @@ pub struct ItemUpdateForm {
 
 pub async fn update_item(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
     Form(f): Form<ItemUpdateForm>,
 ) -> AppResult<Redirect> {
@@ -200,7 +201,7 @@ pub struct CollectForm {
 
 pub async fn collect(
     AxState(state): AxState<AppState>,
-    Auth(p, ctx): Auth,
+    StaffUser(p, ctx): StaffUser,
     Form(f): Form<CollectForm>,
 ) -> AppResult<Redirect> {
     let r = collect_checked(&state, &p, &ctx, &f.code).await?;
