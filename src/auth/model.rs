@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::org::model::NodeKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     CompanyAdmin,
     Staff,
@@ -30,16 +31,7 @@ impl Role {
         Role::CommitteeMember,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::CompanyAdmin => "company_admin",
-            Role::Staff => "staff",
-            Role::Cadre => "cadre",
-            Role::GridMember => "grid_member",
-            Role::PartyMember => "party_member",
-            Role::Volunteer => "volunteer",
-            Role::Supervisor => "supervisor",
-            Role::CommitteeMember => "committee_member",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `role.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {

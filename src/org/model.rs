@@ -4,7 +4,8 @@
 
 use crate::text::compact;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum NodeKind {
     Company,
     Branch,
@@ -34,19 +35,7 @@ impl NodeKind {
         NodeKind::Microgrid,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::Company => "company",
-            NodeKind::Branch => "branch",
-            NodeKind::Project => "project",
-            NodeKind::Building => "building",
-            NodeKind::Unit => "unit",
-            NodeKind::Household => "household",
-            NodeKind::District => "district",
-            NodeKind::Street => "street",
-            NodeKind::Community => "community",
-            NodeKind::Grid => "grid",
-            NodeKind::Microgrid => "microgrid",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `node_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
@@ -126,7 +115,8 @@ impl crate::web::labels::Labelled for NodeKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum ProjectKind {
     Residential,
     Office,
@@ -136,11 +126,7 @@ pub enum ProjectKind {
 impl ProjectKind {
     pub const ALL: [ProjectKind; 3] = [ProjectKind::Residential, ProjectKind::Office, ProjectKind::Resettlement];
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectKind::Residential => "residential",
-            ProjectKind::Office => "office",
-            ProjectKind::Resettlement => "resettlement",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `project_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
@@ -171,7 +157,8 @@ pub fn xinghuo_status_zh(s: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum PartyOrgKind {
     CompanyCommittee,
     ProjectBranch,
@@ -187,12 +174,7 @@ impl PartyOrgKind {
         PartyOrgKind::StreetWorkCommittee,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            PartyOrgKind::CompanyCommittee => "company_committee",
-            PartyOrgKind::ProjectBranch => "project_branch",
-            PartyOrgKind::CommunityCommittee => "community_committee",
-            PartyOrgKind::StreetWorkCommittee => "street_work_committee",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `party_org_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {

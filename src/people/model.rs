@@ -276,7 +276,8 @@ pub fn format_area(centi: i64) -> String {
 }
 
 /// How a person belongs to a household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Relation {
     Owner,
     Occupant,
@@ -287,12 +288,7 @@ pub enum Relation {
 impl Relation {
     pub const ALL: [Relation; 4] = [Relation::Owner, Relation::Occupant, Relation::Tenant, Relation::Family];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Owner => "owner",
-            Relation::Occupant => "occupant",
-            Relation::Tenant => "tenant",
-            Relation::Family => "family",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `relation.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {

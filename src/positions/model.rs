@@ -148,7 +148,8 @@ pub fn check(a: &Attempt<'_>) -> Result<(), RuleError> {
 
 /// Booking states. `pending` waits for approval (rooms that require it); `pending` and `approved` hold
 /// their slots; the others have released them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum BookingState {
     Pending,
     Approved,
@@ -167,20 +168,14 @@ impl BookingState {
         BookingState::Released,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            BookingState::Pending => "pending",
-            BookingState::Approved => "approved",
-            BookingState::Rejected => "rejected",
-            BookingState::Cancelled => "cancelled",
-            BookingState::Released => "released",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `booking_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
     pub fn holds_slots(self) -> bool {
         matches!(self, BookingState::Pending | BookingState::Approved)

@@ -127,4 +127,38 @@ mod tests {
         assert_eq!(State::InProgress.label(Lang::Zh), "处理中");
         assert_eq!(State::InProgress.zh(), "处理中");
     }
+
+    /// The codes are what the database holds: deriving them (strum) must not change one.
+    #[test]
+    fn stored_codes_do_not_change() {
+        fn codes<T: Labelled>() -> String {
+            T::VALUES.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
+        }
+        assert_eq!(codes::<Kind>(), "repair,complaint,suggestion,inquiry,praise");
+        assert_eq!(codes::<Channel>(), "resident_page,staff_phone,staff_walk_in,supervisor,grid_member,open311");
+        assert_eq!(
+            codes::<State>(),
+            "pending,dispatched,in_progress,suspended,escalated,awaiting_rating,closed,voided"
+        );
+        assert_eq!(codes::<Level>(), "handler,manager,branch");
+        assert_eq!(codes::<BookingState>(), "pending,approved,rejected,cancelled,released");
+        assert_eq!(
+            codes::<NodeKind>(),
+            "company,branch,project,building,unit,household,district,street,community,grid,microgrid"
+        );
+        assert_eq!(codes::<ProjectKind>(), "residential,office,resettlement");
+        assert_eq!(
+            codes::<PartyOrgKind>(),
+            "company_committee,project_branch,community_committee,street_work_committee"
+        );
+        assert_eq!(
+            codes::<Role>(),
+            "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"
+        );
+        assert_eq!(codes::<Relation>(), "owner,occupant,tenant,family");
+        // And each code reads back as its value.
+        assert_eq!("in_progress".parse::<State>().ok(), Some(State::InProgress));
+        assert_eq!("manager".parse::<Level>().ok(), Some(Level::ProjectManager));
+        assert!("nonsense".parse::<State>().is_err());
+    }
 }

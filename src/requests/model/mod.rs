@@ -20,7 +20,8 @@ pub use sla::*;
 
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Kind {
     Repair,
     Complaint,
@@ -32,13 +33,7 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 5] = [Kind::Repair, Kind::Complaint, Kind::Suggestion, Kind::Inquiry, Kind::Praise];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Repair => "repair",
-            Kind::Complaint => "complaint",
-            Kind::Suggestion => "suggestion",
-            Kind::Inquiry => "inquiry",
-            Kind::Praise => "praise",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `request_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
@@ -57,7 +52,8 @@ impl crate::web::labels::Labelled for Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Channel {
     ResidentPage,
     StaffPhone,
@@ -81,14 +77,7 @@ impl Channel {
         Channel::Open311,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::ResidentPage => "resident_page",
-            Channel::StaffPhone => "staff_phone",
-            Channel::StaffWalkIn => "staff_walk_in",
-            Channel::Supervisor => "supervisor",
-            Channel::GridMember => "grid_member",
-            Channel::Open311 => "open311",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `request_channel.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
@@ -104,7 +93,8 @@ impl crate::web::labels::Labelled for Channel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum State {
     Pending,
     Dispatched,
@@ -128,23 +118,14 @@ impl State {
         State::Voided,
     ];
     pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Dispatched => "dispatched",
-            State::InProgress => "in_progress",
-            State::Suspended => "suspended",
-            State::Escalated => "escalated",
-            State::AwaitingRating => "awaiting_rating",
-            State::Closed => "closed",
-            State::Voided => "voided",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `request_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
     /// Still someone's work (counts for SLAs and overdue boards).
     pub fn is_open(self) -> bool {

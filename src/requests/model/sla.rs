@@ -38,9 +38,11 @@ pub fn deadlines(created: DateTime<Utc>, sla: Sla) -> Deadlines {
 }
 
 /// Escalation ladder inside the company: handler → project manager → branch company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Level {
     Handler,
+    #[strum(serialize = "manager")]
     ProjectManager,
     Branch,
 }
@@ -48,18 +50,14 @@ pub enum Level {
 impl Level {
     pub const ALL: [Level; 3] = [Level::Handler, Level::ProjectManager, Level::Branch];
     pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Handler => "handler",
-            Level::ProjectManager => "manager",
-            Level::Branch => "branch",
-        }
+        self.into()
     }
     /// The Chinese label (the catalog's `request_level.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Level::Handler, Level::ProjectManager, Level::Branch].into_iter().find(|l| l.as_str() == s)
+        s.parse().ok()
     }
     pub fn next(self) -> Option<Level> {
         match self {
