@@ -58,7 +58,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     p.scope.require_write(project)?;
     let mut errors = Vec::new();
-    let kind = model::KINDS.iter().find(|(c, _)| *c == f.kind.trim()).map(|(c, _)| *c);
+    let kind = model::KINDS.iter().find(|c| **c == f.kind.trim()).copied();
     if kind.is_none() {
         errors.push(FieldError::new("kind", "请选择活动类型"));
     }

@@ -4,15 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 /// Activity types named in the article.
-pub const KINDS: [(&str, &str); 7] = [
-    ("party_day", "主题党日"),
-    ("three_one", "三会一课"),
-    ("volunteer", "志愿服务"),
-    ("festival", "节日活动"),
-    ("sports", "文体活动"),
-    ("publicity", "宣传"),
-    ("care_visit", "关爱走访"),
-];
+pub const KINDS: [&str; 7] = ["party_day", "three_one", "volunteer", "festival", "sports", "publicity", "care_visit"];
 
 /// Why someone may not join, by the activity's audience.
 pub fn audience_refusal(audience: &str) -> &'static str {
@@ -24,8 +16,13 @@ pub fn audience_refusal(audience: &str) -> &'static str {
     }
 }
 
+/// An activity type's label (catalog `activity_kind.<code>`).
+pub fn kind_label(lang: crate::web::i18n::Lang, code: &str) -> &'static str {
+    crate::web::labels::label_of(lang, "activity_kind", code)
+}
+
 pub fn kind_zh(code: &str) -> &'static str {
-    KINDS.iter().find(|(c, _)| *c == code).map(|(_, z)| *z).unwrap_or("")
+    kind_label(crate::web::i18n::Lang::Zh, code)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,13 +83,13 @@ impl Place {
     }
 }
 
+/// A sign-up state's label (catalog `signup_state.<code>`).
+pub fn signup_state_label(lang: crate::web::i18n::Lang, s: &str) -> &'static str {
+    crate::web::labels::label_of(lang, "signup_state", s)
+}
+
 pub fn signup_state_zh(s: &str) -> &'static str {
-    match s {
-        "confirmed" => "已报名",
-        "waitlisted" => "候补中",
-        "cancelled" => "已取消",
-        _ => "",
-    }
+    signup_state_label(crate::web::i18n::Lang::Zh, s)
 }
 
 /// Where a new sign-up goes: confirmed while there is room (capacity 0 = unlimited), else the wait list.

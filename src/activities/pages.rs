@@ -74,15 +74,15 @@ pub async fn list(
     let mut lines = Vec::new();
     for o in occ {
         let mine = match p.person_id {
-            Some(pid) => {
-                store::my_signup(&state.db.read, o.id, pid).await?.map(|s| model::signup_state_zh(&s).to_string())
-            }
+            Some(pid) => store::my_signup(&state.db.read, o.id, pid)
+                .await?
+                .map(|s| model::signup_state_label(ctx.lang, &s).to_string()),
             None => None,
         };
         lines.push(Line {
             id: o.id,
             title: o.title.clone(),
-            kind: model::kind_zh(&o.kind).into(),
+            kind: model::kind_label(ctx.lang, &o.kind).into(),
             when: when(&o),
             project: o.project_name.clone(),
             place: o.place.clone().unwrap_or_default(),
@@ -116,7 +116,7 @@ pub async fn list(
         my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
         project_feeds,
         projects,
-        kinds: model::KINDS.to_vec(),
+        kinds: model::KINDS.iter().map(|k| (*k, model::kind_label(ctx.lang, k))).collect(),
         teams,
         rooms,
         today: to_local(now).format("%Y-%m-%d").to_string(),
@@ -175,17 +175,17 @@ pub async fn detail(
         store::signups(&state.db.read, id)
             .await?
             .into_iter()
-            .map(|s| (s.person_name, model::signup_state_zh(&s.state).to_string()))
+            .map(|s| (s.person_name, model::signup_state_label(ctx.lang, &s.state).to_string()))
             .collect()
     } else {
         vec![]
     };
     Ok(DetailPage {
         c: Chrome::new(&ctx, o.title.clone()).with_msg(m.msg.as_deref()),
-        kind: model::kind_zh(&o.kind).into(),
+        kind: model::kind_label(ctx.lang, &o.kind).into(),
         when: when(&o),
         seats: seats(&o),
-        mine: mine.as_deref().map(model::signup_state_zh).unwrap_or("").into(),
+        mine: mine.as_deref().map(|s| model::signup_state_label(ctx.lang, s)).unwrap_or("").into(),
         can_sign_up: open && !active && p.person_id.is_some(),
         can_cancel: open && active,
         manager,

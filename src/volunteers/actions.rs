@@ -143,8 +143,8 @@ pub async fn create_team_checked(
     p.scope.require_write(project)?;
     let kind = model::TEAM_KINDS
         .iter()
-        .find(|(c, _)| *c == kind.trim())
-        .map(|(c, _)| *c)
+        .find(|c| **c == kind.trim())
+        .copied()
         .ok_or_else(|| AppError::field("kind", "请选择队伍类型"))?;
     let name = crate::text::normalize(name);
     let name = name.trim();

@@ -7,20 +7,20 @@ use rand::Rng;
 pub use crate::activities::model::RuleError;
 
 /// The teams the article names.
-pub const TEAM_KINDS: [(&str, &str); 3] =
-    [("commando", "党团突击队"), ("service", "志愿服务队"), ("quality", "品质提升队")];
+pub const TEAM_KINDS: [&str; 3] = ["commando", "service", "quality"];
+
+/// Labels of the volunteers' stored codes (catalog `team_kind.…`, `volunteer_state.…`,
+/// `correction_state.…`, `redemption_state.…`).
+pub fn label(lang: crate::web::i18n::Lang, prefix: &str, code: &str) -> &'static str {
+    crate::web::labels::label_of(lang, prefix, code)
+}
 
 pub fn team_kind_zh(code: &str) -> &'static str {
-    TEAM_KINDS.iter().find(|(c, _)| *c == code).map(|(_, z)| *z).unwrap_or("")
+    label(crate::web::i18n::Lang::Zh, "team_kind", code)
 }
 
 pub fn volunteer_state_zh(s: &str) -> &'static str {
-    match s {
-        "pending" => "待审核",
-        "approved" => "已通过",
-        "rejected" => "未通过",
-        _ => "",
-    }
+    label(crate::web::i18n::Lang::Zh, "volunteer_state", s)
 }
 
 /// A registration is decided once: pending → approved or rejected. A rejected volunteer may apply again
@@ -64,12 +64,7 @@ pub fn check_correction(
 }
 
 pub fn correction_state_zh(s: &str) -> &'static str {
-    match s {
-        "pending" => "待审批",
-        "approved" => "已批准",
-        "rejected" => "已驳回",
-        _ => "",
-    }
+    label(crate::web::i18n::Lang::Zh, "correction_state", s)
 }
 
 /// The ledger entry for an approved correction: the change in minutes, and the points that bring the
@@ -100,12 +95,7 @@ pub fn check_redemption(balance: i64, cost_each: i64, quantity: i64, active: boo
 }
 
 pub fn redemption_state_zh(s: &str) -> &'static str {
-    match s {
-        "reserved" => "待领取",
-        "collected" => "已领取",
-        "cancelled" => "已取消",
-        _ => "",
-    }
+    label(crate::web::i18n::Lang::Zh, "redemption_state", s)
 }
 
 /// reserved → collected (staff, at the counter) or cancelled (the resident or staff; points and stock

@@ -24,6 +24,11 @@ pub fn label(lang: Lang, prefix: &str, code: &'static str) -> &'static str {
     }
 }
 
+/// The label of a code read from a row (`signup_state`, `confirmed`), or "" when the catalog has none.
+pub fn label_of(lang: Lang, prefix: &str, code: &str) -> &'static str {
+    t(lang, &format!("{prefix}.{code}"))
+}
+
 /// (key, 中文, English) — the labels of stored codes.
 pub const LABELS: &[(&str, &str, &str)] = &[
     ("request_kind.repair", "报事报修", "Repair"),
@@ -83,6 +88,28 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("relation.occupant", "住户", "Occupant"),
     ("relation.tenant", "租户", "Tenant"),
     ("relation.family", "家庭成员", "Family member"),
+    ("activity_kind.party_day", "主题党日", "Party day"),
+    ("activity_kind.three_one", "三会一课", "Three meetings and one lesson"),
+    ("activity_kind.volunteer", "志愿服务", "Volunteer service"),
+    ("activity_kind.festival", "节日活动", "Festival"),
+    ("activity_kind.sports", "文体活动", "Culture and sports"),
+    ("activity_kind.publicity", "宣传", "Publicity"),
+    ("activity_kind.care_visit", "关爱走访", "Care visit"),
+    ("signup_state.confirmed", "已报名", "Signed up"),
+    ("signup_state.waitlisted", "候补中", "On the waiting list"),
+    ("signup_state.cancelled", "已取消", "Cancelled"),
+    ("team_kind.commando", "党团突击队", "Party commando team"),
+    ("team_kind.service", "志愿服务队", "Volunteer service team"),
+    ("team_kind.quality", "品质提升队", "Quality improvement team"),
+    ("volunteer_state.pending", "待审核", "Awaiting approval"),
+    ("volunteer_state.approved", "已通过", "Approved"),
+    ("volunteer_state.rejected", "未通过", "Not approved"),
+    ("correction_state.pending", "待审批", "Awaiting decision"),
+    ("correction_state.approved", "已批准", "Approved"),
+    ("correction_state.rejected", "已驳回", "Rejected"),
+    ("redemption_state.reserved", "待领取", "To collect"),
+    ("redemption_state.collected", "已领取", "Collected"),
+    ("redemption_state.cancelled", "已取消", "Cancelled"),
 ];
 
 #[cfg(test)]
@@ -122,7 +149,27 @@ mod tests {
         missing.extend(complete::<PartyOrgKind>());
         missing.extend(complete::<Role>());
         missing.extend(complete::<Relation>());
+        // Codes still kept as strings (activities and volunteers), by their prefix.
+        let coded: [(&str, &[&str]); 6] = [
+            ("activity_kind", &crate::activities::model::KINDS),
+            ("signup_state", &["confirmed", "waitlisted", "cancelled"]),
+            ("team_kind", &crate::volunteers::model::TEAM_KINDS),
+            ("volunteer_state", &["pending", "approved", "rejected"]),
+            ("correction_state", &["pending", "approved", "rejected"]),
+            ("redemption_state", &["reserved", "collected", "cancelled"]),
+        ];
+        for (prefix, codes) in coded {
+            for c in codes {
+                for lang in [Lang::Zh, Lang::En] {
+                    if label_of(lang, prefix, c).is_empty() {
+                        missing.push(format!("{prefix}.{c} ({lang:?})"));
+                    }
+                }
+            }
+        }
         assert!(missing.is_empty(), "labels missing: {missing:?}");
+        assert_eq!(crate::activities::model::signup_state_zh("waitlisted"), "候补中");
+        assert_eq!(crate::activities::model::signup_state_label(Lang::En, "waitlisted"), "On the waiting list");
         assert_eq!(State::InProgress.label(Lang::En), "In progress");
         assert_eq!(State::InProgress.label(Lang::Zh), "处理中");
         assert_eq!(State::InProgress.zh(), "处理中");

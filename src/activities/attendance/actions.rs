@@ -274,8 +274,8 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
     p.scope.require_write(project)?;
     let kind = model::KINDS
         .iter()
-        .find(|(c, _)| *c == f.kind.trim())
-        .map(|(c, _)| *c)
+        .find(|c| **c == f.kind.trim())
+        .copied()
         .ok_or_else(|| AppError::field("kind", "请选择活动类型"))?;
     let per_hour = f
         .points_per_hour

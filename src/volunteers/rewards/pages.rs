@@ -56,14 +56,14 @@ impl RewardsPage {
 }
 
 /// A redemption as a page line; staff lists name the resident, a resident's own list does not.
-fn line(r: Redemption, with_name: bool) -> MineLine {
+fn line(r: Redemption, with_name: bool, lang: crate::web::i18n::Lang) -> MineLine {
     MineLine {
         id: r.id,
         item: if with_name { format!("{}（{}）", r.item_name, r.person_name) } else { r.item_name },
         quantity: r.quantity,
         points: r.points,
         code: model::code_display(&r.code),
-        state: model::redemption_state_zh(&r.state),
+        state: model::label(lang, "redemption_state", &r.state),
         reserved: r.state == "reserved",
         when: fmt_datetime(r.created_at),
     }
@@ -90,7 +90,8 @@ pub async fn page(
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
-    let recent = store::recent_redemptions(&state.db.read, &staff).await?.into_iter().map(|r| line(r, true)).collect();
+    let recent =
+        store::recent_redemptions(&state.db.read, &staff).await?.into_iter().map(|r| line(r, true, ctx.lang)).collect();
     let collected = match q.collected {
         Some(id) => store::redemption(&state.db.read, id)
             .await?
@@ -102,7 +103,7 @@ pub async fn page(
     Ok(RewardsPage {
         c: Chrome::titled(&ctx, "rw.title").with_msg(q.msg.as_deref()),
         shelves: cat.shelves,
-        mine: cat.mine.into_iter().map(|r| line(r, false)).collect(),
+        mine: cat.mine.into_iter().map(|r| line(r, false, ctx.lang)).collect(),
         staff_projects,
         recent,
         collected,
