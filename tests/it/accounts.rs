@@ -210,3 +210,21 @@ async fn english_pages_show_english_state_kind_and_role_names() {
         1
     );
 }
+
+/// Forms take their CSRF field from `templates/macros.html`: every form on a page carries the token.
+#[tokio::test]
+async fn every_form_carries_the_csrf_field_from_the_macro() {
+    let app = TestApp::new().await;
+    let mut staff = app.login("staff").await;
+    let page = staff.get("/account").await.text;
+    let token = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(token.len() > 16, "{token}");
+    let forms: Vec<&str> = page.split("<form").skip(1).collect();
+    assert!(forms.len() >= 3, "{page}");
+    for f in forms {
+        let form = f.split("</form>").next().unwrap();
+        if form.contains("method=\"post\"") && !form.contains("?_csrf=") {
+            assert!(form.contains(&format!("name=\"_csrf\" value=\"{token}\"")), "a form without its token: {form}");
+        }
+    }
+}
