@@ -1,6 +1,6 @@
 //! The list of capabilities, and what each one shows the rest of the app (its `mod.rs` says it in a
 //! `capability()` function): routes with their access, navigation entries, background jobs, OpenAPI
-//! paths, and what it sets up when a project is created. The router, the navigation bar, `serve`'s jobs,
+//! paths, its words in the message catalog, and what it sets up when a project is created. The router, the navigation bar, `serve`'s jobs,
 //! the API document and project creation all read this list, so adding a capability is one line in
 //! [`all`] — and the foundation (org, people, auth, db, web) never names a capability.
 
@@ -34,6 +34,8 @@ pub struct Capability {
     pub jobs: fn(&AppState) -> Vec<tokio::task::JoinHandle<()>>,
     pub openapi: fn() -> utoipa::openapi::OpenApi,
     pub on_project_created: Option<ProjectHook>,
+    /// Its words in the message catalog: (key, 中文, English).
+    pub messages: &'static [(&'static str, &'static str, &'static str)],
 }
 
 impl Capability {
@@ -46,6 +48,7 @@ impl Capability {
             jobs: |_| Vec::new(),
             openapi: || utoipa::openapi::OpenApiBuilder::new().build(),
             on_project_created: None,
+            messages: &[],
         }
     }
 }

@@ -1,6 +1,8 @@
 //! User administration for company admins: list users in their company, create a user (optionally
 //! linked to a person), reset a password (ends that user's sessions), unlock.
 
+pub mod messages;
+
 use crate::auth::store::users as users_store;
 
 use askama::Template;
@@ -244,5 +246,9 @@ const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
 }];
 
 pub fn capability() -> crate::capability::Capability {
-    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("admin", routes) }
+    crate::capability::Capability {
+        nav: NAV,
+        messages: messages::MESSAGES,
+        ..crate::capability::Capability::new("admin", routes)
+    }
 }

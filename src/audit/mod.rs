@@ -2,6 +2,7 @@
 //! full phone or ID number (PIPL). Written inside the same transaction as the change it describes.
 //! Read on `/audit` and `/api/v1/audit`, filtered by the reader's scope.
 
+pub mod messages;
 pub mod store;
 
 use axum::{Json, extract::Query};
@@ -146,6 +147,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("audit", routes)
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod address;
+pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod password;
@@ -523,6 +524,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("auth", pages::routes)
     }
 }

@@ -2,6 +2,7 @@
 //! transaction; any bad row means nothing is written and the user gets the row-level report. Exports
 //! write the same columns to `.xlsx` (the 台账), masked unless full numbers are asked for (audited).
 
+pub mod messages;
 pub mod model;
 pub mod sheet;
 
@@ -501,5 +502,9 @@ const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
 }];
 
 pub fn capability() -> crate::capability::Capability {
-    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("io", routes) }
+    crate::capability::Capability {
+        nav: NAV,
+        messages: messages::MESSAGES,
+        ..crate::capability::Capability::new("io", routes)
+    }
 }

@@ -2,6 +2,7 @@
 //! causes it (an escalation, a dispatch, a finished request, a promotion from a wait list…). The unread
 //! count rides on the principal query, so every page's navigation shows it without another round trip.
 
+pub mod messages;
 pub mod pages;
 pub mod store;
 
@@ -79,6 +80,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("notify", routes)
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -51,6 +52,7 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         jobs: |state| vec![visits::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
+        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("positions", routes)
     }
 }

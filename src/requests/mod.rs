@@ -9,6 +9,7 @@ pub mod api;
 pub mod figures;
 pub mod jobs;
 pub mod keys;
+pub mod messages;
 pub mod model;
 pub mod open311;
 pub mod pages;
@@ -81,6 +82,7 @@ pub fn capability() -> crate::capability::Capability {
         jobs: |state| vec![jobs::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
         on_project_created: Some(|tx, project, now| Box::pin(store::ensure_default_categories(tx, project, now))),
+        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("requests", routes)
     }
 }
