@@ -22,7 +22,7 @@ use crate::{
 
 pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<Occurrence> {
     let o = store::occurrence(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.visible_projects().contains(&o.project_id) {
+    if !p.scope.can_see_project(o.project_id) {
         return Err(AppError::not_found());
     }
     Ok(o)

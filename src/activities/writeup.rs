@@ -41,10 +41,6 @@ struct EditPage {
     room_for: usize,
 }
 
-fn manage(p: &crate::auth::Principal, o: &Occurrence) -> AppResult<()> {
-    if p.scope.can_write_project(o.project_id) { Ok(()) } else { Err(AppError::forbidden()) }
-}
-
 /// The write-up form (project staff).
 pub async fn edit(
     AxState(state): AxState<AppState>,
@@ -53,7 +49,7 @@ pub async fn edit(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
-    manage(&p, &o)?;
+    p.scope.require_write(o.project_id)?;
     let w = store::writeup(&state.db.read, id).await?;
     let photos = store::photo_urls(&state.db.read, id).await?;
     let attendance = match w.as_ref().and_then(|w| w.attendance) {
@@ -87,7 +83,7 @@ pub async fn save(
     req: Request,
 ) -> AppResult<Response> {
     let o = load(&state, &p, id).await?;
-    manage(&p, &o)?;
+    p.scope.require_write(o.project_id)?;
     let (f, uploads): (WriteupForm, _) = photos::form_with_photos(&state, req).await?;
     let now = state.clock.now();
     if now < o.starts_at {

@@ -123,6 +123,11 @@ impl Scope {
         v
     }
     /// The user's home in a project, if any.
+    /// A project whose centres, activities and 爱心超市 the user sees: readable, or where they live
+    /// (the membership test of [`Scope::visible_projects`], without building the list).
+    pub fn can_see_project(&self, project: i64) -> bool {
+        self.can_read_project(project) || self.home_in(project).is_some()
+    }
     pub fn home_in(&self, project: i64) -> Option<i64> {
         self.homes.iter().find(|(_, p)| **p == project).map(|(h, _)| *h)
     }
@@ -168,7 +173,7 @@ impl Scope {
     pub fn require_write(&self, project_id: i64) -> Result<(), crate::error::AppError> {
         if self.can_write_project(project_id) {
             Ok(())
-        } else if self.can_read_project(project_id) || self.home_in(project_id).is_some() {
+        } else if self.can_see_project(project_id) {
             Err(crate::error::AppError::forbidden())
         } else {
             Err(crate::error::AppError::not_found())

@@ -20,15 +20,10 @@ use crate::{
 /// A centre the caller may see: its project is readable or their home (404 otherwise).
 pub async fn load_centre(state: &AppState, p: &Principal, id: i64) -> AppResult<Centre> {
     let c = store::centre(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.visible_projects().contains(&c.project_id) {
+    if !p.scope.can_see_project(c.project_id) {
         return Err(AppError::not_found());
     }
     Ok(c)
-}
-
-/// Only the project's staff manage its centre.
-pub fn manage(p: &Principal, c: &Centre) -> AppResult<()> {
-    if p.scope.can_write_project(c.project_id) { Ok(()) } else { Err(AppError::forbidden()) }
 }
 
 #[derive(Deserialize, Default)]
@@ -250,7 +245,7 @@ pub struct VersionForm {
 
 pub async fn create_room_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: NewRoomForm) -> AppResult<()> {
     let c = load_centre(state, p, id).await?;
-    manage(p, &c)?;
+    p.scope.require_write(c.project_id)?;
     let mut errors = Vec::new();
     let name = crate::text::normalize(&f.name);
     if name.is_empty() || name.chars().count() > 60 {
@@ -337,7 +332,7 @@ pub async fn set_hours_checked(
     f: std::collections::HashMap<String, String>,
 ) -> AppResult<()> {
     let c = load_centre(state, p, id).await?;
-    manage(p, &c)?;
+    p.scope.require_write(c.project_id)?;
     let mut week = Vec::new();
     let mut errors = Vec::new();
     for d in 1..=7u8 {
@@ -379,7 +374,7 @@ pub async fn set_hours_checked(
 /// Record an upgrade ("升级版2.0": what changed, when).
 pub async fn add_version_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: VersionForm) -> AppResult<()> {
     let c = load_centre(state, p, id).await?;
-    manage(p, &c)?;
+    p.scope.require_write(c.project_id)?;
     let version = crate::text::normalize(&f.version);
     let summary = crate::text::normalize(&f.summary);
     let day = NaiveDate::parse_from_str(f.effective_on.trim(), "%Y-%m-%d").ok();

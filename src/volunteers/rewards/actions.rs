@@ -129,7 +129,7 @@ pub async fn redeem_checked(
     for_resident: Option<(&str, &str)>,
 ) -> AppResult<Redemption> {
     let it = store::item(&state.db.read, item_id).await?.ok_or_else(AppError::not_found)?;
-    if !p.scope.visible_projects().contains(&it.project_id) {
+    if !p.scope.can_see_project(it.project_id) {
         return Err(AppError::not_found());
     }
     // The resident's own points, or (staff at the counter) those of an elderly resident without a phone,
