@@ -16,22 +16,10 @@ pub async fn sealed_contact(conn: &impl ConnectionTrait, person_id: i64) -> Resu
     Ok(db::one(conn, "SELECT id, phone_enc, id_number_enc FROM persons WHERE id = $1", params![person_id]).await?)
 }
 
-#[derive(FromQueryResult)]
-struct SecretRow {
-    value: String,
-}
-
-/// The database's key check: written once (with `first` when there is none), then read back.
+/// The database's key check: written once (with `first` when there is none), then read back — a
+/// secret every instance shares, like the cookie secret.
 pub async fn vault_check(conn: &impl ConnectionTrait, first: &str) -> Result<Option<String>, AppError> {
-    db::exec(
-        conn,
-        "INSERT INTO app_secrets (name, value) VALUES ('vault_check', $1) ON CONFLICT (name) DO NOTHING",
-        params![first],
-    )
-    .await?;
-    Ok(db::one::<SecretRow>(conn, "SELECT value FROM app_secrets WHERE name = 'vault_check'", vec![])
-        .await?
-        .map(|r| r.value))
+    Ok(crate::auth::store::shared_secret(conn, "vault_check", first).await?)
 }
 
 pub async fn set_vault_check(conn: &impl ConnectionTrait, value: &str) -> Result<(), AppError> {
