@@ -104,7 +104,7 @@ pub async fn save(
         ),
     };
     let tx = state.db.write.begin().await?;
-    let have = store::writeup_photo_count(&tx, id).await? as usize;
+    let have = crate::requests::store::photos::count_of(&tx, &photos::Owner::writeup(id)).await? as usize;
     if have + uploads.len() > MAX_PHOTOS {
         return Err(AppError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -116,7 +116,7 @@ pub async fn save(
     store::save_writeup(&tx, id, body, attendance, p.user_id, now).await?;
     let added = uploads.len();
     let mut keys = Vec::new();
-    let owner = photos::Owner { table: "writeup_photos", column: "occurrence_id", id, prefix: "writeups" };
+    let owner = photos::Owner::writeup(id);
     let result = async {
         photos::save_for(&state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
         audit::commit(
@@ -154,6 +154,8 @@ pub async fn photo(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     load(&state, &p, id).await?;
-    let row = store::writeup_photo(&state.db.read, id, photo).await?.ok_or_else(AppError::not_found)?;
+    let row = crate::requests::store::photos::photo_of(&state.db.read, &photos::Owner::writeup(id), photo)
+        .await?
+        .ok_or_else(AppError::not_found)?;
     photos::serve(&state, &row.object_key, &row.content_type).await
 }

@@ -169,16 +169,7 @@ pub async fn save(
     now: DateTime<Utc>,
     keys: &mut Vec<String>,
 ) -> AppResult<()> {
-    save_for(
-        state,
-        conn,
-        &Owner { table: "request_photos", column: "request_id", id: request_id, prefix: "requests" },
-        uploads,
-        user_id,
-        now,
-        keys,
-    )
-    .await
+    save_for(state, conn, &Owner::request(request_id), uploads, user_id, now, keys).await
 }
 
 /// The record photos belong to: its photo table (with `object_key, content_type, size_bytes,
@@ -188,6 +179,17 @@ pub struct Owner {
     pub column: &'static str,
     pub id: i64,
     pub prefix: &'static str,
+}
+
+impl Owner {
+    /// A request's photos.
+    pub fn request(id: i64) -> Self {
+        Owner { table: "request_photos", column: "request_id", id, prefix: "requests" }
+    }
+    /// An activity date's 活动纪实 photos.
+    pub fn writeup(occurrence_id: i64) -> Self {
+        Owner { table: "writeup_photos", column: "occurrence_id", id: occurrence_id, prefix: "writeups" }
+    }
 }
 
 /// `save` for any record with a photo table.
@@ -240,7 +242,8 @@ pub async fn get(
     if !actions::readable(&p, &r) {
         return Err(AppError::not_found());
     }
-    let row = store::photos::photo(&state.db.read, id, photo).await?.ok_or_else(AppError::not_found)?;
+    let row =
+        store::photos::photo_of(&state.db.read, &Owner::request(id), photo).await?.ok_or_else(AppError::not_found)?;
     serve(&state, &row.object_key, &row.content_type).await
 }
 
@@ -264,7 +267,7 @@ pub async fn add_checked(
     let n = uploads.len();
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let have = store::photos::photo_count(&tx, id).await? as usize;
+    let have = store::photos::count_of(&tx, &Owner::request(id)).await? as usize;
     if have + n > PER_REQUEST {
         return Err(AppError::conflict(
             "too_many_photos",

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use crate::requests::photos::Owner;
 use crate::{db, error::AppError, params};
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -23,15 +24,11 @@ pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<
 
 /// Photo addresses of an occurrence's write-up.
 pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(db::all::<db::IdRow>(
-        conn,
-        "SELECT id FROM writeup_photos WHERE occurrence_id = $1 ORDER BY id",
-        params![occurrence_id],
-    )
-    .await?
-    .into_iter()
-    .map(|r| format!("/activities/occurrences/{occurrence_id}/photos/{}", r.id))
-    .collect())
+    Ok(crate::requests::store::photos::ids_of(conn, &Owner::writeup(occurrence_id))
+        .await?
+        .into_iter()
+        .map(|id| format!("/activities/occurrences/{occurrence_id}/photos/{id}"))
+        .collect())
 }
 
 pub async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<i64, AppError> {
@@ -41,11 +38,6 @@ pub async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> Resu
         params![occurrence_id],
     )
     .await?)
-}
-
-pub async fn writeup_photo_count(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<i64, AppError> {
-    Ok(db::count(conn, "SELECT COUNT(*) AS n FROM writeup_photos WHERE occurrence_id = $1", params![occurrence_id])
-        .await?)
 }
 
 /// Write (or rewrite) an occurrence's write-up.
@@ -74,25 +66,6 @@ pub async fn save_writeup(
         .await?;
     }
     Ok(())
-}
-
-#[derive(FromQueryResult)]
-pub struct PhotoRow {
-    pub object_key: String,
-    pub content_type: String,
-}
-
-pub async fn writeup_photo(
-    conn: &impl ConnectionTrait,
-    occurrence_id: i64,
-    photo: i64,
-) -> Result<Option<PhotoRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT object_key, content_type FROM writeup_photos WHERE id = $1 AND occurrence_id = $2",
-        params![photo, occurrence_id],
-    )
-    .await?)
 }
 
 // ---- calendar feeds (calendar.rs) ----

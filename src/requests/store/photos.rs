@@ -5,16 +5,21 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{db, error::AppError, params, requests::photos::Owner};
 
-pub async fn ids(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<i64>, AppError> {
+/// The ids of a record's photos, oldest first.
+pub async fn ids_of(conn: &impl ConnectionTrait, owner: &Owner) -> Result<Vec<i64>, AppError> {
     Ok(db::all::<db::IdRow>(
         conn,
-        "SELECT id FROM request_photos WHERE request_id = $1 ORDER BY id",
-        params![request_id],
+        &format!("SELECT id FROM {} WHERE {} = $1 ORDER BY id", owner.table, owner.column),
+        params![owner.id],
     )
     .await?
     .into_iter()
     .map(|r| r.id)
     .collect())
+}
+
+pub async fn ids(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<i64>, AppError> {
+    ids_of(conn, &Owner::request(request_id)).await
 }
 
 /// Name a stored file in the record's photo table.
@@ -45,15 +50,22 @@ pub struct PhotoRow {
     pub content_type: String,
 }
 
-pub async fn photo(conn: &impl ConnectionTrait, request_id: i64, photo: i64) -> Result<Option<PhotoRow>, AppError> {
+/// One photo of a record (none when it belongs to another record).
+pub async fn photo_of(conn: &impl ConnectionTrait, owner: &Owner, photo: i64) -> Result<Option<PhotoRow>, AppError> {
     Ok(db::one(
         conn,
-        "SELECT object_key, content_type FROM request_photos WHERE id = $1 AND request_id = $2",
-        params![photo, request_id],
+        &format!("SELECT object_key, content_type FROM {} WHERE id = $1 AND {} = $2", owner.table, owner.column),
+        params![photo, owner.id],
     )
     .await?)
 }
 
-pub async fn photo_count(conn: &impl ConnectionTrait, request_id: i64) -> Result<i64, AppError> {
-    Ok(db::count(conn, "SELECT COUNT(*) AS n FROM request_photos WHERE request_id = $1", params![request_id]).await?)
+/// How many photos a record has.
+pub async fn count_of(conn: &impl ConnectionTrait, owner: &Owner) -> Result<i64, AppError> {
+    Ok(db::count(
+        conn,
+        &format!("SELECT COUNT(*) AS n FROM {} WHERE {} = $1", owner.table, owner.column),
+        params![owner.id],
+    )
+    .await?)
 }
