@@ -9,18 +9,15 @@ pub use crate::activities::model::RuleError;
 /// The teams the article names.
 pub const TEAM_KINDS: [&str; 3] = ["commando", "service", "quality"];
 
-/// Labels of the volunteers' stored codes (catalog `team_kind.…`, `volunteer_state.…`,
-/// `correction_state.…`, `redemption_state.…`).
-pub fn label(lang: crate::web::i18n::Lang, prefix: &str, code: &str) -> &'static str {
-    crate::web::labels::label_of(lang, prefix, code)
-}
+// Labels of the volunteers' stored codes are the catalog's `team_kind.…`, `volunteer_state.…`,
+// `correction_state.…` and `redemption_state.…` (`web::labels::label_of`).
 
 pub fn team_kind_zh(code: &str) -> &'static str {
-    label(crate::web::i18n::Lang::Zh, "team_kind", code)
+    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "team_kind", code)
 }
 
 pub fn volunteer_state_zh(s: &str) -> &'static str {
-    label(crate::web::i18n::Lang::Zh, "volunteer_state", s)
+    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "volunteer_state", s)
 }
 
 /// A registration is decided once: pending → approved or rejected. A rejected volunteer may apply again
@@ -64,7 +61,7 @@ pub fn check_correction(
 }
 
 pub fn correction_state_zh(s: &str) -> &'static str {
-    label(crate::web::i18n::Lang::Zh, "correction_state", s)
+    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "correction_state", s)
 }
 
 /// The ledger entry for an approved correction: the change in minutes, and the points that bring the
@@ -95,7 +92,7 @@ pub fn check_redemption(balance: i64, cost_each: i64, quantity: i64, active: boo
 }
 
 pub fn redemption_state_zh(s: &str) -> &'static str {
-    label(crate::web::i18n::Lang::Zh, "redemption_state", s)
+    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "redemption_state", s)
 }
 
 /// reserved → collected (staff, at the counter) or cancelled (the resident or staff; points and stock

@@ -65,13 +65,13 @@ struct IndexPage {
 
 impl IndexPage {
     fn vol_state(&self, s: &str) -> &'static str {
-        model::label(self.c.lang, "volunteer_state", s)
+        crate::web::labels::label_of(self.c.lang, "volunteer_state", s)
     }
     fn corr_state(&self, s: &str) -> &'static str {
-        model::label(self.c.lang, "correction_state", s)
+        crate::web::labels::label_of(self.c.lang, "correction_state", s)
     }
     fn team_kind(&self, s: &str) -> &'static str {
-        model::label(self.c.lang, "team_kind", s)
+        crate::web::labels::label_of(self.c.lang, "team_kind", s)
     }
     fn when(&self, t: &DateTime<Utc>) -> String {
         fmt_datetime(*t)
@@ -120,7 +120,10 @@ pub async fn index(
         apply_projects,
         services,
         staff_projects,
-        team_kinds: model::TEAM_KINDS.iter().map(|k| (*k, model::label(ctx.lang, "team_kind", k))).collect(),
+        team_kinds: model::TEAM_KINDS
+            .iter()
+            .map(|k| (*k, crate::web::labels::label_of(ctx.lang, "team_kind", k)))
+            .collect(),
     })
 }
 
@@ -219,7 +222,7 @@ pub async fn team_page(
     let rows = crate::points::store::ranking(&state.db.read, t.project_id, Some(id), start, end).await?;
     Ok(TeamPage {
         c: Chrome::new(&ctx, t.name.clone()).with_msg(m.msg.as_deref()),
-        kind: model::label(ctx.lang, "team_kind", &t.kind),
+        kind: crate::web::labels::label_of(ctx.lang, "team_kind", &t.kind),
         t,
         members,
         candidates,

@@ -18,7 +18,7 @@ pub trait Labelled: Copy + 'static {
 
 /// The label of `<prefix>.<code>`, or the code itself when the catalog has none.
 pub fn label(lang: Lang, prefix: &str, code: &'static str) -> &'static str {
-    match t(lang, &format!("{prefix}.{code}")) {
+    match label_of(lang, prefix, code) {
         "" => code,
         s => s,
     }

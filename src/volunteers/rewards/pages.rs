@@ -63,7 +63,7 @@ fn line(r: Redemption, with_name: bool, lang: crate::web::i18n::Lang) -> MineLin
         quantity: r.quantity,
         points: r.points,
         code: model::code_display(&r.code),
-        state: model::label(lang, "redemption_state", &r.state),
+        state: crate::web::labels::label_of(lang, "redemption_state", &r.state),
         reserved: r.state == "reserved",
         when: fmt_datetime(r.created_at),
     }
