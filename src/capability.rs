@@ -4,7 +4,7 @@
 //! the API document and project creation all read this list, so adding a capability is one line in
 //! [`all`] — and the foundation (org, people, auth, db, web) never names a capability.
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, sync::LazyLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseTransaction;
@@ -72,12 +72,16 @@ pub fn all() -> Vec<Capability> {
     ]
 }
 
-/// The navigation bar for one user, in order.
-pub fn nav(p: &Principal, desk: bool) -> Vec<&'static NavEntry> {
-    let mut v: Vec<&'static NavEntry> =
-        all().into_iter().flat_map(|c| c.nav.iter()).filter(|e| (e.shown)(p, desk)).collect();
+/// Every navigation entry in bar order, gathered once (the bar is drawn on every page).
+static NAV: LazyLock<Vec<&'static NavEntry>> = LazyLock::new(|| {
+    let mut v: Vec<&'static NavEntry> = all().into_iter().flat_map(|c| c.nav.iter()).collect();
     v.sort_by_key(|e| e.order);
     v
+});
+
+/// The navigation bar for one user, in order.
+pub fn nav(p: &Principal, desk: bool) -> Vec<&'static NavEntry> {
+    NAV.iter().copied().filter(|e| (e.shown)(p, desk)).collect()
 }
 
 /// Start every capability's background jobs (`serve`); returns their handles.
