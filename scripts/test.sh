@@ -30,6 +30,7 @@ fi
 
 echo "== cargo test (SQLite)"
 cargo test --all-targets
+cargo test --doc
 
 echo "== cargo test (PostgreSQL)"
 XINGHUO_TEST_PG="$PG_URL" cargo test --test it

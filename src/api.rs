@@ -118,4 +118,38 @@ mod tests {
         }
         assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
     }
+
+    /// Every `$ref` in the document names a schema the document holds (typed ids, for one, are
+    /// integers: inline, or a component that is there).
+    #[test]
+    fn every_reference_resolves() {
+        fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m {
+                        match (k.as_str(), x) {
+                            ("$ref", serde_json::Value::String(r)) => out.push(r.clone()),
+                            _ => refs(x, out),
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+                _ => {}
+            }
+        }
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        assert!(!all.is_empty());
+        let dangling: Vec<&String> = all
+            .iter()
+            .filter(|r| {
+                let name = r.trim_start_matches("#/components/schemas/");
+                doc["components"]["schemas"].get(name).is_none()
+            })
+            .collect();
+        assert!(dangling.is_empty(), "references to schemas the document lacks: {dangling:?}");
+        let text = doc.to_string();
+        assert!(!text.contains("\"ProjectId\"") || doc["components"]["schemas"]["ProjectId"]["type"] == "integer");
+    }
 }

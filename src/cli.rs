@@ -1,5 +1,6 @@
 //! The command line: `serve`, `migrate`, `demo`, `import`, `export`, `user`, `open311-key`, `backup`.
 
+use crate::ids::*;
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
@@ -119,7 +120,7 @@ pub enum UserAction {
         password: String,
         /// Link to a person (by id).
         #[arg(long)]
-        person_id: Option<i64>,
+        person_id: Option<PersonId>,
     },
     /// Set a new password and end the user's sessions.
     ResetPassword {
@@ -220,7 +221,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let outcome = io::apply(&state.db.write, &state.vault, pid, &parsed, state.clock.now(), |n| {
+            let outcome = io::apply(&state.db.write, &state.vault, ProjectId(pid), &parsed, state.clock.now(), |n| {
                 bar.set_position(n as u64)
             })
             .await
@@ -282,7 +283,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     .map_err(app_err)?
                     .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
                 let hash = crate::auth::password::hash(password).await.map_err(app_err)?;
-                crate::admin::set_password(&state.db.write, row.id, hash, state.clock.now()).await.map_err(app_err)?;
+                crate::admin::set_password(&state.db.write, UserId(row.id.into()), hash, state.clock.now())
+                    .await
+                    .map_err(app_err)?;
                 println!("已重置「{username}」的密码，并退出其全部登录");
             }
         },
@@ -339,12 +342,13 @@ async fn open311_key(state: &AppState, action: KeyAction) -> anyhow::Result<()> 
             if label.is_empty() || label.chars().count() > 100 {
                 anyhow::bail!("用途不能为空，且不超过100字 / label must be 1–100 characters");
             }
-            let (id, key) = open311::create_key(&state.db.write, pid, &label, None, now).await.map_err(app_err)?;
+            let (id, key) =
+                open311::create_key(&state.db.write, ProjectId(pid), &label, None, now).await.map_err(app_err)?;
             println!("已签发 Open311 密钥 #{id}（只显示这一次）/ key issued (shown once):\n{key}");
         }
         KeyAction::List { project } => {
             let pid = find_project(state, &project).await?;
-            for k in open311::keys(&state.db.read, &[pid]).await.map_err(app_err)? {
+            for k in open311::keys(&state.db.read, &[ProjectId(pid)]).await.map_err(app_err)? {
                 let st = match k.revoked_at {
                     Some(t) => format!("已吊销 {}", crate::clock::fmt_datetime(t)),
                     None => "有效".into(),

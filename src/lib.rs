@@ -35,6 +35,8 @@ pub mod demo;
 pub mod error;
 /// CPU-heavy request work (spreadsheets, photos) off the async workers, a few at a time.
 pub mod heavy;
+/// Typed ids (`ProjectId`, `PersonId`, …): a swapped id does not compile.
+pub mod ids;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).
 pub mod io;
 /// In-app notifications (escalations, dispatches, finished requests).

@@ -3,6 +3,7 @@
 //! each checks scope and writes in one audited transaction; the pages, the API, attendance and editing
 //! call these.
 
+use crate::ids::*;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -56,7 +57,7 @@ pub struct NewActivityForm {
 /// Create an activity (project staff) and lay out its occurrences.
 pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewActivityForm) -> AppResult<i64> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let mut errors = Vec::new();
     let kind = model::KINDS.iter().find(|c| **c == f.kind.trim()).copied();
     if kind.is_none() {
@@ -85,7 +86,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         "party" => ("party", None),
         "volunteers" => ("volunteers", None),
         t if t.starts_with("team:") => {
-            let team: Option<i64> = t[5..].parse().ok();
+            let team: Option<TeamId> = t[5..].parse().ok();
             let ok = match team {
                 Some(id) => store::teams_of_project(&state.db.read, project).await?.iter().any(|(t, _)| *t == id),
                 None => false,
@@ -130,7 +131,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
                 None => None,
             };
             match (room, centre) {
-                (Some(r), Some(c)) if c.project_id == project => {
+                (Some(r), Some(c)) if c.project_id == ProjectId(project) => {
                     let aligned = first.is_some_and(|t| chrono::Timelike::minute(&t) % 30 == 0)
                         && duration.is_some_and(|d| d % 30 == 0);
                     if !aligned {
@@ -173,7 +174,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     let id = store::create(
         &tx,
         &NewActivity {
-            project_id: project,
+            project_id: ProjectId(project),
             kind,
             title: &title,
             series: Some(series.as_str()).filter(|s| !s.is_empty()),
@@ -200,7 +201,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
             action: "create",
             entity: "activity",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project)),
             summary: format!("发布活动「{title}」，共{}次", starts.len()),
         },
     )
@@ -212,12 +213,16 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
 /// needs the 党员 role.
 pub async fn eligible(state: &AppState, o: &Occurrence, person_id: i64) -> AppResult<bool> {
     let conn = &state.db.read;
-    if !store::belongs_to_project(conn, person_id, o.project_id).await? {
+    if !store::belongs_to_project(conn, PersonId(person_id), o.project_id).await? {
         return Ok(false);
     }
     Ok(match o.audience.as_str() {
-        "volunteers" => crate::volunteers::store::is_approved_volunteer(conn, person_id, o.project_id).await?,
-        "team" => crate::volunteers::store::team_role(conn, o.team_id.unwrap_or(0), Some(person_id)).await?.is_some(),
+        "volunteers" => {
+            crate::volunteers::store::is_approved_volunteer(conn, PersonId(person_id), o.project_id).await?
+        }
+        "team" => crate::volunteers::store::team_role(conn, o.team_id.unwrap_or(TeamId(0)), Some(PersonId(person_id)))
+            .await?
+            .is_some(),
         "party" => store::has_role(conn, person_id, Role::PartyMember.as_str()).await?,
         _ => true,
     })
@@ -232,7 +237,7 @@ pub struct SignupForm {
 }
 
 /// The person a sign-up or cancellation is for: the caller, or (staff) a resident found by home and name.
-pub async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &SignupForm) -> AppResult<i64> {
+pub async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &SignupForm) -> AppResult<PersonId> {
     if f.room.trim().is_empty() && f.name.trim().is_empty() {
         return p.person_id.ok_or_else(|| AppError::field("name", "此账号未关联住户信息"));
     }
@@ -250,7 +255,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         return Err(AppError::conflict("signup_closed", "这次活动已取消", "This occurrence is off"));
     }
     let person = subject(state, p, &o, &f).await?;
-    if !eligible(state, &o, person).await? {
+    if !eligible(state, &o, person.into()).await? {
         return Err(AppError::new(
             axum::http::StatusCode::FORBIDDEN,
             "not_eligible",
@@ -259,7 +264,8 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         ));
     }
     let tx = state.db.write.begin().await?;
-    let place = store::sign_up(&tx, id, o.capacity as i64, person, p.user_id, now).await?;
+    let place =
+        store::sign_up(&tx, OccurrenceId(id), o.capacity as i64, PersonId(person.into()), p.user_id, now).await?;
     audit::commit(
         tx,
         ctx,
@@ -293,9 +299,9 @@ pub async fn cancel_checked(
     model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
     let person = subject(state, p, &o, &f).await?;
     let tx = state.db.write.begin().await?;
-    let promoted = store::cancel(&tx, id, o.capacity as i64, person, now).await?;
+    let promoted = store::cancel(&tx, OccurrenceId(id), o.capacity as i64, PersonId(person.into()), now).await?;
     if let Some(pid) = promoted {
-        tell_promoted(&tx, pid, &o.title, o.starts_at, id, now).await?;
+        tell_promoted(&tx, PersonId(pid), &o.title, o.starts_at, OccurrenceId(id), now).await?;
     }
     audit::commit(
         tx,
@@ -321,13 +327,13 @@ pub async fn cancel_checked(
 /// Tell someone promoted from the wait list (inside the promoting transaction).
 pub async fn tell_promoted(
     conn: &impl sea_orm::ConnectionTrait,
-    person_id: i64,
+    person_id: PersonId,
     title: &str,
     starts_at: chrono::DateTime<chrono::Utc>,
-    occurrence_id: i64,
+    occurrence_id: OccurrenceId,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    let users = crate::notify::users_of_person(conn, person_id).await?;
+    let users = crate::notify::users_of_person(conn, person_id.into()).await?;
     crate::notify::to_users(
         conn,
         &users,

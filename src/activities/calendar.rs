@@ -3,6 +3,7 @@
 //! the feed under the server's secret. Staff find their projects' addresses, everyone their own, on the
 //! activities page; a wrong token answers 404.
 
+use crate::ids::*;
 use axum::{
     extract::{Path, Query, State as AxState},
     http::header,
@@ -83,7 +84,7 @@ pub async fn project(
     }
     let name = crate::org::store::node(&state.db.read, id).await?.map(|n| n.name).ok_or_else(AppError::not_found)?;
     let (from, to) = window(state.clock.now());
-    let occ = super::store::upcoming(&state.db.read, &[id], from, to).await?;
+    let occ = super::store::upcoming(&state.db.read, &[ProjectId(id)], from, to).await?;
     Ok(respond(ics(&format!("{name} 活动"), &host(&state), &occ)))
 }
 

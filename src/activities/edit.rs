@@ -4,6 +4,7 @@
 //! a new activity takes the later dates (their sign-ups stay with them) and the earlier ones keep the
 //! old details. A larger capacity promotes from the wait list; people signed up are told of a new time.
 
+use crate::ids::*;
 use axum::{
     Form,
     extract::{Path, State as AxState},
@@ -145,7 +146,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         .await?;
         Some(new_id)
     };
-    let mut told: Vec<i64> = Vec::new();
+    let mut told: Vec<PersonId> = Vec::new();
     let mut promoted_all: Vec<(i64, DateTime<Utc>, i64)> = Vec::new();
     for d in &dates {
         let starts = moved(d.starts_at, v.start);
@@ -170,7 +171,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
                 }
             })?;
         }
-        for person in store::promote(&tx, d.id, v.capacity as i64, now).await? {
+        for person in store::promote(&tx, OccurrenceId(d.id), v.capacity as i64, now).await? {
             promoted_all.push((person, starts, d.id));
         }
         if starts != d.starts_at {
@@ -187,7 +188,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     }
     let new_time = v.start.format("%H:%M").to_string();
     for person in &told {
-        let users = notify::users_of_person(&tx, *person).await?;
+        let users = notify::users_of_person(&tx, (*person).into()).await?;
         notify::to_users(
             &tx,
             &users,
@@ -205,7 +206,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         .await?;
     }
     for (person, starts, occurrence) in &promoted_all {
-        super::actions::tell_promoted(&tx, *person, &v.title, *starts, *occurrence, now).await?;
+        super::actions::tell_promoted(&tx, PersonId(*person), &v.title, *starts, OccurrenceId(*occurrence), now)
+            .await?;
     }
     audit::commit(
         tx,

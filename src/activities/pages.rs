@@ -2,6 +2,7 @@
 //! RRULE), one occurrence with sign-up, cancel (promoting the wait list), sign-up on a resident's behalf,
 //! and skipping a date.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -74,7 +75,7 @@ pub async fn list(
     let mut lines = Vec::new();
     for o in occ {
         let mine = match p.person_id {
-            Some(pid) => store::my_signup(&state.db.read, o.id, pid)
+            Some(pid) => store::my_signup(&state.db.read, OccurrenceId(o.id), pid)
                 .await?
                 .map(|s| model::signup_state_label(ctx.lang, &s).to_string()),
             None => None,
@@ -102,7 +103,7 @@ pub async fn list(
         }
     }
     let mut rooms = Vec::new();
-    let staff_projects: Vec<i64> = projects.iter().map(|(id, _)| *id).collect();
+    let staff_projects: Vec<ProjectId> = projects.iter().map(|(id, _)| ProjectId(*id)).collect();
     for c in crate::positions::store::centres_in(&state.db.read, &staff_projects).await? {
         for r in crate::positions::store::rooms(&state.db.read, c.id).await? {
             rooms.push((r.id, format!("{} · {}", c.name, r.name)));
@@ -113,7 +114,7 @@ pub async fn list(
     Ok(ListPage {
         c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
         lines,
-        my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
+        my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid.into())).unwrap_or_default(),
         project_feeds,
         projects,
         kinds: model::KINDS.iter().map(|k| (*k, model::kind_label(ctx.lang, k))).collect(),
@@ -166,7 +167,7 @@ pub async fn detail(
     let o = load(&state, &p, id).await?;
     let manager = p.scope.can_write_project(o.project_id);
     let mine = match p.person_id {
-        Some(pid) => store::my_signup(&state.db.read, id, pid).await?,
+        Some(pid) => store::my_signup(&state.db.read, OccurrenceId(id), pid).await?,
         None => None,
     };
     let open = model::open_for_signup(o.starts_at, state.clock.now()).is_ok() && o.state == "scheduled";

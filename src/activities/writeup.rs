@@ -2,6 +2,7 @@
 //! who came (defaults to those checked in) and up to nine photos (content-checked, in the blob store, served
 //! only to those who may see the activity). Shown on the activity's page.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -113,7 +114,7 @@ pub async fn save(
             "Too many photos for this write-up",
         ));
     }
-    store::save_writeup(&tx, id, body, attendance, p.user_id, now).await?;
+    store::save_writeup(&tx, OccurrenceId(id), body, attendance, p.user_id, now).await?;
     let added = uploads.len();
     let mut keys = Vec::new();
     let owner = photos::Owner::writeup(id);

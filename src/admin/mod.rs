@@ -1,6 +1,7 @@
 //! User administration for company admins: list users in their company, create a user (optionally
 //! linked to a person), reset a password (ends that user's sessions), unlock.
 
+use crate::ids::*;
 pub mod messages;
 
 use crate::auth::store::users as users_store;
@@ -107,9 +108,9 @@ pub async fn create_user_checked(
     if let Err(m) = password::check_strength(&f.password) {
         errors.push(crate::error::FieldError::new("password", m));
     }
-    let person_id = match f.person_id.trim() {
+    let person_id: Option<PersonId> = match f.person_id.trim() {
         "" => None,
-        s => match s.parse::<i64>() {
+        s => match s.parse::<PersonId>() {
             Ok(v) => Some(v),
             Err(_) => {
                 errors.push(crate::error::FieldError::new("person_id", "人员编号应为数字"));
@@ -167,13 +168,13 @@ pub struct ResetForm {
 /// Set a new password, end all of the user's sessions, revoke their API tokens and lift any lock.
 pub async fn set_password(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     hash: String,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     // Keep no session: every one of the user's sessions ends.
-    crate::auth::store::change_password(conn, user_id, &hash, "", now).await?;
-    clear_lock(conn, user_id).await
+    crate::auth::store::change_password(conn, user_id.into(), &hash, "", now).await?;
+    clear_lock(conn, user_id.into()).await
 }
 
 /// Lift the log-in lock of a user (the counter is kept by user name).
@@ -181,7 +182,7 @@ pub async fn clear_lock(conn: &impl ConnectionTrait, user_id: i64) -> AppResult<
     if let Some(name) = users_store::username(conn, user_id).await? {
         crate::auth::throttle::clear(conn, &crate::auth::throttle::user_key(&name)).await?;
     }
-    crate::auth::store::throttle::set_failures(conn, user_id, 0, None).await?;
+    crate::auth::store::throttle::set_failures(conn, UserId(user_id), 0, None).await?;
     Ok(())
 }
 
@@ -196,7 +197,7 @@ pub async fn reset_password(
     let hash = password::hash(f.password).await?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    set_password(&tx, id, hash, now).await?;
+    set_password(&tx, UserId(id), hash, now).await?;
     audit::commit(
         tx,
         &ctx,

@@ -2,6 +2,7 @@
 //! full phone or ID number (PIPL). Written inside the same transaction as the change it describes.
 //! Read on `/audit` and `/api/v1/audit`, filtered by the reader's scope.
 
+use crate::ids::*;
 pub mod messages;
 pub mod store;
 
@@ -22,7 +23,7 @@ pub struct Entry<'a> {
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: Option<i64>,
-    pub project_id: Option<i64>,
+    pub project_id: Option<ProjectId>,
     pub summary: String,
 }
 
@@ -80,7 +81,7 @@ pub struct AuditQuery {
 /// Entries visible to a desk user: those in their readable projects, plus their own actions;
 /// company admins also see entries without a project (log-ins, user admin) of users they administer.
 async fn visible(state: &AppState, p: &crate::auth::Principal, q: &AuditQuery) -> AppResult<Vec<AuditRow>> {
-    let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    let projects: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
     let action = q.action.as_deref().filter(|a| !a.is_empty());
     store::visible(&state.db.read, p.user_id, &projects, !p.scope.admin_paths.is_empty(), action, q.before).await
 }

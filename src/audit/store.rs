@@ -1,5 +1,6 @@
 //! The audit log's SQL.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -15,7 +16,7 @@ pub struct AuditRow {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
-    pub project_id: Option<i64>,
+    pub project_id: Option<ProjectId>,
     pub summary: String,
     pub ip: Option<String>,
 }
@@ -53,8 +54,8 @@ pub async fn insert(
 /// project; newest first, 50 before `before`.
 pub async fn visible(
     conn: &impl ConnectionTrait,
-    user_id: i64,
-    projects: &[i64],
+    user_id: UserId,
+    projects: &[ProjectId],
     with_unattached: bool,
     action: Option<&str>,
     before: Option<i64>,

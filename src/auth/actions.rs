@@ -1,6 +1,7 @@
 //! The account's use cases: change one's password, issue and revoke API tokens. Each checks its input,
 //! writes in one audited transaction and returns a coded error; the account page calls these.
 
+use crate::ids::*;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::TransactionTrait;
@@ -27,7 +28,7 @@ pub async fn log_in(
     let expires = now + Duration::hours(state.config.session_hours);
     let ua = user_agent.map(|s| s.chars().take(200).collect::<String>());
     let tx = state.db.write.begin().await?;
-    store::insert_session(&tx, &sha256_hex(&token), uid, now, expires, ctx.ip.clone(), ua).await?;
+    store::insert_session(&tx, &sha256_hex(&token), UserId(uid), now, expires, ctx.ip.clone(), ua).await?;
     let mut actor = ctx.clone();
     actor.principal = None;
     let e = Entry {
@@ -51,7 +52,7 @@ pub async fn log_out(state: &AppState, p: &Principal, ctx: &Ctx, session: Option
     let e = Entry {
         action: "logout",
         entity: "user",
-        entity_id: Some(p.user_id),
+        entity_id: Some(p.user_id.into()),
         project_id: None,
         summary: "退出登录".into(),
     };
@@ -110,8 +111,8 @@ async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: &str
         throttle::record_failure(&state.db.write, ctx, &username, user_id, place, threshold, now).await?;
         return Err(failed());
     };
-    throttle::record_success(&state.db.write, c.id, ip_key.as_deref(), &user_key).await?;
-    Ok(c.id)
+    throttle::record_success(&state.db.write, UserId(c.id.into()), ip_key.as_deref(), &user_key).await?;
+    Ok(c.id.into())
 }
 
 /// How long a token may live, in days.
@@ -128,7 +129,7 @@ pub async fn change_password(
     new: &str,
     keep_session: &str,
 ) -> AppResult<Result<(), &'static str>> {
-    let hash = store::password_hash(&state.db.read, p.user_id).await?.ok_or_else(AppError::not_found)?;
+    let hash = store::password_hash(&state.db.read, p.user_id.into()).await?.ok_or_else(AppError::not_found)?;
     if !password::verify(current.to_string(), hash).await? {
         return Ok(Err("当前密码不正确"));
     }
@@ -141,11 +142,11 @@ pub async fn change_password(
     let hash = password::hash(new.to_string()).await?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    store::change_password(&tx, p.user_id, &hash, keep_session, now).await?;
+    store::change_password(&tx, p.user_id.into(), &hash, keep_session, now).await?;
     let e = Entry {
         action: "password_change",
         entity: "user",
-        entity_id: Some(p.user_id),
+        entity_id: Some(p.user_id.into()),
         project_id: None,
         summary: "修改密码".into(),
     };
@@ -183,8 +184,9 @@ pub async fn create_token(
     let token = format!("xh_{}", random_token(32));
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let id = store::insert_token(&tx, p.user_id, &name, &sha256_hex(&token), access, now, now + Duration::days(days))
-        .await?;
+    let id =
+        store::insert_token(&tx, p.user_id.into(), &name, &sha256_hex(&token), access, now, now + Duration::days(days))
+            .await?;
     let e = Entry {
         action: "token_create",
         entity: "api_token",

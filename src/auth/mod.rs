@@ -8,6 +8,7 @@
 //!   HMAC(secret, session token or anonymous-browser cookie). Cross-origin `Origin` headers are refused too.
 //! * Handlers name what they need in their signature: `Auth`, `Desk`, `StaffUser`, `AdminUser`.
 
+use crate::ids::*;
 pub mod actions;
 pub mod address;
 pub mod messages;
@@ -55,7 +56,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn user_id(&self) -> Option<i64> {
+    pub fn user_id(&self) -> Option<UserId> {
         self.principal.as_ref().map(|p| p.user_id)
     }
     pub fn actor(&self) -> String {
@@ -68,10 +69,10 @@ impl Ctx {
 
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub large_type: bool,
     pub lang: String,
     pub grants: Vec<Grant>,
@@ -154,11 +155,11 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
 pub async fn load_principal(
     db: &db::Db,
-    user_id: i64,
+    user_id: UserId,
     today: chrono::NaiveDate,
 ) -> Result<Option<Principal>, AppError> {
     let conn = &db.read;
-    let Some(u) = store::principal::user_row(conn, user_id).await? else {
+    let Some(u) = store::principal::user_row(conn, user_id.into()).await? else {
         return Ok(None);
     };
     if !u.is_active {
@@ -188,17 +189,17 @@ pub async fn load_principal(
                     });
                 }
                 "h" => {
-                    scope.households.insert(r.node_id);
+                    scope.households.insert(HouseholdId(r.node_id));
                     if let Some(p) = r.project_id {
-                        scope.homes.insert(r.node_id, p);
+                        scope.homes.insert(HouseholdId(r.node_id), p);
                     }
                 }
                 "w" => {
-                    scope.write_projects.insert(r.node_id);
-                    scope.read_projects.insert(r.node_id);
+                    scope.write_projects.insert(ProjectId(r.node_id));
+                    scope.read_projects.insert(ProjectId(r.node_id));
                 }
                 "c" => {
-                    scope.read_projects.insert(r.node_id);
+                    scope.read_projects.insert(ProjectId(r.node_id));
                 }
                 _ => {}
             }
@@ -216,7 +217,7 @@ pub async fn load_principal(
         }
     }
     Ok(Some(Principal {
-        user_id: u.id,
+        user_id: UserId(u.id),
         username: u.username,
         display_name: u.display_name,
         person_id: u.person_id,
@@ -240,7 +241,7 @@ async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, 
         let expires = (now + Duration::hours(state.config.session_hours)).min(row.created_at + max_age);
         store::principal::touch_session(&state.db.write, &id, now, expires).await?;
     }
-    Ok(Some(row.user_id))
+    Ok(Some(row.user_id.into()))
 }
 
 /// A live token's user, and whether it may only read. Expired and revoked tokens are no tokens.
@@ -252,7 +253,7 @@ async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<(i64
     if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
         store::principal::touch_token(&state.db.write, row.id, now).await?;
     }
-    Ok(Some((row.user_id, row.access == "read")))
+    Ok(Some((row.user_id.into(), row.access == "read")))
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -319,7 +320,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
     }
     let principal = match principal_id {
-        Some(uid) => match load_principal(&state.db, uid, state.clock.today()).await {
+        Some(uid) => match load_principal(&state.db, UserId(uid), state.clock.today()).await {
             Ok(p) => p.map(Arc::new),
             Err(e) => return e.into_response(),
         },

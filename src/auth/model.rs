@@ -2,6 +2,7 @@
 //! them read or change. The server computes a `Scope` once per request from the person's role
 //! assignments and household memberships; handlers ask it yes/no questions.
 
+use crate::ids::*;
 use std::collections::BTreeSet;
 
 use crate::org::model::NodeKind;
@@ -88,9 +89,9 @@ pub struct Grant {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     /// Projects whose data the user may change (staff, company admins).
-    pub write_projects: BTreeSet<i64>,
+    pub write_projects: BTreeSet<ProjectId>,
     /// Projects whose data the user may read (the above plus cadres' communities).
-    pub read_projects: BTreeSet<i64>,
+    pub read_projects: BTreeSet<ProjectId>,
     /// Government-side subtrees the user covers (cadres and grid members).
     pub gov_paths: Vec<String>,
     /// Grid subtrees (grid members): households in these micro-grids are readable.
@@ -98,23 +99,23 @@ pub struct Scope {
     /// Property-side subtrees a company admin administers (user admin).
     pub admin_paths: Vec<String>,
     /// Households the user lives in or owns (current membership).
-    pub households: BTreeSet<i64>,
+    pub households: BTreeSet<HouseholdId>,
     /// The same homes with their projects (household → project), resolved in the scope query.
-    pub homes: std::collections::BTreeMap<i64, i64>,
+    pub homes: std::collections::BTreeMap<HouseholdId, ProjectId>,
 }
 
 impl Scope {
     /// Projects the user lives in, each once.
-    pub fn home_projects(&self) -> Vec<i64> {
-        let mut v: Vec<i64> = self.homes.values().copied().collect();
+    pub fn home_projects(&self) -> Vec<ProjectId> {
+        let mut v: Vec<ProjectId> = self.homes.values().copied().collect();
         v.sort_unstable();
         v.dedup();
         v
     }
     /// Projects whose centres, activities and 爱心超市 the user sees: readable ones and the ones they
     /// live in.
-    pub fn visible_projects(&self) -> Vec<i64> {
-        let mut v: Vec<i64> = self.read_projects.iter().copied().collect();
+    pub fn visible_projects(&self) -> Vec<ProjectId> {
+        let mut v: Vec<ProjectId> = self.read_projects.iter().copied().collect();
         for p in self.home_projects() {
             if !v.contains(&p) {
                 v.push(p);
@@ -125,10 +126,10 @@ impl Scope {
     /// The user's home in a project, if any.
     /// A project whose centres, activities and 爱心超市 the user sees: readable, or where they live
     /// (the membership test of [`Scope::visible_projects`], without building the list).
-    pub fn can_see_project(&self, project: i64) -> bool {
+    pub fn can_see_project(&self, project: ProjectId) -> bool {
         self.can_read_project(project) || self.home_in(project).is_some()
     }
-    pub fn home_in(&self, project: i64) -> Option<i64> {
+    pub fn home_in(&self, project: ProjectId) -> Option<HouseholdId> {
         self.homes.iter().find(|(_, p)| **p == project).map(|(h, _)| *h)
     }
 }
@@ -161,16 +162,16 @@ impl Access {
 }
 
 impl Scope {
-    pub fn can_read_project(&self, project_id: i64) -> bool {
+    pub fn can_read_project(&self, project_id: ProjectId) -> bool {
         self.read_projects.contains(&project_id)
     }
-    pub fn can_write_project(&self, project_id: i64) -> bool {
+    pub fn can_write_project(&self, project_id: ProjectId) -> bool {
         self.write_projects.contains(&project_id)
     }
     /// The one check before changing something of a project: a project the caller cannot even see
     /// is "not found" (its existence is not told); one they see (they read it, or live there) but may
     /// not change is "forbidden".
-    pub fn require_write(&self, project_id: i64) -> Result<(), crate::error::AppError> {
+    pub fn require_write(&self, project_id: ProjectId) -> Result<(), crate::error::AppError> {
         if self.can_write_project(project_id) {
             Ok(())
         } else if self.can_see_project(project_id) {
@@ -180,7 +181,12 @@ impl Scope {
         }
     }
     /// A household: its project is readable, the user lives there, or it lies in the user's grid.
-    pub fn can_read_household(&self, household_id: i64, project_id: i64, microgrid_path: Option<&str>) -> bool {
+    pub fn can_read_household(
+        &self,
+        household_id: HouseholdId,
+        project_id: ProjectId,
+        microgrid_path: Option<&str>,
+    ) -> bool {
         self.can_read_project(project_id)
             || self.households.contains(&household_id)
             || microgrid_path.is_some_and(|p| self.grid_paths.iter().any(|g| p.starts_with(g.as_str())))
@@ -200,7 +206,7 @@ impl Scope {
     /// May the user change a node (and what hangs off it: children, Party organisations, roles)?
     /// Inside a project: staff of that project. Above projects: company admins over that subtree.
     /// The government side: company admins, who maintain the (public) government tree.
-    pub fn can_write_node(&self, project_id: Option<i64>, path: &str, property_side: bool) -> bool {
+    pub fn can_write_node(&self, project_id: Option<ProjectId>, path: &str, property_side: bool) -> bool {
         match project_id {
             Some(pid) => self.can_write_project(pid),
             None if property_side => self.is_admin_over(path),
@@ -238,22 +244,22 @@ mod tests {
     #[test]
     fn households_are_readable_by_project_residence_or_grid() {
         let mut s = Scope::default();
-        s.households.insert(7);
+        s.households.insert(HouseholdId(7));
         s.grid_paths.push("/50/51/52/".into());
-        assert!(s.can_read_household(7, 99, None));
-        assert!(s.can_read_household(8, 99, Some("/50/51/52/53/")));
-        assert!(!s.can_read_household(8, 99, Some("/50/51/520/")));
-        assert!(!s.can_read_household(8, 99, None));
-        s.read_projects.insert(99);
-        assert!(s.can_read_household(8, 99, None));
+        assert!(s.can_read_household(HouseholdId(7), ProjectId(99), None));
+        assert!(s.can_read_household(HouseholdId(8), ProjectId(99), Some("/50/51/52/53/")));
+        assert!(!s.can_read_household(HouseholdId(8), ProjectId(99), Some("/50/51/520/")));
+        assert!(!s.can_read_household(HouseholdId(8), ProjectId(99), None));
+        s.read_projects.insert(ProjectId(99));
+        assert!(s.can_read_household(HouseholdId(8), ProjectId(99), None));
     }
 
     #[test]
     fn nodes_are_writable_by_project_staff_or_admins_only() {
         let mut s = Scope::default();
-        s.write_projects.insert(5);
-        assert!(s.can_write_node(Some(5), "/1/2/5/", true));
-        assert!(!s.can_write_node(Some(6), "/1/2/6/", true));
+        s.write_projects.insert(ProjectId(5));
+        assert!(s.can_write_node(Some(ProjectId(5)), "/1/2/5/", true));
+        assert!(!s.can_write_node(Some(ProjectId(6)), "/1/2/6/", true));
         assert!(!s.can_write_node(None, "/1/2/", true));
         assert!(!s.can_write_node(None, "/40/41/", false));
         s.admin_paths.push("/1/2/".into());
@@ -276,13 +282,13 @@ mod tests {
     #[test]
     fn homes_make_their_projects_visible_once() {
         let mut s = Scope::default();
-        s.read_projects.insert(5);
-        s.homes.insert(101, 7);
-        s.homes.insert(102, 7);
-        s.homes.insert(103, 5);
-        assert_eq!(s.home_projects(), vec![5, 7]);
-        assert_eq!(s.visible_projects(), vec![5, 7]);
-        assert_eq!(s.home_in(7), Some(101));
-        assert_eq!(s.home_in(9), None);
+        s.read_projects.insert(ProjectId(5));
+        s.homes.insert(HouseholdId(101), ProjectId(7));
+        s.homes.insert(HouseholdId(102), ProjectId(7));
+        s.homes.insert(HouseholdId(103), ProjectId(5));
+        assert_eq!(s.home_projects(), vec![ProjectId(5), ProjectId(7)]);
+        assert_eq!(s.visible_projects(), vec![ProjectId(5), ProjectId(7)]);
+        assert_eq!(s.home_in(ProjectId(7)), Some(HouseholdId(101)));
+        assert_eq!(s.home_in(ProjectId(9)), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Log-in, log-out, the account page (password change, display preferences, API tokens).
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -124,7 +125,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
     if let Some(l) = f.large_type.as_deref() {
         let on = l == "1";
         if let Some(p) = &ctx.principal {
-            store::set_large_type(&state.db.write, p.user_id, on).await?;
+            store::set_large_type(&state.db.write, p.user_id.into(), on).await?;
         }
         cookies.push(set_cookie("xh_large", if on { "1" } else { "0" }, 365 * 86400, secure));
     }
@@ -132,7 +133,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
         let lang = crate::web::i18n::Lang::parse(l);
         let code = if lang == crate::web::i18n::Lang::En { "en" } else { "zh" };
         if let Some(p) = &ctx.principal {
-            store::set_lang(&state.db.write, p.user_id, code).await?;
+            store::set_lang(&state.db.write, p.user_id.into(), code).await?;
         }
         cookies.push(set_cookie("xh_lang", code, 365 * 86400, secure));
     }
@@ -175,11 +176,11 @@ struct AccountPage {
 async fn account_page(
     state: &AppState,
     ctx: &Ctx,
-    user_id: i64,
+    user_id: UserId,
     username: &str,
     msg: Option<&str>,
 ) -> AppResult<AccountPage> {
-    let tokens = store::live_tokens(&state.db.read, user_id, state.clock.now())
+    let tokens = store::live_tokens(&state.db.read, user_id.into(), state.clock.now())
         .await?
         .into_iter()
         .map(|t| {
@@ -264,14 +265,14 @@ pub async fn revoke_token(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     /// e.g. `["staff@保利叶语"]`
     pub roles: Vec<String>,
-    pub projects: Vec<i64>,
-    pub households: Vec<i64>,
+    pub projects: Vec<ProjectId>,
+    pub households: Vec<HouseholdId>,
 }
 
 /// Who am I, with roles and scope.

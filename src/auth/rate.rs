@@ -18,7 +18,7 @@ use super::Ctx;
 use crate::{app::AppState, error::AppError};
 
 pub struct WriteLimits {
-    per_user: Option<DefaultKeyedRateLimiter<i64>>,
+    per_user: Option<DefaultKeyedRateLimiter<crate::ids::UserId>>,
     per_address: Option<DefaultKeyedRateLimiter<String>>,
 }
 
@@ -37,7 +37,7 @@ impl WriteLimits {
     }
 
     /// Take one write for this caller; `Err(seconds)` to wait when a bucket is empty.
-    pub fn take(&self, user: Option<i64>, address: Option<&str>) -> Result<(), u64> {
+    pub fn take(&self, user: Option<crate::ids::UserId>, address: Option<&str>) -> Result<(), u64> {
         let clock = governor::clock::DefaultClock::default();
         if let (Some(l), Some(u)) = (&self.per_user, user) {
             l.check_key(&u).map_err(|n| n.wait_time_from(clock.now()).as_secs() + 1)?;
@@ -84,11 +84,11 @@ mod tests {
     fn a_user_gets_the_burst_then_waits_and_others_are_not_affected() {
         let l = WriteLimits::new(60, 5, 0, 0);
         for _ in 0..5 {
-            assert!(l.take(Some(1), None).is_ok());
+            assert!(l.take(Some(crate::ids::UserId(1)), None).is_ok());
         }
-        let wait = l.take(Some(1), None).unwrap_err();
+        let wait = l.take(Some(crate::ids::UserId(1)), None).unwrap_err();
         assert!((1..=2).contains(&wait), "{wait}");
-        assert!(l.take(Some(2), None).is_ok());
+        assert!(l.take(Some(crate::ids::UserId(2)), None).is_ok());
         // Anonymous callers are counted by address only; off when set to 0.
         assert!(l.take(None, Some("10.0.0.1")).is_ok());
     }

@@ -4,6 +4,7 @@
 //! successful log-in gives its place back. The same counter serves real and unknown user names, so
 //! the answer never tells one from the other.
 
+use crate::ids::*;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
@@ -58,7 +59,7 @@ pub async fn record_failure(
     conn: &(impl ConnectionTrait + TransactionTrait),
     ctx: &super::Ctx,
     username: &str,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     place: Place,
     threshold: i64,
     now: DateTime<Utc>,
@@ -76,7 +77,7 @@ pub async fn record_failure(
         Entry {
             action: if locks { "account_locked" } else { "login_failed" },
             entity: "user",
-            entity_id: user_id,
+            entity_id: user_id.map(UserId::get),
             project_id: None,
             summary: match user_id {
                 Some(_) => format!("用户「{who}」登录失败（第{}次）", place.n),
@@ -91,7 +92,7 @@ pub async fn record_failure(
 /// A successful log-in gives the address's place back and clears the name's count.
 pub async fn record_success(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     ip_key: Option<&str>,
     user_key: &str,
 ) -> Result<(), sea_orm::DbErr> {

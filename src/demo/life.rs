@@ -1,5 +1,6 @@
 //! The demo's activities, volunteers, teams, 爱心超市 shelf and centres.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
@@ -37,7 +38,7 @@ pub(super) async fn demo_activities(
             store::create(
                 t,
                 &store::NewActivity {
-                    project_id: *pid,
+                    project_id: ProjectId(*pid),
                     kind,
                     title,
                     series,
@@ -136,8 +137,8 @@ pub(super) async fn demo_volunteers(
                 crate::points::store::append(
                     t,
                     &crate::points::model::Entry {
-                        person_id: person,
-                        project_id: *pid,
+                        person_id: PersonId(person),
+                        project_id: ProjectId(*pid),
                         delta: minutes / 6,
                         minutes,
                         reason: "2026年纸质台账服务时长结转".into(),
@@ -164,7 +165,7 @@ pub(super) async fn demo_centres(
     let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(chrono::NaiveTime::MIN);
     let week: Vec<model::Hours> = (1..=7).filter_map(|d| model::Hours::new(d, at(9), at(21)).ok()).collect();
     for (pid, name) in centres {
-        let cid = store::create_centre(t, *pid, name, Some("小区中心广场旁"), now).await?;
+        let cid = store::create_centre(t, ProjectId(*pid), name, Some("小区中心广场旁"), now).await?;
         store::set_hours(t, cid, &week).await?;
         for (room, function, capacity, approval) in [
             ("阅读室", "阅读室", 20, false),

@@ -3,6 +3,7 @@
 //! fictitious residents (names and numbers that pass validation but belong to no one), and one log-in
 //! per persona. Loading twice changes nothing (the whole load is one transaction, skipped if present).
 
+use crate::ids::*;
 mod life;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -244,8 +245,16 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
                                 .await?;
                         let mgs = &microgrids[spec.community];
                         let area = 7_850 + ((hh_index * 1_337) % 6_000) as i64;
-                        org::create_household(t, hid, pid, &room, Some(area), Some(mgs[hh_index % mgs.len()]), now)
-                            .await?;
+                        org::create_household(
+                            t,
+                            hid,
+                            ProjectId(pid),
+                            &room,
+                            Some(area),
+                            Some(mgs[hh_index % mgs.len()]),
+                            now,
+                        )
+                        .await?;
                         if hh_index < 2 {
                             first_households.push(hid);
                         }
@@ -271,21 +280,25 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
                                 id_number: Some(demo_id(person_n)),
                             };
                             let (person_id, _) =
-                                people::upsert_person(t, vault, &np, &people::Within::Project(pid), now).await?;
+                                people::upsert_person(t, vault, &np, &people::Within::Project(ProjectId(pid)), now)
+                                    .await?;
                             let rel = if k == 0 { "owner" } else { "family" };
                             let moved =
                                 NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
-                            people::add_member(t, hid, person_id, rel, moved, now).await?;
+                            people::add_member(t, HouseholdId(hid), PersonId(person_id.into()), rel, moved, now)
+                                .await?;
                             if person_n.is_multiple_of(5) {
-                                people::add_role(t, person_id, "party_member", pid, None, moved, now).await?;
+                                people::add_role(t, PersonId(person_id.into()), "party_member", pid, None, moved, now)
+                                    .await?;
                             }
                             if person_n.is_multiple_of(3) {
-                                people::add_role(t, person_id, "volunteer", pid, None, moved, now).await?;
+                                people::add_role(t, PersonId(person_id.into()), "volunteer", pid, None, moved, now)
+                                    .await?;
                             }
                             if spec.code == "LIYUAN" && person_n.is_multiple_of(11) {
                                 people::add_role(
                                     t,
-                                    person_id,
+                                    PersonId(person_id.into()),
                                     "supervisor",
                                     pid,
                                     None,
@@ -336,12 +349,20 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
             None => return Err(AppError::internal("demo node")),
         };
         let (person_id, _) = people::upsert_person(t, vault, &np, &within, now).await?;
-        people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now)
-            .await?;
+        people::add_role(
+            t,
+            PersonId(person_id.into()),
+            role,
+            *node,
+            post.map(str::to_string),
+            NaiveDate::from_ymd_opt(2022, 1, 1),
+            now,
+        )
+        .await?;
         if *username == "admin" {
             people::add_role(
                 t,
-                person_id,
+                PersonId(person_id.into()),
                 "staff",
                 branch_id,
                 Some("分公司管理".into()),
@@ -352,9 +373,9 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         }
         if *username == "grid" {
             // The article's 微网格员: a property staff member doing grid duty at 保利荔园天府和悦.
-            people::add_role(t, person_id, "party_member", project_ids[2], None, None, now).await?;
+            people::add_role(t, PersonId(person_id.into()), "party_member", project_ids[2], None, None, now).await?;
         }
-        create_user(t, username, name, Some(person_id), &pw, now).await?;
+        create_user(t, username, name, Some(person_id.into()), &pw, now).await?;
     }
     // Residents: the owners of the first two homes of 保利叶语.
     for (username, hh) in [("resident", first_households[0]), ("resident2", first_households[1])] {

@@ -2,6 +2,7 @@
 //! transaction; any bad row means nothing is written and the user gets the row-level report. Exports
 //! write the same columns to `.xlsx` (the 台账), masked unless full numbers are asked for (audited).
 
+use crate::ids::*;
 pub mod messages;
 pub mod model;
 pub mod sheet;
@@ -66,7 +67,7 @@ pub enum Outcome {
 pub async fn apply(
     conn: &impl TransactionTrait,
     vault: &crate::vault::Vault,
-    project_id: i64,
+    project_id: ProjectId,
     parsed: &Parsed,
     now: DateTime<Utc>,
     mut progress: impl FnMut(usize),
@@ -75,12 +76,12 @@ pub async fn apply(
         return Ok(Outcome::Rejected(parsed.errors.clone()));
     }
     let tx = conn.begin().await?;
-    let project = org::node(&tx, project_id).await?.ok_or_else(AppError::not_found)?;
+    let project = org::node(&tx, project_id.into()).await?.ok_or_else(AppError::not_found)?;
     if project.kind() != NodeKind::Project {
         return Err(AppError::bad_request("not_a_project", "请选择一个项目", "Pick a project"));
     }
     let microgrids: HashMap<String, i64> =
-        org::project_microgrids(&tx, project_id).await?.into_iter().map(|(id, name)| (name, id)).collect();
+        org::project_microgrids(&tx, project_id.into()).await?.into_iter().map(|(id, name)| (name, id)).collect();
     let mut errors = Vec::new();
     let mut s = Summary {
         rows: parsed.rows.len(),
@@ -126,7 +127,7 @@ pub async fn apply(
             org::create_household(&tx, h.id, project_id, &r.room, r.area_centi, microgrid_id, now).await?;
             s.households_created += 1;
         } else if r.area_centi.is_some() || microgrid_id.is_some() {
-            org::fill_household(&tx, h.id, r.area_centi, microgrid_id).await?;
+            org::fill_household(&tx, HouseholdId(h.id), r.area_centi, microgrid_id).await?;
         }
         // The same person: by ID number anywhere, else by name among this household's current members.
         let existing_member =
@@ -148,13 +149,21 @@ pub async fn apply(
                 id
             }
         };
-        if !people::is_current_member(&tx, h.id, person_id).await? {
-            people::add_member(&tx, h.id, person_id, r.relation.as_str(), r.moved_in, now).await?;
+        if !people::is_current_member(&tx, HouseholdId(h.id), PersonId(person_id.into())).await? {
+            people::add_member(
+                &tx,
+                HouseholdId(h.id),
+                PersonId(person_id.into()),
+                r.relation.as_str(),
+                r.moved_in,
+                now,
+            )
+            .await?;
             s.members_added += 1;
         }
         for role in &r.roles {
-            if !people::holds_role(&tx, person_id, role.as_str(), project_id).await? {
-                people::add_role(&tx, person_id, role.as_str(), project_id, None, r.moved_in, now).await?;
+            if !people::holds_role(&tx, person_id, role.as_str(), project_id.into()).await? {
+                people::add_role(&tx, person_id, role.as_str(), project_id.into(), None, r.moved_in, now).await?;
                 s.roles_added += 1;
             }
         }
@@ -247,7 +256,7 @@ pub async fn import_upload(
         }
     }
     let project = project.ok_or_else(|| AppError::field("project_id", "请选择导入到哪个项目"))?;
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let (name, bytes) =
         file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
     let projects = writable_projects(&state, &p).await?;
@@ -271,7 +280,7 @@ pub async fn import_upload(
         }
     };
     let now = state.clock.now();
-    match apply(&state.db.write, &state.vault, project, &parsed, now, |_| {}).await? {
+    match apply(&state.db.write, &state.vault, ProjectId(project), &parsed, now, |_| {}).await? {
         Outcome::Rejected(errors) => {
             pg.errors = errors;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response())
@@ -285,7 +294,7 @@ pub async fn import_upload(
                     action: "import",
                     entity: "project",
                     entity_id: Some(project),
-                    project_id: Some(project),
+                    project_id: Some(ProjectId(project)),
                     summary: format!(
                         "导入「{name}」：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色",
                         s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added
@@ -378,7 +387,7 @@ pub struct LedgerRow {
     pub relation: Option<String>,
     pub moved_in: Option<chrono::NaiveDate>,
     pub microgrid: Option<String>,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub id_number_enc: Option<String>,
     pub phone_enc: Option<String>,
 }
@@ -398,7 +407,7 @@ pub use store::{ledger_rows, role_names};
 /// Write the ledger as .xlsx. Phone and ID are masked unless `full`.
 pub fn ledger_xlsx(
     rows: &[LedgerRow],
-    roles: &HashMap<i64, Vec<String>>,
+    roles: &HashMap<PersonId, Vec<String>>,
     full: bool,
     generated: &str,
 ) -> Result<Vec<u8>, AppError> {
@@ -456,7 +465,7 @@ pub async fn export_ledger(
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let project_id = q.project.ok_or_else(|| AppError::field("project", "请选择要导出的项目"))?;
-    p.scope.require_write(project_id)?;
+    p.scope.require_write(ProjectId(project_id))?;
     let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
     let full = q.full.as_deref() == Some("1");
     let mut rows = ledger_rows(&state.db.read, project_id).await?;
@@ -481,7 +490,7 @@ pub async fn export_ledger(
             action: if full { "export_full" } else { "export" },
             entity: "project",
             entity_id: Some(project_id),
-            project_id: Some(project_id),
+            project_id: Some(ProjectId(project_id)),
             summary: format!(
                 "导出「{}」住户台账 {} 行{}",
                 project.name,

@@ -1,5 +1,6 @@
 //! The 台账's SQL: a project's households with their current members, and its people's roles.
 
+use crate::ids::*;
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -24,10 +25,13 @@ pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result
     .await?)
 }
 
-pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<HashMap<i64, Vec<String>>, AppError> {
+pub async fn role_names(
+    conn: &impl ConnectionTrait,
+    project_id: i64,
+) -> Result<HashMap<PersonId, Vec<String>>, AppError> {
     #[derive(FromQueryResult)]
     struct R {
-        person_id: i64,
+        person_id: PersonId,
         role: String,
     }
     let rows: Vec<R> = db::all(
@@ -36,7 +40,7 @@ pub async fn role_names(conn: &impl ConnectionTrait, project_id: i64) -> Result<
         params![project_id],
     )
     .await?;
-    let mut m: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut m: HashMap<PersonId, Vec<String>> = HashMap::new();
     for r in rows {
         if let Some(role) = crate::auth::model::Role::parse(&r.role) {
             m.entry(r.person_id).or_default().push(role.zh().to_string());

@@ -2,6 +2,7 @@
 //! causes it (an escalation, a dispatch, a finished request, a promotion from a wait list…). The unread
 //! count rides on the principal query, so every page's navigation shows it without another round trip.
 
+use crate::ids::*;
 pub mod messages;
 pub mod pages;
 pub mod store;
@@ -38,7 +39,7 @@ pub async fn to_users(
     Ok(seen.len())
 }
 
-pub(crate) async fn mark_read(state: &AppState, user_id: i64, only: Option<i64>) -> Result<u64, sea_orm::DbErr> {
+pub(crate) async fn mark_read(state: &AppState, user_id: UserId, only: Option<i64>) -> Result<u64, sea_orm::DbErr> {
     let now = state.clock.now();
     store::mark_read(&state.db.write, user_id, only, now).await
 }

@@ -1,5 +1,6 @@
 //! Notifications' SQL.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -22,7 +23,7 @@ pub async fn users_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Res
 /// Users holding `role` with `post` (any post when `None`) at the project itself.
 pub async fn project_staff_users(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     post: Option<&str>,
 ) -> Result<Vec<i64>, sea_orm::DbErr> {
     Ok(db::all::<db::IdRow>(
@@ -91,7 +92,7 @@ pub async fn insert(
 /// Mark a user's unread notifications (or only one of them) read; returns how many.
 pub async fn mark_read(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     only: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<u64, sea_orm::DbErr> {
@@ -107,7 +108,7 @@ pub async fn mark_read(
 /// Mark read the unread notifications pointing at `link`; returns how many.
 pub async fn read_link(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     link: &str,
     now: DateTime<Utc>,
 ) -> Result<u64, sea_orm::DbErr> {

@@ -2,6 +2,7 @@
 //! organisation, and change a household (area, micro-grid) — each checks scope, validates and writes in
 //! one audited transaction; the pages and the JSON API both call these.
 
+use crate::ids::*;
 use serde::Deserialize;
 
 use super::{
@@ -75,7 +76,7 @@ pub async fn create_child_checked(
             action: "create",
             entity: kind.as_str(),
             entity_id: Some(id),
-            project_id: parent.project_id.or((kind == NodeKind::Project).then_some(id)),
+            project_id: parent.project_id.or((kind == NodeKind::Project).then_some(ProjectId(id))),
             summary: format!("在「{}」下新增{}「{}」", parent.name, kind.zh(), name),
         },
     )
@@ -111,7 +112,8 @@ pub async fn update_household_checked(
         None => h.microgrid_id,
         Some(None) => None,
         Some(Some(mg)) => {
-            let ok = store::project_microgrids(&state.db.read, h.project_id).await?.iter().any(|(id, _)| *id == mg);
+            let ok =
+                store::project_microgrids(&state.db.read, h.project_id.into()).await?.iter().any(|(id, _)| *id == mg);
             if !ok {
                 return Err(AppError::field("microgrid_id", "微网格须属于本项目所在社区"));
             }

@@ -1,6 +1,7 @@
 //! HTML pages of the organisation tree: home, tree, node pages (company … unit, district … micro-grid),
 //! household page. Thin: parse → check scope → call store → render.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -48,7 +49,7 @@ struct HomePage {
 
 pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Query<MsgQuery>) -> AppResult<Response> {
     let desk = p.has(Access::Desk);
-    let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    let projects: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
     let counts = store::counts(&state.db.read, &projects, state.clock.today()).await?;
     let rows: Vec<Row> = store::nodes(&state.db.read, projects.iter().copied())
         .await?
@@ -69,7 +70,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
         .collect();
     let mut homes = Vec::new();
     for h in &p.scope.households {
-        if let Some(hh) = store::household(&state.db.read, *h).await? {
+        if let Some(hh) = store::household(&state.db.read, (*h).into()).await? {
             homes.push((hh.id, hh.project_name.clone(), hh.label()));
         }
     }
@@ -144,7 +145,7 @@ pub async fn tree(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResul
 }
 
 pub struct PersonLine {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub role: String,
     pub phone: String,
@@ -286,7 +287,7 @@ pub async fn create_child(
 
 pub struct MemberLine {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub relation: String,
     pub phone: String,
@@ -333,7 +334,7 @@ pub async fn household_page(
     let current = members.iter().filter(|m| m.moved_out.is_none()).map(line).collect();
     let history = members.iter().filter(|m| m.moved_out.is_some()).map(line).collect();
     let microgrids = if can_write {
-        store::project_microgrids(conn, h.project_id)
+        store::project_microgrids(conn, h.project_id.into())
             .await?
             .into_iter()
             .map(|(id, name)| (id, name, h.microgrid_id == Some(id)))

@@ -1,5 +1,6 @@
 //! SQL for the organisation tree, households and Party organisations.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -16,7 +17,7 @@ pub struct Node {
     pub code: Option<String>,
     pub path: String,
     pub depth: i32,
-    pub project_id: Option<i64>,
+    pub project_id: Option<ProjectId>,
     pub community_id: Option<i64>,
     pub project_kind: Option<String>,
     pub xinghuo_status: Option<String>,
@@ -39,8 +40,11 @@ pub async fn node(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Node>, 
 }
 
 /// Several nodes by id, in id order (one query instead of one per id).
-pub async fn nodes(conn: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>) -> Result<Vec<Node>, AppError> {
-    let ids: Vec<sea_orm::Value> = ids.into_iter().map(Into::into).collect();
+pub async fn nodes(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = impl Into<NodeId>>,
+) -> Result<Vec<Node>, AppError> {
+    let ids: Vec<sea_orm::Value> = ids.into_iter().map(|id| id.into().into()).collect();
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -136,7 +140,7 @@ pub async fn readable_project_paths(
         path: String,
         cpath: Option<String>,
     }
-    let ids: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    let ids: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -257,7 +261,7 @@ pub async fn create_node(
         )
     })?;
     let path = child_path(parent.map(|p| p.path.as_str()), id);
-    let project_id = if n.kind == NodeKind::Project { Some(id) } else { parent.and_then(|p| p.project_id) };
+    let project_id = if n.kind == NodeKind::Project { Some(ProjectId(id)) } else { parent.and_then(|p| p.project_id) };
     db::exec(conn, "UPDATE org_nodes SET path = $1, project_id = $2 WHERE id = $3", params![path, project_id, id])
         .await?;
     Ok(id)
@@ -266,7 +270,7 @@ pub async fn create_node(
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Household {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub room: String,
     pub floor: Option<i32>,
     pub exclusive_area_centi: Option<i64>,
@@ -300,14 +304,14 @@ pub async fn household(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Ho
 }
 
 pub fn household_readable(p: &Principal, h: &Household) -> bool {
-    p.scope.can_read_household(h.id, h.project_id, h.microgrid_path.as_deref())
+    p.scope.can_read_household(HouseholdId(h.id), h.project_id, h.microgrid_path.as_deref())
 }
 
 /// Create the household row for a node of kind `household`.
 pub async fn create_household(
     conn: &impl ConnectionTrait,
     node_id: i64,
-    project_id: i64,
+    project_id: ProjectId,
     room: &str,
     area_centi: Option<i64>,
     microgrid_id: Option<i64>,
@@ -382,7 +386,7 @@ pub struct Counts {
 /// Counts over the given projects, for the home page.
 pub async fn counts(
     conn: &impl ConnectionTrait,
-    projects: &[i64],
+    projects: &[ProjectId],
     today: chrono::NaiveDate,
 ) -> Result<Counts, AppError> {
     if projects.is_empty() {
@@ -450,7 +454,7 @@ pub async fn households_under(conn: &impl ConnectionTrait, path: &str) -> Result
 /// Someone holding a role at a node (phone masked).
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct NodePerson {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub role: String,
     pub post: Option<String>,
@@ -496,7 +500,7 @@ pub async fn project_by_key(conn: &impl ConnectionTrait, id: Option<i64>, key: &
 /// Fill in an existing household's area and micro-grid where the import gives them (others kept).
 pub async fn fill_household(
     conn: &impl ConnectionTrait,
-    household: i64,
+    household: HouseholdId,
     area_centi: Option<i64>,
     microgrid: Option<i64>,
 ) -> Result<(), AppError> {

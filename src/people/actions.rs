@@ -3,6 +3,7 @@
 //! lives. Each checks scope, validates at the boundary and writes in one transaction; the pages and the
 //! JSON API both call these.
 
+use crate::ids::*;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -20,7 +21,7 @@ use crate::{
 
 pub async fn load_person(state: &AppState, p: &Principal, id: i64) -> AppResult<(store::PersonRow, bool)> {
     let row = store::person(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    let (read, write) = store::person_access(&state.db.read, p, id).await?;
+    let (read, write) = store::person_access(&state.db.read, p, PersonId(id)).await?;
     if !read {
         return Err(AppError::not_found());
     }
@@ -29,7 +30,7 @@ pub async fn load_person(state: &AppState, p: &Principal, id: i64) -> AppResult<
 
 /// A person's record was read by someone else: logged where the data lives.
 pub async fn log_read(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, name: &str) -> AppResult<()> {
-    if p.person_id == Some(id) {
+    if p.person_id == Some(PersonId(id)) {
         return Ok(());
     }
     let summary = format!("查看「{name}」的人员信息（已脱敏）");
@@ -51,7 +52,7 @@ pub async fn reveal_checked(
     // Logged where the data lives, so each of the person's projects sees who looked.
     let summary = format!("查看「{}」的完整手机号和身份证号", row.name);
     store::audit_person(&state.db.write, ctx, &[id], "reveal", &summary, now).await?;
-    super::seal::open_contact(&state.db.read, &state.vault, id).await
+    super::seal::open_contact(&state.db.read, &state.vault, PersonId(id)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -126,10 +127,10 @@ pub async fn add_role_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    person_id: i64,
+    person_id: PersonId,
     f: RoleForm,
 ) -> AppResult<i64> {
-    let (row, _) = load_person(state, p, person_id).await?;
+    let (row, _) = load_person(state, p, person_id.into()).await?;
     let role = Role::parse(&f.role).ok_or_else(|| AppError::field("role", "请选择角色"))?;
     let node_id: i64 = f.node_id.trim().parse().map_err(|_| AppError::field("node_id", "请选择所在组织"))?;
     let node = org::node(&state.db.read, node_id).await?.ok_or_else(|| AppError::field("node_id", "所选组织不存在"))?;
@@ -165,7 +166,7 @@ pub async fn add_role_checked(
         Entry {
             action: "add_role",
             entity: "person",
-            entity_id: Some(person_id),
+            entity_id: Some(person_id.into()),
             project_id: node.project_id,
             summary: format!("为「{}」添加角色：{} · {}", row.name, node.name, role.zh()),
         },
@@ -178,11 +179,11 @@ pub async fn remove_role_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    person_id: i64,
+    person_id: PersonId,
     rid: i64,
 ) -> AppResult<()> {
-    let (row, _) = load_person(state, p, person_id).await?;
-    let roles = store::roles_of_person(&state.db.read, person_id).await?;
+    let (row, _) = load_person(state, p, person_id.into()).await?;
+    let roles = store::roles_of_person(&state.db.read, person_id.into()).await?;
     let r = roles.into_iter().find(|r| r.id == rid).ok_or_else(AppError::not_found)?;
     let property_side = crate::org::model::NodeKind::parse(&r.node_kind).is_some_and(|k| k.is_property_side());
     if !p.scope.can_write_node(r.project_id, &r.node_path, property_side) {
@@ -198,7 +199,7 @@ pub async fn remove_role_checked(
         Entry {
             action: "remove_role",
             entity: "person",
-            entity_id: Some(person_id),
+            entity_id: Some(person_id.into()),
             project_id: r.project_id,
             summary: format!(
                 "移除「{}」的角色：{} · {}",
@@ -228,10 +229,10 @@ pub async fn add_member_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    household_id: i64,
+    household_id: HouseholdId,
     f: MemberForm,
 ) -> AppResult<i64> {
-    let h = org::household(&state.db.read, household_id).await?.ok_or_else(AppError::not_found)?;
+    let h = org::household(&state.db.read, household_id.into()).await?.ok_or_else(AppError::not_found)?;
     if !org::household_readable(p, &h) {
         return Err(AppError::not_found());
     }
@@ -273,7 +274,7 @@ pub async fn add_member_checked(
     };
     let (person_id, _) =
         store::upsert_person(&tx, &state.vault, &np, &store::Within::Project(h.project_id), now).await?;
-    store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
+    store::add_member(&tx, household_id, PersonId(person_id.into()), relation.as_str(), moved_in, now).await?;
     audit::commit(
         tx,
         ctx,
@@ -281,7 +282,7 @@ pub async fn add_member_checked(
         Entry {
             action: "add_member",
             entity: "household",
-            entity_id: Some(household_id),
+            entity_id: Some(household_id.into()),
             project_id: Some(h.project_id),
             summary: format!(
                 "登记「{name}」为「{}」的{}（证件 {}）",
@@ -292,7 +293,7 @@ pub async fn add_member_checked(
         },
     )
     .await?;
-    Ok(person_id)
+    Ok(person_id.into())
 }
 
 #[derive(Deserialize, Default)]
@@ -360,8 +361,16 @@ pub async fn create_person_checked(
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
     let (person_id, _) = store::upsert_person(&tx, &state.vault, &np, &store::Within::of_node(&node), now).await?;
-    store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
-        .await?;
+    store::add_role(
+        &tx,
+        PersonId(person_id.into()),
+        role.as_str(),
+        node.id,
+        (!post.is_empty()).then_some(post),
+        Some(today),
+        now,
+    )
+    .await?;
     audit::commit(
         tx,
         ctx,
@@ -369,13 +378,13 @@ pub async fn create_person_checked(
         Entry {
             action: "add_role",
             entity: "person",
-            entity_id: Some(person_id),
+            entity_id: Some(person_id.into()),
             project_id: node.project_id,
             summary: format!("登记人员「{name}」：{} · {}", node.name, role.zh()),
         },
     )
     .await?;
-    Ok(person_id)
+    Ok(person_id.into())
 }
 
 pub async fn move_out_checked(

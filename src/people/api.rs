@@ -1,5 +1,6 @@
 //! JSON API for people (`/api/v1/people`). Phone and ID are masked except from `…/reveal`, which is audited.
 
+use crate::ids::*;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -54,7 +55,7 @@ pub async fn get_person(
     Auth(p, ctx): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<PersonDetail> {
-    let (read, _) = store::person_access(&state.db.read, &p, id).await?;
+    let (read, _) = store::person_access(&state.db.read, &p, PersonId(id)).await?;
     if !read {
         return Err(AppError::not_found().into());
     }
@@ -161,7 +162,7 @@ pub async fn add_role(
     Json(b): Json<NewRole>,
 ) -> ApiResult<Created> {
     let f = actions::RoleForm { role: b.role, node_id: b.node_id.to_string(), post: b.post.unwrap_or_default() };
-    Ok(Json(Created { id: actions::add_role_checked(&state, &p, &ctx, id, f).await? }))
+    Ok(Json(Created { id: actions::add_role_checked(&state, &p, &ctx, PersonId(id), f).await? }))
 }
 
 /// Remove a role.
@@ -172,7 +173,7 @@ pub async fn remove_role(
     StaffUser(p, ctx): StaffUser,
     Path((id, rid)): Path<(i64, i64)>,
 ) -> ApiResult<PersonDetail> {
-    actions::remove_role_checked(&state, &p, &ctx, id, rid).await?;
+    actions::remove_role_checked(&state, &p, &ctx, PersonId(id), rid).await?;
     Ok(Json(detail(&state, id).await?))
 }
 
@@ -203,5 +204,5 @@ pub async fn add_member(
         relation: b.relation,
         moved_in: b.moved_in.unwrap_or_default(),
     };
-    Ok(Json(Created { id: actions::add_member_checked(&state, &p, &ctx, id, f).await? }))
+    Ok(Json(Created { id: actions::add_member_checked(&state, &p, &ctx, HouseholdId(id), f).await? }))
 }

@@ -4,6 +4,7 @@
 //! (on 我的信息) or a company administrator over both projects confirms it — then the two records
 //! become one, every reference moved in one transaction — or declines it, and they stay apart.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -29,14 +30,14 @@ use crate::{
 /// holds it, and tell those people. Called inside the registering transaction.
 pub async fn propose(
     conn: &impl ConnectionTrait,
-    new_person: i64,
+    new_person: PersonId,
     id_number_hash: &str,
-    project_id: Option<i64>,
+    project_id: Option<ProjectId>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let others = store::others_with_id_hash(conn, id_number_hash, new_person).await?;
+    let others = store::others_with_id_hash(conn, id_number_hash, new_person.into()).await?;
     for o in &others {
-        store::insert_link(conn, *o, new_person, project_id, now).await?;
+        store::insert_link(conn, PersonId(*o), new_person, project_id, now).await?;
         let users = notify::users_of_person(conn, *o).await?;
         let note = notify::Note {
             kind: "person_link",
@@ -62,9 +63,9 @@ pub async fn pending_for_admin(state: &AppState, p: &Principal) -> Result<Vec<Li
 
 async fn admin_over_both(state: &AppState, p: &Principal, l: &Link) -> Result<bool, AppError> {
     let mut ok = p.grants.iter().any(|g| g.role == crate::auth::model::Role::CompanyAdmin);
-    for id in [l.person_id, l.other_id] {
+    for id in [l.person_id, PersonId(l.other_id)] {
         let projects = super::store::projects_of_person(&state.db.read, id).await?;
-        ok &= !projects.is_empty() && projects.iter().all(|pid| p.scope.can_write_project(*pid));
+        ok &= !projects.is_empty() && projects.iter().all(|pid| p.scope.can_write_project(ProjectId((*pid).into())));
     }
     Ok(ok)
 }
@@ -84,9 +85,9 @@ pub async fn decide(state: &AppState, ctx: &Ctx, l: &Link, confirm: bool, by_adm
         l.project_name.as_deref().unwrap_or("另一项目")
     );
     // Logged under both records' projects, before the merge makes them one.
-    super::store::audit_person(&tx, ctx, &[l.person_id, l.other_id], "person_link", &summary, now).await?;
+    super::store::audit_person(&tx, ctx, &[l.person_id.into(), l.other_id], "person_link", &summary, now).await?;
     if confirm {
-        merge(&tx, l.person_id, l.other_id).await?;
+        merge(&tx, l.person_id, PersonId(l.other_id)).await?;
     }
     tx.commit().await?;
     Ok(())

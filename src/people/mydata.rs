@@ -6,6 +6,7 @@
 //! One description per section (title, columns with their types, one query by person), so the page,
 //! the spreadsheet and the JSON say the same thing.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -49,7 +50,7 @@ pub struct MyData {
 pub async fn gather(state: &AppState, person_id: i64) -> AppResult<MyData> {
     let conn = &state.db.read;
     let row = super::store::person(conn, person_id).await?.ok_or_else(AppError::not_found)?;
-    let (phone, id_number) = super::seal::open_contact(conn, &state.vault, person_id).await?;
+    let (phone, id_number) = super::seal::open_contact(conn, &state.vault, PersonId(person_id)).await?;
     let mut sections = Vec::new();
     for s in SECTIONS {
         let rows = section_rows(conn, s, person_id).await?;
@@ -108,7 +109,7 @@ pub fn to_xlsx(d: &MyData) -> AppResult<Vec<u8>> {
     wb.save_to_buffer().map_err(AppError::internal)
 }
 
-fn own_person(p: &Principal) -> AppResult<i64> {
+fn own_person(p: &Principal) -> AppResult<PersonId> {
     p.person_id.ok_or_else(|| {
         AppError::new(
             axum::http::StatusCode::NOT_FOUND,
@@ -167,16 +168,16 @@ pub async fn page(
     axum::extract::Query(m): axum::extract::Query<crate::web::MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let id = own_person(&p)?;
-    let mut page = render(&state, &ctx, id, None).await?;
+    let mut page = render(&state, &ctx, id.into(), None).await?;
     page.c = page.c.with_msg(m.msg.as_deref());
     Ok(page)
 }
 
 pub async fn xlsx(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<Response> {
     let id = own_person(&p)?;
-    let d = gather(&state, id).await?;
+    let d = gather(&state, id.into()).await?;
     let bytes = to_xlsx(&d)?;
-    log_download(&state, &ctx, id, ".xlsx").await?;
+    log_download(&state, &ctx, id.into(), ".xlsx").await?;
     Ok(crate::io::xlsx_response(bytes, "我的信息.xlsx"))
 }
 
@@ -185,7 +186,7 @@ pub async fn xlsx(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResul
     responses((status = 200, body = MyData), (status = 401), (status = 404)))]
 pub async fn json(State(state): State<AppState>, Auth(p, ctx): Auth) -> ApiResult<MyData> {
     let id = own_person(&p)?;
-    let d = gather(&state, id).await?;
-    log_download(&state, &ctx, id, "JSON").await?;
+    let d = gather(&state, id.into()).await?;
+    log_download(&state, &ctx, id.into(), "JSON").await?;
     Ok(Json(d))
 }

@@ -1,6 +1,7 @@
 //! HTML pages for people: person page, edit, reveal (logged), roles, household membership, search.
 //! The use cases they call live in `actions`.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -126,7 +127,7 @@ pub async fn add_role(
     Path(id): Path<i64>,
     Form(f): Form<RoleForm>,
 ) -> AppResult<Redirect> {
-    add_role_checked(&state, &p, &ctx, id, f).await?;
+    add_role_checked(&state, &p, &ctx, PersonId(id), f).await?;
     Ok(Redirect::to(&format!("/people/{id}?msg=role_added")))
 }
 
@@ -135,7 +136,7 @@ pub async fn remove_role(
     StaffUser(p, ctx): StaffUser,
     Path((id, rid)): Path<(i64, i64)>,
 ) -> AppResult<Redirect> {
-    remove_role_checked(&state, &p, &ctx, id, rid).await?;
+    remove_role_checked(&state, &p, &ctx, PersonId(id), rid).await?;
     Ok(Redirect::to(&format!("/people/{id}?msg=role_removed")))
 }
 
@@ -145,7 +146,7 @@ pub async fn add_member(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> AppResult<Redirect> {
-    add_member_checked(&state, &p, &ctx, id, f).await?;
+    add_member_checked(&state, &p, &ctx, HouseholdId(id), f).await?;
     Ok(Redirect::to(&format!("/households/{id}?msg=member_added")))
 }
 
@@ -165,10 +166,10 @@ pub struct SearchQuery {
 }
 
 pub struct Hit {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub phone: String,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub label: String,
     pub project: String,
 }

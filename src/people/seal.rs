@@ -3,6 +3,7 @@
 //! person's own data). Start-up seals anything an older version left in plain text, and a key change
 //! is checked before the server starts.
 
+use crate::ids::*;
 use sea_orm::ConnectionTrait;
 
 use super::model::{mask_id, mask_phone};
@@ -40,9 +41,9 @@ impl Sealed {
 pub async fn open_contact(
     conn: &impl ConnectionTrait,
     v: &Vault,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<(Option<String>, Option<String>), AppError> {
-    let Some(r) = store::sealed_contact(conn, person_id).await? else {
+    let Some(r) = store::sealed_contact(conn, person_id.into()).await? else {
         return Ok((None, None));
     };
     open_pair(v, r.phone_enc.as_deref(), r.id_number_enc.as_deref())

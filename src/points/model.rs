@@ -1,5 +1,6 @@
 //! The ledger's plain types and defaults.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::FromQueryResult;
 use serde::Serialize;
@@ -10,13 +11,13 @@ use crate::error::AppError;
 /// correction that lowers them), with the reason shown to the person and, where it must count once,
 /// its `source` key.
 pub struct Entry {
-    pub person_id: i64,
-    pub project_id: i64,
+    pub person_id: PersonId,
+    pub project_id: ProjectId,
     pub delta: i64,
     pub minutes: i64,
     pub reason: String,
     pub source: Option<String>,
-    pub author: Option<i64>,
+    pub author: Option<UserId>,
 }
 
 /// Points per hour of service when the project has no rule for the activity type.
@@ -44,7 +45,7 @@ pub struct Statement {
 
 #[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct RankRow {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub points: i64,
     pub minutes: i64,

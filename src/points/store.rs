@@ -1,5 +1,6 @@
 //! The points ledger's SQL: append an entry, take a person's account, sum a balance, read a rule.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -30,7 +31,11 @@ pub async fn append(conn: &impl ConnectionTrait, e: &Entry, now: DateTime<Utc>) 
 
 /// Take the person's account row in this project for the rest of the transaction (PostgreSQL: a row
 /// lock; SQLite: the single writer). Created on first use.
-pub async fn lock_account(conn: &impl ConnectionTrait, person_id: i64, project_id: i64) -> Result<(), AppError> {
+pub async fn lock_account(
+    conn: &impl ConnectionTrait,
+    person_id: PersonId,
+    project_id: ProjectId,
+) -> Result<(), AppError> {
     db::exec(
         conn,
         "INSERT INTO points_accounts (person_id, project_id, seq) VALUES ($1, $2, 0) \
@@ -53,7 +58,7 @@ struct Sum {
 }
 
 /// A person's balance in a project: the sum of the ledger.
-pub async fn balance(conn: &impl ConnectionTrait, person_id: i64, project_id: i64) -> Result<i64, AppError> {
+pub async fn balance(conn: &impl ConnectionTrait, person_id: PersonId, project_id: ProjectId) -> Result<i64, AppError> {
     Ok(db::one::<Sum>(
         conn,
         "SELECT CAST(SUM(delta) AS BIGINT) AS n FROM points_ledger WHERE person_id = $1 AND project_id = $2",
@@ -107,7 +112,7 @@ pub async fn has_source(conn: &impl ConnectionTrait, source: &str) -> Result<boo
 /// Set a project's rule for an activity type (replacing the one before).
 pub async fn set_rule(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     kind: &str,
     per_hour: i32,
     bonus: i32,
@@ -153,8 +158,8 @@ pub async fn statement(conn: &impl ConnectionTrait, person_id: i64) -> Result<St
 /// of one of its teams — highest first, at most 50.
 pub async fn ranking(
     conn: &impl ConnectionTrait,
-    project: i64,
-    team: Option<i64>,
+    project: ProjectId,
+    team: Option<TeamId>,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<RankRow>, AppError> {
@@ -165,7 +170,7 @@ pub async fn ranking(
          WHERE l.project_id = $1 AND l.created_at >= $2 AND l.created_at < $3 AND (l.source IS NULL OR l.source NOT LIKE 'redemption:%') \
          AND ($4 = 0 OR l.person_id IN (SELECT m.person_id FROM team_members m WHERE m.team_id = $4)) \
          GROUP BY l.person_id, pe.name ORDER BY points DESC, minutes DESC, l.person_id LIMIT 50",
-        params![project, start, end, team.unwrap_or(0)],
+        params![project, start, end, team.unwrap_or(TeamId(0))],
     )
     .await?)
 }

@@ -2,6 +2,7 @@
 //! and act on a booking (approve, reject, cancel) — each checks scope and writes in one audited
 //! transaction; the pages and the JSON API both call these.
 
+use crate::ids::*;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -37,7 +38,7 @@ pub struct NewCentreForm {
 /// Open a centre in a project (its staff), with default hours 09:00–21:00 every day.
 pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewCentreForm) -> AppResult<i64> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let name = crate::text::normalize(&f.name);
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::field("name", "请填写中心名称（不超过100字）"));
@@ -45,7 +46,9 @@ pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f
     let address = crate::text::normalize(&f.address);
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let id = store::create_centre(&tx, project, &name, Some(address.as_str()).filter(|a| !a.is_empty()), now).await?;
+    let id =
+        store::create_centre(&tx, ProjectId(project), &name, Some(address.as_str()).filter(|a| !a.is_empty()), now)
+            .await?;
     let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN);
     let twenty_one = NaiveTime::from_hms_opt(21, 0, 0).unwrap_or(NaiveTime::MIN);
     let week: Vec<Hours> = (1..=7).filter_map(|d| Hours::new(d, nine, twenty_one).ok()).collect();
@@ -58,7 +61,7 @@ pub async fn create_centre_checked(state: &AppState, p: &Principal, ctx: &Ctx, f
             action: "create",
             entity: "centre",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project)),
             summary: format!("新建党群服务中心「{name}」"),
         },
     )

@@ -83,8 +83,8 @@ pub async fn checkin_checked(state: &AppState, p: &Principal, id: i64, code: &st
         person_id: p.person_id,
         visitor_name: None,
         via: "qr",
-        recorded_by: p.user_id,
-        booker_user: Some(p.user_id),
+        recorded_by: p.user_id.into(),
+        booker_user: Some(p.user_id.into()),
     };
     let b = record_visit(&tx, &visit, now).await?;
     tx.commit().await?;
@@ -137,7 +137,7 @@ pub async fn staff_visit(
         person_id: None,
         visitor_name: Some(&name),
         via: "staff",
-        recorded_by: p.user_id,
+        recorded_by: p.user_id.into(),
         booker_user: None,
     };
     record_visit(&tx, &visit, now).await?;

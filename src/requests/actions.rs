@@ -3,6 +3,7 @@
 //! compare-and-set, timeline event and notices — plus who may read a request and act on it. The pages,
 //! the API and the photo handlers call these.
 
+use crate::ids::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Asia::Shanghai;
 use sea_orm::TransactionTrait;
@@ -25,7 +26,7 @@ pub fn actors(p: &Principal, r: &RequestRow) -> Vec<Actor> {
     let my_post = r.assignee_person_id.is_none()
         && r.handler_post
             .as_ref()
-            .is_some_and(|post| p.staff_posts().iter().any(|(pr, x)| *pr == r.project_id && x == post));
+            .is_some_and(|post| p.staff_posts().iter().any(|(pr, x)| *pr == r.project_id.get() && x == post));
     if (p.person_id.is_some() && p.person_id == r.assignee_person_id) || my_post {
         v.push(Actor::Handler);
     }
@@ -104,7 +105,7 @@ pub async fn create_checked(
         return Err(AppError::field("category_id", "请选择问题类别"));
     };
     let staff = p.scope.can_write_project(category.project_id);
-    let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id);
+    let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id.into());
     let grid = grid_covers(state, p, category.project_id).await?;
     let resident = p.scope.home_in(category.project_id).is_some();
     if !staff && !resident && !supervisor && !grid {
@@ -139,7 +140,7 @@ pub async fn create_checked(
         if !channel.on_behalf() {
             return Err(AppError::field("room", "只有物业员工代报时可以填写房号"));
         }
-        match household_by_label(state, category.project_id, &f.room).await? {
+        match household_by_label(state, category.project_id.into(), &f.room).await? {
             Some(h) => household_field = h.to_string(),
             None => return Err(AppError::field("room", "本项目没有这个房号，请按「楼栋-单元-房号」填写，如 1-1-101")),
         }
@@ -152,8 +153,8 @@ pub async fn create_checked(
             }
             (None, None, Some(loc))
         }
-        s => match s.parse::<i64>().ok() {
-            Some(hid) => match org::household(&state.db.read, hid).await? {
+        s => match s.parse::<HouseholdId>().ok() {
+            Some(hid) => match org::household(&state.db.read, hid.get()).await? {
                 Some(h)
                     if h.project_id == category.project_id
                         && (channel.on_behalf()
@@ -184,7 +185,7 @@ pub async fn create_checked(
         p.person_id
     } else {
         match household_id {
-            Some(h) => store::first_member(&state.db.read, h).await?,
+            Some(h) => store::first_member(&state.db.read, HouseholdId(h.into())).await?,
             None => None,
         }
     };
@@ -218,11 +219,11 @@ pub struct Filing<'a> {
     pub kind: Kind,
     pub channel: Channel,
     pub description: String,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub building_id: Option<i64>,
     pub location_text: Option<String>,
-    pub reporter_person_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub reporter_person_id: Option<PersonId>,
+    pub created_by: Option<UserId>,
     pub lat: Option<f64>,
     pub lng: Option<f64>,
     pub open311_token: Option<String>,
@@ -270,7 +271,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
     let mut keys = Vec::new();
     let saved = match (f.created_by, photos.is_empty()) {
         (_, true) => Ok(()),
-        (Some(user), false) => super::photos::save(state, &tx, id, photos, user, now, &mut keys).await,
+        (Some(user), false) => super::photos::save(state, &tx, id, photos, UserId(user.into()), now, &mut keys).await,
         (None, false) => Err(AppError::internal("photos need the user who uploads them")),
     };
     let saved = match saved {
@@ -299,7 +300,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
 }
 
 /// Projects with homes in the caller's micro-grids (a grid member may report there).
-pub async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64>> {
+pub async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<ProjectId>> {
     let mut v = Vec::new();
     for path in &p.scope.grid_paths {
         let ids = store::projects_in_grid(&state.db.read, path).await?;
@@ -308,13 +309,13 @@ pub async fn grid_projects(state: &AppState, p: &Principal) -> AppResult<Vec<i64
     Ok(v)
 }
 
-pub async fn grid_covers(state: &AppState, p: &Principal, project_id: i64) -> AppResult<bool> {
+pub async fn grid_covers(state: &AppState, p: &Principal, project_id: ProjectId) -> AppResult<bool> {
     Ok(!p.scope.grid_paths.is_empty() && grid_projects(state, p).await?.contains(&project_id))
 }
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 pub async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
-    store::household_by_label(&state.db.read, project_id, label).await
+    store::household_by_label(&state.db.read, ProjectId(project_id), label).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -383,7 +384,7 @@ pub fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
 }
 
 pub async fn project_staff(state: &AppState, project_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(store::project_staff(&state.db.read, project_id)
+    Ok(store::project_staff(&state.db.read, ProjectId(project_id))
         .await?
         .into_iter()
         .map(|(id, name, post)| (id, format!("{name}{}", post.map(|p| format!("（{p}）")).unwrap_or_default())))
@@ -435,10 +436,10 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
                 .trim()
                 .parse()
                 .map_err(|_| AppError::field("assignee_person_id", "请选择处理人或岗位"))?;
-            if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
+            if !project_staff(state, r.project_id.into()).await?.iter().any(|(pid, _)| *pid == to) {
                 return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
             }
-            assignee = Some(to);
+            assignee = Some(PersonId(to));
         }
     }
     // Taking a request from the post's pool makes the taker its handler.
@@ -504,19 +505,21 @@ pub async fn notify_after(
     action: &Action,
     to: State,
     second_visit: bool,
-    assignee: Option<i64>,
+    assignee: Option<PersonId>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     use crate::notify;
     let subject = format!("诉求#{}（{}）", r.id, r.category_name);
     let (users, title, kind) = match action {
         Action::Dispatch | Action::Transfer { .. } => match assignee {
-            Some(a) => (notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"),
+            Some(a) => {
+                (notify::users_of_person(conn, a.into()).await?, format!("{subject}已派给您，请及时处理"), "dispatch")
+            }
             None => return Ok(()),
         },
         Action::Chase | Action::Reopen { .. } => match r.assignee_person_id {
             Some(a) => (
-                notify::users_of_person(conn, a).await?,
+                notify::users_of_person(conn, a.into()).await?,
                 format!(
                     "{subject}业主{}",
                     if matches!(action, Action::Chase) { "催办" } else { "反映未解决，已重新打开" }
@@ -533,7 +536,9 @@ pub async fn notify_after(
             "bad_rating",
         ),
         _ if to == State::AwaitingRating => match r.reporter_person_id {
-            Some(p) => (notify::users_of_person(conn, p).await?, format!("{subject}已处理完毕，请评价"), "completed"),
+            Some(p) => {
+                (notify::users_of_person(conn, p.into()).await?, format!("{subject}已处理完毕，请评价"), "completed")
+            }
             None => return Ok(()),
         },
         _ => return Ok(()),

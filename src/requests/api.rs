@@ -1,5 +1,6 @@
 //! JSON API for resident requests (`/api/v1/requests`).
 
+use crate::ids::*;
 use axum::{
     Json,
     extract::{Path, Query, State as AxState},
@@ -27,7 +28,7 @@ pub async fn list(
     Query(f): Query<QueueFilter>,
 ) -> ApiResult<Vec<store::RequestRow>> {
     let rows = if p.has(Access::Desk) {
-        let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+        let projects: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
         store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, state.clock.now()).await?
     } else {
         match p.person_id {
@@ -45,7 +46,7 @@ pub struct NewRequest {
     pub kind: Option<String>,
     pub description: String,
     /// The home concerned; omit for a public spot and give `location_text`.
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub location_text: Option<String>,
     /// Staff entry on a resident's behalf: `staff_phone` or `staff_walk_in`; `supervisor`, `grid_member`.
     pub channel: Option<String>,
@@ -186,7 +187,7 @@ pub struct Visits {
 #[utoipa::path(get, path = "/api/v1/requests/visits", tag = "requests",
     responses((status = 200, body = Visits), (status = 401), (status = 403)))]
 pub async fn visits(AxState(state): AxState<AppState>, StaffUser(p, _): StaffUser) -> ApiResult<Visits> {
-    let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let projects: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
     let now = state.clock.now();
     let days = state.config.return_visit_days;
     let rows = store::return_visits(&state.db.read, &projects, days, now).await?;
@@ -204,9 +205,9 @@ pub async fn categories(
     Auth(p, _): Auth,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<store::Category>> {
-    let allowed = p.scope.can_read_project(id)
+    let allowed = p.scope.can_read_project(ProjectId(id))
         || p.has_role_at(crate::auth::model::Role::Supervisor, id)
-        || p.scope.home_in(id).is_some();
+        || p.scope.home_in(ProjectId(id)).is_some();
     if !allowed {
         return Err(AppError::not_found().into());
     }

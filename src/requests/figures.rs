@@ -1,6 +1,7 @@
 //! The month's figures for a project: 三率 (响应率, 办结率, 满意率) from `model::three_rates`, per category,
 //! the overdue board, and the request ledger (台账) as `.xlsx`.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -99,8 +100,8 @@ fn rate_line(name: String, r: ThreeRates) -> RateLine {
 #[template(path = "requests/figures.html")]
 struct FiguresPage {
     c: Chrome,
-    project_id: i64,
-    projects: Vec<(i64, String)>,
+    project_id: ProjectId,
+    projects: Vec<(ProjectId, String)>,
     month: String,
     total: RateLine,
     by_category: Vec<RateLine>,
@@ -114,9 +115,9 @@ async fn resolve(
 ) -> AppResult<(i64, String, DateTime<Utc>, DateTime<Utc>)> {
     let project = match q.project {
         Some(id) => id,
-        None => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
+        None => (*p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?).into(),
     };
-    if !p.scope.can_read_project(project) {
+    if !p.scope.can_read_project(ProjectId(project)) {
         return Err(AppError::not_found());
     }
     let month = q
@@ -140,7 +141,7 @@ pub async fn page(
     let by_category = counts.into_iter().map(|(c, n)| rate_line(c, model::three_rates_from(n))).collect();
     let now = state.clock.now();
     let f = QueueFilter { overdue: Some("1".into()), ..Default::default() };
-    let overdue = store::queue(&state.db.read, &[project], None, &[], &f, now)
+    let overdue = store::queue(&state.db.read, &[ProjectId(project)], None, &[], &f, now)
         .await?
         .into_iter()
         .map(|r| (r.id, r.category_name.clone(), r.state().label(ctx.lang).to_string(), fmt_datetime(r.complete_by)))
@@ -148,9 +149,17 @@ pub async fn page(
     let projects = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
         .await?
         .into_iter()
-        .map(|n| (n.id, n.name))
+        .map(|n| (ProjectId(n.id), n.name))
         .collect();
-    Ok(FiguresPage { c: page_chrome(&ctx), project_id: project, projects, month, total, by_category, overdue })
+    Ok(FiguresPage {
+        c: page_chrome(&ctx),
+        project_id: ProjectId(project),
+        projects,
+        month,
+        total,
+        by_category,
+        overdue,
+    })
 }
 
 /// One line of the month's figures; rates in per-mille (‰), exact integers.
@@ -188,7 +197,7 @@ fn rates_json(category: Option<String>, c: model::MonthCounts) -> RatesJson {
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct FiguresJson {
-    pub project_id: i64,
+    pub project_id: ProjectId,
     /// `YYYY-MM` (China calendar month).
     pub month: String,
     pub total: RatesJson,
@@ -207,7 +216,7 @@ pub async fn api(
     let counts = month_counts(&state.db.read, project, start, end).await?;
     let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
     Ok(axum::Json(FiguresJson {
-        project_id: project,
+        project_id: ProjectId(project),
         month,
         total: rates_json(None, sum),
         by_category: counts.into_iter().map(|(c, n)| rates_json(Some(c), n)).collect(),

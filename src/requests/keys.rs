@@ -1,6 +1,7 @@
 //! Open311 API keys per project: issued and revoked by the project's manager (or a company admin) on a
 //! page, or with `xinghuo open311-key`. A key is shown once; only its SHA-256 is stored.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -23,11 +24,11 @@ use crate::{
 
 /// Projects whose keys the caller manages: a project manager's own projects; all writable ones for a
 /// company admin.
-pub fn managed_projects(p: &Principal) -> Vec<i64> {
+pub fn managed_projects(p: &Principal) -> Vec<ProjectId> {
     if p.has_role(Role::CompanyAdmin) {
         return p.scope.write_projects.iter().copied().collect();
     }
-    p.staff_posts().into_iter().filter(|(_, post)| post == "项目经理").map(|(pid, _)| pid).collect()
+    p.staff_posts().into_iter().filter(|(_, post)| post == "项目经理").map(|(pid, _)| ProjectId(pid)).collect()
 }
 
 pub struct KeyLine {
@@ -63,7 +64,7 @@ async fn render(state: &AppState, p: &Principal, c: Chrome, new_key: Option<Stri
         .into_iter()
         .map(|k| KeyLine {
             id: k.id,
-            project: name(k.project_id),
+            project: name(k.project_id.into()),
             label: k.label,
             prefix: k.key_prefix,
             created: fmt_datetime(k.created_at),
@@ -99,7 +100,7 @@ pub async fn create(
     StaffUser(p, ctx): StaffUser,
     Form(f): Form<NewKeyForm>,
 ) -> AppResult<impl IntoResponse> {
-    let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
+    let project: ProjectId = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     if !managed_projects(&p).contains(&project) {
         return Err(AppError::forbidden());
     }
@@ -109,7 +110,7 @@ pub async fn create(
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let (id, key) = open311::create_key(&tx, project, &label, Some(p.user_id), now).await?;
+    let (id, key) = open311::create_key(&tx, ProjectId(project.into()), &label, Some(p.user_id), now).await?;
     audit::commit(
         tx,
         &ctx,
@@ -118,7 +119,7 @@ pub async fn create(
             action: "create",
             entity: "open311_key",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project.into())),
             summary: format!("签发 Open311 密钥「{label}」（{}…）", &key[..10]),
         },
     )

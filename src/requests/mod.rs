@@ -4,6 +4,7 @@
 //! Photos in `photos.rs`, the SLA escalation job in `jobs.rs`, month figures and the ledger in
 //! `figures.rs`, category settings in `settings.rs`, Open311 in `open311.rs`.
 
+use crate::ids::*;
 pub mod actions;
 pub mod api;
 pub mod figures;
@@ -81,7 +82,9 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         jobs: |state| vec![jobs::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
-        on_project_created: Some(|tx, project, now| Box::pin(store::ensure_default_categories(tx, project, now))),
+        on_project_created: Some(|tx, project, now| {
+            Box::pin(store::ensure_default_categories(tx, ProjectId(project), now))
+        }),
         messages: messages::MESSAGES,
         ..crate::capability::Capability::new("requests", routes)
     }

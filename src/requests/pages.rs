@@ -1,6 +1,7 @@
 //! Resident request pages (phone-first for residents, queue and detail for staff). The `*_checked`
 //! functions hold the rules shared with the JSON API.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -70,7 +71,7 @@ struct ListPage {
 /// (or of the only one).
 async fn filter_choices(
     state: &AppState,
-    projects: &[i64],
+    projects: &[ProjectId],
     f: &QueueFilter,
 ) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>)> {
     let pairs = |v: Vec<store::Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
@@ -80,15 +81,19 @@ async fn filter_choices(
         nodes.sort_by(|a, b| a.name.cmp(&b.name));
         project_list = nodes.into_iter().map(|n| (n.id.to_string(), n.name)).collect();
     }
-    let chosen = match f.project_id.as_deref().and_then(|v| v.parse::<i64>().ok()) {
+    let chosen = match f.project_id.as_deref().and_then(|v| v.parse::<ProjectId>().ok()) {
         Some(p) if projects.contains(&p) => Some(p),
         _ if projects.len() == 1 => Some(projects[0]),
         _ => None,
     };
     let (mut cats, mut blds) = (Vec::new(), Vec::new());
     if let Some(pid) = chosen {
-        cats = store::categories(&state.db.read, pid).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
-        blds = pairs(store::buildings(&state.db.read, pid).await?);
+        cats = store::categories(&state.db.read, pid.into())
+            .await?
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name))
+            .collect();
+        blds = pairs(store::buildings(&state.db.read, pid.into()).await?);
     }
     Ok((project_list, cats, blds))
 }
@@ -102,7 +107,7 @@ pub async fn list(
     let now = state.clock.now();
     let desk = p.has(Access::Desk);
     let rows = if desk {
-        let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+        let projects: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
         store::queue(&state.db.read, &projects, p.person_id, &p.staff_posts(), &f, now).await?
     } else {
         match p.person_id {
@@ -112,7 +117,7 @@ pub async fn list(
     };
     let next_before = (rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
     let (projects, categories, buildings) = if desk {
-        let mine: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+        let mine: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
         filter_choices(&state, &mine, &f).await?
     } else {
         Default::default()
@@ -151,7 +156,7 @@ struct NewPage {
 #[serde(default)]
 pub struct NewQuery {
     pub category_id: Option<i64>,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
 }
 
 pub async fn new_page(
@@ -162,15 +167,19 @@ pub async fn new_page(
     let mut homes = Vec::new();
     let mut projects = Vec::new();
     for h in &p.scope.households {
-        if let Some(hh) = org::household(&state.db.read, *h).await? {
+        if let Some(hh) = org::household(&state.db.read, (*h).into()).await? {
             homes.push((hh.id, format!("{} {}", hh.project_name, hh.label())));
             if !projects.contains(&hh.project_id) {
                 projects.push(hh.project_id);
             }
         }
     }
-    let supervised: Vec<i64> =
-        p.grants.iter().filter(|g| g.role == crate::auth::model::Role::Supervisor).map(|g| g.node_id).collect();
+    let supervised: Vec<ProjectId> = p
+        .grants
+        .iter()
+        .filter(|g| g.role == crate::auth::model::Role::Supervisor)
+        .map(|g| ProjectId(g.node_id))
+        .collect();
     let gridded = grid_projects(&state, &p).await?;
     for pid in p.scope.write_projects.iter().chain(&supervised).chain(&gridded) {
         if !projects.contains(pid) {
@@ -196,8 +205,8 @@ pub async fn new_page(
     }
     let mut categories = Vec::new();
     for pid in &projects {
-        let name = org::node(&state.db.read, *pid).await?.map(|n| n.name).unwrap_or_default();
-        for c in store::categories(&state.db.read, *pid).await? {
+        let name = org::node(&state.db.read, (*pid).into()).await?.map(|n| n.name).unwrap_or_default();
+        for c in store::categories(&state.db.read, (*pid).into()).await? {
             categories.push((c.id, if projects.len() > 1 { format!("{name} · {}", c.name) } else { c.name }));
         }
     }
@@ -230,7 +239,7 @@ async fn similar_lines(
     lang: crate::web::i18n::Lang,
 ) -> AppResult<Vec<Line>> {
     let (Some(cid), Some(hid)) = (q.category_id, q.household_id) else { return Ok(vec![]) };
-    let Some(hh) = org::household(&state.db.read, hid).await? else { return Ok(vec![]) };
+    let Some(hh) = org::household(&state.db.read, hid.into()).await? else { return Ok(vec![]) };
     if !(p.scope.households.contains(&hid) || p.scope.can_write_project(hh.project_id)) {
         return Ok(vec![]);
     }
@@ -263,7 +272,7 @@ struct VisitsPage {
 /// 回访: finished requests the resident has not rated within N days, and second visits owed after a bad
 /// rating — for the staff of the caller's projects.
 pub async fn visits(AxState(state): AxState<AppState>, StaffUser(p, ctx): StaffUser) -> AppResult<impl IntoResponse> {
-    let projects: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let projects: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
     let now = state.clock.now();
     let days = state.config.return_visit_days;
     let rows = store::return_visits(&state.db.read, &projects, days, now).await?;
@@ -370,7 +379,7 @@ pub async fn detail(
         .collect();
     let allowed = allowed_actions(&p, &r, now);
     let staff = if allowed.iter().any(|a| matches!(*a, "dispatch" | "transfer")) {
-        project_staff(&state, r.project_id).await?
+        project_staff(&state, r.project_id.into()).await?
     } else {
         vec![]
     };

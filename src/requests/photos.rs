@@ -1,6 +1,7 @@
 //! Request photos: checked by content (JPEG, PNG, WebP), size-limited, kept in the blob store under a
 //! random key, and served only to those who may read the request.
 
+use crate::ids::*;
 use axum::{
     body::Body,
     extract::{FromRequest, Multipart, Path, Request, State as AxState},
@@ -165,7 +166,7 @@ pub async fn save(
     conn: &impl ConnectionTrait,
     request_id: i64,
     uploads: Vec<Upload>,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
     keys: &mut Vec<String>,
 ) -> AppResult<()> {
@@ -198,7 +199,7 @@ pub async fn save_for(
     conn: &impl ConnectionTrait,
     owner: &Owner,
     uploads: Vec<Upload>,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
     keys: &mut Vec<String>,
 ) -> AppResult<()> {

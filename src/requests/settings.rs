@@ -1,6 +1,7 @@
 //! Category and SLA settings per project (project staff): add a category, change its response and
 //! completion limits and its default handler post. Existing requests keep the deadlines they were given.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -31,8 +32,8 @@ pub struct SettingsQuery {
 #[template(path = "requests/settings.html")]
 struct SettingsPage {
     c: Chrome,
-    project_id: i64,
-    projects: Vec<(i64, String)>,
+    project_id: ProjectId,
+    projects: Vec<(ProjectId, String)>,
     categories: Vec<store::Category>,
 }
 
@@ -43,17 +44,17 @@ pub async fn page(
 ) -> AppResult<impl IntoResponse> {
     let project = match q.project {
         Some(id) => id,
-        None => *p.scope.write_projects.iter().next().ok_or_else(AppError::forbidden)?,
+        None => (*p.scope.write_projects.iter().next().ok_or_else(AppError::forbidden)?).into(),
     };
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let projects = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
-        .map(|n| (n.id, n.name))
+        .map(|n| (ProjectId(n.id), n.name))
         .collect();
     Ok(SettingsPage {
         c: Chrome::titled(&ctx, "req.settings").with_msg(MsgQuery { msg: q.msg }.msg.as_deref()),
-        project_id: project,
+        project_id: ProjectId(project),
         projects,
         categories: store::categories(&state.db.read, project).await?,
     })
@@ -116,7 +117,7 @@ pub async fn save_checked(
 ) -> AppResult<i64> {
     let project = match id {
         Some(id) => store::category(&state.db.read, id).await?.ok_or_else(AppError::not_found)?.project_id,
-        None => f.project_id.trim().parse::<i64>().map_err(|_| AppError::field("project_id", "请选择项目"))?,
+        None => ProjectId(f.project_id.trim().parse::<i64>().map_err(|_| AppError::field("project_id", "请选择项目"))?),
     };
     p.scope.require_write(project)?;
     let v = validate(&f)?;
@@ -138,7 +139,7 @@ pub async fn save_checked(
         },
     )
     .await?;
-    Ok(project)
+    Ok(project.into())
 }
 
 pub async fn create(

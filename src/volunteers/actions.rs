@@ -3,6 +3,7 @@
 //! runs one transaction (rows, ledger, audit, notifications) and returns a typed result or a coded
 //! error; the pages and the JSON API both call these.
 
+use crate::ids::*;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ use crate::{
 /// A team the caller may see: its project's readers and its own members.
 pub async fn load_team(state: &AppState, p: &Principal, id: i64) -> AppResult<(Team, Option<String>)> {
     let t = team(&state.db.read, id).await?;
-    let role = team_role(&state.db.read, id, p.person_id).await?;
+    let role = team_role(&state.db.read, TeamId(id), p.person_id).await?;
     if !p.scope.can_read_project(t.project_id) && role.is_none() {
         return Err(AppError::not_found());
     }
@@ -28,7 +29,13 @@ pub async fn load_team(state: &AppState, p: &Principal, id: i64) -> AppResult<(T
 
 // ---- registration ------------------------------------------------------------------------------------
 
-pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: i64, skills: &str) -> AppResult<i64> {
+pub async fn apply_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    project: ProjectId,
+    skills: &str,
+) -> AppResult<i64> {
     let person = p.person_id.ok_or_else(|| AppError::field("project_id", "此账号未关联住户信息"))?;
     // Residents volunteer where they live.
     if !p.scope.home_projects().contains(&project) {
@@ -41,16 +48,16 @@ pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: 
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let existing = registration_of(&tx, person, project).await?;
+    let existing = registration_of(&tx, person, ProjectId(project.into())).await?;
     model::may_apply(existing.as_ref().map(|(_, state)| state.as_str())).map_err(rule_err)?;
     let id = match existing {
         Some((id, _)) => {
             reapply(&tx, id, skills, now).await?;
             id
         }
-        None => insert_registration(&tx, person, project, skills, now).await?,
+        None => insert_registration(&tx, person, ProjectId(project.into()), skills, now).await?,
     };
-    let staff = notify::project_staff_users(&tx, project, None).await?;
+    let staff = notify::project_staff_users(&tx, ProjectId(project.into()), None).await?;
     notify::to_users(
         &tx,
         &staff,
@@ -70,7 +77,7 @@ pub async fn apply_checked(state: &AppState, p: &Principal, ctx: &Ctx, project: 
             action: "create",
             entity: "volunteer",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project.into())),
             summary: "申请成为志愿者".into(),
         },
     )
@@ -98,7 +105,7 @@ pub async fn decide_volunteer_checked(
     if !decide_registration(&tx, id, next, note, p.user_id, now).await? {
         return Err(AppError::conflict("already_decided", "这份申请已经审核过了", "Already decided"));
     }
-    let users = notify::users_of_person(&tx, v.person_id).await?;
+    let users = notify::users_of_person(&tx, v.person_id.into()).await?;
     notify::to_users(
         &tx,
         &users,
@@ -140,7 +147,7 @@ pub async fn create_team_checked(
     kind: &str,
     name: &str,
 ) -> AppResult<i64> {
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let kind = model::TEAM_KINDS
         .iter()
         .find(|c| **c == kind.trim())
@@ -162,7 +169,7 @@ pub async fn create_team_checked(
             action: "create",
             entity: "team",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project)),
             summary: format!("成立{}「{name}」", model::team_kind_zh(kind)),
         },
     )
@@ -176,11 +183,11 @@ pub async fn set_member_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    team_id: i64,
-    person: i64,
+    team_id: TeamId,
+    person: PersonId,
     role: &str,
 ) -> AppResult<()> {
-    let (t, my_role) = load_team(state, p, team_id).await?;
+    let (t, my_role) = load_team(state, p, team_id.into()).await?;
     let staff = p.scope.can_write_project(t.project_id);
     let role = match role.trim() {
         "leader" => "leader",
@@ -207,7 +214,7 @@ pub async fn set_member_checked(
         Entry {
             action: "update",
             entity: "team",
-            entity_id: Some(team_id),
+            entity_id: Some(team_id.into()),
             project_id: Some(t.project_id),
             summary: format!("「{}」{}：人员{person}", t.name, if role == "leader" { "设队长" } else { "加队员" }),
         },
@@ -220,10 +227,10 @@ pub async fn remove_member_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    team_id: i64,
-    person: i64,
+    team_id: TeamId,
+    person: PersonId,
 ) -> AppResult<()> {
-    let (t, my_role) = load_team(state, p, team_id).await?;
+    let (t, my_role) = load_team(state, p, team_id.into()).await?;
     let staff = p.scope.can_write_project(t.project_id);
     // Removing someone not in the team changes nothing and is not an error (the page may be stale).
     let their_role = team_role(&state.db.read, team_id, Some(person)).await?;
@@ -243,7 +250,7 @@ pub async fn remove_member_checked(
         Entry {
             action: "update",
             entity: "team",
-            entity_id: Some(team_id),
+            entity_id: Some(team_id.into()),
             project_id: Some(t.project_id),
             summary: format!("「{}」移出人员{person}", t.name),
         },
@@ -258,11 +265,11 @@ pub async fn request_correction_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    signup_id: i64,
+    signup_id: SignupId,
     minutes: &str,
     reason: &str,
 ) -> AppResult<i64> {
-    let s = service_of(&state.db.read, signup_id).await?.ok_or_else(AppError::not_found)?;
+    let s = service_of(&state.db.read, signup_id.into()).await?.ok_or_else(AppError::not_found)?;
     if Some(s.person_id) != p.person_id || s.state != "confirmed" {
         return Err(AppError::not_found());
     }
@@ -277,7 +284,7 @@ pub async fn request_correction_checked(
     model::check_correction(requested, s.minutes, duration, s.checked_out_at.is_some(), s.ends_at, now)
         .map_err(|e| AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code, e.zh, "Invalid correction"))?;
     let tx = state.db.write.begin().await?;
-    if has_pending_correction(&tx, signup_id).await? {
+    if has_pending_correction(&tx, signup_id.into()).await? {
         return Err(AppError::conflict(
             "correction_pending",
             "这次活动已有一份更正申请在审批中",
@@ -286,8 +293,8 @@ pub async fn request_correction_checked(
     }
     let new = NewCorrection {
         signup_id,
-        person: s.person_id,
-        project: s.project_id,
+        person: s.person_id.into(),
+        project: s.project_id.into(),
         minutes_before: s.minutes,
         minutes_requested: requested,
         reason,
@@ -361,9 +368,9 @@ pub async fn decide_correction_checked(
         return Err(AppError::conflict("already_decided", "这份申请已经审批过了", "Already decided"));
     }
     if approve {
-        let kind = activity_kind_of_signup(&tx, c.signup_id).await?;
-        let (per_hour, _) = points::store::rule(&tx, c.project_id, &kind).await?;
-        let (cur_minutes, cur_points) = points::store::credited(&tx, c.signup_id).await?;
+        let kind = activity_kind_of_signup(&tx, c.signup_id.into()).await?;
+        let (per_hour, _) = points::store::rule(&tx, c.project_id.into(), &kind).await?;
+        let (cur_minutes, cur_points) = points::store::credited(&tx, c.signup_id.into()).await?;
         let (dm, dp) = model::correction_entry(cur_minutes, cur_points, c.minutes_requested as i64, per_hour);
         points::store::append(
             &tx,
@@ -387,7 +394,7 @@ pub async fn decide_correction_checked(
         )
         .await?;
     }
-    let users = notify::users_of_person(&tx, c.person_id).await?;
+    let users = notify::users_of_person(&tx, c.person_id.into()).await?;
     notify::to_users(
         &tx,
         &users,
@@ -437,7 +444,7 @@ pub struct Award<'a> {
 
 pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<'_>) -> AppResult<i64> {
     let Award { project, room, name, delta, reason } = a;
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     if delta == 0 || !(-1000..=1000).contains(&delta) {
         return Err(AppError::field("delta", "积分应为-1000至1000且不为0"));
     }
@@ -446,13 +453,13 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
     if reason.is_empty() || reason.chars().count() > 100 {
         return Err(AppError::field("reason", "请填写原因（不超过100字）"));
     }
-    let person = crate::people::store::resident_by_home(&state.db.read, project, room, name)
+    let person = crate::people::store::resident_by_home(&state.db.read, ProjectId(project), room, name)
         .await?
         .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::lock_account(&tx, person, project).await?;
-    let balance = points::store::balance(&tx, person, project).await?;
+    points::store::lock_account(&tx, PersonId(person.into()), ProjectId(project)).await?;
+    let balance = points::store::balance(&tx, PersonId(person.into()), ProjectId(project)).await?;
     if balance + delta < 0 {
         return Err(AppError::conflict(
             "insufficient_points",
@@ -463,8 +470,8 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
     points::store::append(
         &tx,
         &points::model::Entry {
-            person_id: person,
-            project_id: project,
+            person_id: PersonId(person.into()),
+            project_id: ProjectId(project),
             delta,
             minutes: 0,
             reason: reason.to_string(),
@@ -474,7 +481,7 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         now,
     )
     .await?;
-    let users = notify::users_of_person(&tx, person).await?;
+    let users = notify::users_of_person(&tx, person.into()).await?;
     notify::to_users(
         &tx,
         &users,
@@ -493,8 +500,8 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         Entry {
             action: "update",
             entity: "points",
-            entity_id: Some(person),
-            project_id: Some(project),
+            entity_id: Some(person.into()),
+            project_id: Some(ProjectId(project)),
             summary: format!("积分调整{delta:+}：{reason}"),
         },
     )
@@ -535,17 +542,17 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     let (mine, my_teams, services, my_corrections) = match p.person_id {
         Some(me) => {
             let my_teams =
-                teams_of_person(conn, me).await?.into_iter().map(|(team, role)| MyTeam { team, role }).collect();
+                teams_of_person(conn, me.into()).await?.into_iter().map(|(team, role)| MyTeam { team, role }).collect();
             (
-                registrations_of_person(conn, me).await?,
+                registrations_of_person(conn, me.into()).await?,
                 my_teams,
-                my_services(conn, me, now).await?,
-                corrections_of_person(conn, me).await?,
+                my_services(conn, me.into(), now).await?,
+                corrections_of_person(conn, me.into()).await?,
             )
         }
         None => (vec![], vec![], vec![], vec![]),
     };
-    let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
+    let staff: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
     let (registrations, mut teams, mut to_decide) = if staff.is_empty() {
         (vec![], vec![], vec![])
     } else {
@@ -557,12 +564,12 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     };
     if let Some(me) = p.person_id {
         // Leaders: the teams they lead and their members' pending corrections.
-        for t in teams_led_by(conn, me).await? {
+        for t in teams_led_by(conn, me.into()).await? {
             if !teams.iter().any(|x| x.id == t.id) {
                 teams.push(t);
             }
         }
-        for c in corrections_for_leader(conn, me).await? {
+        for c in corrections_for_leader(conn, me.into()).await? {
             if !to_decide.iter().any(|x| x.id == c.id) {
                 to_decide.push(c);
             }

@@ -1,5 +1,6 @@
 //! JSON API for volunteers, teams, hour corrections and 爱心超市 — the same rules as the pages.
 
+use crate::ids::*;
 use axum::{
     Json,
     extract::{Path, Query, State as AxState},
@@ -39,7 +40,7 @@ pub async fn apply(
     Auth(p, ctx): Auth,
     Json(b): Json<ApplyBody>,
 ) -> ApiResult<Created> {
-    Ok(Json(Created { id: actions::apply_checked(&state, &p, &ctx, b.project_id, &b.skills).await? }))
+    Ok(Json(Created { id: actions::apply_checked(&state, &p, &ctx, ProjectId(b.project_id), &b.skills).await? }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -101,7 +102,8 @@ pub async fn request_correction(
     Json(b): Json<CorrectionBody>,
 ) -> ApiResult<Created> {
     Ok(Json(Created {
-        id: actions::request_correction_checked(&state, &p, &ctx, id, &b.minutes.to_string(), &b.reason).await?,
+        id: actions::request_correction_checked(&state, &p, &ctx, SignupId(id), &b.minutes.to_string(), &b.reason)
+            .await?,
     }))
 }
 
@@ -122,7 +124,7 @@ pub async fn decide_correction(
 #[serde(default)]
 pub struct ProjectQuery {
     /// One project only (default: every project I live in or serve).
-    pub project: Option<i64>,
+    pub project: Option<ProjectId>,
 }
 
 /// 爱心超市: the shelves I can see (items, stock, points) with my balance in each, and my redemptions.

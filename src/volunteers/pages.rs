@@ -1,6 +1,7 @@
 //! Volunteer pages (C4): parse the form, call the use case in `actions`, render. Registration with
 //! approval, teams (党团突击队, 志愿服务队, 品质提升队) with leaders and members, hour corrections.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -43,7 +44,7 @@ pub async fn award(
 }
 
 pub struct ServiceLine {
-    pub signup_id: i64,
+    pub signup_id: SignupId,
     pub title: String,
     pub when: String,
     pub minutes: i64,
@@ -85,9 +86,9 @@ pub async fn index(
 ) -> AppResult<impl IntoResponse> {
     let o = overview(&state, &p).await?;
     let now = state.clock.now();
-    let taken: Vec<i64> = o.mine.iter().filter(|v| v.state != "rejected").map(|v| v.project_id).collect();
+    let taken: Vec<ProjectId> = o.mine.iter().filter(|v| v.state != "rejected").map(|v| v.project_id).collect();
     let apply_projects = if p.person_id.is_some() {
-        let ids: Vec<i64> = p.scope.home_projects().into_iter().filter(|id| !taken.contains(id)).collect();
+        let ids: Vec<ProjectId> = p.scope.home_projects().into_iter().filter(|id| !taken.contains(id)).collect();
         crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect()
     } else {
         vec![]
@@ -144,7 +145,7 @@ pub async fn apply(
     Form(f): Form<ApplyForm>,
 ) -> AppResult<Redirect> {
     let project = parse_id(&f.project_id, "project_id", "请选择项目")?;
-    apply_checked(&state, &p, &ctx, project, &f.skills).await?;
+    apply_checked(&state, &p, &ctx, ProjectId(project), &f.skills).await?;
     Ok(Redirect::to("/volunteers?msg=applied"))
 }
 
@@ -200,7 +201,7 @@ struct TeamPage {
     kind: &'static str,
     members: Vec<TeamMember>,
     /// Approved volunteers of the project not yet in the team (for staff and the leader).
-    candidates: Vec<(i64, String)>,
+    candidates: Vec<(PersonId, String)>,
     staff: bool,
     leader: bool,
     period: String,
@@ -217,9 +218,10 @@ pub async fn team_page(
     let staff = p.scope.can_write_project(t.project_id);
     let leader = role.as_deref() == Some("leader");
     let members = members(&state.db.read, id).await?;
-    let candidates = if staff || leader { team_candidates(&state.db.read, t.project_id, id).await? } else { vec![] };
+    let candidates =
+        if staff || leader { team_candidates(&state.db.read, t.project_id, TeamId(id)).await? } else { vec![] };
     let (period, start, end) = crate::points::model::period_bounds("", state.clock.now())?;
-    let rows = crate::points::store::ranking(&state.db.read, t.project_id, Some(id), start, end).await?;
+    let rows = crate::points::store::ranking(&state.db.read, t.project_id, Some(TeamId(id)), start, end).await?;
     Ok(TeamPage {
         c: Chrome::new(&ctx, t.name.clone()).with_msg(m.msg.as_deref()),
         kind: crate::web::labels::label_of(ctx.lang, "team_kind", &t.kind),
@@ -247,7 +249,7 @@ pub async fn add_member(
     Form(f): Form<MemberForm>,
 ) -> AppResult<Redirect> {
     let person = parse_id(&f.person_id, "person_id", "请选择志愿者")?;
-    set_member_checked(&state, &p, &ctx, id, person, &f.role).await?;
+    set_member_checked(&state, &p, &ctx, TeamId(id), PersonId(person), &f.role).await?;
     Ok(Redirect::to(&format!("/volunteers/teams/{id}?msg=saved")))
 }
 
@@ -256,7 +258,7 @@ pub async fn remove_member(
     Auth(p, ctx): Auth,
     Path((id, person)): Path<(i64, i64)>,
 ) -> AppResult<Redirect> {
-    remove_member_checked(&state, &p, &ctx, id, person).await?;
+    remove_member_checked(&state, &p, &ctx, TeamId(id), PersonId(person)).await?;
     Ok(Redirect::to(&format!("/volunteers/teams/{id}?msg=saved")))
 }
 
@@ -273,7 +275,7 @@ pub async fn request_correction(
     Path(signup): Path<i64>,
     Form(f): Form<CorrectionForm>,
 ) -> AppResult<Redirect> {
-    request_correction_checked(&state, &p, &ctx, signup, &f.minutes, &f.reason).await?;
+    request_correction_checked(&state, &p, &ctx, SignupId(signup), &f.minutes, &f.reason).await?;
     Ok(Redirect::to("/volunteers?msg=correction_sent"))
 }
 

@@ -1,5 +1,6 @@
 //! SQL for volunteers (C4): registrations, teams and their members, hour corrections, services.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -14,9 +15,9 @@ use crate::{
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Volunteer {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub person_name: String,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     /// `pending`, `approved` or `rejected`.
     pub state: String,
@@ -32,7 +33,7 @@ const VOL_SELECT: &str = "SELECT v.id, v.person_id, pe.name AS person_name, v.pr
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Team {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     /// `commando` (党团突击队), `service` (志愿服务队) or `quality` (品质提升队).
     pub kind: String,
@@ -45,8 +46,8 @@ const TEAM_SELECT: &str = "SELECT t.id, t.project_id, p.name AS project_name, t.
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct TeamMember {
-    pub team_id: i64,
-    pub person_id: i64,
+    pub team_id: TeamId,
+    pub person_id: PersonId,
     pub name: String,
     /// `leader` or `member`.
     pub role: String,
@@ -55,10 +56,10 @@ pub struct TeamMember {
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Correction {
     pub id: i64,
-    pub signup_id: i64,
-    pub person_id: i64,
+    pub signup_id: SignupId,
+    pub person_id: PersonId,
     pub person_name: String,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub minutes_before: i32,
@@ -78,8 +79,8 @@ const CORR_SELECT: &str = "SELECT c.id, c.signup_id, c.person_id, pe.name AS per
 /// check-out's).
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Service {
-    pub signup_id: i64,
-    pub occurrence_id: i64,
+    pub signup_id: SignupId,
+    pub occurrence_id: OccurrenceId,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -109,7 +110,12 @@ pub async fn my_services(conn: &impl ConnectionTrait, person_id: i64, now: DateT
 }
 
 /// Does `leader` lead a team of this project that `person` belongs to?
-pub async fn leads(conn: &impl ConnectionTrait, leader: i64, person: i64, project_id: i64) -> AppResult<bool> {
+pub async fn leads(
+    conn: &impl ConnectionTrait,
+    leader: PersonId,
+    person: PersonId,
+    project_id: ProjectId,
+) -> AppResult<bool> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM team_members l JOIN team_members m ON m.team_id = l.team_id \
@@ -124,7 +130,11 @@ pub async fn team(conn: &impl ConnectionTrait, id: i64) -> AppResult<Team> {
     db::one(conn, &format!("{TEAM_SELECT} WHERE t.id = $1"), params![id]).await?.ok_or_else(AppError::not_found)
 }
 
-pub async fn team_role(conn: &impl ConnectionTrait, team_id: i64, person: Option<i64>) -> AppResult<Option<String>> {
+pub async fn team_role(
+    conn: &impl ConnectionTrait,
+    team_id: TeamId,
+    person: Option<PersonId>,
+) -> AppResult<Option<String>> {
     let Some(person) = person else { return Ok(None) };
     #[derive(FromQueryResult)]
     struct R {
@@ -152,12 +162,12 @@ pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec
 /// Approved volunteers of the project who are not yet in the team: (person, name).
 pub async fn team_candidates(
     conn: &impl ConnectionTrait,
-    project_id: i64,
-    team_id: i64,
-) -> AppResult<Vec<(i64, String)>> {
+    project_id: ProjectId,
+    team_id: TeamId,
+) -> AppResult<Vec<(PersonId, String)>> {
     #[derive(FromQueryResult)]
     struct C {
-        person_id: i64,
+        person_id: PersonId,
         name: String,
     }
     Ok(db::all::<C>(
@@ -184,7 +194,7 @@ pub async fn teams_of_person(conn: &impl ConnectionTrait, person: i64) -> AppRes
     #[derive(FromQueryResult)]
     struct TR {
         id: i64,
-        project_id: i64,
+        project_id: ProjectId,
         project_name: String,
         kind: String,
         name: String,
@@ -221,12 +231,15 @@ pub async fn corrections_of_person(conn: &impl ConnectionTrait, person: i64) -> 
         .await?)
 }
 
-fn in_list(projects: &[i64]) -> (String, Vec<sea_orm::Value>) {
+fn in_list(projects: &[ProjectId]) -> (String, Vec<sea_orm::Value>) {
     (db::placeholders(1, projects.len()), projects.iter().map(|v| (*v).into()).collect())
 }
 
 /// Registrations of these projects, pending first.
-pub async fn registrations_in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> AppResult<Vec<Volunteer>> {
+pub async fn registrations_in_projects(
+    conn: &impl ConnectionTrait,
+    projects: &[ProjectId],
+) -> AppResult<Vec<Volunteer>> {
     let (ph, vals) = in_list(projects);
     Ok(db::all(
         conn,
@@ -239,14 +252,14 @@ pub async fn registrations_in_projects(conn: &impl ConnectionTrait, projects: &[
     .await?)
 }
 
-pub async fn teams_in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> AppResult<Vec<Team>> {
+pub async fn teams_in_projects(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> AppResult<Vec<Team>> {
     let (ph, vals) = in_list(projects);
     Ok(db::all(conn, &format!("{TEAM_SELECT} WHERE t.project_id IN ({ph}) ORDER BY t.id"), vals).await?)
 }
 
 pub async fn pending_corrections_in_projects(
     conn: &impl ConnectionTrait,
-    projects: &[i64],
+    projects: &[ProjectId],
 ) -> AppResult<Vec<Correction>> {
     let (ph, vals) = in_list(projects);
     Ok(db::all(
@@ -288,8 +301,8 @@ pub async fn corrections_for_leader(conn: &impl ConnectionTrait, leader: i64) ->
 /// A person's registration at a project: (id, state).
 pub async fn registration_of(
     conn: &impl ConnectionTrait,
-    person: i64,
-    project: i64,
+    person: PersonId,
+    project: ProjectId,
 ) -> AppResult<Option<(i64, String)>> {
     #[derive(FromQueryResult)]
     struct R {
@@ -319,8 +332,8 @@ pub async fn reapply(conn: &impl ConnectionTrait, id: i64, skills: &str, now: Da
 
 pub async fn insert_registration(
     conn: &impl ConnectionTrait,
-    person: i64,
-    project: i64,
+    person: PersonId,
+    project: ProjectId,
     skills: &str,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
@@ -345,7 +358,7 @@ pub async fn decide_registration(
     id: i64,
     next: &str,
     note: &str,
-    by: i64,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     Ok(db::exec(
@@ -358,7 +371,11 @@ pub async fn decide_registration(
         > 0)
 }
 
-pub async fn is_approved_volunteer(conn: &impl ConnectionTrait, person: i64, project: i64) -> AppResult<bool> {
+pub async fn is_approved_volunteer(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    project: ProjectId,
+) -> AppResult<bool> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM volunteers WHERE person_id = $1 AND project_id = $2 AND state = 'approved'",
@@ -391,8 +408,8 @@ pub async fn insert_team(
 /// Add a member with this role, or change the role of one already in the team.
 pub async fn set_member_role(
     conn: &impl ConnectionTrait,
-    team: i64,
-    person: i64,
+    team: TeamId,
+    person: PersonId,
     role: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -414,7 +431,7 @@ pub async fn set_member_role(
     Ok(())
 }
 
-pub async fn remove_member(conn: &impl ConnectionTrait, team: i64, person: i64) -> AppResult<()> {
+pub async fn remove_member(conn: &impl ConnectionTrait, team: TeamId, person: PersonId) -> AppResult<()> {
     db::exec(conn, "DELETE FROM team_members WHERE team_id = $1 AND person_id = $2", params![team, person]).await?;
     Ok(())
 }
@@ -424,8 +441,8 @@ pub async fn remove_member(conn: &impl ConnectionTrait, team: i64, person: i64) 
 /// One attendance as a correction sees it: whose, where, its times and the minutes it counts for now.
 #[derive(FromQueryResult)]
 pub struct ServiceOf {
-    pub person_id: i64,
-    pub project_id: i64,
+    pub person_id: PersonId,
+    pub project_id: ProjectId,
     pub state: String,
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -458,7 +475,7 @@ pub async fn has_pending_correction(conn: &impl ConnectionTrait, signup_id: i64)
 }
 
 pub struct NewCorrection<'a> {
-    pub signup_id: i64,
+    pub signup_id: SignupId,
     pub person: i64,
     pub project: i64,
     pub minutes_before: i64,
@@ -481,7 +498,7 @@ pub async fn insert_correction(
 }
 
 /// The user accounts of the leaders of a person's teams in a project (not the person themself).
-pub async fn leader_users(conn: &impl ConnectionTrait, person: i64, project: i64) -> AppResult<Vec<i64>> {
+pub async fn leader_users(conn: &impl ConnectionTrait, person: PersonId, project: ProjectId) -> AppResult<Vec<i64>> {
     Ok(db::all::<db::IdRow>(
         conn,
         "SELECT DISTINCT u.id FROM team_members m JOIN teams t ON t.id = m.team_id AND t.project_id = $2 \
@@ -505,7 +522,7 @@ pub async fn decide_correction(
     id: i64,
     next: &str,
     note: &str,
-    by: i64,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     Ok(db::exec(

@@ -248,7 +248,7 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     // 2026-12-05 13:20 China: too early to check in.
     app.clock.advance(Duration::days(7) + Duration::minutes(200));
-    let code = || attendance_code(&app.state.secret, occ, code_window(app.clock.now()));
+    let code = || attendance_code(&app.state.secret, xinghuo::ids::OccurrenceId(occ), code_window(app.clock.now()));
     let mut resident = app.login("resident").await;
     let url = format!("/api/v1/occurrences/{occ}/attendance");
     let r = resident.json("POST", &url, json!({"action": "in", "code": code()})).await;
@@ -265,7 +265,7 @@ async fn check_in_and_out_by_the_rotating_code_credits_capped_hours_and_points_o
     let r = resident.json("POST", &url, json!({"action": "in", "code": code()})).await;
     assert_eq!(r.json()["code"], "already_checked_in");
     // A code from 15 minutes ago no longer works.
-    let stale = attendance_code(&app.state.secret, occ, code_window(app.clock.now()) - 3);
+    let stale = attendance_code(&app.state.secret, xinghuo::ids::OccurrenceId(occ), code_window(app.clock.now()) - 3);
     let r = resident.json("POST", &url, json!({"action": "out", "code": stale})).await;
     assert_eq!(r.json()["code"], "expired_code");
     // Staff check 李四 in by hand at 14:30 (after the start).

@@ -290,7 +290,12 @@ async fn the_cli_rotates_the_data_key_file() {
     assert!(ring.contains("\nk1:") && ring.contains("\nk2:"), "{ring}");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM persons WHERE id_number_enc LIKE 'v1.k1.%'").await, 0);
     let state = xinghuo::app::AppState::new(config.clone(), std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    assert_eq!(xinghuo::people::seal::open_contact(&state.db.read, &state.vault, ids.zhangsan).await.unwrap(), before);
+    assert_eq!(
+        xinghuo::people::seal::open_contact(&state.db.read, &state.vault, xinghuo::ids::PersonId(ids.zhangsan))
+            .await
+            .unwrap(),
+        before
+    );
     let out = config.data_dir.join("full.xlsx");
     run(Command::Export { project: "保利叶语".into(), out: out.clone(), full: true }).await.unwrap();
     let grid = xinghuo::io::model::read_xlsx(&std::fs::read(&out).unwrap()).unwrap();

@@ -157,7 +157,9 @@ impl TestApp {
 
     /// A person's full phone and ID number, opened with the app's keyring (they are sealed at rest).
     pub async fn contact(&self, person: i64) -> (Option<String>, Option<String>) {
-        xinghuo::people::seal::open_contact(&self.state.db.read, &self.state.vault, person).await.unwrap()
+        xinghuo::people::seal::open_contact(&self.state.db.read, &self.state.vault, xinghuo::ids::PersonId(person))
+            .await
+            .unwrap()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -696,13 +696,15 @@ async fn the_keyring_must_match_and_rotates() {
     let mut cfg = (*app.state.config).clone();
     cfg.data_keys = xinghuo::config::Secret::new(new_line);
     let state = xinghuo::app::AppState::new(cfg, std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    let after = xinghuo::people::seal::open_contact(&state.db.read, &state.vault, ids.zhangsan).await.unwrap();
+    let after = xinghuo::people::seal::open_contact(&state.db.read, &state.vault, xinghuo::ids::PersonId(ids.zhangsan))
+        .await
+        .unwrap();
     assert_eq!(after, before);
     let found = xinghuo::people::store::find_by_id_number(
         &state.db.read,
         &state.vault,
         before.1.as_deref().unwrap(),
-        &xinghuo::people::store::Within::Project(ids.yeyu),
+        &xinghuo::people::store::Within::Project(xinghuo::ids::ProjectId(ids.yeyu)),
     )
     .await
     .unwrap();

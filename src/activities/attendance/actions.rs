@@ -2,6 +2,7 @@
 //! check-out (crediting hours and points once), organisers, the project's points rule, the 签到表 and
 //! the points ranking.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ use crate::{
 };
 
 /// The attendance code of an occurrence for a 5-minute window.
-pub fn attendance_code(secret: &[u8], occurrence_id: i64, window: i64) -> String {
+pub fn attendance_code(secret: &[u8], occurrence_id: OccurrenceId, window: i64) -> String {
     crate::auth::short_mac(secret, &format!("attend:{occurrence_id}:{window}"), 4)
 }
 
@@ -40,11 +41,15 @@ fn person_from_code(state: &AppState, code: &str, now: DateTime<Utc>) -> Option<
 /// A scanned code is good for its window and the one after (up to 10 minutes).
 pub fn code_ok(state: &AppState, occurrence_id: i64, code: &str, now: DateTime<Utc>) -> bool {
     let w = model::code_window(now);
-    [w, w - 1].iter().any(|w| attendance_code(&state.secret, occurrence_id, *w) == code.trim())
+    [w, w - 1].iter().any(|w| attendance_code(&state.secret, OccurrenceId(occurrence_id), *w) == code.trim())
 }
 
 /// What a scan does next for this person: check in, or out once they are in.
-pub async fn next_action(conn: &impl ConnectionTrait, occurrence_id: i64, person_id: i64) -> AppResult<&'static str> {
+pub async fn next_action(
+    conn: &impl ConnectionTrait,
+    occurrence_id: OccurrenceId,
+    person_id: PersonId,
+) -> AppResult<&'static str> {
     let s = store::signup_row(conn, occurrence_id, person_id).await?;
     Ok(if s.is_some_and(|s| s.checked_in_at.is_some()) { "out" } else { "in" })
 }
@@ -64,7 +69,7 @@ pub async fn attend(
     ctx: &Ctx,
     by: &Principal,
     o: &Occurrence,
-    person_id: i64,
+    person_id: PersonId,
     action: &str,
 ) -> AppResult<Attended> {
     let now = state.clock.now();
@@ -73,7 +78,7 @@ pub async fn attend(
     // No lock on the occurrence: each attendance touches only its own sign-up row, guarded by
     // compare-and-set updates, so 500 check-ins to one activity run side by side.
     let tx = state.db.write.begin().await?;
-    let s = store::signup_row(&tx, o.id, person_id)
+    let s = store::signup_row(&tx, OccurrenceId(o.id), person_id)
         .await?
         .filter(|s| s.state == "confirmed")
         .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
@@ -93,9 +98,9 @@ pub async fn attend(
         }
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
-            let (per_hour, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
+            let (per_hour, bonus) = points::store::rule(&tx, o.project_id.into(), &o.kind).await?;
             let mut points = model::points(minutes, per_hour);
-            if !store::check_out(&tx, s.id, minutes, now).await? {
+            if !store::check_out(&tx, SignupId(s.id), minutes, now).await? {
                 return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
             }
             let entry = points::model::Entry {
@@ -109,7 +114,8 @@ pub async fn attend(
             };
             points::store::append(&tx, &entry, now).await?;
             if s.role == "organiser" && bonus > 0 {
-                points::store::append(&tx, &organiser_entry(o, s.id, person_id, bonus, by.user_id), now).await?;
+                points::store::append(&tx, &organiser_entry(o, SignupId(s.id), person_id, bonus, by.user_id), now)
+                    .await?;
                 points += bonus;
             }
             Attended { action: "out".into(), minutes: Some(minutes), points: Some(points) }
@@ -137,7 +143,13 @@ pub async fn attend(
     Ok(result)
 }
 
-fn organiser_entry(o: &Occurrence, signup_id: i64, person_id: i64, bonus: i64, author: i64) -> points::model::Entry {
+fn organiser_entry(
+    o: &Occurrence,
+    signup_id: SignupId,
+    person_id: PersonId,
+    bonus: i64,
+    author: UserId,
+) -> points::model::Entry {
     points::model::Entry {
         person_id,
         project_id: o.project_id,
@@ -167,7 +179,7 @@ pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, 
     let on = f.on.trim() == "1";
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let s = store::signup_row(&tx, id, person)
+    let s = store::signup_row(&tx, OccurrenceId(id), PersonId(person))
         .await?
         .filter(|s| s.state == "confirmed")
         .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
@@ -182,9 +194,10 @@ pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, 
     }
     store::set_role(&tx, s.id, if on { "organiser" } else { "participant" }, now).await?;
     if on && s.checked_out_at.is_some() && !credited {
-        let (_, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
+        let (_, bonus) = points::store::rule(&tx, o.project_id.into(), &o.kind).await?;
         if bonus > 0 {
-            points::store::append(&tx, &organiser_entry(&o, s.id, person, bonus, p.user_id), now).await?;
+            points::store::append(&tx, &organiser_entry(&o, SignupId(s.id), PersonId(person), bonus, p.user_id), now)
+                .await?;
         }
     }
     audit::commit(
@@ -238,7 +251,7 @@ pub async fn attend_checked(
         p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?
     } else {
         p.scope.require_write(o.project_id)?;
-        if f.person_code.trim().is_empty() {
+        PersonId(if f.person_code.trim().is_empty() {
             f.person_id.trim().parse().map_err(|_| AppError::field("person_id", "请选择人员"))?
         } else {
             person_from_code(state, &f.person_code, now).ok_or_else(|| {
@@ -249,10 +262,10 @@ pub async fn attend_checked(
                     "Invalid or expired personal code",
                 )
             })?
-        }
+        })
     };
     let action = match f.action.trim() {
-        "auto" => next_action(&state.db.read, id, person).await?,
+        "auto" => next_action(&state.db.read, OccurrenceId(id), person).await?,
         a => a,
     };
     attend(state, ctx, p, &o, person, action).await
@@ -271,7 +284,7 @@ pub struct RuleForm {
 /// Set a project's points per hour for an activity type (its staff).
 pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -> AppResult<()> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let kind = model::KINDS
         .iter()
         .find(|c| **c == f.kind.trim())
@@ -294,7 +307,7 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
     };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::set_rule(&tx, project, kind, per_hour, bonus).await?;
+    points::store::set_rule(&tx, ProjectId(project), kind, per_hour, bonus).await?;
     audit::commit(
         tx,
         ctx,
@@ -303,7 +316,7 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
             action: "update",
             entity: "points_rule",
             entity_id: None,
-            project_id: Some(project),
+            project_id: Some(ProjectId(project)),
             summary: format!("积分规则：{}每小时{per_hour}分，组织者奖励{bonus}分", model::kind_zh(kind)),
         },
     )
@@ -370,7 +383,7 @@ fn to_date(t: DateTime<Utc>) -> String {
 pub struct RankingQuery {
     pub project: Option<i64>,
     /// One team of the project: its current members only.
-    pub team: Option<i64>,
+    pub team: Option<TeamId>,
     /// `YYYY-MM` for a month, `YYYY` for a year; default: this month.
     pub period: String,
 }
@@ -378,8 +391,8 @@ pub struct RankingQuery {
 /// The ranking a caller asked for: a project they read, or a team of it.
 pub async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppResult<(i64, String, Vec<RankRow>)> {
     let project = match (q.team, q.project) {
-        (Some(team), _) => crate::volunteers::actions::load_team(state, p, team).await?.0.project_id,
-        (None, Some(id)) => id,
+        (Some(team), _) => crate::volunteers::actions::load_team(state, p, team.into()).await?.0.project_id,
+        (None, Some(id)) => ProjectId(id),
         (None, None) => *p.scope.read_projects.iter().next().ok_or_else(AppError::forbidden)?,
     };
     if !p.scope.can_read_project(project) {
@@ -387,5 +400,5 @@ pub async fn ranking(state: &AppState, p: &Principal, q: &RankingQuery) -> AppRe
     }
     let (period, start, end) = points::model::period_bounds(&q.period, state.clock.now())?;
     let rows = points::store::ranking(&state.db.read, project, q.team, start, end).await?;
-    Ok((project, period, rows))
+    Ok((project.into(), period, rows))
 }

@@ -1,5 +1,6 @@
 //! Attendance's JSON API: check in or out, my points, the ranking.
 
+use crate::ids::*;
 use axum::{
     Json,
     extract::{Path, Query, State as AxState},
@@ -26,7 +27,7 @@ pub struct AttendBody {
     /// The scanned code (residents).
     pub code: Option<String>,
     /// Staff: the person to check in or out.
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     /// Staff: a resident's scanned personal code (with `action` `in`, `out` or `auto`).
     pub person_code: Option<String>,
 }
@@ -54,14 +55,14 @@ pub async fn attend_api(
 #[utoipa::path(get, path = "/api/v1/me/points", tag = "activities", responses((status = 200, body = Statement), (status = 401)))]
 pub async fn mine_api(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<Statement> {
     match p.person_id {
-        Some(pid) => Ok(Json(points::store::statement(&state.db.read, pid).await?)),
+        Some(pid) => Ok(Json(points::store::statement(&state.db.read, pid.into()).await?)),
         None => Ok(Json(Statement::default())),
     }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Ranking {
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub period: String,
     pub rows: Vec<RankRow>,
 }
@@ -75,5 +76,5 @@ pub async fn rankings_api(
     Query(q): Query<RankingQuery>,
 ) -> ApiResult<Ranking> {
     let (project_id, period, rows) = ranking(&state, &p, &q).await?;
-    Ok(Json(Ranking { project_id, period, rows }))
+    Ok(Json(Ranking { project_id: ProjectId(project_id), period, rows }))
 }

@@ -1,6 +1,7 @@
 //! Attendance's pages: the phone's 签到/签退 button, the staff attendance screen with its QR code,
 //! 我的积分, 我的签到码, the ranking, and the forms that call the use cases.
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -52,7 +53,7 @@ pub async fn attend_page(
     let o = load(&state, &p, id).await?;
     let valid = code_ok(&state, id, &q.code, state.clock.now());
     let next = match p.person_id {
-        Some(pid) => next_action(&state.db.read, id, pid).await?,
+        Some(pid) => next_action(&state.db.read, OccurrenceId(id), pid).await?,
         None => "in",
     };
     Ok(AttendPage { c: Chrome::titled(&ctx, "act.attend"), o, code: q.code, valid, next: next.into() })
@@ -81,7 +82,7 @@ struct CodePage {
     qr_svg: String,
     url: String,
     /// (person, name, next action, organiser?)
-    people: Vec<(i64, String, String, bool)>,
+    people: Vec<(PersonId, String, String, bool)>,
 }
 
 /// The screen staff show at the activity: the current code as a QR code, and the attendance list with
@@ -94,7 +95,7 @@ pub async fn code_page(
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
     p.scope.require_write(o.project_id)?;
-    let code = attendance_code(&state.secret, id, model::code_window(state.clock.now()));
+    let code = attendance_code(&state.secret, OccurrenceId(id), model::code_window(state.clock.now()));
     let url =
         format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));
     let qr_svg = crate::web::qr_svg(&url)?;
@@ -126,7 +127,7 @@ struct MinePage {
 /// My service hours and points, with the ledger.
 pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
     let m = match p.person_id {
-        Some(pid) => points::store::statement(&state.db.read, pid).await?,
+        Some(pid) => points::store::statement(&state.db.read, pid.into()).await?,
         None => Statement::default(),
     };
     Ok(MinePage {
@@ -161,7 +162,7 @@ pub async fn rankings(
     Ok(RankingPage {
         c: Chrome::titled(&ctx, "act.rankings"),
         project,
-        team: q.team.unwrap_or(0),
+        team: q.team.unwrap_or(TeamId(0)).into(),
         period,
         rows: points::model::rank_lines(rows),
     })
@@ -179,7 +180,7 @@ struct MyCodePage {
 pub async fn my_code(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
     let pid = p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?;
     let today = crate::clock::to_local(state.clock.now()).date();
-    let code = person_code(&state.secret, pid, today);
+    let code = person_code(&state.secret, pid.into(), today);
     Ok(MyCodePage { c: Chrome::titled(&ctx, "act.my_code"), qr_svg: crate::web::qr_svg(&code)?, code })
 }
 

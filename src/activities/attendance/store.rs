@@ -1,5 +1,6 @@
 //! Attendance's SQL: a sign-up's check-in and check-out, its role, the attendance list and the 签到表.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -16,8 +17,8 @@ pub struct SignupRow {
 
 pub async fn signup_row(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
-    person_id: i64,
+    occurrence_id: OccurrenceId,
+    person_id: PersonId,
 ) -> AppResult<Option<SignupRow>> {
     Ok(db::one(
         conn,
@@ -40,7 +41,12 @@ pub async fn check_in(conn: &impl ConnectionTrait, signup: i64, now: DateTime<Ut
 }
 
 /// Check out with the minutes credited; `false` when already checked out (compare-and-set).
-pub async fn check_out(conn: &impl ConnectionTrait, signup: i64, minutes: i64, now: DateTime<Utc>) -> AppResult<bool> {
+pub async fn check_out(
+    conn: &impl ConnectionTrait,
+    signup: SignupId,
+    minutes: i64,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
     let n = db::exec(
         conn,
         "UPDATE signups SET checked_out_at = $1, service_minutes = $2, updated_at = $1 \
@@ -60,7 +66,7 @@ pub async fn set_role(conn: &impl ConnectionTrait, signup: i64, role: &str, now:
 
 #[derive(FromQueryResult)]
 pub struct Attendee {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     pub role: String,
     pub checked_in_at: Option<DateTime<Utc>>,

@@ -1,5 +1,6 @@
 //! Changing an activity's dates (`edit.rs`): this date, or this and the later ones of a series.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -71,7 +72,7 @@ pub async fn copy_activity(
     place: Option<&str>,
     capacity: i32,
     duration: i64,
-    by: i64,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     Ok(db::insert_id(
@@ -128,10 +129,10 @@ pub async fn move_date(
 }
 
 /// People signed up (confirmed or waiting) for a date.
-pub async fn signed_up(conn: &impl ConnectionTrait, occurrence: i64) -> Result<Vec<i64>, AppError> {
+pub async fn signed_up(conn: &impl ConnectionTrait, occurrence: i64) -> Result<Vec<PersonId>, AppError> {
     #[derive(FromQueryResult)]
     struct P {
-        person_id: i64,
+        person_id: PersonId,
     }
     Ok(db::all::<P>(
         conn,

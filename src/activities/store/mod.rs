@@ -1,5 +1,6 @@
 //! SQL for activities, their occurrences and sign-ups (and, in its files, changing dates and write-ups).
 
+use crate::ids::*;
 mod dates;
 mod writeups;
 
@@ -18,7 +19,7 @@ use crate::{
 };
 
 pub struct NewActivity<'a> {
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub kind: &'a str,
     pub title: &'a str,
     pub series: Option<&'a str>,
@@ -26,13 +27,13 @@ pub struct NewActivity<'a> {
     pub co_organisers: Option<&'a str>,
     pub place: Option<&'a str>,
     pub audience: &'a str,
-    pub team_id: Option<i64>,
+    pub team_id: Option<TeamId>,
     /// A room of the project's centre, booked for every date.
     pub room_id: Option<i64>,
     pub capacity: i32,
     pub rrule: Option<&'a str>,
     pub duration_minutes: i32,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// Insert an activity and lay out its occurrences.
@@ -113,7 +114,7 @@ pub async fn create(
 pub struct Occurrence {
     pub id: i64,
     pub activity_id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub kind: String,
     pub title: String,
@@ -122,7 +123,7 @@ pub struct Occurrence {
     pub co_organisers: Option<String>,
     pub place: Option<String>,
     pub audience: String,
-    pub team_id: Option<i64>,
+    pub team_id: Option<TeamId>,
     pub capacity: i32,
     pub rrule: Option<String>,
     pub starts_at: DateTime<Utc>,
@@ -145,7 +146,7 @@ pub async fn occurrence(conn: &impl ConnectionTrait, id: i64) -> Result<Option<O
 /// Scheduled occurrences in these projects between two times, soonest first.
 pub async fn upcoming(
     conn: &impl ConnectionTrait,
-    projects: &[i64],
+    projects: &[ProjectId],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Occurrence>, AppError> {
@@ -173,7 +174,7 @@ pub async fn upcoming(
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Signup {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub person_name: String,
     pub state: String,
 }
@@ -196,8 +197,8 @@ struct StateRow {
 
 pub async fn my_signup(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
-    person_id: i64,
+    occurrence_id: OccurrenceId,
+    person_id: PersonId,
 ) -> Result<Option<String>, AppError> {
     Ok(db::one::<StateRow>(
         conn,
@@ -218,13 +219,13 @@ pub async fn lock(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<(),
 /// Signing up twice is refused; a cancelled sign-up may sign up again (it goes to the back).
 pub async fn sign_up(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
+    occurrence_id: OccurrenceId,
     capacity: i64,
-    person_id: i64,
-    by: i64,
+    person_id: PersonId,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Place, AppError> {
-    lock(conn, occurrence_id).await?;
+    lock(conn, occurrence_id.into()).await?;
     let existing = db::one::<StateRow>(
         conn,
         "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2",
@@ -236,7 +237,7 @@ pub async fn sign_up(
     {
         return Err(AppError::conflict("already_signed_up", "已经报名过了", "Already signed up"));
     }
-    let place = model::place(capacity, confirmed(conn, occurrence_id).await?);
+    let place = model::place(capacity, confirmed(conn, occurrence_id.into()).await?);
     match existing {
         Some(e) => {
             db::exec(
@@ -262,12 +263,12 @@ pub async fn sign_up(
 /// first on the wait list takes it; returns that person, to be notified.
 pub async fn cancel(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
+    occurrence_id: OccurrenceId,
     capacity: i64,
-    person_id: i64,
+    person_id: PersonId,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, AppError> {
-    lock(conn, occurrence_id).await?;
+    lock(conn, occurrence_id.into()).await?;
     let existing = db::one::<StateRow>(
         conn,
         "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2 AND state <> 'cancelled'",
@@ -297,17 +298,17 @@ pub async fn confirmed(conn: &impl ConnectionTrait, occurrence_id: i64) -> Resul
 /// transaction, with the occurrence locked). Returns those promoted, to be notified.
 pub async fn promote(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
+    occurrence_id: OccurrenceId,
     capacity: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, AppError> {
     #[derive(FromQueryResult)]
     struct Next {
         id: i64,
-        person_id: i64,
+        person_id: PersonId,
     }
     let mut promoted = Vec::new();
-    while model::place(capacity, confirmed(conn, occurrence_id).await?) == Place::Confirmed {
+    while model::place(capacity, confirmed(conn, occurrence_id.into()).await?) == Place::Confirmed {
         let Some(n) = db::one::<Next>(
             conn,
             "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
@@ -319,7 +320,7 @@ pub async fn promote(
         };
         db::exec(conn, "UPDATE signups SET state = 'confirmed', updated_at = $1 WHERE id = $2", params![now, n.id])
             .await?;
-        promoted.push(n.person_id);
+        promoted.push(n.person_id.into());
     }
     Ok(promoted)
 }
@@ -327,10 +328,10 @@ pub async fn promote(
 // ---- used by the activity pages ------------------------------------------------------------------------
 
 /// A project's teams: (id, name).
-pub async fn teams_of_project(conn: &impl ConnectionTrait, project: i64) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn teams_of_project(conn: &impl ConnectionTrait, project: i64) -> Result<Vec<(TeamId, String)>, AppError> {
     #[derive(FromQueryResult)]
     struct T {
-        id: i64,
+        id: TeamId,
         name: String,
     }
     Ok(db::all::<T>(conn, "SELECT id, name FROM teams WHERE project_id = $1 ORDER BY id", params![project])
@@ -351,7 +352,11 @@ pub async fn first_occurrence(conn: &impl ConnectionTrait, activity: i64) -> Res
 }
 
 /// Lives in the project now, or holds a role on it.
-pub async fn belongs_to_project(conn: &impl ConnectionTrait, person: i64, project: i64) -> Result<bool, AppError> {
+pub async fn belongs_to_project(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    project: ProjectId,
+) -> Result<bool, AppError> {
     let lives = db::count(
         conn,
         "SELECT COUNT(*) AS n FROM household_members m JOIN households h ON h.node_id = m.household_id \

@@ -1,5 +1,6 @@
 //! 活动纪实 (`writeup.rs`) and the personal calendar feed.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -43,10 +44,10 @@ pub async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> Resu
 /// Write (or rewrite) an occurrence's write-up.
 pub async fn save_writeup(
     conn: &impl ConnectionTrait,
-    occurrence_id: i64,
+    occurrence_id: OccurrenceId,
     body: &str,
     attendance: Option<i32>,
-    author: i64,
+    author: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let n = db::exec(

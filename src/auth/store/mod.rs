@@ -1,6 +1,7 @@
 //! SQL for accounts: credentials, display preferences, passwords and API tokens. (Sessions and the
 //! principal are in `auth/mod.rs`, log-in counters in `throttle.rs`.)
 
+use crate::ids::*;
 pub mod principal;
 pub mod throttle;
 pub mod users;
@@ -13,7 +14,7 @@ use crate::{db, error::AppError, params};
 
 #[derive(FromQueryResult)]
 pub struct Cred {
-    pub id: i64,
+    pub id: UserId,
     pub password_hash: String,
     pub is_active: bool,
 }
@@ -103,7 +104,7 @@ pub async fn insert_token(
 /// Revoke one of the user's live tokens; false if there is no such token.
 pub async fn revoke_token(
     conn: &impl ConnectionTrait,
-    user: i64,
+    user: UserId,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
@@ -121,7 +122,7 @@ pub async fn revoke_token(
 pub async fn insert_session(
     conn: &impl ConnectionTrait,
     id_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
     ip: Option<String>,

@@ -1,5 +1,6 @@
 //! The principal's SQL: the user row, the scope in one query, sessions and tokens by their hash.
 
+use crate::ids::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -10,7 +11,7 @@ pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub large_type: bool,
     pub lang: String,
     pub is_active: bool,
@@ -27,7 +28,7 @@ pub struct ScopeRow {
     pub name: Option<String>,
     pub post: Option<String>,
     /// The project of a home (`h` rows).
-    pub project_id: Option<i64>,
+    pub project_id: Option<ProjectId>,
 }
 
 /// $1 = person id, $2 = today. Roles whose `until` has passed and homes moved out of do not count.
@@ -53,7 +54,7 @@ const SCOPE_SQL: &str = "\
 
 #[derive(FromQueryResult)]
 pub struct SessionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
 }
@@ -61,7 +62,7 @@ pub struct SessionRow {
 #[derive(FromQueryResult)]
 pub struct TokenRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub access: String,
     pub last_used_at: Option<DateTime<Utc>>,
 }
@@ -80,7 +81,7 @@ pub async fn user_row(conn: &impl ConnectionTrait, user_id: i64) -> Result<Optio
 /// A person's grants, homes, writable and readable projects as of `today`, in one round trip.
 pub async fn scope_rows(
     conn: &impl ConnectionTrait,
-    person_id: i64,
+    person_id: PersonId,
     today: NaiveDate,
 ) -> Result<Vec<ScopeRow>, AppError> {
     Ok(db::all(conn, SCOPE_SQL, params![person_id, today]).await?)

@@ -1,5 +1,6 @@
 //! Log-in counters' SQL: one atomic upsert takes an attempt's place in its window.
 
+use crate::ids::*;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -44,7 +45,7 @@ pub async fn clear(conn: &impl ConnectionTrait, key: &str) -> Result<(), sea_orm
 /// The account's failure count and lock (shown to administrators).
 pub async fn set_failures(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     n: i32,
     locked_until: Option<DateTime<Utc>>,
 ) -> Result<(), sea_orm::DbErr> {

@@ -1,5 +1,6 @@
 //! User accounts' SQL for administration: the accounts under an administrator, a new account, a name.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -10,7 +11,7 @@ pub struct UserLine {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub locked_until: Option<DateTime<Utc>>,
     pub is_active: bool,
 }
@@ -34,7 +35,7 @@ pub async fn users_under(conn: &impl ConnectionTrait, like: &str) -> Result<Vec<
 pub async fn insert_user(
     conn: &impl ConnectionTrait,
     username: &str,
-    person_id: Option<i64>,
+    person_id: Option<PersonId>,
     display: &str,
     hash: &str,
     now: DateTime<Utc>,

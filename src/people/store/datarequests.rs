@@ -1,5 +1,6 @@
 //! SQL of `people/datarequests.rs`.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -14,7 +15,7 @@ use crate::{
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct DataRequest {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub person_name: String,
     pub kind: String,
     pub details: String,
@@ -54,7 +55,7 @@ pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<DataRequ
 }
 
 /// Requests of people in these projects (through a home or a role there), open ones first.
-pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<DataRequest>, AppError> {
+pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> Result<Vec<DataRequest>, AppError> {
     if projects.is_empty() {
         return Ok(vec![]);
     }
@@ -70,7 +71,7 @@ pub async fn in_projects(conn: &impl ConnectionTrait, projects: &[i64]) -> Resul
 
 pub async fn insert(
     conn: &impl ConnectionTrait,
-    person_id: i64,
+    person_id: PersonId,
     kind: &str,
     details: &str,
     now: DateTime<Utc>,
@@ -89,7 +90,7 @@ pub async fn decide(
     id: i64,
     outcome: &str,
     answer: Option<&str>,
-    by: i64,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let n = db::exec(

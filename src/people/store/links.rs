@@ -1,5 +1,6 @@
 //! SQL of `people/links.rs`.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -8,7 +9,7 @@ use crate::{clock::fmt_datetime, db, error::AppError, params};
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Link {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub person_name: String,
     pub other_id: i64,
     pub other_name: String,
@@ -50,7 +51,7 @@ pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Link>, A
 
 /// Make `gone` part of `keep`: every reference moves, `keep` gains a phone only where it had none, and
 /// `gone` is deleted. A conflict (both records in one home, both with a log-in) refuses the whole merge.
-pub async fn merge(conn: &impl ConnectionTrait, keep: i64, gone: i64) -> Result<(), AppError> {
+pub async fn merge(conn: &impl ConnectionTrait, keep: PersonId, gone: PersonId) -> Result<(), AppError> {
     for (table, column) in PERSON_REFS {
         db::exec(conn, &format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"), params![keep, gone])
             .await
@@ -94,9 +95,9 @@ pub async fn others_with_id_hash(conn: &impl ConnectionTrait, hash: &str, except
 
 pub async fn insert_link(
     conn: &impl ConnectionTrait,
-    person: i64,
-    other: i64,
-    project_id: Option<i64>,
+    person: PersonId,
+    other: PersonId,
+    project_id: Option<ProjectId>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     db::exec(
@@ -118,7 +119,7 @@ pub async fn decide_link(
     conn: &impl ConnectionTrait,
     id: i64,
     confirm: bool,
-    by: Option<i64>,
+    by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let n = db::exec(

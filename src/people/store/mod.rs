@@ -1,5 +1,6 @@
 //! SQL for persons, household membership and role assignments.
 
+use crate::ids::*;
 pub mod datarequests;
 pub mod links;
 pub mod mydata;
@@ -73,7 +74,7 @@ pub struct NewPerson {
 /// knowing a number — that would let its staff read and change what they were never given.
 #[derive(Debug, Clone)]
 pub enum Within {
-    Project(i64),
+    Project(ProjectId),
     /// Nodes whose path starts with this one (company, branch and government-side nodes).
     Subtree(String),
 }
@@ -123,7 +124,7 @@ pub async fn upsert_person(
     p: &NewPerson,
     within: &Within,
     now: DateTime<Utc>,
-) -> Result<(i64, bool), AppError> {
+) -> Result<(PersonId, bool), AppError> {
     let ph = Sealed::phone(vault, p.phone.as_deref());
     if let Some(idn) = &p.id_number
         && let Some(id) = find_by_id_number(conn, vault, idn, within).await?
@@ -137,7 +138,7 @@ pub async fn upsert_person(
             params![ph.masked, ph.hash, ph.enc, now, id],
         )
         .await?;
-        return Ok((id, false));
+        return Ok((PersonId(id), false));
     }
     let idn = Sealed::id_number(vault, p.id_number.as_deref());
     let id_hash = idn.hash.clone();
@@ -168,9 +169,9 @@ pub async fn upsert_person(
             Within::Project(p) => Some(*p),
             Within::Subtree(_) => None,
         };
-        super::links::propose(conn, id, &h, project, now).await?;
+        super::links::propose(conn, PersonId(id), &h, project, now).await?;
     }
-    Ok((id, true))
+    Ok((PersonId(id), true))
 }
 
 pub async fn update_person(
@@ -197,15 +198,15 @@ pub async fn update_person(
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Membership {
     pub id: i64,
-    pub household_id: i64,
-    pub person_id: i64,
+    pub household_id: HouseholdId,
+    pub person_id: PersonId,
     pub person_name: String,
     pub relation: String,
     pub moved_in: Option<NaiveDate>,
     pub moved_out: Option<NaiveDate>,
     #[serde(skip)]
     pub phone: Option<String>,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     #[serde(skip)]
     pub microgrid_path: Option<String>,
     pub label: String,
@@ -233,8 +234,8 @@ pub async fn memberships_of_person(conn: &impl ConnectionTrait, person_id: i64) 
 
 pub async fn is_current_member(
     conn: &impl ConnectionTrait,
-    household_id: i64,
-    person_id: i64,
+    household_id: HouseholdId,
+    person_id: PersonId,
 ) -> Result<bool, AppError> {
     let n = db::count(
         conn,
@@ -247,8 +248,8 @@ pub async fn is_current_member(
 
 pub async fn add_member(
     conn: &impl ConnectionTrait,
-    household_id: i64,
-    person_id: i64,
+    household_id: HouseholdId,
+    person_id: PersonId,
     relation: &str,
     moved_in: Option<NaiveDate>,
     now: DateTime<Utc>,
@@ -271,14 +272,14 @@ pub async fn add_member(
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct RoleRow {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub role: String,
     pub node_id: i64,
     pub node_name: String,
     pub node_kind: String,
     #[serde(skip)]
     pub node_path: String,
-    pub project_id: Option<i64>,
+    pub project_id: Option<ProjectId>,
     pub post: Option<String>,
     pub since: Option<NaiveDate>,
 }
@@ -296,7 +297,7 @@ pub async fn roles_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Res
 
 pub async fn add_role(
     conn: &impl ConnectionTrait,
-    person_id: i64,
+    person_id: PersonId,
     role: &str,
     node_id: i64,
     post: Option<String>,
@@ -315,7 +316,7 @@ pub async fn add_role(
 }
 
 /// The projects a person belongs to: through a current or past home, or a role on a project's node.
-pub async fn projects_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<i64>, AppError> {
+pub async fn projects_of_person(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Vec<ProjectId>, AppError> {
     Ok(db::all::<db::IdRow>(
         conn,
         "SELECT h.project_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
@@ -326,7 +327,7 @@ pub async fn projects_of_person(conn: &impl ConnectionTrait, person_id: i64) -> 
     )
     .await?
     .into_iter()
-    .map(|r| r.id)
+    .map(|r| ProjectId(r.id))
     .collect())
 }
 
@@ -341,13 +342,13 @@ pub async fn audit_person(
     summary: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let mut projects = Vec::new();
+    let mut projects: Vec<ProjectId> = Vec::new();
     for p in people {
-        projects.extend(projects_of_person(conn, *p).await?);
+        projects.extend(projects_of_person(conn, PersonId(*p)).await?);
     }
     projects.sort_unstable();
     projects.dedup();
-    let targets: Vec<Option<i64>> =
+    let targets: Vec<Option<ProjectId>> =
         if projects.is_empty() { vec![None] } else { projects.into_iter().map(Some).collect() };
     for project_id in targets {
         crate::audit::record(
@@ -371,13 +372,13 @@ pub async fn audit_person(
 pub async fn person_access(
     conn: &impl ConnectionTrait,
     p: &Principal,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<(bool, bool), AppError> {
     if p.person_id == Some(person_id) {
         return Ok((true, false));
     }
-    let ms = memberships_of_person(conn, person_id).await?;
-    let rs = roles_of_person(conn, person_id).await?;
+    let ms = memberships_of_person(conn, person_id.into()).await?;
+    let rs = roles_of_person(conn, person_id.into()).await?;
     let mut read = false;
     let mut write = false;
     for m in &ms {
@@ -402,11 +403,11 @@ pub async fn person_access(
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub name: String,
     #[serde(skip)]
     pub phone: Option<String>,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub label: Option<String>,
     pub project_name: Option<String>,
 }
@@ -415,7 +416,7 @@ pub struct SearchHit {
 /// and households by room number.
 pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Result<Vec<SearchHit>, AppError> {
     let q = crate::text::normalize(q);
-    let projects: Vec<i64> = p.scope.read_projects.iter().copied().collect();
+    let projects: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
     if q.is_empty() || projects.is_empty() {
         return Ok(vec![]);
     }
@@ -445,10 +446,10 @@ pub async fn search(conn: &impl ConnectionTrait, p: &Principal, q: &str) -> Resu
 /// an elderly resident who has no phone.
 pub async fn resident_by_home(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     room: &str,
     name: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<PersonId>, AppError> {
     let name = crate::text::normalize(name);
     let wanted = crate::org::model::household_label_key(room);
     Ok(db::one::<db::IdRow>(
@@ -460,7 +461,7 @@ pub async fn resident_by_home(
         params![project_id, wanted, name.trim()],
     )
     .await?
-    .map(|r| r.id))
+    .map(|r| PersonId(r.id)))
 }
 
 pub async fn remove_role(conn: &impl ConnectionTrait, role_assignment: i64) -> Result<(), AppError> {
@@ -479,7 +480,7 @@ pub async fn current_member_named(
     conn: &impl ConnectionTrait,
     household: i64,
     name: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<PersonId>, AppError> {
     Ok(db::one::<db::IdRow>(
         conn,
         "SELECT p.id FROM persons p JOIN household_members m ON m.person_id = p.id \
@@ -487,10 +488,15 @@ pub async fn current_member_named(
         params![household, name],
     )
     .await?
-    .map(|x| x.id))
+    .map(|x| PersonId(x.id)))
 }
 
-pub async fn holds_role(conn: &impl ConnectionTrait, person: i64, role: &str, node: i64) -> Result<bool, AppError> {
+pub async fn holds_role(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    role: &str,
+    node: i64,
+) -> Result<bool, AppError> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2 AND node_id = $3",

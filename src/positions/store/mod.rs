@@ -1,5 +1,6 @@
 //! SQL for positions: centres, hours, closed days, versions, rooms, bookings and their slots.
 
+use crate::ids::*;
 mod visits;
 pub use visits::*;
 
@@ -13,7 +14,7 @@ use crate::{db, db::constraint::OnConstraint, error::AppError, params};
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Centre {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub name: String,
     pub address: Option<String>,
@@ -25,7 +26,7 @@ pub async fn centre(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Centr
     Ok(db::one(conn, &format!("{CENTRE_SELECT} WHERE c.id = $1"), params![id]).await?)
 }
 
-pub async fn centres_in(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<Centre>, AppError> {
+pub async fn centres_in(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> Result<Vec<Centre>, AppError> {
     if projects.is_empty() {
         return Ok(vec![]);
     }
@@ -42,7 +43,7 @@ pub async fn centres_in(conn: &impl ConnectionTrait, projects: &[i64]) -> Result
 
 pub async fn create_centre(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     name: &str,
     address: Option<&str>,
     now: DateTime<Utc>,
@@ -219,15 +220,15 @@ pub struct Booking {
     pub room_id: i64,
     pub room_name: String,
     pub centre_id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub state: String,
     pub purpose: String,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub org_name: Option<String>,
     #[serde(skip)]
-    pub booked_by: Option<i64>,
+    pub booked_by: Option<UserId>,
     /// Who booked (shown to staff only).
     #[serde(skip)]
     pub booker_name: Option<String>,
@@ -275,7 +276,7 @@ pub async fn bookings_by(conn: &impl ConnectionTrait, user_id: i64) -> Result<Ve
 /// A household's active bookings whose start lies in [from, to) (the weekly quota).
 pub async fn household_active_between(
     conn: &impl ConnectionTrait,
-    household_id: i64,
+    household_id: HouseholdId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -294,10 +295,10 @@ pub struct NewBooking<'a> {
     pub ends_at: DateTime<Utc>,
     pub state: BookingState,
     pub purpose: &'a str,
-    pub household_id: Option<i64>,
-    pub person_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
+    pub person_id: Option<PersonId>,
     pub org_name: Option<&'a str>,
-    pub booked_by: i64,
+    pub booked_by: UserId,
 }
 
 /// Insert a booking and one row per 30-minute slot. A slot another active booking holds violates the

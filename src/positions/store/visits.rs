@@ -1,5 +1,6 @@
 //! The visit log (五常: 群众常来), the no-show release and the month's counts for 五常 figures.
 
+use crate::ids::*;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -10,7 +11,7 @@ use crate::{db, error::AppError, params};
 #[derive(Clone, Copy)]
 pub struct Visit<'a> {
     pub centre_id: i64,
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     /// A walk-in without a person record.
     pub visitor_name: Option<&'a str>,
     /// `qr` or `staff`.

@@ -1,6 +1,7 @@
 //! Open311's SQL: partner keys, services, and the public view of requests (public areas only, never
 //! voided, no personal column selected at all).
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -9,7 +10,7 @@ use crate::{db, error::AppError, params};
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct KeyRow {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub label: String,
     pub key_prefix: String,
     pub created_at: DateTime<Utc>,
@@ -19,9 +20,9 @@ pub struct KeyRow {
 /// Issue a key for a project. Returns (id, the key) — the key is shown once; only its SHA-256 is kept.
 pub async fn create_key(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     label: &str,
-    created_by: Option<i64>,
+    created_by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(i64, String), AppError> {
     let key = format!("xh311_{}", crate::auth::random_token(24));
@@ -42,7 +43,7 @@ pub async fn revoke_key(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>
         == 1)
 }
 
-pub async fn keys(conn: &impl ConnectionTrait, projects: &[i64]) -> Result<Vec<KeyRow>, AppError> {
+pub async fn keys(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> Result<Vec<KeyRow>, AppError> {
     if projects.is_empty() {
         return Ok(vec![]);
     }

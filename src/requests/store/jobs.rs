@@ -1,5 +1,6 @@
 //! The escalation job's SQL.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -8,7 +9,7 @@ use crate::{db, error::AppError, params};
 #[derive(FromQueryResult)]
 pub struct Due {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub category_name: String,
     pub state: String,
     pub level: String,

@@ -1,5 +1,6 @@
 //! SQL for resident requests: categories, requests, their event timeline, queues.
 
+use crate::ids::*;
 pub mod figures;
 pub mod jobs;
 pub mod photos;
@@ -15,7 +16,7 @@ use crate::{db, error::AppError, params};
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Category {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub name: String,
     pub respond_minutes: i32,
     pub complete_hours: i32,
@@ -43,7 +44,7 @@ pub async fn category(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Cat
 /// Give a project the default categories (idempotent).
 pub async fn ensure_default_categories(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if db::count(conn, "SELECT COUNT(*) AS n FROM request_categories WHERE project_id = $1", params![project_id])
@@ -66,7 +67,7 @@ pub async fn ensure_default_categories(
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct RequestRow {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub category_id: i64,
     pub category_name: String,
@@ -74,14 +75,14 @@ pub struct RequestRow {
     pub channel: String,
     pub state: String,
     pub description: String,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     /// 「3栋2单元1001室」 or the public spot.
     pub location: Option<String>,
     #[serde(skip)]
-    pub reporter_person_id: Option<i64>,
+    pub reporter_person_id: Option<PersonId>,
     pub reporter_name: Option<String>,
     #[serde(skip)]
-    pub assignee_person_id: Option<i64>,
+    pub assignee_person_id: Option<PersonId>,
     pub assignee_name: Option<String>,
     pub level: String,
     pub respond_by: DateTime<Utc>,
@@ -152,16 +153,16 @@ pub async fn request(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Requ
 }
 
 pub struct NewRequest {
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub category_id: i64,
     pub kind: &'static str,
     pub channel: &'static str,
     pub description: String,
-    pub household_id: Option<i64>,
+    pub household_id: Option<HouseholdId>,
     pub building_id: Option<i64>,
     pub location_text: Option<String>,
-    pub reporter_person_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub reporter_person_id: Option<PersonId>,
+    pub created_by: Option<UserId>,
     pub respond_by: DateTime<Utc>,
     pub complete_by: DateTime<Utc>,
     pub handler_post: Option<String>,
@@ -213,7 +214,7 @@ pub async fn create(
 pub async fn event(
     conn: &impl ConnectionTrait,
     request_id: i64,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     actor: &str,
     action: &str,
     from: Option<State>,
@@ -253,7 +254,7 @@ pub async fn events(conn: &impl ConnectionTrait, request_id: i64) -> Result<Vec<
 /// The requests a resident reported, newest first, a page of 25 (keyset: ids below `before`).
 pub async fn reported_by(
     conn: &impl ConnectionTrait,
-    person_id: i64,
+    person_id: PersonId,
     before: Option<i64>,
 ) -> Result<Vec<RequestRow>, AppError> {
     Ok(db::all(
@@ -300,15 +301,15 @@ pub const PAGE: i64 = 25;
 /// A work queue over the given projects, newest first, 25 per page (keyset on id).
 pub async fn queue(
     conn: &impl ConnectionTrait,
-    projects: &[i64],
-    person_id: Option<i64>,
+    projects: &[ProjectId],
+    person_id: Option<PersonId>,
     my_posts: &[(i64, String)],
     f: &QueueFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestRow>, AppError> {
     let id = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
-    let only: Vec<i64> = match id(&f.project_id) {
-        Some(p) => projects.iter().copied().filter(|x| *x == p).collect(),
+    let only: Vec<ProjectId> = match id(&f.project_id) {
+        Some(p) => projects.iter().copied().filter(|x| *x == ProjectId(p)).collect(),
         None => projects.to_vec(),
     };
     let projects = &only[..];
@@ -328,7 +329,7 @@ pub async fn queue(
         None => sql.push_str(" AND q.state IN ('pending','dispatched','in_progress','suspended','escalated')"),
     }
     if f.mine.as_deref() == Some("1") {
-        values.push(person_id.unwrap_or(-1).into());
+        values.push(person_id.unwrap_or(PersonId(-1)).into());
         sql.push_str(&format!(" AND q.assignee_person_id = ${}", values.len()));
     }
     if f.post.as_deref() == Some("1") {
@@ -389,7 +390,7 @@ pub async fn similar_open(
 /// requests whose bad rating asked the project manager for a second visit.
 pub async fn return_visits(
     conn: &impl ConnectionTrait,
-    projects: &[i64],
+    projects: &[ProjectId],
     days: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<RequestRow>, AppError> {
@@ -412,18 +413,18 @@ pub async fn return_visits(
 // ---- used by the report and action pages ------------------------------------------------------------------
 
 /// The first current member of a household (whom a request entered by staff is reported for).
-pub async fn first_member(conn: &impl ConnectionTrait, household: i64) -> Result<Option<i64>, AppError> {
+pub async fn first_member(conn: &impl ConnectionTrait, household: HouseholdId) -> Result<Option<PersonId>, AppError> {
     Ok(db::one::<db::IdRow>(
         conn,
         "SELECT person_id AS id FROM household_members WHERE household_id = $1 AND moved_out IS NULL ORDER BY id LIMIT 1",
         params![household],
     )
     .await?
-    .map(|r| r.id))
+    .map(|r| PersonId(r.id)))
 }
 
 /// Projects with homes in a grid subtree.
-pub async fn projects_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> Result<Vec<i64>, AppError> {
+pub async fn projects_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> Result<Vec<ProjectId>, AppError> {
     Ok(db::all::<db::IdRow>(
         conn,
         "SELECT DISTINCT h.project_id AS id FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id \
@@ -432,14 +433,14 @@ pub async fn projects_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> R
     )
     .await?
     .into_iter()
-    .map(|r| r.id)
+    .map(|r| ProjectId(r.id))
     .collect())
 }
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 pub async fn household_by_label(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
     label: &str,
 ) -> Result<Option<i64>, AppError> {
     let wanted = crate::org::model::household_label_key(label);
@@ -457,7 +458,7 @@ pub async fn household_by_label(
 /// The project's staff: (person, name, post).
 pub async fn project_staff(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
 ) -> Result<Vec<(i64, String, Option<String>)>, AppError> {
     #[derive(FromQueryResult)]
     struct S {
@@ -497,7 +498,7 @@ pub struct StateChange<'a> {
     pub id: i64,
     pub from: &'a str,
     pub to: &'a str,
-    pub assignee: Option<i64>,
+    pub assignee: Option<PersonId>,
     pub responded: bool,
     pub completed: bool,
     pub closed: bool,

@@ -1,5 +1,6 @@
 //! Photos' rows (the files are in the blob store): any record's photo table, and requests' own.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -29,7 +30,7 @@ pub async fn insert_photo(
     key: &str,
     content_type: &str,
     size: i64,
-    user_id: i64,
+    user_id: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     db::exec(

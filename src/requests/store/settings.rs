@@ -1,5 +1,6 @@
 //! Request categories' writes (the settings page).
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
@@ -14,7 +15,7 @@ use crate::{
 pub async fn save_category(
     conn: &impl ConnectionTrait,
     id: Option<i64>,
-    project: i64,
+    project: ProjectId,
     name: &str,
     respond: i32,
     complete: i32,

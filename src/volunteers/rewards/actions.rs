@@ -1,6 +1,7 @@
 //! 爱心超市's use cases: stock the shelf, redeem, collect at the counter, cancel — each one audited
 //! transaction — and the catalogue as one caller sees it.
 
+use crate::ids::*;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
@@ -52,7 +53,7 @@ pub async fn create_item_checked(
     project: i64,
     i: ItemInput,
 ) -> AppResult<i64> {
-    p.scope.require_write(project)?;
+    p.scope.require_write(ProjectId(project))?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let id = store::insert_item(&tx, project, &i, now).await?;
@@ -64,7 +65,7 @@ pub async fn create_item_checked(
             action: "create",
             entity: "reward_item",
             entity_id: Some(id),
-            project_id: Some(project),
+            project_id: Some(ProjectId(project)),
             summary: format!("爱心超市上架「{}」{}分，库存{}", i.name, i.points, i.stock),
         },
     )
@@ -148,8 +149,8 @@ pub async fn redeem_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::lock_account(&tx, person, it.project_id).await?;
-    let balance = points::store::balance(&tx, person, it.project_id).await?;
+    points::store::lock_account(&tx, PersonId(person.into()), it.project_id).await?;
+    let balance = points::store::balance(&tx, PersonId(person.into()), it.project_id).await?;
     // The item as it is now, inside the transaction (points and the shelf may have changed).
     let it = store::item(&tx, item_id).await?.ok_or_else(AppError::not_found)?;
     let total = model::check_redemption(balance, it.points as i64, quantity, it.active).map_err(rule_err)?;
@@ -165,7 +166,7 @@ pub async fn redeem_checked(
     let new = store::NewRedemption {
         item_id,
         project_id: it.project_id,
-        person_id: person,
+        person_id: PersonId(person.into()),
         quantity: quantity as i32,
         points: total as i32,
         code: &code,
@@ -175,7 +176,7 @@ pub async fn redeem_checked(
     points::store::append(
         &tx,
         &points::model::Entry {
-            person_id: person,
+            person_id: PersonId(person.into()),
             project_id: it.project_id,
             delta: -total,
             minutes: 0,
@@ -282,7 +283,7 @@ pub async fn cancel_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64)
 /// A project's shelf as one caller sees it.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Shelf {
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub project_name: String,
     /// My balance in this project (residents).
     pub balance: i64,
@@ -296,32 +297,32 @@ pub struct Catalogue {
     pub mine: Vec<Redemption>,
 }
 
-pub async fn catalogue(state: &AppState, p: &Principal, project: Option<i64>) -> AppResult<Catalogue> {
+pub async fn catalogue(state: &AppState, p: &Principal, project: Option<ProjectId>) -> AppResult<Catalogue> {
     let mut projects = p.scope.visible_projects();
     if let Some(only) = project {
         if !projects.contains(&only) {
             return Err(AppError::not_found());
         }
-        projects = vec![only];
+        projects = vec![ProjectId(only.into())];
     }
     let nodes = crate::org::store::nodes(&state.db.read, projects.iter().copied()).await?;
     let all = store::items(&state.db.read, &projects, false).await?;
     let mut shelves = Vec::new();
     for n in nodes {
-        let staff = p.scope.can_write_project(n.id);
+        let staff = p.scope.can_write_project(ProjectId(n.id));
         let balance = match p.person_id {
-            Some(me) => points::store::balance(&state.db.read, me, n.id).await?,
+            Some(me) => points::store::balance(&state.db.read, me, ProjectId(n.id)).await?,
             None => 0,
         };
         shelves.push(Shelf {
-            project_id: n.id,
+            project_id: ProjectId(n.id),
             project_name: n.name,
             balance,
-            items: all.iter().filter(|i| i.project_id == n.id && (staff || i.active)).cloned().collect(),
+            items: all.iter().filter(|i| i.project_id == ProjectId(n.id) && (staff || i.active)).cloned().collect(),
         });
     }
     let mine = match p.person_id {
-        Some(me) => store::redemptions_of(&state.db.read, me).await?,
+        Some(me) => store::redemptions_of(&state.db.read, me.into()).await?,
         None => vec![],
     };
     Ok(Catalogue { shelves, mine })

@@ -1,5 +1,6 @@
 //! 爱心超市's pages: the shelf and my redemptions (residents), the counter (staff).
 
+use crate::ids::*;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -41,7 +42,7 @@ struct RewardsPage {
     shelves: Vec<Shelf>,
     mine: Vec<MineLine>,
     /// Staff: projects whose shelf they run, and the latest redemptions there.
-    staff_projects: Vec<(i64, String)>,
+    staff_projects: Vec<(ProjectId, String)>,
     recent: Vec<MineLine>,
     /// (name) of a redemption just collected at the counter.
     collected: String,
@@ -50,7 +51,7 @@ struct RewardsPage {
 }
 
 impl RewardsPage {
-    fn staff_of(&self, project: &i64) -> bool {
+    fn staff_of(&self, project: &ProjectId) -> bool {
         self.staff_projects.iter().any(|(id, _)| id == project)
     }
 }
@@ -84,11 +85,11 @@ pub async fn page(
     Query(q): Query<RewardsQuery>,
 ) -> AppResult<impl IntoResponse> {
     let cat = catalogue(&state, &p, None).await?;
-    let staff: Vec<i64> = p.scope.write_projects.iter().copied().collect();
-    let staff_projects: Vec<(i64, String)> = crate::org::store::nodes(&state.db.read, staff.iter().copied())
+    let staff: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
+    let staff_projects: Vec<(ProjectId, String)> = crate::org::store::nodes(&state.db.read, staff.iter().copied())
         .await?
         .into_iter()
-        .map(|n| (n.id, n.name))
+        .map(|n| (ProjectId(n.id), n.name))
         .collect();
     let recent =
         store::recent_redemptions(&state.db.read, &staff).await?.into_iter().map(|r| line(r, true, ctx.lang)).collect();

@@ -1,5 +1,6 @@
 //! 爱心超市's SQL: items, redemptions, the stock moves.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
@@ -14,7 +15,7 @@ use crate::{
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Item {
     pub id: i64,
-    pub project_id: i64,
+    pub project_id: ProjectId,
     pub name: String,
     pub description: String,
     /// Points for one.
@@ -30,8 +31,8 @@ pub struct Redemption {
     pub id: i64,
     pub item_id: i64,
     pub item_name: String,
-    pub project_id: i64,
-    pub person_id: i64,
+    pub project_id: ProjectId,
+    pub person_id: PersonId,
     pub person_name: String,
     pub quantity: i32,
     pub points: i32,
@@ -51,7 +52,7 @@ pub async fn item(conn: &impl ConnectionTrait, id: i64) -> AppResult<Option<Item
     Ok(db::one(conn, &format!("SELECT {ITEM_COLS} FROM reward_items WHERE id = $1"), params![id]).await?)
 }
 
-pub async fn items(conn: &impl ConnectionTrait, projects: &[i64], active_only: bool) -> AppResult<Vec<Item>> {
+pub async fn items(conn: &impl ConnectionTrait, projects: &[ProjectId], active_only: bool) -> AppResult<Vec<Item>> {
     if projects.is_empty() {
         return Ok(vec![]);
     }
@@ -83,7 +84,7 @@ pub async fn redemptions_of(conn: &impl ConnectionTrait, person: i64) -> AppResu
 }
 
 /// The latest redemptions in these projects (at most 30), for the counter.
-pub async fn recent_redemptions(conn: &impl ConnectionTrait, projects: &[i64]) -> AppResult<Vec<Redemption>> {
+pub async fn recent_redemptions(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> AppResult<Vec<Redemption>> {
     if projects.is_empty() {
         return Ok(vec![]);
     }
@@ -170,12 +171,12 @@ pub async fn code_taken(conn: &impl ConnectionTrait, code: &str) -> AppResult<bo
 
 pub struct NewRedemption<'a> {
     pub item_id: i64,
-    pub project_id: i64,
-    pub person_id: i64,
+    pub project_id: ProjectId,
+    pub person_id: PersonId,
     pub quantity: i32,
     pub points: i32,
     pub code: &'a str,
-    pub created_by: i64,
+    pub created_by: UserId,
 }
 
 pub async fn insert_redemption(
@@ -197,7 +198,7 @@ pub async fn close_redemption(
     conn: &impl ConnectionTrait,
     id: i64,
     next: &str,
-    by: i64,
+    by: UserId,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
     let n = db::exec(
