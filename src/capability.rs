@@ -4,6 +4,7 @@
 //! the API document and project creation all read this list, so adding a capability is one line in
 //! [`all`] — and the foundation (org, people, auth, db, web) never names a capability.
 
+use crate::ids::*;
 use std::{future::Future, pin::Pin, sync::LazyLock};
 
 use chrono::{DateTime, Utc};
@@ -90,10 +91,10 @@ pub fn start_jobs(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
 }
 
 /// Run every capability's set-up for a new project, inside its creating transaction.
-pub async fn project_created(tx: &DatabaseTransaction, project: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn project_created(tx: &DatabaseTransaction, project: ProjectId, now: DateTime<Utc>) -> Result<(), AppError> {
     for c in all() {
         if let Some(hook) = c.on_project_created {
-            hook(tx, project, now).await?;
+            hook(tx, project.into(), now).await?;
         }
     }
     Ok(())

@@ -251,11 +251,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Export { project, out, full } => {
             let pid = find_project(&state, &project).await?;
-            let mut rows = io::ledger_rows(&state.db.read, pid).await.map_err(app_err)?;
+            let mut rows = io::ledger_rows(&state.db.read, ProjectId(pid)).await.map_err(app_err)?;
             if full {
                 io::unseal_ledger(&mut rows, &state.vault).map_err(app_err)?;
             }
-            let roles = io::role_names(&state.db.read, pid).await.map_err(app_err)?;
+            let roles = io::role_names(&state.db.read, ProjectId(pid)).await.map_err(app_err)?;
             let stamp = crate::clock::fmt_datetime(state.clock.now());
             let bytes =
                 io::ledger_xlsx(&rows, &roles, full, &format!("导出时间：{stamp}（命令行）")).map_err(app_err)?;
@@ -283,9 +283,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     .map_err(app_err)?
                     .ok_or_else(|| anyhow::anyhow!("找不到用户「{username}」"))?;
                 let hash = crate::auth::password::hash(password).await.map_err(app_err)?;
-                crate::admin::set_password(&state.db.write, UserId(row.id.into()), hash, state.clock.now())
-                    .await
-                    .map_err(app_err)?;
+                crate::admin::set_password(&state.db.write, row.id, hash, state.clock.now()).await.map_err(app_err)?;
                 println!("已重置「{username}」的密码，并退出其全部登录");
             }
         },

@@ -88,7 +88,9 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         t if t.starts_with("team:") => {
             let team: Option<TeamId> = t[5..].parse().ok();
             let ok = match team {
-                Some(id) => store::teams_of_project(&state.db.read, project).await?.iter().any(|(t, _)| *t == id),
+                Some(id) => {
+                    store::teams_of_project(&state.db.read, ProjectId(project)).await?.iter().any(|(t, _)| *t == id)
+                }
                 None => false,
             };
             if !ok {
@@ -211,18 +213,16 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
 
 /// May this person take part? Residents of the project (or its staff); a Party-members-only activity
 /// needs the 党员 role.
-pub async fn eligible(state: &AppState, o: &Occurrence, person_id: i64) -> AppResult<bool> {
+pub async fn eligible(state: &AppState, o: &Occurrence, person_id: PersonId) -> AppResult<bool> {
     let conn = &state.db.read;
-    if !store::belongs_to_project(conn, PersonId(person_id), o.project_id).await? {
+    if !store::belongs_to_project(conn, person_id, o.project_id).await? {
         return Ok(false);
     }
     Ok(match o.audience.as_str() {
-        "volunteers" => {
-            crate::volunteers::store::is_approved_volunteer(conn, PersonId(person_id), o.project_id).await?
+        "volunteers" => crate::volunteers::store::is_approved_volunteer(conn, person_id, o.project_id).await?,
+        "team" => {
+            crate::volunteers::store::team_role(conn, o.team_id.unwrap_or(TeamId(0)), Some(person_id)).await?.is_some()
         }
-        "team" => crate::volunteers::store::team_role(conn, o.team_id.unwrap_or(TeamId(0)), Some(PersonId(person_id)))
-            .await?
-            .is_some(),
         "party" => store::has_role(conn, person_id, Role::PartyMember.as_str()).await?,
         _ => true,
     })
@@ -255,7 +255,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         return Err(AppError::conflict("signup_closed", "这次活动已取消", "This occurrence is off"));
     }
     let person = subject(state, p, &o, &f).await?;
-    if !eligible(state, &o, person.into()).await? {
+    if !eligible(state, &o, person).await? {
         return Err(AppError::new(
             axum::http::StatusCode::FORBIDDEN,
             "not_eligible",
@@ -264,8 +264,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
         ));
     }
     let tx = state.db.write.begin().await?;
-    let place =
-        store::sign_up(&tx, OccurrenceId(id), o.capacity as i64, PersonId(person.into()), p.user_id, now).await?;
+    let place = store::sign_up(&tx, OccurrenceId(id), o.capacity as i64, person, p.user_id, now).await?;
     audit::commit(
         tx,
         ctx,
@@ -299,7 +298,7 @@ pub async fn cancel_checked(
     model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
     let person = subject(state, p, &o, &f).await?;
     let tx = state.db.write.begin().await?;
-    let promoted = store::cancel(&tx, OccurrenceId(id), o.capacity as i64, PersonId(person.into()), now).await?;
+    let promoted = store::cancel(&tx, OccurrenceId(id), o.capacity as i64, person, now).await?;
     if let Some(pid) = promoted {
         tell_promoted(&tx, PersonId(pid), &o.title, o.starts_at, OccurrenceId(id), now).await?;
     }
@@ -333,7 +332,7 @@ pub async fn tell_promoted(
     occurrence_id: OccurrenceId,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
-    let users = crate::notify::users_of_person(conn, person_id.into()).await?;
+    let users = crate::notify::users_of_person(conn, person_id).await?;
     crate::notify::to_users(
         conn,
         &users,

@@ -20,12 +20,12 @@ pub fn feed_token(secret: &[u8], feed: &str) -> String {
     crate::auth::short_mac(secret, &format!("calendar:{feed}"), 12)
 }
 
-pub fn project_feed_url(state: &AppState, project_id: i64) -> String {
+pub fn project_feed_url(state: &AppState, project_id: ProjectId) -> String {
     let t = feed_token(&state.secret, &format!("project:{project_id}"));
     format!("/calendar/projects/{project_id}.ics?t={t}")
 }
 
-pub fn person_feed_url(state: &AppState, person_id: i64) -> String {
+pub fn person_feed_url(state: &AppState, person_id: PersonId) -> String {
     let t = feed_token(&state.secret, &format!("person:{person_id}"));
     format!("/calendar/people/{person_id}.ics?t={t}")
 }
@@ -99,7 +99,7 @@ pub async fn person(
         return Err(AppError::not_found());
     }
     let (from, to) = window(state.clock.now());
-    let ids = super::store::dates_of_person(&state.db.read, id, from, to).await?;
+    let ids = super::store::dates_of_person(&state.db.read, PersonId(id), from, to).await?;
     let mut occ = Vec::new();
     for r in ids {
         if let Some(o) = super::store::occurrence(&state.db.read, r).await? {

@@ -115,8 +115,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     };
     for d in &dates {
         // Lock each date (as sign-up does) and check the new capacity holds those already confirmed.
-        store::lock(&tx, d.id).await?;
-        let confirmed = store::confirmed(&tx, d.id).await?;
+        store::lock(&tx, OccurrenceId(d.id)).await?;
+        let confirmed = store::confirmed(&tx, OccurrenceId(d.id)).await?;
         if v.capacity > 0 && confirmed > v.capacity as i64 {
             return Err(AppError::conflict(
                 "capacity_below_signups",
@@ -175,7 +175,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             promoted_all.push((person, starts, d.id));
         }
         if starts != d.starts_at {
-            for person in store::signed_up(&tx, d.id).await? {
+            for person in store::signed_up(&tx, OccurrenceId(d.id)).await? {
                 if !told.contains(&person) {
                     told.push(person);
                 }
@@ -188,7 +188,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     }
     let new_time = v.start.format("%H:%M").to_string();
     for person in &told {
-        let users = notify::users_of_person(&tx, (*person).into()).await?;
+        let users = notify::users_of_person(&tx, *person).await?;
         notify::to_users(
             &tx,
             &users,

@@ -98,7 +98,7 @@ pub async fn list(
         .collect();
     let mut teams = Vec::new();
     for (pid, pname) in &projects {
-        for (id, name) in store::teams_of_project(&state.db.read, *pid).await? {
+        for (id, name) in store::teams_of_project(&state.db.read, ProjectId(*pid)).await? {
             teams.push((format!("team:{id}"), format!("{pname} · {name}")));
         }
     }
@@ -110,11 +110,11 @@ pub async fn list(
         }
     }
     let project_feeds =
-        projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, *id))).collect();
+        projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, ProjectId(*id)))).collect();
     Ok(ListPage {
         c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
         lines,
-        my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid.into())).unwrap_or_default(),
+        my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
         project_feeds,
         projects,
         kinds: model::KINDS.iter().map(|k| (*k, model::kind_label(ctx.lang, k))).collect(),
@@ -173,7 +173,7 @@ pub async fn detail(
     let open = model::open_for_signup(o.starts_at, state.clock.now()).is_ok() && o.state == "scheduled";
     let active = mine.as_deref().is_some_and(|s| s != "cancelled");
     let signups = if manager {
-        store::signups(&state.db.read, id)
+        store::signups(&state.db.read, OccurrenceId(id))
             .await?
             .into_iter()
             .map(|s| (s.person_name, model::signup_state_label(ctx.lang, &s.state).to_string()))
@@ -191,10 +191,10 @@ pub async fn detail(
         can_cancel: open && active,
         manager,
         signups,
-        writeup: super::store::writeup(&state.db.read, id)
+        writeup: super::store::writeup(&state.db.read, OccurrenceId(id))
             .await?
             .map(|w| (w.body, w.attendance.map(|n| n.to_string()).unwrap_or_default())),
-        photos: super::store::photo_urls(&state.db.read, id).await?,
+        photos: super::store::photo_urls(&state.db.read, OccurrenceId(id)).await?,
         started: state.clock.now() >= o.starts_at,
         start: to_local(o.starts_at).format("%H:%M").to_string(),
         duration: (o.ends_at - o.starts_at).num_minutes(),

@@ -51,11 +51,11 @@ pub async fn edit(
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
     p.scope.require_write(o.project_id)?;
-    let w = store::writeup(&state.db.read, id).await?;
-    let photos = store::photo_urls(&state.db.read, id).await?;
+    let w = store::writeup(&state.db.read, OccurrenceId(id)).await?;
+    let photos = store::photo_urls(&state.db.read, OccurrenceId(id)).await?;
     let attendance = match w.as_ref().and_then(|w| w.attendance) {
         Some(n) => n as i64,
-        None => store::checked_in(&state.db.read, id).await?,
+        None => store::checked_in(&state.db.read, OccurrenceId(id)).await?,
     };
     Ok(EditPage {
         c: Chrome::titled(&ctx, "act.writeup").with_msg(m.msg.as_deref()),
@@ -105,7 +105,7 @@ pub async fn save(
         ),
     };
     let tx = state.db.write.begin().await?;
-    let have = crate::requests::store::photos::count_of(&tx, &photos::Owner::writeup(id)).await? as usize;
+    let have = crate::requests::store::photos::count_of(&tx, &photos::Owner::writeup(OccurrenceId(id))).await? as usize;
     if have + uploads.len() > MAX_PHOTOS {
         return Err(AppError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -117,7 +117,7 @@ pub async fn save(
     store::save_writeup(&tx, OccurrenceId(id), body, attendance, p.user_id, now).await?;
     let added = uploads.len();
     let mut keys = Vec::new();
-    let owner = photos::Owner::writeup(id);
+    let owner = photos::Owner::writeup(OccurrenceId(id));
     let result = async {
         photos::save_for(&state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
         audit::commit(
@@ -155,8 +155,9 @@ pub async fn photo(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     load(&state, &p, id).await?;
-    let row = crate::requests::store::photos::photo_of(&state.db.read, &photos::Owner::writeup(id), photo)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let row =
+        crate::requests::store::photos::photo_of(&state.db.read, &photos::Owner::writeup(OccurrenceId(id)), photo)
+            .await?
+            .ok_or_else(AppError::not_found)?;
     photos::serve(&state, &row.object_key, &row.content_type).await
 }

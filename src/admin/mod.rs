@@ -173,16 +173,16 @@ pub async fn set_password(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     // Keep no session: every one of the user's sessions ends.
-    crate::auth::store::change_password(conn, user_id.into(), &hash, "", now).await?;
-    clear_lock(conn, user_id.into()).await
+    crate::auth::store::change_password(conn, user_id, &hash, "", now).await?;
+    clear_lock(conn, user_id).await
 }
 
 /// Lift the log-in lock of a user (the counter is kept by user name).
-pub async fn clear_lock(conn: &impl ConnectionTrait, user_id: i64) -> AppResult<()> {
+pub async fn clear_lock(conn: &impl ConnectionTrait, user_id: UserId) -> AppResult<()> {
     if let Some(name) = users_store::username(conn, user_id).await? {
         crate::auth::throttle::clear(conn, &crate::auth::throttle::user_key(&name)).await?;
     }
-    crate::auth::store::throttle::set_failures(conn, UserId(user_id), 0, None).await?;
+    crate::auth::store::throttle::set_failures(conn, user_id, 0, None).await?;
     Ok(())
 }
 
@@ -222,7 +222,7 @@ pub async fn unlock(
     let u = managed(&state.db.read, &p, id).await?;
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    clear_lock(&tx, id).await?;
+    clear_lock(&tx, UserId(id)).await?;
     audit::commit(
         tx,
         &ctx,

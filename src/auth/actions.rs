@@ -111,7 +111,7 @@ async fn check_credentials(state: &AppState, ctx: &Ctx, username: &str, pw: &str
         throttle::record_failure(&state.db.write, ctx, &username, user_id, place, threshold, now).await?;
         return Err(failed());
     };
-    throttle::record_success(&state.db.write, UserId(c.id.into()), ip_key.as_deref(), &user_key).await?;
+    throttle::record_success(&state.db.write, c.id, ip_key.as_deref(), &user_key).await?;
     Ok(c.id.into())
 }
 
@@ -129,7 +129,7 @@ pub async fn change_password(
     new: &str,
     keep_session: &str,
 ) -> AppResult<Result<(), &'static str>> {
-    let hash = store::password_hash(&state.db.read, p.user_id.into()).await?.ok_or_else(AppError::not_found)?;
+    let hash = store::password_hash(&state.db.read, p.user_id).await?.ok_or_else(AppError::not_found)?;
     if !password::verify(current.to_string(), hash).await? {
         return Ok(Err("当前密码不正确"));
     }
@@ -142,7 +142,7 @@ pub async fn change_password(
     let hash = password::hash(new.to_string()).await?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    store::change_password(&tx, p.user_id.into(), &hash, keep_session, now).await?;
+    store::change_password(&tx, p.user_id, &hash, keep_session, now).await?;
     let e = Entry {
         action: "password_change",
         entity: "user",
@@ -184,9 +184,8 @@ pub async fn create_token(
     let token = format!("xh_{}", random_token(32));
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let id =
-        store::insert_token(&tx, p.user_id.into(), &name, &sha256_hex(&token), access, now, now + Duration::days(days))
-            .await?;
+    let id = store::insert_token(&tx, p.user_id, &name, &sha256_hex(&token), access, now, now + Duration::days(days))
+        .await?;
     let e = Entry {
         action: "token_create",
         entity: "api_token",

@@ -159,7 +159,7 @@ pub async fn load_principal(
     today: chrono::NaiveDate,
 ) -> Result<Option<Principal>, AppError> {
     let conn = &db.read;
-    let Some(u) = store::principal::user_row(conn, user_id.into()).await? else {
+    let Some(u) = store::principal::user_row(conn, user_id).await? else {
         return Ok(None);
     };
     if !u.is_active {

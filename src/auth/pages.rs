@@ -125,7 +125,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
     if let Some(l) = f.large_type.as_deref() {
         let on = l == "1";
         if let Some(p) = &ctx.principal {
-            store::set_large_type(&state.db.write, p.user_id.into(), on).await?;
+            store::set_large_type(&state.db.write, p.user_id, on).await?;
         }
         cookies.push(set_cookie("xh_large", if on { "1" } else { "0" }, 365 * 86400, secure));
     }
@@ -133,7 +133,7 @@ pub async fn prefs(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PrefsF
         let lang = crate::web::i18n::Lang::parse(l);
         let code = if lang == crate::web::i18n::Lang::En { "en" } else { "zh" };
         if let Some(p) = &ctx.principal {
-            store::set_lang(&state.db.write, p.user_id.into(), code).await?;
+            store::set_lang(&state.db.write, p.user_id, code).await?;
         }
         cookies.push(set_cookie("xh_lang", code, 365 * 86400, secure));
     }
@@ -180,7 +180,7 @@ async fn account_page(
     username: &str,
     msg: Option<&str>,
 ) -> AppResult<AccountPage> {
-    let tokens = store::live_tokens(&state.db.read, user_id.into(), state.clock.now())
+    let tokens = store::live_tokens(&state.db.read, user_id, state.clock.now())
         .await?
         .into_iter()
         .map(|t| {

@@ -224,7 +224,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         let project = org::node(t, pid).await?.ok_or_else(|| AppError::internal("demo"))?;
         project_ids.push(pid);
         party(t, pid, PartyOrgKind::ProjectBranch, &format!("{}项目党支部", spec.name), now).await?;
-        crate::capability::project_created(t, pid, now).await?;
+        crate::capability::project_created(t, ProjectId(pid), now).await?;
         let (buildings, units, floors): (&[&str], &[&str], i32) = if spec.kind == "office" {
             (&["A座"], &["1单元"], 3)
         } else {
@@ -285,20 +285,17 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
                             let rel = if k == 0 { "owner" } else { "family" };
                             let moved =
                                 NaiveDate::from_ymd_opt(2018 + (person_n % 5) as i32, 1 + (person_n % 12) as u32, 1);
-                            people::add_member(t, HouseholdId(hid), PersonId(person_id.into()), rel, moved, now)
-                                .await?;
+                            people::add_member(t, HouseholdId(hid), person_id, rel, moved, now).await?;
                             if person_n.is_multiple_of(5) {
-                                people::add_role(t, PersonId(person_id.into()), "party_member", pid, None, moved, now)
-                                    .await?;
+                                people::add_role(t, person_id, "party_member", pid, None, moved, now).await?;
                             }
                             if person_n.is_multiple_of(3) {
-                                people::add_role(t, PersonId(person_id.into()), "volunteer", pid, None, moved, now)
-                                    .await?;
+                                people::add_role(t, person_id, "volunteer", pid, None, moved, now).await?;
                             }
                             if spec.code == "LIYUAN" && person_n.is_multiple_of(11) {
                                 people::add_role(
                                     t,
-                                    PersonId(person_id.into()),
+                                    person_id,
                                     "supervisor",
                                     pid,
                                     None,
@@ -349,20 +346,12 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
             None => return Err(AppError::internal("demo node")),
         };
         let (person_id, _) = people::upsert_person(t, vault, &np, &within, now).await?;
-        people::add_role(
-            t,
-            PersonId(person_id.into()),
-            role,
-            *node,
-            post.map(str::to_string),
-            NaiveDate::from_ymd_opt(2022, 1, 1),
-            now,
-        )
-        .await?;
+        people::add_role(t, person_id, role, *node, post.map(str::to_string), NaiveDate::from_ymd_opt(2022, 1, 1), now)
+            .await?;
         if *username == "admin" {
             people::add_role(
                 t,
-                PersonId(person_id.into()),
+                person_id,
                 "staff",
                 branch_id,
                 Some("分公司管理".into()),
@@ -373,9 +362,9 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         }
         if *username == "grid" {
             // The article's 微网格员: a property staff member doing grid duty at 保利荔园天府和悦.
-            people::add_role(t, PersonId(person_id.into()), "party_member", project_ids[2], None, None, now).await?;
+            people::add_role(t, person_id, "party_member", project_ids[2], None, None, now).await?;
         }
-        create_user(t, username, name, Some(person_id.into()), &pw, now).await?;
+        create_user(t, username, name, Some(person_id), &pw, now).await?;
     }
     // Residents: the owners of the first two homes of 保利叶语.
     for (username, hh) in [("resident", first_households[0]), ("resident2", first_households[1])] {
@@ -388,7 +377,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         .ok_or_else(|| AppError::internal("demo owner"))?
         .id;
         let name = people::person(t, owner).await?.map(|p| p.name).unwrap_or_default();
-        create_user(t, username, &name, Some(owner), &pw, now).await?;
+        create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
     }
     demo_volunteers(t, &[(yeyu, "保利叶语"), (project_ids[6], "保利湖心岛")], now).await?;
     tx.commit().await?;
@@ -415,7 +404,7 @@ async fn create_user(
     t: &impl ConnectionTrait,
     username: &str,
     name: &str,
-    person: Option<i64>,
+    person: Option<PersonId>,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {

@@ -81,7 +81,7 @@ pub async fn apply(
         return Err(AppError::bad_request("not_a_project", "请选择一个项目", "Pick a project"));
     }
     let microgrids: HashMap<String, i64> =
-        org::project_microgrids(&tx, project_id.into()).await?.into_iter().map(|(id, name)| (name, id)).collect();
+        org::project_microgrids(&tx, project_id).await?.into_iter().map(|(id, name)| (name, id)).collect();
     let mut errors = Vec::new();
     let mut s = Summary {
         rows: parsed.rows.len(),
@@ -130,8 +130,11 @@ pub async fn apply(
             org::fill_household(&tx, HouseholdId(h.id), r.area_centi, microgrid_id).await?;
         }
         // The same person: by ID number anywhere, else by name among this household's current members.
-        let existing_member =
-            if r.id_number.is_none() { people::current_member_named(&tx, h.id, &r.name).await? } else { None };
+        let existing_member = if r.id_number.is_none() {
+            people::current_member_named(&tx, HouseholdId(h.id), &r.name).await?
+        } else {
+            None
+        };
         let person_id = match existing_member {
             Some(id) => id,
             None => {
@@ -149,16 +152,8 @@ pub async fn apply(
                 id
             }
         };
-        if !people::is_current_member(&tx, HouseholdId(h.id), PersonId(person_id.into())).await? {
-            people::add_member(
-                &tx,
-                HouseholdId(h.id),
-                PersonId(person_id.into()),
-                r.relation.as_str(),
-                r.moved_in,
-                now,
-            )
-            .await?;
+        if !people::is_current_member(&tx, HouseholdId(h.id), person_id).await? {
+            people::add_member(&tx, HouseholdId(h.id), person_id, r.relation.as_str(), r.moved_in, now).await?;
             s.members_added += 1;
         }
         for role in &r.roles {
@@ -468,11 +463,11 @@ pub async fn export_ledger(
     p.scope.require_write(ProjectId(project_id))?;
     let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
     let full = q.full.as_deref() == Some("1");
-    let mut rows = ledger_rows(&state.db.read, project_id).await?;
+    let mut rows = ledger_rows(&state.db.read, ProjectId(project_id)).await?;
     if full {
         unseal_ledger(&mut rows, &state.vault)?;
     }
-    let roles = role_names(&state.db.read, project_id).await?;
+    let roles = role_names(&state.db.read, ProjectId(project_id)).await?;
     let now = state.clock.now();
     let stamp = now.with_timezone(&chrono_tz::Asia::Shanghai);
     let generated = format!(

@@ -9,7 +9,7 @@ use super::LedgerRow;
 use crate::{db, error::AppError, params};
 
 /// The ledger of one project: every household with its current members (households without members too).
-pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<LedgerRow>, AppError> {
+pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<LedgerRow>, AppError> {
     Ok(db::all(
         conn,
         "SELECT pr.name AS project, b.name AS building, u.name AS unit, h.room, h.exclusive_area_centi AS area, \
@@ -27,7 +27,7 @@ pub async fn ledger_rows(conn: &impl ConnectionTrait, project_id: i64) -> Result
 
 pub async fn role_names(
     conn: &impl ConnectionTrait,
-    project_id: i64,
+    project_id: ProjectId,
 ) -> Result<HashMap<PersonId, Vec<String>>, AppError> {
     #[derive(FromQueryResult)]
     struct R {

@@ -34,7 +34,7 @@ pub async fn to_users(
         }
         seen.push(*u);
         let title: String = n.title.chars().take(200).collect();
-        store::insert(conn, *u, now, n.kind, &title, n.link.as_deref()).await?;
+        store::insert(conn, UserId(*u), now, n.kind, &title, n.link.as_deref()).await?;
     }
     Ok(seen.len())
 }

@@ -38,7 +38,7 @@ pub async fn page(
     Auth(p, ctx): Auth,
     axum::extract::Query(m): axum::extract::Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let lines = recent(&state.db.read, p.user_id.into())
+    let lines = recent(&state.db.read, p.user_id)
         .await?
         .into_iter()
         .map(|n| Line {
@@ -74,8 +74,8 @@ pub struct NotificationList {
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
     responses((status = 200, body = NotificationList), (status = 401)))]
 pub async fn api_list(State(state): State<AppState>, Auth(p, _ctx): Auth) -> ApiResult<NotificationList> {
-    let items = recent(&state.db.read, p.user_id.into()).await?;
-    let unread = store::unread(&state.db.read, p.user_id.into()).await?;
+    let items = recent(&state.db.read, p.user_id).await?;
+    let unread = store::unread(&state.db.read, p.user_id).await?;
     Ok(Json(NotificationList { unread, items }))
 }
 

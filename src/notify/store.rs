@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::{db, params};
 
 /// The active user accounts of a person (usually one).
-pub async fn users_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+pub async fn users_of_person(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Vec<i64>, sea_orm::DbErr> {
     Ok(db::all::<db::IdRow>(
         conn,
         "SELECT id FROM users WHERE person_id = $1 AND is_active = $2",
@@ -39,7 +39,7 @@ pub async fn project_staff_users(
 }
 
 /// Users with a staff or company-admin role at the branch company above the project.
-pub async fn branch_users(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+pub async fn branch_users(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<i64>, sea_orm::DbErr> {
     Ok(db::all::<db::IdRow>(
         conn,
         "SELECT DISTINCT u.id FROM org_nodes p JOIN org_nodes b ON b.kind = 'branch' AND p.path LIKE b.path || '%' \
@@ -63,7 +63,7 @@ pub struct NotificationRow {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-pub async fn recent(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<NotificationRow>, sea_orm::DbErr> {
+pub async fn recent(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<NotificationRow>, sea_orm::DbErr> {
     db::all(
         conn,
         "SELECT id, at, kind, title, link, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
@@ -74,7 +74,7 @@ pub async fn recent(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Not
 
 pub async fn insert(
     conn: &impl ConnectionTrait,
-    user: i64,
+    user: UserId,
     at: DateTime<Utc>,
     kind: &str,
     title: &str,
@@ -121,7 +121,7 @@ pub async fn read_link(
     .rows_affected())
 }
 
-pub async fn unread(conn: &impl ConnectionTrait, user_id: i64) -> Result<i64, sea_orm::DbErr> {
+pub async fn unread(conn: &impl ConnectionTrait, user_id: UserId) -> Result<i64, sea_orm::DbErr> {
     db::count(conn, "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL", params![user_id])
         .await
 }

@@ -62,7 +62,7 @@ pub async fn create_child_checked(
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
     let id = store::create_node(&tx, Some(&parent), n, now).await?;
     if kind == NodeKind::Project {
-        crate::capability::project_created(&tx, id, now).await?;
+        crate::capability::project_created(&tx, ProjectId(id), now).await?;
     }
     if kind == NodeKind::Household {
         let pid = parent.project_id.ok_or_else(|| AppError::internal("unit without project"))?;
@@ -112,8 +112,7 @@ pub async fn update_household_checked(
         None => h.microgrid_id,
         Some(None) => None,
         Some(Some(mg)) => {
-            let ok =
-                store::project_microgrids(&state.db.read, h.project_id.into()).await?.iter().any(|(id, _)| *id == mg);
+            let ok = store::project_microgrids(&state.db.read, h.project_id).await?.iter().any(|(id, _)| *id == mg);
             if !ok {
                 return Err(AppError::field("microgrid_id", "微网格须属于本项目所在社区"));
             }

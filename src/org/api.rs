@@ -1,5 +1,6 @@
 //! JSON API for the organisation tree and households (`/api/v1`).
 
+use crate::ids::*;
 use axum::{
     Json,
     extract::{Path, State},
@@ -141,7 +142,7 @@ pub async fn get_household(
     if !store::household_readable(&p, &h) {
         return Err(AppError::not_found().into());
     }
-    let members = people::members_of_household(&state.db.read, id).await?;
+    let members = people::members_of_household(&state.db.read, HouseholdId(id)).await?;
     Ok(Json(HouseholdDetail { label: h.label(), household: h, members }))
 }
 
@@ -169,6 +170,6 @@ pub async fn update_household(
 ) -> ApiResult<HouseholdDetail> {
     actions::update_household_checked(&state, &p, &ctx, id, b.area.as_deref(), b.microgrid_id).await?;
     let h = store::household(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    let members = people::members_of_household(&state.db.read, id).await?;
+    let members = people::members_of_household(&state.db.read, HouseholdId(id)).await?;
     Ok(Json(HouseholdDetail { label: h.label(), household: h, members }))
 }

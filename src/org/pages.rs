@@ -321,7 +321,7 @@ pub async fn household_page(
         return Err(AppError::not_found());
     }
     let can_write = p.scope.can_write_project(h.project_id);
-    let members = people::members_of_household(conn, id).await?;
+    let members = people::members_of_household(conn, HouseholdId(id)).await?;
     let line = |m: &people::Membership| MemberLine {
         id: m.id,
         person_id: m.person_id,
@@ -334,7 +334,7 @@ pub async fn household_page(
     let current = members.iter().filter(|m| m.moved_out.is_none()).map(line).collect();
     let history = members.iter().filter(|m| m.moved_out.is_some()).map(line).collect();
     let microgrids = if can_write {
-        store::project_microgrids(conn, h.project_id.into())
+        store::project_microgrids(conn, h.project_id)
             .await?
             .into_iter()
             .map(|(id, name)| (id, name, h.microgrid_id == Some(id)))

@@ -87,7 +87,10 @@ pub async fn find_or_create_child(
 }
 
 /// Micro-grids of the community a project belongs to: the only ones its households may join.
-pub async fn project_microgrids(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn project_microgrids(
+    conn: &impl ConnectionTrait,
+    project_id: ProjectId,
+) -> Result<Vec<(i64, String)>, AppError> {
     #[derive(FromQueryResult)]
     struct M {
         id: i64,

@@ -183,7 +183,7 @@ pub async fn remove_role_checked(
     rid: i64,
 ) -> AppResult<()> {
     let (row, _) = load_person(state, p, person_id.into()).await?;
-    let roles = store::roles_of_person(&state.db.read, person_id.into()).await?;
+    let roles = store::roles_of_person(&state.db.read, person_id).await?;
     let r = roles.into_iter().find(|r| r.id == rid).ok_or_else(AppError::not_found)?;
     let property_side = crate::org::model::NodeKind::parse(&r.node_kind).is_some_and(|k| k.is_property_side());
     if !p.scope.can_write_node(r.project_id, &r.node_path, property_side) {
@@ -274,7 +274,7 @@ pub async fn add_member_checked(
     };
     let (person_id, _) =
         store::upsert_person(&tx, &state.vault, &np, &store::Within::Project(h.project_id), now).await?;
-    store::add_member(&tx, household_id, PersonId(person_id.into()), relation.as_str(), moved_in, now).await?;
+    store::add_member(&tx, household_id, person_id, relation.as_str(), moved_in, now).await?;
     audit::commit(
         tx,
         ctx,
@@ -361,16 +361,8 @@ pub async fn create_person_checked(
         id_number: idn.as_ref().map(|i| i.reveal().to_string()),
     };
     let (person_id, _) = store::upsert_person(&tx, &state.vault, &np, &store::Within::of_node(&node), now).await?;
-    store::add_role(
-        &tx,
-        PersonId(person_id.into()),
-        role.as_str(),
-        node.id,
-        (!post.is_empty()).then_some(post),
-        Some(today),
-        now,
-    )
-    .await?;
+    store::add_role(&tx, person_id, role.as_str(), node.id, (!post.is_empty()).then_some(post), Some(today), now)
+        .await?;
     audit::commit(
         tx,
         ctx,
@@ -405,7 +397,7 @@ pub async fn move_out_checked(
         s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map_err(|_| AppError::field("moved_out", "迁出日期格式应为 2024-05-01"))?,
     };
-    let members = store::members_of_household(&state.db.read, id).await?;
+    let members = store::members_of_household(&state.db.read, HouseholdId(id)).await?;
     let m = members.iter().find(|m| m.id == mid && m.moved_out.is_none()).ok_or_else(AppError::not_found)?;
     if m.moved_in.is_some_and(|d| d > date) {
         return Err(AppError::field("moved_out", "迁出日期不能早于入住日期"));

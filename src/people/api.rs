@@ -42,8 +42,8 @@ async fn detail(state: &AppState, id: i64) -> Result<PersonDetail, AppError> {
     let row = store::person(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     Ok(PersonDetail {
         person: row.into(),
-        households: store::memberships_of_person(&state.db.read, id).await?,
-        roles: store::roles_of_person(&state.db.read, id).await?,
+        households: store::memberships_of_person(&state.db.read, PersonId(id)).await?,
+        roles: store::roles_of_person(&state.db.read, PersonId(id)).await?,
     })
 }
 

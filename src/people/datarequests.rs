@@ -106,15 +106,15 @@ pub fn check_decision(outcome: &str, answer: &str) -> Result<(&'static str, Stri
 // ---- actions ----------------------------------------------------------------------------------------
 
 /// A person asks; the staff of their projects are told.
-pub async fn ask(state: &AppState, ctx: &Ctx, person_id: i64, kind: Kind, details: &str) -> AppResult<i64> {
+pub async fn ask(state: &AppState, ctx: &Ctx, person_id: PersonId, kind: Kind, details: &str) -> AppResult<i64> {
     let now = state.clock.now();
-    let projects = super::store::projects_of_person(&state.db.read, PersonId(person_id)).await?;
+    let projects = super::store::projects_of_person(&state.db.read, person_id).await?;
     let tx = state.db.write.begin().await?;
-    let id = store::insert(&tx, PersonId(person_id), kind.as_str(), details, now).await?;
+    let id = store::insert(&tx, person_id, kind.as_str(), details, now).await?;
     let summary = format!("本人申请{}", kind.zh());
-    super::store::audit_person(&tx, ctx, &[person_id], "data_request", &summary, now).await?;
+    super::store::audit_person(&tx, ctx, &[person_id.into()], "data_request", &summary, now).await?;
     for p in &projects {
-        let staff = notify::project_staff_users(&tx, ProjectId((*p).into()), None).await?;
+        let staff = notify::project_staff_users(&tx, *p, None).await?;
         let note = notify::Note {
             kind: "data_request",
             title: format!("住户申请{}", kind.zh()),
@@ -141,7 +141,7 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
         return Err(AppError::conflict("already_decided", "该申请已经办理过了", "This request was already answered"));
     }
     if outcome == "done" && r.kind == "delete" {
-        store::erase_contact(&tx, r.person_id.into(), now).await?;
+        store::erase_contact(&tx, r.person_id, now).await?;
     }
     let summary = format!(
         "{}「{}」的{}申请{}",
@@ -151,7 +151,7 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
         if answer.is_empty() { String::new() } else { format!("：{answer}") }
     );
     super::store::audit_person(&tx, ctx, &[r.person_id.into()], "data_request_decided", &summary, now).await?;
-    let users = notify::users_of_person(&tx, r.person_id.into()).await?;
+    let users = notify::users_of_person(&tx, r.person_id).await?;
     let note = notify::Note {
         kind: "data_request",
         title: format!("您的{}申请{}", Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or(""), state_zh(outcome)),
@@ -180,11 +180,11 @@ pub async fn ask_page(
     let person = p.person_id.ok_or_else(AppError::not_found)?;
     match check_request(&f.kind, &f.details) {
         Ok((kind, details)) => {
-            ask(&state, &ctx, person.into(), kind, &details).await?;
+            ask(&state, &ctx, person, kind, &details).await?;
             Ok(Redirect::to("/account/data?msg=data_request_sent").into_response())
         }
         Err(errors) => {
-            let page = super::mydata::render(&state, &ctx, person.into(), Some((f.kind, f.details, errors))).await?;
+            let page = super::mydata::render(&state, &ctx, person, Some((f.kind, f.details, errors))).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

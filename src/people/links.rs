@@ -38,7 +38,7 @@ pub async fn propose(
     let others = store::others_with_id_hash(conn, id_number_hash, new_person.into()).await?;
     for o in &others {
         store::insert_link(conn, PersonId(*o), new_person, project_id, now).await?;
-        let users = notify::users_of_person(conn, *o).await?;
+        let users = notify::users_of_person(conn, PersonId(*o)).await?;
         let note = notify::Note {
             kind: "person_link",
             title: "另一个项目登记了与您身份证号相同的住户，请确认是否为本人".into(),
@@ -65,7 +65,7 @@ async fn admin_over_both(state: &AppState, p: &Principal, l: &Link) -> Result<bo
     let mut ok = p.grants.iter().any(|g| g.role == crate::auth::model::Role::CompanyAdmin);
     for id in [l.person_id, PersonId(l.other_id)] {
         let projects = super::store::projects_of_person(&state.db.read, id).await?;
-        ok &= !projects.is_empty() && projects.iter().all(|pid| p.scope.can_write_project(ProjectId((*pid).into())));
+        ok &= !projects.is_empty() && projects.iter().all(|pid| p.scope.can_write_project(*pid));
     }
     Ok(ok)
 }

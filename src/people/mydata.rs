@@ -47,10 +47,10 @@ pub struct MyData {
 }
 
 /// Everything held about one person.
-pub async fn gather(state: &AppState, person_id: i64) -> AppResult<MyData> {
+pub async fn gather(state: &AppState, person_id: PersonId) -> AppResult<MyData> {
     let conn = &state.db.read;
-    let row = super::store::person(conn, person_id).await?.ok_or_else(AppError::not_found)?;
-    let (phone, id_number) = super::seal::open_contact(conn, &state.vault, PersonId(person_id)).await?;
+    let row = super::store::person(conn, person_id.into()).await?.ok_or_else(AppError::not_found)?;
+    let (phone, id_number) = super::seal::open_contact(conn, &state.vault, person_id).await?;
     let mut sections = Vec::new();
     for s in SECTIONS {
         let rows = section_rows(conn, s, person_id).await?;
@@ -120,9 +120,10 @@ fn own_person(p: &Principal) -> AppResult<PersonId> {
     })
 }
 
-async fn log_download(state: &AppState, ctx: &Ctx, person_id: i64, what: &str) -> AppResult<()> {
+async fn log_download(state: &AppState, ctx: &Ctx, person_id: PersonId, what: &str) -> AppResult<()> {
     let summary = format!("本人下载个人信息（{what}）");
-    super::store::audit_person(&state.db.write, ctx, &[person_id], "self_export", &summary, state.clock.now()).await
+    super::store::audit_person(&state.db.write, ctx, &[person_id.into()], "self_export", &summary, state.clock.now())
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -150,7 +151,7 @@ impl MyDataPage {
 pub async fn render(
     state: &AppState,
     ctx: &Ctx,
-    person: i64,
+    person: PersonId,
     form: Option<(String, String, Vec<crate::error::FieldError>)>,
 ) -> AppResult<MyDataPage> {
     let mut d = gather(state, person).await?;
@@ -168,16 +169,16 @@ pub async fn page(
     axum::extract::Query(m): axum::extract::Query<crate::web::MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let id = own_person(&p)?;
-    let mut page = render(&state, &ctx, id.into(), None).await?;
+    let mut page = render(&state, &ctx, id, None).await?;
     page.c = page.c.with_msg(m.msg.as_deref());
     Ok(page)
 }
 
 pub async fn xlsx(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<Response> {
     let id = own_person(&p)?;
-    let d = gather(&state, id.into()).await?;
+    let d = gather(&state, id).await?;
     let bytes = to_xlsx(&d)?;
-    log_download(&state, &ctx, id.into(), ".xlsx").await?;
+    log_download(&state, &ctx, id, ".xlsx").await?;
     Ok(crate::io::xlsx_response(bytes, "我的信息.xlsx"))
 }
 
@@ -186,7 +187,7 @@ pub async fn xlsx(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResul
     responses((status = 200, body = MyData), (status = 401), (status = 404)))]
 pub async fn json(State(state): State<AppState>, Auth(p, ctx): Auth) -> ApiResult<MyData> {
     let id = own_person(&p)?;
-    let d = gather(&state, id.into()).await?;
-    log_download(&state, &ctx, id.into(), "JSON").await?;
+    let d = gather(&state, id).await?;
+    log_download(&state, &ctx, id, "JSON").await?;
     Ok(Json(d))
 }

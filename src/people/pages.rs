@@ -51,8 +51,8 @@ async fn render_person(
     msg: Option<&str>,
 ) -> AppResult<PersonPage> {
     let (row, can_write) = load_person(state, p, id).await?;
-    let homes = store::memberships_of_person(&state.db.read, id).await?;
-    let roles = store::roles_of_person(&state.db.read, id)
+    let homes = store::memberships_of_person(&state.db.read, PersonId(id)).await?;
+    let roles = store::roles_of_person(&state.db.read, PersonId(id))
         .await?
         .into_iter()
         .map(|r| RoleLine {

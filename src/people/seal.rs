@@ -43,7 +43,7 @@ pub async fn open_contact(
     v: &Vault,
     person_id: PersonId,
 ) -> Result<(Option<String>, Option<String>), AppError> {
-    let Some(r) = store::sealed_contact(conn, person_id.into()).await? else {
+    let Some(r) = store::sealed_contact(conn, person_id).await? else {
         return Ok((None, None));
     };
     open_pair(v, r.phone_enc.as_deref(), r.id_number_enc.as_deref())

@@ -70,7 +70,7 @@ pub async fn balance(conn: &impl ConnectionTrait, person_id: PersonId, project_i
 }
 
 /// Minutes and points credited so far for one attendance (its check-out and corrections; not the bonus).
-pub async fn credited(conn: &impl ConnectionTrait, signup_id: i64) -> Result<(i64, i64), AppError> {
+pub async fn credited(conn: &impl ConnectionTrait, signup_id: SignupId) -> Result<(i64, i64), AppError> {
     #[derive(FromQueryResult)]
     struct C {
         minutes: Option<i64>,
@@ -88,7 +88,7 @@ pub async fn credited(conn: &impl ConnectionTrait, signup_id: i64) -> Result<(i6
 }
 
 /// A project's rule for an activity type: points per hour and the organiser bonus.
-pub async fn rule(conn: &impl ConnectionTrait, project_id: i64, kind: &str) -> Result<(i64, i64), AppError> {
+pub async fn rule(conn: &impl ConnectionTrait, project_id: ProjectId, kind: &str) -> Result<(i64, i64), AppError> {
     #[derive(FromQueryResult)]
     struct R {
         points_per_hour: i32,
@@ -134,7 +134,7 @@ struct Sums {
 }
 
 /// A person's points and service minutes over all projects, and their latest 50 entries.
-pub async fn statement(conn: &impl ConnectionTrait, person_id: i64) -> Result<Statement, AppError> {
+pub async fn statement(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Statement, AppError> {
     let sums: Option<Sums> = db::one(
         conn,
         "SELECT CAST(SUM(delta) AS BIGINT) AS balance, CAST(SUM(minutes) AS BIGINT) AS minutes FROM points_ledger WHERE person_id = $1",

@@ -71,7 +71,7 @@ pub async fn list(
         .map(|c| Line { id: c.id, project: c.project_name, name: c.name, address: c.address.unwrap_or_default() })
         .collect();
     let now = state.clock.now();
-    let mine = store::bookings_by(&state.db.read, p.user_id.into())
+    let mine = store::bookings_by(&state.db.read, p.user_id)
         .await?
         .into_iter()
         .map(|b| BookingLine {

@@ -140,7 +140,7 @@ pub async fn create_checked(
         if !channel.on_behalf() {
             return Err(AppError::field("room", "只有物业员工代报时可以填写房号"));
         }
-        match household_by_label(state, category.project_id.into(), &f.room).await? {
+        match household_by_label(state, category.project_id, &f.room).await? {
             Some(h) => household_field = h.to_string(),
             None => return Err(AppError::field("room", "本项目没有这个房号，请按「楼栋-单元-房号」填写，如 1-1-101")),
         }
@@ -185,7 +185,7 @@ pub async fn create_checked(
         p.person_id
     } else {
         match household_id {
-            Some(h) => store::first_member(&state.db.read, HouseholdId(h.into())).await?,
+            Some(h) => store::first_member(&state.db.read, h).await?,
             None => None,
         }
     };
@@ -271,7 +271,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
     let mut keys = Vec::new();
     let saved = match (f.created_by, photos.is_empty()) {
         (_, true) => Ok(()),
-        (Some(user), false) => super::photos::save(state, &tx, id, photos, UserId(user.into()), now, &mut keys).await,
+        (Some(user), false) => super::photos::save(state, &tx, id, photos, user, now, &mut keys).await,
         (None, false) => Err(AppError::internal("photos need the user who uploads them")),
     };
     let saved = match saved {
@@ -314,8 +314,8 @@ pub async fn grid_covers(state: &AppState, p: &Principal, project_id: ProjectId)
 }
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
-pub async fn household_by_label(state: &AppState, project_id: i64, label: &str) -> AppResult<Option<i64>> {
-    store::household_by_label(&state.db.read, ProjectId(project_id), label).await
+pub async fn household_by_label(state: &AppState, project_id: ProjectId, label: &str) -> AppResult<Option<i64>> {
+    store::household_by_label(&state.db.read, project_id, label).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -383,8 +383,8 @@ pub fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
     })
 }
 
-pub async fn project_staff(state: &AppState, project_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(store::project_staff(&state.db.read, ProjectId(project_id))
+pub async fn project_staff(state: &AppState, project_id: ProjectId) -> AppResult<Vec<(i64, String)>> {
+    Ok(store::project_staff(&state.db.read, project_id)
         .await?
         .into_iter()
         .map(|(id, name, post)| (id, format!("{name}{}", post.map(|p| format!("（{p}）")).unwrap_or_default())))
@@ -436,7 +436,7 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
                 .trim()
                 .parse()
                 .map_err(|_| AppError::field("assignee_person_id", "请选择处理人或岗位"))?;
-            if !project_staff(state, r.project_id.into()).await?.iter().any(|(pid, _)| *pid == to) {
+            if !project_staff(state, r.project_id).await?.iter().any(|(pid, _)| *pid == to) {
                 return Err(AppError::field("assignee_person_id", "处理人须为本项目员工"));
             }
             assignee = Some(PersonId(to));
@@ -512,14 +512,12 @@ pub async fn notify_after(
     let subject = format!("诉求#{}（{}）", r.id, r.category_name);
     let (users, title, kind) = match action {
         Action::Dispatch | Action::Transfer { .. } => match assignee {
-            Some(a) => {
-                (notify::users_of_person(conn, a.into()).await?, format!("{subject}已派给您，请及时处理"), "dispatch")
-            }
+            Some(a) => (notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"),
             None => return Ok(()),
         },
         Action::Chase | Action::Reopen { .. } => match r.assignee_person_id {
             Some(a) => (
-                notify::users_of_person(conn, a.into()).await?,
+                notify::users_of_person(conn, a).await?,
                 format!(
                     "{subject}业主{}",
                     if matches!(action, Action::Chase) { "催办" } else { "反映未解决，已重新打开" }
@@ -536,9 +534,7 @@ pub async fn notify_after(
             "bad_rating",
         ),
         _ if to == State::AwaitingRating => match r.reporter_person_id {
-            Some(p) => {
-                (notify::users_of_person(conn, p.into()).await?, format!("{subject}已处理完毕，请评价"), "completed")
-            }
+            Some(p) => (notify::users_of_person(conn, p).await?, format!("{subject}已处理完毕，请评价"), "completed"),
             None => return Ok(()),
         },
         _ => return Ok(()),

@@ -211,5 +211,5 @@ pub async fn categories(
     if !allowed {
         return Err(AppError::not_found().into());
     }
-    Ok(Json(store::categories(&state.db.read, id).await?))
+    Ok(Json(store::categories(&state.db.read, ProjectId(id)).await?))
 }

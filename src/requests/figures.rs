@@ -135,7 +135,7 @@ pub async fn page(
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<impl IntoResponse> {
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
-    let counts = month_counts(&state.db.read, project, start, end).await?;
+    let counts = month_counts(&state.db.read, ProjectId(project), start, end).await?;
     let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
     let total = rate_line(String::new(), model::three_rates_from(sum));
     let by_category = counts.into_iter().map(|(c, n)| rate_line(c, model::three_rates_from(n))).collect();
@@ -213,7 +213,7 @@ pub async fn api(
     Query(q): Query<FiguresQuery>,
 ) -> crate::error::ApiResult<FiguresJson> {
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
-    let counts = month_counts(&state.db.read, project, start, end).await?;
+    let counts = month_counts(&state.db.read, ProjectId(project), start, end).await?;
     let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
     Ok(axum::Json(FiguresJson {
         project_id: ProjectId(project),
@@ -235,7 +235,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     use rust_xlsxwriter::{Format, Workbook};
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
-    let rows = month_rows(&state.db.read, project, start, end).await?;
+    let rows = month_rows(&state.db.read, ProjectId(project), start, end).await?;
     let name = org::node(&state.db.read, project).await?.map(|n| n.name).unwrap_or_default();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

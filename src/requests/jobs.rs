@@ -48,7 +48,7 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
         // Tell the level it reached, in the same transaction.
         let to = match next {
             Level::ProjectManager => crate::notify::project_staff_users(&tx, d.project_id, Some("项目经理")).await?,
-            Level::Branch => crate::notify::branch_users(&tx, d.project_id.into()).await?,
+            Level::Branch => crate::notify::branch_users(&tx, d.project_id).await?,
             Level::Handler => vec![],
         };
         crate::notify::to_users(

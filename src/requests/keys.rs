@@ -110,7 +110,7 @@ pub async fn create(
     }
     let now = state.clock.now();
     let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let (id, key) = open311::create_key(&tx, ProjectId(project.into()), &label, Some(p.user_id), now).await?;
+    let (id, key) = open311::create_key(&tx, project, &label, Some(p.user_id), now).await?;
     audit::commit(
         tx,
         &ctx,
@@ -119,7 +119,7 @@ pub async fn create(
             action: "create",
             entity: "open311_key",
             entity_id: Some(id),
-            project_id: Some(ProjectId(project.into())),
+            project_id: Some(project),
             summary: format!("签发 Open311 密钥「{label}」（{}…）", &key[..10]),
         },
     )

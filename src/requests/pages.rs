@@ -88,12 +88,8 @@ async fn filter_choices(
     };
     let (mut cats, mut blds) = (Vec::new(), Vec::new());
     if let Some(pid) = chosen {
-        cats = store::categories(&state.db.read, pid.into())
-            .await?
-            .into_iter()
-            .map(|c| (c.id.to_string(), c.name))
-            .collect();
-        blds = pairs(store::buildings(&state.db.read, pid.into()).await?);
+        cats = store::categories(&state.db.read, pid).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
+        blds = pairs(store::buildings(&state.db.read, pid).await?);
     }
     Ok((project_list, cats, blds))
 }
@@ -206,7 +202,7 @@ pub async fn new_page(
     let mut categories = Vec::new();
     for pid in &projects {
         let name = org::node(&state.db.read, (*pid).into()).await?.map(|n| n.name).unwrap_or_default();
-        for c in store::categories(&state.db.read, (*pid).into()).await? {
+        for c in store::categories(&state.db.read, *pid).await? {
             categories.push((c.id, if projects.len() > 1 { format!("{name} · {}", c.name) } else { c.name }));
         }
     }
@@ -379,7 +375,7 @@ pub async fn detail(
         .collect();
     let allowed = allowed_actions(&p, &r, now);
     let staff = if allowed.iter().any(|a| matches!(*a, "dispatch" | "transfer")) {
-        project_staff(&state, r.project_id.into()).await?
+        project_staff(&state, r.project_id).await?
     } else {
         vec![]
     };

@@ -188,8 +188,8 @@ impl Owner {
         Owner { table: "request_photos", column: "request_id", id, prefix: "requests" }
     }
     /// An activity date's 活动纪实 photos.
-    pub fn writeup(occurrence_id: i64) -> Self {
-        Owner { table: "writeup_photos", column: "occurrence_id", id: occurrence_id, prefix: "writeups" }
+    pub fn writeup(occurrence_id: OccurrenceId) -> Self {
+        Owner { table: "writeup_photos", column: "occurrence_id", id: occurrence_id.into(), prefix: "writeups" }
     }
 }
 

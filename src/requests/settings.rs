@@ -56,7 +56,7 @@ pub async fn page(
         c: Chrome::titled(&ctx, "req.settings").with_msg(MsgQuery { msg: q.msg }.msg.as_deref()),
         project_id: ProjectId(project),
         projects,
-        categories: store::categories(&state.db.read, project).await?,
+        categories: store::categories(&state.db.read, ProjectId(project)).await?,
     })
 }
 

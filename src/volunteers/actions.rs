@@ -48,16 +48,16 @@ pub async fn apply_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let existing = registration_of(&tx, person, ProjectId(project.into())).await?;
+    let existing = registration_of(&tx, person, project).await?;
     model::may_apply(existing.as_ref().map(|(_, state)| state.as_str())).map_err(rule_err)?;
     let id = match existing {
         Some((id, _)) => {
             reapply(&tx, id, skills, now).await?;
             id
         }
-        None => insert_registration(&tx, person, ProjectId(project.into()), skills, now).await?,
+        None => insert_registration(&tx, person, project, skills, now).await?,
     };
-    let staff = notify::project_staff_users(&tx, ProjectId(project.into()), None).await?;
+    let staff = notify::project_staff_users(&tx, project, None).await?;
     notify::to_users(
         &tx,
         &staff,
@@ -77,7 +77,7 @@ pub async fn apply_checked(
             action: "create",
             entity: "volunteer",
             entity_id: Some(id),
-            project_id: Some(ProjectId(project.into())),
+            project_id: Some(project),
             summary: "申请成为志愿者".into(),
         },
     )
@@ -105,7 +105,7 @@ pub async fn decide_volunteer_checked(
     if !decide_registration(&tx, id, next, note, p.user_id, now).await? {
         return Err(AppError::conflict("already_decided", "这份申请已经审核过了", "Already decided"));
     }
-    let users = notify::users_of_person(&tx, v.person_id.into()).await?;
+    let users = notify::users_of_person(&tx, v.person_id).await?;
     notify::to_users(
         &tx,
         &users,
@@ -143,11 +143,11 @@ pub async fn create_team_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    project: i64,
+    project: ProjectId,
     kind: &str,
     name: &str,
 ) -> AppResult<i64> {
-    p.scope.require_write(ProjectId(project))?;
+    p.scope.require_write(project)?;
     let kind = model::TEAM_KINDS
         .iter()
         .find(|c| **c == kind.trim())
@@ -169,7 +169,7 @@ pub async fn create_team_checked(
             action: "create",
             entity: "team",
             entity_id: Some(id),
-            project_id: Some(ProjectId(project)),
+            project_id: Some(project),
             summary: format!("成立{}「{name}」", model::team_kind_zh(kind)),
         },
     )
@@ -269,7 +269,7 @@ pub async fn request_correction_checked(
     minutes: &str,
     reason: &str,
 ) -> AppResult<i64> {
-    let s = service_of(&state.db.read, signup_id.into()).await?.ok_or_else(AppError::not_found)?;
+    let s = service_of(&state.db.read, signup_id).await?.ok_or_else(AppError::not_found)?;
     if Some(s.person_id) != p.person_id || s.state != "confirmed" {
         return Err(AppError::not_found());
     }
@@ -284,7 +284,7 @@ pub async fn request_correction_checked(
     model::check_correction(requested, s.minutes, duration, s.checked_out_at.is_some(), s.ends_at, now)
         .map_err(|e| AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code, e.zh, "Invalid correction"))?;
     let tx = state.db.write.begin().await?;
-    if has_pending_correction(&tx, signup_id.into()).await? {
+    if has_pending_correction(&tx, signup_id).await? {
         return Err(AppError::conflict(
             "correction_pending",
             "这次活动已有一份更正申请在审批中",
@@ -368,9 +368,9 @@ pub async fn decide_correction_checked(
         return Err(AppError::conflict("already_decided", "这份申请已经审批过了", "Already decided"));
     }
     if approve {
-        let kind = activity_kind_of_signup(&tx, c.signup_id.into()).await?;
-        let (per_hour, _) = points::store::rule(&tx, c.project_id.into(), &kind).await?;
-        let (cur_minutes, cur_points) = points::store::credited(&tx, c.signup_id.into()).await?;
+        let kind = activity_kind_of_signup(&tx, c.signup_id).await?;
+        let (per_hour, _) = points::store::rule(&tx, c.project_id, &kind).await?;
+        let (cur_minutes, cur_points) = points::store::credited(&tx, c.signup_id).await?;
         let (dm, dp) = model::correction_entry(cur_minutes, cur_points, c.minutes_requested as i64, per_hour);
         points::store::append(
             &tx,
@@ -394,7 +394,7 @@ pub async fn decide_correction_checked(
         )
         .await?;
     }
-    let users = notify::users_of_person(&tx, c.person_id.into()).await?;
+    let users = notify::users_of_person(&tx, c.person_id).await?;
     notify::to_users(
         &tx,
         &users,
@@ -458,8 +458,8 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::lock_account(&tx, PersonId(person.into()), ProjectId(project)).await?;
-    let balance = points::store::balance(&tx, PersonId(person.into()), ProjectId(project)).await?;
+    points::store::lock_account(&tx, person, ProjectId(project)).await?;
+    let balance = points::store::balance(&tx, person, ProjectId(project)).await?;
     if balance + delta < 0 {
         return Err(AppError::conflict(
             "insufficient_points",
@@ -470,7 +470,7 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
     points::store::append(
         &tx,
         &points::model::Entry {
-            person_id: PersonId(person.into()),
+            person_id: person,
             project_id: ProjectId(project),
             delta,
             minutes: 0,
@@ -481,7 +481,7 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         now,
     )
     .await?;
-    let users = notify::users_of_person(&tx, person.into()).await?;
+    let users = notify::users_of_person(&tx, person).await?;
     notify::to_users(
         &tx,
         &users,
@@ -542,12 +542,12 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     let (mine, my_teams, services, my_corrections) = match p.person_id {
         Some(me) => {
             let my_teams =
-                teams_of_person(conn, me.into()).await?.into_iter().map(|(team, role)| MyTeam { team, role }).collect();
+                teams_of_person(conn, me).await?.into_iter().map(|(team, role)| MyTeam { team, role }).collect();
             (
-                registrations_of_person(conn, me.into()).await?,
+                registrations_of_person(conn, me).await?,
                 my_teams,
-                my_services(conn, me.into(), now).await?,
-                corrections_of_person(conn, me.into()).await?,
+                my_services(conn, me, now).await?,
+                corrections_of_person(conn, me).await?,
             )
         }
         None => (vec![], vec![], vec![], vec![]),
@@ -564,7 +564,7 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
     };
     if let Some(me) = p.person_id {
         // Leaders: the teams they lead and their members' pending corrections.
-        for t in teams_led_by(conn, me.into()).await? {
+        for t in teams_led_by(conn, me).await? {
             if !teams.iter().any(|x| x.id == t.id) {
                 teams.push(t);
             }

@@ -80,7 +80,7 @@ pub struct TeamDetail {
     responses((status = 200, body = TeamDetail), (status = 404)))]
 pub async fn team(AxState(state): AxState<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<TeamDetail> {
     let (team, _) = actions::load_team(&state, &p, id).await?;
-    Ok(Json(TeamDetail { members: store::members(&state.db.read, id).await?, team }))
+    Ok(Json(TeamDetail { members: store::members(&state.db.read, TeamId(id)).await?, team }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]

@@ -189,7 +189,7 @@ pub async fn create_team(
     Form(f): Form<TeamForm>,
 ) -> AppResult<Redirect> {
     let project = parse_id(&f.project_id, "project_id", "请选择项目")?;
-    let id = create_team_checked(&state, &p, &ctx, project, &f.kind, &f.name).await?;
+    let id = create_team_checked(&state, &p, &ctx, ProjectId(project), &f.kind, &f.name).await?;
     Ok(Redirect::to(&format!("/volunteers/teams/{id}?msg=created")))
 }
 
@@ -217,7 +217,7 @@ pub async fn team_page(
     let (t, role) = load_team(&state, &p, id).await?;
     let staff = p.scope.can_write_project(t.project_id);
     let leader = role.as_deref() == Some("leader");
-    let members = members(&state.db.read, id).await?;
+    let members = members(&state.db.read, TeamId(id)).await?;
     let candidates =
         if staff || leader { team_candidates(&state.db.read, t.project_id, TeamId(id)).await? } else { vec![] };
     let (period, start, end) = crate::points::model::period_bounds("", state.clock.now())?;

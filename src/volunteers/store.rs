@@ -94,7 +94,11 @@ pub struct Service {
 const CURRENT_MINUTES: &str = "COALESCE((SELECT c.minutes_requested FROM hour_corrections c WHERE c.signup_id = s.id \
      AND c.state = 'approved' ORDER BY c.id DESC LIMIT 1), s.service_minutes, 0)";
 
-pub async fn my_services(conn: &impl ConnectionTrait, person_id: i64, now: DateTime<Utc>) -> AppResult<Vec<Service>> {
+pub async fn my_services(
+    conn: &impl ConnectionTrait,
+    person_id: PersonId,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Service>> {
     Ok(db::all(
         conn,
         &format!(
@@ -149,7 +153,7 @@ pub async fn team_role(
     .map(|r| r.role))
 }
 
-pub async fn members(conn: &impl ConnectionTrait, team_id: i64) -> AppResult<Vec<TeamMember>> {
+pub async fn members(conn: &impl ConnectionTrait, team_id: TeamId) -> AppResult<Vec<TeamMember>> {
     Ok(db::all(
         conn,
         "SELECT m.team_id, m.person_id, pe.name, m.role FROM team_members m JOIN persons pe ON pe.id = m.person_id \
@@ -185,12 +189,12 @@ pub async fn team_candidates(
 
 // ---- one caller's overview ---------------------------------------------------------------------------
 
-pub async fn registrations_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Volunteer>> {
+pub async fn registrations_of_person(conn: &impl ConnectionTrait, person: PersonId) -> AppResult<Vec<Volunteer>> {
     Ok(db::all(conn, &format!("{VOL_SELECT} WHERE v.person_id = $1 ORDER BY v.id"), params![person]).await?)
 }
 
 /// The teams a person is in, with their role there.
-pub async fn teams_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<(Team, String)>> {
+pub async fn teams_of_person(conn: &impl ConnectionTrait, person: PersonId) -> AppResult<Vec<(Team, String)>> {
     #[derive(FromQueryResult)]
     struct TR {
         id: i64,
@@ -226,7 +230,7 @@ pub async fn teams_of_person(conn: &impl ConnectionTrait, person: i64) -> AppRes
         .collect())
 }
 
-pub async fn corrections_of_person(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Correction>> {
+pub async fn corrections_of_person(conn: &impl ConnectionTrait, person: PersonId) -> AppResult<Vec<Correction>> {
     Ok(db::all(conn, &format!("{CORR_SELECT} WHERE c.person_id = $1 ORDER BY c.id DESC LIMIT 20"), params![person])
         .await?)
 }
@@ -270,7 +274,7 @@ pub async fn pending_corrections_in_projects(
     .await?)
 }
 
-pub async fn teams_led_by(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Team>> {
+pub async fn teams_led_by(conn: &impl ConnectionTrait, person: PersonId) -> AppResult<Vec<Team>> {
     Ok(db::all(
         conn,
         &format!(
@@ -389,7 +393,7 @@ pub async fn is_approved_volunteer(
 
 pub async fn insert_team(
     conn: &impl ConnectionTrait,
-    project: i64,
+    project: ProjectId,
     kind: &str,
     name: &str,
     now: DateTime<Utc>,
@@ -451,7 +455,7 @@ pub struct ServiceOf {
     pub minutes: i64,
 }
 
-pub async fn service_of(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<Option<ServiceOf>> {
+pub async fn service_of(conn: &impl ConnectionTrait, signup_id: SignupId) -> AppResult<Option<ServiceOf>> {
     Ok(db::one(
         conn,
         &format!(
@@ -464,7 +468,7 @@ pub async fn service_of(conn: &impl ConnectionTrait, signup_id: i64) -> AppResul
     .await?)
 }
 
-pub async fn has_pending_correction(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<bool> {
+pub async fn has_pending_correction(conn: &impl ConnectionTrait, signup_id: SignupId) -> AppResult<bool> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM hour_corrections WHERE signup_id = $1 AND state = 'pending'",
@@ -536,7 +540,7 @@ pub async fn decide_correction(
 }
 
 /// The kind of activity an attendance was at (for its points rule).
-pub async fn activity_kind_of_signup(conn: &impl ConnectionTrait, signup_id: i64) -> AppResult<String> {
+pub async fn activity_kind_of_signup(conn: &impl ConnectionTrait, signup_id: SignupId) -> AppResult<String> {
     #[derive(FromQueryResult)]
     struct K {
         kind: String,

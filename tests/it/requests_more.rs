@@ -448,9 +448,9 @@ async fn the_aggregate_month_figures_equal_the_row_by_row_rule() {
         .unwrap();
     }
     let (start, end) = figures::month_bounds("2026-11").unwrap();
-    let rows = figures::month_rows(&app.state.db.read, ids.yeyu, start, end).await.unwrap();
+    let rows = figures::month_rows(&app.state.db.read, xinghuo::ids::ProjectId(ids.yeyu), start, end).await.unwrap();
     let by_rows = model::three_rates(&rows.iter().map(|r| r.facts()).collect::<Vec<_>>());
-    let agg = figures::month_counts(&app.state.db.read, ids.yeyu, start, end).await.unwrap();
+    let agg = figures::month_counts(&app.state.db.read, xinghuo::ids::ProjectId(ids.yeyu), start, end).await.unwrap();
     assert_eq!(agg.len(), 1);
     assert_eq!(model::three_rates_from(agg[0].1), by_rows);
     assert_eq!(by_rows.total, 30, "voided requests do not count");

@@ -530,7 +530,10 @@ async fn a_residents_daily_code_lets_staff_check_them_in_and_out_by_scanning() {
     let page = lisi.get("/activities/mycode").await.text;
     let code = page.split("id=\"my-code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     let today = xinghuo::positions::model::to_local(app.clock.now()).date();
-    assert_eq!(code, xinghuo::activities::attendance::person_code(&app.state.secret, ids.lisi, today));
+    assert_eq!(
+        code,
+        xinghuo::activities::attendance::person_code(&app.state.secret, xinghuo::ids::PersonId(ids.lisi), today)
+    );
     let mut staff = app.login("staff").await;
     let r = staff
         .post_form(&format!("/activities/occurrences/{occ}/attend"), &[("action", "auto"), ("person_code", &code)])
@@ -545,8 +548,11 @@ async fn a_residents_daily_code_lets_staff_check_them_in_and_out_by_scanning() {
     assert_eq!(r.json()["action"], "out", "{}", r.text);
     assert_eq!(r.json()["minutes"], 60);
     // Yesterday's code, or a made-up one, is refused.
-    let yesterday =
-        xinghuo::activities::attendance::person_code(&app.state.secret, ids.zhangsan, today.pred_opt().unwrap());
+    let yesterday = xinghuo::activities::attendance::person_code(
+        &app.state.secret,
+        xinghuo::ids::PersonId(ids.zhangsan),
+        today.pred_opt().unwrap(),
+    );
     let r = staff
         .json(
             "POST",

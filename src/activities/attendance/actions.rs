@@ -25,7 +25,7 @@ pub fn attendance_code(secret: &[u8], occurrence_id: OccurrenceId, window: i64) 
 
 /// A resident's personal code for the day (「我的签到码」), shown as a QR code on their phone for staff to
 /// scan when the resident cannot scan the activity's code: `P<person>-<mac of person and China date>`.
-pub fn person_code(secret: &[u8], person_id: i64, day: chrono::NaiveDate) -> String {
+pub fn person_code(secret: &[u8], person_id: PersonId, day: chrono::NaiveDate) -> String {
     format!("P{person_id}-{}", crate::auth::short_mac(secret, &format!("person:{person_id}:{day}"), 4))
 }
 
@@ -35,13 +35,13 @@ fn person_from_code(state: &AppState, code: &str, now: DateTime<Utc>) -> Option<
     let code = code.trim();
     let id: i64 = code.strip_prefix('P').or_else(|| code.strip_prefix('p'))?.split('-').next()?.parse().ok()?;
     let today = crate::clock::to_local(now).date();
-    (person_code(&state.secret, id, today).eq_ignore_ascii_case(code)).then_some(id)
+    (person_code(&state.secret, PersonId(id), today).eq_ignore_ascii_case(code)).then_some(id)
 }
 
 /// A scanned code is good for its window and the one after (up to 10 minutes).
-pub fn code_ok(state: &AppState, occurrence_id: i64, code: &str, now: DateTime<Utc>) -> bool {
+pub fn code_ok(state: &AppState, occurrence_id: OccurrenceId, code: &str, now: DateTime<Utc>) -> bool {
     let w = model::code_window(now);
-    [w, w - 1].iter().any(|w| attendance_code(&state.secret, OccurrenceId(occurrence_id), *w) == code.trim())
+    [w, w - 1].iter().any(|w| attendance_code(&state.secret, occurrence_id, *w) == code.trim())
 }
 
 /// What a scan does next for this person: check in, or out once they are in.
@@ -84,7 +84,7 @@ pub async fn attend(
         .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
     let result = match (action, s.checked_in_at, s.checked_out_at) {
         ("in", None, _) => {
-            if !store::check_in(&tx, s.id, now).await? {
+            if !store::check_in(&tx, SignupId(s.id), now).await? {
                 return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
             }
             Attended { action: "in".into(), minutes: None, points: None }
@@ -98,7 +98,7 @@ pub async fn attend(
         }
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
-            let (per_hour, bonus) = points::store::rule(&tx, o.project_id.into(), &o.kind).await?;
+            let (per_hour, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
             let mut points = model::points(minutes, per_hour);
             if !store::check_out(&tx, SignupId(s.id), minutes, now).await? {
                 return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
@@ -192,9 +192,9 @@ pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, 
             "The bonus is already credited",
         ));
     }
-    store::set_role(&tx, s.id, if on { "organiser" } else { "participant" }, now).await?;
+    store::set_role(&tx, SignupId(s.id), if on { "organiser" } else { "participant" }, now).await?;
     if on && s.checked_out_at.is_some() && !credited {
-        let (_, bonus) = points::store::rule(&tx, o.project_id.into(), &o.kind).await?;
+        let (_, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
         if bonus > 0 {
             points::store::append(&tx, &organiser_entry(&o, SignupId(s.id), PersonId(person), bonus, p.user_id), now)
                 .await?;
@@ -240,7 +240,7 @@ pub async fn attend_checked(
     let now = state.clock.now();
     let by_staff = !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty();
     let person = if !by_staff {
-        if !code_ok(state, id, &f.code, now) {
+        if !code_ok(state, OccurrenceId(id), &f.code, now) {
             return Err(AppError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "expired_code",
@@ -330,7 +330,7 @@ pub async fn export(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppR
     use rust_xlsxwriter::{Format, Workbook};
     let o = load(state, p, id).await?;
     p.scope.require_write(o.project_id)?;
-    let rows = store::sheet(&state.db.read, id).await?;
+    let rows = store::sheet(&state.db.read, OccurrenceId(id)).await?;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("签到表").map_err(AppError::internal)?;

@@ -55,7 +55,7 @@ pub async fn attend_api(
 #[utoipa::path(get, path = "/api/v1/me/points", tag = "activities", responses((status = 200, body = Statement), (status = 401)))]
 pub async fn mine_api(AxState(state): AxState<AppState>, Auth(p, _): Auth) -> ApiResult<Statement> {
     match p.person_id {
-        Some(pid) => Ok(Json(points::store::statement(&state.db.read, pid.into()).await?)),
+        Some(pid) => Ok(Json(points::store::statement(&state.db.read, pid).await?)),
         None => Ok(Json(Statement::default())),
     }
 }

@@ -51,7 +51,7 @@ pub async fn attend_page(
     Query(q): Query<AttendQuery>,
 ) -> AppResult<impl IntoResponse> {
     let o = load(&state, &p, id).await?;
-    let valid = code_ok(&state, id, &q.code, state.clock.now());
+    let valid = code_ok(&state, OccurrenceId(id), &q.code, state.clock.now());
     let next = match p.person_id {
         Some(pid) => next_action(&state.db.read, OccurrenceId(id), pid).await?,
         None => "in",
@@ -99,7 +99,7 @@ pub async fn code_page(
     let url =
         format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));
     let qr_svg = crate::web::qr_svg(&url)?;
-    let people = store::attendees(&state.db.read, id)
+    let people = store::attendees(&state.db.read, OccurrenceId(id))
         .await?
         .into_iter()
         .map(|x| {
@@ -127,7 +127,7 @@ struct MinePage {
 /// My service hours and points, with the ledger.
 pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
     let m = match p.person_id {
-        Some(pid) => points::store::statement(&state.db.read, pid.into()).await?,
+        Some(pid) => points::store::statement(&state.db.read, pid).await?,
         None => Statement::default(),
     };
     Ok(MinePage {
@@ -180,7 +180,7 @@ struct MyCodePage {
 pub async fn my_code(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
     let pid = p.person_id.ok_or_else(|| AppError::field("person_id", "此账号未关联住户信息"))?;
     let today = crate::clock::to_local(state.clock.now()).date();
-    let code = person_code(&state.secret, pid.into(), today);
+    let code = person_code(&state.secret, pid, today);
     Ok(MyCodePage { c: Chrome::titled(&ctx, "act.my_code"), qr_svg: crate::web::qr_svg(&code)?, code })
 }
 

@@ -29,7 +29,7 @@ pub async fn signup_row(
 }
 
 /// Check in; `false` when the sign-up was already checked in (compare-and-set).
-pub async fn check_in(conn: &impl ConnectionTrait, signup: i64, now: DateTime<Utc>) -> AppResult<bool> {
+pub async fn check_in(conn: &impl ConnectionTrait, signup: SignupId, now: DateTime<Utc>) -> AppResult<bool> {
     let n = db::exec(
         conn,
         "UPDATE signups SET checked_in_at = $1, updated_at = $1 WHERE id = $2 AND checked_in_at IS NULL",
@@ -59,7 +59,7 @@ pub async fn check_out(
 }
 
 /// `organiser` or `participant`.
-pub async fn set_role(conn: &impl ConnectionTrait, signup: i64, role: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn set_role(conn: &impl ConnectionTrait, signup: SignupId, role: &str, now: DateTime<Utc>) -> AppResult<()> {
     db::exec(conn, "UPDATE signups SET role = $1, updated_at = $2 WHERE id = $3", params![role, now, signup]).await?;
     Ok(())
 }
@@ -74,7 +74,7 @@ pub struct Attendee {
 }
 
 /// The confirmed attendees of an occurrence, in sign-up order.
-pub async fn attendees(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Vec<Attendee>> {
+pub async fn attendees(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> AppResult<Vec<Attendee>> {
     Ok(db::all(
         conn,
         "SELECT s.person_id, pe.name, s.role, s.checked_in_at, s.checked_out_at FROM signups s JOIN persons pe ON pe.id = s.person_id \
@@ -95,7 +95,7 @@ pub struct SheetRow {
 }
 
 /// The 签到表's rows: everyone not cancelled, confirmed first, with the points their check-out earned.
-pub async fn sheet(conn: &impl ConnectionTrait, occurrence_id: i64) -> AppResult<Vec<SheetRow>> {
+pub async fn sheet(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> AppResult<Vec<SheetRow>> {
     Ok(db::all(
         conn,
         "SELECT pe.name, s.state, s.checked_in_at, s.checked_out_at, s.service_minutes, \

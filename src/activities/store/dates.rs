@@ -129,7 +129,7 @@ pub async fn move_date(
 }
 
 /// People signed up (confirmed or waiting) for a date.
-pub async fn signed_up(conn: &impl ConnectionTrait, occurrence: i64) -> Result<Vec<PersonId>, AppError> {
+pub async fn signed_up(conn: &impl ConnectionTrait, occurrence: OccurrenceId) -> Result<Vec<PersonId>, AppError> {
     #[derive(FromQueryResult)]
     struct P {
         person_id: PersonId,

@@ -179,7 +179,7 @@ pub struct Signup {
     pub state: String,
 }
 
-pub async fn signups(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<Vec<Signup>, AppError> {
+pub async fn signups(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<Vec<Signup>, AppError> {
     Ok(db::all(
         conn,
         "SELECT s.id, s.person_id, p.name AS person_name, s.state FROM signups s JOIN persons p ON p.id = s.person_id \
@@ -210,7 +210,7 @@ pub async fn my_signup(
 }
 
 /// Lock the occurrence for this transaction (PostgreSQL: a row lock; SQLite: the single writer).
-pub async fn lock(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<(), AppError> {
+pub async fn lock(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<(), AppError> {
     db::exec(conn, "UPDATE activity_occurrences SET seq = seq + 1 WHERE id = $1", params![occurrence_id]).await?;
     Ok(())
 }
@@ -225,7 +225,7 @@ pub async fn sign_up(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Place, AppError> {
-    lock(conn, occurrence_id.into()).await?;
+    lock(conn, occurrence_id).await?;
     let existing = db::one::<StateRow>(
         conn,
         "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2",
@@ -237,7 +237,7 @@ pub async fn sign_up(
     {
         return Err(AppError::conflict("already_signed_up", "已经报名过了", "Already signed up"));
     }
-    let place = model::place(capacity, confirmed(conn, occurrence_id.into()).await?);
+    let place = model::place(capacity, confirmed(conn, occurrence_id).await?);
     match existing {
         Some(e) => {
             db::exec(
@@ -268,7 +268,7 @@ pub async fn cancel(
     person_id: PersonId,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, AppError> {
-    lock(conn, occurrence_id.into()).await?;
+    lock(conn, occurrence_id).await?;
     let existing = db::one::<StateRow>(
         conn,
         "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2 AND state <> 'cancelled'",
@@ -285,7 +285,7 @@ pub async fn cancel(
 }
 
 /// Confirmed places taken on an occurrence.
-pub async fn confirmed(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<i64, AppError> {
+pub async fn confirmed(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<i64, AppError> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND state = 'confirmed'",
@@ -308,7 +308,7 @@ pub async fn promote(
         person_id: PersonId,
     }
     let mut promoted = Vec::new();
-    while model::place(capacity, confirmed(conn, occurrence_id.into()).await?) == Place::Confirmed {
+    while model::place(capacity, confirmed(conn, occurrence_id).await?) == Place::Confirmed {
         let Some(n) = db::one::<Next>(
             conn,
             "SELECT id, person_id FROM signups WHERE occurrence_id = $1 AND state = 'waitlisted' ORDER BY updated_at, id LIMIT 1",
@@ -328,7 +328,10 @@ pub async fn promote(
 // ---- used by the activity pages ------------------------------------------------------------------------
 
 /// A project's teams: (id, name).
-pub async fn teams_of_project(conn: &impl ConnectionTrait, project: i64) -> Result<Vec<(TeamId, String)>, AppError> {
+pub async fn teams_of_project(
+    conn: &impl ConnectionTrait,
+    project: ProjectId,
+) -> Result<Vec<(TeamId, String)>, AppError> {
     #[derive(FromQueryResult)]
     struct T {
         id: TeamId,
@@ -376,7 +379,7 @@ pub async fn belongs_to_project(
         > 0)
 }
 
-pub async fn has_role(conn: &impl ConnectionTrait, person: i64, role: &str) -> Result<bool, AppError> {
+pub async fn has_role(conn: &impl ConnectionTrait, person: PersonId, role: &str) -> Result<bool, AppError> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2",

@@ -14,7 +14,7 @@ pub struct Writeup {
     pub updated_at: DateTime<Utc>,
 }
 
-pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<Option<Writeup>, AppError> {
+pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<Option<Writeup>, AppError> {
     Ok(db::one(
         conn,
         "SELECT body, attendance, updated_at FROM activity_writeups WHERE occurrence_id = $1",
@@ -24,7 +24,7 @@ pub async fn writeup(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<
 }
 
 /// Photo addresses of an occurrence's write-up.
-pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<Vec<String>, AppError> {
+pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<Vec<String>, AppError> {
     Ok(crate::requests::store::photos::ids_of(conn, &Owner::writeup(occurrence_id))
         .await?
         .into_iter()
@@ -32,7 +32,7 @@ pub async fn photo_urls(conn: &impl ConnectionTrait, occurrence_id: i64) -> Resu
         .collect())
 }
 
-pub async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: i64) -> Result<i64, AppError> {
+pub async fn checked_in(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<i64, AppError> {
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM signups WHERE occurrence_id = $1 AND checked_in_at IS NOT NULL",
@@ -74,7 +74,7 @@ pub async fn save_writeup(
 /// The dates a person is signed up for (confirmed or waiting) between two instants, at most 500.
 pub async fn dates_of_person(
     conn: &impl ConnectionTrait,
-    person: i64,
+    person: PersonId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<i64>, AppError> {

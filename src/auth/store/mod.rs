@@ -23,12 +23,12 @@ pub async fn credentials(conn: &impl ConnectionTrait, username: &str) -> Result<
     Ok(db::one(conn, "SELECT id, password_hash, is_active FROM users WHERE username = $1", params![username]).await?)
 }
 
-pub async fn set_large_type(conn: &impl ConnectionTrait, user: i64, on: bool) -> Result<(), AppError> {
+pub async fn set_large_type(conn: &impl ConnectionTrait, user: UserId, on: bool) -> Result<(), AppError> {
     db::exec(conn, "UPDATE users SET large_type = $1 WHERE id = $2", params![on, user]).await?;
     Ok(())
 }
 
-pub async fn set_lang(conn: &impl ConnectionTrait, user: i64, code: &str) -> Result<(), AppError> {
+pub async fn set_lang(conn: &impl ConnectionTrait, user: UserId, code: &str) -> Result<(), AppError> {
     db::exec(conn, "UPDATE users SET lang = $1 WHERE id = $2", params![code, user]).await?;
     Ok(())
 }
@@ -36,7 +36,7 @@ pub async fn set_lang(conn: &impl ConnectionTrait, user: i64, code: &str) -> Res
 /// A user's tokens that are neither revoked nor expired.
 pub async fn live_tokens(
     conn: &impl ConnectionTrait,
-    user: i64,
+    user: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<TokenLine>, AppError> {
     Ok(db::all(
@@ -48,7 +48,7 @@ pub async fn live_tokens(
     .await?)
 }
 
-pub async fn password_hash(conn: &impl ConnectionTrait, user: i64) -> Result<Option<String>, AppError> {
+pub async fn password_hash(conn: &impl ConnectionTrait, user: UserId) -> Result<Option<String>, AppError> {
     #[derive(FromQueryResult)]
     struct H {
         password_hash: String,
@@ -62,7 +62,7 @@ pub async fn password_hash(conn: &impl ConnectionTrait, user: i64) -> Result<Opt
 /// API token: a leaked token must not outlive the password.
 pub async fn change_password(
     conn: &impl ConnectionTrait,
-    user: i64,
+    user: UserId,
     hash: &str,
     keep_session: &str,
     now: DateTime<Utc>,
@@ -85,7 +85,7 @@ pub async fn change_password(
 
 pub async fn insert_token(
     conn: &impl ConnectionTrait,
-    user: i64,
+    user: UserId,
     name: &str,
     token_hash: &str,
     access: &str,

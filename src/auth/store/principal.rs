@@ -67,7 +67,7 @@ pub struct TokenRow {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-pub async fn user_row(conn: &impl ConnectionTrait, user_id: i64) -> Result<Option<UserRow>, AppError> {
+pub async fn user_row(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<UserRow>, AppError> {
     Ok(db::one(
         conn,
         "SELECT id, username, display_name, person_id, large_type, lang, is_active, \

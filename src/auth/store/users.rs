@@ -60,7 +60,7 @@ pub async fn insert_user(
     })
 }
 
-pub async fn username(conn: &impl ConnectionTrait, user_id: i64) -> Result<Option<String>, AppError> {
+pub async fn username(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<String>, AppError> {
     #[derive(FromQueryResult)]
     struct Row {
         username: String,

@@ -46,7 +46,7 @@ impl DataRequest {
 const SELECT: &str = "SELECT d.id, d.person_id, p.name AS person_name, d.kind, d.details, d.state, d.answer, \
      d.created_at, d.decided_at FROM data_requests d JOIN persons p ON p.id = d.person_id";
 
-pub async fn of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<DataRequest>, AppError> {
+pub async fn of_person(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Vec<DataRequest>, AppError> {
     Ok(db::all(conn, &format!("{SELECT} WHERE d.person_id = $1 ORDER BY d.id DESC"), params![person_id]).await?)
 }
 
@@ -104,7 +104,11 @@ pub async fn decide(
 }
 
 /// A granted deletion: the person's phone, ID number and note are gone (the record of who lived where stays).
-pub async fn erase_contact(conn: &impl ConnectionTrait, person_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn erase_contact(
+    conn: &impl ConnectionTrait,
+    person_id: PersonId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     db::exec(
         conn,
         "UPDATE persons SET phone = NULL, id_number = NULL, phone_masked = NULL, phone_enc = NULL, phone_hash = NULL, \

@@ -36,7 +36,7 @@ const SELECT: &str = "SELECT l.id, l.person_id, a.name AS person_name, l.other_i
      pr.name AS project_name, l.state, l.created_at FROM person_links l JOIN persons a ON a.id = l.person_id \
      JOIN persons b ON b.id = l.other_id LEFT JOIN org_nodes pr ON pr.id = l.project_id";
 
-pub async fn pending_for_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Link>, AppError> {
+pub async fn pending_for_person(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Vec<Link>, AppError> {
     Ok(db::all(
         conn,
         &format!("{SELECT} WHERE l.person_id = $1 AND l.state = 'pending' ORDER BY l.id"),

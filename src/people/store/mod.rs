@@ -219,7 +219,10 @@ const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.household_id, m.person_id, p.nam
      JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
      LEFT JOIN org_nodes mg ON mg.id = h.microgrid_id";
 
-pub async fn members_of_household(conn: &impl ConnectionTrait, household_id: i64) -> Result<Vec<Membership>, AppError> {
+pub async fn members_of_household(
+    conn: &impl ConnectionTrait,
+    household_id: HouseholdId,
+) -> Result<Vec<Membership>, AppError> {
     Ok(db::all(
         conn,
         &format!("{MEMBERSHIP_SELECT} WHERE m.household_id = $1 ORDER BY m.moved_out IS NOT NULL, m.id"),
@@ -228,7 +231,10 @@ pub async fn members_of_household(conn: &impl ConnectionTrait, household_id: i64
     .await?)
 }
 
-pub async fn memberships_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<Membership>, AppError> {
+pub async fn memberships_of_person(
+    conn: &impl ConnectionTrait,
+    person_id: PersonId,
+) -> Result<Vec<Membership>, AppError> {
     Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.person_id = $1 ORDER BY m.id"), params![person_id]).await?)
 }
 
@@ -284,7 +290,7 @@ pub struct RoleRow {
     pub since: Option<NaiveDate>,
 }
 
-pub async fn roles_of_person(conn: &impl ConnectionTrait, person_id: i64) -> Result<Vec<RoleRow>, AppError> {
+pub async fn roles_of_person(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Vec<RoleRow>, AppError> {
     Ok(db::all(
         conn,
         "SELECT r.id, r.person_id, r.role, r.node_id, n.name AS node_name, n.kind AS node_kind, n.path AS node_path, \
@@ -377,8 +383,8 @@ pub async fn person_access(
     if p.person_id == Some(person_id) {
         return Ok((true, false));
     }
-    let ms = memberships_of_person(conn, person_id.into()).await?;
-    let rs = roles_of_person(conn, person_id.into()).await?;
+    let ms = memberships_of_person(conn, person_id).await?;
+    let rs = roles_of_person(conn, person_id).await?;
     let mut read = false;
     let mut write = false;
     for m in &ms {
@@ -478,7 +484,7 @@ pub async fn move_out(conn: &impl ConnectionTrait, membership: i64, date: NaiveD
 /// A current member of the household with this name (the import's match when no ID number is given).
 pub async fn current_member_named(
     conn: &impl ConnectionTrait,
-    household: i64,
+    household: HouseholdId,
     name: &str,
 ) -> Result<Option<PersonId>, AppError> {
     Ok(db::one::<db::IdRow>(

@@ -1,6 +1,7 @@
 //! 我的信息's queries: one per section (title, typed columns, one query by person), so the page, the
 //! spreadsheet and the JSON say the same thing.
 
+use crate::ids::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, QueryResult, Statement};
 
@@ -157,7 +158,11 @@ fn cell(r: &QueryResult, i: usize, ty: Ty) -> String {
 }
 
 /// One section's rows for a person, each cell as shown.
-pub async fn section_rows(conn: &impl ConnectionTrait, s: &Spec, person_id: i64) -> Result<Vec<Vec<String>>, AppError> {
+pub async fn section_rows(
+    conn: &impl ConnectionTrait,
+    s: &Spec,
+    person_id: PersonId,
+) -> Result<Vec<Vec<String>>, AppError> {
     let rows =
         conn.query_all(Statement::from_sql_and_values(conn.get_database_backend(), s.sql, [person_id.into()])).await?;
     Ok(rows.iter().map(|r| s.columns.iter().enumerate().map(|(i, (_, ty))| cell(r, i, *ty)).collect()).collect())

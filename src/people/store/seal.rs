@@ -1,5 +1,6 @@
 //! SQL of `people/seal.rs`.
 
+use crate::ids::*;
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{db, error::AppError, params, people::seal::Sealed};
@@ -12,7 +13,7 @@ pub struct SealedRow {
 }
 
 /// A person's sealed phone and ID number.
-pub async fn sealed_contact(conn: &impl ConnectionTrait, person_id: i64) -> Result<Option<SealedRow>, AppError> {
+pub async fn sealed_contact(conn: &impl ConnectionTrait, person_id: PersonId) -> Result<Option<SealedRow>, AppError> {
     Ok(db::one(conn, "SELECT id, phone_enc, id_number_enc FROM persons WHERE id = $1", params![person_id]).await?)
 }
 

@@ -268,7 +268,7 @@ pub async fn centre_bookings(
 }
 
 /// The caller's own bookings, newest first.
-pub async fn bookings_by(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Booking>, AppError> {
+pub async fn bookings_by(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<Booking>, AppError> {
     Ok(db::all(conn, &format!("{BOOKING_SELECT} WHERE b.booked_by = $1 ORDER BY b.id DESC LIMIT 50"), params![user_id])
         .await?)
 }

@@ -11,6 +11,7 @@
 mod format;
 pub mod store;
 
+use crate::ids::*;
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State as AxState},
@@ -97,7 +98,7 @@ fn param<'a>(ps: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// `jurisdiction_id` (project id or code) → the project, or every project when absent.
-async fn jurisdiction(state: &AppState, ps: &[(String, String)], f: Format) -> Result<Option<i64>, O311Error> {
+async fn jurisdiction(state: &AppState, ps: &[(String, String)], f: Format) -> Result<Option<ProjectId>, O311Error> {
     let Some(j) = param(ps, "jurisdiction_id") else { return Ok(None) };
     match store::project_by_jurisdiction(&state.db.read, j).await.map_err(internal(f))? {
         Some(p) => Ok(Some(p)),

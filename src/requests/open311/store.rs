@@ -79,14 +79,14 @@ pub async fn key_for(conn: &impl ConnectionTrait, key: &str) -> Result<Option<Ke
 }
 
 /// A project by `jurisdiction_id` (its id or its code).
-pub async fn project_by_jurisdiction(conn: &impl ConnectionTrait, j: &str) -> Result<Option<i64>, AppError> {
+pub async fn project_by_jurisdiction(conn: &impl ConnectionTrait, j: &str) -> Result<Option<ProjectId>, AppError> {
     Ok(db::one::<db::IdRow>(
         conn,
         "SELECT id FROM org_nodes WHERE kind = 'project' AND (id = $1 OR code = $2)",
         params![j.parse::<i64>().unwrap_or(-1), j],
     )
     .await?
-    .map(|r| r.id))
+    .map(|r| ProjectId(r.id)))
 }
 
 #[derive(FromQueryResult)]
@@ -99,7 +99,7 @@ pub struct ServiceRow {
 }
 
 /// The services (request categories) of one project, or of all.
-pub async fn services_of(conn: &impl ConnectionTrait, project: Option<i64>) -> Result<Vec<ServiceRow>, AppError> {
+pub async fn services_of(conn: &impl ConnectionTrait, project: Option<ProjectId>) -> Result<Vec<ServiceRow>, AppError> {
     Ok(db::all(
         conn,
         "SELECT c.id, c.name, p.name AS project_name, c.respond_minutes, c.complete_hours \
@@ -138,7 +138,7 @@ pub const MAX_RESULTS: usize = 1000;
 /// A GET's filters, already checked: by ids (which override every other filter), or by services, a
 /// time window and open/closed.
 pub struct PublicFilter {
-    pub project: Option<i64>,
+    pub project: Option<ProjectId>,
     pub ids: Option<Vec<i64>>,
     pub codes: Option<Vec<i64>>,
     pub start: DateTime<Utc>,

@@ -1,5 +1,6 @@
 //! The month's figures: the ledger's rows and the 三率 counts per category.
 
+use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -12,7 +13,7 @@ use crate::{
 
 pub async fn month_rows(
     conn: &impl ConnectionTrait,
-    project: i64,
+    project: ProjectId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<MonthRow>, AppError> {
@@ -44,7 +45,7 @@ struct CountRow {
 /// then computed by `model::three_rates_from`, the same function the row-by-row ledger uses.
 pub async fn month_counts(
     conn: &impl ConnectionTrait,
-    project: i64,
+    project: ProjectId,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<(String, model::MonthCounts)>, AppError> {

@@ -23,7 +23,7 @@ pub struct Category {
     pub handler_post: Option<String>,
 }
 
-pub async fn categories(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Category>, AppError> {
+pub async fn categories(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<Category>, AppError> {
     Ok(db::all(
         conn,
         "SELECT id, project_id, name, respond_minutes, complete_hours, handler_post FROM request_categories WHERE project_id = $1 ORDER BY id",
@@ -484,7 +484,7 @@ pub struct Named {
     pub name: String,
 }
 
-pub async fn buildings(conn: &impl ConnectionTrait, project_id: i64) -> Result<Vec<Named>, AppError> {
+pub async fn buildings(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<Named>, AppError> {
     Ok(db::all(
         conn,
         "SELECT id, name FROM org_nodes WHERE kind = 'building' AND project_id = $1 ORDER BY id",

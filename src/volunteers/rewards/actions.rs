@@ -50,10 +50,10 @@ pub async fn create_item_checked(
     state: &AppState,
     p: &Principal,
     ctx: &Ctx,
-    project: i64,
+    project: ProjectId,
     i: ItemInput,
 ) -> AppResult<i64> {
-    p.scope.require_write(ProjectId(project))?;
+    p.scope.require_write(project)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let id = store::insert_item(&tx, project, &i, now).await?;
@@ -65,7 +65,7 @@ pub async fn create_item_checked(
             action: "create",
             entity: "reward_item",
             entity_id: Some(id),
-            project_id: Some(ProjectId(project)),
+            project_id: Some(project),
             summary: format!("爱心超市上架「{}」{}分，库存{}", i.name, i.points, i.stock),
         },
     )
@@ -149,8 +149,8 @@ pub async fn redeem_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::lock_account(&tx, PersonId(person.into()), it.project_id).await?;
-    let balance = points::store::balance(&tx, PersonId(person.into()), it.project_id).await?;
+    points::store::lock_account(&tx, person, it.project_id).await?;
+    let balance = points::store::balance(&tx, person, it.project_id).await?;
     // The item as it is now, inside the transaction (points and the shelf may have changed).
     let it = store::item(&tx, item_id).await?.ok_or_else(AppError::not_found)?;
     let total = model::check_redemption(balance, it.points as i64, quantity, it.active).map_err(rule_err)?;
@@ -166,7 +166,7 @@ pub async fn redeem_checked(
     let new = store::NewRedemption {
         item_id,
         project_id: it.project_id,
-        person_id: PersonId(person.into()),
+        person_id: person,
         quantity: quantity as i32,
         points: total as i32,
         code: &code,
@@ -176,7 +176,7 @@ pub async fn redeem_checked(
     points::store::append(
         &tx,
         &points::model::Entry {
-            person_id: PersonId(person.into()),
+            person_id: person,
             project_id: it.project_id,
             delta: -total,
             minutes: 0,
@@ -303,7 +303,7 @@ pub async fn catalogue(state: &AppState, p: &Principal, project: Option<ProjectI
         if !projects.contains(&only) {
             return Err(AppError::not_found());
         }
-        projects = vec![ProjectId(only.into())];
+        projects = vec![only];
     }
     let nodes = crate::org::store::nodes(&state.db.read, projects.iter().copied()).await?;
     let all = store::items(&state.db.read, &projects, false).await?;
@@ -322,7 +322,7 @@ pub async fn catalogue(state: &AppState, p: &Principal, project: Option<ProjectI
         });
     }
     let mine = match p.person_id {
-        Some(me) => store::redemptions_of(&state.db.read, me.into()).await?,
+        Some(me) => store::redemptions_of(&state.db.read, me).await?,
         None => vec![],
     };
     Ok(Catalogue { shelves, mine })

@@ -134,7 +134,7 @@ pub async fn create_item(
 ) -> AppResult<Redirect> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     let input = item_input(&f.name, &f.description, &f.points, &f.stock)?;
-    create_item_checked(&state, &p, &ctx, project, input).await?;
+    create_item_checked(&state, &p, &ctx, ProjectId(project), input).await?;
     Ok(Redirect::to("/rewards?msg=created"))
 }
 

@@ -78,7 +78,7 @@ pub async fn redemption_by_code(conn: &impl ConnectionTrait, code: &str) -> AppR
 }
 
 /// A person's redemptions, latest first (at most 50).
-pub async fn redemptions_of(conn: &impl ConnectionTrait, person: i64) -> AppResult<Vec<Redemption>> {
+pub async fn redemptions_of(conn: &impl ConnectionTrait, person: PersonId) -> AppResult<Vec<Redemption>> {
     Ok(db::all(conn, &format!("{RED_SELECT} WHERE r.person_id = $1 ORDER BY r.id DESC LIMIT 50"), params![person])
         .await?)
 }
@@ -102,7 +102,7 @@ pub async fn recent_redemptions(conn: &impl ConnectionTrait, projects: &[Project
 
 pub async fn insert_item(
     conn: &impl ConnectionTrait,
-    project: i64,
+    project: ProjectId,
     i: &ItemInput,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
