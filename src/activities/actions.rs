@@ -59,7 +59,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     p.scope.require_write(ProjectId(project))?;
     let mut errors = Vec::new();
-    let kind = model::KINDS.iter().find(|c| **c == f.kind.trim()).copied();
+    let kind = f.kind.trim().parse::<model::ActivityKind>().ok();
     if kind.is_none() {
         errors.push(FieldError::new("kind", "请选择活动类型"));
     }
@@ -177,7 +177,7 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
         &tx,
         &NewActivity {
             project_id: ProjectId(project),
-            kind,
+            kind: kind.as_str(),
             title: &title,
             series: Some(series.as_str()).filter(|s| !s.is_empty()),
             organiser: &organiser,
@@ -251,7 +251,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
     let o = load(state, p, id).await?;
     let now = state.clock.now();
     model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
-    if o.state != "scheduled" {
+    if o.state != model::OccurrenceState::Scheduled {
         return Err(AppError::conflict("signup_closed", "这次活动已取消", "This occurrence is off"));
     }
     let person = subject(state, p, &o, &f).await?;
@@ -278,7 +278,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
                 "报名「{}」{}：{}",
                 o.title,
                 fmt_datetime(o.starts_at),
-                model::signup_state_zh(place.as_str())
+                place.state().label(crate::web::i18n::Lang::Zh)
             ),
         },
     )

@@ -62,5 +62,5 @@ pub async fn cancel(
     Json(b): Json<SignupBody>,
 ) -> ApiResult<SignupResult> {
     let promoted = actions::cancel_checked(&state, &p, &ctx, id, form(b)).await?;
-    Ok(Json(SignupResult { state: "cancelled".into(), promoted_person_id: promoted }))
+    Ok(Json(SignupResult { state: super::model::SignupState::Cancelled.as_str().into(), promoted_person_id: promoted }))
 }

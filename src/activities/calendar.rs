@@ -37,7 +37,7 @@ pub fn ics(name: &str, host: &str, occ: &[Occurrence]) -> String {
     for o in occ {
         let mut e = Event::new();
         e.uid(&format!("occurrence-{}@{host}", o.id))
-            .summary(&format!("{}（{}）", o.title, model::kind_zh(&o.kind)))
+            .summary(&format!("{}（{}）", o.title, o.kind.label(crate::web::i18n::Lang::Zh)))
             .starts(o.starts_at)
             .ends(o.ends_at)
             .description(&format!(

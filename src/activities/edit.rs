@@ -96,7 +96,7 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
     p.scope.require_write(o.project_id)?;
     let v = validate(f)?;
     let now = state.clock.now();
-    if o.state != "scheduled" || o.starts_at <= now {
+    if o.state != crate::activities::model::OccurrenceState::Scheduled || o.starts_at <= now {
         return Err(AppError::conflict(
             "already_started",
             "只能修改尚未开始的活动",

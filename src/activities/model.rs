@@ -3,8 +3,20 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-/// Activity types named in the article.
-pub const KINDS: [&str; 7] = ["party_day", "three_one", "volunteer", "festival", "sports", "publicity", "care_visit"];
+crate::coded! {
+    /// Activity types named in the article.
+    pub enum ActivityKind: "activity_kind" { PartyDay, ThreeOne, Volunteer, Festival, Sports, Publicity, CareVisit }
+}
+
+crate::coded! {
+    /// One date of an activity: scheduled, or skipped (this date is off; the series goes on).
+    pub enum OccurrenceState: "occurrence_state" { Scheduled, Skipped }
+}
+
+crate::coded! {
+    /// A sign-up: confirmed or on the wait list, and cancelled when the person withdraws.
+    pub enum SignupState: "signup_state" { Confirmed, Waitlisted, Cancelled }
+}
 
 /// Why someone may not join, by the activity's audience.
 pub fn audience_refusal(audience: &str) -> &'static str {
@@ -14,15 +26,6 @@ pub fn audience_refusal(audience: &str) -> &'static str {
         "team" => "本活动仅限本队队员参加",
         _ => "本活动面向本项目住户",
     }
-}
-
-/// An activity type's label (catalog `activity_kind.<code>`).
-pub fn kind_label(lang: crate::web::i18n::Lang, code: &str) -> &'static str {
-    crate::web::labels::label_of(lang, "activity_kind", code)
-}
-
-pub fn kind_zh(code: &str) -> &'static str {
-    kind_label(crate::web::i18n::Lang::Zh, code)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,20 +79,14 @@ pub enum Place {
 
 impl Place {
     pub fn as_str(self) -> &'static str {
+        self.state().as_str()
+    }
+    pub fn state(self) -> SignupState {
         match self {
-            Place::Confirmed => "confirmed",
-            Place::Waitlisted => "waitlisted",
+            Place::Confirmed => SignupState::Confirmed,
+            Place::Waitlisted => SignupState::Waitlisted,
         }
     }
-}
-
-/// A sign-up state's label (catalog `signup_state.<code>`).
-pub fn signup_state_label(lang: crate::web::i18n::Lang, s: &str) -> &'static str {
-    crate::web::labels::label_of(lang, "signup_state", s)
-}
-
-pub fn signup_state_zh(s: &str) -> &'static str {
-    signup_state_label(crate::web::i18n::Lang::Zh, s)
 }
 
 /// Where a new sign-up goes: confirmed while there is room (capacity 0 = unlimited), else the wait list.

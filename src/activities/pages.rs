@@ -75,15 +75,15 @@ pub async fn list(
     let mut lines = Vec::new();
     for o in occ {
         let mine = match p.person_id {
-            Some(pid) => store::my_signup(&state.db.read, OccurrenceId(o.id), pid)
-                .await?
-                .map(|s| model::signup_state_label(ctx.lang, &s).to_string()),
+            Some(pid) => {
+                store::my_signup(&state.db.read, OccurrenceId(o.id), pid).await?.map(|s| s.label(ctx.lang).to_string())
+            }
             None => None,
         };
         lines.push(Line {
             id: o.id,
             title: o.title.clone(),
-            kind: model::kind_label(ctx.lang, &o.kind).into(),
+            kind: o.kind.label(ctx.lang).into(),
             when: when(&o),
             project: o.project_name.clone(),
             place: o.place.clone().unwrap_or_default(),
@@ -117,7 +117,7 @@ pub async fn list(
         my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
         project_feeds,
         projects,
-        kinds: model::KINDS.iter().map(|k| (*k, model::kind_label(ctx.lang, k))).collect(),
+        kinds: model::ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
         teams,
         rooms,
         today: to_local(now).format("%Y-%m-%d").to_string(),
@@ -170,23 +170,24 @@ pub async fn detail(
         Some(pid) => store::my_signup(&state.db.read, OccurrenceId(id), pid).await?,
         None => None,
     };
-    let open = model::open_for_signup(o.starts_at, state.clock.now()).is_ok() && o.state == "scheduled";
-    let active = mine.as_deref().is_some_and(|s| s != "cancelled");
+    let open =
+        model::open_for_signup(o.starts_at, state.clock.now()).is_ok() && o.state == model::OccurrenceState::Scheduled;
+    let active = mine.is_some_and(|s| s != model::SignupState::Cancelled);
     let signups = if manager {
         store::signups(&state.db.read, OccurrenceId(id))
             .await?
             .into_iter()
-            .map(|s| (s.person_name, model::signup_state_label(ctx.lang, &s.state).to_string()))
+            .map(|s| (s.person_name, s.state.label(ctx.lang).to_string()))
             .collect()
     } else {
         vec![]
     };
     Ok(DetailPage {
         c: Chrome::new(&ctx, o.title.clone()).with_msg(m.msg.as_deref()),
-        kind: model::kind_label(ctx.lang, &o.kind).into(),
+        kind: o.kind.label(ctx.lang).into(),
         when: when(&o),
         seats: seats(&o),
-        mine: mine.as_deref().map(|s| model::signup_state_label(ctx.lang, s)).unwrap_or("").into(),
+        mine: mine.map(|s| s.label(ctx.lang)).unwrap_or("").into(),
         can_sign_up: open && !active && p.person_id.is_some(),
         can_cancel: open && active,
         manager,

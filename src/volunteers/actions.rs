@@ -49,7 +49,7 @@ pub async fn apply_checked(
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let existing = registration_of(&tx, person, project).await?;
-    model::may_apply(existing.as_ref().map(|(_, state)| state.as_str())).map_err(rule_err)?;
+    model::may_apply(existing.map(|(_, state)| state)).map_err(rule_err)?;
     let id = match existing {
         Some((id, _)) => {
             reapply(&tx, id, skills, now).await?;
@@ -92,10 +92,10 @@ pub async fn decide_volunteer_checked(
     id: i64,
     approve: bool,
     note: &str,
-) -> AppResult<&'static str> {
+) -> AppResult<model::VolunteerState> {
     let v = registration(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     p.scope.require_write(v.project_id)?;
-    let next = model::decide_volunteer(&v.state, approve).map_err(rule_err)?;
+    let next = model::decide_volunteer(v.state, approve).map_err(rule_err)?;
     let note = note.trim();
     if note.chars().count() > 200 {
         return Err(AppError::field("note", "说明不超过200字"));
@@ -148,11 +148,7 @@ pub async fn create_team_checked(
     name: &str,
 ) -> AppResult<i64> {
     p.scope.require_write(project)?;
-    let kind = model::TEAM_KINDS
-        .iter()
-        .find(|c| **c == kind.trim())
-        .copied()
-        .ok_or_else(|| AppError::field("kind", "请选择队伍类型"))?;
+    let kind: model::TeamKind = kind.trim().parse().map_err(|_| AppError::field("kind", "请选择队伍类型"))?;
     let name = crate::text::normalize(name);
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
@@ -160,7 +156,7 @@ pub async fn create_team_checked(
     }
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    let id = insert_team(&tx, project, kind, name, now).await?;
+    let id = insert_team(&tx, project, kind.as_str(), name, now).await?;
     audit::commit(
         tx,
         ctx,
@@ -170,7 +166,7 @@ pub async fn create_team_checked(
             entity: "team",
             entity_id: Some(id),
             project_id: Some(project),
-            summary: format!("成立{}「{name}」", model::team_kind_zh(kind)),
+            summary: format!("成立{}「{name}」", kind.label(crate::web::i18n::Lang::Zh)),
         },
     )
     .await?;
@@ -270,7 +266,7 @@ pub async fn request_correction_checked(
     reason: &str,
 ) -> AppResult<i64> {
     let s = service_of(&state.db.read, signup_id).await?.ok_or_else(AppError::not_found)?;
-    if Some(s.person_id) != p.person_id || s.state != "confirmed" {
+    if Some(s.person_id) != p.person_id || s.state != crate::activities::model::SignupState::Confirmed {
         return Err(AppError::not_found());
     }
     let requested: i64 = minutes.trim().parse().map_err(|_| AppError::field("minutes", "请填写更正后的服务分钟数"))?;
@@ -344,7 +340,7 @@ pub async fn decide_correction_checked(
     id: i64,
     approve: bool,
     note: &str,
-) -> AppResult<&'static str> {
+) -> AppResult<model::CorrectionState> {
     let c = correction(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     let staff = p.scope.can_write_project(c.project_id);
     let leader = match p.person_id {
@@ -361,7 +357,7 @@ pub async fn decide_correction_checked(
     if note.chars().count() > 200 {
         return Err(AppError::field("note", "说明不超过200字"));
     }
-    let next = if approve { "approved" } else { "rejected" };
+    let next = model::decide_correction(c.state, approve).map_err(rule_err)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     if !decide_correction(&tx, id, next, note, p.user_id, now).await? {

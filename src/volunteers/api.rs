@@ -66,7 +66,7 @@ pub async fn decide(
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Decided> {
     let s = actions::decide_volunteer_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
-    Ok(Json(Decided { state: s.into() }))
+    Ok(Json(Decided { state: s.as_str().into() }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -117,7 +117,7 @@ pub async fn decide_correction(
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Decided> {
     let s = actions::decide_correction_checked(&state, &p, &ctx, id, b.approve, &b.note).await?;
-    Ok(Json(Decided { state: s.into() }))
+    Ok(Json(Decided { state: s.as_str().into() }))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]

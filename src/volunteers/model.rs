@@ -6,34 +6,48 @@ use rand::Rng;
 
 pub use crate::activities::model::RuleError;
 
-/// The teams the article names.
-pub const TEAM_KINDS: [&str; 3] = ["commando", "service", "quality"];
-
-// Labels of the volunteers' stored codes are the catalog's `team_kind.…`, `volunteer_state.…`,
-// `correction_state.…` and `redemption_state.…` (`web::labels::label_of`).
-
-pub fn team_kind_zh(code: &str) -> &'static str {
-    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "team_kind", code)
+crate::coded! {
+    /// The teams the article names.
+    pub enum TeamKind: "team_kind" { Commando, Service, Quality }
 }
 
-pub fn volunteer_state_zh(s: &str) -> &'static str {
-    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "volunteer_state", s)
+crate::coded! {
+    /// A volunteer registration: pending → approved or rejected.
+    pub enum VolunteerState: "volunteer_state" { Pending, Approved, Rejected }
+}
+
+crate::coded! {
+    /// A request to correct an attendance's minutes: pending → approved or rejected.
+    pub enum CorrectionState: "correction_state" { Pending, Approved, Rejected }
+}
+
+crate::coded! {
+    /// A 爱心超市 redemption: reserved → collected or cancelled.
+    pub enum RedemptionState: "redemption_state" { Reserved, Collected, Cancelled }
 }
 
 /// A registration is decided once: pending → approved or rejected. A rejected volunteer may apply again
 /// (back to pending); an approved one may not apply twice.
-pub fn decide_volunteer(from: &str, approve: bool) -> Result<&'static str, RuleError> {
+pub fn decide_volunteer(from: VolunteerState, approve: bool) -> Result<VolunteerState, RuleError> {
     match from {
-        "pending" => Ok(if approve { "approved" } else { "rejected" }),
+        VolunteerState::Pending => Ok(if approve { VolunteerState::Approved } else { VolunteerState::Rejected }),
         _ => Err(RuleError::new("already_decided", "这份申请已经审核过了")),
     }
 }
 
-pub fn may_apply(existing: Option<&str>) -> Result<(), RuleError> {
+pub fn may_apply(existing: Option<VolunteerState>) -> Result<(), RuleError> {
     match existing {
-        None | Some("rejected") => Ok(()),
-        Some("pending") => Err(RuleError::new("already_applied", "已经提交过申请，请等待审核")),
-        Some(_) => Err(RuleError::new("already_volunteer", "您已经是本项目的志愿者")),
+        None | Some(VolunteerState::Rejected) => Ok(()),
+        Some(VolunteerState::Pending) => Err(RuleError::new("already_applied", "已经提交过申请，请等待审核")),
+        Some(VolunteerState::Approved) => Err(RuleError::new("already_volunteer", "您已经是本项目的志愿者")),
+    }
+}
+
+/// A correction is decided once, like a registration.
+pub fn decide_correction(from: CorrectionState, approve: bool) -> Result<CorrectionState, RuleError> {
+    match from {
+        CorrectionState::Pending => Ok(if approve { CorrectionState::Approved } else { CorrectionState::Rejected }),
+        _ => Err(RuleError::new("already_decided", "这份申请已经审批过了")),
     }
 }
 
@@ -58,10 +72,6 @@ pub fn check_correction(
         return Err(RuleError::new("no_change", "更正后的时长与现在相同"));
     }
     Ok(())
-}
-
-pub fn correction_state_zh(s: &str) -> &'static str {
-    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "correction_state", s)
 }
 
 /// The ledger entry for an approved correction: the change in minutes, and the points that bring the
@@ -91,18 +101,15 @@ pub fn check_redemption(balance: i64, cost_each: i64, quantity: i64, active: boo
     Ok(total)
 }
 
-pub fn redemption_state_zh(s: &str) -> &'static str {
-    crate::web::labels::label_of(crate::web::i18n::Lang::Zh, "redemption_state", s)
-}
-
 /// reserved → collected (staff, at the counter) or cancelled (the resident or staff; points and stock
 /// come back). Nothing leaves collected or cancelled.
-pub fn next_redemption_state(from: &str, action: &str) -> Result<&'static str, RuleError> {
+pub fn next_redemption_state(from: RedemptionState, action: &str) -> Result<RedemptionState, RuleError> {
+    use RedemptionState::*;
     match (from, action) {
-        ("reserved", "collect") => Ok("collected"),
-        ("reserved", "cancel") => Ok("cancelled"),
-        ("collected", _) => Err(RuleError::new("already_collected", "已经领取过了")),
-        ("cancelled", _) => Err(RuleError::new("already_cancelled", "这笔兑换已经取消")),
+        (Reserved, "collect") => Ok(Collected),
+        (Reserved, "cancel") => Ok(Cancelled),
+        (Collected, _) => Err(RuleError::new("already_collected", "已经领取过了")),
+        (Cancelled, _) => Err(RuleError::new("already_cancelled", "这笔兑换已经取消")),
         _ => Err(RuleError::new("unknown_action", "未知操作")),
     }
 }
@@ -143,13 +150,16 @@ mod tests {
 
     #[test]
     fn registrations_are_decided_once_and_may_be_made_again_after_a_rejection() {
-        assert_eq!(decide_volunteer("pending", true), Ok("approved"));
-        assert_eq!(decide_volunteer("pending", false), Ok("rejected"));
-        assert_eq!(decide_volunteer("approved", false).unwrap_err().code, "already_decided");
+        assert_eq!(decide_volunteer(VolunteerState::Pending, true), Ok(VolunteerState::Approved));
+        assert_eq!(decide_volunteer(VolunteerState::Pending, false), Ok(VolunteerState::Rejected));
+        assert_eq!(decide_volunteer(VolunteerState::Approved, false).unwrap_err().code, "already_decided");
         assert!(may_apply(None).is_ok());
-        assert!(may_apply(Some("rejected")).is_ok());
-        assert_eq!(may_apply(Some("pending")).unwrap_err().code, "already_applied");
-        assert_eq!(may_apply(Some("approved")).unwrap_err().code, "already_volunteer");
+        assert!(may_apply(Some(VolunteerState::Rejected)).is_ok());
+        assert_eq!(may_apply(Some(VolunteerState::Pending)).unwrap_err().code, "already_applied");
+        assert_eq!(may_apply(Some(VolunteerState::Approved)).unwrap_err().code, "already_volunteer");
+        assert_eq!(decide_correction(CorrectionState::Pending, true), Ok(CorrectionState::Approved));
+        assert_eq!(decide_correction(CorrectionState::Pending, false), Ok(CorrectionState::Rejected));
+        assert_eq!(decide_correction(CorrectionState::Rejected, true).unwrap_err().code, "already_decided");
     }
 
     #[test]
@@ -182,10 +192,10 @@ mod tests {
 
     #[test]
     fn a_redemption_is_collected_or_cancelled_once() {
-        assert_eq!(next_redemption_state("reserved", "collect"), Ok("collected"));
-        assert_eq!(next_redemption_state("reserved", "cancel"), Ok("cancelled"));
-        assert_eq!(next_redemption_state("collected", "cancel").unwrap_err().code, "already_collected");
-        assert_eq!(next_redemption_state("cancelled", "collect").unwrap_err().code, "already_cancelled");
+        assert_eq!(next_redemption_state(RedemptionState::Reserved, "collect"), Ok(RedemptionState::Collected));
+        assert_eq!(next_redemption_state(RedemptionState::Reserved, "cancel"), Ok(RedemptionState::Cancelled));
+        assert_eq!(next_redemption_state(RedemptionState::Collected, "cancel").unwrap_err().code, "already_collected");
+        assert_eq!(next_redemption_state(RedemptionState::Cancelled, "collect").unwrap_err().code, "already_cancelled");
     }
 
     #[test]

@@ -65,15 +65,6 @@ struct IndexPage {
 }
 
 impl IndexPage {
-    fn vol_state(&self, s: &str) -> &'static str {
-        crate::web::labels::label_of(self.c.lang, "volunteer_state", s)
-    }
-    fn corr_state(&self, s: &str) -> &'static str {
-        crate::web::labels::label_of(self.c.lang, "correction_state", s)
-    }
-    fn team_kind(&self, s: &str) -> &'static str {
-        crate::web::labels::label_of(self.c.lang, "team_kind", s)
-    }
     fn when(&self, t: &DateTime<Utc>) -> String {
         fmt_datetime(*t)
     }
@@ -86,7 +77,8 @@ pub async fn index(
 ) -> AppResult<impl IntoResponse> {
     let o = overview(&state, &p).await?;
     let now = state.clock.now();
-    let taken: Vec<ProjectId> = o.mine.iter().filter(|v| v.state != "rejected").map(|v| v.project_id).collect();
+    let taken: Vec<ProjectId> =
+        o.mine.iter().filter(|v| v.state != model::VolunteerState::Rejected).map(|v| v.project_id).collect();
     let apply_projects = if p.person_id.is_some() {
         let ids: Vec<ProjectId> = p.scope.home_projects().into_iter().filter(|id| !taken.contains(id)).collect();
         crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect()
@@ -121,10 +113,7 @@ pub async fn index(
         apply_projects,
         services,
         staff_projects,
-        team_kinds: model::TEAM_KINDS
-            .iter()
-            .map(|k| (*k, crate::web::labels::label_of(ctx.lang, "team_kind", k)))
-            .collect(),
+        team_kinds: model::TeamKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
     })
 }
 
@@ -224,7 +213,7 @@ pub async fn team_page(
     let rows = crate::points::store::ranking(&state.db.read, t.project_id, Some(TeamId(id)), start, end).await?;
     Ok(TeamPage {
         c: Chrome::new(&ctx, t.name.clone()).with_msg(m.msg.as_deref()),
-        kind: crate::web::labels::label_of(ctx.lang, "team_kind", &t.kind),
+        kind: t.kind.label(ctx.lang),
         t,
         members,
         candidates,

@@ -1,5 +1,7 @@
 //! SQL for volunteers (C4): registrations, teams and their members, hour corrections, services.
 
+use super::model::{CorrectionState, TeamKind, VolunteerState};
+use crate::activities::model::SignupState;
 use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -19,8 +21,7 @@ pub struct Volunteer {
     pub person_name: String,
     pub project_id: ProjectId,
     pub project_name: String,
-    /// `pending`, `approved` or `rejected`.
-    pub state: String,
+    pub state: VolunteerState,
     pub skills: String,
     pub decision_note: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -35,8 +36,7 @@ pub struct Team {
     pub id: i64,
     pub project_id: ProjectId,
     pub project_name: String,
-    /// `commando` (党团突击队), `service` (志愿服务队) or `quality` (品质提升队).
-    pub kind: String,
+    pub kind: TeamKind,
     pub name: String,
     pub members: i64,
 }
@@ -65,8 +65,7 @@ pub struct Correction {
     pub minutes_before: i32,
     pub minutes_requested: i32,
     pub reason: String,
-    /// `pending`, `approved` or `rejected`.
-    pub state: String,
+    pub state: CorrectionState,
     pub decision_note: Option<String>,
 }
 
@@ -200,7 +199,7 @@ pub async fn teams_of_person(conn: &impl ConnectionTrait, person: PersonId) -> A
         id: i64,
         project_id: ProjectId,
         project_name: String,
-        kind: String,
+        kind: TeamKind,
         name: String,
         members: i64,
         role: String,
@@ -307,11 +306,11 @@ pub async fn registration_of(
     conn: &impl ConnectionTrait,
     person: PersonId,
     project: ProjectId,
-) -> AppResult<Option<(i64, String)>> {
+) -> AppResult<Option<(i64, VolunteerState)>> {
     #[derive(FromQueryResult)]
     struct R {
         id: i64,
-        state: String,
+        state: VolunteerState,
     }
     Ok(db::one::<R>(
         conn,
@@ -360,7 +359,7 @@ pub async fn registration(conn: &impl ConnectionTrait, id: i64) -> AppResult<Opt
 pub async fn decide_registration(
     conn: &impl ConnectionTrait,
     id: i64,
-    next: &str,
+    next: VolunteerState,
     note: &str,
     by: UserId,
     now: DateTime<Utc>,
@@ -447,7 +446,7 @@ pub async fn remove_member(conn: &impl ConnectionTrait, team: TeamId, person: Pe
 pub struct ServiceOf {
     pub person_id: PersonId,
     pub project_id: ProjectId,
-    pub state: String,
+    pub state: SignupState,
     pub title: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -524,7 +523,7 @@ pub async fn correction(conn: &impl ConnectionTrait, id: i64) -> AppResult<Optio
 pub async fn decide_correction(
     conn: &impl ConnectionTrait,
     id: i64,
-    next: &str,
+    next: CorrectionState,
     note: &str,
     by: UserId,
     now: DateTime<Utc>,

@@ -16,6 +16,55 @@ pub trait Labelled: Copy + 'static {
     }
 }
 
+/// A stored code as an enum, said once: the variants' codes (snake_case, by `strum`), JSON (serde), a
+/// text column (sea-orm `DeriveValueType`, read through `FromStr`), the OpenAPI schema, `ALL`, `as_str`
+/// and [`Labelled`] with the catalog prefix. A code the database holds that no variant names is a read
+/// error, not a silent default.
+///
+/// ```
+/// xinghuo::coded! {
+///     /// A door's state.
+///     pub enum DoorState: "door_state" { Open, Shut }
+/// }
+/// assert_eq!(DoorState::Shut.as_str(), "shut");
+/// assert_eq!("open".parse::<DoorState>().unwrap(), DoorState::Open);
+/// ```
+#[macro_export]
+macro_rules! coded {
+    ($(#[$m:meta])* $vis:vis enum $name:ident : $prefix:literal { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            strum::IntoStaticStr, strum::EnumString, strum::Display,
+            serde::Serialize, serde::Deserialize, sea_orm::DeriveValueType, utoipa::ToSchema,
+        )]
+        #[strum(serialize_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        #[sea_orm(value_type = "String")]
+        $vis enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+            /// The label in this language (the catalog's `<prefix>.<code>`); takes `Lang` or `&Lang`
+            /// (templates pass references).
+            pub fn label(self, lang: impl std::borrow::Borrow<$crate::web::i18n::Lang>) -> &'static str {
+                $crate::web::labels::label(*lang.borrow(), $prefix, self.as_str())
+            }
+        }
+
+        impl $crate::web::labels::Labelled for $name {
+            const PREFIX: &'static str = $prefix;
+            const VALUES: &'static [Self] = $name::ALL;
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    };
+}
+
 /// The label of `<prefix>.<code>`, or the code itself when the catalog has none.
 pub fn label(lang: Lang, prefix: &str, code: &'static str) -> &'static str {
     match label_of(lang, prefix, code) {
@@ -95,6 +144,8 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("activity_kind.sports", "文体活动", "Culture and sports"),
     ("activity_kind.publicity", "宣传", "Publicity"),
     ("activity_kind.care_visit", "关爱走访", "Care visit"),
+    ("occurrence_state.scheduled", "已安排", "Scheduled"),
+    ("occurrence_state.skipped", "本次取消", "Off this time"),
     ("signup_state.confirmed", "已报名", "Signed up"),
     ("signup_state.waitlisted", "候补中", "On the waiting list"),
     ("signup_state.cancelled", "已取消", "Cancelled"),
@@ -110,17 +161,21 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("redemption_state.reserved", "待领取", "To collect"),
     ("redemption_state.collected", "已领取", "Collected"),
     ("redemption_state.cancelled", "已取消", "Cancelled"),
+    ("visit_via.qr", "扫码签到", "Scanned in"),
+    ("visit_via.staff", "工作人员登记", "Recorded by staff"),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::activities::model::{ActivityKind, OccurrenceState, SignupState};
     use crate::{
         auth::model::Role,
         org::model::{NodeKind, PartyOrgKind, ProjectKind},
         people::model::Relation,
         positions::model::BookingState,
         requests::model::{Channel, Kind, Level, State},
+        volunteers::model::{CorrectionState, RedemptionState, TeamKind, VolunteerState},
     };
 
     fn complete<T: Labelled>() -> Vec<String> {
@@ -149,27 +204,16 @@ mod tests {
         missing.extend(complete::<PartyOrgKind>());
         missing.extend(complete::<Role>());
         missing.extend(complete::<Relation>());
-        // Codes still kept as strings (activities and volunteers), by their prefix.
-        let coded: [(&str, &[&str]); 6] = [
-            ("activity_kind", &crate::activities::model::KINDS),
-            ("signup_state", &["confirmed", "waitlisted", "cancelled"]),
-            ("team_kind", &crate::volunteers::model::TEAM_KINDS),
-            ("volunteer_state", &["pending", "approved", "rejected"]),
-            ("correction_state", &["pending", "approved", "rejected"]),
-            ("redemption_state", &["reserved", "collected", "cancelled"]),
-        ];
-        for (prefix, codes) in coded {
-            for c in codes {
-                for lang in [Lang::Zh, Lang::En] {
-                    if label_of(lang, prefix, c).is_empty() {
-                        missing.push(format!("{prefix}.{c} ({lang:?})"));
-                    }
-                }
-            }
-        }
+        missing.extend(complete::<ActivityKind>());
+        missing.extend(complete::<SignupState>());
+        missing.extend(complete::<OccurrenceState>());
+        missing.extend(complete::<TeamKind>());
+        missing.extend(complete::<VolunteerState>());
+        missing.extend(complete::<CorrectionState>());
+        missing.extend(complete::<RedemptionState>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
-        assert_eq!(crate::activities::model::signup_state_zh("waitlisted"), "候补中");
-        assert_eq!(crate::activities::model::signup_state_label(Lang::En, "waitlisted"), "On the waiting list");
+        assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
+        assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
         assert_eq!(State::InProgress.label(Lang::En), "In progress");
         assert_eq!(State::InProgress.label(Lang::Zh), "处理中");
         assert_eq!(State::InProgress.zh(), "处理中");
@@ -189,6 +233,13 @@ mod tests {
         );
         assert_eq!(codes::<Level>(), "handler,manager,branch");
         assert_eq!(codes::<BookingState>(), "pending,approved,rejected,cancelled,released");
+        assert_eq!(codes::<ActivityKind>(), "party_day,three_one,volunteer,festival,sports,publicity,care_visit");
+        assert_eq!(codes::<SignupState>(), "confirmed,waitlisted,cancelled");
+        assert_eq!(codes::<OccurrenceState>(), "scheduled,skipped");
+        assert_eq!(codes::<TeamKind>(), "commando,service,quality");
+        assert_eq!(codes::<VolunteerState>(), "pending,approved,rejected");
+        assert_eq!(codes::<CorrectionState>(), "pending,approved,rejected");
+        assert_eq!(codes::<RedemptionState>(), "reserved,collected,cancelled");
         assert_eq!(
             codes::<NodeKind>(),
             "company,branch,project,building,unit,household,district,street,community,grid,microgrid"

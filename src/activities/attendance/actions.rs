@@ -80,7 +80,7 @@ pub async fn attend(
     let tx = state.db.write.begin().await?;
     let s = store::signup_row(&tx, OccurrenceId(o.id), person_id)
         .await?
-        .filter(|s| s.state == "confirmed")
+        .filter(|s| s.state == crate::activities::model::SignupState::Confirmed)
         .ok_or_else(|| AppError::conflict("not_signed_up", "没有报名（或仍在候补），请先报名", "Not signed up"))?;
     let result = match (action, s.checked_in_at, s.checked_out_at) {
         ("in", None, _) => {
@@ -98,7 +98,7 @@ pub async fn attend(
         }
         ("out", Some(t_in), None) => {
             let minutes = model::service_minutes(t_in, now, o.starts_at, o.ends_at);
-            let (per_hour, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
+            let (per_hour, bonus) = points::store::rule(&tx, o.project_id, o.kind.as_str()).await?;
             let mut points = model::points(minutes, per_hour);
             if !store::check_out(&tx, SignupId(s.id), minutes, now).await? {
                 return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
@@ -181,7 +181,7 @@ pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, 
     let tx = state.db.write.begin().await?;
     let s = store::signup_row(&tx, OccurrenceId(id), PersonId(person))
         .await?
-        .filter(|s| s.state == "confirmed")
+        .filter(|s| s.state == crate::activities::model::SignupState::Confirmed)
         .ok_or_else(|| AppError::conflict("not_signed_up", "这位没有报名（或仍在候补）", "Not signed up"))?;
     let source = format!("signup:{}:organiser", s.id);
     let credited = points::store::has_source(&tx, &source).await?;
@@ -194,7 +194,7 @@ pub async fn set_organiser(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, 
     }
     store::set_role(&tx, SignupId(s.id), if on { "organiser" } else { "participant" }, now).await?;
     if on && s.checked_out_at.is_some() && !credited {
-        let (_, bonus) = points::store::rule(&tx, o.project_id, &o.kind).await?;
+        let (_, bonus) = points::store::rule(&tx, o.project_id, o.kind.as_str()).await?;
         if bonus > 0 {
             points::store::append(&tx, &organiser_entry(&o, SignupId(s.id), PersonId(person), bonus, p.user_id), now)
                 .await?;
@@ -285,11 +285,7 @@ pub struct RuleForm {
 pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -> AppResult<()> {
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     p.scope.require_write(ProjectId(project))?;
-    let kind = model::KINDS
-        .iter()
-        .find(|c| **c == f.kind.trim())
-        .copied()
-        .ok_or_else(|| AppError::field("kind", "请选择活动类型"))?;
+    let kind: model::ActivityKind = f.kind.trim().parse().map_err(|_| AppError::field("kind", "请选择活动类型"))?;
     let per_hour = f
         .points_per_hour
         .trim()
@@ -307,7 +303,7 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
     };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
-    points::store::set_rule(&tx, ProjectId(project), kind, per_hour, bonus).await?;
+    points::store::set_rule(&tx, ProjectId(project), kind.as_str(), per_hour, bonus).await?;
     audit::commit(
         tx,
         ctx,
@@ -317,7 +313,10 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
             entity: "points_rule",
             entity_id: None,
             project_id: Some(ProjectId(project)),
-            summary: format!("积分规则：{}每小时{per_hour}分，组织者奖励{bonus}分", model::kind_zh(kind)),
+            summary: format!(
+                "积分规则：{}每小时{per_hour}分，组织者奖励{bonus}分",
+                kind.label(crate::web::i18n::Lang::Zh)
+            ),
         },
     )
     .await?;
@@ -346,7 +345,7 @@ pub async fn export(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppR
         let row = (i + 3) as u32;
         ws.write_number(row, 0, (i + 1) as f64).map_err(AppError::internal)?;
         ws.write_string(row, 1, &r.name).map_err(AppError::internal)?;
-        ws.write_string(row, 2, model::signup_state_zh(&r.state)).map_err(AppError::internal)?;
+        ws.write_string(row, 2, r.state.label(crate::web::i18n::Lang::Zh)).map_err(AppError::internal)?;
         ws.write_string(row, 3, r.checked_in_at.map(fmt_datetime).unwrap_or_default()).map_err(AppError::internal)?;
         ws.write_string(row, 4, r.checked_out_at.map(fmt_datetime).unwrap_or_default()).map_err(AppError::internal)?;
         if let Some(m) = r.service_minutes {

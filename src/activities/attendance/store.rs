@@ -1,5 +1,6 @@
 //! Attendance's SQL: a sign-up's check-in and check-out, its role, the attendance list and the 签到表.
 
+use crate::activities::model::SignupState;
 use crate::ids::*;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult};
@@ -9,7 +10,7 @@ use crate::{db, error::AppResult, params};
 #[derive(FromQueryResult)]
 pub struct SignupRow {
     pub id: i64,
-    pub state: String,
+    pub state: SignupState,
     pub role: String,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_out_at: Option<DateTime<Utc>>,
@@ -87,7 +88,7 @@ pub async fn attendees(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId)
 #[derive(FromQueryResult)]
 pub struct SheetRow {
     pub name: String,
-    pub state: String,
+    pub state: SignupState,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_out_at: Option<DateTime<Utc>>,
     pub service_minutes: Option<i32>,

@@ -1,5 +1,6 @@
 //! SQL for activities, their occurrences and sign-ups (and, in its files, changing dates and write-ups).
 
+use crate::activities::model::{ActivityKind, OccurrenceState, SignupState};
 use crate::ids::*;
 mod dates;
 mod writeups;
@@ -116,7 +117,7 @@ pub struct Occurrence {
     pub activity_id: i64,
     pub project_id: ProjectId,
     pub project_name: String,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title: String,
     pub series: Option<String>,
     pub organiser: String,
@@ -128,7 +129,7 @@ pub struct Occurrence {
     pub rrule: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    pub state: String,
+    pub state: OccurrenceState,
     pub confirmed: i64,
     pub waitlisted: i64,
 }
@@ -176,7 +177,7 @@ pub struct Signup {
     pub id: i64,
     pub person_id: PersonId,
     pub person_name: String,
-    pub state: String,
+    pub state: SignupState,
 }
 
 pub async fn signups(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -> Result<Vec<Signup>, AppError> {
@@ -192,14 +193,14 @@ pub async fn signups(conn: &impl ConnectionTrait, occurrence_id: OccurrenceId) -
 #[derive(FromQueryResult)]
 struct StateRow {
     id: i64,
-    state: String,
+    state: SignupState,
 }
 
 pub async fn my_signup(
     conn: &impl ConnectionTrait,
     occurrence_id: OccurrenceId,
     person_id: PersonId,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<SignupState>, AppError> {
     Ok(db::one::<StateRow>(
         conn,
         "SELECT id, state FROM signups WHERE occurrence_id = $1 AND person_id = $2",
@@ -233,7 +234,7 @@ pub async fn sign_up(
     )
     .await?;
     if let Some(e) = &existing
-        && e.state != "cancelled"
+        && e.state != crate::activities::model::SignupState::Cancelled
     {
         return Err(AppError::conflict("already_signed_up", "已经报名过了", "Already signed up"));
     }
@@ -278,7 +279,7 @@ pub async fn cancel(
     .ok_or_else(|| AppError::conflict("not_signed_up", "您没有报名这次活动", "Not signed up"))?;
     db::exec(conn, "UPDATE signups SET state = 'cancelled', updated_at = $1 WHERE id = $2", params![now, existing.id])
         .await?;
-    if existing.state != "confirmed" {
+    if existing.state != crate::activities::model::SignupState::Confirmed {
         return Ok(None);
     }
     Ok(promote(conn, occurrence_id, capacity, now).await?.into_iter().next())

@@ -13,29 +13,20 @@ pub enum Ty {
     Int,
     Time,
     Date,
-    /// A stored code shown by its Chinese label (the capability's own model says which).
-    Code(fn(&str) -> &'static str),
+    /// A stored code shown by its Chinese label: the catalog entry `<prefix>.<code>` (`web::labels`).
+    Code(&'static str),
 }
 
-fn relation_zh(s: &str) -> &'static str {
-    crate::people::model::Relation::parse(s).map(|r| r.zh()).unwrap_or("")
-}
-fn role_zh(s: &str) -> &'static str {
-    crate::auth::model::Role::parse(s).map(|r| r.zh()).unwrap_or("")
-}
-fn request_state_zh(s: &str) -> &'static str {
-    crate::requests::model::State::parse(s).map(|r| r.zh()).unwrap_or("")
-}
-fn booking_state_zh(s: &str) -> &'static str {
-    crate::positions::model::BookingState::parse(s).map(|r| r.zh()).unwrap_or("")
-}
-fn via_zh(s: &str) -> &'static str {
-    match s {
-        "qr" => "扫码签到",
-        "staff" => "工作人员登记",
-        _ => "",
-    }
-}
+use crate::web::labels::Labelled;
+const RELATION: &str = <crate::people::model::Relation as Labelled>::PREFIX;
+const ROLE: &str = <crate::auth::model::Role as Labelled>::PREFIX;
+const REQUEST_STATE: &str = <crate::requests::model::State as Labelled>::PREFIX;
+const BOOKING_STATE: &str = <crate::positions::model::BookingState as Labelled>::PREFIX;
+const SIGNUP_STATE: &str = <crate::activities::model::SignupState as Labelled>::PREFIX;
+const VOLUNTEER_STATE: &str = <crate::volunteers::model::VolunteerState as Labelled>::PREFIX;
+const REDEMPTION_STATE: &str = <crate::volunteers::model::RedemptionState as Labelled>::PREFIX;
+/// How a visit was recorded (`qr`, `staff`).
+const VISIT_VIA: &str = "visit_via";
 
 pub struct Spec {
     pub key: &'static str,
@@ -51,7 +42,7 @@ pub const SECTIONS: &[Spec] = &[
     Spec {
         key: "homes",
         title: "我的房屋",
-        columns: &[("项目", Text), ("房屋", Text), ("关系", Code(relation_zh)), ("入住日期", Date), ("迁出日期", Date)],
+        columns: &[("项目", Text), ("房屋", Text), ("关系", Code(RELATION)), ("入住日期", Date), ("迁出日期", Date)],
         sql: "SELECT pr.name, b.name || u.name || h.room || '室', m.relation, m.moved_in, m.moved_out \
               FROM household_members m JOIN households h ON h.node_id = m.household_id \
               JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id \
@@ -61,21 +52,21 @@ pub const SECTIONS: &[Spec] = &[
     Spec {
         key: "roles",
         title: "我的角色",
-        columns: &[("角色", Code(role_zh)), ("所在组织", Text), ("岗位", Text), ("起始日期", Date), ("结束日期", Date)],
+        columns: &[("角色", Code(ROLE)), ("所在组织", Text), ("岗位", Text), ("起始日期", Date), ("结束日期", Date)],
         sql: "SELECT r.role, n.name, r.post, r.since, r.until FROM role_assignments r \
               JOIN org_nodes n ON n.id = r.node_id WHERE r.person_id = $1 ORDER BY r.id",
     },
     Spec {
         key: "requests",
         title: "我的报事报修",
-        columns: &[("编号", Int), ("提交时间", Time), ("类别", Text), ("状态", Code(request_state_zh)), ("内容", Text)],
+        columns: &[("编号", Int), ("提交时间", Time), ("类别", Text), ("状态", Code(REQUEST_STATE)), ("内容", Text)],
         sql: "SELECT r.id, r.created_at, c.name, r.state, r.description FROM requests r \
               JOIN request_categories c ON c.id = r.category_id WHERE r.reporter_person_id = $1 ORDER BY r.id",
     },
     Spec {
         key: "bookings",
         title: "我的场地预约",
-        columns: &[("功能室", Text), ("开始", Time), ("结束", Time), ("状态", Code(booking_state_zh)), ("用途", Text)],
+        columns: &[("功能室", Text), ("开始", Time), ("结束", Time), ("状态", Code(BOOKING_STATE)), ("用途", Text)],
         sql: "SELECT rm.name, b.starts_at, b.ends_at, b.state, b.purpose FROM bookings b \
               JOIN rooms rm ON rm.id = b.room_id WHERE b.person_id = $1 ORDER BY b.id",
     },
@@ -85,7 +76,7 @@ pub const SECTIONS: &[Spec] = &[
         columns: &[
             ("活动", Text),
             ("开始", Time),
-            ("报名状态", Code(crate::activities::model::signup_state_zh)),
+            ("报名状态", Code(SIGNUP_STATE)),
             ("签到", Time),
             ("签退", Time),
             ("服务分钟", Int),
@@ -103,32 +94,21 @@ pub const SECTIONS: &[Spec] = &[
     Spec {
         key: "volunteers",
         title: "我的志愿者登记",
-        columns: &[
-            ("项目", Text),
-            ("状态", Code(crate::volunteers::model::volunteer_state_zh)),
-            ("特长", Text),
-            ("登记时间", Time),
-        ],
+        columns: &[("项目", Text), ("状态", Code(VOLUNTEER_STATE)), ("特长", Text), ("登记时间", Time)],
         sql: "SELECT n.name, v.state, v.skills, v.created_at FROM volunteers v JOIN org_nodes n ON n.id = v.project_id \
               WHERE v.person_id = $1 ORDER BY v.id",
     },
     Spec {
         key: "redemptions",
         title: "我的爱心超市兑换",
-        columns: &[
-            ("物品", Text),
-            ("数量", Int),
-            ("积分", Int),
-            ("状态", Code(crate::volunteers::model::redemption_state_zh)),
-            ("时间", Time),
-        ],
+        columns: &[("物品", Text), ("数量", Int), ("积分", Int), ("状态", Code(REDEMPTION_STATE)), ("时间", Time)],
         sql: "SELECT i.name, r.quantity, r.points, r.state, r.created_at FROM redemptions r \
               JOIN reward_items i ON i.id = r.item_id WHERE r.person_id = $1 ORDER BY r.id",
     },
     Spec {
         key: "visits",
         title: "我的到访记录",
-        columns: &[("服务中心", Text), ("时间", Time), ("方式", Code(via_zh))],
+        columns: &[("服务中心", Text), ("时间", Time), ("方式", Code(VISIT_VIA))],
         sql: "SELECT c.name, v.at, v.via FROM centre_visits v JOIN centres c ON c.id = v.centre_id \
               WHERE v.person_id = $1 ORDER BY v.id",
     },
@@ -147,9 +127,9 @@ fn cell(r: &QueryResult, i: usize, ty: Ty) -> String {
         Int => r.try_get_by_index::<Option<i64>>(i).ok().flatten().map(|v| v.to_string()).unwrap_or_default(),
         Time => r.try_get_by_index::<Option<DateTime<Utc>>>(i).ok().flatten().map(fmt_datetime).unwrap_or_default(),
         Date => r.try_get_by_index::<Option<NaiveDate>>(i).ok().flatten().map(|d| d.to_string()).unwrap_or_default(),
-        Code(zh) => {
+        Code(prefix) => {
             let code = r.try_get_by_index::<Option<String>>(i).ok().flatten().unwrap_or_default();
-            match zh(&code) {
+            match crate::web::labels::label_of(crate::web::i18n::Lang::Zh, prefix, &code) {
                 "" => code,
                 label => label.to_string(),
             }

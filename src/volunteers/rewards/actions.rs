@@ -207,13 +207,13 @@ pub async fn redeem_checked(
 /// A compare-and-set on the state, so a code is collected once; a cancellation gives back the points
 /// (a new ledger entry) and the stock.
 async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action: &str) -> AppResult<Redemption> {
-    let next = model::next_redemption_state(&r.state, action).map_err(rule_err)?;
+    let next = model::next_redemption_state(r.state, action).map_err(rule_err)?;
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     if !store::close_redemption(&tx, r.id, next, p.user_id, now).await? {
         return Err(AppError::conflict("already_closed", "这笔兑换已经领取或取消", "Already collected or cancelled"));
     }
-    if next == "cancelled" {
+    if next == model::RedemptionState::Cancelled {
         store::put_back_stock(&tx, r.item_id, r.quantity, now).await?;
         points::store::append(
             &tx,
@@ -235,13 +235,13 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
         ctx,
         now,
         Entry {
-            action: if next == "cancelled" { "cancel" } else { "collect" },
+            action: if next == model::RedemptionState::Cancelled { "cancel" } else { "collect" },
             entity: "redemption",
             entity_id: Some(r.id),
             project_id: Some(r.project_id),
             summary: format!(
                 "{}「{}」×{}（{}）",
-                if next == "cancelled" { "取消兑换" } else { "领取" },
+                if next == model::RedemptionState::Cancelled { "取消兑换" } else { "领取" },
                 r.item_name,
                 r.quantity,
                 r.person_name
@@ -249,7 +249,7 @@ async fn close(state: &AppState, p: &Principal, ctx: &Ctx, r: Redemption, action
         },
     )
     .await?;
-    Ok(Redemption { state: next.into(), closed_at: Some(now), ..r })
+    Ok(Redemption { state: next, closed_at: Some(now), ..r })
 }
 
 pub async fn collect_checked(state: &AppState, p: &Principal, ctx: &Ctx, code: &str) -> AppResult<Redemption> {

@@ -64,8 +64,8 @@ fn line(r: Redemption, with_name: bool, lang: crate::web::i18n::Lang) -> MineLin
         quantity: r.quantity,
         points: r.points,
         code: model::code_display(&r.code),
-        state: crate::web::labels::label_of(lang, "redemption_state", &r.state),
-        reserved: r.state == "reserved",
+        state: r.state.label(lang),
+        reserved: r.state == crate::volunteers::model::RedemptionState::Reserved,
         when: fmt_datetime(r.created_at),
     }
 }

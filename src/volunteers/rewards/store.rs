@@ -38,8 +38,7 @@ pub struct Redemption {
     pub points: i32,
     /// The pickup code (8 characters).
     pub code: String,
-    /// `reserved` (待领取), `collected` or `cancelled`.
-    pub state: String,
+    pub state: crate::volunteers::model::RedemptionState,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
 }
@@ -197,7 +196,7 @@ pub async fn insert_redemption(
 pub async fn close_redemption(
     conn: &impl ConnectionTrait,
     id: i64,
-    next: &str,
+    next: crate::volunteers::model::RedemptionState,
     by: UserId,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
