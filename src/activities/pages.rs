@@ -3,6 +3,7 @@
 //! and skipping a date.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -55,12 +56,12 @@ struct ListPage {
     /// iCalendar feed addresses: mine, and (staff) my projects'.
     my_feed: String,
     project_feeds: Vec<(String, String)>,
-    projects: Vec<(i64, String)>,
-    kinds: Vec<(&'static str, &'static str)>,
+    projects: Vec<Choice>,
+    kinds: Vec<Choice>,
     /// Audience choices for a team: (`team:<id>`, name).
-    teams: Vec<(String, String)>,
+    teams: Vec<Choice>,
     /// Rooms that can be booked for an activity: (id, centre · room).
-    rooms: Vec<(i64, String)>,
+    rooms: Vec<Choice>,
     today: String,
 }
 
@@ -116,10 +117,10 @@ pub async fn list(
         lines,
         my_feed: p.person_id.map(|pid| super::calendar::person_feed_url(&state, pid)).unwrap_or_default(),
         project_feeds,
-        projects,
-        kinds: model::ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
-        teams,
-        rooms,
+        projects: choices(projects),
+        kinds: choices(model::ActivityKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
+        teams: choices(teams),
+        rooms: choices(rooms),
         today: to_local(now).format("%Y-%m-%d").to_string(),
     })
 }

@@ -3,6 +3,7 @@
 //! write the same columns to `.xlsx` (the 台账), masked unless full numbers are asked for (audited).
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 pub mod messages;
 pub mod model;
 pub mod sheet;
@@ -176,7 +177,7 @@ pub async fn apply(
 #[template(path = "io/import.html")]
 struct ImportPage {
     c: Chrome,
-    projects: Vec<(i64, String)>,
+    projects: Vec<Choice>,
     errors: Vec<RowError>,
     /// The stable code of a whole-file refusal (`sheet_too_large`, `zip_bomb`, …).
     error_code: Option<&'static str>,
@@ -196,7 +197,7 @@ async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppR
 fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage {
     ImportPage {
         c: Chrome::titled(ctx, "nav.import"),
-        projects,
+        projects: choices(projects),
         errors: vec![],
         error_code: None,
         summary: None,

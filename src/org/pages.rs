@@ -2,6 +2,7 @@
 //! household page. Thin: parse → check scope → call store → render.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -166,9 +167,9 @@ struct NodePage {
     can_write: bool,
     is_project: bool,
     /// Party organisation kinds that may attach here, and roles that may be held here.
-    party_kinds: Vec<(&'static str, &'static str)>,
-    project_kinds: Vec<(&'static str, &'static str)>,
-    roles: Vec<(&'static str, &'static str)>,
+    party_kinds: Vec<Choice>,
+    project_kinds: Vec<Choice>,
+    roles: Vec<Choice>,
 }
 
 pub async fn node_page(
@@ -244,12 +245,12 @@ pub async fn node_page(
         })
         .collect();
     let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.label(ctx.lang).to_string()));
-    let party_kinds = PartyOrgKind::ALL
+    let party_kinds: Vec<_> = PartyOrgKind::ALL
         .iter()
         .filter(|k| k.attaches_to(node.kind()))
         .map(|k| (k.as_str(), k.label(ctx.lang)))
         .collect();
-    let roles = crate::auth::model::Role::ALL
+    let roles: Vec<_> = crate::auth::model::Role::ALL
         .iter()
         .filter(|r| {
             r.fits(node.kind()) && (**r != crate::auth::model::Role::CompanyAdmin || p.scope.is_admin_over(&node.path))
@@ -268,9 +269,9 @@ pub async fn node_page(
         people,
         child_kind,
         can_write,
-        party_kinds,
-        project_kinds: ProjectKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
-        roles,
+        party_kinds: choices(party_kinds),
+        project_kinds: choices(ProjectKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
+        roles: choices(roles),
     }
     .into_response())
 }
@@ -305,8 +306,8 @@ struct HouseholdPage {
     current: Vec<MemberLine>,
     history: Vec<MemberLine>,
     can_write: bool,
-    relations: Vec<(&'static str, &'static str)>,
-    microgrids: Vec<(i64, String, bool)>,
+    relations: Vec<Choice>,
+    microgrids: Vec<Choice>,
 }
 
 pub async fn household_page(
@@ -337,7 +338,7 @@ pub async fn household_page(
         store::project_microgrids(conn, h.project_id)
             .await?
             .into_iter()
-            .map(|(id, name)| (id, name, h.microgrid_id == Some(id)))
+            .map(|(id, name)| Choice::new(id, name).selected_if(h.microgrid_id == Some(id)))
             .collect()
     } else {
         vec![]
@@ -353,7 +354,7 @@ pub async fn household_page(
         current,
         history,
         can_write,
-        relations: Relation::ALL.iter().map(|r| (r.as_str(), r.label(ctx.lang))).collect(),
+        relations: choices(Relation::ALL.iter().map(|r| (r.as_str(), r.label(ctx.lang)))),
         microgrids,
     })
 }

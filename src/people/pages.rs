@@ -2,6 +2,7 @@
 //! The use cases they call live in `actions`.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -38,8 +39,8 @@ struct PersonPage {
     homes: Vec<store::Membership>,
     roles: Vec<RoleLine>,
     can_write: bool,
-    role_options: Vec<(&'static str, &'static str)>,
-    role_nodes: Vec<(i64, String)>,
+    role_options: Vec<Choice>,
+    role_nodes: Vec<Choice>,
 }
 
 async fn render_person(
@@ -79,12 +80,10 @@ async fn render_person(
         homes,
         roles,
         can_write,
-        role_options: Role::ALL
-            .iter()
-            .filter(|r| **r != Role::CompanyAdmin)
-            .map(|r| (r.as_str(), r.label(ctx.lang)))
-            .collect(),
-        role_nodes,
+        role_options: choices(
+            Role::ALL.iter().filter(|r| **r != Role::CompanyAdmin).map(|r| (r.as_str(), r.label(ctx.lang))),
+        ),
+        role_nodes: choices(role_nodes),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Positions pages and the rules shared with the JSON API (`*_checked`): centres, rooms, hours, versions,
 //! and room booking by residents, staff and partner organisations.
 
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -40,7 +41,7 @@ struct ListPage {
     centres: Vec<Line>,
     mine: Vec<BookingLine>,
     /// Projects where the caller may open a centre.
-    can_create: Vec<(i64, String)>,
+    can_create: Vec<Choice>,
 }
 
 pub struct BookingLine {
@@ -85,12 +86,17 @@ pub async fn list(
             can_approve: false,
         })
         .collect();
-    let can_create = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+    let can_create: Vec<_> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
         .map(|n| (n.id, n.name))
         .collect();
-    Ok(ListPage { c: Chrome::titled(&ctx, "pos.title").with_msg(m.msg.as_deref()), centres, mine, can_create })
+    Ok(ListPage {
+        c: Chrome::titled(&ctx, "pos.title").with_msg(m.msg.as_deref()),
+        centres,
+        mine,
+        can_create: choices(can_create),
+    })
 }
 
 pub struct RoomView {
@@ -108,7 +114,7 @@ struct CentrePage {
     rooms: Vec<RoomView>,
     manager: bool,
     /// Dates offered in the booking form: today and the next 13 days.
-    days: Vec<(String, String)>,
+    days: Vec<Choice>,
     times: Vec<String>,
     functions: Vec<&'static str>,
     week: Vec<(u8, &'static str, String, String)>,
@@ -156,7 +162,7 @@ pub async fn centre(
         })
         .collect();
     let today = model::to_local(now).date();
-    let days = (0..14)
+    let days: Vec<_> = (0..14)
         .map(|i| {
             let d = today + Duration::days(i);
             (d.format("%Y-%m-%d").to_string(), format!("{} {}", d.format("%m月%d日"), model::weekday_zh(weekday(d))))
@@ -183,7 +189,7 @@ pub async fn centre(
         versions: store::versions(&state.db.read, id).await?,
         rooms,
         manager,
-        days,
+        days: choices(days),
         times,
         functions: model::ROOM_FUNCTIONS.to_vec(),
         week,

@@ -2,6 +2,7 @@
 //! the overdue board, and the request ledger (台账) as `.xlsx`.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices_with};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -101,7 +102,7 @@ fn rate_line(name: String, r: ThreeRates) -> RateLine {
 struct FiguresPage {
     c: Chrome,
     project_id: ProjectId,
-    projects: Vec<(ProjectId, String)>,
+    projects: Vec<Choice>,
     month: String,
     total: RateLine,
     by_category: Vec<RateLine>,
@@ -146,7 +147,7 @@ pub async fn page(
         .into_iter()
         .map(|r| (r.id, r.category_name.clone(), r.state().label(ctx.lang).to_string(), fmt_datetime(r.complete_by)))
         .collect();
-    let projects = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
+    let projects: Vec<_> = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
         .await?
         .into_iter()
         .map(|n| (ProjectId(n.id), n.name))
@@ -154,7 +155,7 @@ pub async fn page(
     Ok(FiguresPage {
         c: page_chrome(&ctx),
         project_id: ProjectId(project),
-        projects,
+        projects: choices_with(projects, &project.to_string()),
         month,
         total,
         by_category,

@@ -2,6 +2,7 @@
 //! page, or with `xinghuo open311-key`. A key is shown once; only its SHA-256 is stored.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -44,7 +45,7 @@ pub struct KeyLine {
 #[template(path = "requests/keys.html")]
 struct KeysPage {
     c: Chrome,
-    projects: Vec<(i64, String)>,
+    projects: Vec<Choice>,
     keys: Vec<KeyLine>,
     /// A key just issued: shown this once.
     new_key: Option<String>,
@@ -73,7 +74,7 @@ async fn render(state: &AppState, p: &Principal, c: Chrome, new_key: Option<Stri
         .collect();
     Ok(KeysPage {
         c,
-        projects,
+        projects: choices(projects),
         keys,
         new_key,
         endpoint: format!("{}/open311/v2", state.config.public_url.trim_end_matches('/')),

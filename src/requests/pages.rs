@@ -2,6 +2,7 @@
 //! functions hold the rules shared with the JSON API.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices, choices_with};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -57,11 +58,11 @@ struct ListPage {
     lines: Vec<Line>,
     f: QueueFilter,
     next_before: Option<i64>,
-    states: Vec<(&'static str, &'static str)>,
+    states: Vec<Choice>,
     /// Filter choices: projects (when more than one), and categories and buildings of the one chosen.
-    projects: Vec<(String, String)>,
-    categories: Vec<(String, String)>,
-    buildings: Vec<(String, String)>,
+    projects: Vec<Choice>,
+    categories: Vec<Choice>,
+    buildings: Vec<Choice>,
     has_post: bool,
     /// The query string of the current filters, for the next-page link.
     filter_qs: String,
@@ -119,13 +120,18 @@ pub async fn list(
         Default::default()
     };
     let filter_qs = serde_urlencoded::to_string(QueueFilter { before: None, ..f.clone() }).unwrap_or_default();
+    let chosen = |v: &Option<String>| v.clone().unwrap_or_default();
+    let states = choices_with(State::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))), &chosen(&f.state));
+    let projects = choices_with(projects, &chosen(&f.project_id));
+    let categories = choices_with(categories, &chosen(&f.category_id));
+    let buildings = choices_with(buildings, &chosen(&f.building_id));
     Ok(ListPage {
         c: Chrome::titled(&ctx, if desk { "req.queue" } else { "req.mine" }).with_msg(m.msg.as_deref()),
         desk,
         lines: rows.iter().map(|r| line(r, now, ctx.lang)).collect(),
         f,
         next_before,
-        states: State::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect(),
+        states,
         projects,
         categories,
         buildings,
@@ -139,12 +145,12 @@ pub async fn list(
 struct NewPage {
     c: Chrome,
     /// Ways the caller may report (empty: only the resident's own page).
-    channels: Vec<(&'static str, &'static str)>,
+    channels: Vec<Choice>,
     /// Staff may give a home by its number.
     staff_entry: bool,
     homes: Vec<(i64, String)>,
-    categories: Vec<(i64, String)>,
-    kinds: Vec<(&'static str, &'static str)>,
+    categories: Vec<Choice>,
+    kinds: Vec<Choice>,
     similar: Vec<Line>,
 }
 
@@ -210,11 +216,11 @@ pub async fn new_page(
     let similar = similar_lines(&state, &p, &q, ctx.lang).await?;
     Ok(NewPage {
         c: Chrome::titled(&ctx, "req.new"),
-        channels: channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang))).collect(),
+        channels: choices(channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang)))),
         staff_entry,
         homes,
-        categories,
-        kinds: Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
+        categories: choices(categories),
+        kinds: choices(Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
         similar,
     })
 }
@@ -318,7 +324,7 @@ struct DetailPage {
     events: Vec<EventLine>,
     /// Action codes this caller may use now.
     allowed: Vec<&'static str>,
-    staff: Vec<(i64, String)>,
+    staff: Vec<Choice>,
     posts: Vec<&'static str>,
     photos: Vec<String>,
     can_add_photo: bool,
@@ -395,7 +401,8 @@ pub async fn detail(
         overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
         events,
         allowed,
-        staff,
+        // The first of the staff is the default assignee.
+        staff: choices(staff).into_iter().enumerate().map(|(i, c)| c.selected_if(i == 0)).collect(),
         posts: crate::auth::model::STAFF_POSTS.to_vec(),
         photos: super::photos::ids(&state.db.read, id)
             .await?

@@ -2,6 +2,7 @@
 //! completion limits and its default handler post. Existing requests keep the deadlines they were given.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices_with};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -33,7 +34,7 @@ pub struct SettingsQuery {
 struct SettingsPage {
     c: Chrome,
     project_id: ProjectId,
-    projects: Vec<(ProjectId, String)>,
+    projects: Vec<Choice>,
     categories: Vec<store::Category>,
 }
 
@@ -47,7 +48,7 @@ pub async fn page(
         None => (*p.scope.write_projects.iter().next().ok_or_else(AppError::forbidden)?).into(),
     };
     p.scope.require_write(ProjectId(project))?;
-    let projects = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+    let projects: Vec<_> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
         .map(|n| (ProjectId(n.id), n.name))
@@ -55,7 +56,7 @@ pub async fn page(
     Ok(SettingsPage {
         c: Chrome::titled(&ctx, "req.settings").with_msg(MsgQuery { msg: q.msg }.msg.as_deref()),
         project_id: ProjectId(project),
-        projects,
+        projects: choices_with(projects, &project.to_string()),
         categories: store::categories(&state.db.read, ProjectId(project)).await?,
     })
 }

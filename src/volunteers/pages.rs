@@ -2,6 +2,7 @@
 //! approval, teams (党团突击队, 志愿服务队, 品质提升队) with leaders and members, hour corrections.
 
 use crate::ids::*;
+use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -58,10 +59,10 @@ pub struct ServiceLine {
 struct IndexPage {
     c: Chrome,
     o: Overview,
-    apply_projects: Vec<(i64, String)>,
+    apply_projects: Vec<Choice>,
     services: Vec<ServiceLine>,
-    staff_projects: Vec<(i64, String)>,
-    team_kinds: Vec<(&'static str, &'static str)>,
+    staff_projects: Vec<Choice>,
+    team_kinds: Vec<Choice>,
 }
 
 impl IndexPage {
@@ -85,7 +86,7 @@ pub async fn index(
     } else {
         vec![]
     };
-    let staff_projects = crate::org::store::nodes(&state.db.read, p.scope.write_projects.iter().copied())
+    let staff_projects: Vec<_> = crate::org::store::nodes(&state.db.read, p.scope.write_projects.iter().copied())
         .await?
         .into_iter()
         .map(|n| (n.id, n.name))
@@ -110,10 +111,10 @@ pub async fn index(
     Ok(IndexPage {
         c: Chrome::titled(&ctx, "vol.title").with_msg(m.msg.as_deref()),
         o,
-        apply_projects,
+        apply_projects: choices(apply_projects),
         services,
-        staff_projects,
-        team_kinds: model::TeamKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))).collect(),
+        staff_projects: choices(staff_projects),
+        team_kinds: choices(model::TeamKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
     })
 }
 
@@ -190,7 +191,7 @@ struct TeamPage {
     kind: &'static str,
     members: Vec<TeamMember>,
     /// Approved volunteers of the project not yet in the team (for staff and the leader).
-    candidates: Vec<(PersonId, String)>,
+    candidates: Vec<Choice>,
     staff: bool,
     leader: bool,
     period: String,
@@ -216,7 +217,7 @@ pub async fn team_page(
         kind: t.kind.label(ctx.lang),
         t,
         members,
-        candidates,
+        candidates: choices(candidates),
         staff,
         leader,
         period,

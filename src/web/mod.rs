@@ -1,6 +1,8 @@
 //! Shared web parts: the page chrome (layout data every page carries), the message catalog, static
 //! assets embedded in the binary, security headers and small form helpers.
 
+/// Choices for `<select>` lists, by name (drawn by `templates/macros.html`).
+pub mod forms;
 pub mod i18n;
 pub mod labels;
 

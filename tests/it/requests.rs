@@ -161,6 +161,10 @@ async fn the_queue_is_scoped_filtered_and_shows_overdue_work() {
     let q = staff.get("/api/v1/requests?overdue=1").await.json();
     assert!(q.as_array().unwrap().iter().any(|x| x["id"] == id), "unanswered for 3 h against a 60 min response SLA");
     assert!(staff.get("/requests?overdue=1").await.text.contains("已超时"));
+    // The filter keeps what was chosen: the state list shows it selected, and only it.
+    let page = staff.get("/requests?state=pending").await.text;
+    assert!(page.contains(r#"<option value="pending" selected>"#), "{page}");
+    assert_eq!(page.matches(" selected>").count(), 1, "one choice selected");
     let mut staff2 = app.login("staff2").await;
     assert!(!staff2.get("/api/v1/requests").await.json().as_array().unwrap().iter().any(|x| x["id"] == id));
     assert_eq!(staff2.get(&format!("/requests/{id}")).await.status, StatusCode::NOT_FOUND);

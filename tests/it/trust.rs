@@ -828,6 +828,8 @@ async fn correction_and_deletion_requests_are_answered_through_an_audited_step()
     let r = resident.post_form("/account/data/requests", &[("kind", "correct"), ("details", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text.contains("id=\"details-error\""), "{}", r.text);
+    // The field itself is marked invalid and points at its message (the form macro).
+    assert!(r.text.contains("aria-invalid=\"true\" aria-describedby=\"details-error\""), "{}", r.text);
     // What was typed comes back with the refusal.
     let long = format!("门牌号写错了，{}", "应为1栋1单元101室。".repeat(60));
     let r = resident.post_form("/account/data/requests", &[("kind", "correct"), ("details", &long)]).await;
