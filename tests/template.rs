@@ -230,3 +230,49 @@ fn each_handlers_extractor_says_the_access_its_route_declares() {
     }
     assert!(problems.is_empty(), "{}\n({} of {})", problems.join("\n"), problems.len(), decls.len());
 }
+
+fn template_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            template_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "html") {
+            out.push(p);
+        }
+    }
+}
+
+/// Templates read named fields, never tuple positions (`x.0`, `r.3`): a field's name says what it
+/// is, and a reordered tuple would show the wrong thing silently.
+#[test]
+fn templates_read_named_fields_not_tuple_positions() {
+    let mut files = Vec::new();
+    template_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &mut files);
+    assert!(files.len() >= 30, "found {} templates", files.len());
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        // Only inside template tags: `{{ … }}` and `{% … %}`.
+        for (n, line) in text.lines().enumerate() {
+            for tag in line.split("{{").skip(1).chain(line.split("{%").skip(1)) {
+                let inside = tag.split(['}', '%']).next().unwrap_or("");
+                let b = inside.as_bytes();
+                for i in 1..b.len() {
+                    let prev = b[i - 1];
+                    if b[i] == b'.'
+                        && (prev.is_ascii_alphanumeric() || prev == b'_')
+                        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                        && !b[..i]
+                            .iter()
+                            .rev()
+                            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                            .all(u8::is_ascii_digit)
+                    {
+                        problems.push(format!("{}:{}: {}", f.display(), n + 1, inside.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "tuple positions in templates:\n{}", problems.join("\n"));
+}

@@ -3,7 +3,7 @@
 //! and skipping a date.
 
 use crate::ids::*;
-use crate::web::forms::{Choice, choices};
+use crate::web::forms::{Choice, Fact, Link, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -55,7 +55,7 @@ struct ListPage {
     lines: Vec<Line>,
     /// iCalendar feed addresses: mine, and (staff) my projects'.
     my_feed: String,
-    project_feeds: Vec<(String, String)>,
+    project_feeds: Vec<Link>,
     projects: Vec<Choice>,
     kinds: Vec<Choice>,
     /// Audience choices for a team: (`team:<id>`, name).
@@ -110,8 +110,10 @@ pub async fn list(
             rooms.push((r.id, format!("{} · {}", c.name, r.name)));
         }
     }
-    let project_feeds =
-        projects.iter().map(|(id, n)| (n.clone(), super::calendar::project_feed_url(&state, ProjectId(*id)))).collect();
+    let project_feeds = projects
+        .iter()
+        .map(|(id, n)| Link::new(super::calendar::project_feed_url(&state, ProjectId(*id)), n))
+        .collect();
     Ok(ListPage {
         c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
         lines,
@@ -149,9 +151,10 @@ struct DetailPage {
     can_sign_up: bool,
     can_cancel: bool,
     manager: bool,
-    signups: Vec<(String, String)>,
+    /// Who signed up (label) and their state (value).
+    signups: Vec<Fact>,
     /// 活动纪实: text and number who came, and photo addresses.
-    writeup: Option<(String, String)>,
+    writeup: Option<super::store::Writeup>,
     photos: Vec<String>,
     started: bool,
     /// For the edit form (staff): start time and length.
@@ -178,7 +181,7 @@ pub async fn detail(
         store::signups(&state.db.read, OccurrenceId(id))
             .await?
             .into_iter()
-            .map(|s| (s.person_name, s.state.label(ctx.lang).to_string()))
+            .map(|s| Fact::new(s.person_name, s.state.label(ctx.lang)))
             .collect()
     } else {
         vec![]
@@ -193,9 +196,7 @@ pub async fn detail(
         can_cancel: open && active,
         manager,
         signups,
-        writeup: super::store::writeup(&state.db.read, OccurrenceId(id))
-            .await?
-            .map(|w| (w.body, w.attendance.map(|n| n.to_string()).unwrap_or_default())),
+        writeup: super::store::writeup(&state.db.read, OccurrenceId(id)).await?,
         photos: super::store::photo_urls(&state.db.read, OccurrenceId(id)).await?,
         started: state.clock.now() >= o.starts_at,
         start: to_local(o.starts_at).format("%H:%M").to_string(),

@@ -62,7 +62,15 @@ async fn managed(conn: &impl ConnectionTrait, p: &Principal, id: i64) -> AppResu
 #[template(path = "admin/users.html")]
 struct UsersPage {
     c: Chrome,
-    users: Vec<(UserLine, bool)>,
+    users: Vec<UserLine>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl UsersPage {
+    /// Locked out by failed log-ins until a time still to come.
+    fn locked(&self, u: &UserLine) -> bool {
+        u.locked_until.is_some_and(|t| t > self.now)
+    }
 }
 
 pub async fn users_page(
@@ -71,11 +79,8 @@ pub async fn users_page(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let now = state.clock.now();
-    let users = managed_users(&state.db.read, &p).await?.into_iter().map(|u| {
-        let locked = u.locked_until.is_some_and(|t| t > now);
-        (u, locked)
-    });
-    Ok(UsersPage { c: Chrome::titled(&ctx, "users.title").with_msg(m.msg.as_deref()), users: users.collect() })
+    let users = managed_users(&state.db.read, &p).await?;
+    Ok(UsersPage { c: Chrome::titled(&ctx, "users.title").with_msg(m.msg.as_deref()), users, now })
 }
 
 #[derive(Deserialize, Default)]

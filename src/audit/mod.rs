@@ -90,9 +90,15 @@ async fn visible(state: &AppState, p: &crate::auth::Principal, q: &AuditQuery) -
 #[template(path = "audit.html")]
 struct AuditPage {
     c: Chrome,
-    rows: Vec<(AuditRow, String)>,
+    rows: Vec<AuditRow>,
     action: String,
     next_before: Option<i64>,
+}
+
+impl AuditPage {
+    fn when(&self, r: &AuditRow) -> String {
+        fmt_datetime(r.at)
+    }
 }
 
 pub async fn page(
@@ -102,18 +108,7 @@ pub async fn page(
 ) -> AppResult<impl axum::response::IntoResponse> {
     let rows = visible(&state, &p, &q).await?;
     let next_before = if rows.len() == 50 { rows.last().map(|r| r.id) } else { None };
-    Ok(AuditPage {
-        c: Chrome::titled(&ctx, "audit.title"),
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                let t = fmt_datetime(r.at);
-                (r, t)
-            })
-            .collect(),
-        action: q.action.unwrap_or_default(),
-        next_before,
-    })
+    Ok(AuditPage { c: Chrome::titled(&ctx, "audit.title"), rows, action: q.action.unwrap_or_default(), next_before })
 }
 
 /// Audit entries visible to the caller, newest first, 50 at a time.

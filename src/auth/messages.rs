@@ -23,6 +23,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("account.token_write", "读写", "Read and write"),
     ("account.token_days", "有效期（天）", "Valid for (days)"),
     ("account.token_expires", "到期", "Expires"),
+    ("account.never_used", "从未使用", "Never used"),
     ("account.token_once", "请立即复制保存，此令牌只显示一次：", "Copy it now; it is shown only once:"),
     ("account.display", "显示设置", "Display"),
 ];

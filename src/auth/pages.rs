@@ -168,9 +168,20 @@ impl TokenLine {
 struct AccountPage {
     c: Chrome,
     username: String,
-    tokens: Vec<(TokenLine, String, String)>,
+    tokens: Vec<TokenLine>,
     new_token: Option<String>,
     error: Option<String>,
+}
+
+impl AccountPage {
+    fn created(&self, t: &TokenLine) -> String {
+        fmt_datetime(t.created_at)
+    }
+    fn last_used(&self, t: &TokenLine) -> String {
+        t.last_used_at
+            .map(fmt_datetime)
+            .unwrap_or_else(|| crate::web::i18n::t(self.c.lang, "account.never_used").into())
+    }
 }
 
 async fn account_page(
@@ -180,15 +191,7 @@ async fn account_page(
     username: &str,
     msg: Option<&str>,
 ) -> AppResult<AccountPage> {
-    let tokens = store::live_tokens(&state.db.read, user_id, state.clock.now())
-        .await?
-        .into_iter()
-        .map(|t| {
-            let c = fmt_datetime(t.created_at);
-            let u = t.last_used_at.map(fmt_datetime).unwrap_or_else(|| "从未使用".into());
-            (t, c, u)
-        })
-        .collect();
+    let tokens = store::live_tokens(&state.db.read, user_id, state.clock.now()).await?;
     Ok(AccountPage {
         c: Chrome::titled(ctx, "account.title").with_msg(msg),
         username: username.into(),

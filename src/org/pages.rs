@@ -2,7 +2,7 @@
 //! household page. Thin: parse → check scope → call store → render.
 
 use crate::ids::*;
-use crate::web::forms::{Choice, choices};
+use crate::web::forms::{Choice, Fact, Link, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -36,6 +36,13 @@ pub struct Row {
     pub note: String,
 }
 
+/// One of my homes on the home page: its page, the estate, the home itself.
+struct HomeButton {
+    id: i64,
+    estate: String,
+    home: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -44,7 +51,7 @@ struct HomePage {
     counts: store::Counts,
     scope: Vec<String>,
     projects: Vec<Row>,
-    homes: Vec<(i64, String, String)>,
+    homes: Vec<HomeButton>,
     grid_households: i64,
 }
 
@@ -72,7 +79,7 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
     let mut homes = Vec::new();
     for h in &p.scope.households {
         if let Some(hh) = store::household(&state.db.read, (*h).into()).await? {
-            homes.push((hh.id, hh.project_name.clone(), hh.label()));
+            homes.push(HomeButton { id: hh.id, estate: hh.project_name.clone(), home: hh.label() });
         }
     }
     let mut grid_households = 0;
@@ -158,12 +165,13 @@ struct NodePage {
     c: Chrome,
     node: Node,
     kind_zh: String,
-    crumbs: Vec<(i64, String)>,
-    facts: Vec<(String, String)>,
-    party: Vec<(String, String)>,
+    crumbs: Vec<Link>,
+    facts: Vec<Fact>,
+    /// The Party organisations here: kind, name.
+    party: Vec<Fact>,
     children: Vec<Row>,
     people: Vec<PersonLine>,
-    child_kind: Option<(String, String)>,
+    child_kind: Option<Choice>,
     can_write: bool,
     is_project: bool,
     /// Party organisation kinds that may attach here, and roles that may be held here.
@@ -188,33 +196,32 @@ pub async fn node_page(
         return Err(AppError::not_found());
     }
     let can_write = store::node_writable(&p, &node);
-    let crumbs = store::ancestors(conn, &node).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let crumbs =
+        store::ancestors(conn, &node).await?.into_iter().map(|a| Link::new(format!("/org/{}", a.id), a.name)).collect();
     let l = |k: &str| crate::web::i18n::t(ctx.lang, k).to_string();
-    let mut facts = vec![(l("common.kind"), node.kind().label(ctx.lang).to_string())];
+    let mut facts = vec![Fact::new(l("common.kind"), node.kind().label(ctx.lang))];
     if let Some(k) = node.project_kind.as_deref().and_then(ProjectKind::parse) {
-        facts.push((l("org.project_kind"), k.label(ctx.lang).into()));
+        facts.push(Fact::new(l("org.project_kind"), k.label(ctx.lang)));
     }
     if let Some(c) = node.community_id
         && let Some(cn) = store::node(conn, c).await?
     {
-        facts.push((l("org.community"), cn.name));
+        facts.push(Fact::new(l("org.community"), cn.name));
     }
     if let Some(s) = &node.xinghuo_status {
         let year = node.xinghuo_year.map(|y| format!("（{y}年）")).unwrap_or_default();
-        facts.push((l("org.xinghuo"), format!("{}{year}", xinghuo_status_zh(s))));
+        facts.push(Fact::new(l("org.xinghuo"), format!("{}{year}", xinghuo_status_zh(s))));
     }
     if let Some(u) = &node.uscc {
-        facts.push((l("org.uscc"), u.clone()));
+        facts.push(Fact::new(l("org.uscc"), u.clone()));
     }
     if let Some(a) = &node.address {
-        facts.push((l("org.address"), a.clone()));
+        facts.push(Fact::new(l("org.address"), a.clone()));
     }
     let party = store::party_orgs(conn, id)
         .await?
         .into_iter()
-        .map(|o| {
-            (super::model::PartyOrgKind::parse(&o.kind).map(|k| k.label(ctx.lang)).unwrap_or("").to_string(), o.name)
-        })
+        .map(|o| Fact::new(super::model::PartyOrgKind::parse(&o.kind).map(|k| k.label(ctx.lang)).unwrap_or(""), o.name))
         .collect();
     let mut children = Vec::new();
     for ch in store::children(conn, id).await? {
@@ -244,7 +251,7 @@ pub async fn node_page(
             phone: x.phone.as_deref().map(mask_phone).unwrap_or_default(),
         })
         .collect();
-    let child_kind = node.kind().child_kind().map(|k| (k.as_str().to_string(), k.label(ctx.lang).to_string()));
+    let child_kind = node.kind().child_kind().map(|k| Choice::new(k.as_str(), k.label(ctx.lang)));
     let party_kinds: Vec<_> = PartyOrgKind::ALL
         .iter()
         .filter(|k| k.attaches_to(node.kind()))

@@ -30,12 +30,18 @@ pub struct RoleLine {
     pub post: String,
 }
 
+/// A person's numbers in full, after an audited reveal.
+struct Revealed {
+    phone: String,
+    id_number: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "people/person.html")]
 struct PersonPage {
     c: Chrome,
     p: store::PersonView,
-    revealed: Option<(String, String)>,
+    revealed: Option<Revealed>,
     homes: Vec<store::Membership>,
     roles: Vec<RoleLine>,
     can_write: bool,
@@ -48,7 +54,7 @@ async fn render_person(
     p: &Principal,
     ctx: &Ctx,
     id: i64,
-    revealed: Option<(String, String)>,
+    revealed: Option<Revealed>,
     msg: Option<&str>,
 ) -> AppResult<PersonPage> {
     let (row, can_write) = load_person(state, p, id).await?;
@@ -104,8 +110,15 @@ pub async fn reveal(
     Path(id): Path<i64>,
 ) -> AppResult<impl IntoResponse> {
     let (phone, idn) = reveal_checked(&state, &p, &ctx, id).await?;
-    let mut page =
-        render_person(&state, &p, &ctx, id, Some((phone.unwrap_or_default(), idn.unwrap_or_default())), None).await?;
+    let mut page = render_person(
+        &state,
+        &p,
+        &ctx,
+        id,
+        Some(Revealed { phone: phone.unwrap_or_default(), id_number: idn.unwrap_or_default() }),
+        None,
+    )
+    .await?;
     page.c = page.c.with_msg(Some("reveal_logged"));
     Ok(page)
 }

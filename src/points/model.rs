@@ -56,9 +56,21 @@ pub fn hours(minutes: i64) -> String {
     format!("{}.{}", minutes / 60, (minutes % 60) * 10 / 60)
 }
 
-/// Ranking rows as page lines: (place, name, points, hours).
-pub fn rank_lines(rows: Vec<RankRow>) -> Vec<(usize, String, i64, String)> {
-    rows.into_iter().enumerate().map(|(i, r)| (i + 1, r.name, r.points, hours(r.minutes))).collect()
+/// A line of a ranking as shown: place (from 1), name, points, hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankLine {
+    pub place: usize,
+    pub name: String,
+    pub points: i64,
+    pub hours: String,
+}
+
+/// Ranking rows (best first) as page lines.
+pub fn rank_lines(rows: Vec<RankRow>) -> Vec<RankLine> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, r)| RankLine { place: i + 1, name: r.name, points: r.points, hours: hours(r.minutes) })
+        .collect()
 }
 
 /// A ranking period: `YYYY-MM` (a month), `YYYY` (a year) or empty for the month of `now`; returns the

@@ -1,7 +1,7 @@
 //! Positions pages and the rules shared with the JSON API (`*_checked`): centres, rooms, hours, versions,
 //! and room booking by residents, staff and partner organisations.
 
-use crate::web::forms::{Choice, choices};
+use crate::web::forms::{Choice, Fact, choices};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -104,12 +104,21 @@ pub struct RoomView {
     pub booked: Vec<BookingLine>,
 }
 
+/// One weekday of the opening-hours form.
+struct WeekHours {
+    weekday: u8,
+    name: &'static str,
+    opens: String,
+    closes: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "positions/centre.html")]
 struct CentrePage {
     c: Chrome,
     centre: Centre,
-    hours: Vec<(String, String)>,
+    /// Opening hours shown: day, times.
+    hours: Vec<Fact>,
     versions: Vec<store::Version>,
     rooms: Vec<RoomView>,
     manager: bool,
@@ -117,7 +126,7 @@ struct CentrePage {
     days: Vec<Choice>,
     times: Vec<String>,
     functions: Vec<&'static str>,
-    week: Vec<(u8, &'static str, String, String)>,
+    week: Vec<WeekHours>,
 }
 
 pub async fn centre(
@@ -172,19 +181,19 @@ pub async fn centre(
     let week = (1..=7u8)
         .map(|d| {
             let h = hours_rows.iter().find(|h| h.weekday as u8 == d);
-            (
-                d,
-                model::weekday_zh(d),
-                h.map(|h| h.opens.clone()).unwrap_or_default(),
-                h.map(|h| h.closes.clone()).unwrap_or_default(),
-            )
+            WeekHours {
+                weekday: d,
+                name: model::weekday_zh(d),
+                opens: h.map(|h| h.opens.clone()).unwrap_or_default(),
+                closes: h.map(|h| h.closes.clone()).unwrap_or_default(),
+            }
         })
         .collect();
     Ok(CentrePage {
         c: Chrome::new(&ctx, c.name.clone()).with_msg(m.msg.as_deref()),
         hours: hours_rows
             .iter()
-            .map(|h| (model::weekday_zh(h.weekday as u8).to_string(), format!("{}–{}", h.opens, h.closes)))
+            .map(|h| Fact::new(model::weekday_zh(h.weekday as u8), format!("{}–{}", h.opens, h.closes)))
             .collect(),
         versions: store::versions(&state.db.read, id).await?,
         rooms,

@@ -352,11 +352,25 @@ struct DoorPage {
     c: Chrome,
     centre: store::Centre,
     date: String,
-    rooms: Vec<(String, Vec<String>)>,
-    /// Today's activities of the estate: (time, title, place, seats).
-    activities: Vec<(String, String, String, String)>,
+    rooms: Vec<DoorRoom>,
+    /// Today's activities of the estate.
+    activities: Vec<DoorActivity>,
     qr_svg: String,
     url: String,
+}
+
+/// A room on the door screen and the times it is booked today.
+struct DoorRoom {
+    name: String,
+    booked: Vec<String>,
+}
+
+/// An activity on the door screen.
+struct DoorActivity {
+    time: String,
+    title: String,
+    place: String,
+    seats: String,
 }
 
 /// The screen at the centre's door: today's activities, today's bookings per room (times only) and today's
@@ -387,7 +401,7 @@ pub async fn door(
                     )
                 })
                 .collect();
-            (r.name, times)
+            DoorRoom { name: r.name, booked: times }
         })
         .collect();
     let url = format!(
@@ -404,13 +418,15 @@ pub async fn door(
     )
     .await?
     .into_iter()
-    .map(|o| {
-        (
-            format!("{}–{}", model::to_local(o.starts_at).format("%H:%M"), model::to_local(o.ends_at).format("%H:%M")),
-            o.title,
-            o.place.unwrap_or_default(),
-            if o.capacity > 0 { format!("{}/{}", o.confirmed, o.capacity) } else { o.confirmed.to_string() },
-        )
+    .map(|o| DoorActivity {
+        time: format!(
+            "{}–{}",
+            model::to_local(o.starts_at).format("%H:%M"),
+            model::to_local(o.ends_at).format("%H:%M")
+        ),
+        title: o.title,
+        place: o.place.unwrap_or_default(),
+        seats: if o.capacity > 0 { format!("{}/{}", o.confirmed, o.capacity) } else { o.confirmed.to_string() },
     })
     .collect();
     Ok(DoorPage {

@@ -97,6 +97,14 @@ fn rate_line(name: String, r: ThreeRates) -> RateLine {
     }
 }
 
+/// A request on the overdue board.
+struct OverdueLine {
+    id: i64,
+    category: String,
+    state: &'static str,
+    complete_by: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "requests/figures.html")]
 struct FiguresPage {
@@ -106,7 +114,7 @@ struct FiguresPage {
     month: String,
     total: RateLine,
     by_category: Vec<RateLine>,
-    overdue: Vec<(i64, String, String, String)>,
+    overdue: Vec<OverdueLine>,
 }
 
 async fn resolve(
@@ -145,7 +153,12 @@ pub async fn page(
     let overdue = store::queue(&state.db.read, &[ProjectId(project)], None, &[], &f, now)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.category_name.clone(), r.state().label(ctx.lang).to_string(), fmt_datetime(r.complete_by)))
+        .map(|r| OverdueLine {
+            id: r.id,
+            category: r.category_name.clone(),
+            state: r.state().label(ctx.lang),
+            complete_by: fmt_datetime(r.complete_by),
+        })
         .collect();
     let projects: Vec<_> = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
         .await?

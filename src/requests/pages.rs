@@ -148,7 +148,8 @@ struct NewPage {
     channels: Vec<Choice>,
     /// Staff may give a home by its number.
     staff_entry: bool,
-    homes: Vec<(i64, String)>,
+    /// The caller's homes to report from (the first is checked).
+    homes: Vec<Choice>,
     categories: Vec<Choice>,
     kinds: Vec<Choice>,
     similar: Vec<Line>,
@@ -170,7 +171,7 @@ pub async fn new_page(
     let mut projects = Vec::new();
     for h in &p.scope.households {
         if let Some(hh) = org::household(&state.db.read, (*h).into()).await? {
-            homes.push((hh.id, format!("{} {}", hh.project_name, hh.label())));
+            homes.push(Choice::new(hh.id, format!("{} {}", hh.project_name, hh.label())).selected_if(homes.is_empty()));
             if !projects.contains(&hh.project_id) {
                 projects.push(hh.project_id);
             }

@@ -195,7 +195,7 @@ struct TeamPage {
     staff: bool,
     leader: bool,
     period: String,
-    ranking: Vec<(usize, String, i64, String)>,
+    ranking: Vec<crate::points::model::RankLine>,
 }
 
 pub async fn team_page(

@@ -23,6 +23,32 @@ impl Choice {
     }
 }
 
+/// A labelled value on a page (a fact about a record, a day and its hours).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Self {
+        Fact { label: label.into(), value: value.into() }
+    }
+}
+
+/// A link: where it goes and the words shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+impl Link {
+    pub fn new(href: impl Into<String>, text: impl Into<String>) -> Self {
+        Link { href: href.into(), text: text.into() }
+    }
+}
+
 /// A list of choices from (value, label) pairs, none selected.
 pub fn choices<V: Display, L: Into<String>>(items: impl IntoIterator<Item = (V, L)>) -> Vec<Choice> {
     items.into_iter().map(|(v, l)| Choice::new(v, l)).collect()

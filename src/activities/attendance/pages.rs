@@ -81,8 +81,16 @@ struct CodePage {
     o: Occurrence,
     qr_svg: String,
     url: String,
-    /// (person, name, next action, organiser?)
-    people: Vec<(PersonId, String, String, bool)>,
+    people: Vec<Attendee>,
+}
+
+/// A person on the attendance list, and what staff can do next for them.
+struct Attendee {
+    person_id: PersonId,
+    name: String,
+    /// `in` (check in), `out` (check out) or `done`.
+    next: &'static str,
+    organiser: bool,
 }
 
 /// The screen staff show at the activity: the current code as a QR code, and the attendance list with
@@ -108,10 +116,17 @@ pub async fn code_page(
                 (Some(_), None) => "out",
                 (Some(_), Some(_)) => "done",
             };
-            (x.person_id, x.name, st.to_string(), x.role == "organiser")
+            Attendee { person_id: x.person_id, name: x.name, next: st, organiser: x.role == "organiser" }
         })
         .collect();
     Ok(CodePage { c: Chrome::titled(&ctx, "act.attendance").with_msg(m.msg.as_deref()), o, qr_svg, url, people })
+}
+
+/// A line of my points ledger: when, why, the signed points.
+struct MineEntry {
+    when: String,
+    reason: String,
+    points: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,8 +135,7 @@ struct MinePage {
     c: Chrome,
     balance: i64,
     hours: String,
-    /// (when, reason, signed points)
-    entries: Vec<(String, String, String)>,
+    entries: Vec<MineEntry>,
 }
 
 /// My service hours and points, with the ledger.
@@ -137,7 +151,7 @@ pub async fn mine(AxState(state): AxState<AppState>, Auth(p, ctx): Auth) -> AppR
         entries: m
             .entries
             .into_iter()
-            .map(|e| (fmt_datetime(e.created_at), e.reason, format!("{:+}", e.delta)))
+            .map(|e| MineEntry { when: fmt_datetime(e.created_at), reason: e.reason, points: format!("{:+}", e.delta) })
             .collect(),
     })
 }
@@ -149,7 +163,7 @@ struct RankingPage {
     project: i64,
     team: i64,
     period: String,
-    rows: Vec<(usize, String, i64, String)>,
+    rows: Vec<points::model::RankLine>,
 }
 
 /// 积分榜: a project's volunteers by points for a month or a year (desk users who read the project).
