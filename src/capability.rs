@@ -35,8 +35,6 @@ pub struct Capability {
     pub jobs: fn(&AppState) -> Vec<tokio::task::JoinHandle<()>>,
     pub openapi: fn() -> utoipa::openapi::OpenApi,
     pub on_project_created: Option<ProjectHook>,
-    /// Its words in the message catalog: (key, 中文, English).
-    pub messages: &'static [(&'static str, &'static str, &'static str)],
 }
 
 impl Capability {
@@ -49,7 +47,6 @@ impl Capability {
             jobs: |_| Vec::new(),
             openapi: || utoipa::openapi::OpenApiBuilder::new().build(),
             on_project_created: None,
-            messages: &[],
         }
     }
 }

@@ -35,6 +35,10 @@ pub mod demo;
 pub mod error;
 /// CPU-heavy request work (spreadsheets, photos) off the async workers, a few at a time.
 pub mod heavy;
+// The message catalog: every `src/**/messages.yml` (rust-i18n's one-file format), compiled in; read
+// through `web::i18n::t`. `build.rs` rebuilds when one changes.
+rust_i18n::i18n!("src", fallback = "zh-CN");
+
 /// Typed ids (`ProjectId`, `PersonId`, …): a swapped id does not compile.
 pub mod ids;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).

@@ -11,7 +11,6 @@ pub mod api;
 pub mod attendance;
 pub mod calendar;
 pub mod edit;
-pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -86,7 +85,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("activities", routes)
     }
 }

@@ -2,7 +2,6 @@
 //! linked to a person), reset a password (ends that user's sessions), unlock.
 
 use crate::ids::*;
-pub mod messages;
 
 use crate::auth::store::users as users_store;
 
@@ -252,9 +251,5 @@ const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
 }];
 
 pub fn capability() -> crate::capability::Capability {
-    crate::capability::Capability {
-        nav: NAV,
-        messages: messages::MESSAGES,
-        ..crate::capability::Capability::new("admin", routes)
-    }
+    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("admin", routes) }
 }

@@ -3,7 +3,6 @@
 //! Read on `/audit` and `/api/v1/audit`, filtered by the reader's scope.
 
 use crate::ids::*;
-pub mod messages;
 pub mod store;
 
 use axum::{Json, extract::Query};
@@ -143,7 +142,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("audit", routes)
     }
 }

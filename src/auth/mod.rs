@@ -11,7 +11,6 @@
 use crate::ids::*;
 pub mod actions;
 pub mod address;
-pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod password;
@@ -525,7 +524,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("auth", pages::routes)
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::ids::*;
 use crate::web::forms::{Choice, choices};
-pub mod messages;
 pub mod model;
 pub mod sheet;
 
@@ -507,9 +506,5 @@ const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
 }];
 
 pub fn capability() -> crate::capability::Capability {
-    crate::capability::Capability {
-        nav: NAV,
-        messages: messages::MESSAGES,
-        ..crate::capability::Capability::new("io", routes)
-    }
+    crate::capability::Capability { nav: NAV, ..crate::capability::Capability::new("io", routes) }
 }

@@ -3,7 +3,6 @@
 //! count rides on the principal query, so every page's navigation shows it without another round trip.
 
 use crate::ids::*;
-pub mod messages;
 pub mod pages;
 pub mod store;
 
@@ -81,7 +80,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("notify", routes)
     }
 }

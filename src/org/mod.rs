@@ -4,7 +4,6 @@
 
 pub mod actions;
 pub mod api;
-pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -59,7 +58,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("org", routes)
     }
 }

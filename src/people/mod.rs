@@ -5,7 +5,6 @@ pub mod actions;
 pub mod api;
 pub mod datarequests;
 pub mod links;
-pub mod messages;
 pub mod model;
 pub mod mydata;
 pub mod pages;
@@ -69,7 +68,6 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("people", routes)
     }
 }

@@ -7,7 +7,6 @@
 
 pub mod actions;
 pub mod api;
-pub mod messages;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -52,7 +51,6 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         jobs: |state| vec![visits::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("positions", routes)
     }
 }

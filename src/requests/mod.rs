@@ -10,7 +10,6 @@ pub mod api;
 pub mod figures;
 pub mod jobs;
 pub mod keys;
-pub mod messages;
 pub mod model;
 pub mod open311;
 pub mod pages;
@@ -85,7 +84,6 @@ pub fn capability() -> crate::capability::Capability {
         on_project_created: Some(|tx, project, now| {
             Box::pin(store::ensure_default_categories(tx, ProjectId(project), now))
         }),
-        messages: messages::MESSAGES,
         ..crate::capability::Capability::new("requests", routes)
     }
 }
