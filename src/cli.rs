@@ -221,11 +221,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 indicatif::ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {pos}/{len} 行 ({eta})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            let outcome = io::apply(&state.db.write, &state.vault, ProjectId(pid), &parsed, state.clock.now(), |n| {
-                bar.set_position(n as u64)
-            })
-            .await
-            .map_err(app_err)?;
+            let outcome =
+                io::apply(&state.db.write, &state.vault, ProjectId(pid), &parsed, state.clock.now(), None, |n| {
+                    bar.set_position(n as u64)
+                })
+                .await
+                .map_err(app_err)?;
             bar.finish_and_clear();
             match outcome {
                 io::Outcome::Done(s) => {

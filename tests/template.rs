@@ -276,3 +276,54 @@ fn templates_read_named_fields_not_tuple_positions() {
     }
     assert!(problems.is_empty(), "tuple positions in templates:\n{}", problems.join("\n"));
 }
+
+/// A handler — any function that takes axum's `State` extractor, in whatever file — holds no
+/// transaction and writes no audit line: those belong to the use case it calls. (`pages.rs`/`api.rs`
+/// are checked line by line above; this catches handlers that live beside their use case, such as
+/// `keys.rs` or `writeup.rs`.)
+#[test]
+fn no_handler_anywhere_holds_a_transaction() {
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let writes = ["begin()", "TransactionTrait", "::begin(", "audit::commit", "audit::record", ".commit()"];
+    let mut handlers = 0;
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i].trim_start();
+            if !(l.starts_with("pub async fn ") || l.starts_with("async fn ")) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            // The signature runs to the line that opens the body; the body to the closing brace at the
+            // function's own indentation.
+            let indent = lines[i].len() - l.len();
+            let mut sig = String::new();
+            while i < lines.len() && !lines[i].trim_end().ends_with('{') {
+                sig.push_str(lines[i]);
+                i += 1;
+            }
+            if i < lines.len() {
+                sig.push_str(lines[i]);
+            }
+            let close = format!("{}}}", " ".repeat(indent));
+            let end = (i..lines.len()).find(|&k| lines[k] == close).unwrap_or(lines.len() - 1);
+            if sig.contains("State(") {
+                handlers += 1;
+                for (k, line) in lines.iter().enumerate().take(end + 1).skip(start) {
+                    let code = line.split("//").next().unwrap_or("");
+                    if let Some(w) = writes.iter().find(|w| code.contains(*w)) {
+                        problems.push(format!("{}:{}: a handler holds {w}", f.display(), k + 1));
+                    }
+                }
+            }
+            i = end + 1;
+        }
+    }
+    assert!(handlers >= 100, "found only {handlers} handlers: the scan is broken");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

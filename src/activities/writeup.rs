@@ -16,7 +16,7 @@ use super::{
     actions::load,
     store::{self, Occurrence},
 };
-use crate::auth::StaffUser;
+use crate::auth::{Ctx, Principal, StaffUser};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -86,6 +86,22 @@ pub async fn save(
     let o = load(&state, &p, id).await?;
     p.scope.require_write(o.project_id)?;
     let (f, uploads): (WriteupForm, _) = photos::form_with_photos(&state, req).await?;
+    save_checked(&state, &p, &ctx, &o, f, uploads).await?;
+    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")).into_response())
+}
+
+/// The write-up's use case: checked (held already, text and numbers in range, at most nine photos), then
+/// text, photos and the audit line in one transaction; photos stored before a failed commit are removed.
+pub async fn save_checked(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    o: &Occurrence,
+    f: WriteupForm,
+    uploads: Vec<photos::Upload>,
+) -> AppResult<()> {
+    p.scope.require_write(o.project_id)?;
+    let id = o.id;
     let now = state.clock.now();
     if now < o.starts_at {
         return Err(AppError::conflict("not_held_yet", "活动开始后才能撰写纪实", "The activity has not started"));
@@ -119,10 +135,10 @@ pub async fn save(
     let mut keys = Vec::new();
     let owner = photos::Owner::writeup(OccurrenceId(id));
     let result = async {
-        photos::save_for(&state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
+        photos::save_for(state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
         audit::commit(
             tx,
-            &ctx,
+            ctx,
             now,
             Entry {
                 action: "update",
@@ -142,10 +158,10 @@ pub async fn save(
     }
     .await;
     if let Err(e) = result {
-        photos::discard(&state, &keys).await;
+        photos::discard(state, &keys).await;
         return Err(e);
     }
-    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg=saved")).into_response())
+    Ok(())
 }
 
 /// A write-up photo: for those who may see the activity.

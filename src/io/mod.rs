@@ -4,6 +4,7 @@
 
 use crate::ids::*;
 use crate::web::forms::{Choice, choices};
+pub mod actions;
 pub mod model;
 pub mod sheet;
 
@@ -70,6 +71,7 @@ pub async fn apply(
     project_id: ProjectId,
     parsed: &Parsed,
     now: DateTime<Utc>,
+    audit: Option<(&crate::auth::Ctx, &str)>,
     mut progress: impl FnMut(usize),
 ) -> Result<Outcome, AppError> {
     if !parsed.errors.is_empty() {
@@ -168,7 +170,28 @@ pub async fn apply(
         tx.rollback().await?;
         return Ok(Outcome::Rejected(errors));
     }
-    tx.commit().await?;
+    match audit {
+        // The audit line is part of the import: both commit or neither.
+        Some((ctx, file_name)) => {
+            audit::commit(
+                tx,
+                ctx,
+                now,
+                Entry {
+                    action: "import",
+                    entity: "project",
+                    entity_id: Some(project_id.get()),
+                    project_id: Some(project_id),
+                    summary: format!(
+                        "导入「{file_name}」：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色",
+                        s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added
+                    ),
+                },
+            )
+            .await?
+        }
+        None => tx.commit().await?,
+    }
     Ok(Outcome::Done(s))
 }
 
@@ -256,47 +279,19 @@ pub async fn import_upload(
         file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::field("file", "请选择要导入的文件"))?;
     let projects = writable_projects(&state, &p).await?;
     let mut pg = page(&state, &ctx, projects);
-    let (today, max_rows) = (state.clock.today(), state.config.max_import_rows);
-    let read = state
-        .heavy
-        .run(move || {
-            sheet::read_any(&name, &bytes, &sheet::Limits::for_rows(max_rows))
-                .map(|grid| (name, model::parse_sheet(&grid, today, max_rows)))
-        })
-        .await?;
-    let (name, parsed) = match read {
-        Ok(r) => r,
-        Err(e) => {
+    match actions::import_checked(&state, &ctx, ProjectId(project), name, bytes).await? {
+        actions::Imported::Unreadable(e) => {
             let status =
                 if e.is_too_large() { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
             pg.errors = vec![RowError { row: 0, column: String::new(), reason: e.zh }];
             pg.error_code = Some(e.code);
-            return Ok((status, pg).into_response());
+            Ok((status, pg).into_response())
         }
-    };
-    let now = state.clock.now();
-    match apply(&state.db.write, &state.vault, ProjectId(project), &parsed, now, |_| {}).await? {
-        Outcome::Rejected(errors) => {
+        actions::Imported::Rejected(errors) => {
             pg.errors = errors;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, pg).into_response())
         }
-        Outcome::Done(s) => {
-            audit::record(
-                &state.db.write,
-                &ctx,
-                now,
-                Entry {
-                    action: "import",
-                    entity: "project",
-                    entity_id: Some(project),
-                    project_id: Some(ProjectId(project)),
-                    summary: format!(
-                        "导入「{name}」：{} 行，新增 {} 户、{} 人，登记 {} 条住户关系、{} 个角色",
-                        s.rows, s.households_created, s.persons_created, s.members_added, s.roles_added
-                    ),
-                },
-            )
-            .await?;
+        actions::Imported::Done(s) => {
             pg.summary = Some(s);
             Ok(pg.into_response())
         }
@@ -460,42 +455,9 @@ pub async fn export_ledger(
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let project_id = q.project.ok_or_else(|| AppError::field("project", "请选择要导出的项目"))?;
-    p.scope.require_write(ProjectId(project_id))?;
-    let project = org::node(&state.db.read, project_id).await?.ok_or_else(AppError::not_found)?;
-    let full = q.full.as_deref() == Some("1");
-    let mut rows = ledger_rows(&state.db.read, ProjectId(project_id)).await?;
-    if full {
-        unseal_ledger(&mut rows, &state.vault)?;
-    }
-    let roles = role_names(&state.db.read, ProjectId(project_id)).await?;
-    let now = state.clock.now();
-    let stamp = now.with_timezone(&chrono_tz::Asia::Shanghai);
-    let generated = format!(
-        "导出时间：{}；导出人：{}；{}",
-        stamp.format("%Y-%m-%d %H:%M"),
-        ctx.actor(),
-        if full { "含完整证件信息" } else { "证件信息已脱敏" }
-    );
-    let bytes = ledger_xlsx(&rows, &roles, full, &generated)?;
-    audit::record(
-        &state.db.write,
-        &ctx,
-        now,
-        Entry {
-            action: if full { "export_full" } else { "export" },
-            entity: "project",
-            entity_id: Some(project_id),
-            project_id: Some(ProjectId(project_id)),
-            summary: format!(
-                "导出「{}」住户台账 {} 行{}",
-                project.name,
-                rows.len(),
-                if full { "（含完整手机号和身份证号）" } else { "" }
-            ),
-        },
-    )
-    .await?;
-    Ok(xlsx_response(bytes, &format!("{}住户台账_{}.xlsx", project.name, stamp.format("%Y%m%d%H%M"))))
+    let (bytes, file_name) =
+        actions::export_checked(&state, &p, &ctx, ProjectId(project_id), q.full.as_deref() == Some("1")).await?;
+    Ok(xlsx_response(bytes, &file_name))
 }
 
 const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {

@@ -124,9 +124,15 @@ pub async fn staff_visit(
     Path(id): Path<i64>,
     Form(f): Form<VisitForm>,
 ) -> AppResult<Redirect> {
-    let c = load_centre(&state, &p, id).await?;
+    staff_visit_checked(&state, &p, id, &f.visitor_name).await?;
+    Ok(Redirect::to(&format!("/positions/centres/{id}?msg=saved")))
+}
+
+/// A walk-in recorded by the centre's staff, by name.
+pub async fn staff_visit_checked(state: &AppState, p: &Principal, id: i64, visitor_name: &str) -> AppResult<()> {
+    let c = load_centre(state, p, id).await?;
     p.scope.require_write(c.project_id)?;
-    let name = crate::text::normalize(&f.visitor_name);
+    let name = crate::text::normalize(visitor_name);
     if name.is_empty() || name.chars().count() > 60 {
         return Err(AppError::field("visitor_name", "请填写来访人姓名（不超过60字）"));
     }
@@ -142,7 +148,7 @@ pub async fn staff_visit(
     };
     record_visit(&tx, &visit, now).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/positions/centres/{id}?msg=saved")))
+    Ok(())
 }
 
 /// Release approved bookings nobody checked in to within their room's no-show window, so the time can

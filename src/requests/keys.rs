@@ -1,7 +1,6 @@
 //! Open311 API keys per project: issued and revoked by the project's manager (or a company admin) on a
 //! page, or with `xinghuo open311-key`. A key is shown once; only its SHA-256 is stored.
 
-use crate::ids::*;
 use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -15,22 +14,14 @@ use serde::Deserialize;
 use super::open311;
 use crate::{
     app::AppState,
-    audit::{self, Entry},
-    auth::{Principal, StaffUser, model::Role},
+    auth::{Principal, StaffUser},
     clock::fmt_datetime,
     error::{AppError, AppResult},
     org::store as org,
     web::{Chrome, MsgQuery},
 };
 
-/// Projects whose keys the caller manages: a project manager's own projects; all writable ones for a
-/// company admin.
-pub fn managed_projects(p: &Principal) -> Vec<ProjectId> {
-    if p.has_role(Role::CompanyAdmin) {
-        return p.scope.write_projects.iter().copied().collect();
-    }
-    p.staff_posts().into_iter().filter(|(_, post)| post == "项目经理").map(|(pid, _)| ProjectId(pid)).collect()
-}
+pub use super::actions::keys::managed_projects;
 
 pub struct KeyLine {
     pub id: i64,
@@ -101,30 +92,7 @@ pub async fn create(
     StaffUser(p, ctx): StaffUser,
     Form(f): Form<NewKeyForm>,
 ) -> AppResult<impl IntoResponse> {
-    let project: ProjectId = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
-    if !managed_projects(&p).contains(&project) {
-        return Err(AppError::forbidden());
-    }
-    let label = crate::text::normalize(&f.label);
-    if label.is_empty() || label.chars().count() > 100 {
-        return Err(AppError::field("label", "请填写用途（不超过100字），例如「12345热线对接」"));
-    }
-    let now = state.clock.now();
-    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    let (id, key) = open311::create_key(&tx, project, &label, Some(p.user_id), now).await?;
-    audit::commit(
-        tx,
-        &ctx,
-        now,
-        Entry {
-            action: "create",
-            entity: "open311_key",
-            entity_id: Some(id),
-            project_id: Some(project),
-            summary: format!("签发 Open311 密钥「{label}」（{}…）", &key[..10]),
-        },
-    )
-    .await?;
+    let key = super::actions::keys::create_key_checked(&state, &p, &ctx, &f.project_id, &f.label).await?;
     render(&state, &p, Chrome::titled(&ctx, "o311.title"), Some(key)).await
 }
 
@@ -133,27 +101,6 @@ pub async fn revoke(
     StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
 ) -> AppResult<Redirect> {
-    let k = open311::key_by_id(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !managed_projects(&p).contains(&k.project_id) {
-        return Err(AppError::not_found());
-    }
-    let now = state.clock.now();
-    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
-    if open311::revoke_key(&tx, id, now).await? {
-        audit::record(
-            &tx,
-            &ctx,
-            now,
-            Entry {
-                action: "revoke",
-                entity: "open311_key",
-                entity_id: Some(id),
-                project_id: Some(k.project_id),
-                summary: format!("吊销 Open311 密钥「{}」（{}…）", k.label, k.key_prefix),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    super::actions::keys::revoke_key_checked(&state, &p, &ctx, id).await?;
     Ok(Redirect::to("/requests/open311-keys?msg=saved"))
 }

@@ -3,6 +3,8 @@
 //! compare-and-set, timeline event and notices — plus who may read a request and act on it. The pages,
 //! the API and the photo handlers call these.
 
+pub mod keys;
+
 use crate::ids::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Asia::Shanghai;
