@@ -232,6 +232,10 @@ impl TestApp {
             writeup_photo: 0,
             data_request: 0,
             link: 0,
+            admin_token: 0,
+            branch_role: 0,
+            branch_role2: 0,
+            tianxi_key: 0,
         }
     }
 }
@@ -320,6 +324,13 @@ pub struct Ids {
     pub data_request: i64,
     /// A link waiting for 李四 (set by the matrix test).
     pub link: i64,
+    /// Real objects for the matrix's delete and revoke rows (set by the matrix test): an API token of
+    /// `admin`; two roles of 张三 at the branch (only a company admin may remove them); an Open311 key
+    /// of 保利天玺 (its manager `staff2` and admins may revoke it).
+    pub admin_token: i64,
+    pub branch_role: i64,
+    pub branch_role2: i64,
+    pub tianxi_key: i64,
 }
 
 pub struct Resp {

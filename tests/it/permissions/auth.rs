@@ -16,7 +16,14 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/account", "/account".into(), Body::None, signed_in),
         r("POST", "/account/password", "/account/password".into(), f(&[("current", ""), ("new", "")]), signed_in),
         r("POST", "/account/tokens", "/account/tokens".into(), f(&[("name", "")]), signed_in),
-        r("POST", "/account/tokens/{id}/revoke", "/account/tokens/999999/revoke".into(), Body::None, nobody),
+        // admin's own token: everyone before admin is refused a live token; admin revokes it.
+        r(
+            "POST",
+            "/account/tokens/{id}/revoke",
+            format!("/account/tokens/{}/revoke", i.admin_token),
+            Body::None,
+            [L, D, D, D, D, D, D, A],
+        ),
         r("GET", "/api/v1/me", "/api/v1/me".into(), Body::None, signed_in),
         // Last: it ends the session.
         r("POST", "/logout", "/logout".into(), Body::None, signed_in),

@@ -218,6 +218,32 @@ async fn persona_route_matrix_holds_for_every_route() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     ids.link = app.id("SELECT MAX(id) AS id FROM person_links").await;
+    // Real objects for the revoke and delete rows, owned so that the one persona allowed to act comes
+    // after every persona refused (the matrix runs personas in order), and each refusal is of a live
+    // object, not a missing one.
+    let r = app
+        .login("admin")
+        .await
+        .post_form("/account/tokens", &[("name", "对接测试"), ("access", "read"), ("days", "30")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    ids.admin_token = app.id("SELECT MAX(id) AS id FROM api_tokens").await;
+    for (slot, role) in [(&mut ids.branch_role, "party_member"), (&mut ids.branch_role2, "volunteer")] {
+        *slot = xinghuo::db::insert_id(
+            &app.state.db.write,
+            "INSERT INTO role_assignments (person_id, role, node_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            vec![ids.zhangsan.into(), role.into(), ids.branch.into(), now.into()],
+        )
+        .await
+        .unwrap();
+    }
+    let r = app
+        .login("staff2")
+        .await
+        .post_form("/requests/open311-keys", &[("project_id", &ids.tianxi.to_string()), ("label", "12345热线")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    ids.tianxi_key = app.id("SELECT MAX(id) AS id FROM open311_keys").await;
     let mut clients = Vec::new();
     for p in PERSONAS {
         clients.push(if p == "anon" { app.client() } else { app.login(p).await });
@@ -241,6 +267,29 @@ async fn persona_route_matrix_holds_for_every_route() {
         }
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    // The objects the one allowed persona acted on are gone, so the refusals before it were of live ones.
+    let live = |sql: String| {
+        let app = &app;
+        async move { app.count(&sql).await }
+    };
+    assert_eq!(
+        live(format!("SELECT COUNT(*) AS n FROM api_tokens WHERE id = {} AND revoked_at IS NULL", ids.admin_token))
+            .await,
+        0
+    );
+    assert_eq!(
+        live(format!(
+            "SELECT COUNT(*) AS n FROM role_assignments WHERE id IN ({}, {})",
+            ids.branch_role, ids.branch_role2
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        live(format!("SELECT COUNT(*) AS n FROM open311_keys WHERE id = {} AND revoked_at IS NULL", ids.tianxi_key))
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -271,4 +320,44 @@ async fn a_cadre_reads_projects_in_their_community_but_cannot_change_them() {
     assert_eq!(cadre.get(&format!("/org/{}", ids.yeyu)).await.status, StatusCode::NOT_FOUND);
     let r = cadre.post_form(&format!("/households/{}", ids.hh_tianxi), &[("area", "90")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// A role at a project is removed by that project's staff; every other persona is refused a live role
+/// (it is still there after each refusal), and the API says the same.
+#[tokio::test]
+async fn a_project_role_is_removed_by_its_projects_staff_and_nobody_else() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let now = app.state.clock.now();
+    let mut rid = 0;
+    for role in ["volunteer", "party_member"] {
+        rid = xinghuo::db::insert_id(
+            &app.state.db.write,
+            "INSERT INTO role_assignments (person_id, role, node_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            vec![ids.zhangsan.into(), role.into(), ids.yeyu.into(), now.into()],
+        )
+        .await
+        .unwrap();
+    }
+    let (page_role, api_role) = (rid - 1, rid);
+    let exists = |id: i64| {
+        let app = &app;
+        async move { app.count(&format!("SELECT COUNT(*) AS n FROM role_assignments WHERE id = {id}")).await == 1 }
+    };
+    let anon = app.client().post_form(&format!("/people/{}/roles/{page_role}/delete", ids.zhangsan), &[]).await;
+    assert_eq!(classify("/people", &anon), L);
+    for persona in ["resident", "resident2", "staff2", "cadre", "grid"] {
+        let mut c = app.login(persona).await;
+        let r = c.post_form(&format!("/people/{}/roles/{page_role}/delete", ids.zhangsan), &[]).await;
+        assert_eq!(classify("/people", &r), D, "{persona}: {} {}", r.status, r.text);
+        let r = c.json("DELETE", &format!("/api/v1/people/{}/roles/{api_role}", ids.zhangsan), json!({})).await;
+        assert_eq!(classify("/api/v1/people", &r), D, "{persona}: {} {}", r.status, r.text);
+        assert!(exists(page_role).await && exists(api_role).await, "{persona} removed a role");
+    }
+    let mut staff = app.login("staff").await;
+    let r = staff.post_form(&format!("/people/{}/roles/{page_role}/delete", ids.zhangsan), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = staff.json("DELETE", &format!("/api/v1/people/{}/roles/{api_role}", ids.zhangsan), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(!exists(page_role).await && !exists(api_role).await);
 }

@@ -39,9 +39,10 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r(
             "POST",
             "/people/{id}/roles/{rid}/delete",
-            format!("/people/{}/roles/999999/delete", i.zhangsan),
+            // A role at the branch: project staff may not remove it (403), a company admin may.
+            format!("/people/{}/roles/{}/delete", i.zhangsan, i.branch_role),
             Body::None,
-            nobody,
+            admin,
         ),
         r("POST", "/households/{id}/members", format!("/households/{}/members", i.hh1), f(&[("name", "")]), yeyu_staff),
         r(
@@ -85,9 +86,9 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r(
             "DELETE",
             "/api/v1/people/{id}/roles/{rid}",
-            format!("/api/v1/people/{}/roles/999999", i.zhangsan),
+            format!("/api/v1/people/{}/roles/{}", i.zhangsan, i.branch_role2),
             Body::None,
-            nobody,
+            admin,
         ),
         r(
             "POST",

@@ -115,9 +115,10 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r(
             "POST",
             "/requests/open311-keys/{id}/revoke",
-            "/requests/open311-keys/999999/revoke".into(),
+            // 保利天玺's key: 保利叶语's manager is refused it; its own manager revokes it; an admin may too.
+            format!("/requests/open311-keys/{}/revoke", i.tianxi_key),
             Body::None,
-            [L, D, D, D, D, D, D, D],
+            [L, D, D, D, A, D, D, A],
         ),
         r("GET", "/open311/v2/{file}", "/open311/v2/services.json".into(), Body::None, all),
         r("POST", "/open311/v2/{file}", "/open311/v2/requests.json".into(), f(&[("service_code", "1")]), [D; 8]),
