@@ -53,6 +53,7 @@ pub struct MonthRow {
     pub rating_speed: Option<i16>,
     pub rating_quality: Option<i16>,
     pub rating_attitude: Option<i16>,
+    pub rating_comment: Option<String>,
 }
 
 impl MonthRow {
@@ -268,6 +269,7 @@ pub async fn export(
         "响应速度",
         "处理质量",
         "服务态度",
+        "评价留言",
     ];
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold).map_err(AppError::internal)?;
@@ -294,6 +296,9 @@ pub async fn export(
             if let Some(v) = v {
                 ws.write_number(row, (9 + j) as u16, *v as f64).map_err(AppError::internal)?;
             }
+        }
+        if let Some(c) = &r.rating_comment {
+            ws.write_string(row, 12, c).map_err(AppError::internal)?;
         }
     }
     let t = model::three_rates(&rows.iter().map(MonthRow::facts).collect::<Vec<_>>());

@@ -64,20 +64,54 @@ async fn a_broken_light_goes_round_the_loop_and_a_one_star_rating_reopens_it() {
         .json(
             "POST",
             &format!("/api/v1/requests/{id}/actions"),
-            json!({"action": "rate", "speed": 1, "quality": 1, "attitude": 2}),
+            json!({"action": "rate", "speed": 1, "quality": 1, "attitude": 2, "reason": "灯还是一闪一闪的"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["state"], "in_progress");
+    let comment = || {
+        let app = &app;
+        async move {
+            #[derive(sea_orm::FromQueryResult)]
+            struct C {
+                rating_comment: Option<String>,
+            }
+            xinghuo::db::one::<C>(
+                &app.state.db.read,
+                "SELECT rating_comment FROM requests WHERE id = $1",
+                vec![id.into()],
+            )
+            .await
+            .unwrap()
+            .unwrap()
+            .rating_comment
+        }
+    };
+    // The resident's words are kept in their column (the timeline note adds the scores to them).
+    assert_eq!(comment().await.as_deref(), Some("灯还是一闪一闪的"));
     staff.post_form(&format!("/requests/{id}/actions"), &[("action", "complete"), ("reason", "更换了线路")]).await;
     let r = resident
         .json(
             "POST",
             &format!("/api/v1/requests/{id}/actions"),
-            json!({"action": "rate", "speed": 5, "quality": 4, "attitude": 5}),
+            json!({"action": "rate", "speed": 5, "quality": 4, "attitude": 5, "reason": "修好了，谢谢王师傅"}),
         )
         .await;
     assert_eq!(r.json()["state"], "closed");
+    // Rating again replaces the comment, and the month's ledger shows it beside the scores.
+    assert_eq!(comment().await.as_deref(), Some("修好了，谢谢王师傅"));
+    let x = staff.get(&format!("/requests/figures.xlsx?project={}", ids.yeyu)).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let grid = xinghuo::io::model::read_xlsx(&x.bytes).unwrap();
+    use xinghuo::io::model::Cell;
+    let text = |c: Option<&Cell>| match c {
+        Some(Cell::Text(t)) => t.clone(),
+        Some(Cell::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    assert_eq!(text(grid[0].last()), "评价留言");
+    let line = grid.iter().find(|row| text(row.first()) == id.to_string()).expect("the request is in the ledger");
+    assert_eq!(text(line.last()), "修好了，谢谢王师傅");
     let detail = resident.get(&format!("/api/v1/requests/{id}")).await.json();
     let actions: Vec<&str> =
         detail["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();

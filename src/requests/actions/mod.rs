@@ -460,6 +460,8 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         closed: outcome.state == State::Closed,
         reopened: matches!(action, Action::Reopen { .. }) || outcome.second_visit,
         rating: rating.map(|x| (x.speed as i16, x.quality as i16, x.attitude as i16)),
+        // The resident's own words, without the scores the timeline note adds (checked ≤ 500 above).
+        rating_comment: rating.and(Some(crate::text::normalize(&f.reason))).filter(|c| !c.trim().is_empty()),
         chased: matches!(action, Action::Chase),
         handler_post: post,
         second_visit: outcome.second_visit,

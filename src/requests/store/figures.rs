@@ -21,7 +21,7 @@ pub async fn month_rows(
         conn,
         "SELECT r.id, c.name AS category, r.kind, r.state, \
          COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, r.created_at, r.respond_by, \
-         r.responded_at, r.closed_at, r.rating_speed, r.rating_quality, r.rating_attitude \
+         r.responded_at, r.closed_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.rating_comment \
          FROM requests r JOIN request_categories c ON c.id = r.category_id \
          LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
          LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \

@@ -505,6 +505,8 @@ pub struct StateChange<'a> {
     pub reopened: bool,
     /// (speed, quality, attitude)
     pub rating: Option<(i16, i16, i16)>,
+    /// What the resident wrote with the rating (kept with it; replaced when they rate again).
+    pub rating_comment: Option<String>,
     pub chased: bool,
     pub handler_post: Option<String>,
     pub second_visit: bool,
@@ -527,7 +529,8 @@ pub async fn change_state(
          closed_at = CASE WHEN $6 THEN $4 WHEN $7 THEN NULL ELSE closed_at END, \
          rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
          rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4, \
-         handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END \
+         handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END, \
+         rating_comment = CASE WHEN $20 THEN $21 ELSE rating_comment END \
          WHERE id = $12 AND state = $13 AND manager_visit_due = $19",
         params![
             c.to,
@@ -548,7 +551,9 @@ pub async fn change_state(
             true,
             c.manager_visited,
             false,
-            c.manager_visit_due
+            c.manager_visit_due,
+            c.rating.is_some(),
+            c.rating_comment.clone()
         ],
     )
     .await?
