@@ -1,6 +1,7 @@
-//! Background work for requests: overdue requests climb the escalation ladder one level per period
-//! (handler → project manager → branch company), with an event on their timeline and an in-app
-//! notification to the people at the level it reached.
+//! Background work for requests: suspended requests resume by themselves when their time comes (the
+//! deadline moved by the pause), and overdue requests climb the escalation ladder one level per period
+//! (handler → project manager → branch company), each with an event on the timeline and an in-app
+//! notification.
 //!
 //! Safe with several app instances running the same job: each raise is a compare-and-set
 //! (`UPDATE … WHERE level = old AND last_escalated_at is old enough`), so two instances that pick the same
@@ -68,12 +69,67 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
     Ok(raised)
 }
 
-/// Run the job every minute until the process stops.
+/// Resume every suspended request whose resume time has passed (500 per run): back in progress with its
+/// completion deadline moved by the time it waited, a 「系统」 event on its timeline, and its handler told.
+/// Each is a compare-and-set on the state, so several instances resume a request once, and a request
+/// resumed by hand a moment earlier is left alone.
+pub async fn resume_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let mut resumed = 0;
+    for d in store::jobs::due_to_resume(&state.db.read, now).await? {
+        if !model::resume_due(model::State::Suspended, d.resume_at, now) {
+            continue;
+        }
+        let outcome = model::transition(model::State::Suspended, &model::Action::Resume, model::Actor::System, now)
+            .map_err(|e| AppError::internal(e.zh))?;
+        let complete_by = model::resumed_deadline(d.complete_by, d.suspended_at, now);
+        let tx = state.db.write.begin().await?;
+        if !store::jobs::resume(&tx, d.id, complete_by, now).await? {
+            tx.rollback().await?;
+            continue;
+        }
+        store::event(
+            &tx,
+            d.id,
+            None,
+            "系统",
+            "resume",
+            Some(model::State::Suspended),
+            outcome.state,
+            Some(format!("到达恢复时间，自动恢复处理；办结时限顺延至{}", crate::clock::fmt_datetime(complete_by))),
+            now,
+        )
+        .await?;
+        if let Some(a) = d.assignee_person_id {
+            let users = crate::notify::users_of_person(&tx, a).await?;
+            crate::notify::to_users(
+                &tx,
+                &users,
+                &crate::notify::Note {
+                    kind: "resume",
+                    title: format!("诉求#{}（{}）已到恢复时间，请继续处理", d.id, d.category_name),
+                    link: Some(format!("/requests/{}", d.id)),
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        resumed += 1;
+    }
+    Ok(resumed)
+}
+
+/// Run the jobs every minute until the process stops.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
+            match resume_due(&state, state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(resumed = n, "suspended requests resumed"),
+                Err(e) => tracing::warn!(code = e.code, "resume job failed"),
+            }
             match escalate_overdue(&state, state.clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(raised = n, "overdue requests escalated"),

@@ -320,6 +320,8 @@ struct DetailPage {
     channel: String,
     respond_by: String,
     complete_by: String,
+    /// While suspended: when it resumes by itself (empty otherwise).
+    resume_at: String,
     level: String,
     overdue: bool,
     events: Vec<EventLine>,
@@ -398,6 +400,7 @@ pub async fn detail(
         channel: Channel::ALL.iter().find(|c| c.as_str() == r.channel).map(|c| c.label(ctx.lang)).unwrap_or("").into(),
         respond_by: fmt_datetime(r.respond_by),
         complete_by: fmt_datetime(r.complete_by),
+        resume_at: r.resume_at.filter(|_| r.state() == State::Suspended).map(fmt_datetime).unwrap_or_default(),
         level: model::Level::parse(&r.level).map(|l| l.label(ctx.lang)).unwrap_or("").into(),
         overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
         events,

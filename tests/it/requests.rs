@@ -410,3 +410,112 @@ async fn staff_set_category_limits_and_new_requests_use_them() {
     let r = staff2.post_form(&path, &[("name", "x"), ("respond_minutes", "1"), ("complete_hours", "1")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// 挂起 keeps its resume time: shown on the request, the SLA clock stops while suspended (not overdue,
+/// and the completion deadline moves by the time it waited), and the request resumes by itself when the
+/// time comes — once, however many instances run the job — with the handler told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_suspended_request_resumes_by_itself_and_its_deadline_moves_by_the_pause() {
+    use xinghuo::clock::Clock;
+    use xinghuo::requests::jobs::resume_due;
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯坏了，要换整套灯具", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let mut staff = app.login("staff").await;
+    staff
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "dispatch", "assignee_person_id": ids.staff_person}),
+        )
+        .await;
+    staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "accept"})).await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        state: String,
+        complete_by: chrono::DateTime<chrono::Utc>,
+        resume_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    let row = || {
+        let app = &app;
+        async move {
+            xinghuo::db::one::<Row>(
+                &app.state.db.read,
+                "SELECT state, complete_by, resume_at FROM requests WHERE id = $1",
+                vec![id.into()],
+            )
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    let before = row().await.complete_by;
+    // Suspended for three days from the desk page (China time in the form); 公共照明 is due in 48 hours.
+    let resume = xinghuo::clock::to_local(app.clock.now() + Duration::days(3)).format("%Y-%m-%dT%H:%M").to_string();
+    let r = staff
+        .post_form(
+            &format!("/requests/{id}/actions"),
+            &[("action", "suspend"), ("reason", "灯具缺货，厂家后天送到"), ("resume_at", &resume)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let suspended = row().await;
+    assert_eq!(suspended.state, "suspended");
+    assert!(suspended.resume_at.is_some(), "the resume time is kept");
+    let page = staff.get(&format!("/requests/{id}")).await.text;
+    assert!(
+        page.contains("id=\"resume-at\"") && page.contains("到时自动恢复"),
+        "shown on the request and its timeline"
+    );
+    // Past the original deadline while suspended: not overdue, and the job leaves it until its time.
+    app.clock.advance(Duration::hours(50));
+    assert!(app.clock.now() > before, "past the deadline it had");
+    let mut staff = app.login("staff").await; // (the 12-hour session ended meanwhile)
+    let overdue = staff.get("/api/v1/requests?overdue=1").await.json();
+    assert!(!overdue.as_array().unwrap().iter().any(|x| x["id"] == id), "the clock is paused");
+    assert_eq!(resume_due(&app.state, app.clock.now()).await.unwrap(), 0);
+    // Its time comes: two instances run the job at the same moment; it resumes once.
+    app.clock.advance(Duration::hours(22));
+    let (a, b) = tokio::join!(resume_due(&app.state, app.clock.now()), resume_due(&app.state, app.clock.now()));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let back = row().await;
+    assert_eq!(back.state, "in_progress");
+    assert_eq!(back.resume_at, None);
+    assert_eq!(back.complete_by - before, Duration::hours(72), "the deadline moved by the three days it waited");
+    let events = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM request_events WHERE request_id = {id} AND action = 'resume' AND actor = '系统'"
+        ))
+        .await;
+    assert_eq!(events, 1);
+    let told = app
+        .count("SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'staff' AND n.kind = 'resume'")
+        .await;
+    assert_eq!(told, 1, "the handler is told");
+    assert_eq!(resume_due(&app.state, app.clock.now()).await.unwrap(), 0, "nothing left to resume");
+    // Resumed by hand before its time, the deadline moves by the time it actually waited.
+    let mut staff = app.login("staff").await;
+    let later = xinghuo::clock::to_local(app.clock.now() + Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string();
+    let r = staff
+        .json(
+            "POST",
+            &format!("/api/v1/requests/{id}/actions"),
+            json!({"action": "suspend", "reason": "等业主在家", "resume_at": later}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let due = row().await.complete_by;
+    app.clock.advance(Duration::hours(3));
+    let r = staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "resume"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let after = row().await;
+    assert_eq!((after.state.as_str(), after.complete_by - due), ("in_progress", Duration::hours(3)));
+}

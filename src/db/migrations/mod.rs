@@ -13,6 +13,7 @@ mod m0006_activities;
 mod m0007_volunteers;
 mod m0008_trust;
 mod m0009_checks;
+mod m0010_suspend;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_volunteers::M0007Volunteers),
             Box::new(m0008_trust::M0008Trust),
             Box::new(m0009_checks::M0009Checks),
+            Box::new(m0010_suspend::M0010Suspend),
         ]
     }
 }

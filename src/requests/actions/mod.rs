@@ -462,6 +462,10 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         rating: rating.map(|x| (x.speed as i16, x.quality as i16, x.attitude as i16)),
         // The resident's own words, without the scores the timeline note adds (checked ≤ 500 above).
         rating_comment: rating.and(Some(crate::text::normalize(&f.reason))).filter(|c| !c.trim().is_empty()),
+        suspend_until: if let Action::Suspend { resume_at, .. } = &action { Some(*resume_at) } else { None },
+        // Leaving a suspension stops the pause: the deadline moves by the time it lasted.
+        resumed_deadline: (from == State::Suspended && outcome.state != State::Suspended)
+            .then(|| model::resumed_deadline(r.complete_by, r.suspended_at, now)),
         chased: matches!(action, Action::Chase),
         handler_post: post,
         second_visit: outcome.second_visit,
@@ -482,6 +486,9 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
     }
     if outcome.second_visit {
         note.push_str("（差评：已退回处理，并安排项目经理二次回访）");
+    }
+    if let Action::Suspend { resume_at, .. } = &action {
+        note = format!("挂起至{}，到时自动恢复。{note}", crate::clock::fmt_datetime(*resume_at));
     }
     store::event(
         &tx,

@@ -93,6 +93,24 @@ pub fn overdue(
     late_response || late_completion
 }
 
+/// The completion deadline after a suspension ends: moved later by the time spent suspended, so the SLA
+/// clock does not run while the request waits (挂起). No suspension start (older rows) moves nothing.
+pub fn resumed_deadline(
+    complete_by: DateTime<Utc>,
+    suspended_at: Option<DateTime<Utc>>,
+    resumed_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match suspended_at {
+        Some(s) if resumed_at > s => complete_by + (resumed_at - s),
+        _ => complete_by,
+    }
+}
+
+/// Is a suspended request due to resume by itself at `now`?
+pub fn resume_due(state: State, resume_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    state == State::Suspended && resume_at.is_some_and(|t| t <= now)
+}
+
 /// The level an overdue request should be at, one step above `current`, or `None` at the top.
 /// The job raises a request by at most one level per overdue period (`period` after the last raise).
 pub fn escalate(

@@ -269,3 +269,33 @@ proptest! {
         prop_assert!(!(r.is_bad() && r.is_satisfied()));
     }
 }
+
+#[test]
+fn a_suspension_moves_the_deadline_by_its_length_and_resumes_when_due() {
+    let due = t0() + Duration::hours(24);
+    let since = t0() + Duration::hours(2);
+    assert_eq!(resumed_deadline(due, Some(since), since + Duration::hours(30)), due + Duration::hours(30));
+    assert_eq!(resumed_deadline(due, None, t0() + Duration::hours(30)), due, "no start kept: nothing moves");
+    assert_eq!(resumed_deadline(due, Some(since), since - Duration::hours(1)), due, "a clock gone back moves nothing");
+    let at = Some(t0() + Duration::hours(5));
+    assert!(!resume_due(State::Suspended, at, t0() + Duration::hours(4)));
+    assert!(resume_due(State::Suspended, at, t0() + Duration::hours(5)));
+    assert!(!resume_due(State::InProgress, at, t0() + Duration::hours(6)), "only a suspended request resumes");
+    assert!(!resume_due(State::Suspended, None, t0() + Duration::days(9)));
+    // While suspended, the completion deadline does not make it overdue.
+    let d = Deadlines { respond_by: t0() + Duration::hours(1), complete_by: due };
+    assert!(!overdue(State::Suspended, d, Some(t0()), Duration::zero(), due + Duration::hours(5)));
+    assert!(overdue(State::InProgress, d, Some(t0()), Duration::zero(), due + Duration::hours(5)));
+}
+
+proptest! {
+    /// Resuming never pulls a deadline earlier, and moves it by exactly the time suspended.
+    #[test]
+    fn resuming_never_pulls_a_deadline_earlier(due_h in 0i64..500, since_h in 0i64..500, len_m in -600i64..6000) {
+        let due = t0() + Duration::hours(due_h);
+        let since = t0() + Duration::hours(since_h);
+        let back = resumed_deadline(due, Some(since), since + Duration::minutes(len_m));
+        prop_assert!(back >= due);
+        prop_assert_eq!(back - due, Duration::minutes(len_m.max(0)));
+    }
+}

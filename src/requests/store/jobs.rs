@@ -56,3 +56,45 @@ pub async fn raise_level(
     .rows_affected();
     Ok(n > 0)
 }
+
+/// A suspended request whose resume time has come.
+#[derive(FromQueryResult)]
+pub struct ToResume {
+    pub id: i64,
+    pub category_name: String,
+    pub assignee_person_id: Option<PersonId>,
+    pub complete_by: DateTime<Utc>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub resume_at: Option<DateTime<Utc>>,
+}
+
+/// Suspended requests due to resume at `now` (500, soonest first), from `ix_requests_resume_at`.
+pub async fn due_to_resume(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<ToResume>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT r.id, c.name AS category_name, r.assignee_person_id, r.complete_by, r.suspended_at, r.resume_at \
+         FROM requests r JOIN request_categories c ON c.id = r.category_id \
+         WHERE r.resume_at <= $1 AND r.state = 'suspended' ORDER BY r.resume_at LIMIT 500",
+        params![now],
+    )
+    .await?)
+}
+
+/// Resume one suspended request, once: back in progress, the pause ended and the deadline moved to
+/// `complete_by`; `false` when it was no longer suspended (resumed by hand, or by another instance).
+pub async fn resume(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    complete_by: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let n = db::exec(
+        conn,
+        "UPDATE requests SET state = 'in_progress', suspended_at = NULL, resume_at = NULL, complete_by = $1, \
+         updated_at = $2 WHERE id = $3 AND state = 'suspended' AND resume_at <= $2",
+        params![complete_by, now, id],
+    )
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}

@@ -101,6 +101,9 @@ pub struct RequestRow {
     pub lng: Option<f64>,
     /// A bad rating asked the project manager for a second return visit that is not yet recorded.
     pub manager_visit_due: bool,
+    /// While suspended (挂起): since when, and when it resumes by itself.
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub resume_at: Option<DateTime<Utc>>,
 }
 
 impl RequestRow {
@@ -118,7 +121,7 @@ macro_rules! request_cols {
      COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, \
      r.reporter_person_id, rp.name AS reporter_name, r.assignee_person_id, ap.name AS assignee_name, r.level, \
      r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at, \
-     r.completed_at, r.handler_post, r.lat, r.lng, r.manager_visit_due \
+     r.completed_at, r.handler_post, r.lat, r.lng, r.manager_visit_due, r.suspended_at, r.resume_at \
      "
     };
 }
@@ -355,7 +358,10 @@ pub async fn queue(
     if f.overdue.as_deref() == Some("1") {
         values.push(now.into());
         let n = values.len();
-        sql.push_str(&format!(" AND ((q.responded_at IS NULL AND q.respond_by < ${n}) OR q.complete_by < ${n})"));
+        // A suspended request's completion clock is paused (`model::overdue`).
+        sql.push_str(&format!(
+            " AND ((q.responded_at IS NULL AND q.respond_by < ${n}) OR (q.complete_by < ${n} AND q.state <> 'suspended'))"
+        ));
     }
     if let Some(b) = f.before {
         values.push(b.into());
@@ -507,6 +513,10 @@ pub struct StateChange<'a> {
     pub rating: Option<(i16, i16, i16)>,
     /// What the resident wrote with the rating (kept with it; replaced when they rate again).
     pub rating_comment: Option<String>,
+    /// Suspended (挂起) until this time: the start and the resume time are kept.
+    pub suspend_until: Option<DateTime<Utc>>,
+    /// Leaving a suspension: the completion deadline moved by the time suspended (`model::resumed_deadline`).
+    pub resumed_deadline: Option<DateTime<Utc>>,
     pub chased: bool,
     pub handler_post: Option<String>,
     pub second_visit: bool,
@@ -530,7 +540,10 @@ pub async fn change_state(
          rating_speed = COALESCE($8, rating_speed), rating_quality = COALESCE($9, rating_quality), \
          rating_attitude = COALESCE($10, rating_attitude), chase_count = chase_count + $11, updated_at = $4, \
          handler_post = $14, manager_visit_due = CASE WHEN $15 THEN $16 WHEN $17 THEN $18 ELSE manager_visit_due END, \
-         rating_comment = CASE WHEN $20 THEN $21 ELSE rating_comment END \
+         rating_comment = CASE WHEN $20 THEN $21 ELSE rating_comment END, \
+         suspended_at = CASE WHEN $22 THEN $4 WHEN $23 THEN NULL ELSE suspended_at END, \
+         resume_at = CASE WHEN $22 THEN $24 WHEN $23 THEN NULL ELSE resume_at END, \
+         complete_by = CASE WHEN $23 THEN $25 ELSE complete_by END \
          WHERE id = $12 AND state = $13 AND manager_visit_due = $19",
         params![
             c.to,
@@ -553,7 +566,11 @@ pub async fn change_state(
             false,
             c.manager_visit_due,
             c.rating.is_some(),
-            c.rating_comment.clone()
+            c.rating_comment.clone(),
+            c.suspend_until.is_some(),
+            c.resumed_deadline.is_some(),
+            c.suspend_until,
+            c.resumed_deadline
         ],
     )
     .await?
