@@ -158,7 +158,9 @@ async fn illegal_steps_and_bad_reports_are_refused_and_write_nothing() {
     let mut staff = app.login("staff").await;
     let r =
         staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "return", "reason": ""})).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    // A missing reason is a field to fill in (422, the rule's code), not a conflict with the state.
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["code"], "reason_required");
     let r = staff
         .json(
             "POST",
@@ -518,4 +520,95 @@ async fn a_suspended_request_resumes_by_itself_and_its_deadline_moves_by_the_pau
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let after = row().await;
     assert_eq!((after.state.as_str(), after.complete_by - due), ("in_progress", Duration::hours(3)));
+}
+
+/// 催办, 重新打开 and 恢复 through the pages and the API: the reporter chases (the handler is told, the
+/// count goes up) and reopens with a reason (refused without one, nothing written); nobody else may; the
+/// handler resumes a suspended request from the desk page.
+#[tokio::test]
+async fn chase_reopen_and_resume_work_through_the_pages_and_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "单元门灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let mut staff = app.login("staff").await;
+    let me = ids.staff_person.to_string();
+    let page_act = |a: &'static str| vec![("action", a)];
+    staff.post_form(&format!("/requests/{id}/actions"), &[("action", "dispatch"), ("assignee_person_id", &me)]).await;
+    staff.post_form(&format!("/requests/{id}/actions"), &page_act("accept")).await;
+    let chases = || {
+        let (app, sql) = (&app, format!("SELECT chase_count AS n FROM requests WHERE id = {id}"));
+        async move { app.count(&sql).await }
+    };
+    let told = |kind: &'static str| {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.username = 'staff' AND n.kind = '{kind}' AND n.link = '/requests/{id}'"
+        );
+        let app = &app;
+        async move { app.count(&sql).await }
+    };
+    // 催办 from the phone page, then through the API: counted, on the timeline, the handler told each time.
+    let r = resident.post_form(&format!("/requests/{id}/actions"), &page_act("chase")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = resident.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "chase"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["state"], "in_progress", "a chase does not change the state");
+    assert_eq!(chases().await, 2);
+    assert_eq!(told("chase").await, 2);
+    // Another household's resident may not chase it (not found), and staff do not chase.
+    let mut other = app.login("resident2").await;
+    let r = other.post_form(&format!("/requests/{id}/actions"), &page_act("chase")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = staff.json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "chase"})).await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    assert_eq!(chases().await, 2);
+    // 恢复 from the desk page after a suspension.
+    let later =
+        xinghuo::clock::to_local(app.state.clock.now() + Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string();
+    staff
+        .post_form(
+            &format!("/requests/{id}/actions"),
+            &[("action", "suspend"), ("reason", "等配件"), ("resume_at", &later)],
+        )
+        .await;
+    assert_eq!(state_of(&app, id).await, "suspended");
+    let r = staff.post_form(&format!("/requests/{id}/actions"), &page_act("resume")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(state_of(&app, id).await, "in_progress");
+    // 重新打开: finished, but the light still flickers. Without a reason it is refused and nothing changes.
+    staff.post_form(&format!("/requests/{id}/actions"), &[("action", "complete"), ("reason", "换了灯泡")]).await;
+    assert_eq!(state_of(&app, id).await, "awaiting_rating");
+    let events = || {
+        let (app, sql) = (&app, format!("SELECT COUNT(*) AS n FROM request_events WHERE request_id = {id}"));
+        async move { app.count(&sql).await }
+    };
+    let n = events().await;
+    let r = resident.post_form(&format!("/requests/{id}/actions"), &[("action", "reopen"), ("reason", " ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!((state_of(&app, id).await, events().await), ("awaiting_rating".to_string(), n));
+    let r = other.post_form(&format!("/requests/{id}/actions"), &[("action", "reopen"), ("reason", "还是闪")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = resident
+        .post_form(&format!("/requests/{id}/actions"), &[("action", "reopen"), ("reason", "灯还是一闪一闪")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(state_of(&app, id).await, "in_progress");
+    assert_eq!(told("chase").await, 3, "the handler hears it was reopened");
+    let page = resident.get(&format!("/requests/{id}")).await.text;
+    assert!(page.contains("灯还是一闪一闪"), "the reason is on the timeline");
+    // …and once more through the API.
+    staff.post_form(&format!("/requests/{id}/actions"), &[("action", "complete"), ("reason", "换了整流器")]).await;
+    let r = resident
+        .json("POST", &format!("/api/v1/requests/{id}/actions"), json!({"action": "reopen", "reason": "晚上又不亮了"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["state"], "in_progress");
 }

@@ -417,7 +417,21 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
     }
     let Some(outcome) = outcome else {
         let e = last_err.expect("at least one role was tried");
-        return Err(AppError::conflict(e.code, e.zh, "This action is not allowed now"));
+        // What the person typed (or left out) is a field to fix, not a conflict with the request's state.
+        // (422 with the field named, keeping the rule's own code.)
+        let field = match e.code {
+            "reason_required" => Some("reason"),
+            "invalid_resume_time" => Some("resume_at"),
+            _ => None,
+        };
+        return Err(match field {
+            Some(f) => {
+                let mut err = AppError::field(f, e.zh);
+                err.code = e.code;
+                err
+            }
+            None => AppError::conflict(e.code, e.zh, "This action is not allowed now"),
+        });
     };
     if matches!(action, Action::ManagerVisit { .. }) && !r.manager_visit_due {
         return Err(AppError::conflict("no_visit_due", "该诉求没有待办的二次回访", "No second return visit is due"));
