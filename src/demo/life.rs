@@ -155,7 +155,7 @@ pub(super) async fn demo_volunteers(
 }
 
 /// Party-mass service centres (C2) for two estates, with the article's rooms, daily hours 09:00–21:00 and,
-/// at 保利湖心岛, its "升级版2.0".
+/// at 保利叶语 (the article's 保利叶语党群服务中心升级版2.0), its upgrade as a version.
 pub(super) async fn demo_centres(
     t: &impl ConnectionTrait,
     centres: &[(i64, &str)],
@@ -189,7 +189,7 @@ pub(super) async fn demo_centres(
             )
             .await?;
         }
-        if name.contains("湖心岛") {
+        if name.contains("叶语") {
             db::exec(
                 t,
                 "INSERT INTO centre_versions (centre_id, version, effective_on, summary, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -197,7 +197,7 @@ pub(super) async fn demo_centres(
                     cid,
                     "升级版2.0",
                     chrono::NaiveDate::from_ymd_opt(2024, 6, 1),
-                    "新增亲子活动中心和球类活动场地，议事厅向业委会和共建单位开放预约（演示）",
+                    "在原有党建阵地基础上升级：阅读室、议事厅、老年健康活动中心、亲子活动中心、球类活动场地（“一支部一品牌一特色”）",
                     now
                 ],
             )

@@ -350,3 +350,20 @@ async fn bookings_beyond_the_rooms_horizon_are_refused() {
     let r = resident.json("POST", &url, book("2026-12-20", "10:00", "11:00")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 }
+
+/// The article's 保利叶语党群服务中心升级版2.0 is 保利叶语's centre in the demo, with its upgrade on record.
+#[tokio::test]
+async fn the_demo_upgrade_is_the_yeyu_centre_as_the_article_says() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let d = staff.get(&format!("/api/v1/centres/{}", ids.centre)).await.json();
+    assert_eq!(d["versions"][0]["version"], "升级版2.0", "{d}");
+    let others = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM centre_versions v JOIN centres c ON c.id = v.centre_id WHERE c.project_id <> {}",
+            ids.yeyu
+        ))
+        .await;
+    assert_eq!(others, 0, "no other centre carries it");
+}
