@@ -544,7 +544,7 @@ async fn chase_reopen_and_resume_work_through_the_pages_and_the_api() {
     staff.post_form(&format!("/requests/{id}/actions"), &[("action", "dispatch"), ("assignee_person_id", &me)]).await;
     staff.post_form(&format!("/requests/{id}/actions"), &page_act("accept")).await;
     let chases = || {
-        let (app, sql) = (&app, format!("SELECT chase_count AS n FROM requests WHERE id = {id}"));
+        let (app, sql) = (&app, format!("SELECT CAST(chase_count AS BIGINT) AS n FROM requests WHERE id = {id}"));
         async move { app.count(&sql).await }
     };
     let told = |kind: &'static str| {
