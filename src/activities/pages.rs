@@ -92,28 +92,22 @@ pub async fn list(
             mine: mine.unwrap_or_default(),
         });
     }
-    let projects: Vec<(i64, String)> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect();
+    let projects = org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?;
     let mut teams = Vec::new();
     for (pid, pname) in &projects {
-        for (id, name) in store::teams_of_project(&state.db.read, ProjectId(*pid)).await? {
+        for (id, name) in store::teams_of_project(&state.db.read, *pid).await? {
             teams.push((format!("team:{id}"), format!("{pname} · {name}")));
         }
     }
     let mut rooms = Vec::new();
-    let staff_projects: Vec<ProjectId> = projects.iter().map(|(id, _)| ProjectId(*id)).collect();
+    let staff_projects: Vec<ProjectId> = projects.iter().map(|(id, _)| *id).collect();
     for c in crate::positions::store::centres_in(&state.db.read, &staff_projects).await? {
         for r in crate::positions::store::rooms(&state.db.read, c.id).await? {
             rooms.push((r.id, format!("{} · {}", c.name, r.name)));
         }
     }
-    let project_feeds = projects
-        .iter()
-        .map(|(id, n)| Link::new(super::calendar::project_feed_url(&state, ProjectId(*id)), n))
-        .collect();
+    let project_feeds =
+        projects.iter().map(|(id, n)| Link::new(super::calendar::project_feed_url(&state, *id), n)).collect();
     Ok(ListPage {
         c: Chrome::titled(&ctx, "act.title").with_msg(m.msg.as_deref()),
         lines,

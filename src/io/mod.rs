@@ -208,15 +208,11 @@ struct ImportPage {
     max_rows: usize,
 }
 
-async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppResult<Vec<(i64, String)>> {
-    Ok(org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect())
+async fn writable_projects(state: &AppState, p: &crate::auth::Principal) -> AppResult<Vec<(ProjectId, String)>> {
+    org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await
 }
 
-fn page(state: &AppState, ctx: &Ctx, projects: Vec<(i64, String)>) -> ImportPage {
+fn page(state: &AppState, ctx: &Ctx, projects: Vec<(ProjectId, String)>) -> ImportPage {
     ImportPage {
         c: Chrome::titled(ctx, "nav.import"),
         projects: choices(projects),

@@ -52,6 +52,14 @@ pub async fn nodes(
     Ok(db::all(conn, &sql, ids).await?)
 }
 
+/// Projects by id with their names, in id order: what every project chooser and list shows.
+pub async fn project_names(
+    conn: &impl ConnectionTrait,
+    projects: impl IntoIterator<Item = ProjectId>,
+) -> Result<Vec<(ProjectId, String)>, AppError> {
+    Ok(nodes(conn, projects).await?.into_iter().map(|n| (ProjectId(n.id), n.name)).collect())
+}
+
 /// The child of `parent` (None = a root) with this kind and name, created if missing. Returns (node, created).
 pub async fn find_or_create_child(
     conn: &impl ConnectionTrait,

@@ -71,11 +71,7 @@ async fn render_person(
         })
         .collect();
     let role_nodes = if can_write {
-        org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect()
+        org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?
     } else {
         Vec::new()
     };

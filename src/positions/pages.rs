@@ -86,11 +86,7 @@ pub async fn list(
             can_approve: false,
         })
         .collect();
-    let can_create: Vec<_> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect();
+    let can_create = org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?;
     Ok(ListPage {
         c: Chrome::titled(&ctx, "pos.title").with_msg(m.msg.as_deref()),
         centres,

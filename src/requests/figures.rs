@@ -161,11 +161,7 @@ pub async fn page(
             complete_by: fmt_datetime(r.complete_by),
         })
         .collect();
-    let projects: Vec<_> = org::nodes(&state.db.read, p.scope.read_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (ProjectId(n.id), n.name))
-        .collect();
+    let projects = org::project_names(&state.db.read, p.scope.read_projects.iter().copied()).await?;
     Ok(FiguresPage {
         c: page_chrome(&ctx),
         project_id: ProjectId(project),

@@ -1,6 +1,7 @@
 //! Open311 API keys per project: issued and revoked by the project's manager (or a company admin) on a
 //! page, or with `xinghuo open311-key`. A key is shown once; only its SHA-256 is stored.
 
+use crate::ids::ProjectId;
 use crate::web::forms::{Choice, choices};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -48,15 +49,14 @@ async fn render(state: &AppState, p: &Principal, c: Chrome, new_key: Option<Stri
     if managed.is_empty() {
         return Err(AppError::forbidden());
     }
-    let projects: Vec<(i64, String)> =
-        org::nodes(&state.db.read, managed.iter().copied()).await?.into_iter().map(|n| (n.id, n.name)).collect();
-    let name = |id: i64| projects.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone()).unwrap_or_default();
+    let projects = org::project_names(&state.db.read, managed.iter().copied()).await?;
+    let name = |id: ProjectId| projects.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone()).unwrap_or_default();
     let keys = open311::keys(&state.db.read, &managed)
         .await?
         .into_iter()
         .map(|k| KeyLine {
             id: k.id,
-            project: name(k.project_id.into()),
+            project: name(k.project_id),
             label: k.label,
             prefix: k.key_prefix,
             created: fmt_datetime(k.created_at),

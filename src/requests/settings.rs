@@ -48,11 +48,7 @@ pub async fn page(
         None => (*p.scope.write_projects.iter().next().ok_or_else(AppError::forbidden)?).into(),
     };
     p.scope.require_write(ProjectId(project))?;
-    let projects: Vec<_> = org::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (ProjectId(n.id), n.name))
-        .collect();
+    let projects = org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?;
     Ok(SettingsPage {
         c: Chrome::titled(&ctx, "req.settings").with_msg(MsgQuery { msg: q.msg }.msg.as_deref()),
         project_id: ProjectId(project),

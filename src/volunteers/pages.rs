@@ -82,15 +82,12 @@ pub async fn index(
         o.mine.iter().filter(|v| v.state != model::VolunteerState::Rejected).map(|v| v.project_id).collect();
     let apply_projects = if p.person_id.is_some() {
         let ids: Vec<ProjectId> = p.scope.home_projects().into_iter().filter(|id| !taken.contains(id)).collect();
-        crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect()
+        crate::org::store::project_names(&state.db.read, ids).await?
     } else {
         vec![]
     };
-    let staff_projects: Vec<_> = crate::org::store::nodes(&state.db.read, p.scope.write_projects.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (n.id, n.name))
-        .collect();
+    let staff_projects =
+        crate::org::store::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?;
     let services = o
         .services
         .iter()

@@ -51,7 +51,7 @@ impl Link {
 
 /// A list of choices from (value, label) pairs, none selected.
 pub fn choices<V: Display, L: Into<String>>(items: impl IntoIterator<Item = (V, L)>) -> Vec<Choice> {
-    items.into_iter().map(|(v, l)| Choice::new(v, l)).collect()
+    choices_with(items, "")
 }
 
 /// A list of choices with the one whose value equals `current` selected (none when `current` is

@@ -86,11 +86,7 @@ pub async fn page(
 ) -> AppResult<impl IntoResponse> {
     let cat = catalogue(&state, &p, None).await?;
     let staff: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
-    let staff_projects: Vec<(ProjectId, String)> = crate::org::store::nodes(&state.db.read, staff.iter().copied())
-        .await?
-        .into_iter()
-        .map(|n| (ProjectId(n.id), n.name))
-        .collect();
+    let staff_projects = crate::org::store::project_names(&state.db.read, staff.iter().copied()).await?;
     let recent =
         store::recent_redemptions(&state.db.read, &staff).await?.into_iter().map(|r| line(r, true, ctx.lang)).collect();
     let collected = match q.collected {
