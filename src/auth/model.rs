@@ -7,33 +7,20 @@ use std::collections::BTreeSet;
 
 use crate::org::model::NodeKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    CompanyAdmin,
-    Staff,
-    Cadre,
-    GridMember,
-    PartyMember,
-    Volunteer,
-    Supervisor,
-    CommitteeMember,
+crate::coded! {
+    pub enum Role: "role" {
+        CompanyAdmin,
+        Staff,
+        Cadre,
+        GridMember,
+        PartyMember,
+        Volunteer,
+        Supervisor,
+        CommitteeMember,
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::CompanyAdmin,
-        Role::Staff,
-        Role::Cadre,
-        Role::GridMember,
-        Role::PartyMember,
-        Role::Volunteer,
-        Role::Supervisor,
-        Role::CommitteeMember,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `role.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -59,14 +46,6 @@ impl Role {
             Role::PartyMember => true,
             Role::Volunteer | Role::Supervisor | Role::CommitteeMember => matches!(node, Project),
         }
-    }
-}
-
-impl crate::web::labels::Labelled for Role {
-    const PREFIX: &'static str = "role";
-    const VALUES: &'static [Self] = &Role::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 

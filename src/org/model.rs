@@ -4,39 +4,23 @@
 
 use crate::text::compact;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum NodeKind {
-    Company,
-    Branch,
-    Project,
-    Building,
-    Unit,
-    Household,
-    District,
-    Street,
-    Community,
-    Grid,
-    Microgrid,
+crate::coded! {
+    pub enum NodeKind: "node_kind" {
+        Company,
+        Branch,
+        Project,
+        Building,
+        Unit,
+        Household,
+        District,
+        Street,
+        Community,
+        Grid,
+        Microgrid,
+    }
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 11] = [
-        NodeKind::Company,
-        NodeKind::Branch,
-        NodeKind::Project,
-        NodeKind::Building,
-        NodeKind::Unit,
-        NodeKind::Household,
-        NodeKind::District,
-        NodeKind::Street,
-        NodeKind::Community,
-        NodeKind::Grid,
-        NodeKind::Microgrid,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `node_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -107,41 +91,21 @@ impl NodeKind {
     }
 }
 
-impl crate::web::labels::Labelled for NodeKind {
-    const PREFIX: &'static str = "node_kind";
-    const VALUES: &'static [Self] = &NodeKind::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
+crate::coded! {
+    pub enum ProjectKind: "project_kind" {
+        Residential,
+        Office,
+        Resettlement,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum ProjectKind {
-    Residential,
-    Office,
-    Resettlement,
 }
 
 impl ProjectKind {
-    pub const ALL: [ProjectKind; 3] = [ProjectKind::Residential, ProjectKind::Office, ProjectKind::Resettlement];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `project_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s || k.zh() == s)
-    }
-}
-
-impl crate::web::labels::Labelled for ProjectKind {
-    const PREFIX: &'static str = "project_kind";
-    const VALUES: &'static [Self] = &ProjectKind::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 
@@ -157,25 +121,16 @@ pub fn xinghuo_status_zh(s: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum PartyOrgKind {
-    CompanyCommittee,
-    ProjectBranch,
-    CommunityCommittee,
-    StreetWorkCommittee,
+crate::coded! {
+    pub enum PartyOrgKind: "party_org_kind" {
+        CompanyCommittee,
+        ProjectBranch,
+        CommunityCommittee,
+        StreetWorkCommittee,
+    }
 }
 
 impl PartyOrgKind {
-    pub const ALL: [PartyOrgKind; 4] = [
-        PartyOrgKind::CompanyCommittee,
-        PartyOrgKind::ProjectBranch,
-        PartyOrgKind::CommunityCommittee,
-        PartyOrgKind::StreetWorkCommittee,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `party_org_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -192,14 +147,6 @@ impl PartyOrgKind {
                 | (PartyOrgKind::CommunityCommittee, NodeKind::Community)
                 | (PartyOrgKind::StreetWorkCommittee, NodeKind::Street)
         )
-    }
-}
-
-impl crate::web::labels::Labelled for PartyOrgKind {
-    const PREFIX: &'static str = "party_org_kind";
-    const VALUES: &'static [Self] = &PartyOrgKind::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 

@@ -16,7 +16,6 @@ use super::{
     model::{NodeKind, PartyOrgKind, ProjectKind, xinghuo_status_zh},
     store::{self, Household, Node},
 };
-use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Desk, StaffUser, model::Access},

@@ -275,21 +275,17 @@ pub fn format_area(centi: i64) -> String {
     format!("{}.{:02}", centi / 100, centi % 100)
 }
 
-/// How a person belongs to a household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Relation {
-    Owner,
-    Occupant,
-    Tenant,
-    Family,
+crate::coded! {
+    /// How a person belongs to a household.
+    pub enum Relation: "relation" {
+        Owner,
+        Occupant,
+        Tenant,
+        Family,
+    }
 }
 
 impl Relation {
-    pub const ALL: [Relation; 4] = [Relation::Owner, Relation::Occupant, Relation::Tenant, Relation::Family];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `relation.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -302,14 +298,6 @@ impl Relation {
             "租客" | "承租人" => Some(Relation::Tenant),
             _ => None,
         })
-    }
-}
-
-impl crate::web::labels::Labelled for Relation {
-    const PREFIX: &'static str = "relation";
-    const VALUES: &'static [Self] = &Relation::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 

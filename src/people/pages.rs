@@ -13,7 +13,6 @@ use axum::{
 use serde::Deserialize;
 
 use super::{actions::*, model::mask_phone, store};
-use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Ctx, Desk, Principal, StaffUser, model::Role},

@@ -146,30 +146,20 @@ pub fn check(a: &Attempt<'_>) -> Result<(), RuleError> {
     Ok(())
 }
 
-/// Booking states. `pending` waits for approval (rooms that require it); `pending` and `approved` hold
-/// their slots; the others have released them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum BookingState {
-    Pending,
-    Approved,
-    Rejected,
-    Cancelled,
-    /// Nobody checked in within the room's no-show window.
-    Released,
+crate::coded! {
+    /// Booking states. `pending` waits for approval (rooms that require it); `pending` and `approved` hold
+    /// their slots; the others have released them.
+    pub enum BookingState: "booking_state" {
+        Pending,
+        Approved,
+        Rejected,
+        Cancelled,
+        /// Nobody checked in within the room's no-show window.
+        Released,
+    }
 }
 
 impl BookingState {
-    pub const ALL: [BookingState; 5] = [
-        BookingState::Pending,
-        BookingState::Approved,
-        BookingState::Rejected,
-        BookingState::Cancelled,
-        BookingState::Released,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `booking_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -179,14 +169,6 @@ impl BookingState {
     }
     pub fn holds_slots(self) -> bool {
         matches!(self, BookingState::Pending | BookingState::Approved)
-    }
-}
-
-impl crate::web::labels::Labelled for BookingState {
-    const PREFIX: &'static str = "booking_state";
-    const VALUES: &'static [Self] = &BookingState::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 

@@ -17,7 +17,6 @@ use super::{
     store::{self, Booking, Centre},
 };
 use crate::auth::StaffUser;
-use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::Auth,

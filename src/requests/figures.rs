@@ -18,7 +18,6 @@ use super::{
     model::{self, MonthFacts, Rating, State, ThreeRates},
     store::{self, QueueFilter},
 };
-use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Ctx, Desk, Principal},

@@ -19,7 +19,6 @@ use super::{
     store::{self, QueueFilter, RequestRow},
 };
 use crate::auth::StaffUser;
-use crate::web::labels::Labelled as _;
 use crate::{
     app::AppState,
     auth::{Auth, Principal, model::Access},

@@ -16,10 +16,11 @@ pub trait Labelled: Copy + 'static {
     }
 }
 
-/// A stored code as an enum, said once: the variants' codes (snake_case, by `strum`), JSON (serde), a
-/// text column (sea-orm `DeriveValueType`, read through `FromStr`), the OpenAPI schema, `ALL`, `as_str`
-/// and [`Labelled`] with the catalog prefix. A code the database holds that no variant names is a read
-/// error, not a silent default.
+/// A stored code as an enum, said once: the variants' codes (snake_case, by `strum`; a variant may say
+/// `#[strum(serialize = "…")]`), `ALL` in declaration order, `as_str`, `label(lang)` and [`Labelled`]
+/// with the catalog prefix — and, all from the same code, JSON, a text column (sea-orm
+/// `DeriveValueType`, read through `FromStr`) and an OpenAPI string enum. A code the database holds that
+/// no variant names is a read error, not a silent default.
 ///
 /// ```
 /// xinghuo::coded! {
@@ -28,23 +29,23 @@ pub trait Labelled: Copy + 'static {
 /// }
 /// assert_eq!(DoorState::Shut.as_str(), "shut");
 /// assert_eq!("open".parse::<DoorState>().unwrap(), DoorState::Open);
+/// assert_eq!(DoorState::ALL, [DoorState::Open, DoorState::Shut]);
+/// assert_eq!(serde_json::to_string(&DoorState::Shut).unwrap(), "\"shut\"");
 /// ```
 #[macro_export]
 macro_rules! coded {
     ($(#[$m:meta])* $vis:vis enum $name:ident : $prefix:literal { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
         $(#[$m])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash,
-            strum::IntoStaticStr, strum::EnumString, strum::Display,
-            serde::Serialize, serde::Deserialize, sea_orm::DeriveValueType, utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            strum::IntoStaticStr, strum::EnumString, strum::Display, sea_orm::DeriveValueType,
         )]
         #[strum(serialize_all = "snake_case")]
-        #[serde(rename_all = "snake_case")]
         #[sea_orm(value_type = "String")]
         $vis enum $name { $($(#[$vm])* $v),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub const ALL: [$name; [$(stringify!($v)),+].len()] = [$($name::$v),+];
             pub fn as_str(self) -> &'static str {
                 self.into()
             }
@@ -57,11 +58,36 @@ macro_rules! coded {
 
         impl $crate::web::labels::Labelled for $name {
             const PREFIX: &'static str = $prefix;
-            const VALUES: &'static [Self] = $name::ALL;
+            const VALUES: &'static [Self] = &$name::ALL;
             fn code(self) -> &'static str {
                 self.as_str()
             }
         }
+
+        // JSON carries the stored code itself (not serde's own spelling of the variant).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                code.parse().map_err(|_| serde::de::Error::custom(format!("unknown {}: {code}", $prefix)))
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($name::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }
 

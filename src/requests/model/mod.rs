@@ -20,21 +20,17 @@ pub use sla::*;
 
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Kind {
-    Repair,
-    Complaint,
-    Suggestion,
-    Inquiry,
-    Praise,
+crate::coded! {
+    pub enum Kind: "request_kind" {
+        Repair,
+        Complaint,
+        Suggestion,
+        Inquiry,
+        Praise,
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Repair, Kind::Complaint, Kind::Suggestion, Kind::Inquiry, Kind::Praise];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `request_kind.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -44,23 +40,15 @@ impl Kind {
     }
 }
 
-impl crate::web::labels::Labelled for Kind {
-    const PREFIX: &'static str = "request_kind";
-    const VALUES: &'static [Self] = &Kind::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
+crate::coded! {
+    pub enum Channel: "request_channel" {
+        ResidentPage,
+        StaffPhone,
+        StaffWalkIn,
+        Supervisor,
+        GridMember,
+        Open311,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Channel {
-    ResidentPage,
-    StaffPhone,
-    StaffWalkIn,
-    Supervisor,
-    GridMember,
-    Open311,
 }
 
 impl Channel {
@@ -68,58 +56,26 @@ impl Channel {
     pub fn on_behalf(self) -> bool {
         matches!(self, Channel::StaffPhone | Channel::StaffWalkIn)
     }
-    pub const ALL: [Channel; 6] = [
-        Channel::ResidentPage,
-        Channel::StaffPhone,
-        Channel::StaffWalkIn,
-        Channel::Supervisor,
-        Channel::GridMember,
-        Channel::Open311,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `request_channel.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
     }
 }
 
-impl crate::web::labels::Labelled for Channel {
-    const PREFIX: &'static str = "request_channel";
-    const VALUES: &'static [Self] = &Channel::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
+crate::coded! {
+    pub enum State: "request_state" {
+        Pending,
+        Dispatched,
+        InProgress,
+        Suspended,
+        Escalated,
+        AwaitingRating,
+        Closed,
+        Voided,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum State {
-    Pending,
-    Dispatched,
-    InProgress,
-    Suspended,
-    Escalated,
-    AwaitingRating,
-    Closed,
-    Voided,
 }
 
 impl State {
-    pub const ALL: [State; 8] = [
-        State::Pending,
-        State::Dispatched,
-        State::InProgress,
-        State::Suspended,
-        State::Escalated,
-        State::AwaitingRating,
-        State::Closed,
-        State::Voided,
-    ];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `request_state.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -134,14 +90,6 @@ impl State {
     /// Open311 `status`: open or closed.
     pub fn open311_status(self) -> &'static str {
         if matches!(self, State::Closed | State::Voided) { "closed" } else { "open" }
-    }
-}
-
-impl crate::web::labels::Labelled for State {
-    const PREFIX: &'static str = "request_state";
-    const VALUES: &'static [Self] = &State::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 

@@ -37,21 +37,17 @@ pub fn deadlines(created: DateTime<Utc>, sla: Sla) -> Deadlines {
     }
 }
 
-/// Escalation ladder inside the company: handler → project manager → branch company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Level {
-    Handler,
-    #[strum(serialize = "manager")]
-    ProjectManager,
-    Branch,
+crate::coded! {
+    /// Escalation ladder inside the company: handler → project manager → branch company.
+    pub enum Level: "request_level" {
+        Handler,
+        #[strum(serialize = "manager")]
+        ProjectManager,
+        Branch,
+    }
 }
 
 impl Level {
-    pub const ALL: [Level; 3] = [Level::Handler, Level::ProjectManager, Level::Branch];
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
     /// The Chinese label (the catalog's `request_level.<code>`; see `web::labels`).
     pub fn zh(self) -> &'static str {
         crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
@@ -65,14 +61,6 @@ impl Level {
             Level::ProjectManager => Some(Level::Branch),
             Level::Branch => None,
         }
-    }
-}
-
-impl crate::web::labels::Labelled for Level {
-    const PREFIX: &'static str = "request_level";
-    const VALUES: &'static [Self] = &Level::ALL;
-    fn code(self) -> &'static str {
-        self.as_str()
     }
 }
 
