@@ -5,6 +5,7 @@
 
 use crate::ids::*;
 mod life;
+mod referrals;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use life::{demo_activities, demo_centres, demo_volunteers};
@@ -31,6 +32,8 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("staff2", "赵经理（保利天玺 项目经理）", "保利天玺"),
     ("cadre", "陈书记（友联社区干部）", "只读：友联社区内的项目（保利天玺）"),
     ("grid", "何小网（牧马山社区网格员）", "只读：所在网格的住户"),
+    ("hejing", "何静（保利荔园天府和悦 客服管家、牧马山社区微网格员）", "和悦的诉求；向社区上报"),
+    ("mumashan", "刘书记（牧马山社区干部）", "上报办理：受理、答复和悦上报的路灯、公园"),
     ("resident", "张三（保利叶语 1栋1单元101 业主）", "自己的房屋"),
     ("resident2", "李四（保利叶语 1栋1单元102 业主）", "自己的房屋"),
 ];
@@ -332,7 +335,10 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         ("staff2", "赵经理", "staff", tianxi, Some("项目经理")),
         ("cadre", "陈书记", "cadre", youlian, None),
         ("grid", "何小网", "grid_member", mumashan_grid, None),
+        ("hejing", "何静", "staff", project_ids[2], Some("客服管家")),
+        ("mumashan", "刘书记", "cadre", communities[1].id, None),
     ];
+    let mut hejing = None;
     for (username, name, role, node, post) in staff {
         person_n += 1;
         let np = people::NewPerson {
@@ -361,10 +367,25 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
             .await?;
         }
         if *username == "grid" {
-            // The article's 微网格员: a property staff member doing grid duty at 保利荔园天府和悦.
             people::add_role(t, person_id, "party_member", project_ids[2], None, None, now).await?;
         }
-        create_user(t, username, name, Some(person_id), &pw, now).await?;
+        let uid = create_user(t, username, name, Some(person_id), &pw, now).await?;
+        if *username == "hejing" {
+            // The article's 何静: a 客服管家 of 保利荔园天府和悦 serving as one of 牧马山社区's micro-grid
+            // members, and a Party member.
+            people::add_role(
+                t,
+                person_id,
+                "grid_member",
+                microgrids[1][0],
+                None,
+                NaiveDate::from_ymd_opt(2023, 3, 1),
+                now,
+            )
+            .await?;
+            people::add_role(t, person_id, "party_member", project_ids[2], None, None, now).await?;
+            hejing = Some((person_id, uid));
+        }
     }
     // Residents: the owners of the first two homes of 保利叶语.
     for (username, hh) in [("resident", first_households[0]), ("resident2", first_households[1])] {
@@ -380,6 +401,8 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
     }
     demo_volunteers(t, &[(yeyu, "保利叶语"), (project_ids[6], "保利湖心岛")], now).await?;
+    let hejing = hejing.ok_or_else(|| AppError::internal("demo: 何静"))?;
+    referrals::demo_referrals(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -407,15 +430,15 @@ async fn create_user(
     person: Option<PersonId>,
     hash: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    db::exec(
+) -> Result<UserId, AppError> {
+    let id = db::insert_id(
         t,
         "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, TRUE, 0, FALSE, 'zh', $5, $5)",
+         VALUES ($1, $2, $3, $4, TRUE, 0, FALSE, 'zh', $5, $5) RETURNING id",
         params![username, person, name, hash, now],
     )
     .await?;
-    Ok(())
+    Ok(UserId(id))
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ pub struct RequestDetail {
     pub timeline: Vec<store::EventRow>,
     /// Photo addresses (same authentication as this call).
     pub photos: Vec<String>,
+    /// Where it was pushed up (上报) and what came back.
+    pub referrals: Vec<super::store::referrals::ReferralRow>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -112,13 +114,12 @@ pub async fn add_photos(
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestDetail), (status = 404)))]
 pub async fn get(AxState(state): AxState<AppState>, Auth(p, _): Auth, Path(id): Path<i64>) -> ApiResult<RequestDetail> {
-    let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !actions::readable(&p, &r) {
-        return Err(AppError::not_found().into());
-    }
+    let r = actions::load(&state, &p, id).await?;
     let photos =
         super::photos::ids(&state.db.read, id).await?.into_iter().map(|pid| super::photos::url(id, pid)).collect();
-    Ok(Json(RequestDetail { timeline: store::events(&state.db.read, id).await?, request: r, photos }))
+    let timeline = actions::referrals::timeline_for(&p, &r, store::events(&state.db.read, id).await?);
+    let referrals = actions::referrals::of_request_for(&state, &p, &r).await?;
+    Ok(Json(RequestDetail { timeline, referrals, request: r, photos }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -135,6 +136,8 @@ pub struct ActionBody {
     pub resume_at: Option<String>,
     /// `community`, `street`, `12345`.
     pub outside: Option<String>,
+    /// The hotline's ticket number (工单号), when pushed up to 12345.
+    pub outside_ref: Option<String>,
     pub resolved: Option<bool>,
     pub speed: Option<u8>,
     pub quality: Option<u8>,
@@ -164,6 +167,7 @@ pub async fn act(
         handler_post: b.handler_post.unwrap_or_default(),
         resume_at: b.resume_at.unwrap_or_default(),
         outside: b.outside.unwrap_or_default(),
+        outside_ref: b.outside_ref.unwrap_or_default(),
         resolved: if b.resolved == Some(true) { "1".into() } else { String::new() },
         speed: s(b.speed),
         quality: s(b.quality),

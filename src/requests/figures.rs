@@ -16,7 +16,10 @@ use serde::Deserialize;
 
 use super::{
     model::{self, MonthFacts, Rating, State, ThreeRates},
-    store::{self, QueueFilter},
+    store::{
+        self, QueueFilter,
+        referrals::{ReferralFigures, figures as referral_figures},
+    },
 };
 use crate::{
     app::AppState,
@@ -115,6 +118,7 @@ struct FiguresPage {
     total: RateLine,
     by_category: Vec<RateLine>,
     overdue: Vec<OverdueLine>,
+    referrals: ReferralFigures,
 }
 
 async fn resolve(
@@ -160,8 +164,10 @@ pub async fn page(
             complete_by: fmt_datetime(r.complete_by),
         })
         .collect();
+    let referrals = referral_figures(&state.db.read, &[ProjectId(project)], start, end, now).await?;
     let projects = org::project_names(&state.db.read, p.scope.read_projects.iter().copied()).await?;
     Ok(FiguresPage {
+        referrals,
         c: page_chrome(&ctx),
         project_id: ProjectId(project),
         projects: choices_with(projects, &project.to_string()),
@@ -212,6 +218,8 @@ pub struct FiguresJson {
     pub month: String,
     pub total: RatesJson,
     pub by_category: Vec<RatesJson>,
+    /// What was pushed up (上报) in the month and how fast the government side answered.
+    pub referrals: ReferralFigures,
 }
 
 /// The month's 三率 (响应率, 办结率, 满意率) for a project, in total and per category.
@@ -225,7 +233,9 @@ pub async fn api(
     let (project, month, start, end) = resolve(&state, &p, &q).await?;
     let counts = month_counts(&state.db.read, ProjectId(project), start, end).await?;
     let sum: model::MonthCounts = counts.iter().map(|(_, c)| *c).sum();
+    let referrals = referral_figures(&state.db.read, &[ProjectId(project)], start, end, state.clock.now()).await?;
     Ok(axum::Json(FiguresJson {
+        referrals,
         project_id: ProjectId(project),
         month,
         total: rates_json(None, sum),

@@ -8,6 +8,7 @@ use crate::ids::*;
 pub mod actions;
 pub mod api;
 pub mod figures;
+pub mod inbox;
 pub mod jobs;
 pub mod keys;
 pub mod model;
@@ -53,6 +54,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/api/v1/projects/{id}/request-categories", Access::Authenticated, get(api::categories)),
         RouteDef::new("GET", "/api/v1/requests/{id}", Access::Authenticated, get(api::get)),
         RouteDef::new("POST", "/api/v1/requests/{id}/actions", Access::Authenticated, post(api::act)),
+        RouteDef::new("GET", "/referrals", Access::Desk, get(inbox::page)),
+        RouteDef::new("GET", "/referrals/{id}", Access::Desk, get(inbox::detail)),
+        RouteDef::new("POST", "/referrals/{id}/actions", Access::Desk, post(inbox::act)),
+        RouteDef::new("GET", "/api/v1/referrals", Access::Desk, get(inbox::api_list)),
+        RouteDef::new("GET", "/api/v1/referrals/{id}", Access::Desk, get(inbox::api_get)),
+        RouteDef::new("POST", "/api/v1/referrals/{id}/actions", Access::Desk, post(inbox::api_act)),
     ]
 }
 
@@ -65,16 +72,28 @@ pub fn routes() -> Vec<RouteDef> {
     api::add_photos,
     api::visits,
     api::categories,
-    figures::api
+    figures::api,
+    inbox::api_list,
+    inbox::api_get,
+    inbox::api_act
 ))]
 struct Api;
 
-const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
-    order: 20,
-    href: "/requests",
-    label: |desk| if desk { "req.queue" } else { "req.mine" },
-    shown: |p, desk| desk || !p.scope.households.is_empty(),
-}];
+const NAV: &[crate::capability::NavEntry] = &[
+    crate::capability::NavEntry {
+        order: 20,
+        href: "/requests",
+        label: |desk| if desk { "req.queue" } else { "req.mine" },
+        shown: |p, desk| desk || !p.scope.households.is_empty(),
+    },
+    // The government side's inbox (cadres, grid members); staff reach their push-ups from the queue.
+    crate::capability::NavEntry {
+        order: 21,
+        href: "/referrals",
+        label: |_| "ref.inbox",
+        shown: |p, desk| desk && !p.scope.gov_paths.is_empty(),
+    },
+];
 
 pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {

@@ -301,6 +301,17 @@ pub async fn create(
     Ok(Redirect::to(&format!("/requests/{id}?msg=request_created")))
 }
 
+/// One timeline line in the reader's language.
+pub fn event_line(e: store::EventRow, lang: crate::web::i18n::Lang) -> EventLine {
+    EventLine {
+        at: fmt_datetime(e.at),
+        actor: e.actor,
+        action: crate::web::i18n::t(lang, &format!("req.action.{}", e.action)).to_string(),
+        to_state: State::parse(&e.to_state).map(|s| s.label(lang)).unwrap_or("").into(),
+        note: e.note.unwrap_or_default(),
+    }
+}
+
 pub struct EventLine {
     pub at: String,
     pub actor: String,
@@ -330,6 +341,10 @@ struct DetailPage {
     posts: Vec<&'static str>,
     photos: Vec<String>,
     can_add_photo: bool,
+    /// Where it was pushed up, and what came back.
+    referrals: Vec<super::inbox::Line>,
+    /// The 上报 choices.
+    outside: Vec<Choice>,
 }
 
 /// Which actions the caller could take now (to show only those buttons).
@@ -370,16 +385,9 @@ pub async fn detail(
     let r = load(&state, &p, id).await?;
     let unread = crate::notify::read_link(&state, &p, &format!("/requests/{id}")).await?;
     let now = state.clock.now();
-    let events = store::events(&state.db.read, id)
-        .await?
+    let events = super::actions::referrals::timeline_for(&p, &r, store::events(&state.db.read, id).await?)
         .into_iter()
-        .map(|e| EventLine {
-            at: fmt_datetime(e.at),
-            actor: e.actor,
-            action: crate::web::i18n::t(ctx.lang, &format!("req.action.{}", e.action)).to_string(),
-            to_state: State::parse(&e.to_state).map(|s| s.label(ctx.lang)).unwrap_or("").into(),
-            note: e.note.unwrap_or_default(),
-        })
+        .map(|e| event_line(e, ctx.lang))
         .collect();
     let allowed = allowed_actions(&p, &r, now);
     let staff = if allowed.iter().any(|a| matches!(*a, "dispatch" | "transfer")) {
@@ -413,6 +421,15 @@ pub async fn detail(
             .map(|pid| super::photos::url(id, pid))
             .collect(),
         can_add_photo: !actors(&p, &r).is_empty() && r.state() != State::Voided,
+        referrals: super::actions::referrals::of_request_for(&state, &p, &r)
+            .await?
+            .into_iter()
+            .map(|f| super::inbox::line(f, ctx.lang, false, now))
+            .collect(),
+        outside: Outside::ALL
+            .iter()
+            .map(|o| Choice::new(if *o == Outside::Hotline { "12345" } else { o.as_str() }, o.label(ctx.lang)))
+            .collect(),
         r,
     })
 }

@@ -13,6 +13,7 @@ mod people_and_org;
 mod permissions;
 mod platform;
 mod positions;
+mod referrals;
 mod requests;
 mod requests_more;
 mod trust;

@@ -184,6 +184,9 @@ impl TestApp {
             )
         };
         Ids {
+            referral: self
+                .id("SELECT f.id FROM request_referrals f JOIN requests r ON r.id = f.request_id WHERE r.description LIKE '%路灯%'")
+                .await,
             yeyu,
             tianxi,
             hh1: self.id(&hh_of("resident")).await,
@@ -283,6 +286,8 @@ impl NowUtc for TestClock {
 #[allow(dead_code)] // every id is printed in failure messages via Debug
 pub struct Ids {
     pub yeyu: i64,
+    /// The demo's street-light referral from 保利荔园天府和悦 to 牧马山社区 (accepted).
+    pub referral: i64,
     pub tianxi: i64,
     pub hh1: i64,
     pub hh2: i64,

@@ -14,6 +14,7 @@ mod m0007_volunteers;
 mod m0008_trust;
 mod m0009_checks;
 mod m0010_suspend;
+mod m0011_referrals;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_trust::M0008Trust),
             Box::new(m0009_checks::M0009Checks),
             Box::new(m0010_suspend::M0010Suspend),
+            Box::new(m0011_referrals::M0011Referrals),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! the API and the photo handlers call these.
 
 pub mod keys;
+pub mod referrals;
 
 use crate::ids::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -47,10 +48,19 @@ pub fn readable(p: &Principal, r: &RequestRow) -> bool {
 
 pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<RequestRow> {
     let r = store::request(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
-    if !readable(p, &r) {
+    if !readable(p, &r) && !reached_by_referral(state, p, &r).await? {
         return Err(AppError::not_found());
     }
     Ok(r)
+}
+
+/// A grid member reads a request of their grid's projects once it was pushed up to the government side
+/// (they work it in the inbox); before that it is the property's own.
+async fn reached_by_referral(state: &AppState, p: &Principal, r: &RequestRow) -> AppResult<bool> {
+    if p.scope.grid_paths.is_empty() || !grid_projects(state, p).await?.contains(&r.project_id) {
+        return Ok(false);
+    }
+    Ok(referrals::of_request(state, r.id).await?.iter().any(|f| f.node_id.is_some()))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -333,6 +343,8 @@ pub struct ActionForm {
     pub resume_at: String,
     /// Escalate outside: `community`, `street`, `12345`.
     pub outside: String,
+    /// Escalate to the hotline: its ticket number (工单号), when known.
+    pub outside_ref: String,
     /// Outside answer: `1` resolved, otherwise back to handling.
     pub resolved: String,
     pub speed: String,
@@ -360,12 +372,11 @@ pub fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
         }
         "resume" => Action::Resume,
         "escalate_outside" => {
-            let to = match f.outside.as_str() {
-                "community" => Outside::Community,
-                "street" => Outside::Street,
-                "12345" => Outside::Hotline12345,
-                _ => return Err(AppError::field("outside", "请选择上报对象：社区、街道或12345")),
-            };
+            let to = Outside::parse(&f.outside)
+                .ok_or_else(|| AppError::field("outside", "请选择上报对象：社区、街道或12345"))?;
+            if f.outside_ref.trim().chars().count() > 64 {
+                return Err(AppError::field("outside_ref", "工单号不能超过64个字符"));
+            }
             Action::EscalateOutside { to, reason }
         }
         "outside_answer" => Action::OutsideAnswer { note: reason, resolved: f.resolved == "1" },
@@ -503,6 +514,17 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
     }
     if let Action::Suspend { resume_at, .. } = &action {
         note = format!("挂起至{}，到时自动恢复。{note}", crate::clock::fmt_datetime(*resume_at));
+    }
+    match &action {
+        Action::EscalateOutside { to, reason } => {
+            let outside_ref = Some(f.outside_ref.trim()).filter(|s| !s.is_empty());
+            let to_name = referrals::push_up(&tx, &r, p, *to, outside_ref, reason, now).await?;
+            note = format!("上报至{to_name}。{note}");
+        }
+        Action::OutsideAnswer { note: answer, resolved } => {
+            referrals::answered_by_property(&tx, r.id, answer, *resolved, now).await?;
+        }
+        _ => {}
     }
     store::event(
         &tx,

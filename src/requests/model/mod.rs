@@ -11,11 +11,13 @@
 //! it; anything else is refused with a stable error code.
 
 mod rates;
+mod referral;
 mod sla;
 #[cfg(test)]
 mod tests;
 
 pub use rates::*;
+pub use referral::*;
 pub use sla::*;
 
 use chrono::{DateTime, Utc};
@@ -104,22 +106,29 @@ pub enum Actor {
     Dispatcher,
     /// The background SLA job.
     System,
+    /// A cadre or grid member working the request's referral in the government inbox (上报 answered).
+    Government,
 }
 
-/// Where a request outside the property's remit is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outside {
-    Community,
-    Street,
-    Hotline12345,
+crate::coded! {
+    /// Where a request outside the property's remit is sent (上报): the project's community, its street
+    /// (both government-side org nodes with their own inbox), or the 12345 hotline.
+    pub enum Outside: "referral_target" {
+        Community,
+        Street,
+        Hotline,
+    }
 }
 
 impl Outside {
     pub fn zh(self) -> &'static str {
-        match self {
-            Outside::Community => "社区",
-            Outside::Street => "街道",
-            Outside::Hotline12345 => "12345热线",
+        crate::web::labels::Labelled::label(self, crate::web::i18n::Lang::Zh)
+    }
+    /// The stored code, or the form's `12345` for the hotline.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "12345" => Some(Outside::Hotline),
+            s => s.parse().ok(),
         }
     }
 }
@@ -269,8 +278,8 @@ pub fn transition(state: State, action: &Action, actor: Actor, now: DateTime<Utc
         (S::InProgress, A::Suspend { .. }, Handler) => next(S::Suspended),
         (S::Suspended, A::Resume, Handler | Dispatcher | System) => next(S::InProgress),
         (S::Pending | S::Dispatched | S::InProgress, A::EscalateOutside { .. }, Dispatcher) => next(S::Escalated),
-        (S::Escalated, A::OutsideAnswer { resolved: true, .. }, Dispatcher) => next(S::AwaitingRating),
-        (S::Escalated, A::OutsideAnswer { resolved: false, .. }, Dispatcher) => next(S::InProgress),
+        (S::Escalated, A::OutsideAnswer { resolved: true, .. }, Dispatcher | Government) => next(S::AwaitingRating),
+        (S::Escalated, A::OutsideAnswer { resolved: false, .. }, Dispatcher | Government) => next(S::InProgress),
         (S::InProgress, A::Complete { .. }, Handler | Dispatcher) => next(S::AwaitingRating),
         (s, A::Chase, Reporter) if s.is_open() => next(s),
         (S::AwaitingRating | S::Closed, A::Reopen { .. }, Reporter) => next(S::InProgress),
@@ -297,5 +306,6 @@ fn actor_zh(a: Actor) -> &'static str {
         Actor::Handler => "处理人",
         Actor::Dispatcher => "物业客服",
         Actor::System => "系统",
+        Actor::Government => "社区/街道",
     }
 }

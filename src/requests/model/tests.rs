@@ -19,7 +19,7 @@ fn all_actions() -> Vec<Action> {
         Action::Transfer { reason: reason() },
         Action::Suspend { reason: reason(), resume_at: t0() + Duration::days(1) },
         Action::Resume,
-        Action::EscalateOutside { to: Outside::Hotline12345, reason: "市政路灯".into() },
+        Action::EscalateOutside { to: Outside::Hotline, reason: "市政路灯".into() },
         Action::OutsideAnswer { note: "已修复".into(), resolved: true },
         Action::OutsideAnswer { note: "未处理".into(), resolved: false },
         Action::Complete { note: "已更换灯泡".into() },
@@ -32,7 +32,7 @@ fn all_actions() -> Vec<Action> {
         Action::ManagerVisit { note: "经理上门".into() },
     ]
 }
-const ACTORS: [Actor; 4] = [Actor::Reporter, Actor::Handler, Actor::Dispatcher, Actor::System];
+const ACTORS: [Actor; 5] = [Actor::Reporter, Actor::Handler, Actor::Dispatcher, Actor::System, Actor::Government];
 
 #[test]
 fn the_main_path_runs_from_report_to_closed() {
@@ -143,6 +143,7 @@ fn the_transition_table_is_exactly_the_documented_one() {
         (Suspended, "resume", System),
         (Suspended, "chase", Reporter),
         (Escalated, "outside_answer", Dispatcher),
+        (Escalated, "outside_answer", Government),
         (Escalated, "chase", Reporter),
         (AwaitingRating, "reopen", Reporter),
         (AwaitingRating, "rate", Reporter),

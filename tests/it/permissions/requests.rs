@@ -9,7 +9,29 @@ use crate::support::Ids;
 
 pub(super) fn rows(i: &Ids) -> Vec<Row> {
     let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
+    // A referral to 牧马山社区 from 保利荔园天府和悦: its grid member (grid) and the company admin (its
+    // property side) see it; nobody else — not 保利叶语's staff, not 友联社区's cadre.
+    let referral_seen = [L, D, D, D, D, D, A, A];
     vec![
+        r("GET", "/referrals", "/referrals".into(), Body::None, desk),
+        r("GET", "/referrals/{id}", format!("/referrals/{}", i.referral), Body::None, referral_seen),
+        // `close` before an answer: a 409 for those who may act on it, refused for the rest.
+        r(
+            "POST",
+            "/referrals/{id}/actions",
+            format!("/referrals/{}/actions", i.referral),
+            f(&[("action", "close")]),
+            referral_seen,
+        ),
+        r("GET", "/api/v1/referrals", "/api/v1/referrals".into(), Body::None, desk),
+        r("GET", "/api/v1/referrals/{id}", format!("/api/v1/referrals/{}", i.referral), Body::None, referral_seen),
+        r(
+            "POST",
+            "/api/v1/referrals/{id}/actions",
+            format!("/api/v1/referrals/{}/actions", i.referral),
+            Body::Json(json!({"action": "close"})),
+            referral_seen,
+        ),
         r("GET", "/requests", "/requests".into(), Body::None, signed_in),
         r("GET", "/requests/new", "/requests/new".into(), Body::None, [L, A, A, A, A, D, A, A]),
         r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
