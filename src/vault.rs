@@ -29,6 +29,8 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 pub enum Kind {
     Phone,
     IdNumber,
+    /// A key an outside system gave us (an Open311 `api_key`).
+    OutsideKey,
 }
 
 impl Kind {
@@ -36,6 +38,7 @@ impl Kind {
         match self {
             Kind::Phone => b"phone",
             Kind::IdNumber => b"id_number",
+            Kind::OutsideKey => b"outside_key",
         }
     }
 }

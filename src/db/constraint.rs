@@ -21,6 +21,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_centres_project_name", "centres", &["project_id", "name"]),
     ("ux_occurrences_activity_start", "activity_occurrences", &["activity_id", "starts_at"]),
     ("ux_open311_keys_hash", "open311_keys", &["key_hash"]),
+    ("ux_open311_outbound_project", "open311_outbound", &["project_id"]),
     ("ux_org_nodes_code", "org_nodes", &["code"]),
     ("ux_org_nodes_parent_kind_name", "org_nodes", &["parent_id", "kind", "name"]),
     ("ux_party_orgs_node_name", "party_orgs", &["node_id", "name"]),

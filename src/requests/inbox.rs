@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     actions::referrals::{self, ReferralForm},
-    model::{Side, referral_overdue},
+    model::{PushState, Side, referral_overdue},
     store::{
         EventRow,
+        outbound::PushInfo,
         referrals::{InboxFilter, ReferralRow},
     },
 };
@@ -108,6 +109,10 @@ struct ReferralPage {
     /// What was typed into a refused form, and the message beside its field.
     typed: ReferralForm,
     errors: Vec<FieldError>,
+    /// Its push to the city's platform, if any; `settle` when the caller may settle an unknown one.
+    push: PushInfo,
+    push_next: String,
+    settle: bool,
 }
 
 impl ReferralPage {
@@ -142,7 +147,12 @@ async fn render(
         .collect();
     let allowed = referrals::allowed(&r, &sides);
     let mine = sides.contains(&Side::Government);
+    let push = referrals::push_info(state, r.id).await?;
+    let settle = sides.contains(&Side::Property) && push.push_state == Some(PushState::Unknown);
     Ok(ReferralPage {
+        push_next: push.push_next_at.map(fmt_datetime).unwrap_or_default(),
+        push,
+        settle,
         c: Chrome::new(ctx, format!("#{} {}", r.request_id, r.category_name)).with_msg(msg),
         l: line(r, ctx.lang, mine, now),
         events,
@@ -238,6 +248,8 @@ pub async fn api_list(
 pub struct ReferralDetail {
     #[serde(flatten)]
     pub view: ReferralView,
+    /// Its push to the city's platform (all empty when it has none).
+    pub push: PushInfo,
     /// The request's timeline.
     pub timeline: Vec<EventRow>,
 }
@@ -253,7 +265,8 @@ pub async fn api_get(
     let (r, sides) = referrals::load_referral(&state, &p, id).await?;
     let timeline = super::store::events(&state.db.read, r.request_id).await?;
     let now = state.clock.now();
-    Ok(Json(ReferralDetail { view: view(r, &sides, now), timeline }))
+    let push = referrals::push_info(&state, r.id).await?;
+    Ok(Json(ReferralDetail { push, view: view(r, &sides, now), timeline }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

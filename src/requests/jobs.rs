@@ -123,8 +123,19 @@ pub async fn resume_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, A
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        let http = super::outbound::client();
         loop {
             tick.tick().await;
+            match super::outbound::push_due(&state, &http, state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(filed = n, "referrals pushed to the city"),
+                Err(e) => tracing::warn!(code = e.code, "push job failed"),
+            }
+            match super::outbound::poll_due(&state, &http, state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(answered = n, "referrals answered by the city"),
+                Err(e) => tracing::warn!(code = e.code, "poll job failed"),
+            }
             match resume_due(&state, state.clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(resumed = n, "suspended requests resumed"),

@@ -13,12 +13,13 @@ pub mod jobs;
 pub mod keys;
 pub mod model;
 pub mod open311;
+pub mod outbound;
 pub mod pages;
 pub mod photos;
 pub mod settings;
 pub mod store;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::{access::RouteDef, auth::model::Access};
 
@@ -54,6 +55,12 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/api/v1/projects/{id}/request-categories", Access::Authenticated, get(api::categories)),
         RouteDef::new("GET", "/api/v1/requests/{id}", Access::Authenticated, get(api::get)),
         RouteDef::new("POST", "/api/v1/requests/{id}/actions", Access::Authenticated, post(api::act)),
+        RouteDef::new("GET", "/requests/outbound", Access::Staff, get(outbound::pages::page)),
+        RouteDef::new("POST", "/requests/outbound", Access::Staff, post(outbound::pages::save)),
+        RouteDef::new("GET", "/api/v1/projects/{id}/open311-outbound", Access::Staff, get(outbound::pages::api_get)),
+        RouteDef::new("PUT", "/api/v1/projects/{id}/open311-outbound", Access::Staff, put(outbound::pages::api_put)),
+        RouteDef::new("POST", "/referrals/{id}/push", Access::Staff, post(outbound::pages::settle)),
+        RouteDef::new("POST", "/api/v1/referrals/{id}/push", Access::Staff, post(outbound::pages::api_settle)),
         RouteDef::new("GET", "/referrals", Access::Desk, get(inbox::page)),
         RouteDef::new("GET", "/referrals/{id}", Access::Desk, get(inbox::detail)),
         RouteDef::new("POST", "/referrals/{id}/actions", Access::Desk, post(inbox::act)),
@@ -75,7 +82,10 @@ pub fn routes() -> Vec<RouteDef> {
     figures::api,
     inbox::api_list,
     inbox::api_get,
-    inbox::api_act
+    inbox::api_act,
+    outbound::pages::api_get,
+    outbound::pages::api_put,
+    outbound::pages::api_settle
 ))]
 struct Api;
 

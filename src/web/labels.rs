@@ -113,7 +113,7 @@ mod tests {
         org::model::{NodeKind, PartyOrgKind, ProjectKind},
         people::model::Relation,
         positions::model::BookingState,
-        requests::model::{Channel, Kind, Level, Outside, ReferralState, State},
+        requests::model::{Channel, Kind, Level, Outside, PushState, ReferralState, State},
         volunteers::model::{CorrectionState, RedemptionState, TeamKind, VolunteerState},
     };
 
@@ -152,6 +152,7 @@ mod tests {
         missing.extend(complete::<RedemptionState>());
         missing.extend(complete::<Outside>());
         missing.extend(complete::<ReferralState>());
+        missing.extend(complete::<PushState>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -197,6 +198,7 @@ mod tests {
         assert_eq!(codes::<Relation>(), "owner,occupant,tenant,family");
         assert_eq!(codes::<Outside>(), "community,street,hotline");
         assert_eq!(codes::<ReferralState>(), "sent,accepted,asked_back,answered,closed");
+        assert_eq!(codes::<PushState>(), "queued,sending,sent,unknown");
         // And each code reads back as its value.
         assert_eq!("in_progress".parse::<State>().ok(), Some(State::InProgress));
         assert_eq!("manager".parse::<Level>().ok(), Some(Level::ProjectManager));

@@ -9,6 +9,7 @@ mod activities;
 mod constraints;
 mod import_export;
 mod open311;
+mod outbound;
 mod people_and_org;
 mod permissions;
 mod platform;

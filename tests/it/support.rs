@@ -272,7 +272,7 @@ impl Drop for TestApp {
     }
 }
 
-trait NowUtc {
+pub trait NowUtc {
     fn now_utc(&self) -> chrono::DateTime<Utc>;
 }
 impl NowUtc for TestClock {

@@ -15,6 +15,7 @@ mod m0008_trust;
 mod m0009_checks;
 mod m0010_suspend;
 mod m0011_referrals;
+mod m0012_outbound;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_checks::M0009Checks),
             Box::new(m0010_suspend::M0010Suspend),
             Box::new(m0011_referrals::M0011Referrals),
+            Box::new(m0012_outbound::M0012Outbound),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! the API and the photo handlers call these.
 
 pub mod keys;
+pub mod outbound;
 pub mod referrals;
 
 use crate::ids::*;

@@ -124,6 +124,9 @@ pub(super) async fn push_up(
         now,
     )
     .await?;
+    if to == Outside::Hotline {
+        to_name.push_str(&queue_push(conn, r, id, now).await?);
+    }
     if let Some(node) = node {
         let users = rstore::node_users(conn, node, r.project_id, crate::clock::to_local(now).date()).await?;
         let title = format!("{}上报：诉求#{}（{}）请受理", r.project_name, r.id, r.category_name);
@@ -136,6 +139,30 @@ pub(super) async fn push_up(
         .await?;
     }
     Ok(to_name)
+}
+
+/// A referral to the hotline goes to the city's platform by itself when the project has one configured
+/// and the category has its service code there; what the timeline says about it.
+async fn queue_push(
+    conn: &impl ConnectionTrait,
+    r: &RequestRow,
+    referral: i64,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    use crate::requests::store::outbound;
+    let Some(c) = outbound::config(conn, r.project_id).await? else { return Ok(String::new()) };
+    if !c.enabled {
+        return Ok(String::new());
+    }
+    let coded = outbound::service_codes(conn, r.project_id)
+        .await?
+        .into_iter()
+        .any(|s| s.category_id == r.category_id && s.service_code.is_some());
+    if !coded {
+        return Ok("（本类别未配置城市平台服务代码，请人工报送）".into());
+    }
+    outbound::queue(conn, referral, None, now).await?;
+    Ok("，自动推送至城市平台".into())
 }
 
 /// The open referral of a request, when the property records an outside answer it got another way.
@@ -275,20 +302,8 @@ pub async fn act(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: Referra
     let from = r.state();
     let mut req_to = from;
     if let ReferralAction::Answer { text, resolved } = &action {
-        let ra = Action::OutsideAnswer { note: text.clone(), resolved: *resolved };
         let who = if side == Side::Government { Actor::Government } else { Actor::Dispatcher };
-        if let Ok(o) = model::transition(from, &ra, who, now) {
-            req_to = o.state;
-            let change = store::StateChange { completed: *resolved, ..store::StateChange::keeping(&r, o.state) };
-            if store::change_state(&tx, &change, now).await? == 0 {
-                return Err(AppError::conflict(
-                    "stale_state",
-                    "该诉求刚被他人处理过，请刷新后重试",
-                    "The request changed meanwhile",
-                ));
-            }
-            notify_after(&tx, &r, &ra, o.state, false, r.assignee_person_id, now).await?;
-        }
+        req_to = answer_request(&tx, &r, text, *resolved, who, now).await?;
     }
     let who = match (side, f_row.node_name.as_deref()) {
         (Side::Government, Some(n)) => format!("{}（{n}）", ctx.actor()),
@@ -303,6 +318,92 @@ pub async fn act(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: Referra
     notify_other_side(&tx, &f_row, &r, &action, side, now).await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// A 「系统」 line on a request's timeline about its push to the city (state unchanged).
+pub(crate) async fn note_on_timeline(
+    state: &AppState,
+    request_id: i64,
+    action: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(r) = store::request(&state.db.read, request_id).await? else { return Ok(()) };
+    let s = r.state();
+    store::event(&state.db.write, request_id, None, "系统", action, Some(s), s, Some(note.to_string()), now).await
+}
+
+/// The city's platform closed its ticket: the referral is answered with its notes (resolved), the
+/// request moves on, and who pushed it up is told — one transaction, compare-and-set on the referral.
+/// `false` when the referral was answered meanwhile.
+pub(crate) async fn answered_by_city(
+    state: &AppState,
+    referral: i64,
+    notes: &str,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let Some(f_row) = rstore::referral(&state.db.read, referral).await? else { return Ok(false) };
+    if !f_row.state.is_open() {
+        return Ok(false);
+    }
+    let r = store::request(&state.db.read, f_row.request_id).await?.ok_or_else(AppError::not_found)?;
+    let tx = state.db.write.begin().await?;
+    let change = rstore::ReferralChange {
+        id: f_row.id,
+        from: f_row.state,
+        to: ReferralState::Answered,
+        question: None,
+        answer: Some((notes, true)),
+    };
+    if rstore::change(&tx, &change, now).await? == 0 {
+        return Ok(false);
+    }
+    let from = r.state();
+    let to = answer_request(&tx, &r, notes, true, Actor::Government, now).await?;
+    store::event(
+        &tx,
+        r.id,
+        None,
+        "城市平台（12345）",
+        "referral_answer",
+        Some(from),
+        to,
+        Some(format!("已解决：{notes}")),
+        now,
+    )
+    .await?;
+    let action = ReferralAction::Answer { text: notes.to_string(), resolved: true };
+    notify_other_side(&tx, &f_row, &r, &action, Side::Government, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The outside answer moves the request (through its state machine: resolved → 待评价, else back to the
+/// property's handling), compare-and-set, and tells whom that step tells. A request no longer 已上报 (the
+/// property already recorded an answer) is left as it is. Returns the request's state after.
+pub(crate) async fn answer_request(
+    conn: &impl ConnectionTrait,
+    r: &RequestRow,
+    text: &str,
+    resolved: bool,
+    who: Actor,
+    now: DateTime<Utc>,
+) -> AppResult<model::State> {
+    let from = r.state();
+    let ra = Action::OutsideAnswer { note: text.to_string(), resolved };
+    let Ok(o) = model::transition(from, &ra, who, now) else {
+        return Ok(from);
+    };
+    let change = store::StateChange { completed: resolved, ..store::StateChange::keeping(r, o.state) };
+    if store::change_state(conn, &change, now).await? == 0 {
+        return Err(AppError::conflict(
+            "stale_state",
+            "该诉求刚被他人处理过，请刷新后重试",
+            "The request changed meanwhile",
+        ));
+    }
+    notify_after(conn, r, &ra, o.state, false, r.assignee_person_id, now).await?;
+    Ok(o.state)
 }
 
 /// The other side hears of a step: a question reaches who pushed it up and the project's 客服; a reply,
@@ -367,6 +468,11 @@ pub fn insider(p: &Principal, r: &RequestRow) -> bool {
     p.scope.can_read_project(r.project_id)
         || !p.scope.gov_paths.is_empty()
         || super::actors(p, r).iter().any(|a| *a != Actor::Reporter)
+}
+
+/// A referral's push to the city's platform.
+pub async fn push_info(state: &AppState, referral: i64) -> AppResult<crate::requests::store::outbound::PushInfo> {
+    crate::requests::store::outbound::push_info(&state.db.read, referral).await
 }
 
 /// A request's referrals (what happened up there).

@@ -10,12 +10,14 @@
 //! 催办 (a chase) is recorded in any open state without changing it. Every transition names who may make
 //! it; anything else is refused with a stable error code.
 
+mod outbound;
 mod rates;
 mod referral;
 mod sla;
 #[cfg(test)]
 mod tests;
 
+pub use outbound::*;
 pub use rates::*;
 pub use referral::*;
 pub use sla::*;

@@ -4,6 +4,7 @@ use crate::ids::*;
 mod change;
 pub mod figures;
 pub mod jobs;
+pub mod outbound;
 pub mod photos;
 pub mod referrals;
 pub mod settings;

@@ -24,6 +24,44 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             referral_seen,
         ),
         r("GET", "/api/v1/referrals", "/api/v1/referrals".into(), Body::None, desk),
+        // Settling an unknown push: the referral's project staff only (here a 409: it is not unknown).
+        r("POST", "/referrals/{id}/push", format!("/referrals/{}/push", i.referral), f(&[]), admin),
+        r(
+            "POST",
+            "/api/v1/referrals/{id}/push",
+            format!("/api/v1/referrals/{}/push", i.referral),
+            Body::Json(json!({})),
+            admin,
+        ),
+        // The city platform's settings: the project's staff (an empty address is a 422).
+        r(
+            "GET",
+            "/requests/outbound",
+            format!("/requests/outbound?project={}", i.yeyu),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/requests/outbound",
+            "/requests/outbound".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("base_url", "")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/api/v1/projects/{id}/open311-outbound",
+            format!("/api/v1/projects/{}/open311-outbound", i.yeyu),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "PUT",
+            "/api/v1/projects/{id}/open311-outbound",
+            format!("/api/v1/projects/{}/open311-outbound", i.yeyu),
+            Body::Json(json!({"base_url": "", "enabled": false})),
+            [L, D, D, A, D, D, D, A],
+        ),
         r("GET", "/api/v1/referrals/{id}", format!("/api/v1/referrals/{}", i.referral), Body::None, referral_seen),
         r(
             "POST",
