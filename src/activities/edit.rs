@@ -130,6 +130,8 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
         None
     } else if first {
         store::update_activity(&tx, o.activity_id, &v.title, v.place.as_deref(), v.capacity, v.duration).await?;
+        // The rule now starts at the new time (later dates the horizon lays out keep it).
+        store::series::restart(&tx, o.activity_id, moved(o.starts_at, v.start), None).await?;
         Some(o.activity_id)
     } else {
         // Split: a copy of the activity with the new details takes this and the later dates.
@@ -144,6 +146,10 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             now,
         )
         .await?;
+        // The old series ends before this date; the new one's rule starts here and is laid out as far.
+        let mark = store::series::laid_until(&tx, o.activity_id).await?;
+        store::series::end(&tx, o.activity_id, o.starts_at - Duration::seconds(1)).await?;
+        store::series::restart(&tx, new_id, moved(o.starts_at, v.start), mark).await?;
         Some(new_id)
     };
     let mut told: Vec<PersonId> = Vec::new();

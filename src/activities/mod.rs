@@ -11,6 +11,7 @@ pub mod api;
 pub mod attendance;
 pub mod calendar;
 pub mod edit;
+pub mod jobs;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -84,6 +85,7 @@ const NAV: &[crate::capability::NavEntry] =
 pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
+        jobs: |state| vec![jobs::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
         ..crate::capability::Capability::new("activities", routes)
     }

@@ -70,6 +70,40 @@ pub fn occurrences(first: NaiveDateTime, rule: Option<&str>) -> Result<Vec<DateT
     Ok(v)
 }
 
+/// The further starts of a series in `(after, until]`: its rule from its first start (`series_start`,
+/// kept in China time so a weekly 09:00 stays 09:00), at most [`MAX_OCCURRENCES`]. What the rolling
+/// horizon job lays out as time passes.
+pub fn further_occurrences(
+    series_start: DateTime<Utc>,
+    rule: &str,
+    after: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, RuleError> {
+    if until <= after {
+        return Ok(Vec::new());
+    }
+    let first = crate::clock::to_local(series_start);
+    let rule = rule.trim().trim_start_matches("RRULE:").to_ascii_uppercase();
+    let text = format!("DTSTART;TZID=Asia/Shanghai:{}\nRRULE:{}", first.format("%Y%m%dT%H%M%S"), rule);
+    let set: rrule::RRuleSet =
+        text.parse().map_err(|e| RuleError::new("invalid_rrule", format!("重复规则无效：{e}")))?;
+    let tz = rrule::Tz::UTC;
+    let set = set.after(after.with_timezone(&tz)).before(until.with_timezone(&tz));
+    Ok(set
+        .all(MAX_OCCURRENCES)
+        .dates
+        .into_iter()
+        .map(|d| d.with_timezone(&Utc))
+        .filter(|d| *d > after && *d <= until)
+        .collect())
+}
+
+/// Where the rolling horizon stands for a series now: `HORIZON_DAYS` ahead, never past its end.
+pub fn horizon(now: DateTime<Utc>, series_until: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    let h = now + Duration::days(HORIZON_DAYS);
+    series_until.map_or(h, |u| u.min(h))
+}
+
 /// A sign-up's place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
@@ -159,6 +193,28 @@ mod tests {
     }
 
     #[test]
+    fn a_series_goes_on_past_its_first_half_year() {
+        let start = crate::clock::to_utc(friday());
+        let first = occurrences(friday(), Some("FREQ=WEEKLY;BYDAY=FR")).unwrap();
+        let last = *first.last().unwrap();
+        let more = further_occurrences(start, "FREQ=WEEKLY;BYDAY=FR", last, last + Duration::days(182)).unwrap();
+        assert_eq!(more.len(), 26);
+        assert_eq!(more[0], last + Duration::days(7), "the next Friday, nothing repeated");
+        for d in &more {
+            let local = crate::clock::to_local(*d);
+            assert_eq!((local.weekday(), local.time()), (Weekday::Fri, friday().time()));
+        }
+        // The monthly 主题党日 keeps its day of the month.
+        let m = further_occurrences(start, "FREQ=MONTHLY", last, last + Duration::days(120)).unwrap();
+        assert!(m.iter().all(|d| crate::clock::to_local(*d).day() == 4), "{m:?}");
+        assert!(further_occurrences(start, "FREQ=WEEKLY", last, last).unwrap().is_empty());
+        // A split series ends where it was split.
+        let end = last + Duration::days(30);
+        assert_eq!(horizon(last, Some(end)), end);
+        assert_eq!(horizon(last, None), last + Duration::days(HORIZON_DAYS));
+    }
+
+    #[test]
     fn every_friday_for_half_a_year_at_nine_china_time() {
         let v = occurrences(friday(), Some("FREQ=WEEKLY;BYDAY=FR")).unwrap();
         assert_eq!(v.len(), 27);
@@ -205,6 +261,18 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever the window, the further dates lie strictly inside it, in order, each once.
+        #[test]
+        fn further_dates_stay_inside_their_window(a in 0i64..800, len in 0i64..400, weekly in any::<bool>()) {
+            let start = crate::clock::to_utc(friday());
+            let after = start + Duration::days(a);
+            let until = after + Duration::days(len);
+            let rule = if weekly { "FREQ=WEEKLY;BYDAY=FR" } else { "FREQ=DAILY" };
+            let v = further_occurrences(start, rule, after, until).unwrap();
+            prop_assert!(v.iter().all(|d| *d > after && *d <= until));
+            prop_assert!(v.windows(2).all(|w| w[0] < w[1]));
+        }
+
         /// Service time never exceeds the activity's duration nor the time actually present.
         #[test]
         fn service_is_within_presence_and_duration(a in 0i64..600, b in 0i64..600, len in 1i64..300) {

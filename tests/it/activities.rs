@@ -624,3 +624,108 @@ async fn the_door_screen_lists_todays_activities() {
     assert!(list.contains("邻里乒乓球友谊赛") && list.contains("15:00–16:30"), "{list}");
     assert!(!list.contains("全员保洁日"), "only today's: {list}");
 }
+
+/// The rolling horizon (issue 11): the Friday 全员保洁日 goes on past its first half year, each date once,
+/// whichever instance runs the job; a series split by "this and following" goes on only in its second half.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_friday_cleaning_day_goes_on_past_half_a_year() {
+    use chrono::{Datelike, Duration};
+    use xinghuo::activities::jobs::extend_series;
+    use xinghuo::clock::to_local;
+
+    use crate::support::NowUtc;
+    let app = TestApp::new().await;
+    let yeyu = app.ids().await.yeyu;
+    let dates = |sql_extra: &'static str| {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+             WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' {sql_extra}"
+        );
+        let app = &app;
+        async move { app.count(&sql).await }
+    };
+    let before = dates("").await;
+    assert_eq!(before, 27, "laid out half a year ahead at creation");
+    // Nothing to do while the horizon holds.
+    let now = app.clock.now_utc();
+    assert_eq!(extend_series(&app.state, now).await.unwrap(), 0);
+    // Two months on, two instances run the job at once: the series reaches half a year ahead again, once.
+    let later = now + Duration::days(60);
+    let (a, b) = tokio::join!(extend_series(&app.state, later), extend_series(&app.state, later));
+    let added = a.unwrap() + b.unwrap();
+    // Laid out to 2027-06-04 at creation, now to 2027-07-28: seven more Fridays and one more 主题党日 at
+    // each of the two estates.
+    assert_eq!(added, 16);
+    let after = dates("").await;
+    assert_eq!(after - before, 7);
+    let last = app
+        .id(&format!(
+            "SELECT o.id FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+             WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' ORDER BY o.starts_at DESC LIMIT 1"
+        ))
+        .await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct At {
+        starts_at: chrono::DateTime<chrono::Utc>,
+    }
+    let at = xinghuo::db::one::<At>(
+        &app.state.db.read,
+        "SELECT starts_at FROM activity_occurrences WHERE id = $1",
+        vec![last.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .starts_at;
+    assert!(at > later + Duration::days(170), "laid out to about half a year past the new now");
+    let local = to_local(at);
+    assert_eq!((local.weekday(), local.format("%H:%M").to_string()), (chrono::Weekday::Fri, "09:00".to_string()));
+    // Run again: nothing doubled.
+    assert_eq!(extend_series(&app.state, later).await.unwrap(), 0);
+    assert_eq!(dates("GROUP BY o.starts_at HAVING COUNT(*) > 1").await, 0, "no Friday laid out twice");
+
+    // Split from the tenth Friday on (08:30): the first half stops there, the second half goes on.
+    let tenth = app
+        .id(&format!(
+            "SELECT o.id FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id              WHERE a.project_id = {yeyu} AND a.title = '全员保洁日' ORDER BY o.starts_at LIMIT 1 OFFSET 9"
+        ))
+        .await;
+    let old = app.id(&format!("SELECT activity_id AS id FROM activity_occurrences WHERE id = {tenth}")).await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            &format!("/activities/occurrences/{tenth}/edit"),
+            &[
+                ("scope", "following"),
+                ("title", "全员保洁日"),
+                ("place", ""),
+                ("capacity", "30"),
+                ("start", "08:30"),
+                ("duration_minutes", "120"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let split = app.id(&format!("SELECT activity_id AS id FROM activity_occurrences WHERE id = {tenth}")).await;
+    assert_ne!(split, old);
+    let old_dates =
+        app.count(&format!("SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = {old}")).await;
+    let even_later = later + Duration::days(60);
+    assert!(extend_series(&app.state, even_later).await.unwrap() > 0);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = {old}")).await,
+        old_dates,
+        "the first half does not come back"
+    );
+    let newest = xinghuo::db::one::<At>(
+        &app.state.db.read,
+        "SELECT MAX(starts_at) AS starts_at FROM activity_occurrences WHERE activity_id = $1",
+        vec![split.into()],
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .starts_at;
+    assert!(newest > even_later + Duration::days(170));
+    assert_eq!(to_local(newest).format("%H:%M").to_string(), "08:30", "the new half keeps its new time");
+}

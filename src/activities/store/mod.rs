@@ -3,6 +3,7 @@
 use crate::activities::model::{ActivityKind, OccurrenceState, SignupState};
 use crate::ids::*;
 mod dates;
+pub mod series;
 mod writeups;
 
 pub use dates::*;
@@ -67,48 +68,89 @@ pub async fn create(
         ],
     )
     .await?;
-    for s in starts {
-        let ends = *s + Duration::minutes(a.duration_minutes as i64);
-        let booking = match a.room_id {
-            Some(room) => Some(
-                crate::positions::store::insert_booking(
-                    conn,
-                    &crate::positions::store::NewBooking {
-                        room_id: room,
-                        starts_at: *s,
-                        ends_at: ends,
-                        state: crate::positions::model::BookingState::Approved,
-                        purpose: &format!("活动：{}", a.title),
-                        household_id: None,
-                        person_id: None,
-                        org_name: Some(a.organiser),
-                        booked_by: a.created_by.ok_or_else(|| AppError::internal("a room booked by nobody"))?,
-                    },
-                    now,
-                )
-                .await
-                .map_err(|e| {
-                    if e.code == "slot_taken" {
-                        AppError::conflict(
-                            "slot_taken",
-                            format!("{}该功能室已被预约，请换时间或换功能室", crate::clock::fmt_datetime(*s)),
-                            "The room is already booked then",
-                        )
-                    } else {
-                        e
-                    }
-                })?,
-            ),
-            None => None,
-        };
+    // A series remembers its rule's start and how far it is laid out (the rolling horizon extends it).
+    if a.rrule.is_some()
+        && let (Some(first), Some(last)) = (starts.first(), starts.last())
+    {
+        let laid = (*first + Duration::days(crate::activities::model::HORIZON_DAYS)).max(*last);
         db::exec(
             conn,
-            "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at, state, seq, booking_id) VALUES ($1, $2, $3, 'scheduled', 0, $4)",
-            params![id, *s, ends, booking],
+            "UPDATE activities SET series_start = $1, laid_until = $2 WHERE id = $3",
+            params![*first, laid, id],
         )
         .await?;
     }
+    let slot = Slot {
+        activity: id,
+        room: a.room_id,
+        title: a.title,
+        organiser: a.organiser,
+        booked_by: a.created_by,
+        minutes: a.duration_minutes as i64,
+    };
+    for s in starts {
+        lay_out(conn, &slot, *s, now).await?;
+    }
     Ok(id)
+}
+
+/// What laying out one date of an activity needs.
+pub struct Slot<'a> {
+    pub activity: i64,
+    pub room: Option<i64>,
+    pub title: &'a str,
+    pub organiser: &'a str,
+    pub booked_by: Option<UserId>,
+    pub minutes: i64,
+}
+
+/// One date of an activity, with its room booked when it has one (a taken room is `slot_taken`).
+pub async fn lay_out(
+    conn: &impl ConnectionTrait,
+    a: &Slot<'_>,
+    s: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let ends = s + Duration::minutes(a.minutes);
+    let booking = match a.room {
+        Some(room) => Some(
+            crate::positions::store::insert_booking(
+                conn,
+                &crate::positions::store::NewBooking {
+                    room_id: room,
+                    starts_at: s,
+                    ends_at: ends,
+                    state: crate::positions::model::BookingState::Approved,
+                    purpose: &format!("活动：{}", a.title),
+                    household_id: None,
+                    person_id: None,
+                    org_name: Some(a.organiser),
+                    booked_by: a.booked_by.ok_or_else(|| AppError::internal("a room booked by nobody"))?,
+                },
+                now,
+            )
+            .await
+            .map_err(|e| {
+                if e.code == "slot_taken" {
+                    AppError::conflict(
+                        "slot_taken",
+                        format!("{}该功能室已被预约，请换时间或换功能室", crate::clock::fmt_datetime(s)),
+                        "The room is already booked then",
+                    )
+                } else {
+                    e
+                }
+            })?,
+        ),
+        None => None,
+    };
+    db::exec(
+        conn,
+        "INSERT INTO activity_occurrences (activity_id, starts_at, ends_at, state, seq, booking_id) VALUES ($1, $2, $3, 'scheduled', 0, $4)",
+        params![a.activity, s, ends, booking],
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]

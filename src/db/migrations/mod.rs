@@ -16,6 +16,7 @@ mod m0009_checks;
 mod m0010_suspend;
 mod m0011_referrals;
 mod m0012_outbound;
+mod m0013_series;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_suspend::M0010Suspend),
             Box::new(m0011_referrals::M0011Referrals),
             Box::new(m0012_outbound::M0012Outbound),
+            Box::new(m0013_series::M0013Series),
         ]
     }
 }
