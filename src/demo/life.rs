@@ -109,7 +109,8 @@ pub(super) async fn demo_volunteers(
             t,
             "SELECT m.person_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
              WHERE h.project_id = $1 AND m.relation = 'owner' \
-             AND m.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) ORDER BY m.person_id LIMIT 8",
+             AND m.person_id NOT IN (SELECT person_id FROM users WHERE person_id IS NOT NULL) \
+             AND m.person_id NOT IN (SELECT person_id FROM volunteers WHERE project_id = $1) ORDER BY m.person_id LIMIT 8",
             params![*pid],
         )
         .await?;
@@ -150,6 +151,43 @@ pub(super) async fn demo_volunteers(
                 .await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// 保利叶语党团突击队: the project manager (the `staff` log-in) leads, the given staff and the estate's first
+/// Party member resident join — staff and Party members join directly, without a volunteer registration.
+pub(super) async fn demo_commando(
+    t: &impl ConnectionTrait,
+    project: i64,
+    staff: &[PersonId],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let team =
+        db::one::<db::IdRow>(t, "SELECT id FROM teams WHERE project_id = $1 AND kind = 'commando'", params![project])
+            .await?
+            .ok_or_else(|| AppError::internal("demo commando"))?
+            .id;
+    let manager = db::one::<db::IdRow>(t, "SELECT person_id AS id FROM users WHERE username = 'staff'", vec![])
+        .await?
+        .ok_or_else(|| AppError::internal("demo staff"))?
+        .id;
+    let party = db::one::<db::IdRow>(
+        t,
+        "SELECT r.person_id AS id FROM role_assignments r WHERE r.node_id = $1 AND r.role = 'party_member' ORDER BY r.person_id LIMIT 1",
+        params![project],
+    )
+    .await?;
+    let mut members: Vec<(i64, &str)> = vec![(manager, "leader")];
+    members.extend(staff.iter().map(|p| (p.get(), "member")));
+    members.extend(party.map(|p| (p.id, "member")));
+    for (person, role) in members {
+        db::exec(
+            t,
+            "INSERT INTO team_members (team_id, person_id, role, created_at) VALUES ($1, $2, $3, $4)",
+            params![team, person, role, now],
+        )
+        .await?;
     }
     Ok(())
 }

@@ -292,7 +292,9 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
                             if person_n.is_multiple_of(5) {
                                 people::add_role(t, person_id, "party_member", pid, None, moved, now).await?;
                             }
-                            if person_n.is_multiple_of(3) {
+                            // 保利叶语's volunteers are its C4 registrations, set up with its teams
+                            // (demo_volunteers), so that 李四 is free to apply.
+                            if person_n.is_multiple_of(3) && spec.code != "YEYU" {
                                 people::add_role(t, person_id, "volunteer", pid, None, moved, now).await?;
                             }
                             if spec.code == "LIYUAN" && person_n.is_multiple_of(11) {
@@ -401,6 +403,23 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
     }
     demo_volunteers(t, &[(yeyu, "保利叶语"), (project_ids[6], "保利湖心岛")], now).await?;
+    // The 党团突击队 of 保利叶语: its project manager as leader, two more staff and a Party member resident.
+    let mut commando = Vec::new();
+    for (name, post) in [("陈师傅", "工程维修"), ("周敏", "客服管家")] {
+        person_n += 1;
+        let np = people::NewPerson {
+            name: name.to_string(),
+            gender: None,
+            phone: Some(demo_phone(person_n)),
+            id_number: Some(demo_id(person_n)),
+        };
+        let (person_id, _) =
+            people::upsert_person(t, vault, &np, &people::Within::Project(ProjectId(yeyu)), now).await?;
+        people::add_role(t, person_id, "staff", yeyu, Some(post.into()), NaiveDate::from_ymd_opt(2022, 1, 1), now)
+            .await?;
+        commando.push(person_id);
+    }
+    life::demo_commando(t, yeyu, &commando, now).await?;
     let hejing = hejing.ok_or_else(|| AppError::internal("demo: 何静"))?;
     referrals::demo_referrals(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     tx.commit().await?;

@@ -433,8 +433,7 @@ pub async fn counts(
         .await?,
         volunteers: n(
             format!(
-                "SELECT COUNT(DISTINCT r.person_id) AS n FROM role_assignments r JOIN org_nodes o ON o.id = r.node_id \
-                 WHERE r.role = 'volunteer' AND o.project_id IN ({ph})"
+                "SELECT COUNT(DISTINCT v.person_id) AS n FROM volunteers v WHERE v.state = 'approved' AND v.project_id IN ({ph})"
             ),
             vec![],
         )

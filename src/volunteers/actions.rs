@@ -173,8 +173,8 @@ pub async fn create_team_checked(
     Ok(id)
 }
 
-/// Add a member (staff, or the team's leader) or set a member's role (leader: staff only). Members must
-/// be approved volunteers of the team's project.
+/// Add a member (staff, or the team's leader) or set a member's role (leader: staff only). Members are
+/// the project's approved volunteers, or its staff and Party members directly (`model::may_join_team`).
 pub async fn set_member_checked(
     state: &AppState,
     p: &Principal,
@@ -193,11 +193,13 @@ pub async fn set_member_checked(
     if !(staff || (my_role.as_deref() == Some("leader") && role == "member")) {
         return Err(AppError::forbidden());
     }
-    if !is_approved_volunteer(&state.db.read, person, t.project_id).await? {
+    let volunteer = is_approved_volunteer(&state.db.read, person, t.project_id).await?;
+    let (staff_here, party_here) = staff_and_party_here(&state.db.read, person, t.project_id).await?;
+    if !model::may_join_team(volunteer, staff_here, party_here) {
         return Err(AppError::conflict(
             "not_volunteer",
-            "只有审核通过的本项目志愿者才能入队",
-            "Not an approved volunteer",
+            "只有本项目审核通过的志愿者、员工或党员才能入队",
+            "Only the project's approved volunteers, staff or Party members join a team",
         ));
     }
     let now = state.clock.now();

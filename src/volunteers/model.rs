@@ -35,6 +35,13 @@ pub fn decide_volunteer(from: VolunteerState, approve: bool) -> Result<Volunteer
     }
 }
 
+/// Who may be in a team of a project: its approved volunteers (residents who registered), and — without
+/// registering — the project's own staff and its Party members (the article's 党团突击队 are property
+/// staff and Party and Youth League members).
+pub fn may_join_team(approved_volunteer: bool, staff_here: bool, party_member_here: bool) -> bool {
+    approved_volunteer || staff_here || party_member_here
+}
+
 pub fn may_apply(existing: Option<VolunteerState>) -> Result<(), RuleError> {
     match existing {
         None | Some(VolunteerState::Rejected) => Ok(()),

@@ -162,7 +162,27 @@ pub async fn members(conn: &impl ConnectionTrait, team_id: TeamId) -> AppResult<
     .await?)
 }
 
-/// Approved volunteers of the project who are not yet in the team: (person, name).
+/// Whether a person is the project's staff (a staff role at the project's node) and whether a Party member
+/// there — the two ways into a team without a volunteer registration.
+pub async fn staff_and_party_here(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    project: ProjectId,
+) -> AppResult<(bool, bool)> {
+    #[derive(FromQueryResult)]
+    struct R {
+        role: String,
+    }
+    let roles = db::all::<R>(
+        conn,
+        "SELECT DISTINCT r.role FROM role_assignments r WHERE r.person_id = $1 AND r.node_id = $2          AND r.role IN ('staff', 'party_member') AND r.until IS NULL",
+        params![person, project],
+    )
+    .await?;
+    Ok((roles.iter().any(|r| r.role == "staff"), roles.iter().any(|r| r.role == "party_member")))
+}
+
+/// Approved volunteers, staff and Party members of the project who are not yet in the team: (person, name).
 pub async fn team_candidates(
     conn: &impl ConnectionTrait,
     project_id: ProjectId,
@@ -175,9 +195,11 @@ pub async fn team_candidates(
     }
     Ok(db::all::<C>(
         conn,
-        "SELECT v.person_id, pe.name FROM volunteers v JOIN persons pe ON pe.id = v.person_id \
-         WHERE v.project_id = $1 AND v.state = 'approved' AND v.person_id NOT IN (SELECT person_id FROM team_members WHERE team_id = $2) \
-         ORDER BY pe.name LIMIT 500",
+        "SELECT c.person_id, pe.name FROM ( \
+           SELECT v.person_id FROM volunteers v WHERE v.project_id = $1 AND v.state = 'approved' \
+           UNION SELECT r.person_id FROM role_assignments r WHERE r.node_id = $1 AND r.role IN ('staff', 'party_member') AND r.until IS NULL \
+         ) c JOIN persons pe ON pe.id = c.person_id \
+         WHERE c.person_id NOT IN (SELECT person_id FROM team_members WHERE team_id = $2) ORDER BY pe.name LIMIT 500",
         params![project_id, team_id],
     )
     .await?
@@ -372,6 +394,49 @@ pub async fn decide_registration(
     .await?
     .rows_affected()
         > 0)
+}
+
+/// Make a person an approved volunteer of a project (entered by staff or an import): a new registration,
+/// or an earlier one (pending, rejected) approved. A registration that is already approved is
+/// `duplicate_role`, as the same role twice would be. Returns the registration's id.
+pub async fn enrol(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    project: ProjectId,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
+    #[derive(FromQueryResult)]
+    struct R {
+        id: i64,
+        state: String,
+    }
+    let existing = db::one::<R>(
+        conn,
+        "SELECT id, state FROM volunteers WHERE person_id = $1 AND project_id = $2",
+        params![person, project],
+    )
+    .await?;
+    match existing {
+        Some(r) if r.state == "approved" => {
+            Err(AppError::conflict("duplicate_role", "此人已是本项目的志愿者", "Already a volunteer of this project"))
+        }
+        Some(r) => {
+            db::exec(
+                conn,
+                "UPDATE volunteers SET state = 'approved', decided_at = $1, decision_note = $2 WHERE id = $3",
+                params![now, "工作人员登记", r.id],
+            )
+            .await?;
+            Ok(r.id)
+        }
+        None => Ok(db::insert_id(
+            conn,
+            "INSERT INTO volunteers (person_id, project_id, state, skills, decision_note, decided_at, created_at) \
+             VALUES ($1, $2, 'approved', '', $3, $4, $4) RETURNING id",
+            params![person, project, "工作人员登记", now],
+        )
+        .await?),
+    }
 }
 
 pub async fn is_approved_volunteer(

@@ -712,3 +712,111 @@ async fn staff_redeem_at_the_counter_for_an_elderly_resident_without_a_phone() {
     let cat = app.login("resident").await.get("/api/v1/rewards").await.json();
     assert_eq!(cat["mine"][0]["quantity"], 2, "{cat}");
 }
+
+/// The article's 党团突击队 are property staff and Party members (issue 11): they join a team directly,
+/// without a volunteer registration, and are signed in on Friday's 全员保洁日 with hours and points.
+#[tokio::test]
+async fn a_commando_of_staff_signs_in_on_friday() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let team = app.id(&format!("SELECT id FROM teams WHERE project_id = {} AND kind = 'commando'", ids.yeyu)).await;
+    let members = app.count(&format!("SELECT COUNT(*) AS n FROM team_members WHERE team_id = {team}")).await;
+    assert_eq!(members, 4, "the demo's 党团突击队 has its members");
+    let chen = app.id("SELECT id FROM persons WHERE name = '陈师傅'").await;
+    let mut staff = app.login("staff").await;
+    // Staff join directly: out and back in, with no volunteer registration.
+    let r = staff.post_form(&format!("/volunteers/teams/{team}/members/{chen}/remove"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM volunteers WHERE person_id = {chen}")).await, 0);
+    let r = staff
+        .post_form(
+            &format!("/volunteers/teams/{team}/members"),
+            &[("person_id", &chen.to_string()), ("role", "member")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // A resident who is neither a volunteer, staff nor a Party member is still refused.
+    let r = staff
+        .post_form(
+            &format!("/volunteers/teams/{team}/members"),
+            &[("person_id", &ids.lisi.to_string()), ("role", "member")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+
+    // Friday 09:05: the project manager signs the team in; 11:05 out.
+    let friday = ids.occurrence;
+    app.clock.advance(Duration::days(6) - Duration::minutes(55));
+    let team_people: Vec<i64> = {
+        #[derive(sea_orm::FromQueryResult)]
+        struct P {
+            person_id: i64,
+        }
+        xinghuo::db::all::<P>(
+            &app.state.db.read,
+            "SELECT person_id FROM team_members WHERE team_id = $1 ORDER BY person_id",
+            vec![team.into()],
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect()
+    };
+    let url = format!("/api/v1/occurrences/{friday}/attendance");
+    let mut staff = app.login("staff").await;
+    for p in &team_people {
+        let r = staff.json("POST", &url, json!({"action": "in", "person_id": p})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    app.clock.advance(Duration::hours(2));
+    for p in &team_people {
+        let r = staff.json("POST", &url, json!({"action": "out", "person_id": p})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    for p in &team_people {
+        let minutes = app
+            .count(&format!(
+                "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS n FROM points_ledger WHERE person_id = {p} AND source LIKE 'signup:%'"
+            ))
+            .await;
+        assert!(minutes >= 115, "person {p}: {minutes} minutes");
+        assert!(balance(&app, *p, ids.yeyu).await > 0, "person {p} earned points");
+    }
+}
+
+/// One volunteer concept (issue 11): staff making someone a volunteer on the person's page (C0's role
+/// form) registers them as an approved volunteer (C4) — no separate role row — and the home page counts
+/// registrations.
+#[tokio::test]
+async fn the_role_form_and_the_registration_are_one_volunteer() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let sql = format!("SELECT COUNT(*) AS n FROM volunteers WHERE project_id = {} AND state = 'approved'", ids.yeyu);
+    let approved = || app.count(&sql);
+    let before = approved().await;
+    let tile = |t: &str| t.split("home.volunteers").next().map(str::to_string).unwrap_or_default();
+    let home = staff.get("/").await.text;
+    assert!(home.contains(&format!("<span class=\"num\">{before}</span><span>志愿者")), "{}", tile(&home));
+    let r = staff
+        .json("POST", &format!("/api/v1/people/{}/roles", ids.lisi), json!({"role": "volunteer", "node_id": ids.yeyu}))
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    assert_eq!(approved().await, before + 1);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM role_assignments WHERE role = 'volunteer'").await, 0);
+    let home = staff.get("/").await.text;
+    assert!(home.contains(&format!("<span class=\"num\">{}</span><span>志愿者", before + 1)));
+    // Twice is the same refusal as any role twice.
+    let r = staff
+        .json("POST", &format!("/api/v1/people/{}/roles", ids.lisi), json!({"role": "volunteer", "node_id": ids.yeyu}))
+        .await;
+    assert_eq!(r.json()["code"], "duplicate_role", "{}", r.text);
+    // 李四 sees himself as a volunteer and may now join a team.
+    let page = app.login("resident2").await.get("/volunteers").await.text;
+    assert!(!page.contains("申请成为志愿者") || page.contains("已通过"), "{page}");
+    let team = app.id("SELECT id FROM teams WHERE name = '保利叶语志愿服务队'").await;
+    let r =
+        staff.post_form(&format!("/volunteers/teams/{team}/members"), &[("person_id", &ids.lisi.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+}

@@ -77,7 +77,30 @@ pub async fn attend(
         .map_err(|e| AppError::conflict(e.code, e.zh, "Attendance is not open"))?;
     // No lock on the occurrence: each attendance touches only its own sign-up row, guarded by
     // compare-and-set updates, so 500 check-ins to one activity run side by side.
+    // Staff checking in someone who came without signing up (a walk-in: the 党团突击队 on cleaning day)
+    // sign them up on the spot when they may take part and there is room.
+    let walk_in = action == "in"
+        && by.scope.can_write_project(o.project_id)
+        && o.state == crate::activities::model::OccurrenceState::Scheduled
+        && store::signup_row(&state.db.read, OccurrenceId(o.id), person_id)
+            .await?
+            .is_none_or(|s| s.state != crate::activities::model::SignupState::Confirmed)
+        && crate::activities::actions::eligible(state, o, person_id).await?;
     let tx = state.db.write.begin().await?;
+    if walk_in {
+        let place =
+            crate::activities::store::sign_up(&tx, OccurrenceId(o.id), o.capacity as i64, person_id, by.user_id, now)
+                .await;
+        match place {
+            Ok(crate::activities::model::Place::Confirmed) => {}
+            Ok(crate::activities::model::Place::Waitlisted) => {
+                return Err(AppError::conflict("full", "名额已满，不能现场报名", "Full: no walk-in place"));
+            }
+            // Waitlisted before: that sign-up stands; the check below refuses it.
+            Err(e) if e.code == "already_signed_up" => {}
+            Err(e) => return Err(e),
+        }
+    }
     let s = store::signup_row(&tx, OccurrenceId(o.id), person_id)
         .await?
         .filter(|s| s.state == crate::activities::model::SignupState::Confirmed)

@@ -17,6 +17,7 @@ mod m0010_suspend;
 mod m0011_referrals;
 mod m0012_outbound;
 mod m0013_series;
+mod m0014_one_volunteer;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_referrals::M0011Referrals),
             Box::new(m0012_outbound::M0012Outbound),
             Box::new(m0013_series::M0013Series),
+            Box::new(m0014_one_volunteer::M0014OneVolunteer),
         ]
     }
 }

@@ -310,6 +310,11 @@ pub async fn add_role(
     since: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    // One volunteer concept: being a project's volunteer is its C4 registration (approved), whether staff
+    // enter it here, an import brings it or the resident applies — never a separate role row.
+    if role == crate::auth::model::Role::Volunteer.as_str() {
+        return crate::volunteers::store::enrol(conn, person_id, ProjectId(node_id), now).await;
+    }
     db::insert_id(
         conn,
         "INSERT INTO role_assignments (person_id, role, node_id, post, since, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -503,6 +508,9 @@ pub async fn holds_role(
     role: &str,
     node: i64,
 ) -> Result<bool, AppError> {
+    if role == crate::auth::model::Role::Volunteer.as_str() {
+        return crate::volunteers::store::is_approved_volunteer(conn, person, ProjectId(node)).await;
+    }
     Ok(db::count(
         conn,
         "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = $1 AND role = $2 AND node_id = $3",
