@@ -7,12 +7,13 @@
 
 pub mod actions;
 pub mod api;
+pub mod closed;
 pub mod model;
 pub mod pages;
 pub mod store;
 pub mod visits;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::{access::RouteDef, auth::model::Access};
 
@@ -36,11 +37,25 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/centres/{id}/checkin", Access::Authenticated, post(visits::checkin_api)),
         RouteDef::new("POST", "/api/v1/rooms/{id}/bookings", Access::Authenticated, post(api::book)),
         RouteDef::new("POST", "/api/v1/bookings/{id}/actions", Access::Authenticated, post(api::act)),
+        RouteDef::new("POST", "/positions/centres/{id}/closed", Access::Staff, post(closed::close_page)),
+        RouteDef::new("POST", "/positions/centres/{id}/closed/{date}/delete", Access::Staff, post(closed::reopen_page)),
+        RouteDef::new("GET", "/api/v1/centres/{id}/closed-days", Access::Authenticated, get(closed::list_api)),
+        RouteDef::new("POST", "/api/v1/centres/{id}/closed-days", Access::Staff, post(closed::close_api)),
+        RouteDef::new("DELETE", "/api/v1/centres/{id}/closed-days/{date}", Access::Staff, delete(closed::reopen_api)),
     ]
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::centre, api::book, api::act, visits::figures_api, visits::checkin_api))]
+#[openapi(paths(
+    api::centre,
+    api::book,
+    api::act,
+    visits::figures_api,
+    visits::checkin_api,
+    closed::list_api,
+    closed::close_api,
+    closed::reopen_api
+))]
 struct Api;
 
 const NAV: &[crate::capability::NavEntry] =

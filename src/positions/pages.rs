@@ -122,6 +122,8 @@ struct CentrePage {
     times: Vec<String>,
     functions: Vec<&'static str>,
     week: Vec<WeekHours>,
+    /// Closed dates from today on.
+    closed: Vec<store::ClosedDay>,
 }
 
 pub async fn centre(
@@ -197,6 +199,7 @@ pub async fn centre(
         times,
         functions: model::ROOM_FUNCTIONS.to_vec(),
         week,
+        closed: store::closed_from(&state.db.read, id, today).await?,
         centre: c,
     })
 }

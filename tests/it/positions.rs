@@ -367,3 +367,53 @@ async fn the_demo_upgrade_is_the_yeyu_centre_as_the_article_says() {
         .await;
     assert_eq!(others, 0, "no other centre carries it");
 }
+
+/// Closed dates (issue 11): staff close a date on the page or through the API; its bookings are cancelled
+/// with a notice, new ones are refused, 五常 leaves the date out; reopening lets people book again.
+#[tokio::test]
+async fn staff_close_a_date_and_its_bookings_are_cancelled_with_a_notice() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let centre = app.id(&format!("SELECT centre_id AS id FROM rooms WHERE id = {hall}")).await;
+    let mut resident = app.login("resident").await;
+    let url = format!("/api/v1/rooms/{hall}/bookings");
+    let r = resident.json("POST", &url, book("2026-12-03", "10:00", "11:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let booking = r.json()["id"].as_i64().unwrap();
+    let mut staff = app.login("staff").await;
+    let scheduled = |f: &Value| f["scheduled_days"].as_i64().unwrap();
+    let before = scheduled(&staff.get(&format!("/api/v1/centres/{centre}/figures?month=2026-12")).await.json());
+    // Nobody else closes it: a resident, another estate's staff.
+    let closed = format!("/api/v1/centres/{centre}/closed-days");
+    let body = json!({"date": "2026-12-03", "reason": "设备检修"});
+    assert_eq!(resident.json("POST", &closed, body.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("staff2").await.json("POST", &closed, body.clone()).await.status, StatusCode::NOT_FOUND);
+    // A past date or nonsense is a field error.
+    let r = staff.json("POST", &closed, json!({"date": "2026-11-01"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff.json("POST", &closed, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["cancelled"], 1);
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM bookings WHERE id = {booking} AND state = 'cancelled'")).await,
+        1
+    );
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM booking_slots WHERE booking_id = {booking}")).await, 0);
+    assert!(resident.get("/notifications").await.text.contains("闭馆（设备检修）"));
+    assert_eq!(staff.json("POST", &closed, body).await.json()["code"], "already_closed");
+    // Refused for new bookings; shown on the page; left out of 五常.
+    let r = resident.json("POST", &url, book("2026-12-03", "14:00", "15:00")).await;
+    assert_eq!(r.json()["code"], "closed_date", "{}", r.text);
+    assert!(resident.get(&format!("/positions/centres/{centre}")).await.text.contains("设备检修"));
+    let after = scheduled(&staff.get(&format!("/api/v1/centres/{centre}/figures?month=2026-12")).await.json());
+    assert_eq!(after, before - 1);
+    assert_eq!(resident.get(&closed).await.json()[0]["day"], "2026-12-03");
+    // Opened again from the page: people book again.
+    let r = staff.post_form(&format!("/positions/centres/{centre}/closed/2026-12-03/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = resident.json("POST", &url, book("2026-12-03", "14:00", "15:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = staff.json("DELETE", &format!("{closed}/2026-12-03"), json!(null)).await;
+    assert_eq!(r.json()["code"], "not_closed", "not closed any more: {}", r.text);
+}

@@ -1,7 +1,9 @@
 //! SQL for positions: centres, hours, closed days, versions, rooms, bookings and their slots.
 
 use crate::ids::*;
+mod closed;
 mod visits;
+pub use closed::*;
 pub use visits::*;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};

@@ -9,7 +9,44 @@ use crate::support::Ids;
 
 pub(super) fn rows(i: &Ids) -> Vec<Row> {
     let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
+    // Closed dates: 保利叶语's staff (a refused date is a 422, opening a date that is not closed a 409).
+    let ys = [L, D, D, A, D, D, D, A];
     vec![
+        r(
+            "POST",
+            "/positions/centres/{id}/closed",
+            format!("/positions/centres/{}/closed", i.centre),
+            f(&[("date", "")]),
+            ys,
+        ),
+        r(
+            "POST",
+            "/positions/centres/{id}/closed/{date}/delete",
+            format!("/positions/centres/{}/closed/2027-01-01/delete", i.centre),
+            Body::None,
+            ys,
+        ),
+        r(
+            "GET",
+            "/api/v1/centres/{id}/closed-days",
+            format!("/api/v1/centres/{}/closed-days", i.centre),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/centres/{id}/closed-days",
+            format!("/api/v1/centres/{}/closed-days", i.centre),
+            Body::Json(json!({"date": ""})),
+            ys,
+        ),
+        r(
+            "DELETE",
+            "/api/v1/centres/{id}/closed-days/{date}",
+            format!("/api/v1/centres/{}/closed-days/2027-01-01", i.centre),
+            Body::None,
+            ys,
+        ),
         r("GET", "/positions", "/positions".into(), Body::None, signed_in),
         r(
             "POST",
