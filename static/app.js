@@ -20,11 +20,17 @@ if (requestForm && requestForm.dataset.similar) {
   const refresh = () => {
     const cat = requestForm.querySelector("[name=category_id]");
     const home = requestForm.querySelector("[name=household_id]:checked");
-    if (!cat || !home || !cat.value || !home.value) {
+    const place = requestForm.querySelector("[name=place_id]");
+    const q = new URLSearchParams();
+    if (cat && cat.value && home && home.value) {
+      q.set("household_id", home.value);
+    } else if (cat && cat.value && (!home || !home.value) && place && place.value) {
+      q.set("place_id", place.value);
+    } else {
       box.innerHTML = "";
       return;
     }
-    const q = new URLSearchParams({ category_id: cat.value, household_id: home.value });
+    q.set("category_id", cat.value);
     fetch(`${requestForm.dataset.similar}?${q}`, { credentials: "same-origin" })
       .then((r) => (r.ok ? r.text() : ""))
       .then((html) => {
@@ -33,7 +39,7 @@ if (requestForm && requestForm.dataset.similar) {
       .catch(() => {});
   };
   requestForm.addEventListener("change", (e) => {
-    if (e.target.name === "category_id" || e.target.name === "household_id") refresh();
+    if (["category_id", "household_id", "place_id"].includes(e.target.name)) refresh();
   });
   refresh();
 }

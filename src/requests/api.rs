@@ -55,6 +55,9 @@ pub struct NewRequest {
     pub lng: Option<f64>,
     /// Staff entry: the home as `1-1-101` instead of `household_id`.
     pub room: Option<String>,
+    /// A public-area report: the building or unit (an org node id) it is in; `location_text` may then
+    /// say where in it.
+    pub place_id: Option<i64>,
 }
 
 /// Report a request.
@@ -75,6 +78,7 @@ pub async fn create(
         lat: b.lat.map(|v| v.to_string()).unwrap_or_default(),
         lng: b.lng.map(|v| v.to_string()).unwrap_or_default(),
         room: b.room.unwrap_or_default(),
+        place_id: b.place_id.map(|v| v.to_string()).unwrap_or_default(),
     };
     Ok(Json(Created { id: actions::create_checked(&state, &p, &ctx, f, vec![]).await? }))
 }

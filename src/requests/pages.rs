@@ -152,6 +152,8 @@ struct NewPage {
     categories: Vec<Choice>,
     kinds: Vec<Choice>,
     similar: Vec<Line>,
+    /// Buildings and units a public-area report may name.
+    places: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -159,6 +161,8 @@ struct NewPage {
 pub struct NewQuery {
     pub category_id: Option<i64>,
     pub household_id: Option<HouseholdId>,
+    /// A public-area report's building or unit.
+    pub place_id: Option<i64>,
 }
 
 pub async fn new_page(
@@ -212,8 +216,22 @@ pub async fn new_page(
             categories.push((c.id, if projects.len() > 1 { format!("{name} · {}", c.name) } else { c.name }));
         }
     }
-    // Duplicate hint: open requests of the chosen category at the chosen home's building.
+    // Duplicate hint: open requests of the chosen category at the chosen home's (or place's) building.
     let similar = similar_lines(&state, &p, &q, ctx.lang).await?;
+    let many = projects.len() > 1;
+    let mut places = Vec::new();
+    for x in store::places(&state.db.read, &projects).await? {
+        let label = if many {
+            format!(
+                "{} · {}",
+                org::node(&state.db.read, x.project_id.into()).await?.map(|n| n.name).unwrap_or_default(),
+                x.label
+            )
+        } else {
+            x.label
+        };
+        places.push(Choice::new(x.id, label).selected_if(q.place_id == Some(x.id)));
+    }
     Ok(NewPage {
         c: Chrome::titled(&ctx, "req.new"),
         channels: choices(channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang)))),
@@ -222,6 +240,7 @@ pub async fn new_page(
         categories: choices(categories),
         kinds: choices(Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
         similar,
+        places,
     })
 }
 
@@ -240,16 +259,31 @@ async fn similar_lines(
     q: &NewQuery,
     lang: crate::web::i18n::Lang,
 ) -> AppResult<Vec<Line>> {
-    let (Some(cid), Some(hid)) = (q.category_id, q.household_id) else { return Ok(vec![]) };
-    let Some(hh) = org::household(&state.db.read, hid.into()).await? else { return Ok(vec![]) };
-    if !(p.scope.households.contains(&hid) || p.scope.can_write_project(hh.project_id)) {
-        return Ok(vec![]);
-    }
+    let Some(cid) = q.category_id else { return Ok(vec![]) };
+    // The building: of the chosen home (the caller's, or any of a project they work in), or of the chosen
+    // public place (in a project the caller lives in or works in).
+    let (project, building) = match (q.household_id, q.place_id) {
+        (Some(hid), _) => {
+            let Some(hh) = org::household(&state.db.read, hid.into()).await? else { return Ok(vec![]) };
+            if !(p.scope.households.contains(&hid) || p.scope.can_write_project(hh.project_id)) {
+                return Ok(vec![]);
+            }
+            (hh.project_id, hh.building_id)
+        }
+        (None, Some(place)) => {
+            let Some(x) = store::place(&state.db.read, place).await? else { return Ok(vec![]) };
+            if !(p.scope.can_read_project(x.project_id) || p.scope.home_in(x.project_id).is_some()) {
+                return Ok(vec![]);
+            }
+            (x.project_id, x.building_id)
+        }
+        _ => return Ok(vec![]),
+    };
     let now = state.clock.now();
-    Ok(store::similar_open(&state.db.read, cid, hh.building_id)
+    Ok(store::similar_open(&state.db.read, cid, building)
         .await?
         .iter()
-        .filter(|r| r.project_id == hh.project_id)
+        .filter(|r| r.project_id == project)
         .map(|r| line(r, now, lang))
         .collect())
 }

@@ -612,3 +612,50 @@ async fn chase_reopen_and_resume_work_through_the_pages_and_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json()["state"], "in_progress");
 }
+
+/// A public-area report names a building and unit (issue 11), so the duplicate hint works for public
+/// areas too: a neighbour choosing the same building and category sees the open one.
+#[tokio::test]
+async fn a_public_area_report_names_its_building_and_unit_and_neighbours_see_it() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let lift =
+        app.id(&format!("SELECT id FROM request_categories WHERE project_id = {} AND name = '电梯'", ids.yeyu)).await;
+    let mut zhangsan = app.login("resident").await;
+    let r = zhangsan
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": lift, "description": "电梯按钮失灵，按了没反应", "place_id": ids.yeyu_unit, "location_text": "电梯轿厢"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let row = zhangsan.get(&format!("/api/v1/requests/{id}")).await.json();
+    assert_eq!(row["request"]["location"], "1栋1单元 电梯轿厢", "{row}");
+    assert!(row["request"]["household_id"].is_null());
+    // 李四 reports from the same building (the building itself, not a unit): the hint shows it.
+    let mut lisi = app.login("resident2").await;
+    let hint = lisi.get(&format!("/requests/similar?category_id={lift}&place_id={}", ids.yeyu_building)).await;
+    assert!(hint.text.contains(&format!("#{id}")), "{}", hint.text);
+    let page = lisi.get(&format!("/requests/new?category_id={lift}&place_id={}", ids.yeyu_building)).await;
+    assert!(page.text.contains("1栋1单元") && page.text.contains(&format!("#{id}")), "{}", page.text);
+    // Another estate's building is not a place here; nor is another estate's request hinted.
+    let tianxi_building = app
+        .id(&format!(
+            "SELECT id FROM org_nodes WHERE kind = 'building' AND project_id = {} ORDER BY id LIMIT 1",
+            ids.tianxi
+        ))
+        .await;
+    let r = zhangsan
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": lift, "description": "电梯按钮失灵了", "place_id": tianxi_building}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["fields"][0]["field"], "place_id");
+    let hint = lisi.get(&format!("/requests/similar?category_id={lift}&place_id={tianxi_building}")).await;
+    assert!(!hint.text.contains('#'), "{}", hint.text);
+}

@@ -18,6 +18,7 @@ mod m0011_referrals;
 mod m0012_outbound;
 mod m0013_series;
 mod m0014_one_volunteer;
+mod m0015_request_unit;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_outbound::M0012Outbound),
             Box::new(m0013_series::M0013Series),
             Box::new(m0014_one_volunteer::M0014OneVolunteer),
+            Box::new(m0015_request_unit::M0015RequestUnit),
         ]
     }
 }

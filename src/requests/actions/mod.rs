@@ -81,6 +81,8 @@ pub struct NewRequestForm {
     pub lng: String,
     /// Staff entry: the home as 「1-1-101」, instead of `household_id`.
     pub room: String,
+    /// A public-area report: the building or unit it is in (`location_text` then says where in it).
+    pub place_id: String,
 }
 
 /// Parse optional coordinates: both or neither, within range.
@@ -158,13 +160,29 @@ pub async fn create_checked(
             None => return Err(AppError::field("room", "本项目没有这个房号，请按「楼栋-单元-房号」填写，如 1-1-101")),
         }
     }
+    let mut unit_id = None;
     let (household_id, building_id, location_text) = match household_field.as_str() {
         "" => {
             let loc = crate::text::normalize(&f.location_text);
-            if loc.is_empty() || loc.chars().count() > 200 {
-                errors.push(FieldError::new("location_text", "请选择房屋，或填写公共区域位置（不超过200字）"));
+            let place = match f.place_id.trim() {
+                "" => None,
+                s => match s.parse::<i64>().ok() {
+                    Some(id) => store::place(&state.db.read, id).await?.filter(|x| x.project_id == category.project_id),
+                    None => None,
+                }
+                .or_else(|| {
+                    errors.push(FieldError::new("place_id", "请选择本小区的楼栋或单元"));
+                    None
+                }),
+            };
+            if loc.chars().count() > 200 || (loc.is_empty() && place.is_none() && f.place_id.trim().is_empty()) {
+                errors.push(FieldError::new(
+                    "location_text",
+                    "请选择房屋，或选择楼栋单元、填写公共区域位置（不超过200字）",
+                ));
             }
-            (None, None, Some(loc))
+            unit_id = place.as_ref().and_then(|x| x.unit_id);
+            (None, place.map(|x| x.building_id), Some(loc))
         }
         s => match s.parse::<HouseholdId>().ok() {
             Some(hid) => match org::household(&state.db.read, hid.get()).await? {
@@ -212,6 +230,7 @@ pub async fn create_checked(
             description,
             household_id,
             building_id,
+            unit_id,
             location_text: location_text.filter(|s| !s.is_empty()),
             reporter_person_id: reporter,
             created_by: Some(p.user_id),
@@ -234,6 +253,7 @@ pub struct Filing<'a> {
     pub description: String,
     pub household_id: Option<HouseholdId>,
     pub building_id: Option<i64>,
+    pub unit_id: Option<i64>,
     pub location_text: Option<String>,
     pub reporter_person_id: Option<PersonId>,
     pub created_by: Option<UserId>,
@@ -267,6 +287,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
             description: f.description,
             household_id: f.household_id,
             building_id: f.building_id,
+            unit_id: f.unit_id,
             location_text: f.location_text,
             reporter_person_id: f.reporter_person_id,
             created_by: f.created_by,

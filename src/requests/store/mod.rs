@@ -123,7 +123,7 @@ macro_rules! request_cols {
     () => {
         "r.id, r.project_id, pr.name AS project_name, r.category_id, c.name AS category_name, \
      r.kind, r.channel, r.state, r.description, r.household_id, \
-     COALESCE(b.name || u.name || h.room || '室', r.location_text) AS location, \
+     COALESCE(b.name || u.name || h.room || '室', pb.name || COALESCE(pu.name, '') || COALESCE(' ' || r.location_text, ''), r.location_text) AS location, \
      r.reporter_person_id, rp.name AS reporter_name, r.assignee_person_id, ap.name AS assignee_name, r.level, \
      r.respond_by, r.complete_by, r.responded_at, r.rating_speed, r.rating_quality, r.rating_attitude, r.chase_count, r.created_at, \
      r.completed_at, r.handler_post, r.lat, r.lng, r.manager_visit_due, r.suspended_at, r.resume_at \
@@ -135,6 +135,7 @@ macro_rules! request_joins {
         "JOIN org_nodes pr ON pr.id = r.project_id JOIN request_categories c ON c.id = r.category_id \
      LEFT JOIN households h ON h.node_id = r.household_id LEFT JOIN org_nodes hn ON hn.id = h.node_id \
      LEFT JOIN org_nodes u ON u.id = hn.parent_id LEFT JOIN org_nodes b ON b.id = u.parent_id \
+     LEFT JOIN org_nodes pb ON pb.id = r.building_id AND r.household_id IS NULL LEFT JOIN org_nodes pu ON pu.id = r.unit_id \
      LEFT JOIN persons rp ON rp.id = r.reporter_person_id LEFT JOIN persons ap ON ap.id = r.assignee_person_id"
     };
 }
@@ -168,6 +169,8 @@ pub struct NewRequest {
     pub description: String,
     pub household_id: Option<HouseholdId>,
     pub building_id: Option<i64>,
+    /// A public-area report's unit (the building is `building_id`).
+    pub unit_id: Option<i64>,
     pub location_text: Option<String>,
     pub reporter_person_id: Option<PersonId>,
     pub created_by: Option<UserId>,
@@ -189,8 +192,8 @@ pub async fn create(
         conn,
         "INSERT INTO requests (project_id, category_id, kind, channel, state, description, household_id, building_id, location_text, \
          reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at, \
-         handler_post, lat, lng, open311_token, manager_visit_due) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19) RETURNING id",
+         handler_post, lat, lng, open311_token, manager_visit_due, unit_id) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
         params![
             n.project_id,
             n.category_id,
@@ -210,7 +213,8 @@ pub async fn create(
             n.lat,
             n.lng,
             n.open311_token.clone(),
-            false
+            false,
+            n.unit_id
         ],
     )
     .await?;
@@ -493,6 +497,41 @@ pub async fn project_staff(
 pub struct Named {
     pub id: i64,
     pub name: String,
+}
+
+/// A place of a project a public-area report may name: a building or a unit, labelled 「1栋」「1栋1单元」.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Place {
+    pub id: i64,
+    pub project_id: ProjectId,
+    pub building_id: i64,
+    pub unit_id: Option<i64>,
+    pub label: String,
+}
+
+const PLACE_SELECT: &str = "SELECT b.id, b.project_id, b.id AS building_id, CAST(NULL AS BIGINT) AS unit_id, b.name AS label \
+     FROM org_nodes b WHERE b.kind = 'building' AND {b} \
+     UNION ALL SELECT u.id, u.project_id, b.id AS building_id, u.id AS unit_id, b.name || u.name AS label \
+     FROM org_nodes u JOIN org_nodes b ON b.id = u.parent_id WHERE u.kind = 'unit' AND {u}";
+
+/// The buildings and units of these projects, in order.
+pub async fn places(conn: &impl ConnectionTrait, projects: &[ProjectId]) -> Result<Vec<Place>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let ph = db::placeholders(1, projects.len());
+    let sql = PLACE_SELECT
+        .replace("{b}", &format!("b.project_id IN ({ph})"))
+        .replace("{u}", &format!("u.project_id IN ({ph})"));
+    let values: Vec<sea_orm::Value> = projects.iter().map(|p| sea_orm::Value::from(*p)).collect();
+    Ok(db::all(conn, &format!("SELECT * FROM ({sql}) x ORDER BY building_id, unit_id IS NOT NULL, unit_id"), values)
+        .await?)
+}
+
+/// One building or unit.
+pub async fn place(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Place>, AppError> {
+    let sql = PLACE_SELECT.replace("{b}", "b.id = $1").replace("{u}", "u.id = $1");
+    Ok(db::one(conn, &sql, params![id]).await?)
 }
 
 pub async fn buildings(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<Named>, AppError> {
