@@ -17,7 +17,7 @@ impl MigrationName for M0015RequestUnit {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for M0015RequestUnit {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        // Like `building_id` (m0004): no foreign key, as SQLite cannot add one to an existing table and both
+        // No foreign key (unlike `building_id`, made with the table): SQLite cannot add one to an existing table and both
         // databases keep one schema; the report's action checks the unit belongs to the project.
         m.alter_table(Table::alter().table(a("requests")).add_column(col("unit_id").big_integer().null()).to_owned())
             .await?;
