@@ -283,11 +283,19 @@ try {
     await page.screenshot({ path: join(shots, "13-counter.png"), fullPage: true });
   });
 
-  await check("staff put on an activity; a volunteer signs up and checks in and out by its QR code from the phone", async () => {
-    // Starts in 10 minutes (China time): check-in opens 30 minutes before the start.
-    const t = new Date(Date.now() + 10 * 60 * 1000);
+  await check("staff put on an activity; a volunteer signs up, checks in and out by its QR code from the phone, and is credited", async () => {
+    // Starts at the next whole minute but one (China time): check-in opens 30 minutes before; the
+    // check-out waits until a minute after the start, so real service time is credited. 600 points an
+    // hour for volunteer work at this estate (a staff setting) makes that minute worth 10 points.
+    const t = new Date(Math.ceil((Date.now() + 70 * 1000) / 60000) * 60000);
     const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
       .formatToParts(t).map((p) => [p.type, p.value]));
+    await page.goto(`${base}/activities`);
+    const rules = page.locator('form[action="/activities/points-rules"]');
+    await rules.locator('select[name="kind"]').selectOption("volunteer");
+    await rules.locator('input[name="points_per_hour"]').fill("600");
+    await rules.locator('button[type="submit"]').click();
+    await page.waitForSelector(".flash");
     await page.goto(`${base}/activities`);
     await page.fill('#new-activity input[name="title"]', "楼道清扫突击");
     await page.selectOption('#new-activity select[name="kind"]', "volunteer");
@@ -318,18 +326,60 @@ try {
     await p6.click('form[action$="/attend"] button[type="submit"]');
     await p6.waitForSelector(".flash");
     expect((await p6.textContent(".flash")).includes("签到成功"), "not checked in");
+    // Wait until the activity has run a minute, then check out.
+    await new Promise((r) => setTimeout(r, Math.max(0, t.getTime() + 65 * 1000 - Date.now())));
     await p6.goto(`${base}${scanned.pathname}${scanned.search}`);
     expect((await p6.textContent('form[action$="/attend"] button')).includes("签退"), "no check-out button");
     await p6.click('form[action$="/attend"] button[type="submit"]');
     await p6.waitForSelector(".flash");
     expect((await p6.textContent(".flash")).includes("签退成功"), "not checked out");
     await p6.goto(`${base}/activities/mine`);
-    expect((await p6.textContent("#ledger")).includes("楼道清扫突击"), "the attendance is not in my points ledger");
+    const line = p6.locator("#ledger li", { hasText: "楼道清扫突击" });
+    expect((await line.count()) === 1, "the attendance is not in my points ledger");
+    const earned = Number((await line.locator(".tag").textContent()).trim());
+    expect(earned > 0, `credited ${earned} points for the attendance`);
     await p6.screenshot({ path: join(shots, "16-my-points.png"), fullPage: true });
     // The attendance screen now lists the volunteer as done.
     await page.goto(`${base}${occPath}/code`);
     expect((await page.textContent("#attendance")).includes("已完成"), "attendance list not updated");
     await ctx6.close();
+  });
+
+  await check("a community cadre answers the estate's pushed-up street lights from the government inbox, and the estate sees it solved", async () => {
+    const ctxC = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const cadre = await ctxC.newPage();
+    cadre.on("pageerror", (e) => errors.push(e.message));
+    await cadre.goto(`${base}/login`);
+    await cadre.fill('input[name="username"]', "mumashan");
+    await cadre.fill('input[name="password"]', "Xinghuo@2026");
+    await cadre.click('button[type="submit"].primary');
+    await cadre.waitForURL(`${base}/`);
+    await cadre.click('nav a[href="/referrals"]');
+    await cadre.waitForSelector("#referral-list");
+    await cadre.screenshot({ path: join(shots, "20-government-inbox.png"), fullPage: true });
+    await cadre.click('#referral-list li:has-text("东门外市政道路") a');
+    await cadre.waitForSelector("#referral-actions");
+    const answer = cadre.locator('form.action-form:has(input[name="action"][value="answer"])');
+    await answer.locator('textarea[name="text"]').fill("已协调城管部门更换东门外路灯线路，今晚起恢复照明");
+    await answer.locator('button[type="submit"]').click();
+    await cadre.waitForSelector(".flash");
+    expect((await cadre.textContent("#referral-state")).includes("已答复"), "not answered");
+    const requestPath = await cadre.getAttribute('a:has-text("查看诉求详情")', "href");
+    await cadre.screenshot({ path: join(shots, "21-referral-answered.png"), fullPage: true });
+    await ctxC.close();
+    // 何静, who pushed it up, sees the answer on the request and that it waits for a rating.
+    const ctxH = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const hj = await ctxH.newPage();
+    await hj.goto(`${base}/login`);
+    await hj.fill('input[name="username"]', "hejing");
+    await hj.fill('input[name="password"]', "Xinghuo@2026");
+    await hj.click('button[type="submit"].primary');
+    await hj.waitForURL(`${base}/`);
+    await hj.goto(`${base}${requestPath}`);
+    expect((await hj.textContent("#referrals")).includes("恢复照明"), "the answer is not on the request");
+    expect((await hj.textContent("#request-state")).includes("待评价"), "the request does not wait for a rating");
+    await hj.screenshot({ path: join(shots, "22-request-after-referral.png"), fullPage: true });
+    await ctxH.close();
   });
 
   await check("the door screen shows today's rooms and a check-in QR code", async () => {
