@@ -16,19 +16,33 @@ use super::{
 };
 use crate::{app::AppState, error::AppError};
 
-/// Raise every overdue request whose period has passed by one level (500 per run, oldest first). Returns
-/// how many were raised. `r.id + 0` keeps PostgreSQL from walking the whole primary key for the order: the
-/// candidates come from `ix_requests_escalation` (open states × lower levels) and only they are sorted.
+/// Raise every overdue request one rung up its project's ladder when the rung's hours have passed (500 per
+/// run, oldest first). Returns how many were raised. The ladder is the project's own
+/// (`settings::ladder`) or the default (`model::default_ladder` with `escalation_hours`). `r.id + 0`
+/// keeps PostgreSQL from walking the whole primary key for the order: the candidates come from
+/// `ix_requests_escalation` (open states × lower levels) and only they are sorted.
 pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let period = Duration::hours(state.config.escalation_hours);
-    let cutoff = now - period;
-    let due = store::jobs::overdue(&state.db.read, now, cutoff).await?;
+    let default = model::default_ladder(state.config.escalation_hours);
+    let own: std::collections::HashMap<_, _> = store::settings::ladders(&state.db.read).await?.into_iter().collect();
+    // A request raised once waits at least the shortest upper rung of any ladder before it is a candidate.
+    let shortest = own
+        .values()
+        .chain(std::iter::once(&default))
+        .flat_map(|l| l.iter().skip(1).map(|r| r.after_hours))
+        .min()
+        .unwrap_or(0);
+    let due = store::jobs::overdue(&state.db.read, now, now - Duration::hours(shortest)).await?;
     let mut raised = 0;
     for d in due {
         let Some(current) = Level::parse(&d.level) else { continue };
-        let Some(next) = model::escalate(current, d.last_escalated_at, period, now) else { continue };
+        let ladder = own.get(&d.project_id).unwrap_or(&default);
+        let since = d
+            .last_escalated_at
+            .unwrap_or_else(|| model::missed_at(d.respond_by, d.complete_by, d.responded_at.is_some()));
+        let Some(rung) = model::next_rung(ladder, current, since, now) else { continue };
+        let next = rung.level;
         let tx = state.db.write.begin().await?;
-        if !store::jobs::raise_level(&tx, d.id, current.as_str(), next.as_str(), now, cutoff).await? {
+        if !store::jobs::raise_level(&tx, d.id, current.as_str(), next.as_str(), now, d.last_escalated_at).await? {
             // Another instance raised it first.
             tx.rollback().await?;
             continue;
@@ -46,9 +60,11 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
             now,
         )
         .await?;
-        // Tell the level it reached, in the same transaction.
+        // Tell the rung it reached, in the same transaction.
         let to = match next {
-            Level::ProjectManager => crate::notify::project_staff_users(&tx, d.project_id, Some("项目经理")).await?,
+            Level::ProjectManager => {
+                crate::notify::project_staff_users(&tx, d.project_id, rung.notify_post.as_deref()).await?
+            }
             Level::Branch => crate::notify::branch_users(&tx, d.project_id).await?,
             Level::Handler => vec![],
         };

@@ -32,6 +32,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/requests/categories", Access::Staff, get(settings::page)),
         RouteDef::new("POST", "/requests/categories", Access::Staff, post(settings::create)),
         RouteDef::new("POST", "/requests/categories/{id}", Access::Staff, post(settings::update)),
+        RouteDef::new("POST", "/requests/escalation", Access::Staff, post(settings::ladder_post)),
+        RouteDef::new("GET", "/api/v1/projects/{id}/escalation", Access::Staff, get(settings::ladder_api)),
+        RouteDef::new("PUT", "/api/v1/projects/{id}/escalation", Access::Staff, put(settings::ladder_put)),
         RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
         RouteDef::new("GET", "/requests/similar", Access::Authenticated, get(pages::similar)),
         RouteDef::new("GET", "/requests/visits", Access::Staff, get(pages::visits)),
@@ -85,7 +88,9 @@ pub fn routes() -> Vec<RouteDef> {
     inbox::api_act,
     outbound::pages::api_get,
     outbound::pages::api_put,
-    outbound::pages::api_settle
+    outbound::pages::api_settle,
+    settings::ladder_api,
+    settings::ladder_put
 ))]
 struct Api;
 

@@ -12,7 +12,10 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::store;
+use super::{
+    model::{Level, Rung, check_ladder, default_ladder},
+    store,
+};
 use crate::{
     app::AppState,
     audit::{self, Entry},
@@ -36,6 +39,10 @@ struct SettingsPage {
     project_id: ProjectId,
     projects: Vec<Choice>,
     categories: Vec<store::Category>,
+    /// The project's escalation ladder (its own, or the default).
+    manager: Option<Rung>,
+    branch: Option<Rung>,
+    posts: Vec<Choice>,
 }
 
 pub async fn page(
@@ -49,11 +56,17 @@ pub async fn page(
     };
     p.scope.require_write(ProjectId(project))?;
     let projects = org::project_names(&state.db.read, p.scope.write_projects.iter().copied()).await?;
+    let ladder = ladder_of(&state, ProjectId(project)).await?;
+    let manager = ladder.iter().find(|r| r.level == Level::ProjectManager).cloned();
+    let post = manager.as_ref().and_then(|r| r.notify_post.clone()).unwrap_or_else(|| "项目经理".into());
     Ok(SettingsPage {
         c: Chrome::titled(&ctx, "req.settings").with_msg(MsgQuery { msg: q.msg }.msg.as_deref()),
         project_id: ProjectId(project),
         projects: choices_with(projects, &project.to_string()),
         categories: store::categories(&state.db.read, ProjectId(project)).await?,
+        branch: ladder.iter().find(|r| r.level == Level::Branch).cloned(),
+        manager,
+        posts: crate::auth::model::STAFF_POSTS.iter().map(|x| Choice::new(x, *x).selected_if(*x == post)).collect(),
     })
 }
 
@@ -156,4 +169,128 @@ pub async fn update(
 ) -> AppResult<Redirect> {
     let project = save_checked(&state, &p, &ctx, Some(id), f).await?;
     Ok(Redirect::to(&format!("/requests/categories?project={project}&msg=saved")))
+}
+
+// ---- the escalation ladder ---------------------------------------------------------------------------
+
+/// A project's ladder: its own, or the default one.
+pub async fn ladder_of(state: &AppState, project: ProjectId) -> AppResult<Vec<Rung>> {
+    Ok(store::settings::ladder(&state.db.read, project)
+        .await?
+        .unwrap_or_else(|| default_ladder(state.config.escalation_hours)))
+}
+
+/// Check and save a project's ladder with its audit line.
+pub async fn save_ladder(
+    state: &AppState,
+    p: &Principal,
+    ctx: &Ctx,
+    project: ProjectId,
+    rungs: Vec<Rung>,
+) -> AppResult<()> {
+    p.scope.require_write(project)?;
+    check_ladder(&rungs).map_err(|m| AppError::field("ladder", m))?;
+    let now = state.clock.now();
+    let tx = sea_orm::TransactionTrait::begin(&state.db.write).await?;
+    store::settings::set_ladder(&tx, project, &rungs, now).await?;
+    let summary = if rungs.is_empty() {
+        "超时升级：不升级".to_string()
+    } else {
+        let steps: Vec<String> = rungs
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}（{}小时{}）",
+                    r.level.zh(),
+                    r.after_hours,
+                    r.notify_post.as_deref().map(|x| format!("，通知{x}")).unwrap_or_default()
+                )
+            })
+            .collect();
+        format!("超时升级：{}", steps.join(" → "))
+    };
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "escalation_ladder",
+            entity_id: Some(project.get()),
+            project_id: Some(project),
+            summary,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LadderForm {
+    pub project_id: String,
+    /// `1` when the manager rung is on.
+    pub manager: String,
+    pub manager_hours: String,
+    pub manager_post: String,
+    pub branch: String,
+    pub branch_hours: String,
+}
+
+fn rungs_of(f: &LadderForm) -> AppResult<Vec<Rung>> {
+    let hours =
+        |s: &str, field: &str| s.trim().parse::<i64>().map_err(|_| AppError::field(field, "升级时间应为0至720小时"));
+    let mut v = Vec::new();
+    if f.manager == "1" {
+        v.push(Rung {
+            level: Level::ProjectManager,
+            after_hours: hours(&f.manager_hours, "manager_hours")?,
+            notify_post: Some(f.manager_post.trim().to_string()),
+        });
+    }
+    if f.branch == "1" {
+        v.push(Rung { level: Level::Branch, after_hours: hours(&f.branch_hours, "branch_hours")?, notify_post: None });
+    }
+    Ok(v)
+}
+
+pub async fn ladder_post(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Form(f): Form<LadderForm>,
+) -> AppResult<Redirect> {
+    let project =
+        ProjectId(f.project_id.trim().parse::<i64>().map_err(|_| AppError::field("project_id", "请选择项目"))?);
+    // Who may change it first: another estate's staff learn nothing from a refused form.
+    p.scope.require_write(project)?;
+    save_ladder(&state, &p, &ctx, project, rungs_of(&f)?).await?;
+    Ok(Redirect::to(&format!("/requests/categories?project={project}&msg=saved")))
+}
+
+/// A project's escalation ladder above the handler: the rungs (`manager`, `branch`), the hours after
+/// which each is reached (from the missed deadline, or from the rung below) and the post told at the
+/// manager rung.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/escalation", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = [Rung]), (status = 401), (status = 403), (status = 404)))]
+pub async fn ladder_api(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, _): StaffUser,
+    Path(id): Path<i64>,
+) -> crate::error::ApiResult<Vec<Rung>> {
+    p.scope.require_write(ProjectId(id))?;
+    Ok(axum::Json(ladder_of(&state, ProjectId(id)).await?))
+}
+
+/// Set a project's escalation ladder (an empty list: overdue requests are not raised).
+#[utoipa::path(put, path = "/api/v1/projects/{id}/escalation", tag = "requests", params(("id" = i64, Path)),
+    request_body = [Rung],
+    responses((status = 200, body = [Rung]), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn ladder_put(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    axum::Json(rungs): axum::Json<Vec<Rung>>,
+) -> crate::error::ApiResult<Vec<Rung>> {
+    save_ladder(&state, &p, &ctx, ProjectId(id), rungs).await?;
+    Ok(axum::Json(ladder_of(&state, ProjectId(id)).await?))
 }

@@ -659,3 +659,71 @@ async fn a_public_area_report_names_its_building_and_unit_and_neighbours_see_it(
     let hint = lisi.get(&format!("/requests/similar?category_id={lift}&place_id={tianxi_building}")).await;
     assert!(!hint.text.contains('#'), "{}", hint.text);
 }
+
+/// The escalation ladder is the project's own (issue 11): 保利叶语 tells its 客服管家 two hours after a
+/// missed deadline and stops there; the API refuses a ladder out of order; other estates keep the default.
+#[tokio::test]
+async fn a_project_sets_its_own_escalation_ladder() {
+    use xinghuo::clock::Clock;
+    use xinghuo::requests::jobs::escalate_overdue;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    // 周敏, the estate's 客服管家, gets a log-in (setting up, not the feature under test).
+    let zhoumin = app.id("SELECT id FROM persons WHERE name = '周敏'").await;
+    xinghuo::db::exec(
+        &app.state.db.write,
+        "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, \
+         created_at, password_changed_at) VALUES ('zhoumin', $1, '周敏', '!', TRUE, 0, FALSE, 'zh', $2, $2)",
+        vec![zhoumin.into(), app.clock.now().into()],
+    )
+    .await
+    .unwrap();
+    let mut staff = app.login("staff").await;
+    let url = format!("/api/v1/projects/{}/escalation", ids.yeyu);
+    let r = staff.get(&url).await.json();
+    assert_eq!(r[0]["level"], "manager", "the default ladder: {r}");
+    assert_eq!(r[1]["level"], "branch");
+    let bad = json!([{"level": "branch", "after_hours": 4}, {"level": "manager", "after_hours": 0, "notify_post": "项目经理"}]);
+    assert_eq!(staff.json("PUT", &url, bad).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.login("staff2").await.json("PUT", &url, json!([])).await.status,
+        StatusCode::NOT_FOUND,
+        "another estate's staff"
+    );
+    let ladder = json!([{"level": "manager", "after_hours": 2, "notify_post": "客服管家"}]);
+    let r = staff.json("PUT", &url, ladder).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let level = || {
+        let sql = format!("SELECT COUNT(*) AS n FROM requests WHERE id = {id} AND level = 'manager'");
+        let app = &app;
+        async move { app.count(&sql).await == 1 }
+    };
+    // 61 minutes: the response deadline is missed, but this ladder waits two hours.
+    app.clock.advance(Duration::minutes(61));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
+    app.clock.advance(Duration::hours(2));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 1);
+    assert!(level().await);
+    let told = |who: &'static str| {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.username = '{who}' AND n.kind = 'escalation' AND n.link = '/requests/{id}'"
+        );
+        let app = &app;
+        async move { app.count(&sql).await }
+    };
+    assert_eq!((told("zhoumin").await, told("staff").await), (1, 0), "the 客服管家 is told, not the 项目经理");
+    // No branch rung: it stays there.
+    app.clock.advance(Duration::days(3));
+    assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
+    assert!(level().await);
+}

@@ -19,6 +19,7 @@ mod m0012_outbound;
 mod m0013_series;
 mod m0014_one_volunteer;
 mod m0015_request_unit;
+mod m0016_escalation_ladder;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_series::M0013Series),
             Box::new(m0014_one_volunteer::M0014OneVolunteer),
             Box::new(m0015_request_unit::M0015RequestUnit),
+            Box::new(m0016_escalation_ladder::M0016EscalationLadder),
         ]
     }
 }

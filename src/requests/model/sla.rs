@@ -113,6 +113,57 @@ pub fn escalate(
     current.next()
 }
 
+/// One rung of a project's escalation ladder above the handler: after how many hours it is reached
+/// (counted from the deadline missed, or from the rung below), and who is told there — a post of the
+/// project (the manager rung: 项目经理 by default), or the branch company's staff (the branch rung).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Rung {
+    pub level: Level,
+    pub after_hours: i64,
+    /// The manager rung's post; ignored on the branch rung.
+    pub notify_post: Option<String>,
+}
+
+/// The ladder every project has until its staff change it: the project manager at once when a deadline
+/// is missed, the branch company `period_hours` later (the behaviour before ladders were configurable).
+pub fn default_ladder(period_hours: i64) -> Vec<Rung> {
+    vec![
+        Rung { level: Level::ProjectManager, after_hours: 0, notify_post: Some("项目经理".into()) },
+        Rung { level: Level::Branch, after_hours: period_hours, notify_post: None },
+    ]
+}
+
+/// A ladder staff may set: rungs in order (manager below branch), each once, 0–720 hours, the manager rung
+/// naming one of the staff posts. A project may stop at the manager, or skip it and go to the branch.
+pub fn check_ladder(rungs: &[Rung]) -> Result<(), &'static str> {
+    if rungs.windows(2).any(|w| w[0].level >= w[1].level) || rungs.iter().any(|r| r.level == Level::Handler) {
+        return Err("升级层级应为项目经理、分公司，各一次，由低到高");
+    }
+    if rungs.iter().any(|r| !(0..=720).contains(&r.after_hours)) {
+        return Err("升级时间应为0至720小时");
+    }
+    if rungs.iter().any(|r| {
+        r.level == Level::ProjectManager
+            && !r.notify_post.as_deref().is_some_and(|p| crate::auth::model::STAFF_POSTS.contains(&p))
+    }) {
+        return Err("项目经理一级须选择通知的岗位");
+    }
+    Ok(())
+}
+
+/// The rung an overdue request should climb to now, if any: the first rung above `current`, once
+/// `after_hours` have passed since `since` (the last raise, or the deadline it missed).
+pub fn next_rung(ladder: &[Rung], current: Level, since: DateTime<Utc>, now: DateTime<Utc>) -> Option<&Rung> {
+    let r = ladder.iter().find(|r| r.level > current)?;
+    (now - since >= Duration::hours(r.after_hours)).then_some(r)
+}
+
+/// When an open request missed its deadline: the response deadline if it was never taken, else the
+/// completion deadline (the earlier one passed).
+pub fn missed_at(respond_by: DateTime<Utc>, complete_by: DateTime<Utc>, responded: bool) -> DateTime<Utc> {
+    if responded { complete_by } else { respond_by.min(complete_by) }
+}
+
 /// A finished request waits for the resident's rating; after `days` without one, staff owe a return visit.
 pub fn return_visit_due(state: State, completed_at: Option<DateTime<Utc>>, days: i64, now: DateTime<Utc>) -> bool {
     state == State::AwaitingRating && completed_at.is_some_and(|t| now - t >= Duration::days(days))

@@ -198,6 +198,44 @@ fn a_return_visit_is_due_only_for_unrated_finished_requests_after_n_days() {
 }
 
 #[test]
+fn a_projects_ladder_sets_its_levels_posts_and_periods() {
+    let d = default_ladder(4);
+    assert!(check_ladder(&d).is_ok());
+    // The default: the manager at once, the branch four hours later, then nothing.
+    assert_eq!(next_rung(&d, Level::Handler, t0(), t0()).map(|r| r.level), Some(Level::ProjectManager));
+    assert_eq!(next_rung(&d, Level::ProjectManager, t0(), t0() + Duration::hours(3)), None);
+    assert_eq!(
+        next_rung(&d, Level::ProjectManager, t0(), t0() + Duration::hours(4)).map(|r| r.level),
+        Some(Level::Branch)
+    );
+    assert_eq!(next_rung(&d, Level::Branch, t0(), t0() + Duration::days(9)), None);
+    // A project that tells its 客服管家 after two hours and stops there.
+    let only = vec![Rung { level: Level::ProjectManager, after_hours: 2, notify_post: Some("客服管家".into()) }];
+    assert!(check_ladder(&only).is_ok());
+    assert_eq!(next_rung(&only, Level::Handler, t0(), t0() + Duration::hours(1)), None);
+    assert_eq!(
+        next_rung(&only, Level::Handler, t0(), t0() + Duration::hours(2)).unwrap().notify_post.as_deref(),
+        Some("客服管家")
+    );
+    assert_eq!(next_rung(&only, Level::ProjectManager, t0(), t0() + Duration::days(9)), None);
+    // Straight to the branch.
+    let branch = vec![Rung { level: Level::Branch, after_hours: 8, notify_post: None }];
+    assert_eq!(
+        next_rung(&branch, Level::Handler, t0(), t0() + Duration::hours(8)).map(|r| r.level),
+        Some(Level::Branch)
+    );
+    // Refused: out of order, twice, a manager rung without a post, hours out of range.
+    let mut bad = d.clone();
+    bad.reverse();
+    assert!(check_ladder(&bad).is_err());
+    assert!(check_ladder(&[d[0].clone(), d[0].clone()]).is_err());
+    assert!(check_ladder(&[Rung { notify_post: None, ..d[0].clone() }]).is_err());
+    assert!(check_ladder(&[Rung { after_hours: 721, ..d[1].clone() }]).is_err());
+    assert_eq!(missed_at(t0(), t0() + Duration::hours(4), false), t0());
+    assert_eq!(missed_at(t0(), t0() + Duration::hours(4), true), t0() + Duration::hours(4));
+}
+
+#[test]
 fn escalation_climbs_one_level_per_period_and_stops_at_the_branch() {
     let p = Duration::hours(4);
     assert_eq!(escalate(Level::Handler, None, p, t0()), Some(Level::ProjectManager));

@@ -14,6 +14,9 @@ pub struct Due {
     pub state: String,
     pub level: String,
     pub last_escalated_at: Option<DateTime<Utc>>,
+    pub respond_by: DateTime<Utc>,
+    pub complete_by: DateTime<Utc>,
+    pub responded_at: Option<DateTime<Utc>>,
 }
 
 /// Open requests past a deadline at a level below the top whose last raise is older than `cutoff`
@@ -26,7 +29,8 @@ pub async fn overdue(
 ) -> Result<Vec<Due>, AppError> {
     Ok(db::all(
         conn,
-        "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at \
+        "SELECT r.id, r.project_id, c.name AS category_name, r.state, r.level, r.last_escalated_at, \
+         r.respond_by, r.complete_by, r.responded_at \
          FROM requests r JOIN request_categories c ON c.id = r.category_id \
          WHERE r.state IN ('pending','dispatched','in_progress') AND r.level IN ('handler','manager') \
            AND ((r.responded_at IS NULL AND r.respond_by < $1) OR r.complete_by < $1) \
@@ -37,20 +41,21 @@ pub async fn overdue(
     .await?)
 }
 
-/// Raise one level, once: `false` when another instance raised it first (compare-and-set).
+/// Raise one level, once: `false` when another instance raised it first (compare-and-set on the level
+/// and on the last raise it was decided from).
 pub async fn raise_level(
     conn: &impl ConnectionTrait,
     id: i64,
     from: &str,
     to: &str,
     now: DateTime<Utc>,
-    cutoff: DateTime<Utc>,
+    last: Option<DateTime<Utc>>,
 ) -> Result<bool, AppError> {
     let n = db::exec(
         conn,
         "UPDATE requests SET level = $1, last_escalated_at = $2, updated_at = $2 \
-         WHERE id = $3 AND level = $4 AND (last_escalated_at IS NULL OR last_escalated_at <= $5)",
-        params![to, now, id, from, cutoff],
+         WHERE id = $3 AND level = $4 AND ((last_escalated_at IS NULL AND $5 IS NULL) OR last_escalated_at = $5)",
+        params![to, now, id, from, last],
     )
     .await?
     .rows_affected();

@@ -2,7 +2,7 @@
 
 use crate::ids::*;
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{
     db::{self, constraint::OnConstraint},
@@ -41,4 +41,61 @@ pub async fn save_category(
         .await
         .on_constraint("ux_request_categories_name", taken),
     }
+}
+
+#[derive(FromQueryResult)]
+struct LadderRow {
+    rungs: String,
+}
+
+/// A project's escalation ladder, or `None` when it keeps the default.
+pub async fn ladder(
+    conn: &impl ConnectionTrait,
+    project: ProjectId,
+) -> Result<Option<Vec<crate::requests::model::Rung>>, AppError> {
+    let row =
+        db::one::<LadderRow>(conn, "SELECT rungs FROM escalation_ladders WHERE project_id = $1", params![project])
+            .await?;
+    Ok(row.and_then(|r| serde_json::from_str(&r.rungs).ok()))
+}
+
+/// Every project's own ladder (the job reads them once per run).
+pub async fn ladders(
+    conn: &impl ConnectionTrait,
+) -> Result<Vec<(ProjectId, Vec<crate::requests::model::Rung>)>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        project_id: ProjectId,
+        rungs: String,
+    }
+    Ok(db::all::<R>(conn, "SELECT project_id, rungs FROM escalation_ladders", vec![])
+        .await?
+        .into_iter()
+        .filter_map(|r| serde_json::from_str(&r.rungs).ok().map(|l| (r.project_id, l)))
+        .collect())
+}
+
+pub async fn set_ladder(
+    conn: &impl ConnectionTrait,
+    project: ProjectId,
+    rungs: &[crate::requests::model::Rung],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let json = serde_json::to_string(rungs).map_err(|_| AppError::internal("ladder json"))?;
+    let n = db::exec(
+        conn,
+        "UPDATE escalation_ladders SET rungs = $1, updated_at = $2 WHERE project_id = $3",
+        params![json.clone(), now, project],
+    )
+    .await?
+    .rows_affected();
+    if n == 0 {
+        db::exec(
+            conn,
+            "INSERT INTO escalation_ladders (project_id, rungs, updated_at) VALUES ($1, $2, $3)",
+            params![project, json, now],
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -24,6 +24,28 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             referral_seen,
         ),
         r("GET", "/api/v1/referrals", "/api/v1/referrals".into(), Body::None, desk),
+        // The escalation ladder: the project's staff (hours that are not a number are a 422).
+        r(
+            "POST",
+            "/requests/escalation",
+            "/requests/escalation".into(),
+            f(&[("project_id", &i.yeyu.to_string()), ("manager", "1"), ("manager_hours", "x")]),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "GET",
+            "/api/v1/projects/{id}/escalation",
+            format!("/api/v1/projects/{}/escalation", i.yeyu),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "PUT",
+            "/api/v1/projects/{id}/escalation",
+            format!("/api/v1/projects/{}/escalation", i.yeyu),
+            Body::Json(json!([{"level": "handler", "after_hours": 0}])),
+            [L, D, D, A, D, D, D, A],
+        ),
         // Settling an unknown push: the referral's project staff only (here a 409: it is not unknown).
         r("POST", "/referrals/{id}/push", format!("/referrals/{}/push", i.referral), f(&[]), admin),
         r(
