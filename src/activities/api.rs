@@ -1,4 +1,5 @@
-//! JSON API for activities: the coming month's occurrences, sign-up and cancellation.
+//! JSON API for activities: the coming month's occurrences, sign-up and cancellation; for staff, putting
+//! an activity on, editing a date (or it and the following ones) and skipping one.
 
 use axum::{
     Json,
@@ -8,7 +9,11 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{actions, store};
-use crate::{app::AppState, auth::Auth, error::ApiResult};
+use crate::{
+    app::AppState,
+    auth::{Auth, StaffUser},
+    error::ApiResult,
+};
 
 /// The coming month's activities in the caller's estates, soonest first.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities",
@@ -63,4 +68,126 @@ pub async fn cancel(
 ) -> ApiResult<SignupResult> {
     let promoted = actions::cancel_checked(&state, &p, &ctx, id, form(b)).await?;
     Ok(Json(SignupResult { state: super::model::SignupState::Cancelled.as_str().into(), promoted_person_id: promoted }))
+}
+
+// ---- the staff side ------------------------------------------------------------------------------------
+
+/// A new activity (project staff). Times are China time.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewActivity {
+    pub project_id: i64,
+    /// `party_day`, `three_one`, `volunteer`, `festival`, `sports`, `publicity`, `care_visit`.
+    pub kind: String,
+    pub title: String,
+    pub series: Option<String>,
+    /// Defaults to the project's Party branch.
+    pub organiser: Option<String>,
+    pub co_organisers: Option<String>,
+    pub place: Option<String>,
+    /// A room of the project's centre booked for every date.
+    pub room_id: Option<i64>,
+    /// `all` (default), `party`, `volunteers` or `team:<id>`.
+    pub audience: Option<String>,
+    /// 0 or absent: no limit.
+    pub capacity: Option<i32>,
+    /// `YYYY-MM-DD` and `HH:MM`: the first date.
+    pub date: String,
+    pub start: String,
+    pub duration_minutes: i32,
+    /// `none` (default), `weekly`, `monthly`, or `custom` with `rrule` (FREQ=DAILY|WEEKLY|MONTHLY…).
+    pub repeat: Option<String>,
+    pub rrule: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ActivityCreated {
+    pub id: i64,
+    /// Its first date (an occurrence id).
+    pub first_occurrence_id: Option<i64>,
+}
+
+/// Put on an activity and lay out its dates (half a year ahead for a series; the horizon job keeps it so).
+#[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = NewActivity,
+    responses((status = 200, body = ActivityCreated), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn create(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Json(b): Json<NewActivity>,
+) -> ApiResult<ActivityCreated> {
+    let f = actions::NewActivityForm {
+        project_id: b.project_id.to_string(),
+        kind: b.kind,
+        title: b.title,
+        series: b.series.unwrap_or_default(),
+        organiser: b.organiser.unwrap_or_default(),
+        co_organisers: b.co_organisers.unwrap_or_default(),
+        place: b.place.unwrap_or_default(),
+        room_id: b.room_id.map(|r| r.to_string()).unwrap_or_default(),
+        audience: b.audience.unwrap_or_default(),
+        capacity: b.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        date: b.date,
+        start: b.start,
+        duration_minutes: b.duration_minutes.to_string(),
+        repeat: b.repeat.unwrap_or_default(),
+        rrule: b.rrule.unwrap_or_default(),
+    };
+    let id = actions::create_checked(&state, &p, &ctx, f).await?;
+    Ok(Json(ActivityCreated { id, first_occurrence_id: store::first_occurrence(&state.db.read, id).await? }))
+}
+
+/// A change to one date, or to it and every later one of its series (RFC 5545's "this and following").
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EditBody {
+    /// `one` or `following`.
+    pub scope: String,
+    pub title: String,
+    pub place: Option<String>,
+    pub capacity: i32,
+    /// `HH:MM`, China time.
+    pub start: String,
+    pub duration_minutes: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Edited {
+    /// How many dates changed.
+    pub dates: usize,
+}
+
+/// Edit a date that has not begun (or it and the following ones); those signed up are told of a new time.
+#[utoipa::path(post, path = "/api/v1/occurrences/{id}/edit", tag = "activities", params(("id" = i64, Path)), request_body = EditBody,
+    responses((status = 200, body = Edited), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn edit(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Json(b): Json<EditBody>,
+) -> ApiResult<Edited> {
+    let f = super::edit::EditForm {
+        scope: b.scope,
+        title: b.title,
+        place: b.place.unwrap_or_default(),
+        capacity: b.capacity.to_string(),
+        start: b.start,
+        duration_minutes: b.duration_minutes.to_string(),
+    };
+    Ok(Json(Edited { dates: super::edit::edit_checked(&state, &p, &ctx, id, &f).await? }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Skipped {
+    /// `skipped`.
+    pub state: String,
+}
+
+/// Skip one date (the series goes on); those signed up are told.
+#[utoipa::path(post, path = "/api/v1/occurrences/{id}/skip", tag = "activities", params(("id" = i64, Path)),
+    responses((status = 200, body = Skipped), (status = 401), (status = 403), (status = 404), (status = 409)))]
+pub async fn skip(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Skipped> {
+    actions::skip_checked(&state, &p, &ctx, id).await?;
+    Ok(Json(Skipped { state: super::model::OccurrenceState::Skipped.as_str().into() }))
 }

@@ -13,7 +13,7 @@ pub mod pages;
 pub mod store;
 pub mod visits;
 
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::{access::RouteDef, auth::model::Access};
 
@@ -37,6 +37,10 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/centres/{id}/checkin", Access::Authenticated, post(visits::checkin_api)),
         RouteDef::new("POST", "/api/v1/rooms/{id}/bookings", Access::Authenticated, post(api::book)),
         RouteDef::new("POST", "/api/v1/bookings/{id}/actions", Access::Authenticated, post(api::act)),
+        RouteDef::new("GET", "/api/v1/me/bookings", Access::Authenticated, get(api::mine)),
+        RouteDef::new("POST", "/api/v1/centres", Access::Staff, post(api::create_centre)),
+        RouteDef::new("POST", "/api/v1/centres/{id}/rooms", Access::Staff, post(api::create_room)),
+        RouteDef::new("PUT", "/api/v1/centres/{id}/hours", Access::Staff, put(api::set_hours)),
         RouteDef::new("POST", "/positions/centres/{id}/closed", Access::Staff, post(closed::close_page)),
         RouteDef::new("POST", "/positions/centres/{id}/closed/{date}/delete", Access::Staff, post(closed::reopen_page)),
         RouteDef::new("GET", "/api/v1/centres/{id}/closed-days", Access::Authenticated, get(closed::list_api)),
@@ -54,7 +58,11 @@ pub fn routes() -> Vec<RouteDef> {
     visits::checkin_api,
     closed::list_api,
     closed::close_api,
-    closed::reopen_api
+    closed::reopen_api,
+    api::mine,
+    api::create_centre,
+    api::create_room,
+    api::set_hours
 ))]
 struct Api;
 

@@ -417,3 +417,100 @@ async fn staff_close_a_date_and_its_bookings_are_cancelled_with_a_notice() {
     let r = staff.json("DELETE", &format!("{closed}/2026-12-03"), json!(null)).await;
     assert_eq!(r.json()["code"], "not_closed", "not closed any more: {}", r.text);
 }
+
+/// The staff side of the API (issue 11): a centre, its room and hours, an activity put on, edited and
+/// skipped — all as JSON — and a resident's own bookings.
+#[tokio::test]
+async fn staff_run_centres_and_activities_through_the_api() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/centres",
+            json!({"project_id": ids.yeyu, "name": "叶语二号服务站", "address": "2栋架空层"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let centre = r.json()["id"].as_i64().unwrap();
+    let new_room = json!({"name": "小会议室", "function": "议事厅", "capacity": 12, "min_minutes": 30, "max_minutes": 120,
+        "notice_minutes": 60, "weekly_quota": 2, "horizon_days": 30});
+    let r = staff.json("POST", &format!("/api/v1/centres/{centre}/rooms"), new_room.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = staff
+        .json(
+            "PUT",
+            &format!("/api/v1/centres/{centre}/hours"),
+            json!([{"weekday": 6, "opens": "09:00", "closes": "12:00"}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = staff.get(&format!("/api/v1/centres/{centre}")).await.json();
+    assert_eq!(d["hours"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["rooms"][0]["name"], "小会议室");
+    let r = staff
+        .json(
+            "PUT",
+            &format!("/api/v1/centres/{centre}/hours"),
+            json!([{"weekday": 9, "opens": "09:00", "closes": "12:00"}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Another estate's staff and a resident cannot.
+    let mut other = app.login("staff2").await;
+    assert_eq!(
+        other.json("POST", &format!("/api/v1/centres/{centre}/rooms"), new_room.clone()).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut resident = app.login("resident").await;
+    assert_eq!(
+        resident.json("POST", &format!("/api/v1/centres/{centre}/rooms"), new_room).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // An activity every Saturday morning, then from the second date on at 10:00, then one date skipped.
+    let r = staff
+        .json(
+            "POST",
+            "/api/v1/activities",
+            json!({"project_id": ids.yeyu, "kind": "publicity", "title": "防诈骗宣传", "date": "2026-12-05", "start": "09:00",
+                   "duration_minutes": 60, "repeat": "weekly", "capacity": 20}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let first = r.json()["first_occurrence_id"].as_i64().unwrap();
+    let activity = r.json()["id"].as_i64().unwrap();
+    let second = app
+        .id(&format!(
+            "SELECT id FROM activity_occurrences WHERE activity_id = {activity} ORDER BY starts_at LIMIT 1 OFFSET 1"
+        ))
+        .await;
+    let r = staff
+        .json(
+            "POST",
+            &format!("/api/v1/occurrences/{second}/edit"),
+            json!({"scope": "following", "title": "防诈骗宣传", "capacity": 20, "start": "10:00", "duration_minutes": 60}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json()["dates"].as_i64().unwrap() > 20);
+    let r = staff.json("POST", &format!("/api/v1/occurrences/{first}/skip"), json!(null)).await;
+    assert_eq!(r.json()["state"], "skipped", "{}", r.text);
+    let r = staff
+        .json("POST", "/api/v1/activities", json!({"project_id": ids.yeyu, "kind": "nonsense", "title": "", "date": "x", "start": "9", "duration_minutes": 0}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        other.json("POST", &format!("/api/v1/occurrences/{second}/skip"), json!(null)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A resident's own bookings.
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    resident.json("POST", &format!("/api/v1/rooms/{hall}/bookings"), book("2026-12-01", "10:00", "11:00")).await;
+    let mine = resident.get("/api/v1/me/bookings").await.json();
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine[0]["room_name"], "议事厅");
+    assert_eq!(app.login("resident2").await.get("/api/v1/me/bookings").await.json().as_array().unwrap().len(), 0);
+}

@@ -10,6 +10,30 @@ use crate::support::Ids;
 pub(super) fn rows(i: &Ids) -> Vec<Row> {
     let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
     vec![
+        // The staff side: 保利叶语's staff (a bad body is a 422; skipping a demo date is real for the first).
+        r(
+            "POST",
+            "/api/v1/activities",
+            "/api/v1/activities".into(),
+            Body::Json(
+                json!({"project_id": i.yeyu, "kind": "x", "title": "", "date": "", "start": "", "duration_minutes": 0}),
+            ),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/occurrences/{id}/edit",
+            format!("/api/v1/occurrences/{}/edit", i.occurrence2),
+            Body::Json(json!({"scope": "x", "title": "", "capacity": -1, "start": "", "duration_minutes": 0})),
+            [L, D, D, A, D, D, D, A],
+        ),
+        r(
+            "POST",
+            "/api/v1/occurrences/{id}/skip",
+            format!("/api/v1/occurrences/{}/skip", i.occurrence2),
+            Body::None,
+            [L, D, D, A, D, D, D, A],
+        ),
         r("GET", "/activities", "/activities".into(), Body::None, signed_in),
         r(
             "POST",

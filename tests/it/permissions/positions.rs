@@ -12,6 +12,30 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
     // Closed dates: 保利叶语's staff (a refused date is a 422, opening a date that is not closed a 409).
     let ys = [L, D, D, A, D, D, D, A];
     vec![
+        r("GET", "/api/v1/me/bookings", "/api/v1/me/bookings".into(), Body::None, signed_in),
+        // The staff side: 保利叶语's staff (an empty name, a bad weekday: 422).
+        r(
+            "POST",
+            "/api/v1/centres",
+            "/api/v1/centres".into(),
+            Body::Json(json!({"project_id": i.yeyu, "name": ""})),
+            ys,
+        ),
+        r(
+            "POST",
+            "/api/v1/centres/{id}/rooms",
+            format!("/api/v1/centres/{}/rooms", i.centre),
+            Body::Json(json!({"name": "", "function": "x", "capacity": 0, "min_minutes": 30, "max_minutes": 60,
+                "notice_minutes": 0, "weekly_quota": 0, "horizon_days": 30})),
+            ys,
+        ),
+        r(
+            "PUT",
+            "/api/v1/centres/{id}/hours",
+            format!("/api/v1/centres/{}/hours", i.centre),
+            Body::Json(json!([{"weekday": 1, "opens": "x", "closes": "y"}])),
+            ys,
+        ),
         r(
             "POST",
             "/positions/centres/{id}/closed",
