@@ -377,3 +377,64 @@ pub async fn skip_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -
     .await?;
     Ok(())
 }
+
+/// Cancel an activity from now on (staff): its series ends, every date not yet begun is off (its room
+/// freed), and those signed up are told — one transaction. Dates already held stay as they were.
+pub async fn cancel_activity_checked(state: &AppState, p: &Principal, ctx: &Ctx, activity: i64) -> AppResult<usize> {
+    let first = store::first_occurrence(&state.db.read, activity).await?.ok_or_else(AppError::not_found)?;
+    let o = load(state, p, first).await?;
+    p.scope.require_write(o.project_id)?;
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let dates = store::dates_from(&tx, activity, now).await?;
+    if dates.is_empty() {
+        return Err(AppError::conflict("nothing_to_cancel", "这项活动已没有未开始的场次", "No future dates"));
+    }
+    store::series::end(&tx, activity, now).await?;
+    let mut told: Vec<PersonId> = Vec::new();
+    for d in &dates {
+        store::skip_occurrence(&tx, d.id).await?;
+        if let Some(b) = d.booking_id {
+            use crate::positions::model::BookingState;
+            crate::positions::store::set_booking_state(&tx, b, BookingState::Approved, BookingState::Cancelled, now)
+                .await?;
+        }
+        for person in store::signed_up(&tx, OccurrenceId(d.id)).await? {
+            if !told.contains(&person) {
+                told.push(person);
+            }
+        }
+    }
+    for person in &told {
+        let users = crate::notify::users_of_person(&tx, *person).await?;
+        crate::notify::to_users(
+            &tx,
+            &users,
+            &crate::notify::Note {
+                kind: "activity_cancelled",
+                title: format!(
+                    "「{}」{}起取消，您的报名已失效",
+                    o.title,
+                    crate::clock::to_local(dates[0].starts_at).format("%Y-%m-%d")
+                ),
+                link: Some("/activities".into()),
+            },
+            now,
+        )
+        .await?;
+    }
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "cancel",
+            entity: "activity",
+            entity_id: Some(activity),
+            project_id: Some(o.project_id),
+            summary: format!("取消「{}」：此后{}次", o.title, dates.len()),
+        },
+    )
+    .await?;
+    Ok(dates.len())
+}

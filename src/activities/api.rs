@@ -191,3 +191,88 @@ pub async fn skip(
     actions::skip_checked(&state, &p, &ctx, id).await?;
     Ok(Json(Skipped { state: super::model::OccurrenceState::Skipped.as_str().into() }))
 }
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Cancelled {
+    /// Dates taken off (those not yet begun).
+    pub dates: usize,
+}
+
+/// Cancel an activity from now on: its series ends, the dates not yet begun are off, those signed up
+/// are told.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/cancel", tag = "activities", params(("id" = i64, Path)),
+    responses((status = 200, body = Cancelled), (status = 401), (status = 403), (status = 404), (status = 409)))]
+pub async fn cancel_activity(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Cancelled> {
+    Ok(Json(Cancelled { dates: actions::cancel_activity_checked(&state, &p, &ctx, id).await? }))
+}
+
+/// 活动纪实 as JSON.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WriteupView {
+    pub occurrence_id: i64,
+    /// Empty until written.
+    pub body: String,
+    /// Who came: as written, or those checked in.
+    pub attendance: i64,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Photo addresses (same authentication as this call).
+    pub photos: Vec<String>,
+}
+
+/// An occurrence's write-up (anyone who may see the activity).
+#[utoipa::path(get, path = "/api/v1/occurrences/{id}/writeup", tag = "activities", params(("id" = i64, Path)),
+    responses((status = 200, body = WriteupView), (status = 401), (status = 404)))]
+pub async fn writeup(
+    AxState(state): AxState<AppState>,
+    Auth(p, _): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<WriteupView> {
+    Ok(Json(writeup_view(&state, &p, id).await?))
+}
+
+async fn writeup_view(state: &AppState, p: &crate::auth::Principal, id: i64) -> crate::error::AppResult<WriteupView> {
+    let o = actions::load(state, p, id).await?;
+    let w = store::writeup(&state.db.read, crate::ids::OccurrenceId(o.id)).await?;
+    let attendance = match w.as_ref().and_then(|w| w.attendance) {
+        Some(n) => n as i64,
+        None => store::checked_in(&state.db.read, crate::ids::OccurrenceId(o.id)).await?,
+    };
+    Ok(WriteupView {
+        occurrence_id: o.id,
+        body: w.as_ref().map(|w| w.body.clone()).unwrap_or_default(),
+        updated_at: w.map(|w| w.updated_at),
+        attendance,
+        photos: store::photo_urls(&state.db.read, crate::ids::OccurrenceId(o.id)).await?,
+    })
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct WriteupBody {
+    pub body: String,
+    /// Who came; absent: those checked in.
+    pub attendance: Option<i32>,
+}
+
+/// Write or rewrite an occurrence's write-up once it has begun (project staff; photos go through the
+/// page's upload).
+#[utoipa::path(put, path = "/api/v1/occurrences/{id}/writeup", tag = "activities", params(("id" = i64, Path)),
+    request_body = WriteupBody,
+    responses((status = 200, body = WriteupView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn put_writeup(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Path(id): Path<i64>,
+    Json(b): Json<WriteupBody>,
+) -> ApiResult<WriteupView> {
+    let o = actions::load(&state, &p, id).await?;
+    let f = super::writeup::WriteupForm {
+        body: b.body,
+        attendance: b.attendance.map(|n| n.to_string()).unwrap_or_default(),
+    };
+    super::writeup::save_checked(&state, &p, &ctx, &o, f, Vec::new()).await?;
+    Ok(Json(writeup_view(&state, &p, id).await?))
+}

@@ -17,7 +17,7 @@ pub mod pages;
 pub mod store;
 pub mod writeup;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::{access::RouteDef, auth::model::Access};
 
@@ -64,6 +64,9 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/api/v1/activities", Access::Staff, post(api::create)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/edit", Access::Staff, post(api::edit)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/skip", Access::Staff, post(api::skip)),
+        RouteDef::new("POST", "/api/v1/activities/{id}/cancel", Access::Staff, post(api::cancel_activity)),
+        RouteDef::new("GET", "/api/v1/occurrences/{id}/writeup", Access::Authenticated, get(api::writeup)),
+        RouteDef::new("PUT", "/api/v1/occurrences/{id}/writeup", Access::Staff, put(api::put_writeup)),
         RouteDef::new("GET", "/calendar/projects/{file}", Access::Public, get(calendar::project)),
         RouteDef::new("GET", "/calendar/people/{file}", Access::Public, get(calendar::person)),
         RouteDef::new("POST", "/api/v1/occurrences/{id}/signup", Access::Authenticated, post(api::signup)),
@@ -79,6 +82,9 @@ pub fn routes() -> Vec<RouteDef> {
     api::create,
     api::edit,
     api::skip,
+    api::cancel_activity,
+    api::writeup,
+    api::put_writeup,
     attendance::api::attend_api,
     attendance::api::mine_api,
     attendance::api::rankings_api

@@ -729,3 +729,56 @@ async fn the_friday_cleaning_day_goes_on_past_half_a_year() {
     assert!(newest > even_later + Duration::days(170));
     assert_eq!(to_local(newest).format("%H:%M").to_string(), "08:30", "the new half keeps its new time");
 }
+
+/// The rest of the staff side of the API (issue 11): a whole activity cancelled from now on (its
+/// series ends, those signed up are told), and the write-up as JSON.
+#[tokio::test]
+async fn staff_cancel_an_activity_and_write_it_up_through_the_api() {
+    use chrono::Duration;
+
+    use crate::support::NowUtc;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    // 张三 signs up for the first Friday; the second Friday's write-up comes later.
+    let mut zhangsan = app.login("resident").await;
+    let r = zhangsan.json("POST", &format!("/api/v1/occurrences/{}/signup", ids.occurrence), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Not yet held: no write-up.
+    let url = format!("/api/v1/occurrences/{}/writeup", ids.occurrence);
+    let r = staff.json("PUT", &url, json!({"body": "清扫了楼道"})).await;
+    assert_eq!(r.json()["code"], "not_held_yet", "{}", r.text);
+    // Friday 11:00: written up, read back by a resident.
+    app.clock.advance(Duration::days(6) + Duration::hours(1));
+    let mut staff = app.login("staff").await;
+    let r = staff.json("PUT", &url, json!({"body": "二十位居民清扫了1栋楼道和绿地", "attendance": 20})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["attendance"], 20);
+    let mut zhangsan = app.login("resident").await;
+    let w = zhangsan.get(&url).await.json();
+    assert_eq!(w["body"], "二十位居民清扫了1栋楼道和绿地", "{w}");
+    assert_eq!(app.login("staff2").await.get(&url).await.status, StatusCode::NOT_FOUND);
+    // Cancel the series from now on: the later Fridays are off, the held one stays.
+    let activity =
+        app.id(&format!("SELECT activity_id AS id FROM activity_occurrences WHERE id = {}", ids.occurrence)).await;
+    let later = app
+        .id(&format!(
+            "SELECT id FROM activity_occurrences WHERE activity_id = {activity} ORDER BY starts_at LIMIT 1 OFFSET 1"
+        ))
+        .await;
+    zhangsan.json("POST", &format!("/api/v1/occurrences/{later}/signup"), json!({})).await;
+    let cancel = format!("/api/v1/activities/{activity}/cancel");
+    assert_eq!(app.login("staff2").await.json("POST", &cancel, json!(null)).await.status, StatusCode::NOT_FOUND);
+    let r = staff.json("POST", &cancel, json!(null)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json()["dates"].as_i64().unwrap() >= 25);
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM activity_occurrences WHERE activity_id = {activity} AND state = 'scheduled'"
+    );
+    assert_eq!(app.count(&sql).await, 1, "only the date already held stays");
+    assert!(zhangsan.get("/notifications").await.text.contains("起取消"));
+    // The rolling horizon does not bring it back.
+    xinghuo::activities::jobs::extend_series(&app.state, app.clock.now_utc() + Duration::days(90)).await.unwrap();
+    assert_eq!(app.count(&sql).await, 1);
+    assert_eq!(staff.json("POST", &cancel, json!(null)).await.json()["code"], "nothing_to_cancel");
+}

@@ -184,6 +184,9 @@ impl TestApp {
             )
         };
         Ids {
+            huxindao_party_day: self
+                .id("SELECT a.id FROM activities a JOIN org_nodes p ON p.id = a.project_id WHERE p.code = 'HUXINDAO' AND a.title = '主题党日'")
+                .await,
             referral: self
                 .id("SELECT f.id FROM request_referrals f JOIN requests r ON r.id = f.request_id WHERE r.description LIKE '%路灯%'")
                 .await,
@@ -288,6 +291,8 @@ pub struct Ids {
     pub yeyu: i64,
     /// The demo's street-light referral from 保利荔园天府和悦 to 牧马山社区 (accepted).
     pub referral: i64,
+    /// 保利湖心岛's monthly 主题党日 (an activity id).
+    pub huxindao_party_day: i64,
     pub tianxi: i64,
     pub hh1: i64,
     pub hh2: i64,

@@ -10,6 +10,30 @@ use crate::support::Ids;
 pub(super) fn rows(i: &Ids) -> Vec<Row> {
     let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
     vec![
+        // Write-ups as JSON: read by those who see the activity; written by its staff (not held yet: 409).
+        r(
+            "GET",
+            "/api/v1/occurrences/{id}/writeup",
+            format!("/api/v1/occurrences/{}/writeup", i.occurrence),
+            Body::None,
+            [L, A, A, A, D, D, D, A],
+        ),
+        r(
+            "PUT",
+            "/api/v1/occurrences/{id}/writeup",
+            format!("/api/v1/occurrences/{}/writeup", i.occurrence),
+            Body::Json(json!({"body": "x"})),
+            [L, D, D, A, D, D, D, A],
+        ),
+        // Cancelling a whole activity: a real one (保利湖心岛's monthly 主题党日, so the rows using 保利叶语's
+        // dates keep theirs); its estate's staff are not among the personas, so only the admin may.
+        r(
+            "POST",
+            "/api/v1/activities/{id}/cancel",
+            format!("/api/v1/activities/{}/cancel", i.huxindao_party_day),
+            Body::None,
+            [L, D, D, D, D, D, D, A],
+        ),
         // The staff side: 保利叶语's staff (a bad body is a 422; skipping a demo date is real for the first).
         r(
             "POST",
