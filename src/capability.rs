@@ -28,6 +28,40 @@ pub type ProjectHook = for<'a> fn(
     DateTime<Utc>,
 ) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send + 'a>>;
 
+/// One card of the home page a capability contributes for this user (my requests, my bookings, points,
+/// the work waiting): a title, a few lines, a link to the whole list.
+#[derive(Debug, Clone, Default)]
+pub struct HomeCard {
+    /// Place on the page (lower first).
+    pub order: u16,
+    pub id: &'static str,
+    pub title: String,
+    /// "查看全部" target and its words.
+    pub more: Option<(String, String)>,
+    /// A large figure shown on top (a points balance).
+    pub figure: Option<String>,
+    pub lines: Vec<HomeLine>,
+    /// Said when there are no lines (and how to start).
+    pub empty: String,
+}
+
+/// One line of a home card; `tone` is a status colour class (`wait`, `work`, `late`, `done`, `off`) or empty.
+#[derive(Debug, Clone, Default)]
+pub struct HomeLine {
+    pub href: String,
+    pub text: String,
+    pub sub: String,
+    pub tag: String,
+    pub tone: &'static str,
+}
+
+/// A capability's home cards for one user (none when it has nothing for them).
+pub type HomeHook = for<'a> fn(
+    &'a AppState,
+    &'a Principal,
+    crate::web::i18n::Lang,
+) -> Pin<Box<dyn Future<Output = Result<Vec<HomeCard>, AppError>> + Send + 'a>>;
+
 pub struct Capability {
     pub name: &'static str,
     pub routes: fn() -> Vec<RouteDef>,
@@ -35,6 +69,7 @@ pub struct Capability {
     pub jobs: fn(&AppState) -> Vec<tokio::task::JoinHandle<()>>,
     pub openapi: fn() -> utoipa::openapi::OpenApi,
     pub on_project_created: Option<ProjectHook>,
+    pub home: Option<HomeHook>,
 }
 
 impl Capability {
@@ -47,6 +82,7 @@ impl Capability {
             jobs: |_| Vec::new(),
             openapi: || utoipa::openapi::OpenApiBuilder::new().build(),
             on_project_created: None,
+            home: None,
         }
     }
 }
@@ -80,6 +116,22 @@ static NAV: LazyLock<Vec<&'static NavEntry>> = LazyLock::new(|| {
 /// The navigation bar for one user, in order.
 pub fn nav(p: &Principal, desk: bool) -> Vec<&'static NavEntry> {
     NAV.iter().copied().filter(|e| (e.shown)(p, desk)).collect()
+}
+
+/// Every capability's home cards for this user, in page order.
+pub async fn home_cards(
+    state: &AppState,
+    p: &Principal,
+    lang: crate::web::i18n::Lang,
+) -> Result<Vec<HomeCard>, AppError> {
+    let mut cards = Vec::new();
+    for c in all() {
+        if let Some(hook) = c.home {
+            cards.extend(hook(state, p, lang).await?);
+        }
+    }
+    cards.sort_by_key(|c| c.order);
+    Ok(cards)
 }
 
 /// Start every capability's background jobs (`serve`); returns their handles.

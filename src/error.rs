@@ -119,15 +119,67 @@ pub struct ErrorBody<'a> {
     pub fields: &'a [FieldError],
 }
 
+/// What a page error carries on its response, so the layer that knows the caller (language, large type,
+/// navigation) can draw it inside the page layout: see [`dress`].
+#[derive(Clone, Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+    pub fields: Vec<FieldError>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    c: crate::web::Chrome,
     status: u16,
     code: &'a str,
     message: &'a str,
-    message_en: &'a str,
     fields: &'a [FieldError],
     login: bool,
+    /// Where 返回上一页 goes without scripts: the page the caller came from on this site.
+    back: String,
+}
+
+/// Draw a page error inside the layout the caller sees everywhere else: header, navigation, their
+/// language and large type. The message is in the caller's language only; a way back to the page they
+/// came from (with scripts, history — so what was typed is still there) and home.
+pub fn dress(resp: Response, ctx: &crate::auth::Ctx, referer: Option<&str>) -> Response {
+    let Some(e) = resp.extensions().get::<PageError>().cloned() else { return resp };
+    let en = ctx.lang == crate::web::i18n::Lang::En;
+    let title = if en { e.en.clone() } else { crate::web::i18n::t(ctx.lang, "err.title").to_string() };
+    let back = referer
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| {
+            let mut path = u.path().to_string();
+            if let Some(q) = u.query() {
+                path.push('?');
+                path.push_str(q);
+            }
+            path
+        })
+        .map(|p| crate::web::safe_next(Some(&p)))
+        .filter(|p| *p != ctx.path)
+        .unwrap_or_else(|| "/".into());
+    let page = ErrorPage {
+        c: crate::web::Chrome::new(ctx, title),
+        status: e.status.as_u16(),
+        code: e.code,
+        message: if en { &e.en } else { &e.zh },
+        fields: &e.fields,
+        login: e.status == StatusCode::UNAUTHORIZED,
+        back,
+    };
+    let (mut parts, _) = resp.into_parts();
+    match page.render() {
+        Ok(html) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => Response::from_parts(parts, axum::body::Body::from(e.zh)),
+    }
 }
 
 impl IntoResponse for AppError {
@@ -147,19 +199,30 @@ impl AppError {
             let body = ErrorBody { code: self.code, message: &self.zh, message_en: &self.en, fields: &self.fields };
             return (self.status, Json(body)).into_response();
         }
-        let page = ErrorPage {
-            status: self.status.as_u16(),
+        // A plain page here; the `authenticate` layer, which knows the caller, draws it in the layout.
+        let lines: String = self.fields.iter().map(|f| format!("<li>{}</li>", html_escape(&f.message))).collect();
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 星火社区</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main id=\"main\"><h1>{}</h1><ul>{}</ul><p><a class=\"button\" href=\"/\">返回首页</a></p><p class=\"muted\">错误代码：{} · HTTP {}</p></main></body></html>",
+            self.status.as_u16(),
+            html_escape(&self.zh),
+            lines,
+            self.code,
+            self.status.as_u16()
+        );
+        let mut resp = (self.status, Html(html)).into_response();
+        resp.extensions_mut().insert(PageError {
+            status: self.status,
             code: self.code,
-            message: &self.zh,
-            message_en: &self.en,
-            fields: &self.fields,
-            login: self.status == StatusCode::UNAUTHORIZED,
-        };
-        match page.render() {
-            Ok(html) => (self.status, Html(html)).into_response(),
-            Err(_) => (self.status, self.zh).into_response(),
-        }
+            zh: self.zh,
+            en: self.en,
+            fields: self.fields,
+        });
+        resp
     }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The same error, rendered as JSON (for `/api/v1`).

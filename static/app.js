@@ -43,3 +43,89 @@ if (requestForm && requestForm.dataset.similar) {
   });
   refresh();
 }
+
+// Photos: a phone's photo is often 5–12 MB. Where scripts run, scale each chosen picture down in the
+// browser (longest side 2560 px, JPEG) before it is sent, so the upload is small and quick; what the
+// server would refuse (too many files, still too large) is said beside the field before submitting.
+// Without scripts the server takes photos up to the limit the field states and scales them itself.
+const MAX_SIDE = 2560;
+async function shrink(file) {
+  if (!/^image\/(jpeg|png|webp)$/.test(file.type) || typeof createImageBitmap !== "function") return file;
+  const bmp = await createImageBitmap(file, { imageOrientation: "from-image" }).catch(() => null);
+  if (!bmp) return file;
+  const scale = Math.min(1, MAX_SIDE / Math.max(bmp.width, bmp.height));
+  if (scale === 1 && file.size < 1.5 * 1024 * 1024) return file;
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bmp.width * scale);
+  canvas.height = Math.round(bmp.height * scale);
+  canvas.getContext("2d").drawImage(bmp, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise((ok) => canvas.toBlob(ok, "image/jpeg", 0.85));
+  if (!blob || blob.size >= file.size) return file;
+  return new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" });
+}
+for (const input of document.querySelectorAll("input[type=file][data-max-bytes]")) {
+  const note = document.getElementById(input.getAttribute("aria-describedby")?.split(" ")[0] || "");
+  const max = Number(input.dataset.maxBytes);
+  const most = Number(input.dataset.maxFiles || 99);
+  input.addEventListener("change", async () => {
+    const form = input.form;
+    const submit = form && form.querySelector("[type=submit]");
+    if (submit) submit.disabled = true;
+    input.setCustomValidity("");
+    try {
+      const files = Array.from(input.files || []);
+      if (files.length > most) {
+        input.setCustomValidity(input.dataset.tooMany || "");
+      } else if (typeof DataTransfer === "function" && files.length) {
+        const dt = new DataTransfer();
+        for (const f of files) dt.items.add(await shrink(f));
+        input.files = dt.files;
+        if (Array.from(dt.files).some((f) => f.size > max)) input.setCustomValidity(input.dataset.tooLarge || "");
+        input.dataset.shrunk = Array.from(dt.files).map((f) => f.size).join(",");
+      }
+    } finally {
+      if (submit) submit.disabled = false;
+      if (note) note.classList.toggle("error", !!input.validationMessage);
+      input.reportValidity();
+    }
+  });
+}
+
+// Report form: "use my location" where the browser offers it (the coordinates go in hidden fields and
+// the report becomes a public-area one); without scripts or permission, a building and words say where.
+const here = document.getElementById("use-location");
+if (here && navigator.geolocation) {
+  here.hidden = false;
+  const note = document.getElementById("location-note");
+  here.addEventListener("click", () => {
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        const f = here.form;
+        f.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(6);
+        f.querySelector("[name=lng]").value = pos.coords.longitude.toFixed(6);
+        const pub = f.querySelector("[name=household_id][value='']");
+        if (pub) pub.checked = true;
+        note.textContent = here.dataset.ok;
+      },
+      () => {
+        note.textContent = here.dataset.fail;
+      },
+      { enableHighAccuracy: true, timeout: 10000 },
+    );
+  });
+}
+
+// Text areas with a limit show how much is left (and never cut a paste silently: maxlength is shown).
+for (const ta of document.querySelectorAll("textarea[data-counter][maxlength]")) {
+  const max = Number(ta.getAttribute("maxlength"));
+  const out = document.createElement("p");
+  out.className = "counter muted";
+  out.setAttribute("aria-live", "polite");
+  ta.insertAdjacentElement("afterend", out);
+  const show = () => {
+    out.textContent = `${ta.value.length} / ${max}`;
+    out.classList.toggle("error", ta.value.length >= max);
+  };
+  ta.addEventListener("input", show);
+  show();
+}

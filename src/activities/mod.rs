@@ -11,6 +11,7 @@ pub mod api;
 pub mod attendance;
 pub mod calendar;
 pub mod edit;
+pub mod home;
 pub mod jobs;
 pub mod model;
 pub mod pages;
@@ -99,6 +100,7 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         jobs: |state| vec![jobs::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
+        home: Some(|state, p, lang| Box::pin(home::cards(state, p, lang))),
         ..crate::capability::Capability::new("activities", routes)
     }
 }

@@ -40,6 +40,7 @@ struct EditPage {
     attendance: String,
     photos: Vec<String>,
     room_for: usize,
+    photo_max_mb: usize,
 }
 
 /// The write-up form (project staff).
@@ -63,6 +64,7 @@ pub async fn edit(
         body: w.map(|w| w.body).unwrap_or_default(),
         attendance: attendance.to_string(),
         room_for: MAX_PHOTOS.saturating_sub(photos.len()),
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
         photos,
         o,
     })

@@ -13,14 +13,23 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// Log in: check the name and password (throttled, see [`check_credentials`]), open a session and
-/// audit it in one transaction. Returns the session token for the cookie.
+/// Choices made on this device before signing in (the log-in page's 大字 and language buttons): they
+/// carry over to the account, so the page after log-in looks as the person just asked.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DevicePrefs {
+    pub large_type: Option<bool>,
+    pub lang: Option<&'static str>,
+}
+
+/// Log in: check the name and password (throttled, see [`check_credentials`]), open a session, keep the
+/// device's display choices on the account and audit it in one transaction. Returns the session token.
 pub async fn log_in(
     state: &AppState,
     ctx: &Ctx,
     username: &str,
     pw: &str,
     user_agent: Option<&str>,
+    prefs: DevicePrefs,
 ) -> AppResult<String> {
     let uid = check_credentials(state, ctx, username, pw).await?;
     let token = random_token(32);
@@ -29,6 +38,12 @@ pub async fn log_in(
     let ua = user_agent.map(|s| s.chars().take(200).collect::<String>());
     let tx = state.db.write.begin().await?;
     store::insert_session(&tx, &sha256_hex(&token), UserId(uid), now, expires, ctx.ip.clone(), ua).await?;
+    if let Some(on) = prefs.large_type {
+        store::set_large_type(&tx, UserId(uid), on).await?;
+    }
+    if let Some(code) = prefs.lang {
+        store::set_lang(&tx, UserId(uid), code).await?;
+    }
     let mut actor = ctx.clone();
     actor.principal = None;
     let e = Entry {

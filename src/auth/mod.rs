@@ -358,8 +358,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         path: req.uri().path().to_string(),
         via_token,
     };
-    req.extensions_mut().insert(ctx);
-    let mut resp = next.run(req).await;
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let api = ctx.is_api();
+    req.extensions_mut().insert(ctx.clone());
+    let resp = crate::web::normalized(next.run(req).await, api);
+    let mut resp = crate::error::dress(resp, &ctx, referer.as_deref());
     if let Some(a) = new_anon {
         resp.headers_mut()
             .append(header::SET_COOKIE, set_cookie(ANON_COOKIE, &a, 60 * 60 * 24 * 30, state.config.secure_cookies()));

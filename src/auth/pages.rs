@@ -78,7 +78,12 @@ pub struct LoginForm {
 pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(Some(&f.next));
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
-    match actions::log_in(&state, &ctx, &f.username, &f.password, ua).await {
+    let prefs = actions::DevicePrefs {
+        large_type: super::cookie(&headers, "xh_large").map(|v| v == "1"),
+        lang: super::cookie(&headers, "xh_lang")
+            .map(|l| if crate::web::i18n::Lang::parse(&l) == crate::web::i18n::Lang::En { "en" } else { "zh" }),
+    };
+    match actions::log_in(&state, &ctx, &f.username, &f.password, ua, prefs).await {
         Ok(token) => {
             let cookie =
                 set_cookie(SESSION_COOKIE, &token, state.config.session_hours * 3600, state.config.secure_cookies());

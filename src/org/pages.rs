@@ -52,6 +52,43 @@ struct HomePage {
     projects: Vec<Row>,
     homes: Vec<HomeButton>,
     grid_households: i64,
+    /// What each capability shows this user (their requests, bookings, points, the work waiting).
+    cards: Vec<crate::capability::HomeCard>,
+    /// The phone's service grid (宫格): where to go, icon, words.
+    services: Vec<Service>,
+}
+
+struct Service {
+    href: String,
+    icon: &'static str,
+    label: &'static str,
+}
+
+/// The phone home's service grid: every place this resident's navigation offers, with its icon.
+fn services(p: &crate::auth::Principal, lang: crate::web::i18n::Lang, homes: &[HomeButton]) -> Vec<Service> {
+    const ICONS: &[(&str, &str, &str)] = &[
+        ("/requests", "repair", "home.svc.requests"),
+        ("/activities", "calendar", "home.svc.activities"),
+        ("/positions", "building", "home.svc.positions"),
+        ("/volunteers", "hands", "home.svc.volunteers"),
+        ("/rewards", "gift", "home.svc.rewards"),
+        ("/notifications", "bell", "home.svc.notifications"),
+    ];
+    let nav = crate::capability::nav(p, false);
+    let mut out: Vec<Service> = ICONS
+        .iter()
+        .filter(|(href, _, _)| nav.iter().any(|e| e.href == *href))
+        .map(|(href, icon, key)| Service { href: (*href).into(), icon, label: crate::web::i18n::t(lang, key) })
+        .collect();
+    if let Some(h) = homes.first() {
+        out.push(Service {
+            href: format!("/households/{}", h.id),
+            icon: "home",
+            label: crate::web::i18n::t(lang, "home.svc.household"),
+        });
+    }
+    out.push(Service { href: "/account".into(), icon: "user", label: crate::web::i18n::t(lang, "home.svc.account") });
+    out
 }
 
 pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Query<MsgQuery>) -> AppResult<Response> {
@@ -97,8 +134,12 @@ pub async fn home(State(state): State<AppState>, Auth(p, ctx): Auth, Query(m): Q
             )
         })
         .collect();
+    let cards = crate::capability::home_cards(&state, &p, ctx.lang).await?;
+    let services = if desk { Vec::new() } else { services(&p, ctx.lang, &homes) };
     Ok(HomePage {
         c: Chrome::titled(&ctx, if desk { "home.title" } else { "nav.myhome" }).with_msg(m.msg.as_deref()),
+        cards,
+        services,
         desk,
         counts,
         scope,

@@ -182,6 +182,9 @@ pub async fn book_checked(
 pub struct BookingActionForm {
     /// `cancel`, `approve`, `reject`.
     pub action: String,
+    /// Where to go back to (the approvals queue); the centre's page otherwise.
+    #[serde(default)]
+    pub next: String,
 }
 
 /// Cancel (the booker or staff, before it starts), approve or reject (staff).

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod api;
 pub mod closed;
+pub mod home;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -20,6 +21,7 @@ use crate::{access::RouteDef, auth::model::Access};
 pub fn routes() -> Vec<RouteDef> {
     vec![
         RouteDef::new("GET", "/positions", Access::Authenticated, get(pages::list)),
+        RouteDef::new("GET", "/positions/approvals", Access::Staff, get(pages::approvals)),
         RouteDef::new("POST", "/positions/centres", Access::Staff, post(pages::create_centre)),
         RouteDef::new("GET", "/positions/centres/{id}", Access::Authenticated, get(pages::centre)),
         RouteDef::new("POST", "/positions/centres/{id}/rooms", Access::Staff, post(pages::create_room)),
@@ -74,6 +76,7 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         jobs: |state| vec![visits::spawn(state.clone())],
         openapi: <Api as utoipa::OpenApi>::openapi,
+        home: Some(|state, p, lang| Box::pin(home::cards(state, p, lang))),
         ..crate::capability::Capability::new("positions", routes)
     }
 }

@@ -269,5 +269,49 @@ pub async fn booking_act(
 ) -> AppResult<Redirect> {
     let b = store::booking(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
     booking_act_checked(&state, &p, &ctx, id, f.action.trim()).await?;
+    if f.next == "/positions/approvals" {
+        return Ok(Redirect::to("/positions/approvals?msg=saved"));
+    }
     Ok(Redirect::to(&format!("/positions/centres/{}?msg=saved", b.centre_id)))
+}
+
+pub struct ApprovalLine {
+    pub id: i64,
+    pub centre_id: i64,
+    pub room: String,
+    pub when: String,
+    pub who: String,
+    pub purpose: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "positions/approvals.html")]
+struct ApprovalsPage {
+    c: Chrome,
+    lines: Vec<ApprovalLine>,
+}
+
+/// Staff: the bookings of their projects' rooms waiting for approval, soonest first, to approve or
+/// reject from one page.
+pub async fn approvals(
+    AxState(state): AxState<AppState>,
+    StaffUser(p, ctx): StaffUser,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let projects: Vec<crate::ids::ProjectId> = p.scope.write_projects.iter().copied().collect();
+    let rows = store::awaiting_approval(&state.db.read, &projects, state.clock.now()).await?;
+    Ok(ApprovalsPage {
+        c: Chrome::titled(&ctx, "pos.approvals").with_msg(m.msg.as_deref()),
+        lines: rows
+            .into_iter()
+            .map(|b| ApprovalLine {
+                id: b.id,
+                centre_id: b.centre_id,
+                when: when(&b),
+                who: b.org_name.clone().or(b.booker_name.clone()).unwrap_or_default(),
+                room: b.room_name,
+                purpose: b.purpose,
+            })
+            .collect(),
+    })
 }

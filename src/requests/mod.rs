@@ -8,6 +8,7 @@ use crate::ids::*;
 pub mod actions;
 pub mod api;
 pub mod figures;
+pub mod home;
 pub mod inbox;
 pub mod jobs;
 pub mod keys;
@@ -118,6 +119,7 @@ pub fn capability() -> crate::capability::Capability {
         on_project_created: Some(|tx, project, now| {
             Box::pin(store::ensure_default_categories(tx, ProjectId(project), now))
         }),
+        home: Some(|state, p, lang| Box::pin(home::cards(state, p, lang))),
         ..crate::capability::Capability::new("requests", routes)
     }
 }

@@ -154,6 +154,18 @@ struct NewPage {
     similar: Vec<Line>,
     /// Buildings and units a public-area report may name.
     places: Vec<Choice>,
+    /// No home chosen: a public area of the estate.
+    public: bool,
+    typed: NewRequestForm,
+    category_error: Option<String>,
+    where_error: Option<String>,
+    room_error: Option<String>,
+    description_error: Option<String>,
+    photo_error: Option<String>,
+    channel_error: Option<String>,
+    /// A refusal that belongs to no one field.
+    general: Option<String>,
+    photo_max_mb: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -170,11 +182,32 @@ pub async fn new_page(
     Auth(p, ctx): Auth,
     Query(q): Query<NewQuery>,
 ) -> AppResult<impl IntoResponse> {
+    let typed = NewRequestForm {
+        category_id: q.category_id.map(|c| c.to_string()).unwrap_or_default(),
+        household_id: q.household_id.map(|h| h.to_string()).unwrap_or_default(),
+        place_id: q.place_id.map(|x| x.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(&state, &p, &ctx, &q, &typed, Vec::new(), q.household_id.is_none() && q.place_id.is_none()).await
+}
+
+/// The report form, with what was typed and the messages beside their fields (a refused submission
+/// comes back as this page: nothing typed is lost; photos are picked again).
+async fn form_page(
+    state: &AppState,
+    p: &Principal,
+    ctx: &crate::auth::Ctx,
+    q: &NewQuery,
+    typed: &NewRequestForm,
+    errors: Vec<crate::error::FieldError>,
+    first_home_by_default: bool,
+) -> AppResult<NewPage> {
     let mut homes = Vec::new();
     let mut projects = Vec::new();
     for h in &p.scope.households {
         if let Some(hh) = org::household(&state.db.read, (*h).into()).await? {
-            homes.push(Choice::new(hh.id, format!("{} {}", hh.project_name, hh.label())).selected_if(homes.is_empty()));
+            let on = typed.household_id == hh.id.to_string() || (first_home_by_default && homes.is_empty());
+            homes.push(Choice::new(hh.id, format!("{} {}", hh.project_name, hh.label())).selected_if(on));
             if !projects.contains(&hh.project_id) {
                 projects.push(hh.project_id);
             }
@@ -186,7 +219,7 @@ pub async fn new_page(
         .filter(|g| g.role == crate::auth::model::Role::Supervisor)
         .map(|g| ProjectId(g.node_id))
         .collect();
-    let gridded = grid_projects(&state, &p).await?;
+    let gridded = grid_projects(state, p).await?;
     for pid in p.scope.write_projects.iter().chain(&supervised).chain(&gridded) {
         if !projects.contains(pid) {
             projects.push(*pid);
@@ -217,7 +250,7 @@ pub async fn new_page(
         }
     }
     // Duplicate hint: open requests of the chosen category at the chosen home's (or place's) building.
-    let similar = similar_lines(&state, &p, &q, ctx.lang).await?;
+    let similar = similar_lines(state, p, q, ctx.lang).await?;
     let many = projects.len() > 1;
     let mut places = Vec::new();
     for x in store::places(&state.db.read, &projects).await? {
@@ -230,19 +263,41 @@ pub async fn new_page(
         } else {
             x.label
         };
-        places.push(Choice::new(x.id, label).selected_if(q.place_id == Some(x.id)));
+        places.push(Choice::new(x.id, label).selected_if(typed.place_id == x.id.to_string()));
     }
+    let public = !homes.iter().any(|h| h.selected);
+    let msg = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
+    let general = errors
+        .iter()
+        .filter(|e| !FORM_FIELDS.contains(&e.field.as_str()))
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join("；");
     Ok(NewPage {
-        c: Chrome::titled(&ctx, "req.new"),
-        channels: choices(channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang)))),
+        c: Chrome::titled(ctx, "req.new"),
+        channels: choices_with(channels.into_iter().map(|c| (c.as_str(), c.label(ctx.lang))), &typed.channel),
         staff_entry,
         homes,
-        categories: choices(categories),
-        kinds: choices(Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
+        public,
+        categories: choices_with(categories, typed.category_id.trim()),
+        kinds: choices_with(Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))), &typed.kind),
         similar,
         places,
+        typed: typed.clone(),
+        category_error: msg("category_id"),
+        where_error: msg("household_id").or(msg("place_id")).or(msg("location_text")).or(msg("lat")),
+        room_error: msg("room"),
+        description_error: msg("description"),
+        photo_error: msg("photo"),
+        channel_error: msg("channel"),
+        general: (!general.is_empty()).then_some(general),
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
     })
 }
+
+/// The report form's fields (a message for any other name is shown at the top of the form).
+const FORM_FIELDS: &[&str] =
+    &["category_id", "household_id", "place_id", "location_text", "lat", "room", "description", "photo", "channel"];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "requests/similar.html")]
@@ -329,10 +384,40 @@ pub async fn create(
     AxState(state): AxState<AppState>,
     Auth(p, ctx): Auth,
     req: axum::extract::Request,
-) -> AppResult<Redirect> {
-    let (f, photos) = super::photos::form_with_photos::<NewRequestForm>(&state, req).await?;
-    let id = create_checked(&state, &p, &ctx, f, photos).await?;
-    Ok(Redirect::to(&format!("/requests/{id}?msg=request_created")))
+) -> AppResult<axum::response::Response> {
+    let (f, files) = super::photos::form_and_files::<NewRequestForm>(&state, req).await?;
+    let done = match super::photos::check_all(&state, files, state.config.max_photo_bytes).await {
+        Ok(photos) => create_checked(&state, &p, &ctx, f.clone(), photos).await,
+        Err(e) => Err(photo_field(e)),
+    };
+    let e = match done {
+        Ok(id) => return Ok(Redirect::to(&format!("/requests/{id}?msg=request_created")).into_response()),
+        Err(e) if refused_input(&e) => e,
+        Err(e) => return Err(e),
+    };
+    // Refused: the same form again, with what was typed and each message beside its field.
+    let status = e.status;
+    let errors = if e.fields.is_empty() { vec![crate::error::FieldError::new("", e.zh)] } else { e.fields };
+    let q = NewQuery {
+        category_id: f.category_id.trim().parse().ok(),
+        household_id: f.household_id.trim().parse().ok(),
+        place_id: f.place_id.trim().parse().ok(),
+    };
+    let page = form_page(&state, &p, &ctx, &q, &f, errors, false).await?;
+    Ok((status, page).into_response())
+}
+
+/// A refusal of what the user typed (to show beside the form), not of who they are or what exists.
+fn refused_input(e: &AppError) -> bool {
+    use axum::http::StatusCode as S;
+    matches!(e.status, S::UNPROCESSABLE_ENTITY | S::BAD_REQUEST | S::CONFLICT | S::PAYLOAD_TOO_LARGE)
+}
+
+/// A photo refusal, beside the photo field.
+fn photo_field(e: AppError) -> AppError {
+    let mut f = AppError::field("photo", e.zh.clone());
+    f.status = e.status;
+    f
 }
 
 /// One timeline line in the reader's language.
@@ -375,6 +460,7 @@ struct DetailPage {
     posts: Vec<&'static str>,
     photos: Vec<String>,
     can_add_photo: bool,
+    photo_max_mb: usize,
     /// Where it was pushed up, and what came back.
     referrals: Vec<super::inbox::Line>,
     /// The 上报 choices.
@@ -455,6 +541,7 @@ pub async fn detail(
             .map(|pid| super::photos::url(id, pid))
             .collect(),
         can_add_photo: !actors(&p, &r).is_empty() && r.state() != State::Voided,
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
         referrals: super::actions::referrals::of_request_for(&state, &p, &r)
             .await?
             .into_iter()

@@ -132,10 +132,12 @@ pub async fn read_multipart(mut mp: Multipart, max: usize) -> AppResult<Multipar
 }
 
 /// Read a form that may come as `application/x-www-form-urlencoded` or as multipart with photos.
-pub async fn form_with_photos<T: serde::de::DeserializeOwned + Default>(
+/// A form and its photo files, unchecked (the caller checks them with [`check_all`], so that a refused
+/// photo can come back beside the form with the rest of what was typed).
+pub async fn form_and_files<T: serde::de::DeserializeOwned + Default>(
     state: &AppState,
     req: Request,
-) -> AppResult<(T, Vec<Upload>)> {
+) -> AppResult<(T, Vec<Vec<u8>>)> {
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -149,13 +151,21 @@ pub async fn form_with_photos<T: serde::de::DeserializeOwned + Default>(
         let f = read_multipart(mp, max).await?;
         let form: T = serde_json::from_value(serde_json::Value::Object(f.fields))
             .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
-        Ok((form, check_all(state, f.files, max).await?))
+        Ok((form, f.files))
     } else {
         let axum::Form(form) = axum::Form::<T>::from_request(req, state)
             .await
             .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
         Ok((form, vec![]))
     }
+}
+
+pub async fn form_with_photos<T: serde::de::DeserializeOwned + Default>(
+    state: &AppState,
+    req: Request,
+) -> AppResult<(T, Vec<Upload>)> {
+    let (form, files) = form_and_files(state, req).await?;
+    Ok((form, check_all(state, files, state.config.max_photo_bytes).await?))
 }
 
 /// Put the photos in the blob store, then name them in the request's rows (inside the caller's

@@ -53,7 +53,19 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: String,
     pub active: bool,
+    /// The tab bar's icon (`templates/icons.html`).
+    pub icon: &'static str,
 }
+
+/// The phone's bottom tab bar (WeChat H5 / WeUI convention): these entries, when the user's navigation
+/// has them, with their icon and short label. Everything else is reached from the home page's grid.
+const TABS: &[(&str, &str, &str)] = &[
+    ("/", "home", "tab.home"),
+    ("/requests", "repair", "tab.requests"),
+    ("/activities", "calendar", "tab.activities"),
+    ("/rewards", "gift", "tab.rewards"),
+    ("/account", "user", "tab.me"),
+];
 
 /// What the base layout needs: language, large type, CSRF token, the user and the navigation.
 pub struct Chrome {
@@ -67,6 +79,9 @@ pub struct Chrome {
     /// Phone-first layout (residents) rather than the staff desk.
     pub phone: bool,
     pub path: String,
+    /// Phone only: the bottom tab bar (the top navigation is then left out).
+    pub tabs: Vec<NavItem>,
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -79,7 +94,18 @@ impl Chrome {
             phone = !desk;
             for e in crate::capability::nav(p, desk) {
                 let active = if e.href == "/" { ctx.path == "/" } else { ctx.path.starts_with(e.href) };
-                nav.push(NavItem { href: e.href, label: t(lang, (e.label)(desk)).to_string(), active });
+                nav.push(NavItem { href: e.href, label: t(lang, (e.label)(desk)).to_string(), active, icon: "" });
+            }
+        }
+        let mut tabs = Vec::new();
+        if phone {
+            for (href, icon, key) in TABS {
+                if let Some(n) = nav.iter().find(|n| n.href == *href) {
+                    tabs.push(NavItem { href: n.href, label: t(lang, key).to_string(), active: n.active, icon });
+                }
+            }
+            if !tabs.is_empty() {
+                nav.clear();
             }
         }
         let unread = ctx.principal.as_ref().map(|p| p.unread).unwrap_or(0);
@@ -93,6 +119,8 @@ impl Chrome {
             title: title.into(),
             phone,
             path: ctx.path.clone(),
+            tabs,
+            unread: 0,
         };
         c.set_unread(unread);
         c
@@ -100,6 +128,7 @@ impl Chrome {
     /// Show the unread-notification count on the navigation (after a page read some of them).
     pub fn set_unread(&mut self, n: i64) {
         let lang = self.lang;
+        self.unread = n;
         if let Some(item) = self.nav.iter_mut().find(|i| i.href == "/notifications") {
             let base = t(lang, "nav.notifications");
             item.label = if n > 0 { format!("{base}（{n}）") } else { base.to_string() };
@@ -118,6 +147,10 @@ impl Chrome {
     }
     pub fn t(&self, key: &str) -> &'static str {
         t(self.lang, key)
+    }
+    /// A catalog message with `{n}` replaced by a number.
+    pub fn tn(&self, key: &str, n: impl std::fmt::Display) -> String {
+        t(self.lang, key).replace("{n}", &n.to_string())
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
@@ -154,7 +187,11 @@ pub async fn security_headers(req: axum::extract::Request, next: axum::middlewar
 /// the same shape as every other error: a stable code and a Chinese message (JSON under `/api`).
 pub async fn normalize_rejections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let resp = next.run(req).await;
+    normalized(next.run(req).await, api)
+}
+
+/// A framework rejection (plain text 4xx) as one of our errors; anything else unchanged.
+pub fn normalized(resp: Response, api: bool) -> Response {
     let status = resp.status();
     let plain = resp
         .headers()

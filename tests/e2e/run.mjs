@@ -176,11 +176,12 @@ try {
 
   await check("the resident is notified, rates it five stars and it is closed", async () => {
     await phone.goto(`${base}/`);
-    expect((await phone.textContent("nav")).includes("通知（1）"), "no unread notification in the navigation");
-    await phone.click('nav a[href="/notifications"]');
+    expect((await phone.textContent("a.bell .badge")) === "1", "no unread notification on the bell");
+    expect(await phone.isVisible("nav.tabbar"), "no bottom tab bar on the phone");
+    await phone.click("a.bell");
     await phone.click(`#notification-list a[href="${lightRequest}"]`);
     await phone.waitForSelector("#timeline");
-    expect(!(await phone.textContent("nav")).includes("通知（"), "opening the request did not read its notification");
+    expect((await phone.locator("a.bell .badge").count()) === 0, "opening the request did not read its notification");
     await phone.click('form.action-form:has(input[value="rate"]) button[type="submit"]');
     await phone.waitForSelector("#request-state:has-text('已办结')");
     await phone.screenshot({ path: join(shots, "5-rated.png"), fullPage: true });
@@ -196,7 +197,7 @@ try {
     await p3.fill('input[name="password"]', "Xinghuo@2026");
     await p3.click('button[type="submit"].primary');
     await p3.waitForURL(`${base}/`);
-    await p3.click('nav a[href="/positions"]');
+    await p3.click('.service-grid a[href="/positions"]');
     await p3.click('#centres a:has-text("保利叶语党群服务中心")');
     await p3.waitForSelector("#centre-name");
     const hall = p3.locator("section.room", { hasText: "议事厅" });

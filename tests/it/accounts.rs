@@ -165,16 +165,40 @@ async fn a_client_cannot_choose_its_address_through_a_trusted_proxy() {
 }
 
 #[tokio::test]
-async fn english_is_a_remembered_choice_and_errors_carry_both_languages() {
+async fn english_is_a_remembered_choice_and_errors_speak_the_callers_language() {
     let app = TestApp::new().await;
     let mut staff = app.login("staff").await;
     assert!(staff.get("/").await.text.contains("工作台"));
     staff.post_form("/prefs", &[("lang", "en"), ("next", "/")]).await;
     let home = staff.get("/").await.text;
     assert!(home.contains("Dashboard") && home.contains("Organisation") && home.contains("lang=\"en\""), "{home}");
+    // An error page keeps the layout (navigation, language) and speaks only the caller's language.
     let err = staff.get("/org/999999").await;
     assert_eq!(err.status, StatusCode::NOT_FOUND);
-    assert!(err.text.contains("找不到该页面或记录") && err.text.contains("Not found"));
+    assert!(err.text.contains("Not found") && !err.text.contains("找不到该页面或记录"), "{}", err.text);
+    assert!(err.text.contains("Organisation") && err.text.contains("not_found"), "{}", err.text);
+    staff.post_form("/prefs", &[("lang", "zh"), ("next", "/")]).await;
+    let err = staff.get("/org/999999").await;
+    assert!(err.text.contains("找不到该页面或记录") && !err.text.contains("Not found"), "{}", err.text);
+    assert!(err.text.contains("组织架构") && err.text.contains("lang=\"zh-CN\""), "{}", err.text);
+    // Large type stays on an error page.
+    staff.post_form("/prefs", &[("large_type", "1"), ("next", "/")]).await;
+    assert!(staff.get("/org/999999").await.text.contains("class=\"large "));
+}
+
+/// 大字 chosen on the log-in page, before signing in, is still on after signing in (and saved).
+#[tokio::test]
+async fn large_type_chosen_before_log_in_is_kept() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    c.post_form("/prefs", &[("large_type", "1"), ("next", "/login")]).await;
+    assert!(c.get("/login").await.text.contains("class=\"large "));
+    let r = c.login("resident", crate::support::PW).await;
+    assert!(r.status.is_redirection(), "{}", r.text);
+    assert!(c.get("/").await.text.contains("class=\"large "), "large type lost at log-in");
+    // Saved on the account: another device signing in gets it too.
+    let mut other = app.login("resident").await;
+    assert!(other.get("/").await.text.contains("class=\"large "));
 }
 
 /// States, kinds and roles are labelled from the catalog: an English page says "Pending", not 待受理

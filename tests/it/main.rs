@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod activities;
 mod constraints;
+mod experience;
 mod import_export;
 mod open311;
 mod outbound;

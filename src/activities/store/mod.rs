@@ -214,6 +214,30 @@ pub async fn upcoming(
     .await?)
 }
 
+/// The dates a person is signed up for (or waiting for) that have not ended, soonest first.
+pub async fn signed_up_for(
+    conn: &impl ConnectionTrait,
+    person_id: PersonId,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Occurrence, SignupState)>, AppError> {
+    let occ: Vec<Occurrence> = db::all(
+        conn,
+        &format!(
+            "{OCC_SELECT} WHERE o.ends_at > $2 AND o.state = 'scheduled' AND o.id IN \
+             (SELECT s.occurrence_id FROM signups s WHERE s.person_id = $1 AND s.state IN ('confirmed','waitlisted')) \
+             ORDER BY o.starts_at, o.id LIMIT 20"
+        ),
+        params![person_id, now],
+    )
+    .await?;
+    let mut out = Vec::with_capacity(occ.len());
+    for o in occ {
+        let state = my_signup(conn, OccurrenceId(o.id), person_id).await?.unwrap_or(SignupState::Confirmed);
+        out.push((o, state));
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Signup {
     pub id: i64,

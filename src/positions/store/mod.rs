@@ -269,6 +269,31 @@ pub async fn centre_bookings(
     .await?)
 }
 
+/// Bookings waiting for approval in these projects that have not begun, soonest first (at most 200).
+pub async fn awaiting_approval(
+    conn: &impl ConnectionTrait,
+    projects: &[ProjectId],
+    now: DateTime<Utc>,
+) -> Result<Vec<Booking>, AppError> {
+    if projects.is_empty() {
+        return Ok(vec![]);
+    }
+    let n = projects.len();
+    let mut values: Vec<sea_orm::Value> = projects.iter().map(|p| (*p).into()).collect();
+    values.push(now.into());
+    Ok(db::all(
+        conn,
+        &format!(
+            "{BOOKING_SELECT} WHERE c.project_id IN ({}) AND b.state = 'pending' AND b.starts_at > ${} \
+             ORDER BY b.starts_at, b.id LIMIT 200",
+            db::placeholders(1, n),
+            n + 1
+        ),
+        values,
+    )
+    .await?)
+}
+
 /// The caller's own bookings, newest first.
 pub async fn bookings_by(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<Booking>, AppError> {
     Ok(db::all(conn, &format!("{BOOKING_SELECT} WHERE b.booked_by = $1 ORDER BY b.id DESC LIMIT 50"), params![user_id])

@@ -91,6 +91,15 @@ impl State {
     pub fn is_open(self) -> bool {
         !matches!(self, State::AwaitingRating | State::Closed | State::Voided)
     }
+    /// Its status colour (the stylesheet's `st-*`): waiting for someone, being worked, done, off.
+    pub fn tone(self) -> &'static str {
+        match self {
+            State::Pending | State::Dispatched | State::Suspended => "wait",
+            State::InProgress | State::Escalated => "work",
+            State::AwaitingRating | State::Closed => "done",
+            State::Voided => "off",
+        }
+    }
     /// Open311 `status`: open or closed.
     pub fn open311_status(self) -> &'static str {
         if matches!(self, State::Closed | State::Voided) { "closed" } else { "open" }

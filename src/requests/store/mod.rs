@@ -384,6 +384,37 @@ pub async fn queue(
     Ok(db::all(conn, &paged(&sql), values).await?)
 }
 
+/// The work waiting in these projects (the staff home): to dispatch, assigned to me and open, overdue,
+/// finished and waiting for the resident's rating.
+#[derive(Debug, Default, Clone, Copy, FromQueryResult)]
+pub struct WorkCounts {
+    pub to_dispatch: i64,
+    pub mine: i64,
+    pub overdue: i64,
+    pub awaiting_rating: i64,
+}
+
+pub async fn work_counts(
+    conn: &impl ConnectionTrait,
+    projects: &[ProjectId],
+    person_id: Option<PersonId>,
+    now: DateTime<Utc>,
+) -> Result<WorkCounts, AppError> {
+    if projects.is_empty() {
+        return Ok(WorkCounts::default());
+    }
+    let n = projects.len();
+    let mut values: Vec<sea_orm::Value> = projects.iter().map(|v| (*v).into()).collect();
+    values.push(person_id.unwrap_or(PersonId(-1)).into());
+    values.push(now.into());
+    let (me, at) = (n + 1, n + 2);
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN q.state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS to_dispatch,          CAST(COALESCE(SUM(CASE WHEN q.assignee_person_id = ${me} AND q.state IN ('dispatched','in_progress','suspended','escalated') THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine,          CAST(COALESCE(SUM(CASE WHEN q.state <> 'awaiting_rating' AND ((q.responded_at IS NULL AND q.respond_by < ${at}) OR (q.complete_by < ${at} AND q.state <> 'suspended')) THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue,          CAST(COALESCE(SUM(CASE WHEN q.state = 'awaiting_rating' THEN 1 ELSE 0 END), 0) AS BIGINT) AS awaiting_rating          FROM requests q WHERE q.project_id IN ({}) AND q.state IN ('pending','dispatched','in_progress','suspended','escalated','awaiting_rating')",
+        db::placeholders(1, n)
+    );
+    Ok(db::one(conn, &sql, values).await?.unwrap_or_default())
+}
+
 /// Open requests of the same category at the same building (the duplicate hint while reporting).
 pub async fn similar_open(
     conn: &impl ConnectionTrait,

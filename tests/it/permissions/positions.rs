@@ -72,6 +72,7 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             ys,
         ),
         r("GET", "/positions", "/positions".into(), Body::None, signed_in),
+        r("GET", "/positions/approvals", "/positions/approvals".into(), Body::None, staff_any),
         r(
             "POST",
             "/positions/centres",

@@ -1,0 +1,62 @@
+//! What requests put on the home page: a resident's requests still under way (with their state), and
+//! for staff the work waiting — to dispatch, assigned to me, overdue, waiting for the rating.
+
+use crate::capability::{HomeCard, HomeLine};
+use crate::ids::*;
+use crate::{app::AppState, auth::Principal, error::AppError, web::i18n::Lang, web::i18n::t};
+
+use super::{model::State, store};
+
+pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<HomeCard>, AppError> {
+    let mut cards = Vec::new();
+    let now = state.clock.now();
+    if let Some(pid) = p.person_id.filter(|_| !p.scope.households.is_empty()) {
+        let rows = store::reported_by(&state.db.read, pid, None).await?;
+        let lines = rows
+            .iter()
+            .filter(|r| !matches!(r.state(), State::Closed | State::Voided))
+            .take(5)
+            .map(|r| HomeLine {
+                href: format!("/requests/{}", r.id),
+                text: r.category_name.clone(),
+                sub: r.location.clone().unwrap_or_default(),
+                tag: r.state().label(lang).into(),
+                tone: r.state().tone(),
+            })
+            .collect();
+        cards.push(HomeCard {
+            order: 20,
+            id: "my-requests",
+            title: t(lang, "home.my_requests").into(),
+            more: Some(("/requests".into(), t(lang, "home.see_all").into())),
+            lines,
+            empty: t(lang, "home.no_open_requests").into(),
+            ..Default::default()
+        });
+    }
+    let projects: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
+    if !projects.is_empty() {
+        let w = store::work_counts(&state.db.read, &projects, p.person_id, now).await?;
+        let line = |href: &str, key: &str, n: i64, tone: &'static str| HomeLine {
+            href: href.into(),
+            text: t(lang, key).into(),
+            tag: n.to_string(),
+            tone: if n > 0 { tone } else { "off" },
+            ..Default::default()
+        };
+        cards.push(HomeCard {
+            order: 5,
+            id: "work",
+            title: t(lang, "home.work").into(),
+            more: Some(("/requests".into(), t(lang, "req.queue").into())),
+            lines: vec![
+                line("/requests?state=pending", "home.to_dispatch", w.to_dispatch, "wait"),
+                line("/requests?mine=1", "home.mine", w.mine, "work"),
+                line("/requests?overdue=1", "home.overdue", w.overdue, "late"),
+                line("/requests?state=awaiting_rating", "home.awaiting_rating", w.awaiting_rating, "done"),
+            ],
+            ..Default::default()
+        });
+    }
+    Ok(cards)
+}

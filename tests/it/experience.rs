@@ -1,0 +1,128 @@
+//! The experience (issue 12): each person's home shows their own things and the work waiting, from the
+//! rows — not a fixed page.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::TestApp;
+
+fn card<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page.find(&format!("id=\"card-{id}\"")).unwrap_or_else(|| panic!("no card {id} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn the_resident_home_shows_my_open_requests_and_the_staff_home_the_work_waiting() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let home = resident.get("/").await.text;
+    assert!(home.contains("id=\"one-tap-repair\"") && home.contains("class=\"tabbar\""), "{home}");
+    assert!(!card(&home, "my-requests").contains("/requests/"), "nothing reported yet");
+    let mut staff = app.login("staff").await;
+    let before = staff.get("/").await.text;
+    assert!(card(&before, "work").contains("state=pending"));
+    assert!(!before.contains("class=\"tabbar\""), "staff at a desk have the top navigation");
+    let mut staff2 = app.login("staff2").await;
+    let theirs_before = staff2.get("/").await.text;
+
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮了", "household_id": ids.hh1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let home = resident.get("/").await.text;
+    let mine = card(&home, "my-requests");
+    assert!(mine.contains(&format!("/requests/{id}")) && mine.contains("待受理") && mine.contains("st-wait"), "{mine}");
+    // Another household's resident does not see it on their home.
+    let mut other = app.login("resident2").await;
+    assert!(!other.get("/").await.text.contains(&format!("/requests/{id}")));
+
+    // Staff: one more to dispatch than before.
+    let count = |page: &str| -> i64 {
+        let w = card(page, "work");
+        let at = w.find("state=pending").unwrap();
+        let tag = &w[at..];
+        let s = tag.find("class=\"st ").unwrap();
+        let num = &tag[s..];
+        let gt = num.find('>').unwrap();
+        let lt = num.find("</span>").unwrap();
+        num[gt + 1..lt].trim().parse().unwrap()
+    };
+    let after = staff.get("/").await.text;
+    assert_eq!(count(&after), count(&before) + 1);
+    // Staff of another project: their count does not move.
+    let theirs = staff2.get("/").await.text;
+    assert_eq!(count(&theirs), count(&theirs_before));
+    assert!(!theirs.contains(&format!("/requests/{id}")));
+}
+
+#[tokio::test]
+async fn the_points_card_says_how_to_earn_at_zero_and_the_approvals_queue_lists_pending_bookings() {
+    let app = TestApp::new().await;
+    let mut resident = app.login("resident").await;
+    let home = resident.get("/").await.text;
+    let points = card(&home, "points");
+    assert!(points.contains("怎样赚积分") && points.contains("href=\"/volunteers\""), "{points}");
+    let mut staff = app.login("staff").await;
+    let q = staff.get("/positions/approvals").await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(resident.get("/positions/approvals").await.status == StatusCode::FORBIDDEN);
+}
+
+/// A refused report comes back as the form, with what was typed and the message beside its field; a
+/// refused photo comes back beside the photo field with the text kept. Nothing is written.
+#[tokio::test]
+async fn a_refused_report_comes_back_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let form = resident.get("/requests/new").await.text;
+    // Nothing is chosen for the resident: the first option is the prompt and no category is selected.
+    let select = &form[form.find("name=\"category_id\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    assert!(select.contains("<option value=\"\">") && !select.contains(" selected"), "{select}");
+    let before = app.count("SELECT COUNT(*) AS n FROM requests").await;
+
+    let cat = ids.yeyu_lighting.to_string();
+    let r = resident
+        .post_form(
+            "/requests",
+            &[
+                ("category_id", &cat),
+                ("kind", "repair"),
+                ("household_id", ""),
+                ("location_text", "北门岗亭旁边的路灯"),
+                ("description", "坏"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"description-error\"") && r.text.contains("5至1000字"), "{}", r.text);
+    assert!(r.text.contains("value=\"北门岗亭旁边的路灯\"") && r.text.contains(">坏</textarea>"), "typed text lost");
+    assert!(r.text.contains(&format!("<option value=\"{cat}\" selected>")), "category choice lost");
+    assert!(
+        r.text.contains("id=\"request-form\"") && r.text.contains("class=\"tabbar\""),
+        "not the form in the layout"
+    );
+
+    // A photo that is not a picture: refused beside the photo field, the description kept.
+    let r = resident
+        .multipart_named(
+            "/requests",
+            &[("category_id", &cat), ("household_id", &ids.hh1.to_string()), ("description", "楼道灯一闪一闪的")],
+            "photo",
+            ("x.jpg", b"not a picture at all"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"photo-error\"") && r.text.contains("楼道灯一闪一闪的"), "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM requests").await, before, "nothing written");
+    // The limit is said before a file is picked.
+    assert!(form.contains("id=\"photo-hint\"") && form.contains("15 MB"), "photo limit not stated");
+}
