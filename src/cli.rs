@@ -178,7 +178,16 @@ async fn find_project(state: &AppState, key: &str) -> anyhow::Result<i64> {
     found.ok_or_else(|| anyhow::anyhow!("找不到项目「{key}」/ project not found"))
 }
 
-pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
+    // Serving: bind first, so the address phones are shown (QR codes) is the one actually listened on.
+    let listener = match cli.command {
+        Command::Serve { .. } => {
+            let l = tokio::net::TcpListener::bind(config.listen).await?;
+            config.resolve_public_url(l.local_addr()?)?;
+            Some(l)
+        }
+        _ => None,
+    };
     let state = AppState::from_config(config).await?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新 / migrations applied"),
@@ -187,9 +196,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             if demo {
                 load_demo(&state).await?;
             }
-            let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+            let listener = listener.ok_or_else(|| anyhow::anyhow!("no listener"))?;
             let addr = listener.local_addr()?;
             println!("\n星火社区已启动 / Xinghuo is running: http://{addr}/");
+            println!("二维码中的地址 / address in QR codes: {}/", state.config.public_url);
             if demo {
                 println!(
                     "演示账号（密码均为 {}）/ demo log-ins (password {}):",

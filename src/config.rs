@@ -37,6 +37,8 @@ pub struct Config {
     pub data_key_file: Option<PathBuf>,
     /// Public URL; when it starts with `https://` cookies are marked `Secure`.
     pub public_url: String,
+    /// `XINGHUO_PUBLIC_URL` was given (else `serve` derives it from the address it listens on).
+    pub public_url_given: bool,
     /// Largest accepted upload (bytes).
     pub max_upload_bytes: usize,
     /// Largest accepted import (data rows).
@@ -112,6 +114,7 @@ impl Config {
             data_keys: Secret::new(""),
             data_key_file: None,
             public_url: "http://127.0.0.1:8080".into(),
+            public_url_given: false,
             max_upload_bytes: 5 * 1024 * 1024,
             max_import_rows: 20_000,
             session_hours: 12,
@@ -151,7 +154,15 @@ impl Config {
                 "COOKIE_SECRET" => c.cookie_secret = Secret::new(v),
                 "DATA_KEYS" => c.data_keys = Secret::new(v),
                 "DATA_KEY_FILE" => c.data_key_file = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty()),
-                "PUBLIC_URL" => c.public_url = v,
+                "PUBLIC_URL" => {
+                    let ok = url::Url::parse(v.trim())
+                        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+                    if !ok {
+                        return Err(ConfigError::Invalid("XINGHUO_PUBLIC_URL", v.clone()));
+                    }
+                    c.public_url = v.trim().trim_end_matches('/').to_string();
+                    c.public_url_given = true;
+                }
                 "MAX_UPLOAD_BYTES" => c.max_upload_bytes = parse("XINGHUO_MAX_UPLOAD_BYTES", &v)?,
                 "MAX_IMPORT_ROWS" => c.max_import_rows = parse("XINGHUO_MAX_IMPORT_ROWS", &v)?,
                 "SESSION_HOURS" => c.session_hours = parse("XINGHUO_SESSION_HOURS", &v)?,
@@ -194,6 +205,28 @@ impl Config {
         crate::vault::Vault::load_or_create_file(&path)
     }
 
+    /// The address phones reach this server at (QR codes on the door and check-in screens, feeds,
+    /// Open311 links): `XINGHUO_PUBLIC_URL` when given; else the address the server listens on; when it
+    /// listens on every interface (0.0.0.0), the machine's own network address. When that cannot be
+    /// found, `serve` refuses to start rather than print codes no phone can open.
+    pub fn resolve_public_url(&mut self, bound: SocketAddr) -> Result<(), ConfigError> {
+        if self.public_url_given {
+            return Ok(());
+        }
+        let ip = if bound.ip().is_unspecified() {
+            lan_address().ok_or_else(|| {
+                ConfigError::Invalid(
+                    "XINGHUO_PUBLIC_URL",
+                    "监听所有网卡时无法推断手机可访问的地址，请设置 XINGHUO_PUBLIC_URL / cannot derive the public address: set XINGHUO_PUBLIC_URL".into(),
+                )
+            })?
+        } else {
+            bound.ip()
+        };
+        self.public_url = format!("http://{}", SocketAddr::new(ip, bound.port()));
+        Ok(())
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -201,6 +234,15 @@ impl Config {
 
 fn parse<T: std::str::FromStr>(name: &'static str, v: &str) -> Result<T, ConfigError> {
     v.trim().parse().map_err(|_| ConfigError::Invalid(name, v.to_string()))
+}
+
+/// This machine's address on its network: the source address the kernel would use for an outside
+/// destination (a UDP "connect" sends nothing). None without a route.
+fn lan_address() -> Option<std::net::IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
 }
 
 #[cfg(test)]
@@ -231,5 +273,23 @@ mod tests {
     fn secrets_never_show_in_debug_output() {
         let c = Config::from_vars([("XINGHUO_COOKIE_SECRET".to_string(), "s".repeat(40))]).unwrap();
         assert!(!format!("{c:?}").contains("ssss"));
+    }
+
+    #[test]
+    fn the_public_address_is_given_or_derived_from_where_the_server_listens() {
+        let mut c = Config::from_vars([]).unwrap();
+        c.resolve_public_url("127.0.0.1:18123".parse().unwrap()).unwrap();
+        assert_eq!(c.public_url, "http://127.0.0.1:18123");
+        let mut c =
+            Config::from_vars([("XINGHUO_PUBLIC_URL".to_string(), "https://xh.example.cn/".to_string())]).unwrap();
+        c.resolve_public_url("0.0.0.0:80".parse().unwrap()).unwrap();
+        assert_eq!(c.public_url, "https://xh.example.cn");
+        assert!(Config::from_vars([("XINGHUO_PUBLIC_URL".to_string(), "xh.example.cn".to_string())]).is_err());
+        // On every interface: the machine's network address, or a refusal that names the setting.
+        let mut c = Config::from_vars([]).unwrap();
+        match c.resolve_public_url("0.0.0.0:9000".parse().unwrap()) {
+            Ok(()) => assert!(c.public_url.ends_with(":9000") && !c.public_url.contains("0.0.0.0"), "{}", c.public_url),
+            Err(e) => assert!(e.to_string().contains("XINGHUO_PUBLIC_URL")),
+        }
     }
 }

@@ -19,6 +19,22 @@ pub fn normalize(s: &str) -> String {
         .to_string()
 }
 
+/// A typed number as digits a parser reads: full-width digits and signs (１２、－５、＋３) to half-width,
+/// spaces and thousands separators (, ，) removed. 「１２」 and 「 12 」 both read as 12; a minus stays.
+pub fn num(s: &str) -> String {
+    normalize(s)
+        .chars()
+        .filter_map(|c| match c {
+            '\u{FF0D}' | '\u{2212}' => Some('-'),
+            '\u{FF0B}' => Some('+'),
+            '\u{FF0E}' | '\u{3002}' => Some('.'),
+            ',' | '\u{FF0C}' => None,
+            c if c.is_whitespace() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// For numbers and codes: every full-width ASCII character (U+FF01–U+FF5E, so also ＋ － ． （ ）) to
 /// half-width, then whitespace and hyphens removed.
 pub fn compact(s: &str) -> String {
@@ -43,5 +59,15 @@ mod tests {
         assert_eq!(normalize("\u{FEFF}张三\u{200B}"), "张三");
         assert_eq!(normalize("路灯不亮，老人（８０岁）看不清。"), "路灯不亮，老人（80岁）看不清。");
         assert_eq!(compact("＋８６ １３８－００１３．"), "+861380013.");
+    }
+
+    #[test]
+    fn typed_numbers_read_the_same_in_full_width() {
+        assert_eq!(super::num("１２"), "12");
+        assert_eq!(super::num(" －５ "), "-5");
+        assert_eq!(super::num("1,000"), "1000");
+        assert_eq!(super::num("１，０００"), "1000");
+        assert_eq!(super::num("３．５"), "3.5");
+        assert_eq!(super::num("１").parse::<i32>().unwrap(), 1);
     }
 }

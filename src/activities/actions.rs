@@ -103,12 +103,12 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     let capacity = if f.capacity.trim().is_empty() {
         Some(0)
     } else {
-        f.capacity.trim().parse::<i32>().ok().filter(|c| (0..=10_000).contains(c))
+        crate::text::num(&f.capacity).parse::<i32>().ok().filter(|c| (0..=10_000).contains(c))
     };
     if capacity.is_none() {
         errors.push(FieldError::new("capacity", "人数上限应为0（不限）至10000"));
     }
-    let duration = f.duration_minutes.trim().parse::<i32>().ok().filter(|d| (15..=720).contains(d));
+    let duration = crate::text::num(&f.duration_minutes).parse::<i32>().ok().filter(|d| (15..=720).contains(d));
     if duration.is_none() {
         errors.push(FieldError::new("duration_minutes", "时长应为15至720分钟"));
     }

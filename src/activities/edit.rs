@@ -66,7 +66,7 @@ fn validate(f: &EditForm) -> AppResult<Valid> {
     if place.chars().count() > 200 {
         errors.push(FieldError::new("place", "不超过200字"));
     }
-    let capacity = f.capacity.trim().parse::<i32>().ok().filter(|c| (0..=10_000).contains(c));
+    let capacity = crate::text::num(&f.capacity).parse::<i32>().ok().filter(|c| (0..=10_000).contains(c));
     if capacity.is_none() {
         errors.push(FieldError::new("capacity", "人数上限应为0（不限）至10000"));
     }
@@ -74,7 +74,7 @@ fn validate(f: &EditForm) -> AppResult<Valid> {
     if start.is_none() {
         errors.push(FieldError::new("start", "请填写开始时间"));
     }
-    let duration = f.duration_minutes.trim().parse::<i64>().ok().filter(|d| (15..=720).contains(d));
+    let duration = crate::text::num(&f.duration_minutes).parse::<i64>().ok().filter(|d| (15..=720).contains(d));
     if duration.is_none() {
         errors.push(FieldError::new("duration_minutes", "时长应为15至720分钟"));
     }

@@ -156,6 +156,32 @@ pub fn points(minutes: i64, per_hour: i64) -> i64 {
     minutes.max(0) * per_hour.max(0) / 60
 }
 
+/// Minutes during which staff may take back a check-in made by mistake (the wrong person scanned).
+pub const UNDO_MINUTES: i64 = 5;
+
+/// What a scan of a person's code does (pretix's rule: a second scan never checks out by itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    CheckIn,
+    /// Already in since then: say so and offer 签退 as its own step.
+    AlreadyIn(DateTime<Utc>),
+    /// In and out already: nothing more to do.
+    Done,
+}
+
+pub fn scan(checked_in: Option<DateTime<Utc>>, checked_out: Option<DateTime<Utc>>) -> Scan {
+    match (checked_in, checked_out) {
+        (None, _) => Scan::CheckIn,
+        (Some(t), None) => Scan::AlreadyIn(t),
+        (Some(_), Some(_)) => Scan::Done,
+    }
+}
+
+/// A check-in may be taken back within [`UNDO_MINUTES`], before check-out.
+pub fn may_undo_check_in(checked_in: DateTime<Utc>, checked_out: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    checked_out.is_none() && now >= checked_in && now - checked_in <= chrono::Duration::minutes(UNDO_MINUTES)
+}
+
 /// The 5-minute window a rotating attendance code belongs to.
 pub fn code_window(now: DateTime<Utc>) -> i64 {
     now.timestamp().div_euclid(300)
@@ -177,7 +203,7 @@ pub fn attendance_open(
         "out" if now > ends + Duration::hours(2) => {
             Err(RuleError::new("already_ended", "活动结束已超过两小时，请联系工作人员补录"))
         }
-        "in" | "out" => Ok(()),
+        "in" | "out" | "undo_in" => Ok(()),
         _ => Err(RuleError::new("unknown_action", "未知操作")),
     }
 }
@@ -298,5 +324,17 @@ mod tests {
             prop_assert_eq!(confirmed + waiting, arrivals as i64);
             prop_assert_eq!(confirmed, (arrivals as i64).min(capacity));
         }
+    }
+
+    #[test]
+    fn a_second_scan_never_checks_out_and_undo_has_a_short_window() {
+        let t = crate::clock::to_utc(friday()) + Duration::minutes(2);
+        assert_eq!(scan(None, None), Scan::CheckIn);
+        assert_eq!(scan(Some(t), None), Scan::AlreadyIn(t));
+        assert_eq!(scan(Some(t), Some(t + Duration::hours(2))), Scan::Done);
+        assert!(may_undo_check_in(t, None, t + Duration::minutes(UNDO_MINUTES)));
+        assert!(!may_undo_check_in(t, None, t + Duration::minutes(UNDO_MINUTES) + Duration::seconds(1)));
+        assert!(!may_undo_check_in(t, Some(t + Duration::minutes(1)), t + Duration::minutes(2)));
+        assert!(!may_undo_check_in(t, None, t - Duration::seconds(1)));
     }
 }

@@ -259,7 +259,7 @@ pub async fn create_room_checked(state: &AppState, p: &Principal, ctx: &Ctx, id:
     }
     let function = crate::text::normalize(&f.function);
     let num = |s: &str, d: i64, lo: i64, hi: i64, field: &str, msg: &str, errors: &mut Vec<FieldError>| {
-        let v = if s.trim().is_empty() { Some(d) } else { s.trim().parse::<i64>().ok() };
+        let v = if s.trim().is_empty() { Some(d) } else { crate::text::num(s).parse::<i64>().ok() };
         match v.filter(|v| (lo..=hi).contains(v)) {
             Some(v) => v,
             None => {

@@ -33,19 +33,37 @@ pub struct Line {
     pub title: String,
     pub location: String,
     pub state: String,
+    /// The state's colour (`st-*`).
+    pub tone: &'static str,
     pub created: String,
     pub overdue: bool,
+    /// What is due next and by when: 「响应 12-01 10:00」 or 「办结 12-03 18:00」 (empty once done).
+    pub due: String,
+    /// Who has it: the person, else the post, else nobody yet.
+    pub assignee: String,
 }
 
 fn line(r: &RequestRow, now: DateTime<Utc>, lang: crate::web::i18n::Lang) -> Line {
     let d = model::Deadlines { respond_by: r.respond_by, complete_by: r.complete_by };
+    let overdue = model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now);
+    let short = |t: DateTime<Utc>| crate::clock::to_local(t).format("%m-%d %H:%M").to_string();
+    let due = if !r.state().is_open() {
+        String::new()
+    } else if r.responded_at.is_none() {
+        format!("{} {}", crate::web::i18n::t(lang, "req.due_respond"), short(r.respond_by))
+    } else {
+        format!("{} {}", crate::web::i18n::t(lang, "req.due_complete"), short(r.complete_by))
+    };
     Line {
         id: r.id,
         title: format!("{} · {}", r.category_name, Kind::parse(&r.kind).map(|k| k.label(lang)).unwrap_or("")),
         location: r.location.clone().unwrap_or_default(),
         state: r.state().label(lang).into(),
+        tone: if overdue { "late" } else { r.state().tone() },
         created: fmt_datetime(r.created_at),
-        overdue: model::overdue(r.state(), d, r.responded_at, chrono::Duration::zero(), now),
+        overdue,
+        due,
+        assignee: r.assignee_name.clone().or_else(|| r.handler_post.clone()).unwrap_or_default(),
     }
 }
 
@@ -465,6 +483,13 @@ struct DetailPage {
     referrals: Vec<super::inbox::Line>,
     /// The 上报 choices.
     outside: Vec<Choice>,
+}
+
+impl DetailPage {
+    /// 「★★★★☆」 for a rating of 4.
+    fn stars(&self, n: &u8) -> String {
+        (1..=5u8).map(|i| if i <= *n { '★' } else { '☆' }).collect()
+    }
 }
 
 /// Which actions the caller could take now (to show only those buttons).

@@ -93,11 +93,11 @@ fn validate(f: &CategoryForm) -> AppResult<Valid> {
     if name.is_empty() || name.chars().count() > 20 {
         errors.push(FieldError::new("name", "类别名称不能为空，且不超过20个字"));
     }
-    let respond = f.respond_minutes.trim().parse::<i32>().ok().filter(|m| (1..=10_080).contains(m));
+    let respond = crate::text::num(&f.respond_minutes).parse::<i32>().ok().filter(|m| (1..=10_080).contains(m));
     if respond.is_none() {
         errors.push(FieldError::new("respond_minutes", "响应时限应为1至10080分钟"));
     }
-    let complete = f.complete_hours.trim().parse::<i32>().ok().filter(|h| (1..=2_160).contains(h));
+    let complete = crate::text::num(&f.complete_hours).parse::<i32>().ok().filter(|h| (1..=2_160).contains(h));
     if complete.is_none() {
         errors.push(FieldError::new("complete_hours", "办结时限应为1至2160小时"));
     }
@@ -238,8 +238,9 @@ pub struct LadderForm {
 }
 
 fn rungs_of(f: &LadderForm) -> AppResult<Vec<Rung>> {
-    let hours =
-        |s: &str, field: &str| s.trim().parse::<i64>().map_err(|_| AppError::field(field, "升级时间应为0至720小时"));
+    let hours = |s: &str, field: &str| {
+        crate::text::num(s).parse::<i64>().map_err(|_| AppError::field(field, "升级时间应为0至720小时"))
+    };
     let mut v = Vec::new();
     if f.manager == "1" {
         v.push(Rung {

@@ -271,7 +271,8 @@ pub async fn request_correction_checked(
     if Some(s.person_id) != p.person_id || s.state != crate::activities::model::SignupState::Confirmed {
         return Err(AppError::not_found());
     }
-    let requested: i64 = minutes.trim().parse().map_err(|_| AppError::field("minutes", "请填写更正后的服务分钟数"))?;
+    let requested: i64 =
+        crate::text::num(minutes).parse().map_err(|_| AppError::field("minutes", "请填写更正后的服务分钟数"))?;
     let reason = crate::text::normalize(reason);
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {

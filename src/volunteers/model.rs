@@ -132,9 +132,11 @@ pub fn pickup_code(rng: &mut impl Rng) -> String {
 /// What a person typed or a scanner read, as a code: full-width folded, spaces and dashes dropped,
 /// upper case. `None` when it cannot be a code.
 pub fn normalize_code(input: &str) -> Option<String> {
+    // Only the letters and digits count: a pasted 「领取码：K7QD 2934」, dots, dashes, full-width or
+    // lower-case letters all read as the code.
     let s: String = crate::text::normalize(input)
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
+        .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
     (s.len() == CODE_LEN && s.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(s)
@@ -209,6 +211,8 @@ mod tests {
     fn typed_codes_are_folded_and_checked() {
         assert_eq!(normalize_code("k7qd-2934").as_deref(), Some("K7QD2934"));
         assert_eq!(normalize_code("ｋ７ｑｄ　２９３４").as_deref(), Some("K7QD2934"));
+        assert_eq!(normalize_code("领取码：「K7QD 2934」。").as_deref(), Some("K7QD2934"));
+        assert_eq!(normalize_code("K7QD.2934").as_deref(), Some("K7QD2934"));
         assert_eq!(normalize_code("K7QD293"), None);
         assert_eq!(normalize_code("K7QD2930"), None, "0 is not in the alphabet");
         assert_eq!(code_display("K7QD2934"), "K7QD 2934");

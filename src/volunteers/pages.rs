@@ -39,7 +39,7 @@ pub async fn award(
     Form(f): Form<AwardForm>,
 ) -> AppResult<Redirect> {
     let project = parse_id(&f.project_id, "project_id", "请选择项目")?;
-    let delta: i64 = f.delta.trim().parse().map_err(|_| AppError::field("delta", "积分应为整数"))?;
+    let delta: i64 = crate::text::num(&f.delta).parse().map_err(|_| AppError::field("delta", "积分应为整数"))?;
     award_checked(&state, &p, &ctx, Award { project, room: &f.room, name: &f.name, delta, reason: &f.reason }).await?;
     Ok(Redirect::to("/volunteers?msg=saved"))
 }
@@ -123,7 +123,7 @@ pub struct ApplyForm {
 }
 
 fn parse_id(v: &str, field: &str, zh: &str) -> AppResult<i64> {
-    v.trim().parse().map_err(|_| AppError::field(field, zh))
+    crate::text::num(v).parse().map_err(|_| AppError::field(field, zh))
 }
 
 pub async fn apply(

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 const bin = process.env.XINGHUO_BIN;
+let lastOccPath = "";
 if (!bin) throw new Error("XINGHUO_BIN must point at the xinghuo binary");
 const dir = mkdtempSync(join(tmpdir(), "xinghuo-e2e-"));
 const port = 18000 + Math.floor(Math.random() * 1000);
@@ -169,7 +170,7 @@ try {
     await page.waitForSelector("#request-state:has-text('已派单')");
     await page.click('form.action-form:has(input[value="accept"]) button[type="submit"]');
     await page.waitForSelector("#request-state:has-text('处理中')");
-    await page.fill('form.action-form:has(input[value="complete"]) input[name="reason"]', "更换了灯泡");
+    await page.fill('form.action-form:has(input[value="complete"]) [name="reason"]', "更换了灯泡");
     await page.click('form.action-form:has(input[value="complete"]) button[type="submit"]');
     await page.waitForSelector("#request-state:has-text('待评价')");
   });
@@ -253,7 +254,7 @@ try {
     await page.fill('#award-form input[name="room"]', "1-1-101");
     await page.fill('#award-form input[name="name"]', "张三");
     await page.fill('#award-form input[name="delta"]', "50");
-    await page.fill('#award-form input[name="reason"]', "清理楼道杂物");
+    await page.fill('#award-form [name="reason"]', "清理楼道杂物");
     await page.click('#award-form button[type="submit"]');
     await page.waitForSelector(".flash");
     await page.screenshot({ path: join(shots, "11-volunteers.png"), fullPage: true });
@@ -306,6 +307,7 @@ try {
     await page.click('#new-activity button[type="submit"]');
     await page.waitForSelector("#activity-title");
     const occPath = new URL(page.url()).pathname;
+    lastOccPath = occPath;
     const ctx6 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p6 = await ctx6.newPage();
     p6.on("pageerror", (e) => errors.push(e.message));
@@ -344,6 +346,38 @@ try {
     await page.goto(`${base}${occPath}/code`);
     expect((await page.textContent("#attendance")).includes("已完成"), "attendance list not updated");
     await ctx6.close();
+  });
+
+  await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
+    const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p7 = await ctx7.newPage();
+    await p7.goto(`${base}/login`);
+    await p7.fill('input[name="username"]', "resident");
+    await p7.fill('input[name="password"]', "Xinghuo@2026");
+    await p7.click('button[type="submit"].primary');
+    await p7.waitForURL(`${base}/`);
+    await p7.goto(`${base}/activities/mycode`);
+    const code = (await p7.textContent("#my-code")).trim();
+    await ctx7.close();
+    const scan = async () => {
+      await page.goto(`${base}${lastOccPath}/code`);
+      await page.fill('#scan-person input[name="person_code"]', code);
+      await page.click('#scan-person button[type="submit"]');
+      await page.waitForSelector("#scan-result");
+    };
+    await scan();
+    expect(await page.isVisible("#scan-result.ok"), "first scan is not green");
+    expect((await page.textContent("#scan-result")).includes("张三"), "the result does not name the person");
+    await page.screenshot({ path: join(shots, "17-scan-green.png"), fullPage: false });
+    await page.click("#undo-check-in");
+    await page.waitForSelector("#scan-result");
+    expect((await page.textContent("#scan-result")).includes("已撤销签到"), "undo did not take the check-in back");
+    await scan();
+    await scan();
+    expect(await page.isVisible("#scan-result.warn"), "second scan is not amber");
+    expect((await page.textContent("#scan-result")).includes("签到"), "no check-in time on the second scan");
+    expect(await page.isVisible("#explicit-check-out"), "no explicit 签退 after a second scan");
+    await page.screenshot({ path: join(shots, "18-scan-already-in.png"), fullPage: false });
   });
 
   await check("a community cadre answers the estate's pushed-up street lights from the government inbox, and the estate sees it solved", async () => {

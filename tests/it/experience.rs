@@ -126,3 +126,40 @@ async fn a_refused_report_comes_back_with_what_was_typed() {
     // The limit is said before a file is picked.
     assert!(form.contains("id=\"photo-hint\"") && form.contains("15 MB"), "photo limit not stated");
 }
+
+/// The queue's 「全部」 includes closed and voided requests; its rows say what is due by when and who has
+/// it; the action forms are labelled, one per action, and 作废 asks first.
+#[tokio::test]
+async fn the_queue_shows_every_state_on_request_with_deadline_and_assignee() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let mut made = Vec::new();
+    for d in ["楼道灯不亮了", "门禁坏了打不开"] {
+        let r = resident
+            .json(
+                "POST",
+                "/api/v1/requests",
+                json!({"category_id": ids.yeyu_lighting, "description": d, "household_id": ids.hh1}),
+            )
+            .await;
+        made.push(r.json()["id"].as_i64().unwrap());
+    }
+    let mut staff = app.login("staff").await;
+    let detail = staff.get(&format!("/requests/{}", made[1])).await.text;
+    assert!(detail.contains("id=\"action-void\"") && detail.contains("<legend>作废</legend>"), "{detail}");
+    assert!(detail.contains("作废原因") && detail.contains("data-confirm=\"确定作废"), "{detail}");
+    let r = staff
+        .json("POST", &format!("/api/v1/requests/{}/actions", made[1]), json!({"action": "void", "reason": "重复报事"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let link = |id: i64| format!("href=\"/requests/{id}\"");
+    let open = staff.get("/requests").await.text;
+    assert!(open.contains(&link(made[0])) && !open.contains(&link(made[1])), "the default is what is still open");
+    let all = staff.get("/requests?state=all").await.text;
+    assert!(all.contains(&link(made[0])) && all.contains(&link(made[1])), "全部 hides the voided one");
+    // The open one's row: due to respond by a time, waiting at its post (工程维修), a waiting colour.
+    let row = &open[open.find(&link(made[0])).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("响应 ") && row.contains("工程维修") && row.contains("st-wait"), "{row}");
+}

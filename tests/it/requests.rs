@@ -206,7 +206,7 @@ async fn the_queue_is_scoped_filtered_and_shows_overdue_work() {
     assert_eq!(staff2.get(&format!("/requests/{id}")).await.status, StatusCode::NOT_FOUND);
     // The resident sees their own request in 我的报事, with its timeline.
     let mine = resident.get("/requests").await.text;
-    assert!(mine.contains(&format!("#{id}")));
+    assert!(mine.contains(&format!("href=\"/requests/{id}\"")));
 }
 
 #[tokio::test]

@@ -520,6 +520,38 @@ async fn twenty_people_redeeming_the_last_five_at_once_never_take_the_stock_belo
 }
 
 #[tokio::test]
+async fn a_mistaken_check_in_can_be_taken_back_within_minutes_only() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let occ = activity(&app).await;
+    app.clock.advance(Duration::days(7) + Duration::hours(4));
+    let mut staff = app.login("staff").await;
+    let url = format!("/activities/occurrences/{occ}/attend");
+    let lisi = ids.lisi.to_string();
+    let r = staff.post_form(&url, &[("action", "in"), ("person_id", &lisi)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    app.clock.advance(Duration::minutes(3));
+    let r = staff.post_form(&url, &[("action", "undo_in"), ("person_id", &lisi)]).await;
+    assert!(r.location().contains("result=undone"), "{}", r.text);
+    let sql = format!("SELECT COUNT(*) AS n FROM signups WHERE person_id = {lisi} AND checked_in_at IS NOT NULL");
+    assert_eq!(app.count(&sql).await, 0);
+    // Again, but too late to take back: refused, the check-in stands.
+    staff.post_form(&url, &[("action", "in"), ("person_id", &lisi)]).await;
+    app.clock.advance(Duration::minutes(6));
+    let r = staff.post_form(&url, &[("action", "undo_in"), ("person_id", &lisi)]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(r.text.contains("scan-result bad"), "{}", r.text);
+    assert_eq!(app.count(&sql).await, 1);
+    assert!(app.count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'undo_check_in'").await == 1);
+    // A resident cannot take back their own (or anyone's) check-in.
+    let mut resident2 = app.login("resident2").await;
+    let r =
+        resident2.json("POST", &format!("/api/v1/occurrences/{occ}/attendance"), json!({"action": "undo_in"})).await;
+    assert!(r.status.is_client_error(), "{}", r.text);
+    assert_eq!(app.count(&sql).await, 1);
+}
+
+#[tokio::test]
 async fn a_residents_daily_code_lets_staff_check_them_in_and_out_by_scanning() {
     use xinghuo::clock::Clock;
     let app = TestApp::new().await;
@@ -539,11 +571,30 @@ async fn a_residents_daily_code_lets_staff_check_them_in_and_out_by_scanning() {
         .post_form(&format!("/activities/occurrences/{occ}/attend"), &[("action", "auto"), ("person_code", &code)])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    assert!(r.location().contains("/code?msg=checked_in"), "{}", r.location());
+    assert!(r.location().contains(&format!("/code?result=in&person={}", ids.lisi)), "{}", r.location());
+    // The screen names who was checked in, and when, in large type, with the arrived/expected counter.
+    let screen = staff.get(&r.location()).await.text;
+    assert!(screen.contains("scan-result ok") && screen.contains("李四") && screen.contains("签到成功"), "{screen}");
+    assert!(screen.contains("id=\"undo-check-in\"") && screen.contains("<strong>1</strong> /"), "{screen}");
+    // A refused scan (a made-up code) turns the screen red and says why.
+    let bad = staff
+        .post_form(
+            &format!("/activities/occurrences/{occ}/attend"),
+            &[("action", "auto"), ("person_code", "XXXX-XXXX")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("scan-result bad") && bad.text.contains("居民码无效"), "{}", bad.text);
     app.clock.advance(Duration::hours(1));
     let mut staff = app.login("staff").await;
+    // A second scan never checks out by itself: it says since when, and 签退 is its own step.
     let r = staff
         .json("POST", &format!("/api/v1/occurrences/{occ}/attendance"), json!({"action": "auto", "person_code": code}))
+        .await;
+    assert_eq!(r.json()["action"], "already_in", "{}", r.text);
+    assert!(r.json()["checked_in_at"].is_string());
+    let r = staff
+        .json("POST", &format!("/api/v1/occurrences/{occ}/attendance"), json!({"action": "out", "person_code": code}))
         .await;
     assert_eq!(r.json()["action"], "out", "{}", r.text);
     assert_eq!(r.json()["minutes"], 60);

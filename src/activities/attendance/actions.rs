@@ -56,11 +56,17 @@ pub async fn next_action(
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attended {
-    /// `in` or `out`.
+    /// `in`, `out`, `undone` (a check-in taken back), or `already_in` (a second scan: nothing written;
+    /// check out with `action: out`).
     pub action: String,
     /// Credited at check-out.
     pub minutes: Option<i64>,
     pub points: Option<i64>,
+    /// Whose attendance this is.
+    #[schema(value_type = i64)]
+    pub person_id: PersonId,
+    /// When they checked in (for `in` and `already_in`).
+    pub checked_in_at: Option<DateTime<Utc>>,
 }
 
 /// Check a person in or out of an occurrence (one transaction); at check-out credit hours and points.
@@ -110,8 +116,29 @@ pub async fn attend(
             if !store::check_in(&tx, SignupId(s.id), now).await? {
                 return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
             }
-            Attended { action: "in".into(), minutes: None, points: None }
+            Attended { action: "in".into(), minutes: None, points: None, person_id, checked_in_at: Some(now) }
         }
+        ("undo_in", Some(t_in), out) => {
+            if !by.scope.can_write_project(o.project_id) {
+                return Err(AppError::forbidden());
+            }
+            if !model::may_undo_check_in(t_in, out, now) {
+                return Err(AppError::conflict(
+                    "undo_too_late",
+                    format!("只能在签到后{}分钟内、签退前撤销", model::UNDO_MINUTES),
+                    "A check-in can be taken back only within a few minutes, before check-out",
+                ));
+            }
+            if !store::undo_check_in(&tx, SignupId(s.id), t_in, now).await? {
+                return Err(AppError::conflict(
+                    "stale_state",
+                    "签到状态刚刚变化，请刷新",
+                    "The attendance changed meanwhile",
+                ));
+            }
+            Attended { action: "undone".into(), minutes: None, points: None, person_id, checked_in_at: None }
+        }
+        ("undo_in", None, _) => return Err(AppError::conflict("not_checked_in", "还没有签到", "Not checked in")),
         ("in", Some(_), _) => {
             return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
         }
@@ -141,7 +168,13 @@ pub async fn attend(
                     .await?;
                 points += bonus;
             }
-            Attended { action: "out".into(), minutes: Some(minutes), points: Some(points) }
+            Attended {
+                action: "out".into(),
+                minutes: Some(minutes),
+                points: Some(points),
+                person_id,
+                checked_in_at: Some(t_in),
+            }
         }
         _ => return Err(AppError::bad_request("unknown_action", "未知操作", "Unknown action")),
     };
@@ -150,14 +183,22 @@ pub async fn attend(
         ctx,
         now,
         Entry {
-            action: if action == "in" { "check_in" } else { "check_out" },
+            action: match action {
+                "in" => "check_in",
+                "undo_in" => "undo_check_in",
+                _ => "check_out",
+            },
             entity: "activity",
             entity_id: Some(o.activity_id),
             project_id: Some(o.project_id),
             summary: format!(
                 "「{}」{}{}",
                 o.title,
-                if action == "in" { "签到" } else { "签退" },
+                match action {
+                    "in" => "签到",
+                    "undo_in" => "撤销签到",
+                    _ => "签退",
+                },
                 result.points.map(|p| format!("，记{p}分")).unwrap_or_default()
             ),
         },
@@ -288,7 +329,25 @@ pub async fn attend_checked(
         })
     };
     let action = match f.action.trim() {
-        "auto" => next_action(&state.db.read, OccurrenceId(id), person).await?,
+        // A scan: check in, or say they are already in (since when) — never check out by itself.
+        "auto" => {
+            let row = store::signup_row(&state.db.read, OccurrenceId(id), person).await?;
+            match model::scan(row.as_ref().and_then(|r| r.checked_in_at), row.as_ref().and_then(|r| r.checked_out_at)) {
+                model::Scan::CheckIn => "in",
+                model::Scan::AlreadyIn(at) => {
+                    return Ok(Attended {
+                        action: "already_in".into(),
+                        minutes: None,
+                        points: None,
+                        person_id: person,
+                        checked_in_at: Some(at),
+                    });
+                }
+                model::Scan::Done => {
+                    return Err(AppError::conflict("already_checked_out", "已经签退过了", "Already checked out"));
+                }
+            }
+        }
         a => a,
     };
     attend(state, ctx, p, &o, person, action).await

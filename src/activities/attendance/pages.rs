@@ -24,7 +24,7 @@ use crate::{
     clock::fmt_datetime,
     error::{AppError, AppResult},
     points::{self, model::Statement},
-    web::{Chrome, MsgQuery},
+    web::Chrome,
 };
 
 #[derive(Deserialize, Default)]
@@ -64,14 +64,49 @@ pub async fn attend_post(
     Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Form(f): Form<AttendForm>,
-) -> AppResult<Redirect> {
-    let r = attend_checked(&state, &p, &ctx, id, &f).await?;
-    let msg = if r.action == "in" { "checked_in" } else { "checked_out" };
-    if !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty() {
-        // Staff at the attendance screen stay on it.
-        return Ok(Redirect::to(&format!("/activities/occurrences/{id}/code?msg={msg}")));
+) -> AppResult<axum::response::Response> {
+    let staff_screen = !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty();
+    match attend_checked(&state, &p, &ctx, id, &f).await {
+        // Staff at the attendance screen stay on it, with the result in large type: who, what, when.
+        Ok(r) if staff_screen => {
+            Ok(Redirect::to(&format!("/activities/occurrences/{id}/code?result={}&person={}", r.action, r.person_id))
+                .into_response())
+        }
+        Ok(r) => {
+            let msg = if r.action == "in" { "checked_in" } else { "checked_out" };
+            Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg={msg}")).into_response())
+        }
+        // A refused scan at the staff screen: the screen again, red, saying why.
+        Err(e) if staff_screen && e.status.is_client_error() && e.status != axum::http::StatusCode::FORBIDDEN => {
+            let status = e.status;
+            let q = ResultQuery { result: "refused".into(), person: f.person_id.trim().parse().ok(), msg: None };
+            let page = code_screen(&state, &p, &ctx, id, q, Some(e.zh)).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e),
     }
-    Ok(Redirect::to(&format!("/activities/occurrences/{id}?msg={msg}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResultQuery {
+    /// What the last scan or button did: `in`, `out`, `undone`, `already_in`.
+    pub result: String,
+    pub person: Option<i64>,
+    pub msg: Option<String>,
+}
+
+/// The last scan's result, shown full width in green (done), amber (already in) or red (refused).
+struct ScanResult {
+    /// `ok`, `warn` or `bad`.
+    tone: &'static str,
+    headline: String,
+    name: String,
+    detail: String,
+    /// The person the buttons act on (签退, 撤销).
+    person_id: Option<PersonId>,
+    can_undo: bool,
+    can_check_out: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,6 +117,10 @@ struct CodePage {
     qr_svg: String,
     url: String,
     people: Vec<Attendee>,
+    result: Option<ScanResult>,
+    /// Checked in so far, and signed up.
+    arrived: usize,
+    expected: usize,
 }
 
 /// A person on the attendance list, and what staff can do next for them.
@@ -99,16 +138,61 @@ pub async fn code_page(
     AxState(state): AxState<AppState>,
     StaffUser(p, ctx): StaffUser,
     Path(id): Path<i64>,
-    Query(m): Query<MsgQuery>,
+    Query(q): Query<ResultQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let o = load(&state, &p, id).await?;
+    code_screen(&state, &p, &ctx, id, q, None).await
+}
+
+async fn code_screen(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    id: i64,
+    q: ResultQuery,
+    refused: Option<String>,
+) -> AppResult<CodePage> {
+    let state = state.clone();
+    let o = load(&state, p, id).await?;
     p.scope.require_write(o.project_id)?;
     let code = attendance_code(&state.secret, OccurrenceId(id), model::code_window(state.clock.now()));
     let url =
         format!("{}/activities/occurrences/{id}/attend?code={code}", state.config.public_url.trim_end_matches('/'));
     let qr_svg = crate::web::qr_svg(&url)?;
-    let people = store::attendees(&state.db.read, OccurrenceId(id))
-        .await?
+    let rows = store::attendees(&state.db.read, OccurrenceId(id)).await?;
+    let now = state.clock.now();
+    let lang = ctx.lang;
+    let hm = |t: chrono::DateTime<chrono::Utc>| crate::clock::to_local(t).format("%H:%M").to_string();
+    let who = q.person.and_then(|pid| rows.iter().find(|x| x.person_id == PersonId(pid)));
+    let result = match (q.result.as_str(), who) {
+        ("refused", _) => Some(ScanResult {
+            tone: "bad",
+            headline: crate::web::i18n::t(lang, "act.scan_refused").into(),
+            name: who.map(|w| w.name.clone()).unwrap_or_default(),
+            detail: refused.unwrap_or_default(),
+            person_id: None,
+            can_undo: false,
+            can_check_out: false,
+        }),
+        (r @ ("in" | "out" | "undone" | "already_in"), Some(w)) => Some(ScanResult {
+            tone: if r == "already_in" { "warn" } else { "ok" },
+            headline: crate::web::i18n::t(lang, &format!("act.result_{r}")).into(),
+            name: w.name.clone(),
+            detail: match (r, w.checked_in_at, w.checked_out_at) {
+                ("out", Some(i), Some(o)) => format!("{}–{}", hm(i), hm(o)),
+                ("in" | "already_in", Some(i), _) => {
+                    crate::web::i18n::t(lang, "act.checked_in_at").replace("{n}", &hm(i))
+                }
+                _ => String::new(),
+            },
+            person_id: Some(w.person_id),
+            can_undo: r == "in" && w.checked_in_at.is_some_and(|i| model::may_undo_check_in(i, w.checked_out_at, now)),
+            can_check_out: r == "already_in" && w.checked_out_at.is_none(),
+        }),
+        _ => None,
+    };
+    let arrived = rows.iter().filter(|x| x.checked_in_at.is_some()).count();
+    let expected = rows.len();
+    let people = rows
         .into_iter()
         .map(|x| {
             let st = match (x.checked_in_at, x.checked_out_at) {
@@ -119,7 +203,16 @@ pub async fn code_page(
             Attendee { person_id: x.person_id, name: x.name, next: st, organiser: x.role == "organiser" }
         })
         .collect();
-    Ok(CodePage { c: Chrome::titled(&ctx, "act.attendance").with_msg(m.msg.as_deref()), o, qr_svg, url, people })
+    Ok(CodePage {
+        c: Chrome::titled(ctx, "act.attendance").with_msg(q.msg.as_deref()),
+        o,
+        qr_svg,
+        url,
+        people,
+        result,
+        arrived,
+        expected,
+    })
 }
 
 /// A line of my points ledger: when, why, the signed points.

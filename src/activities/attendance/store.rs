@@ -41,6 +41,23 @@ pub async fn check_in(conn: &impl ConnectionTrait, signup: SignupId, now: DateTi
     Ok(n > 0)
 }
 
+/// Take back a check-in made at `at` (still not checked out); `false` when it changed meanwhile.
+pub async fn undo_check_in(
+    conn: &impl ConnectionTrait,
+    signup: SignupId,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let n = db::exec(
+        conn,
+        "UPDATE signups SET checked_in_at = NULL, updated_at = $1 WHERE id = $2 AND checked_in_at = $3 AND checked_out_at IS NULL",
+        params![now, signup, at],
+    )
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
 /// Check out with the minutes credited; `false` when already checked out (compare-and-set).
 pub async fn check_out(
     conn: &impl ConnectionTrait,

@@ -35,7 +35,9 @@ pub fn parse_action(f: &ActionForm) -> Result<Action, AppError> {
     if reason.chars().count() > 500 {
         return Err(AppError::field("reason", "说明不能超过500字"));
     }
-    let score = |s: &str, field: &str| s.trim().parse::<u8>().map_err(|_| AppError::field(field, "请为每一项打1至5分"));
+    let score = |s: &str, field: &str| {
+        crate::text::num(s).parse::<u8>().map_err(|_| AppError::field(field, "请为每一项打1至5分"))
+    };
     Ok(match f.action.as_str() {
         "dispatch" => Action::Dispatch,
         "accept" => Action::Accept,

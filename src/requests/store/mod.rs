@@ -282,7 +282,7 @@ pub async fn reported_by(
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
 pub struct QueueFilter {
-    /// `pending`, `dispatched`, `in_progress`, … ; empty = all open states.
+    /// `pending`, `dispatched`, `in_progress`, … ; empty = all open states; `all` = every state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Only requests assigned to me.
@@ -338,6 +338,8 @@ pub async fn queue(
             values.push(s.as_str().into());
             sql.push_str(&format!(" AND q.state = ${}", values.len()));
         }
+        // 「全部」: every state, closed and voided included.
+        None if f.state.as_deref() == Some("all") => {}
         None => sql.push_str(" AND q.state IN ('pending','dispatched','in_progress','suspended','escalated')"),
     }
     if f.mine.as_deref() == Some("1") {

@@ -32,11 +32,11 @@ pub fn item_input(name: &str, description: &str, points: &str, stock: &str) -> A
     if description.chars().count() > 200 {
         errors.push(crate::error::FieldError::new("description", "说明不超过200字"));
     }
-    let points = points.trim().parse::<i32>().ok().filter(|v| (1..=100_000).contains(v));
+    let points = crate::text::num(points).parse::<i32>().ok().filter(|v| (1..=100_000).contains(v));
     if points.is_none() {
         errors.push(crate::error::FieldError::new("points", "所需积分应为1至100000"));
     }
-    let stock = stock.trim().parse::<i32>().ok().filter(|v| (0..=100_000).contains(v));
+    let stock = crate::text::num(stock).parse::<i32>().ok().filter(|v| (0..=100_000).contains(v));
     if stock.is_none() {
         errors.push(crate::error::FieldError::new("stock", "库存应为0至100000"));
     }

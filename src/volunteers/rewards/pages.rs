@@ -149,7 +149,8 @@ pub async fn update_item(
     Path(id): Path<i64>,
     Form(f): Form<ItemUpdateForm>,
 ) -> AppResult<Redirect> {
-    let points: i32 = f.points.trim().parse().map_err(|_| AppError::field("points", "所需积分应为1至100000"))?;
+    let points: i32 =
+        crate::text::num(&f.points).parse().map_err(|_| AppError::field("points", "所需积分应为1至100000"))?;
     let add: i32 = match f.add_stock.trim() {
         "" => 0,
         v => v.parse().map_err(|_| AppError::field("add_stock", "补货数量应为整数"))?,
