@@ -129,3 +129,19 @@ for (const ta of document.querySelectorAll("textarea[data-counter][maxlength]"))
   ta.addEventListener("input", show);
   show();
 }
+
+// Booking form: the end list follows the chosen start (each start option carries the ends it allows),
+// and another date reloads the page's free/busy grid for that day.
+for (const start of document.querySelectorAll("select[data-ends]")) {
+  const end = start.form.querySelector("select[name=end]");
+  start.addEventListener("change", () => {
+    const opt = start.selectedOptions[0];
+    const ends = (opt && opt.dataset.ends ? opt.dataset.ends : "").split(" ").filter(Boolean);
+    end.replaceChildren(...ends.map((e) => new Option(e, e)));
+  });
+}
+for (const date of document.querySelectorAll("select[data-day-link]")) {
+  date.addEventListener("change", () => {
+    window.location.href = `${date.dataset.dayLink}&day=${encodeURIComponent(date.value)}#book-${date.dataset.dayLink.split("room=")[1]}`;
+  });
+}

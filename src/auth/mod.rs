@@ -55,6 +55,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A caller outside HTTP (the demo's generated history): acting as this principal, from nowhere.
+    pub fn acting(principal: Arc<Principal>) -> Self {
+        Ctx {
+            principal: Some(principal),
+            csrf_base: String::new(),
+            csrf: String::new(),
+            ip: None,
+            request_id: None,
+            lang: Lang::default(),
+            large_type: false,
+            path: "/demo/history".into(),
+            via_token: false,
+        }
+    }
     pub fn user_id(&self) -> Option<UserId> {
         self.principal.as_ref().map(|p| p.user_id)
     }

@@ -4,6 +4,7 @@
 //! per persona. Loading twice changes nothing (the whole load is one transaction, skipped if present).
 
 use crate::ids::*;
+pub mod history;
 mod life;
 mod referrals;
 

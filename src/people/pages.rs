@@ -185,6 +185,8 @@ pub struct Hit {
 #[template(path = "people/search.html")]
 struct SearchPage {
     c: Chrome,
+    /// Staff handle residents' data requests (others are not shown the link).
+    staff: bool,
     q: String,
     hits: Vec<Hit>,
     searched: bool,
@@ -208,7 +210,13 @@ pub async fn search(
             project: h.project_name.unwrap_or_default(),
         })
         .collect();
-    Ok(SearchPage { c: Chrome::titled(&ctx, "search.title"), searched: !query.trim().is_empty(), q: query, hits })
+    Ok(SearchPage {
+        c: Chrome::titled(&ctx, "search.title"),
+        staff: p.has(crate::auth::model::Access::Staff),
+        searched: !query.trim().is_empty(),
+        q: query,
+        hits,
+    })
 }
 
 pub async fn create_person(

@@ -146,6 +146,84 @@ pub fn check(a: &Attempt<'_>) -> Result<(), RuleError> {
     Ok(())
 }
 
+/// One 30-minute slot of a room's day, as the free/busy grid shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotState {
+    Free,
+    /// Held by a pending or approved booking.
+    Taken,
+    /// Open, but past, too soon (notice) or beyond the booking horizon.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySlot {
+    pub start: NaiveTime,
+    pub state: SlotState,
+}
+
+/// A room's slots on one day, inside the centre's opening hours (none on a closed date or day), each
+/// free, taken by an active booking (`taken`: China-time intervals) or unavailable by the rules — what
+/// [`check`] would refuse for a one-slot booking starting there.
+pub fn day_slots(
+    day: NaiveDate,
+    now: NaiveDateTime,
+    rules: Rules,
+    hours: &[Hours],
+    closed: &[NaiveDate],
+    taken: &[(NaiveDateTime, NaiveDateTime)],
+) -> Vec<DaySlot> {
+    if closed.contains(&day) || (day - now.date()).num_days() > rules.horizon_days + 1 {
+        return vec![];
+    }
+    let wd = day.weekday().number_from_monday() as u8;
+    let mut out = Vec::new();
+    let mut open: Vec<&Hours> = hours.iter().filter(|h| h.weekday == wd).collect();
+    open.sort_by_key(|h| h.opens);
+    for h in open {
+        let mut t = day.and_time(h.opens);
+        while t + Duration::minutes(SLOT_MINUTES) <= day.and_time(h.closes) {
+            let end = t + Duration::minutes(SLOT_MINUTES);
+            let state = if taken.iter().any(|(a, b)| *a < end && t < *b) {
+                SlotState::Taken
+            } else if t < now + Duration::minutes(rules.notice_minutes) || t - now > Duration::days(rules.horizon_days)
+            {
+                SlotState::Unavailable
+            } else {
+                SlotState::Free
+            };
+            if !out.iter().any(|s: &DaySlot| s.start == t.time()) {
+                out.push(DaySlot { start: t.time(), state });
+            }
+            t = end;
+        }
+    }
+    out
+}
+
+/// The ends a booking starting at `start` may have: through consecutive free slots, between the room's
+/// shortest and longest booking. Empty when `start` is not a free slot.
+pub fn ends_from(slots: &[DaySlot], start: NaiveTime, rules: Rules) -> Vec<NaiveTime> {
+    let Some(i) = slots.iter().position(|s| s.start == start && s.state == SlotState::Free) else { return vec![] };
+    let mut ends = Vec::new();
+    let mut expected = start;
+    for s in &slots[i..] {
+        if s.start != expected || s.state != SlotState::Free {
+            break;
+        }
+        let end = s.start + Duration::minutes(SLOT_MINUTES);
+        let minutes = (end - start).num_minutes();
+        if minutes > rules.max_minutes {
+            break;
+        }
+        if minutes >= rules.min_minutes {
+            ends.push(end);
+        }
+        expected = end;
+    }
+    ends
+}
+
 crate::coded! {
     /// Booking states. `pending` waits for approval (rooms that require it); `pending` and `approved` hold
     /// their slots; the others have released them.
@@ -390,6 +468,66 @@ mod tests {
             let x = slots(s1, e1);
             let shared = slots(s2, e2).iter().any(|s| x.contains(s));
             prop_assert_eq!(overlap, shared);
+        }
+    }
+
+    #[test]
+    fn the_day_grid_shows_open_slots_only_and_ends_follow_free_runs() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(); // a Wednesday
+        let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let hours = [Hours::new(3, t(9, 0), t(21, 0)).unwrap()];
+        let now = day.and_time(t(8, 0));
+        let rules = Rules { min_minutes: 60, max_minutes: 120, notice_minutes: 90, ..Rules::default() };
+        let taken = [(day.and_time(t(14, 0)), day.and_time(t(15, 0)))];
+        let slots = day_slots(day, now, rules, &hours, &[], &taken);
+        assert_eq!(slots.len(), 24, "09:00–21:00 in half hours, nothing at 00:00 or 23:30");
+        assert_eq!(slots[0], DaySlot { start: t(9, 0), state: SlotState::Unavailable }, "inside the notice");
+        assert_eq!(slots[1].state, SlotState::Free);
+        assert_eq!(slots.iter().filter(|s| s.state == SlotState::Taken).count(), 2);
+        assert_eq!(ends_from(&slots, t(13, 0), rules), vec![t(14, 0)], "stops at the taken slot");
+        assert_eq!(ends_from(&slots, t(15, 0), rules), vec![t(16, 0), t(16, 30), t(17, 0)]);
+        assert!(ends_from(&slots, t(14, 0), rules).is_empty());
+        assert!(ends_from(&slots, t(20, 30), rules).is_empty(), "too short before closing");
+        assert!(day_slots(day, now, rules, &hours, &[day], &[]).is_empty(), "closed date");
+        assert!(day_slots(day + Duration::days(1), now, rules, &hours, &[], &[]).is_empty(), "closed weekday");
+    }
+
+    proptest! {
+        /// Whatever the grid offers as a start and an end, the booking rules accept (overlap aside).
+        #[test]
+        fn every_offered_start_and_end_passes_the_rules(
+            open_h in 6u32..12, len_h in 2u32..12, now_min in 0i64..(60 * 24), notice in 0i64..240,
+            min_slots in 1i64..4, extra in 0i64..6, taken_at in 0u32..24,
+        ) {
+            let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+            let opens = NaiveTime::from_hms_opt(open_h, 0, 0).unwrap();
+            let closes = NaiveTime::from_hms_opt((open_h + len_h).min(23), 0, 0).unwrap();
+            let hours = [Hours::new(3, opens, closes).unwrap()];
+            let now = day.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(now_min);
+            let rules = Rules {
+                min_minutes: min_slots * 30,
+                max_minutes: (min_slots + extra) * 30,
+                notice_minutes: notice,
+                weekly_quota: 0,
+                horizon_days: 60,
+            };
+            let ts = day.and_hms_opt(taken_at, 0, 0).unwrap();
+            let slots = day_slots(day, now, rules, &hours, &[], &[(ts, ts + Duration::minutes(60))]);
+            for s in slots.iter().filter(|s| s.state == SlotState::Free) {
+                for end in ends_from(&slots, s.start, rules) {
+                    let a = Attempt {
+                        start: day.and_time(s.start),
+                        end: day.and_time(end),
+                        now,
+                        rules,
+                        hours: &hours,
+                        closed_dates: &[],
+                        household_week_count: None,
+                    };
+                    prop_assert!(check(&a).is_ok(), "{:?}–{:?}: {:?}", s.start, end, check(&a));
+                    prop_assert!(!(day.and_time(s.start) < ts + Duration::minutes(60) && ts < day.and_time(end)));
+                }
+            }
         }
     }
 }

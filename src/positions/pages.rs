@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Redirect},
 };
 use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
 
 use super::{
     actions::*,
@@ -97,6 +98,54 @@ pub async fn list(
 pub struct RoomView {
     pub room: store::Room,
     pub booked: Vec<BookingLine>,
+    /// The chosen day's half-hour slots inside opening hours (LibreBooking's free/busy row).
+    pub grid: Vec<SlotCell>,
+    /// Free starts on the chosen day, each with the ends it allows (for the form's lists).
+    pub starts: Vec<StartOption>,
+    pub ends: Vec<Choice>,
+    /// The form is shown open (this room was chosen, or its booking was refused).
+    pub open: bool,
+    pub error: Option<String>,
+    pub typed: BookingForm,
+}
+
+pub struct SlotCell {
+    pub time: String,
+    /// `free`, `taken` or `off`.
+    pub state: &'static str,
+    /// Free: the page again with this start chosen.
+    pub href: String,
+}
+
+pub struct StartOption {
+    pub time: String,
+    /// The ends allowed from this start, space-separated (`app.js` narrows the end list with it).
+    pub ends: String,
+    pub selected: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CentreQuery {
+    pub msg: Option<String>,
+    /// `YYYY-MM-DD`: the day the grid shows (today by default; within the next 14 days).
+    pub day: Option<String>,
+    /// The room and start chosen from the grid.
+    pub room: Option<i64>,
+    pub start: Option<String>,
+}
+
+/// A refused booking, shown again in its room's form.
+pub struct Refused {
+    pub room_id: i64,
+    pub form: BookingForm,
+    pub message: String,
+}
+
+pub struct DayLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
 }
 
 /// One weekday of the opening-hours form.
@@ -119,7 +168,9 @@ struct CentrePage {
     manager: bool,
     /// Dates offered in the booking form: today and the next 13 days.
     days: Vec<Choice>,
-    times: Vec<String>,
+    /// The day strip above the grids: links, the chosen one current.
+    strip: Vec<DayLink>,
+    day_label: String,
     functions: Vec<&'static str>,
     week: Vec<WeekHours>,
     /// Closed dates from today on.
@@ -130,51 +181,131 @@ pub async fn centre(
     AxState(state): AxState<AppState>,
     Auth(p, ctx): Auth,
     Path(id): Path<i64>,
-    Query(m): Query<MsgQuery>,
+    Query(q): Query<CentreQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let c = load_centre(&state, &p, id).await?;
+    centre_page(&state, &p, &ctx, id, q, None).await
+}
+
+async fn centre_page(
+    state: &AppState,
+    p: &crate::auth::Principal,
+    ctx: &crate::auth::Ctx,
+    id: i64,
+    q: CentreQuery,
+    refused: Option<Refused>,
+) -> AppResult<CentrePage> {
+    let c = load_centre(state, p, id).await?;
     let manager = p.scope.can_write_project(c.project_id);
     let now = state.clock.now();
-    let hours_rows = store::hours(&state.db.read, id).await?;
-    let bookings =
-        store::centre_bookings(&state.db.read, id, now - Duration::hours(12), now + Duration::days(14)).await?;
-    let rooms = store::rooms(&state.db.read, id)
-        .await?
-        .into_iter()
-        .map(|room| {
-            let booked = bookings
-                .iter()
-                .filter(|b| b.room_id == room.id)
-                .map(|b| {
-                    let own = b.booked_by == Some(p.user_id);
-                    BookingLine {
-                        id: b.id,
-                        room: b.room_name.clone(),
-                        when: when(b),
-                        state: b.state().label(ctx.lang).into(),
-                        // Residents see that a time is taken, not by whom or why.
-                        purpose: if manager || own { b.purpose.clone() } else { String::new() },
-                        who: if manager {
-                            b.org_name.clone().or(b.booker_name.clone()).unwrap_or_default()
-                        } else {
-                            String::new()
-                        },
-                        can_cancel: (manager || own) && b.starts_at > now,
-                        can_approve: manager && b.state() == BookingState::Pending,
-                    }
-                })
-                .collect();
-            RoomView { room, booked }
-        })
-        .collect();
     let today = model::to_local(now).date();
+    let hours_rows = store::hours(&state.db.read, id).await?;
+    let hours = store::parse_hours(&hours_rows);
+    let closed_dates = store::closed_days(&state.db.read, id).await?;
+    let bookings =
+        store::centre_bookings(&state.db.read, id, now - Duration::hours(12), now + Duration::days(15)).await?;
+    // The day shown: asked for (within the next 14 days), else the refused booking's, else today.
+    let asked = q.day.as_deref().or(refused.as_ref().map(|r| r.form.date.as_str()));
+    let day = asked
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+        .filter(|d| *d >= today && *d < today + Duration::days(14))
+        .unwrap_or(today);
+    let day_s = day.format("%Y-%m-%d").to_string();
+    let local_now = model::to_local(now);
+    let mut rooms = Vec::new();
+    for room in store::rooms(&state.db.read, id).await? {
+        let mine = bookings.iter().filter(|b| b.room_id == room.id);
+        let booked = mine
+            .clone()
+            .map(|b| {
+                let own = b.booked_by == Some(p.user_id);
+                BookingLine {
+                    id: b.id,
+                    room: b.room_name.clone(),
+                    when: when(b),
+                    state: b.state().label(ctx.lang).into(),
+                    // Residents see that a time is taken, not by whom or why.
+                    purpose: if manager || own { b.purpose.clone() } else { String::new() },
+                    who: if manager {
+                        b.org_name.clone().or(b.booker_name.clone()).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    can_cancel: (manager || own) && b.starts_at > now,
+                    can_approve: manager && b.state() == BookingState::Pending,
+                }
+            })
+            .collect();
+        let taken: Vec<_> = mine
+            .filter(|b| b.state().holds_slots())
+            .map(|b| (model::to_local(b.starts_at), model::to_local(b.ends_at)))
+            .collect();
+        let rules = room.rules();
+        let slots = model::day_slots(day, local_now, rules, &hours, &closed_dates, &taken);
+        let this = refused.as_ref().filter(|r| r.room_id == room.id);
+        let chosen_start = this
+            .map(|r| r.form.start.clone())
+            .or_else(|| q.start.clone().filter(|_| q.room == Some(room.id)))
+            .unwrap_or_default();
+        let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+        let grid = slots
+            .iter()
+            .map(|s| SlotCell {
+                time: hm(s.start),
+                state: match s.state {
+                    model::SlotState::Free => "free",
+                    model::SlotState::Taken => "taken",
+                    model::SlotState::Unavailable => "off",
+                },
+                href: format!(
+                    "/positions/centres/{id}?day={day_s}&room={}&start={}#book-{}",
+                    room.id,
+                    hm(s.start),
+                    room.id
+                ),
+            })
+            .collect();
+        let starts: Vec<StartOption> = slots
+            .iter()
+            .filter(|s| s.state == model::SlotState::Free)
+            .map(|s| StartOption {
+                time: hm(s.start),
+                ends: model::ends_from(&slots, s.start, rules).into_iter().map(hm).collect::<Vec<_>>().join(" "),
+                selected: hm(s.start) == chosen_start,
+            })
+            .filter(|o| !o.ends.is_empty())
+            .collect();
+        let first = starts.iter().find(|o| o.selected).or(starts.first());
+        let chosen_end = this.map(|r| r.form.end.clone()).unwrap_or_default();
+        let ends = first
+            .map(|o| o.ends.split(' ').map(|e| Choice::new(e, e).selected_if(e == chosen_end)).collect::<Vec<_>>())
+            .unwrap_or_default();
+        rooms.push(RoomView {
+            open: this.is_some() || q.room == Some(room.id),
+            error: this.map(|r| r.message.clone()),
+            typed: this.map(|r| r.form.clone()).unwrap_or_default(),
+            room,
+            booked,
+            grid,
+            starts,
+            ends,
+        });
+    }
     let days: Vec<_> = (0..14)
         .map(|i| {
             let d = today + Duration::days(i);
             (d.format("%Y-%m-%d").to_string(), format!("{} {}", d.format("%m月%d日"), model::weekday_zh(weekday(d))))
         })
         .collect();
-    let times = (0..48).map(|i| format!("{:02}:{:02}", i / 2, (i % 2) * 30)).collect();
+    let strip = (0..14)
+        .map(|i| {
+            let d = today + Duration::days(i);
+            DayLink {
+                href: format!("/positions/centres/{id}?day={}#rooms", d.format("%Y-%m-%d")),
+                label: format!("{} {}", model::weekday_zh(weekday(d)), d.format("%m-%d")),
+                current: d == day,
+            }
+        })
+        .collect();
     let week = (1..=7u8)
         .map(|d| {
             let h = hours_rows.iter().find(|h| h.weekday as u8 == d);
@@ -187,7 +318,7 @@ pub async fn centre(
         })
         .collect();
     Ok(CentrePage {
-        c: Chrome::new(&ctx, c.name.clone()).with_msg(m.msg.as_deref()),
+        c: Chrome::new(ctx, c.name.clone()).with_msg(q.msg.as_deref()),
         hours: hours_rows
             .iter()
             .map(|h| Fact::new(model::weekday_zh(h.weekday as u8), format!("{}–{}", h.opens, h.closes)))
@@ -195,8 +326,9 @@ pub async fn centre(
         versions: store::versions(&state.db.read, id).await?,
         rooms,
         manager,
-        days: choices(days),
-        times,
+        days: crate::web::forms::choices_with(days, &day_s),
+        strip,
+        day_label: format!("{} {}", day.format("%m月%d日"), model::weekday_zh(weekday(day))),
         functions: model::ROOM_FUNCTIONS.to_vec(),
         week,
         closed: store::closed_from(&state.db.read, id, today).await?,
@@ -255,10 +387,24 @@ pub async fn book(
     Auth(p, ctx): Auth,
     Path(room_id): Path<i64>,
     Form(f): Form<BookingForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<axum::response::Response> {
     let room = store::room(&state.db.read, room_id).await?.ok_or_else(AppError::not_found)?;
-    book_checked(&state, &p, &ctx, room_id, f).await?;
-    Ok(Redirect::to(&format!("/positions/centres/{}?msg=booked", room.centre_id)))
+    match book_checked(&state, &p, &ctx, room_id, f.clone()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/positions/centres/{}?msg=booked", room.centre_id)).into_response()),
+        // Refused (a rule, a slot just taken): the centre again, the form open with what was typed and why.
+        Err(e) if matches!(e.status.as_u16(), 400 | 409 | 422) => {
+            let status = e.status;
+            let message = if e.fields.is_empty() {
+                e.zh
+            } else {
+                e.fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("；")
+            };
+            let refused = Refused { room_id, form: f, message };
+            let page = centre_page(&state, &p, &ctx, room.centre_id, CentreQuery::default(), Some(refused)).await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn booking_act(

@@ -83,6 +83,16 @@ struct ListPage {
     has_post: bool,
     /// The query string of the current filters, for the next-page link.
     filter_qs: String,
+    /// What this caller may open from the toolbar (no link that answers 403).
+    tools: Tools,
+}
+
+#[derive(Default)]
+struct Tools {
+    report: bool,
+    figures: bool,
+    staff: bool,
+    keys: bool,
 }
 
 /// Choices for the queue filters: the caller's projects; categories and buildings of the chosen project
@@ -154,6 +164,12 @@ pub async fn list(
         buildings,
         has_post: !p.staff_posts().is_empty(),
         filter_qs,
+        tools: Tools {
+            report: can_report(&state, &p).await?,
+            figures: desk && !p.scope.read_projects.is_empty(),
+            staff: p.has(Access::Staff),
+            keys: !super::actions::keys::managed_projects(&p).is_empty(),
+        },
     })
 }
 
@@ -207,6 +223,14 @@ pub async fn new_page(
         ..Default::default()
     };
     form_page(&state, &p, &ctx, &q, &typed, Vec::new(), q.household_id.is_none() && q.place_id.is_none()).await
+}
+
+/// Whether the caller may report at all (the report form refuses those with no way in).
+async fn can_report(state: &AppState, p: &Principal) -> AppResult<bool> {
+    Ok(!p.scope.households.is_empty()
+        || !p.scope.write_projects.is_empty()
+        || p.grants.iter().any(|g| g.role == crate::auth::model::Role::Supervisor)
+        || !grid_projects(state, p).await?.is_empty())
 }
 
 /// The report form, with what was typed and the messages beside their fields (a refused submission

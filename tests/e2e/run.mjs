@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { audit } from "./audit.mjs";
 
 const bin = process.env.XINGHUO_BIN;
 let lastOccPath = "";
@@ -201,10 +202,17 @@ try {
     await p3.click('.service-grid a[href="/positions"]');
     await p3.click('#centres a:has-text("保利叶语党群服务中心")');
     await p3.waitForSelector("#centre-name");
-    const hall = p3.locator("section.room", { hasText: "议事厅" });
-    await hall.locator("summary").click();
-    await hall.locator('select[name="date"]').selectOption({ index: 2 });
-    await hall.locator('select[name="start"]').selectOption("14:00");
+    // The day strip picks the day; the room's grid shows its free half hours inside opening hours.
+    await p3.locator("#rooms a").nth(2).click();
+    await p3.waitForSelector("#rooms a[aria-current]");
+    let hall = p3.locator("section.room", { hasText: "议事厅" });
+    const first = (await hall.locator(".slots li").first().textContent()).trim();
+    const last = (await hall.locator(".slots li").last().textContent()).trim();
+    expect(!first.startsWith("00:00") && !last.startsWith("23:30"), `grid runs ${first}…${last}, outside opening hours`);
+    await hall.locator('a.slot.free', { hasText: "14:00" }).click();
+    await p3.waitForSelector("details.book[open]");
+    hall = p3.locator("section.room", { hasText: "议事厅" });
+    expect((await hall.locator('select[name="start"]').inputValue()) === "14:00", "the chosen slot is not the start");
     await hall.locator('select[name="end"]').selectOption("16:00");
     await hall.locator('input[name="purpose"]').fill("2栋业主议事会");
     await p3.screenshot({ path: join(shots, "8-centre.png"), fullPage: true });
@@ -212,15 +220,14 @@ try {
     await p3.waitForSelector(".flash");
     const booked = await p3.locator("section.room", { hasText: "议事厅" }).locator(".booked").textContent();
     expect(booked.includes("14:00") && booked.includes("16:00") && booked.includes("已预约"), `booked: ${booked}`);
-    // The same time again is refused with a clear message.
+    // The same day again: 15:00 is shown taken and is no longer offered as a start.
+    await p3.locator("#rooms a").nth(2).click();
+    await p3.waitForSelector("#rooms a[aria-current]");
     const again = p3.locator("section.room", { hasText: "议事厅" });
-    await again.locator("summary").click();
-    await again.locator('select[name="date"]').selectOption({ index: 2 });
-    await again.locator('select[name="start"]').selectOption("15:00");
-    await again.locator('select[name="end"]').selectOption("16:00");
-    await again.locator('input[name="purpose"]').fill("再约一次");
-    await again.locator('.booking-form button[type="submit"]').click();
-    expect((await p3.textContent("body")).includes("该时段已被预约"), "no slot_taken message");
+    expect((await again.locator(".slot.taken", { hasText: "15:00" }).count()) === 1, "15:00 is not shown taken");
+    const offered = await again.locator('select[name="start"] option').allTextContents();
+    expect(!offered.includes("15:00") && offered.includes("16:00"), `start list: ${offered.join(",")}`);
+    await p3.screenshot({ path: join(shots, "8b-centre-grid.png"), fullPage: false });
     await ctx3.close();
   });
 
@@ -462,6 +469,46 @@ try {
     expect((await p7.textContent("#mydata-asks")).includes("已更正入住日期"), "the answer is not shown to the resident");
     await p7.screenshot({ path: join(shots, "18-my-data-answered.png"), fullPage: false });
     await ctx7.close();
+  });
+
+  // Every persona's pages to depth 2, in normal and large type: no link that answers 403 or 404, no
+  // axe-core WCAG 2.1 A/AA violation, targets ≥ 44 px (60 in large type), large text ≥ 18 px.
+  for (const [user, phone] of [["resident", true], ["staff", false], ["cadre", false], ["grid", false], ["hejing", false], ["mumashan", false]]) {
+    await check(`${user}'s pages pass the accessibility, target-size and link audit in both modes`, async () => {
+      const all = [];
+      let pages = 0;
+      for (const large of [false, true]) {
+        const { problems, visited } = await audit(browser, base, { user, password: "Xinghuo@2026", phone, large });
+        all.push(...problems);
+        pages += visited.length;
+      }
+      console.log(`# ${user}: ${pages} pages audited`);
+      expect(all.length === 0, `${all.length} problems:\n  ${all.join("\n  ")}`);
+    });
+  }
+
+  // The README's three screenshots: the resident's phone home, the staff queue, large type.
+  await check("the README screenshots are taken", async () => {
+    const docs = new URL("../../docs/screenshots/", import.meta.url).pathname;
+    mkdirSync(docs, { recursive: true });
+    const shoot = async (user, phone, large, path, file) => {
+      const ctx = await browser.newContext(phone ? { viewport: { width: 390, height: 844 } } : { viewport: { width: 1366, height: 768 } });
+      const p = await ctx.newPage();
+      await p.goto(`${base}/login`);
+      const isLarge = async () => (await p.getAttribute("html", "class")).includes("large");
+      if (large !== (await isLarge())) await p.click("#large-toggle");
+      await p.fill('input[name="username"]', user);
+      await p.fill('input[name="password"]', "Xinghuo@2026");
+      await p.click('button[type="submit"].primary');
+      await p.waitForURL(`${base}/`);
+      if (large !== (await isLarge())) await p.click("#large-toggle");
+      await p.goto(`${base}${path}`);
+      await p.screenshot({ path: join(docs, file) });
+      await ctx.close();
+    };
+    await shoot("resident2", true, false, "/", "resident-home.png");
+    await shoot("staff", false, false, "/requests?state=all", "staff-queue.png");
+    await shoot("resident2", true, true, "/", "large-type.png");
   });
 
   await check("no script errors", async () => expect(errors.length === 0, errors.join("; ")));

@@ -163,3 +163,38 @@ async fn the_queue_shows_every_state_on_request_with_deadline_and_assignee() {
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("响应 ") && row.contains("工程维修") && row.contains("st-wait"), "{row}");
 }
+
+/// The demo's year of history: made by the real use cases, the same on every run, and every persona's
+/// home and the figures have something real to show.
+#[tokio::test]
+async fn the_demo_history_is_a_believable_year_and_the_same_every_time() {
+    async fn counts(app: &TestApp) -> Vec<i64> {
+        let mut v = Vec::new();
+        for t in ["requests", "request_events", "signups", "points_ledger", "bookings", "redemptions", "audit_log"] {
+            v.push(app.count(&format!("SELECT COUNT(*) AS n FROM {t}")).await);
+        }
+        v
+    }
+    let a = TestApp::new().await;
+    let n = xinghuo::demo::history::load(&a.state, 1).await.unwrap();
+    assert!(n.requests > 300 && n.closed * 10 > n.requests * 8, "{n:?}");
+    assert!(n.late > 10 && n.pushed_up > 5 && n.attendances > 100 && n.bookings > 20 && n.redemptions > 0, "{n:?}");
+    let first = counts(&a).await;
+    let b = TestApp::new().await;
+    xinghuo::demo::history::load(&b.state, 1).await.unwrap();
+    assert_eq!(first, counts(&b).await, "the history differs between two loads");
+    // States across the board: most closed, some waiting, some in hand, some late.
+    for state in ["closed", "awaiting_rating", "escalated"] {
+        let sql = format!("SELECT COUNT(*) AS n FROM requests WHERE state = '{state}'");
+        assert!(a.count(&sql).await > 0, "no {state} request in the history");
+    }
+    // Each persona's home shows it: the staff's work waiting, a month of figures.
+    let mut staff = a.login("staff").await;
+    let home = staff.get("/").await.text;
+    assert!(card(&home, "work").contains("class=\"st st-"), "{home}");
+    let figures = staff.get(&format!("/requests/figures?project={}&month=2026-10", a.ids().await.yeyu)).await.text;
+    let total: i64 = figures.split("id=\"total\">").nth(1).unwrap().split('<').next().unwrap().parse().unwrap();
+    assert!(total > 10, "October has {total} requests");
+    // The cleaning days credited hours and points through the real check-out.
+    assert!(a.count("SELECT COUNT(*) AS n FROM points_ledger WHERE delta > 0").await > 100);
+}

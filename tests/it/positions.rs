@@ -514,3 +514,49 @@ async fn staff_run_centres_and_activities_through_the_api() {
     assert_eq!(mine[0]["room_name"], "议事厅");
     assert_eq!(app.login("resident2").await.get("/api/v1/me/bookings").await.json().as_array().unwrap().len(), 0);
 }
+
+/// The centre page shows each room's free half hours for a day inside opening hours; a start chosen
+/// from the grid is selected in the form with only the ends that can follow; a refused booking comes
+/// back as the page with the form open, the typed purpose kept and the reason beside it.
+#[tokio::test]
+async fn the_free_busy_grid_offers_only_bookable_times_and_a_refusal_keeps_the_form() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let centre = app.id(&format!("SELECT centre_id AS id FROM rooms WHERE id = {hall}")).await;
+    let mut resident = app.login("resident").await;
+    let r =
+        resident.json("POST", &format!("/api/v1/rooms/{hall}/bookings"), book("2026-11-30", "14:00", "16:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = resident.get(&format!("/positions/centres/{centre}?day=2026-11-30&room={hall}&start=13:00")).await.text;
+    let section = &page[page.find(&format!("id=\"room-{hall}\"")).unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(!section.contains(">00:00<") && !section.contains(">23:30<"), "slots outside 09:00–21:00");
+    assert!(section.contains("class=\"slot free\"") && section.contains("slot taken\">14:00"), "{section}");
+    // 13:00 chosen: the end list stops at the booking that starts at 14:00.
+    let start = &section[section.find("name=\"start\"").unwrap()..];
+    assert!(start.contains("<option value=\"13:00\" data-ends=\"13:30 14:00\" selected>"), "{start}");
+    assert!(!start.contains("value=\"14:30\""), "a taken slot is offered as a start");
+    let end = &section[section.find("name=\"end\"").unwrap()..];
+    let end = &end[..end.find("</select>").unwrap()];
+    assert!(end.contains("13:30") && end.contains("14:00") && !end.contains("14:30"), "{end}");
+    // Someone else takes 17:00 between the page and the submit: refused, the form comes back with the
+    // purpose typed and why.
+    let mut neighbour = app.login("resident2").await;
+    let r =
+        neighbour.json("POST", &format!("/api/v1/rooms/{hall}/bookings"), book("2026-11-30", "17:00", "18:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = resident
+        .post_form(
+            &format!("/positions/rooms/{hall}/bookings"),
+            &[("date", "2026-11-30"), ("start", "17:00"), ("end", "18:00"), ("purpose", "读书会第三期")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert!(
+        r.text.contains(&format!("id=\"book-error-{hall}\"")) && r.text.contains("value=\"读书会第三期\""),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains(&format!("id=\"book-{hall}\" open")), "the form is not open");
+}
