@@ -20,6 +20,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_centre_hours_day", "centre_hours", &["centre_id", "weekday"]),
     ("ux_centres_project_name", "centres", &["project_id", "name"]),
     ("ux_escalation_ladders_project", "escalation_ladders", &["project_id"]),
+    ("ux_notification_mutes_user_group", "notification_mutes", &["user_id", "kind_group"]),
     ("ux_occurrences_activity_start", "activity_occurrences", &["activity_id", "starts_at"]),
     ("ux_open311_keys_hash", "open311_keys", &["key_hash"]),
     ("ux_open311_outbound_project", "open311_outbound", &["project_id"]),

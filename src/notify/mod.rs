@@ -3,6 +3,7 @@
 //! count rides on the principal query, so every page's navigation shows it without another round trip.
 
 use crate::ids::*;
+pub mod model;
 pub mod pages;
 pub mod store;
 
@@ -19,16 +20,20 @@ pub struct Note<'a> {
     pub link: Option<String>,
 }
 
-/// Notify these users (duplicates ignored).
+/// Notify these users (duplicates ignored; those who turned this kind's group off are skipped).
 pub async fn to_users(
     conn: &impl ConnectionTrait,
     users: &[i64],
     n: &Note<'_>,
     now: DateTime<Utc>,
 ) -> Result<usize, sea_orm::DbErr> {
+    let muted = match model::group_of(n.kind) {
+        Some(g) => store::muted(conn, users, g).await?,
+        None => vec![],
+    };
     let mut seen = Vec::new();
     for u in users {
-        if seen.contains(u) {
+        if seen.contains(u) || muted.contains(u) {
             continue;
         }
         seen.push(*u);
@@ -36,6 +41,14 @@ pub async fn to_users(
         store::insert(conn, UserId(*u), now, n.kind, &title, n.link.as_deref()).await?;
     }
     Ok(seen.len())
+}
+
+/// Turn these groups off for a user (and every other group on).
+pub(crate) async fn set_mutes(state: &AppState, user: UserId, off: &[&str]) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::TransactionTrait;
+    let tx = state.db.write.begin().await?;
+    store::set_mutes(&tx, user, off, state.clock.now()).await?;
+    tx.commit().await
 }
 
 pub(crate) async fn mark_read(state: &AppState, user_id: UserId, only: Option<i64>) -> Result<u64, sea_orm::DbErr> {
@@ -60,6 +73,8 @@ pub fn routes() -> Vec<crate::access::RouteDef> {
     vec![
         RouteDef::new("GET", "/notifications", Access::Authenticated, get(pages::page)),
         RouteDef::new("POST", "/notifications/read", Access::Authenticated, post(pages::read)),
+        RouteDef::new("GET", "/notifications/settings", Access::Authenticated, get(pages::settings)),
+        RouteDef::new("POST", "/notifications/settings", Access::Authenticated, post(pages::save_settings)),
         RouteDef::new("GET", "/api/v1/notifications", Access::Authenticated, get(pages::api_list)),
         RouteDef::new("POST", "/api/v1/notifications/read", Access::Authenticated, post(pages::api_read)),
     ]

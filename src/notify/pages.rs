@@ -64,6 +64,42 @@ pub async fn read(State(state): State<AppState>, Auth(p, _ctx): Auth, Form(f): F
     Ok(Redirect::to("/notifications?msg=saved"))
 }
 
+pub struct GroupLine {
+    pub group: &'static str,
+    pub on: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notify/settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    groups: Vec<GroupLine>,
+}
+
+/// Which notices I receive: each group that may be turned off, with a checkbox.
+pub async fn settings(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    axum::extract::Query(m): axum::extract::Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let muted = store::mutes_of(&state.db.read, p.user_id).await?;
+    let groups =
+        super::model::GROUPS.iter().map(|(g, _)| GroupLine { group: g, on: !muted.iter().any(|m| m == g) }).collect();
+    Ok(SettingsPage { c: Chrome::titled(&ctx, "notify.settings").with_msg(m.msg.as_deref()), groups })
+}
+
+/// Save them: every group not ticked is turned off (unknown names are ignored).
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Auth(p, _ctx): Auth,
+    Form(f): Form<Vec<(String, String)>>,
+) -> AppResult<Redirect> {
+    let on: Vec<&str> = f.iter().filter(|(k, _)| k == "on").filter_map(|(_, v)| super::model::group(v)).collect();
+    let off: Vec<&str> = super::model::GROUPS.iter().map(|(g, _)| *g).filter(|g| !on.contains(g)).collect();
+    super::set_mutes(&state, p.user_id, &off).await?;
+    Ok(Redirect::to("/notifications/settings?msg=saved"))
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct NotificationList {
     pub unread: i64,

@@ -125,3 +125,54 @@ pub async fn unread(conn: &impl ConnectionTrait, user_id: UserId) -> Result<i64,
     db::count(conn, "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL", params![user_id])
         .await
 }
+
+/// Of these users, those who turned this group off.
+pub async fn muted(conn: &impl ConnectionTrait, users: &[i64], group: &str) -> Result<Vec<i64>, sea_orm::DbErr> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut values: Vec<sea_orm::Value> = vec![group.into()];
+    values.extend(users.iter().map(|u| sea_orm::Value::from(*u)));
+    let rows: Vec<db::IdRow> = db::all(
+        conn,
+        &format!(
+            "SELECT user_id AS id FROM notification_mutes WHERE kind_group = $1 AND user_id IN ({})",
+            db::placeholders(2, users.len())
+        ),
+        values,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// The groups a user turned off.
+pub async fn mutes_of(conn: &impl ConnectionTrait, user: UserId) -> Result<Vec<String>, sea_orm::DbErr> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct G {
+        kind_group: String,
+    }
+    Ok(db::all::<G>(conn, "SELECT kind_group FROM notification_mutes WHERE user_id = $1", params![user])
+        .await?
+        .into_iter()
+        .map(|g| g.kind_group)
+        .collect())
+}
+
+/// Replace a user's turned-off groups.
+pub async fn set_mutes(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    groups: &[&str],
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    db::exec(conn, "DELETE FROM notification_mutes WHERE user_id = $1", params![user]).await?;
+    for g in groups {
+        db::exec(
+            conn,
+            "INSERT INTO notification_mutes (user_id, kind_group, created_at) VALUES ($1, $2, $3)",
+            params![user, *g, now],
+        )
+        .await?;
+    }
+    Ok(())
+}

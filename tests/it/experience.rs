@@ -198,3 +198,58 @@ async fn the_demo_history_is_a_believable_year_and_the_same_every_time() {
     // The cleaning days credited hours and points through the real check-out.
     assert!(a.count("SELECT COUNT(*) AS n FROM points_ledger WHERE delta > 0").await > 100);
 }
+
+/// The reporter hears of each step that concerns them (dispatched, taken, done; registered by staff on
+/// their behalf), and may turn a group off — which stops exactly that group.
+#[tokio::test]
+async fn the_reporter_is_told_each_step_and_may_turn_progress_notices_off() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮了", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let notes = |title: &'static str| {
+        format!(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = (SELECT id FROM users WHERE username = 'resident') AND title LIKE '%{title}%'"
+        )
+    };
+    let mut staff = app.login("staff").await;
+    let url = format!("/api/v1/requests/{id}/actions");
+    let me = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let r = staff.json("POST", &url, json!({"action": "dispatch", "assignee_person_id": me})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count(&notes("已派单")).await, 1);
+    staff.json("POST", &url, json!({"action": "accept"})).await;
+    assert_eq!(app.count(&notes("已接单")).await, 1);
+    // 张三 turns progress notices off, keeps "done, please rate".
+    let page = resident.get("/notifications/settings").await.text;
+    assert!(page.contains("value=\"request_progress\" checked") && page.contains("value=\"request_done\" checked"));
+    let r = resident
+        .post_form("/notifications/settings", &[("on", "request_done"), ("on", "dispatch"), ("on", "nonsense")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = resident.get("/notifications/settings").await.text;
+    assert!(page.contains("value=\"request_progress\">") && page.contains("value=\"request_done\" checked"), "{page}");
+    let resume = (xinghuo::clock::to_local(xinghuo::clock::Clock::now(&*app.state.clock)) + chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let r = staff.json("POST", &url, json!({"action": "suspend", "reason": "等配件", "resume_at": resume})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count(&notes("暂缓")).await, 0, "a muted group was sent");
+    staff.json("POST", &url, json!({"action": "resume"})).await;
+    staff.json("POST", &url, json!({"action": "complete", "reason": "换了灯泡"})).await;
+    assert_eq!(app.count(&notes("请评价")).await, 1, "the group still on was not sent");
+    // Staff enter a request for 李四 by his room: he is told it is registered.
+    let r = staff
+        .json("POST", "/api/v1/requests", json!({"category_id": ids.yeyu_lighting, "description": "电话报修：门口灯坏了", "room": "1-1-102", "channel": "staff_phone"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let lisi = "SELECT COUNT(*) AS n FROM notifications WHERE user_id = (SELECT id FROM users WHERE username = 'resident2') AND title LIKE '%物业已为您登记%'";
+    assert_eq!(app.count(lisi).await, 1);
+}

@@ -20,6 +20,7 @@ mod m0013_series;
 mod m0014_one_volunteer;
 mod m0015_request_unit;
 mod m0016_escalation_ladder;
+mod m0017_notification_prefs;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_one_volunteer::M0014OneVolunteer),
             Box::new(m0015_request_unit::M0015RequestUnit),
             Box::new(m0016_escalation_ladder::M0016EscalationLadder),
+            Box::new(m0017_notification_prefs::M0017NotificationPrefs),
         ]
     }
 }

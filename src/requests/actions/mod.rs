@@ -310,6 +310,25 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
         (Some(user), false) => super::photos::save(state, &tx, id, photos, user, now, &mut keys).await,
         (None, false) => Err(AppError::internal("photos need the user who uploads them")),
     };
+    // Entered by staff for a resident (a call, a visit to the desk): the resident hears it is registered.
+    let saved = match (saved, f.reporter_person_id.filter(|_| f.channel.on_behalf())) {
+        (Ok(()), Some(p)) => {
+            let title = format!("物业已为您登记诉求#{id}（{}），将在{}分钟内响应", c.name, c.respond_minutes);
+            match crate::notify::users_of_person(&tx, p).await {
+                Ok(users) => crate::notify::to_users(
+                    &tx,
+                    &users,
+                    &crate::notify::Note { kind: "progress", title, link: Some(format!("/requests/{id}")) },
+                    now,
+                )
+                .await
+                .map(|_| ())
+                .map_err(AppError::from),
+                Err(e) => Err(AppError::from(e)),
+            }
+        }
+        (saved, _) => saved,
+    };
     let saved = match saved {
         Ok(()) => {
             let e = crate::audit::Entry {
@@ -515,12 +534,16 @@ pub async fn notify_after(
 ) -> Result<(), AppError> {
     use crate::notify;
     let subject = format!("诉求#{}（{}）", r.id, r.category_name);
-    let (users, title, kind) = match action {
+    let link = Some(format!("/requests/{}", r.id));
+    // Those who must act on it now.
+    let work = match action {
         Action::Dispatch | Action::Transfer { .. } => match assignee {
-            Some(a) => (notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"),
-            None => return Ok(()),
+            Some(a) => {
+                Some((notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"))
+            }
+            None => None,
         },
-        Action::Chase | Action::Reopen { .. } => match r.assignee_person_id {
+        Action::Chase | Action::Reopen { .. } => Some(match r.assignee_person_id {
             Some(a) => (
                 notify::users_of_person(conn, a).await?,
                 format!(
@@ -532,19 +555,45 @@ pub async fn notify_after(
             None => {
                 (notify::project_staff_users(conn, r.project_id, None).await?, format!("{subject}业主催办"), "chase")
             }
-        },
-        Action::Rate(_) if second_visit => (
+        }),
+        Action::Rate(_) if second_visit => Some((
             notify::project_staff_users(conn, r.project_id, Some("项目经理")).await?,
             format!("{subject}收到差评，已退回处理，请安排二次回访"),
             "bad_rating",
-        ),
-        _ if to == State::AwaitingRating => match r.reporter_person_id {
-            Some(p) => (notify::users_of_person(conn, p).await?, format!("{subject}已处理完毕，请评价"), "completed"),
-            None => return Ok(()),
-        },
-        _ => return Ok(()),
+        )),
+        _ => None,
     };
-    notify::to_users(conn, &users, &notify::Note { kind, title, link: Some(format!("/requests/{}", r.id)) }, now)
-        .await?;
+    if let Some((users, title, kind)) = work {
+        notify::to_users(conn, &users, &notify::Note { kind, title, link: link.clone() }, now).await?;
+    }
+    // The reporter hears of every step that concerns them, as FixMyStreet's updates do.
+    if let (Some(p), Some((kind, title))) = (r.reporter_person_id, reporter_update(&subject, action, to)) {
+        let users = notify::users_of_person(conn, p).await?;
+        notify::to_users(conn, &users, &notify::Note { kind, title, link }, now).await?;
+    }
     Ok(())
+}
+
+/// What the reporter is told after a step (none for steps inside the property: returns, transfers,
+/// or the reporter's own).
+pub fn reporter_update(subject: &str, action: &Action, to: State) -> Option<(&'static str, String)> {
+    let when = |t: DateTime<Utc>| crate::clock::fmt_datetime(t);
+    Some(match action {
+        Action::Dispatch => ("progress", format!("{subject}已派单，工作人员将尽快处理")),
+        Action::Accept => ("progress", format!("{subject}工作人员已接单，正在处理")),
+        Action::Suspend { resume_at, reason } => {
+            ("progress", format!("{subject}暂缓处理（{reason}），预计{}恢复", when(*resume_at)))
+        }
+        Action::Resume => ("progress", format!("{subject}已恢复处理")),
+        Action::EscalateOutside { to: o, .. } => ("progress", format!("{subject}已上报{}协调", o.zh())),
+        Action::OutsideAnswer { note, resolved: true } => {
+            ("completed", format!("{subject}上级已答复并解决：{note}。请评价"))
+        }
+        Action::OutsideAnswer { note, resolved: false } => {
+            ("progress", format!("{subject}上级已答复：{note}。物业继续处理"))
+        }
+        Action::Complete { .. } if to == State::AwaitingRating => ("completed", format!("{subject}已处理完毕，请评价")),
+        Action::Void { reason } => ("progress", format!("{subject}已作废：{reason}")),
+        _ => return None,
+    })
 }

@@ -12,6 +12,8 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
     vec![
         r("GET", "/notifications", "/notifications".into(), Body::None, signed_in),
         r("POST", "/notifications/read", "/notifications/read".into(), f(&[("id", "")]), signed_in),
+        r("GET", "/notifications/settings", "/notifications/settings".into(), Body::None, signed_in),
+        r("POST", "/notifications/settings", "/notifications/settings".into(), f(&[("on", "request_done")]), signed_in),
         r("GET", "/api/v1/notifications", "/api/v1/notifications".into(), Body::None, signed_in),
         r("POST", "/api/v1/notifications/read", "/api/v1/notifications/read".into(), Body::Json(json!({})), signed_in),
     ]
