@@ -98,6 +98,20 @@ impl AuditPage {
     fn when(&self, r: &AuditRow) -> String {
         fmt_datetime(r.at)
     }
+    /// A stored action code in the reader's language: the audit's own words, else a request step's,
+    /// else the code itself (a code added later still shows).
+    fn action_label(&self, code: &str) -> String {
+        for key in [format!("audit.act.{code}"), format!("req.action.{code}")] {
+            if crate::web::i18n::has(&key) {
+                return self.c.t(&key).to_string();
+            }
+        }
+        code.to_string()
+    }
+    fn entity_label(&self, code: &str) -> String {
+        let key = format!("audit.entity.{code}");
+        if crate::web::i18n::has(&key) { self.c.t(&key).to_string() } else { code.to_string() }
+    }
 }
 
 pub async fn page(

@@ -393,7 +393,9 @@ async fn request_life(
     }
     set(clock, reported + Duration::minutes(respond));
     act_checked(hs, &staff.p, &staff.ctx, id, step("accept")).await?;
-    if cat_name == "市政" && rng.gen_bool(0.5) {
+    // Municipal matters of the last month are pushed up and wait for the community; older ones were
+    // settled with the property's own hands.
+    if cat_name == "市政" && end - reported < Duration::days(30) && rng.gen_bool(0.6) {
         let mut f = step("escalate_outside");
         f.outside = "community".into();
         f.reason = "属市政设施，报社区协调".into();
@@ -418,7 +420,9 @@ async fn request_life(
         counts.late += 1;
     }
     let rated = done + Duration::hours(rng.gen_range(2..40));
-    if stop_at == 3 || rated > end {
+    // Residents do not always rate at once: some of the last fortnight's wait for it (待评价).
+    let unrated = end - reported < Duration::days(14) && rng.gen_bool(0.4);
+    if stop_at == 3 || rated > end || unrated {
         return Ok(());
     }
     set(clock, rated);

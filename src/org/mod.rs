@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod home;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -58,6 +59,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        home: Some(|state, p, lang| Box::pin(home::cards(state, p, lang))),
         ..crate::capability::Capability::new("org", routes)
     }
 }

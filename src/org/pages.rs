@@ -218,6 +218,9 @@ struct NodePage {
     party_kinds: Vec<Choice>,
     project_kinds: Vec<Choice>,
     roles: Vec<Choice>,
+    /// A grid or micro-grid: the households it covers (一户一档 for the grid member).
+    grid_households: Vec<store::GridHousehold>,
+    is_grid: bool,
 }
 
 pub async fn node_page(
@@ -304,8 +307,12 @@ pub async fn node_page(
         })
         .map(|r| (r.as_str(), r.label(ctx.lang)))
         .collect();
+    let is_grid = matches!(node.kind(), NodeKind::Grid | NodeKind::Microgrid);
+    let grid_households = if is_grid { store::grid_households(conn, &node.path).await? } else { vec![] };
     Ok(NodePage {
         c: Chrome::new(&ctx, node.name.clone()).with_msg(m.msg.as_deref()),
+        grid_households,
+        is_grid,
         kind_zh: node.kind().label(ctx.lang).into(),
         is_project: node.kind() == NodeKind::Project,
         node,

@@ -451,6 +451,41 @@ pub async fn households_in_grid(conn: &impl ConnectionTrait, grid_path: &str) ->
     .await?)
 }
 
+/// A household of a grid: its page, where it is, how many live there.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct GridHousehold {
+    pub id: i64,
+    pub project_name: String,
+    pub building_name: String,
+    pub unit_name: String,
+    pub room: String,
+    pub members: i64,
+    pub microgrid_name: String,
+}
+
+/// The households of a grid subtree (by their micro-grid's path), in estate and room order, at most 500.
+pub async fn grid_households(conn: &impl ConnectionTrait, grid_path: &str) -> Result<Vec<GridHousehold>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT h.node_id AS id, pj.name AS project_name, b.name AS building_name, u.name AS unit_name, h.room, \
+         (SELECT COUNT(*) FROM household_members m WHERE m.household_id = h.node_id) AS members, mg.name AS microgrid_name \
+         FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id JOIN org_nodes pj ON pj.id = h.project_id \
+         WHERE mg.path LIKE $1 ORDER BY pj.name, b.name, u.name, h.room LIMIT 500",
+        params![format!("{grid_path}%")],
+    )
+    .await?)
+}
+
+/// A node by its path (the grids a grid member covers are given as paths).
+pub async fn node_by_path(conn: &impl ConnectionTrait, path: &str) -> Result<Option<Node>, AppError> {
+    let id = db::one::<db::IdRow>(conn, "SELECT id FROM org_nodes WHERE path = $1", params![path]).await?;
+    match id {
+        Some(r) => node(conn, r.id).await,
+        None => Ok(None),
+    }
+}
+
 /// Households under a node of the property tree (a building, a unit).
 pub async fn households_under(conn: &impl ConnectionTrait, path: &str) -> Result<i64, AppError> {
     Ok(db::count(

@@ -293,7 +293,7 @@ async fn centre_page(
     let days: Vec<_> = (0..14)
         .map(|i| {
             let d = today + Duration::days(i);
-            (d.format("%Y-%m-%d").to_string(), format!("{} {}", d.format("%m月%d日"), model::weekday_zh(weekday(d))))
+            (d.format("%Y-%m-%d").to_string(), format!("{} {}", date_label(ctx.lang, d), wd(ctx.lang, weekday(d))))
         })
         .collect();
     let strip = (0..14)
@@ -301,7 +301,7 @@ async fn centre_page(
             let d = today + Duration::days(i);
             DayLink {
                 href: format!("/positions/centres/{id}?day={}#rooms", d.format("%Y-%m-%d")),
-                label: format!("{} {}", model::weekday_zh(weekday(d)), d.format("%m-%d")),
+                label: format!("{} {}", wd(ctx.lang, weekday(d)), d.format("%m-%d")),
                 current: d == day,
             }
         })
@@ -311,7 +311,7 @@ async fn centre_page(
             let h = hours_rows.iter().find(|h| h.weekday as u8 == d);
             WeekHours {
                 weekday: d,
-                name: model::weekday_zh(d),
+                name: wd(ctx.lang, d),
                 opens: h.map(|h| h.opens.clone()).unwrap_or_default(),
                 closes: h.map(|h| h.closes.clone()).unwrap_or_default(),
             }
@@ -321,19 +321,29 @@ async fn centre_page(
         c: Chrome::new(ctx, c.name.clone()).with_msg(q.msg.as_deref()),
         hours: hours_rows
             .iter()
-            .map(|h| Fact::new(model::weekday_zh(h.weekday as u8), format!("{}–{}", h.opens, h.closes)))
+            .map(|h| Fact::new(wd(ctx.lang, h.weekday as u8), format!("{}–{}", h.opens, h.closes)))
             .collect(),
         versions: store::versions(&state.db.read, id).await?,
         rooms,
         manager,
         days: crate::web::forms::choices_with(days, &day_s),
         strip,
-        day_label: format!("{} {}", day.format("%m月%d日"), model::weekday_zh(weekday(day))),
+        day_label: format!("{} {}", date_label(ctx.lang, day), wd(ctx.lang, weekday(day))),
         functions: model::ROOM_FUNCTIONS.to_vec(),
         week,
         closed: store::closed_from(&state.db.read, id, today).await?,
         centre: c,
     })
+}
+
+/// A weekday (1 = Monday) in the reader's language (the catalog's `weekday.N`).
+fn wd(lang: crate::web::i18n::Lang, d: u8) -> &'static str {
+    crate::web::i18n::t(lang, &format!("weekday.{d}"))
+}
+
+/// 「12月04日」, or "Dec 04" in English.
+fn date_label(lang: crate::web::i18n::Lang, d: NaiveDate) -> String {
+    if lang == crate::web::i18n::Lang::En { d.format("%b %d").to_string() } else { d.format("%m月%d日").to_string() }
 }
 
 fn weekday(d: NaiveDate) -> u8 {

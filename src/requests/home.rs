@@ -18,8 +18,12 @@ pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<Ho
             .take(5)
             .map(|r| HomeLine {
                 href: format!("/requests/{}", r.id),
-                text: r.category_name.clone(),
-                sub: r.location.clone().unwrap_or_default(),
+                text: format!("#{} {}", r.id, r.category_name),
+                sub: format!(
+                    "{} · {}",
+                    r.description.chars().take(16).collect::<String>(),
+                    crate::clock::to_local(r.created_at).format("%m-%d")
+                ),
                 tag: r.state().label(lang).into(),
                 tone: r.state().tone(),
             })
@@ -54,6 +58,30 @@ pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<Ho
                 line("/requests?mine=1", "home.mine", w.mine, "work"),
                 line("/requests?overdue=1", "home.overdue", w.overdue, "late"),
                 line("/requests?state=awaiting_rating", "home.awaiting_rating", w.awaiting_rating, "done"),
+            ],
+            ..Default::default()
+        });
+    }
+    // The government side (cadres, grid members): what was pushed up to them and waits.
+    if !p.scope.gov_paths.is_empty() {
+        use super::store::referrals::InboxFilter;
+        let open = super::actions::referrals::inbox(state, p, InboxFilter::Open).await?.rows.len();
+        let overdue = super::actions::referrals::inbox(state, p, InboxFilter::Overdue).await?.rows.len();
+        let line = |href: &str, key: &str, n: usize, tone: &'static str| HomeLine {
+            href: href.into(),
+            text: t(lang, key).into(),
+            tag: n.to_string(),
+            tone: if n > 0 { tone } else { "off" },
+            ..Default::default()
+        };
+        cards.push(HomeCard {
+            order: 3,
+            id: "referrals",
+            title: t(lang, "home.grid_referrals").into(),
+            more: Some(("/referrals".into(), t(lang, "ref.inbox").into())),
+            lines: vec![
+                line("/referrals?filter=open", "home.referrals_open", open, "wait"),
+                line("/referrals?filter=overdue", "home.referrals_overdue", overdue, "late"),
             ],
             ..Default::default()
         });
