@@ -121,6 +121,52 @@ struct FiguresPage {
     referrals: ReferralFigures,
 }
 
+/// One month of the year view: its 三率, and the bar's width against the busiest month.
+struct YearLine {
+    month: String,
+    rates: RateLine,
+    bar: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requests/year.html")]
+struct YearPage {
+    c: Chrome,
+    project_id: ProjectId,
+    projects: Vec<Choice>,
+    lines: Vec<YearLine>,
+}
+
+/// The last twelve months of a project, month by month (its own page, so the month page stays one query).
+pub async fn year(
+    AxState(state): AxState<AppState>,
+    Desk(p, ctx): Desk,
+    Query(q): Query<FiguresQuery>,
+) -> AppResult<impl IntoResponse> {
+    let (project, month, _, _) = resolve(&state, &p, &FiguresQuery { month: None, ..q }).await?;
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_err(|_| AppError::internal("month"))?;
+    let mut lines = Vec::new();
+    for back in (0..12).rev() {
+        let m = first.checked_sub_months(chrono::Months::new(back)).unwrap_or(first).format("%Y-%m").to_string();
+        let (start, end) = month_bounds(&m).ok_or_else(|| AppError::internal("month bounds"))?;
+        let sum: model::MonthCounts =
+            month_counts(&state.db.read, ProjectId(project), start, end).await?.iter().map(|(_, c)| *c).sum();
+        lines.push(YearLine { rates: rate_line(m.clone(), model::three_rates_from(sum)), month: m, bar: 0 });
+    }
+    let most = lines.iter().map(|l| l.rates.total).max().unwrap_or(0).max(1);
+    for l in &mut lines {
+        l.bar = l.rates.total * 100 / most;
+    }
+    let projects = org::project_names(&state.db.read, p.scope.read_projects.iter().copied()).await?;
+    Ok(YearPage {
+        c: Chrome::titled(&ctx, "req.year"),
+        project_id: ProjectId(project),
+        projects: choices_with(projects, &project.to_string()),
+        lines,
+    })
+}
+
 async fn resolve(
     state: &AppState,
     p: &Principal,

@@ -17,6 +17,7 @@ pub mod open311;
 pub mod outbound;
 pub mod pages;
 pub mod photos;
+pub mod report;
 pub mod settings;
 pub mod store;
 
@@ -27,8 +28,9 @@ use crate::{access::RouteDef, auth::model::Access};
 pub fn routes() -> Vec<RouteDef> {
     vec![
         RouteDef::new("GET", "/requests", Access::Authenticated, get(pages::list)),
-        RouteDef::new("GET", "/requests/new", Access::Authenticated, get(pages::new_page)),
+        RouteDef::new("GET", "/requests/new", Access::Authenticated, get(report::new_page)),
         RouteDef::new("GET", "/requests/figures", Access::Desk, get(figures::page)),
+        RouteDef::new("GET", "/requests/figures/year", Access::Desk, get(figures::year)),
         RouteDef::new("GET", "/requests/figures.xlsx", Access::Desk, get(figures::export)),
         RouteDef::new("GET", "/requests/categories", Access::Staff, get(settings::page)),
         RouteDef::new("POST", "/requests/categories", Access::Staff, post(settings::create)),
@@ -36,8 +38,8 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/requests/escalation", Access::Staff, post(settings::ladder_post)),
         RouteDef::new("GET", "/api/v1/projects/{id}/escalation", Access::Staff, get(settings::ladder_api)),
         RouteDef::new("PUT", "/api/v1/projects/{id}/escalation", Access::Staff, put(settings::ladder_put)),
-        RouteDef::new("POST", "/requests", Access::Authenticated, post(pages::create)),
-        RouteDef::new("GET", "/requests/similar", Access::Authenticated, get(pages::similar)),
+        RouteDef::new("POST", "/requests", Access::Authenticated, post(report::create)),
+        RouteDef::new("GET", "/requests/similar", Access::Authenticated, get(report::similar)),
         RouteDef::new("GET", "/requests/visits", Access::Staff, get(pages::visits)),
         RouteDef::new("GET", "/requests/{id}", Access::Authenticated, get(pages::detail)),
         RouteDef::new("GET", "/requests/{id}/photos/{photo}", Access::Authenticated, get(photos::get)),

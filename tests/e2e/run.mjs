@@ -4,6 +4,8 @@
 // database with the demo data. Exits non-zero on any failure; prints "N passed, N failed".
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
+import { crc32, deflateSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -110,6 +112,29 @@ try {
     await page.screenshot({ path: join(shots, "2-household-large.png"), fullPage: true });
   });
 
+  await check("大字 chosen on the log-in page is kept after log-in, with a compact phone header", async () => {
+    const c = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await c.newPage();
+    await p.goto(`${base}/login`);
+    await p.click("#large-toggle");
+    await p.waitForSelector("html.large");
+    await p.fill('input[name="username"]', "resident2");
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    expect(await p.$("html.large"), "large type lost at log-in");
+    const top = await p.evaluate(() => {
+      const h = document.querySelector("header.top").getBoundingClientRect().height;
+      const n = document.querySelector("nav.nav");
+      return h + (n ? n.getBoundingClientRect().height : 0);
+    });
+    expect(top <= 120, `header and navigation take ${top} px of 844`);
+    expect(await p.isVisible("nav.tabbar"), "no bottom tab bar");
+    await p.screenshot({ path: join(shots, "2b-large-after-login.png") });
+    await p.click("#large-toggle");
+    await c.close();
+  });
+
   // A real 1×1 PNG, as a phone would attach it.
   const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154" + "78da636000020000050001e9fadcd80000000049454e44ae426082", "hex");
   const ctx2 = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -135,6 +160,36 @@ try {
     const img = await phone.waitForSelector("#photos img");
     await phone.waitForFunction((el) => el.complete && el.naturalWidth === 1, img);
     expect((await phone.textContent("main")).includes("1栋1单元101室"), "home location missing");
+  });
+
+  await check("a 4000×3000 phone photo far over the server's limit is scaled down in the browser and accepted", async () => {
+    // A PNG of noise: about 36 MB, more than twice the server's 15 MB limit.
+    const w = 4000, h = 3000;
+    const raw = Buffer.alloc((w * 3 + 1) * h);
+    for (let y = 0; y < h; y++) randomBytes(w * 3).copy(raw, y * (w * 3 + 1) + 1);
+    const chunk = (type, data) => {
+      const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+      const td = Buffer.concat([Buffer.from(type), data]);
+      const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td) >>> 0);
+      return Buffer.concat([len, td, crc]);
+    };
+    const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+    const big = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 1 })), chunk("IEND", Buffer.alloc(0))]);
+    expect(big.length > 30 * 1024 * 1024, `test photo only ${big.length} bytes`);
+    await phone.goto(`${base}/requests/new`);
+    expect((await phone.textContent("#photo-hint")).includes("15 MB"), "the limit is not stated before picking");
+    await phone.selectOption('select[name="category_id"]', { label: "绿化" });
+    await phone.fill('textarea[name="description"]', "草坪里的树枝断了，挡住了路");
+    await phone.setInputFiles('input[name="photo"]', { name: "IMG_2026.png", mimeType: "image/png", buffer: big });
+    await phone.waitForFunction(() => document.querySelector('input[name="photo"]').dataset.shrunk, null, { timeout: 60000 });
+    const sent = Number(await phone.$eval('input[name="photo"]', (i) => i.dataset.shrunk));
+    expect(sent > 0 && sent < 15 * 1024 * 1024, `scaled photo is ${sent} bytes`);
+    await phone.click('form button[type="submit"].primary');
+    await phone.waitForSelector("#timeline");
+    const img = await phone.waitForSelector("#photos img");
+    await phone.waitForFunction((el) => el.complete && el.naturalWidth > 0, img);
+    const width = await img.evaluate((el) => el.naturalWidth);
+    expect(width <= 2560, `stored photo is ${width} px wide`);
   });
 
   await check("while reporting again, the same problem in the same building is shown", async () => {
@@ -337,6 +392,7 @@ try {
     await page.waitForSelector("#attend-qr svg");
     await page.screenshot({ path: join(shots, "14-attendance-screen.png"), fullPage: true });
     const scanned = new URL((await page.textContent(".qr .small")).trim());
+    expect(scanned.origin === base, `the QR code holds ${scanned.origin}, the server is at ${base}`);
     await p6.goto(`${base}${scanned.pathname}${scanned.search}`);
     await p6.screenshot({ path: join(shots, "15-attend-phone.png"), fullPage: true });
     await p6.click('form[action$="/attend"] button[type="submit"]');

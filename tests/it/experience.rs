@@ -195,6 +195,11 @@ async fn the_demo_history_is_a_believable_year_and_the_same_every_time() {
     let figures = staff.get(&format!("/requests/figures?project={}&month=2026-10", a.ids().await.yeyu)).await.text;
     let total: i64 = figures.split("id=\"total\">").nth(1).unwrap().split('<').next().unwrap().parse().unwrap();
     assert!(total > 10, "October has {total} requests");
+    // The year view: twelve months, each with requests.
+    let year = staff.get(&format!("/requests/figures/year?project={}", a.ids().await.yeyu)).await.text;
+    let rows = year.matches("<meter class=\"bar\"").count();
+    assert_eq!(rows, 12, "{year}");
+    assert!(!year.contains("value=\"0\" aria-hidden"), "a month of the year with no requests: {year}");
     // The cleaning days credited hours and points through the real check-out.
     assert!(a.count("SELECT COUNT(*) AS n FROM points_ledger WHERE delta > 0").await > 100);
 }

@@ -97,6 +97,13 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r("GET", "/requests/figures", format!("/requests/figures?project={}", i.yeyu), Body::None, yeyu_staff),
         r(
             "GET",
+            "/requests/figures/year",
+            format!("/requests/figures/year?project={}", i.yeyu),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "GET",
             "/requests/categories",
             format!("/requests/categories?project={}", i.yeyu),
             Body::None,
