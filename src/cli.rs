@@ -46,7 +46,12 @@ pub enum Command {
     /// Run database migrations and exit.
     Migrate,
     /// Load the demo data (does nothing if it is already there).
-    Demo,
+    Demo {
+        /// How many times the demo's yearly history of requests to generate (1 = a believable estate;
+        /// more for benchmarks).
+        #[arg(long, default_value_t = 1)]
+        size: usize,
+    },
     /// Import households and residents from .xlsx or .csv into a project (all or nothing).
     Import {
         /// Project id, code or name.
@@ -191,10 +196,10 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
     let state = AppState::from_config(config).await?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新 / migrations applied"),
-        Command::Demo => load_demo(&state).await?,
+        Command::Demo { size } => load_demo(&state, size.clamp(1, 1000)).await?,
         Command::Serve { demo } => {
             if demo {
-                load_demo(&state).await?;
+                load_demo(&state, 1).await?;
             }
             let listener = listener.ok_or_else(|| anyhow::anyhow!("no listener"))?;
             let addr = listener.local_addr()?;
@@ -379,11 +384,11 @@ async fn open311_key(state: &AppState, action: KeyAction) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn load_demo(state: &AppState) -> anyhow::Result<()> {
+async fn load_demo(state: &AppState, size: usize) -> anyhow::Result<()> {
     let loaded = crate::demo::load(&state.db.write, &state.vault, state.clock.now()).await.map_err(app_err)?;
     if loaded {
         let t = std::time::Instant::now();
-        let n = crate::demo::history::load(state, 1).await.map_err(app_err)?;
+        let n = crate::demo::history::load(state, size).await.map_err(app_err)?;
         println!(
             "演示历史：一年 {} 件报事（{} 件已办结，{} 件超时，{} 件上报社区），{} 人次志愿服务，{} 次场地预约，{} 人次到访，{} 次积分兑换，用时 {:.1} 秒 / a year of history loaded",
             n.requests,

@@ -151,6 +151,12 @@ try {
     await phone.waitForURL(`${base}/`);
     await phone.click('nav a[href="/requests"]');
     await phone.click('a[href="/requests/new"]');
+    // Nothing is chosen for the resident, so no duplicate warning before they choose.
+    expect((await phone.inputValue('select[name="category_id"]')) === "", "a category is preselected");
+    expect(((await phone.textContent("#similar")) || "").trim() === "", "a duplicate warning before any choice");
+    // The description shows how much of its limit is used.
+    await phone.fill('textarea[name="description"]', "楼道灯坏了");
+    expect((await phone.textContent(".counter")).includes("/ 1000"), "no counter under the description");
     await phone.selectOption('select[name="category_id"]', { label: "公共照明" });
     await phone.fill('textarea[name="description"]', "楼道灯坏了，晚上上楼看不见");
     await phone.setInputFiles('input[name="photo"]', { name: "楼道灯.png", mimeType: "image/png", buffer: png });
@@ -220,8 +226,20 @@ try {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${base}/requests`);
     await page.screenshot({ path: join(shots, "6-queue.png"), fullPage: true });
+    // The queue's rows say what is due by when and who has it; the new request waits at its post.
+    const row = page.locator("#request-list tr", { has: page.locator(`a[href="${lightRequest}"]`) }).first();
+    const cells = await row.locator("td").allTextContents();
+    expect(cells.some((t) => t.startsWith("响应 ")) && cells.some((t) => t.includes("工程维修")), `queue row: ${cells.join(" | ")}`);
+    await page.selectOption('select[name="state"]', "all");
+    await page.click('form.filters button[type="submit"]');
+    expect((await page.locator("#request-list .st-done").count()) > 0, "全部 shows no finished request");
     await page.goto(`${base}${lightRequest}`);
     await page.screenshot({ path: join(shots, "7-desk-detail.png"), fullPage: true });
+    // One labelled form per action; 作废 asks first (dismissed here: nothing happens).
+    expect((await page.locator("#action-void legend").textContent()).includes("作废"), "作废 has no labelled form");
+    page.once("dialog", (d) => d.dismiss());
+    await page.click("#action-void button[type=submit]");
+    expect((await page.textContent("#request-state")).includes("待受理"), "作废 went ahead without confirmation");
     await page.click('form.action-form:has(input[value="dispatch"]) button[type="submit"]');
     await page.waitForSelector("#request-state:has-text('已派单')");
     await page.click('form.action-form:has(input[value="accept"]) button[type="submit"]');
@@ -531,6 +549,30 @@ try {
     expect((await p7.textContent("#mydata-asks")).includes("已更正入住日期"), "the answer is not shown to the resident");
     await p7.screenshot({ path: join(shots, "18-my-data-answered.png"), fullPage: false });
     await ctx7.close();
+  });
+
+  await check("in English the queue's states are English, and the error page too", async () => {
+    // Its own context: the deliberate 404 below is not a script error of the main path.
+    const c = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const p = await c.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${base}/login`);
+    await p.fill('input[name="username"]', "staff2");
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    await p.click('form[action="/prefs"] button[name="lang"]');
+    await p.waitForSelector('html[lang="en"]');
+    await p.goto(`${base}/requests?state=all`);
+    const states = (await p.locator("#request-list .st").allTextContents()).join(" ");
+    expect(!/[\u4e00-\u9fff]/.test(states) && states.length > 0, `states: ${states}`);
+    await p.goto(`${base}/org/99999999`);
+    const err = await p.textContent("main");
+    expect(err.includes("Not found") && !err.includes("找不到"), `error page: ${err}`);
+    expect(await p.isVisible("nav.nav"), "the error page has no navigation");
+    await p.click('form[action="/prefs"] button[name="lang"]');
+    await p.waitForSelector('html[lang="zh-CN"]');
+    await c.close();
   });
 
   // Every persona's pages to depth 2, in normal and large type: no link that answers 403 or 404, no

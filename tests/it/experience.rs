@@ -69,6 +69,9 @@ async fn the_points_card_says_how_to_earn_at_zero_and_the_approvals_queue_lists_
     let home = resident.get("/").await.text;
     let points = card(&home, "points");
     assert!(points.contains("怎样赚积分") && points.contains("href=\"/volunteers\""), "{points}");
+    // The 爱心超市 at 0 points says so and how to earn them.
+    let shop = resident.get("/rewards").await.text;
+    assert!(shop.contains("id=\"how-to-earn-") && shop.contains("看看近期活动"), "{shop}");
     let mut staff = app.login("staff").await;
     let q = staff.get("/positions/approvals").await;
     assert_eq!(q.status, StatusCode::OK);
