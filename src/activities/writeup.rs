@@ -116,7 +116,8 @@ pub async fn save_checked(
     let attendance = match f.attendance.trim() {
         "" => None,
         v => Some(
-            v.parse::<i32>()
+            crate::text::num(v)
+                .parse::<i32>()
                 .ok()
                 .filter(|n| (0..=100_000).contains(n))
                 .ok_or_else(|| AppError::field("attendance", "参加人数应为0至100000"))?,

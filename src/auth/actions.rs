@@ -190,7 +190,7 @@ pub async fn create_token(
     };
     let days = match days.trim() {
         "" => 90,
-        d => d
+        d => crate::text::num(d)
             .parse::<i64>()
             .ok()
             .filter(|d| TOKEN_DAYS.contains(d))

@@ -198,6 +198,28 @@ try {
     expect(width <= 2560, `stored photo is ${width} px wide`);
   });
 
+  await check("「使用我的位置」 attaches where the phone is, and the report becomes a public-area one", async () => {
+    const c = await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: 30.4312, longitude: 103.8236 }, permissions: ["geolocation"] });
+    const p = await c.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${base}/login`);
+    await p.fill('input[name="username"]', "resident2");
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    await p.goto(`${base}/requests/new`);
+    await p.click("#use-location");
+    await p.waitForFunction(() => document.querySelector('[name="lat"]').value !== "");
+    expect(await p.isChecked('[name="household_id"][value=""]'), "the report did not become a public-area one");
+    await p.selectOption('select[name="category_id"]', { label: "绿化" });
+    await p.fill('input[name="location_text"]', "中心花园东侧");
+    await p.fill('textarea[name="description"]', "花坛的灌木倒了一片");
+    await p.click('form button[type="submit"].primary');
+    await p.waitForSelector("#timeline");
+    expect((await p.textContent("main")).includes("30.4312"), "the coordinates are not on the request");
+    await c.close();
+  });
+
   await check("while reporting again, the same problem in the same building is shown", async () => {
     await phone.goto(`${base}/requests/new`);
     await phone.selectOption('select[name="category_id"]', { label: "电梯" });
@@ -356,6 +378,8 @@ try {
     await p5.reload();
     expect(Number((await p5.textContent(".shelf .balance")).trim()) === before + 50, `balance is not ${before} + 50`);
     const soap = p5.locator(".shelf li", { hasText: "洗衣液" });
+    // A full-width 「１」 from a Chinese keyboard is a number like any other.
+    await soap.locator('input[name="quantity"]').fill("１");
     await soap.locator('button[type="submit"]').click();
     await p5.waitForSelector(".pickup");
     const code = (await p5.textContent(".pickup")).trim();

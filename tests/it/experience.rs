@@ -307,3 +307,48 @@ async fn audit_actions_and_weekdays_are_labelled_in_the_readers_language() {
     let page = staff.get(&format!("/positions/centres/{}", ids.centre)).await.text;
     assert!(page.contains("Mon 09:00–21:00") && !page.contains("周一"), "{page}");
 }
+
+/// Numbers typed on a Chinese keyboard (full width) read as numbers wherever a number is typed.
+#[tokio::test]
+async fn full_width_numbers_are_read_wherever_a_number_is_typed() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            "/activities/points-rules",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("kind", "volunteer"),
+                ("points_per_hour", "１２"),
+                ("organiser_bonus", "３"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let sql = format!(
+        "SELECT CAST(points_per_hour AS BIGINT) AS n FROM points_rules WHERE project_id = {} AND kind = 'volunteer'",
+        ids.yeyu
+    );
+    assert_eq!(app.count(&sql).await, 12);
+    // 张三 gets 50 points and redeems one bag of 洗衣液 with a full-width 「１」.
+    let r = staff
+        .post_form(
+            "/volunteers/points",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("room", "1-1-101"),
+                ("name", "张三"),
+                ("delta", "５０"),
+                ("reason", "清理楼道杂物"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let item =
+        app.id(&format!("SELECT id FROM reward_items WHERE project_id = {} AND name = '洗衣液'", ids.yeyu)).await;
+    let mut resident = app.login("resident").await;
+    let r = resident.post_form(&format!("/rewards/items/{item}/redeem"), &[("quantity", "１")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM redemptions").await, 1);
+}

@@ -368,16 +368,14 @@ pub async fn set_rule(state: &AppState, p: &Principal, ctx: &Ctx, f: RuleForm) -
     let project: i64 = f.project_id.trim().parse().map_err(|_| AppError::field("project_id", "请选择项目"))?;
     p.scope.require_write(ProjectId(project))?;
     let kind: model::ActivityKind = f.kind.trim().parse().map_err(|_| AppError::field("kind", "请选择活动类型"))?;
-    let per_hour = f
-        .points_per_hour
-        .trim()
+    let per_hour = crate::text::num(&f.points_per_hour)
         .parse::<i32>()
         .ok()
         .filter(|v| (0..=1000).contains(v))
         .ok_or_else(|| AppError::field("points_per_hour", "每小时积分应为0至1000"))?;
     let bonus = match f.organiser_bonus.trim() {
         "" => 0,
-        v => v
+        v => crate::text::num(v)
             .parse::<i32>()
             .ok()
             .filter(|v| (0..=1000).contains(v))

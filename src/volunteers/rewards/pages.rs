@@ -176,7 +176,7 @@ pub async fn redeem(
 ) -> AppResult<Redirect> {
     let q: i64 = match f.quantity.trim() {
         "" => 1,
-        v => v.parse().map_err(|_| AppError::field("quantity", "数量应为整数"))?,
+        v => crate::text::num(v).parse().map_err(|_| AppError::field("quantity", "数量应为整数"))?,
     };
     let for_resident =
         (!f.room.trim().is_empty() || !f.name.trim().is_empty()).then_some((f.room.as_str(), f.name.as_str()));
