@@ -333,16 +333,7 @@ fn at(day: NaiveDate, minutes: i64) -> DateTime<Utc> {
 /// Put the history's clock at `t` (each request's own steps only move it forward; the next request
 /// may start earlier than the last one's close).
 fn set(clock: &TestClock, t: DateTime<Utc>) {
-    clock.advance(t - clock.now_utc());
-}
-
-trait NowUtc {
-    fn now_utc(&self) -> DateTime<Utc>;
-}
-impl NowUtc for TestClock {
-    fn now_utc(&self) -> DateTime<Utc> {
-        crate::clock::Clock::now(self)
-    }
+    clock.advance(t - crate::clock::Clock::now(clock));
 }
 
 /// One request from report to close, its times drawn around the category's limits.

@@ -41,13 +41,7 @@ pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<Ho
     let projects: Vec<ProjectId> = p.scope.write_projects.iter().copied().collect();
     if !projects.is_empty() {
         let w = store::work_counts(&state.db.read, &projects, p.person_id, now).await?;
-        let line = |href: &str, key: &str, n: i64, tone: &'static str| HomeLine {
-            href: href.into(),
-            text: t(lang, key).into(),
-            tag: n.to_string(),
-            tone: if n > 0 { tone } else { "off" },
-            ..Default::default()
-        };
+        let line = |href, key, n, tone| count_line(lang, href, key, n, tone);
         cards.push(HomeCard {
             order: 5,
             id: "work",
@@ -64,16 +58,8 @@ pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<Ho
     }
     // The government side (cadres, grid members): what was pushed up to them and waits.
     if !p.scope.gov_paths.is_empty() {
-        use super::store::referrals::InboxFilter;
-        let open = super::actions::referrals::inbox(state, p, InboxFilter::Open).await?.rows.len();
-        let overdue = super::actions::referrals::inbox(state, p, InboxFilter::Overdue).await?.rows.len();
-        let line = |href: &str, key: &str, n: usize, tone: &'static str| HomeLine {
-            href: href.into(),
-            text: t(lang, key).into(),
-            tag: n.to_string(),
-            tone: if n > 0 { tone } else { "off" },
-            ..Default::default()
-        };
+        let (open, overdue) = super::actions::referrals::waiting(state, p).await?;
+        let line = |href, key, n, tone| count_line(lang, href, key, n, tone);
         cards.push(HomeCard {
             order: 3,
             id: "referrals",
@@ -87,4 +73,15 @@ pub async fn cards(state: &AppState, p: &Principal, lang: Lang) -> Result<Vec<Ho
         });
     }
     Ok(cards)
+}
+
+/// A home line that is a count: what, how many, coloured only when there is something.
+fn count_line(lang: Lang, href: &str, key: &str, n: i64, tone: &'static str) -> HomeLine {
+    HomeLine {
+        href: href.into(),
+        text: t(lang, key).into(),
+        tag: n.to_string(),
+        tone: if n > 0 { tone } else { "off" },
+        ..Default::default()
+    }
 }

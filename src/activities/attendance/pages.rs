@@ -151,8 +151,7 @@ async fn code_screen(
     q: ResultQuery,
     refused: Option<String>,
 ) -> AppResult<CodePage> {
-    let state = state.clone();
-    let o = load(&state, p, id).await?;
+    let o = load(state, p, id).await?;
     p.scope.require_write(o.project_id)?;
     let code = attendance_code(&state.secret, OccurrenceId(id), model::code_window(state.clock.now()));
     let url =

@@ -62,6 +62,16 @@ pub struct Inbox {
     pub scope: InboxScope,
 }
 
+/// How many push-ups wait for the caller's side, and how many of them are past a time limit (the home
+/// card): one scope lookup, no month figures.
+pub async fn waiting(state: &AppState, p: &Principal) -> AppResult<(i64, i64)> {
+    let scope = inbox_scope(state, p).await?;
+    let now = state.clock.now();
+    let open = rstore::inbox(&state.db.read, &scope, InboxFilter::Open, now, 200).await?.len() as i64;
+    let overdue = rstore::inbox(&state.db.read, &scope, InboxFilter::Overdue, now, 200).await?.len() as i64;
+    Ok((open, overdue))
+}
+
 pub async fn inbox(state: &AppState, p: &Principal, filter: InboxFilter) -> AppResult<Inbox> {
     let scope = inbox_scope(state, p).await?;
     let now = state.clock.now();
