@@ -338,7 +338,7 @@ pub async fn tell_promoted(
         &users,
         &crate::notify::Note {
             kind: "waitlist_promoted",
-            title: format!("候补成功：您已报上「{title}」（{}）", fmt_datetime(starts_at)),
+            msg: crate::notify::Msg::new("note.act.promoted").text("title", title).text("at", fmt_datetime(starts_at)),
             link: Some(format!("/activities/occurrences/{occurrence_id}")),
         },
         now,
@@ -412,11 +412,9 @@ pub async fn cancel_activity_checked(state: &AppState, p: &Principal, ctx: &Ctx,
             &users,
             &crate::notify::Note {
                 kind: "activity_cancelled",
-                title: format!(
-                    "「{}」{}起取消，您的报名已失效",
-                    o.title,
-                    crate::clock::to_local(dates[0].starts_at).format("%Y-%m-%d")
-                ),
+                msg: crate::notify::Msg::new("note.act.cancelled")
+                    .text("title", &o.title)
+                    .text("from", crate::clock::to_local(dates[0].starts_at).format("%Y-%m-%d")),
                 link: Some("/activities".into()),
             },
             now,

@@ -200,11 +200,10 @@ pub async fn edit_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f
             &users,
             &notify::Note {
                 kind: "activity_changed",
-                title: format!(
-                    "「{}」时间调整：{}起改为{new_time}开始",
-                    v.title,
-                    to_local(o.starts_at).format("%Y-%m-%d")
-                ),
+                msg: notify::Msg::new("note.act.time_changed")
+                    .text("title", &v.title)
+                    .text("from", to_local(o.starts_at).format("%Y-%m-%d"))
+                    .text("time", &new_time),
                 link: Some(format!("/activities/occurrences/{id}")),
             },
             now,

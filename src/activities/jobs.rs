@@ -63,7 +63,9 @@ pub async fn extend_series(state: &AppState, now: DateTime<Utc>) -> Result<usize
                 &users,
                 &crate::notify::Note {
                     kind: "series_room_taken",
-                    title: format!("「{}」{}的功能室已被预约，这几次未排入，请另行安排", s.title, left_out.join("、")),
+                    msg: crate::notify::Msg::new("note.act.room_taken")
+                        .text("title", &s.title)
+                        .text("dates", left_out.join("、")),
                     link: None,
                 },
                 now,

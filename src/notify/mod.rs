@@ -14,9 +14,12 @@ use sea_orm::ConnectionTrait;
 
 use crate::app::AppState;
 
+pub use model::Msg;
+
 pub struct Note<'a> {
     pub kind: &'a str,
-    pub title: String,
+    /// The words, rendered in each reader's language; the Chinese rendering is kept as the title.
+    pub msg: Msg,
     pub link: Option<String>,
 }
 
@@ -32,13 +35,14 @@ pub async fn to_users(
         None => vec![],
     };
     let mut seen = Vec::new();
+    let title: String = n.msg.render(crate::web::i18n::Lang::Zh).chars().take(200).collect();
+    let message = n.msg.to_json();
     for u in users {
         if seen.contains(u) || muted.contains(u) {
             continue;
         }
         seen.push(*u);
-        let title: String = n.title.chars().take(200).collect();
-        store::insert(conn, UserId(*u), now, n.kind, &title, n.link.as_deref()).await?;
+        store::insert(conn, UserId(*u), now, n.kind, &title, &message, n.link.as_deref()).await?;
     }
     Ok(seen.len())
 }

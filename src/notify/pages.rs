@@ -41,6 +41,7 @@ pub async fn page(
     let lines = recent(&state.db.read, p.user_id)
         .await?
         .into_iter()
+        .map(|n| n.localize(ctx.lang))
         .map(|n| Line {
             id: n.id,
             at: fmt_datetime(n.at),
@@ -109,8 +110,8 @@ pub struct NotificationList {
 /// My notifications, newest first (100 at most).
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
     responses((status = 200, body = NotificationList), (status = 401)))]
-pub async fn api_list(State(state): State<AppState>, Auth(p, _ctx): Auth) -> ApiResult<NotificationList> {
-    let items = recent(&state.db.read, p.user_id).await?;
+pub async fn api_list(State(state): State<AppState>, Auth(p, ctx): Auth) -> ApiResult<NotificationList> {
+    let items = recent(&state.db.read, p.user_id).await?.into_iter().map(|n| n.localize(ctx.lang)).collect();
     let unread = store::unread(&state.db.read, p.user_id).await?;
     Ok(Json(NotificationList { unread, items }))
 }

@@ -58,15 +58,28 @@ pub struct NotificationRow {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub kind: String,
+    /// In the reader's language (stored in Chinese; re-rendered from `message` when it is there).
     pub title: String,
     pub link: Option<String>,
     pub read_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub message: Option<String>,
+}
+
+impl NotificationRow {
+    /// The title in this language (rows from before the catalog keep their Chinese title).
+    pub fn localize(mut self, lang: crate::web::i18n::Lang) -> Self {
+        if let Some(m) = self.message.take().as_deref().and_then(super::Msg::from_json) {
+            self.title = m.render(lang);
+        }
+        self
+    }
 }
 
 pub async fn recent(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<NotificationRow>, sea_orm::DbErr> {
     db::all(
         conn,
-        "SELECT id, at, kind, title, link, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
+        "SELECT id, at, kind, title, link, read_at, message FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
         params![user_id],
     )
     .await
@@ -78,12 +91,13 @@ pub async fn insert(
     at: DateTime<Utc>,
     kind: &str,
     title: &str,
+    message: &str,
     link: Option<&str>,
 ) -> Result<(), sea_orm::DbErr> {
     db::exec(
         conn,
-        "INSERT INTO notifications (user_id, at, kind, title, link) VALUES ($1, $2, $3, $4, $5)",
-        params![user, at, kind, title, link],
+        "INSERT INTO notifications (user_id, at, kind, title, message, link) VALUES ($1, $2, $3, $4, $5, $6)",
+        params![user, at, kind, title, message, link],
     )
     .await?;
     Ok(())

@@ -117,7 +117,7 @@ pub async fn ask(state: &AppState, ctx: &Ctx, person_id: PersonId, kind: Kind, d
         let staff = notify::project_staff_users(&tx, *p, None).await?;
         let note = notify::Note {
             kind: "data_request",
-            title: format!("住户申请{}", kind.zh()),
+            msg: notify::Msg::new("note.data.asked").label("kind", format!("datareq.kind.{}", kind.as_str())),
             link: Some("/people/data-requests".into()),
         };
         notify::to_users(&tx, &staff, &note, now).await?;
@@ -154,7 +154,9 @@ pub async fn decide(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, outcome
     let users = notify::users_of_person(&tx, r.person_id).await?;
     let note = notify::Note {
         kind: "data_request",
-        title: format!("您的{}申请{}", Kind::parse(&r.kind).map(|k| k.zh()).unwrap_or(""), state_zh(outcome)),
+        msg: notify::Msg::new("note.data.answered")
+            .label("kind", format!("datareq.kind.{}", r.kind))
+            .label("state", format!("datareq.state.{outcome}")),
         link: Some("/account/data".into()),
     };
     notify::to_users(&tx, &users, &note, now).await?;

@@ -41,7 +41,7 @@ pub async fn propose(
         let users = notify::users_of_person(conn, PersonId(*o)).await?;
         let note = notify::Note {
             kind: "person_link",
-            title: "另一个项目登记了与您身份证号相同的住户，请确认是否为本人".into(),
+            msg: notify::Msg::new("note.person_link"),
             link: Some("/account/data".into()),
         };
         notify::to_users(conn, &users, &note, now).await?;

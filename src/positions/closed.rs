@@ -74,14 +74,15 @@ pub async fn close_checked(
         cancelled += 1;
         if let Some(u) = b.booked_by {
             let why = reason.as_deref().map(|r| format!("（{r}）")).unwrap_or_default();
+            let msg = notify::Msg::new("note.pos.closed")
+                .text("centre", &c.name)
+                .text("day", day.format("%Y-%m-%d"))
+                .text("why", why)
+                .text("room", &b.room_name);
             notify::to_users(
                 &tx,
                 &[u.get()],
-                &notify::Note {
-                    kind: "booking_cancelled",
-                    title: format!("{}{}闭馆{why}，您预约的{}已取消", c.name, day.format("%m月%d日"), b.room_name),
-                    link: Some(format!("/positions/centres/{centre}")),
-                },
+                &notify::Note { kind: "booking_cancelled", msg, link: Some(format!("/positions/centres/{centre}")) },
                 now,
             )
             .await?;

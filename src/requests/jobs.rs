@@ -73,7 +73,10 @@ pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<us
             &to,
             &crate::notify::Note {
                 kind: "escalation",
-                title: format!("诉求#{}（{}）超时未办，已升级至{}", d.id, d.category_name, next.zh()),
+                msg: crate::notify::Msg::new("note.req.escalated")
+                    .text("id", d.id)
+                    .text("category", &d.category_name)
+                    .coded("level", next),
                 link: Some(format!("/requests/{}", d.id)),
             },
             now,
@@ -122,7 +125,9 @@ pub async fn resume_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, A
                 &users,
                 &crate::notify::Note {
                     kind: "resume",
-                    title: format!("诉求#{}（{}）已到恢复时间，请继续处理", d.id, d.category_name),
+                    msg: crate::notify::Msg::new("note.req.resume_due")
+                        .text("id", d.id)
+                        .text("category", &d.category_name),
                     link: Some(format!("/requests/{}", d.id)),
                 },
                 now,

@@ -63,7 +63,7 @@ pub async fn apply_checked(
         &staff,
         &notify::Note {
             kind: "volunteer_applied",
-            title: format!("{}申请成为志愿者，请审核", p.display_name),
+            msg: notify::Msg::new("note.vol.applied").text("name", &p.display_name),
             link: Some("/volunteers".into()),
         },
         now,
@@ -111,10 +111,11 @@ pub async fn decide_volunteer_checked(
         &users,
         &notify::Note {
             kind: "volunteer_decided",
-            title: if approve {
-                format!("您已成为{}的志愿者", v.project_name)
+            msg: if approve {
+                notify::Msg::new("note.vol.approved").text("project", &v.project_name)
             } else {
-                format!("志愿者申请未通过{}", if note.is_empty() { String::new() } else { format!("：{note}") })
+                notify::Msg::new("note.vol.refused")
+                    .text("note", if note.is_empty() { String::new() } else { format!("：{note}") })
             },
             link: Some("/volunteers".into()),
         },
@@ -306,7 +307,7 @@ pub async fn request_correction_checked(
         &leaders,
         &notify::Note {
             kind: "correction_requested",
-            title: format!("{}申请更正「{}」的服务时长，请审批", p.display_name, s.title),
+            msg: notify::Msg::new("note.vol.correction_asked").text("name", &p.display_name).text("title", &s.title),
             link: Some("/volunteers".into()),
         },
         now,
@@ -399,7 +400,8 @@ pub async fn decide_correction_checked(
         &users,
         &notify::Note {
             kind: "correction_decided",
-            title: format!("「{}」时长更正{}", c.title, if approve { "已批准，积分已调整" } else { "未获批准" }),
+            msg: notify::Msg::new(if approve { "note.vol.correction_approved" } else { "note.vol.correction_refused" })
+                .text("title", &c.title),
             link: Some("/volunteers".into()),
         },
         now,
@@ -486,7 +488,9 @@ pub async fn award_checked(state: &AppState, p: &Principal, ctx: &Ctx, a: Award<
         &users,
         &notify::Note {
             kind: "points_awarded",
-            title: format!("积分{}{}：{reason}", if delta > 0 { "增加" } else { "扣减" }, delta.abs()),
+            msg: notify::Msg::new(if delta > 0 { "note.vol.points_added" } else { "note.vol.points_taken" })
+                .text("n", delta.abs())
+                .text("reason", reason),
             link: Some("/activities/mine".into()),
         },
         now,

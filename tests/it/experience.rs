@@ -260,6 +260,20 @@ async fn the_reporter_is_told_each_step_and_may_turn_progress_notices_off() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let lisi = "SELECT COUNT(*) AS n FROM notifications WHERE user_id = (SELECT id FROM users WHERE username = 'resident2') AND title LIKE '%物业已为您登记%'";
     assert_eq!(app.count(lisi).await, 1);
+    // Each reader sees a notice in their own language: 李四 reads it in Chinese, then in English.
+    let mut lisi = app.login("resident2").await;
+    let page = lisi.get("/notifications").await.text;
+    assert!(page.contains("物业已为您登记诉求#"), "{page}");
+    lisi.post_form("/prefs", &[("lang", "en"), ("next", "/")]).await;
+    let page = lisi.get("/notifications").await.text;
+    assert!(page.contains("The property registered request #") && !page.contains("物业已为您登记"), "{page}");
+    let api = lisi.get("/api/v1/notifications").await.json();
+    let title = api["items"][0]["title"].as_str().unwrap();
+    assert!(title.starts_with("The property registered request #") && title.contains("minutes"), "{title}");
+    // 张三's escalated, suspended… notices carry their arguments into English too (no {placeholder} left).
+    resident.post_form("/prefs", &[("lang", "en"), ("next", "/")]).await;
+    let page = resident.get("/notifications").await.text;
+    assert!(page.contains("is done; please rate it") && !page.contains('{'), "{page}");
 }
 
 /// A grid member's home is their grid (its homes, what was pushed up to them), and the grid's page lists

@@ -21,6 +21,7 @@ mod m0014_one_volunteer;
 mod m0015_request_unit;
 mod m0016_escalation_ladder;
 mod m0017_notification_prefs;
+mod m0018_notification_words;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_request_unit::M0015RequestUnit),
             Box::new(m0016_escalation_ladder::M0016EscalationLadder),
             Box::new(m0017_notification_prefs::M0017NotificationPrefs),
+            Box::new(m0018_notification_words::M0018NotificationWords),
         ]
     }
 }

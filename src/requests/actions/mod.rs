@@ -313,12 +313,15 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
     // Entered by staff for a resident (a call, a visit to the desk): the resident hears it is registered.
     let saved = match (saved, f.reporter_person_id.filter(|_| f.channel.on_behalf())) {
         (Ok(()), Some(p)) => {
-            let title = format!("物业已为您登记诉求#{id}（{}），将在{}分钟内响应", c.name, c.respond_minutes);
+            let msg = crate::notify::Msg::new("note.req.registered_for_you")
+                .text("id", id)
+                .text("category", &c.name)
+                .text("minutes", c.respond_minutes);
             match crate::notify::users_of_person(&tx, p).await {
                 Ok(users) => crate::notify::to_users(
                     &tx,
                     &users,
-                    &crate::notify::Note { kind: "progress", title, link: Some(format!("/requests/{id}")) },
+                    &crate::notify::Note { kind: "progress", msg, link: Some(format!("/requests/{id}")) },
                     now,
                 )
                 .await
@@ -533,67 +536,65 @@ pub async fn notify_after(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     use crate::notify;
-    let subject = format!("诉求#{}（{}）", r.id, r.category_name);
+    let about = |key: &str| notify::Msg::new(key).text("id", r.id).text("category", &r.category_name);
     let link = Some(format!("/requests/{}", r.id));
     // Those who must act on it now.
     let work = match action {
         Action::Dispatch | Action::Transfer { .. } => match assignee {
-            Some(a) => {
-                Some((notify::users_of_person(conn, a).await?, format!("{subject}已派给您，请及时处理"), "dispatch"))
-            }
+            Some(a) => Some((notify::users_of_person(conn, a).await?, about("note.req.dispatched_to_you"), "dispatch")),
             None => None,
         },
-        Action::Chase | Action::Reopen { .. } => Some(match r.assignee_person_id {
-            Some(a) => (
-                notify::users_of_person(conn, a).await?,
-                format!(
-                    "{subject}业主{}",
-                    if matches!(action, Action::Chase) { "催办" } else { "反映未解决，已重新打开" }
-                ),
-                "chase",
-            ),
-            None => {
-                (notify::project_staff_users(conn, r.project_id, None).await?, format!("{subject}业主催办"), "chase")
-            }
-        }),
+        Action::Chase | Action::Reopen { .. } => {
+            let msg = about(if matches!(action, Action::Chase) { "note.req.chased" } else { "note.req.reopened" });
+            Some(match r.assignee_person_id {
+                Some(a) => (notify::users_of_person(conn, a).await?, msg, "chase"),
+                None => {
+                    (notify::project_staff_users(conn, r.project_id, None).await?, about("note.req.chased"), "chase")
+                }
+            })
+        }
         Action::Rate(_) if second_visit => Some((
             notify::project_staff_users(conn, r.project_id, Some("项目经理")).await?,
-            format!("{subject}收到差评，已退回处理，请安排二次回访"),
+            about("note.req.bad_rating"),
             "bad_rating",
         )),
         _ => None,
     };
-    if let Some((users, title, kind)) = work {
-        notify::to_users(conn, &users, &notify::Note { kind, title, link: link.clone() }, now).await?;
+    if let Some((users, msg, kind)) = work {
+        notify::to_users(conn, &users, &notify::Note { kind, msg, link: link.clone() }, now).await?;
     }
     // The reporter hears of every step that concerns them, as FixMyStreet's updates do.
-    if let (Some(p), Some((kind, title))) = (r.reporter_person_id, reporter_update(&subject, action, to)) {
+    if let (Some(p), Some((kind, msg))) = (r.reporter_person_id, reporter_update(about, action, to)) {
         let users = notify::users_of_person(conn, p).await?;
-        notify::to_users(conn, &users, &notify::Note { kind, title, link }, now).await?;
+        notify::to_users(conn, &users, &notify::Note { kind, msg, link }, now).await?;
     }
     Ok(())
 }
 
 /// What the reporter is told after a step (none for steps inside the property: returns, transfers,
 /// or the reporter's own).
-pub fn reporter_update(subject: &str, action: &Action, to: State) -> Option<(&'static str, String)> {
+pub fn reporter_update(
+    about: impl Fn(&str) -> crate::notify::Msg,
+    action: &Action,
+    to: State,
+) -> Option<(&'static str, crate::notify::Msg)> {
     let when = |t: DateTime<Utc>| crate::clock::fmt_datetime(t);
     Some(match action {
-        Action::Dispatch => ("progress", format!("{subject}已派单，工作人员将尽快处理")),
-        Action::Accept => ("progress", format!("{subject}工作人员已接单，正在处理")),
+        Action::Dispatch => ("progress", about("note.req.dispatched")),
+        Action::Accept => ("progress", about("note.req.accepted")),
         Action::Suspend { resume_at, reason } => {
-            ("progress", format!("{subject}暂缓处理（{reason}），预计{}恢复", when(*resume_at)))
+            ("progress", about("note.req.suspended").text("reason", reason).text("at", when(*resume_at)))
         }
-        Action::Resume => ("progress", format!("{subject}已恢复处理")),
-        Action::EscalateOutside { to: o, .. } => ("progress", format!("{subject}已上报{}协调", o.zh())),
+        Action::Resume => ("progress", about("note.req.resumed")),
+        Action::EscalateOutside { to: o, .. } => ("progress", about("note.req.pushed_up").coded("to", *o)),
         Action::OutsideAnswer { note, resolved: true } => {
-            ("completed", format!("{subject}上级已答复并解决：{note}。请评价"))
+            ("completed", about("note.req.answered_solved").text("note", note))
         }
         Action::OutsideAnswer { note, resolved: false } => {
-            ("progress", format!("{subject}上级已答复：{note}。物业继续处理"))
+            ("progress", about("note.req.answered_back").text("note", note))
         }
-        Action::Complete { .. } if to == State::AwaitingRating => ("completed", format!("{subject}已处理完毕，请评价")),
-        Action::Void { reason } => ("progress", format!("{subject}已作废：{reason}")),
+        Action::Complete { .. } if to == State::AwaitingRating => ("completed", about("note.req.done")),
+        Action::Void { reason } => ("progress", about("note.req.voided").text("reason", reason)),
         _ => return None,
     })
 }

@@ -139,11 +139,14 @@ pub(super) async fn push_up(
     }
     if let Some(node) = node {
         let users = rstore::node_users(conn, node, r.project_id, crate::clock::to_local(now).date()).await?;
-        let title = format!("{}上报：诉求#{}（{}）请受理", r.project_name, r.id, r.category_name);
+        let msg = crate::notify::Msg::new("note.ref.sent")
+            .text("project", &r.project_name)
+            .text("id", r.id)
+            .text("category", &r.category_name);
         crate::notify::to_users(
             conn,
             &users,
-            &crate::notify::Note { kind: "referral", title, link: Some(format!("/referrals/{id}")) },
+            &crate::notify::Note { kind: "referral", msg, link: Some(format!("/referrals/{id}")) },
             now,
         )
         .await?;
@@ -426,7 +429,7 @@ async fn notify_other_side(
     side: Side,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let subject = format!("诉求#{}（{}）", r.id, r.category_name);
+    let about = |key: &str| crate::notify::Msg::new(key).text("id", r.id).text("category", &r.category_name);
     let users = match (side, f.node_id) {
         (Side::Property, Some(node)) => {
             rstore::node_users(conn, node, f.project_id, crate::clock::to_local(now).date()).await?
@@ -438,17 +441,19 @@ async fn notify_other_side(
         }
         _ => return Ok(()),
     };
-    let title = match action {
-        ReferralAction::Accept => format!("{subject}：{}已受理", f.node_name.as_deref().unwrap_or("上级")),
-        ReferralAction::AskBack { .. } => format!("{subject}：上级询问，请补充说明"),
-        ReferralAction::Reply { .. } => format!("{subject}：物业已补充说明"),
-        ReferralAction::Answer { resolved, .. } => {
-            format!("{subject}：上级已答复（{}）", if *resolved { "已解决" } else { "退回物业处理" })
-        }
+    let msg = match action {
+        ReferralAction::Accept => match f.node_name.as_deref() {
+            Some(n) => about("note.ref.accepted").text("by", n),
+            None => about("note.ref.accepted").label("by", "note.ref.above"),
+        },
+        ReferralAction::AskBack { .. } => about("note.ref.asked_back"),
+        ReferralAction::Reply { .. } => about("note.ref.replied"),
+        ReferralAction::Answer { resolved: true, .. } => about("note.ref.answered_solved"),
+        ReferralAction::Answer { resolved: false, .. } => about("note.ref.answered_back"),
         ReferralAction::Close => return Ok(()),
     };
     let link = if side == Side::Property { format!("/referrals/{}", f.id) } else { format!("/requests/{}", r.id) };
-    crate::notify::to_users(conn, &users, &crate::notify::Note { kind: "referral", title, link: Some(link) }, now)
+    crate::notify::to_users(conn, &users, &crate::notify::Note { kind: "referral", msg, link: Some(link) }, now)
         .await?;
     Ok(())
 }
