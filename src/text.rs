@@ -48,6 +48,22 @@ pub fn compact(s: &str) -> String {
         .collect()
 }
 
+/// Parse optional coordinates: both or neither, within range.
+pub fn coordinates(lat: &str, lng: &str) -> Result<(Option<f64>, Option<f64>), crate::error::FieldError> {
+    let (lat, lng) = (lat.trim(), lng.trim());
+    if lat.is_empty() && lng.is_empty() {
+        return Ok((None, None));
+    }
+    match (lat.parse::<f64>(), lng.parse::<f64>()) {
+        (Ok(a), Ok(b))
+            if a.is_finite() && b.is_finite() && (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) =>
+        {
+            Ok((Some(a), Some(b)))
+        }
+        _ => Err(crate::error::FieldError::new("lat", "坐标无效：纬度−90至90，经度−180至180，须同时填写")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_role_assignments", "role_assignments", &["person_id", "role", "node_id"]),
     ("ux_rooms_centre_name", "rooms", &["centre_id", "name"]),
     ("ux_signups_occurrence_person", "signups", &["occurrence_id", "person_id"]),
+    ("ux_spots_project_name", "spots", &["project_id", "name"]),
     ("ux_team_members", "team_members", &["team_id", "person_id"]),
     ("ux_teams_project_name", "teams", &["project_id", "name"]),
     ("ux_users_person", "users", &["person_id"]),

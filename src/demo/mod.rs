@@ -323,6 +323,22 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     let tianxi = project_ids[1];
     demo_centres(t, &[(yeyu, "保利叶语党群服务中心"), (project_ids[6], "保利湖心岛党群服务中心")], now).await?;
     demo_activities(t, &[(project_ids[6], "保利湖心岛"), (yeyu, "保利叶语")], now).await?;
+    // The public spots residents name when reporting outside their home.
+    for pid in [yeyu, tianxi, project_ids[2]] {
+        for (name, at) in [
+            ("东门", Some((30.5702, 104.0651))),
+            ("西门", None),
+            ("地下车库", None),
+            ("中心花园", Some((30.5708, 104.0660))),
+            ("儿童游乐区", None),
+            ("垃圾分类投放点", None),
+            ("健身步道", None),
+        ] {
+            let s =
+                crate::org::spots::model::SpotInput { name: name.into(), lat: at.map(|a| a.0), lng: at.map(|a| a.1) };
+            crate::org::spots::store::insert(t, ProjectId(pid), &s, now).await?;
+        }
+    }
     let youlian = communities[0].id;
     let mumashan_grid = db::one::<db::IdRow>(
         t,

@@ -58,6 +58,7 @@ pub(super) async fn demo_referrals(
                 household_id: None,
                 building_id: None,
                 unit_id: None,
+                spot_id: None,
                 location_text: Some(spot.into()),
                 reporter_person_id: Some(hejing.0),
                 created_by: Some(hejing.1),

@@ -7,6 +7,7 @@ pub mod api;
 pub mod home;
 pub mod model;
 pub mod pages;
+pub mod spots;
 pub mod store;
 
 use axum::routing::{get, post};
@@ -21,6 +22,10 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/org", Access::Admin, post(pages::create_root)),
         RouteDef::new("POST", "/org/{id}/children", Access::Staff, post(pages::create_child)),
         RouteDef::new("POST", "/org/{id}/party-orgs", Access::Staff, post(pages::create_party_org)),
+        RouteDef::new("GET", "/org/{id}/spots", Access::Desk, get(spots::pages::page)),
+        RouteDef::new("POST", "/org/{id}/spots", Access::Staff, post(spots::pages::add)),
+        RouteDef::new("POST", "/org/{id}/spots/{spot}", Access::Staff, post(spots::pages::set_active)),
+        RouteDef::new("GET", "/api/v1/projects/{id}/spots", Access::Desk, get(spots::pages::api_list)),
         RouteDef::new("GET", "/households/{id}", Access::Authenticated, get(pages::household_page)),
         RouteDef::new("POST", "/households/{id}", Access::Staff, post(pages::update_household)),
         RouteDef::new("GET", "/api/v1/projects", Access::Desk, get(api::list_projects)),
@@ -41,7 +46,8 @@ pub fn routes() -> Vec<RouteDef> {
     api::create_child,
     api::create_party_org,
     api::get_household,
-    api::update_household
+    api::update_household,
+    spots::pages::api_list
 ))]
 struct Api;
 

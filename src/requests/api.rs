@@ -58,6 +58,8 @@ pub struct NewRequest {
     /// A public-area report: the building or unit (an org node id) it is in; `location_text` may then
     /// say where in it.
     pub place_id: Option<i64>,
+    /// A public-area report: one of the project's named spots (`GET /api/v1/projects/{id}/spots`).
+    pub spot_id: Option<i64>,
 }
 
 /// Report a request.
@@ -79,6 +81,7 @@ pub async fn create(
         lng: b.lng.map(|v| v.to_string()).unwrap_or_default(),
         room: b.room.unwrap_or_default(),
         place_id: b.place_id.map(|v| v.to_string()).unwrap_or_default(),
+        spot_id: b.spot_id.map(|v| v.to_string()).unwrap_or_default(),
     };
     Ok(Json(Created { id: actions::create_checked(&state, &p, &ctx, f, vec![]).await? }))
 }

@@ -41,6 +41,8 @@ struct NewPage {
     similar: Vec<Line>,
     /// Buildings and units a public-area report may name.
     places: Vec<Choice>,
+    /// The estate's named public spots (东门、地下车库…).
+    spots: Vec<Choice>,
     /// No home chosen: a public area of the estate.
     public: bool,
     typed: NewRequestForm,
@@ -160,6 +162,16 @@ async fn form_page(
         };
         places.push(Choice::new(x.id, label).selected_if(typed.place_id == x.id.to_string()));
     }
+    let mut spots = Vec::new();
+    for s in crate::org::spots::active_of(&state.db.read, &projects).await? {
+        let label = if many {
+            let project = org::node(&state.db.read, s.project_id.into()).await?.map(|n| n.name).unwrap_or_default();
+            format!("{project} · {}", s.name)
+        } else {
+            s.name
+        };
+        spots.push(Choice::new(s.id, label).selected_if(typed.spot_id == s.id.to_string()));
+    }
     let public = !homes.iter().any(|h| h.selected);
     let msg = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
     let general = errors
@@ -178,9 +190,10 @@ async fn form_page(
         kinds: choices_with(Kind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang))), &typed.kind),
         similar,
         places,
+        spots,
         typed: typed.clone(),
         category_error: msg("category_id"),
-        where_error: msg("household_id").or(msg("place_id")).or(msg("location_text")).or(msg("lat")),
+        where_error: msg("household_id").or(msg("spot_id")).or(msg("place_id")).or(msg("location_text")).or(msg("lat")),
         room_error: msg("room"),
         description_error: msg("description"),
         photo_error: msg("photo"),
@@ -191,8 +204,18 @@ async fn form_page(
 }
 
 /// The report form's fields (a message for any other name is shown at the top of the form).
-const FORM_FIELDS: &[&str] =
-    &["category_id", "household_id", "place_id", "location_text", "lat", "room", "description", "photo", "channel"];
+const FORM_FIELDS: &[&str] = &[
+    "category_id",
+    "household_id",
+    "spot_id",
+    "place_id",
+    "location_text",
+    "lat",
+    "room",
+    "description",
+    "photo",
+    "channel",
+];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "requests/similar.html")]

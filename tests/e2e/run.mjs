@@ -198,7 +198,7 @@ try {
     expect(width <= 2560, `stored photo is ${width} px wide`);
   });
 
-  await check("「使用我的位置」 attaches where the phone is, and the report becomes a public-area one", async () => {
+  await check("「使用我的位置」 attaches where the phone is, the report becomes a public-area one at a named spot", async () => {
     const c = await browser.newContext({ viewport: { width: 390, height: 844 }, geolocation: { latitude: 30.4312, longitude: 103.8236 }, permissions: ["geolocation"] });
     const p = await c.newPage();
     p.on("pageerror", (e) => errors.push(e.message));
@@ -212,11 +212,14 @@ try {
     await p.waitForFunction(() => document.querySelector('[name="lat"]').value !== "");
     expect(await p.isChecked('[name="household_id"][value=""]'), "the report did not become a public-area one");
     await p.selectOption('select[name="category_id"]', { label: "绿化" });
-    await p.fill('input[name="location_text"]', "中心花园东侧");
+    await p.selectOption('select[name="spot_id"]', { label: "中心花园" });
+    await p.fill('input[name="location_text"]', "东侧花坛");
     await p.fill('textarea[name="description"]', "花坛的灌木倒了一片");
     await p.click('form button[type="submit"].primary');
     await p.waitForSelector("#timeline");
-    expect((await p.textContent("main")).includes("30.4312"), "the coordinates are not on the request");
+    const main = await p.textContent("main");
+    expect(main.includes("30.4312"), "the coordinates are not on the request");
+    expect(main.includes("中心花园 · 东侧花坛"), "the named spot is not on the request");
     await c.close();
   });
 

@@ -366,3 +366,84 @@ async fn full_width_numbers_are_read_wherever_a_number_is_typed() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM redemptions").await, 1);
 }
+
+/// A public-area report names the estate's spot the way residents say it: staff keep the list (a
+/// refused name comes back in the form), the report form offers the active ones, the request carries the
+/// spot's name and coordinates; another estate's spot, or a retired one, is refused.
+#[tokio::test]
+async fn reports_name_the_estates_public_spots() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let page = staff.get(&format!("/org/{}/spots", ids.yeyu)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("东门") && page.text.contains("地下车库"), "{}", page.text);
+    // Adding one; the same name again comes back with what was typed and the message beside the name.
+    let url = format!("/org/{}/spots", ids.yeyu);
+    let r = staff.post_form(&url, &[("name", " 北门岗亭 "), ("lat", "３０.５７"), ("lng", "104.06")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = staff.post_form(&url, &[("name", "北门岗亭"), ("lat", "30.1"), ("lng", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"lat-error\"") && r.text.contains("value=\"30.1\""), "{}", r.text);
+    let r = staff.post_form(&url, &[("name", "北门岗亭"), ("lat", ""), ("lng", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"name-error\"") && r.text.contains("已有名为「北门岗亭」"), "{}", r.text);
+    let north = app.id(&format!("SELECT id FROM spots WHERE project_id = {} AND name = '北门岗亭'", ids.yeyu)).await;
+
+    // 张三 sees the spots on the report form and reports at the north gate.
+    let mut resident = app.login("resident").await;
+    let form = resident.get("/requests/new").await.text;
+    assert!(
+        form.contains("name=\"spot_id\"") && form.contains(&format!("<option value=\"{north}\">北门岗亭")),
+        "{form}"
+    );
+    let cat = ids.yeyu_lighting.to_string();
+    let report = |spot: String, detail: &'static str| {
+        vec![
+            ("category_id", cat.clone()),
+            ("household_id", String::new()),
+            ("spot_id", spot),
+            ("location_text", detail.to_string()),
+            ("description", "岗亭旁边的路灯不亮了".to_string()),
+        ]
+    };
+    let fields = report(north.to_string(), "靠马路一侧");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = resident.post_form("/requests", &refs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id = app.id("SELECT MAX(id) AS id FROM requests").await;
+    #[derive(sea_orm::FromQueryResult)]
+    struct Where {
+        location_text: Option<String>,
+        spot_id: Option<i64>,
+        lat: Option<f64>,
+    }
+    let sql = format!("SELECT location_text, spot_id, lat FROM requests WHERE id = {id}");
+    let w: Where = xinghuo::db::one(&app.state.db.read, &sql, vec![]).await.unwrap().unwrap();
+    assert_eq!(w.location_text.as_deref(), Some("北门岗亭 · 靠马路一侧"));
+    assert_eq!((w.spot_id, w.lat), (Some(north), Some(30.57)));
+    assert!(resident.get(&format!("/requests/{id}")).await.text.contains("北门岗亭 · 靠马路一侧"));
+
+    // Another estate's spot is refused beside the where-field, with what was typed kept.
+    let other = app.id(&format!("SELECT id FROM spots WHERE project_id = {} AND name = '东门'", ids.tianxi)).await;
+    let fields = report(other.to_string(), "");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let before = app.count("SELECT COUNT(*) AS n FROM requests").await;
+    let r = resident.post_form("/requests", &refs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"where-error\"") && r.text.contains("岗亭旁边的路灯不亮了"), "{}", r.text);
+    // A retired spot is no longer offered nor accepted; other staff cannot retire it.
+    let mut staff2 = app.login("staff2").await;
+    let r = staff2.post_form(&format!("/org/{}/spots/{north}", ids.yeyu), &[("active", "0")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = staff.post_form(&format!("/org/{}/spots/{north}", ids.yeyu), &[("active", "0")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!resident.get("/requests/new").await.text.contains("北门岗亭"));
+    let fields = report(north.to_string(), "");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(resident.post_form("/requests", &refs).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM requests").await, before, "nothing written");
+    // The API offers the list to desk clients.
+    let api = staff.get(&format!("/api/v1/projects/{}/spots", ids.yeyu)).await.json();
+    assert!(api.as_array().unwrap().iter().any(|s| s["name"] == "北门岗亭" && s["active"] == false), "{api}");
+}

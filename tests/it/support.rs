@@ -209,6 +209,7 @@ impl TestApp {
             request: 0,
             photo: 0,
             centre: self.id(&format!("SELECT id FROM centres WHERE project_id = {yeyu}")).await,
+            spot: self.id(&format!("SELECT id FROM spots WHERE project_id = {yeyu} AND name = '东门'")).await,
             hall: self
                 .id(&format!(
                     "SELECT r.id FROM rooms r JOIN centres c ON c.id = r.centre_id WHERE c.project_id = {yeyu} AND r.name = '议事厅'"
@@ -314,6 +315,8 @@ pub struct Ids {
     pub photo: i64,
     /// 保利叶语's centre and its 议事厅.
     pub centre: i64,
+    /// 保利叶语's 东门 (a named public spot).
+    pub spot: i64,
     pub hall: i64,
     /// A booking by `resident` (set by tests that make one).
     pub booking: i64,

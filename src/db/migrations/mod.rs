@@ -22,6 +22,7 @@ mod m0015_request_unit;
 mod m0016_escalation_ladder;
 mod m0017_notification_prefs;
 mod m0018_notification_words;
+mod m0019_spots;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_escalation_ladder::M0016EscalationLadder),
             Box::new(m0017_notification_prefs::M0017NotificationPrefs),
             Box::new(m0018_notification_words::M0018NotificationWords),
+            Box::new(m0019_spots::M0019Spots),
         ]
     }
 }

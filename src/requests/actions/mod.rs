@@ -85,22 +85,8 @@ pub struct NewRequestForm {
     pub room: String,
     /// A public-area report: the building or unit it is in (`location_text` then says where in it).
     pub place_id: String,
-}
-
-/// Parse optional coordinates: both or neither, within range.
-pub fn coordinates(lat: &str, lng: &str) -> Result<(Option<f64>, Option<f64>), FieldError> {
-    let (lat, lng) = (lat.trim(), lng.trim());
-    if lat.is_empty() && lng.is_empty() {
-        return Ok((None, None));
-    }
-    match (lat.parse::<f64>(), lng.parse::<f64>()) {
-        (Ok(a), Ok(b))
-            if a.is_finite() && b.is_finite() && (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) =>
-        {
-            Ok((Some(a), Some(b)))
-        }
-        _ => Err(FieldError::new("lat", "坐标无效：纬度−90至90，经度−180至180，须同时填写")),
-    }
+    /// A public-area report: one of the estate's named spots (东门、地下车库…).
+    pub spot_id: String,
 }
 
 /// Report a request: residents for their own home or a public spot in their estate; staff on a
@@ -145,7 +131,7 @@ pub async fn create_checked(
         "" if grid => Channel::GridMember,
         _ => return Err(AppError::field("channel", "报事渠道无效")),
     };
-    let (lat, lng) = match coordinates(&f.lat, &f.lng) {
+    let (mut lat, mut lng) = match crate::text::coordinates(&f.lat, &f.lng) {
         Ok(c) => c,
         Err(e) => {
             errors.push(e);
@@ -163,6 +149,7 @@ pub async fn create_checked(
         }
     }
     let mut unit_id = None;
+    let mut spot_id = None;
     let (household_id, building_id, location_text) = match household_field.as_str() {
         "" => {
             let loc = crate::text::normalize(&f.location_text);
@@ -177,12 +164,39 @@ pub async fn create_checked(
                     None
                 }),
             };
-            if loc.chars().count() > 200 || (loc.is_empty() && place.is_none() && f.place_id.trim().is_empty()) {
+            let spot = match crate::text::num(&f.spot_id).as_str() {
+                "" => None,
+                s => match s.parse::<i64>().ok() {
+                    Some(id) => crate::org::spots::spot(&state.db.read, id)
+                        .await?
+                        .filter(|x| x.project_id == category.project_id && x.active),
+                    None => None,
+                }
+                .or_else(|| {
+                    errors.push(FieldError::new("spot_id", "请选择本小区的公共地点"));
+                    None
+                }),
+            };
+            let named =
+                place.is_some() || spot.is_some() || !f.place_id.trim().is_empty() || !f.spot_id.trim().is_empty();
+            // A named spot leads what is written about where (「东门 · 岗亭旁的路灯」) and lends its coordinates.
+            let loc = match &spot {
+                Some(s) if loc.is_empty() => s.name.clone(),
+                Some(s) => format!("{} · {loc}", s.name),
+                None => loc,
+            };
+            if loc.chars().count() > 200 || (loc.is_empty() && !named) {
                 errors.push(FieldError::new(
                     "location_text",
-                    "请选择房屋，或选择楼栋单元、填写公共区域位置（不超过200字）",
+                    "请选择房屋，或选择公共地点、楼栋单元，或填写公共区域位置（不超过200字）",
                 ));
             }
+            if lat.is_none()
+                && let Some(s) = &spot
+            {
+                (lat, lng) = (s.lat, s.lng);
+            }
+            spot_id = spot.as_ref().map(|s| s.id);
             unit_id = place.as_ref().and_then(|x| x.unit_id);
             (None, place.map(|x| x.building_id), Some(loc))
         }
@@ -233,6 +247,7 @@ pub async fn create_checked(
             household_id,
             building_id,
             unit_id,
+            spot_id,
             location_text: location_text.filter(|s| !s.is_empty()),
             reporter_person_id: reporter,
             created_by: Some(p.user_id),
@@ -256,6 +271,8 @@ pub struct Filing<'a> {
     pub household_id: Option<HouseholdId>,
     pub building_id: Option<i64>,
     pub unit_id: Option<i64>,
+    /// A public-area report's named spot.
+    pub spot_id: Option<i64>,
     pub location_text: Option<String>,
     pub reporter_person_id: Option<PersonId>,
     pub created_by: Option<UserId>,
@@ -290,6 +307,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
             household_id: f.household_id,
             building_id: f.building_id,
             unit_id: f.unit_id,
+            spot_id: f.spot_id,
             location_text: f.location_text,
             reporter_person_id: f.reporter_person_id,
             created_by: f.created_by,

@@ -171,6 +171,7 @@ pub struct NewRequest {
     pub building_id: Option<i64>,
     /// A public-area report's unit (the building is `building_id`).
     pub unit_id: Option<i64>,
+    pub spot_id: Option<i64>,
     pub location_text: Option<String>,
     pub reporter_person_id: Option<PersonId>,
     pub created_by: Option<UserId>,
@@ -192,8 +193,8 @@ pub async fn create(
         conn,
         "INSERT INTO requests (project_id, category_id, kind, channel, state, description, household_id, building_id, location_text, \
          reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at, \
-         handler_post, lat, lng, open311_token, manager_visit_due, unit_id) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+         handler_post, lat, lng, open311_token, manager_visit_due, unit_id, spot_id) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
         params![
             n.project_id,
             n.category_id,
@@ -214,7 +215,8 @@ pub async fn create(
             n.lng,
             n.open311_token.clone(),
             false,
-            n.unit_id
+            n.unit_id,
+            n.spot_id
         ],
     )
     .await?;
