@@ -200,11 +200,12 @@ impl AppError {
             return (self.status, Json(body)).into_response();
         }
         // A plain page here; the `authenticate` layer, which knows the caller, draws it in the layout.
-        let lines: String = self.fields.iter().map(|f| format!("<li>{}</li>", html_escape(&f.message))).collect();
+        let lines: String =
+            self.fields.iter().map(|f| format!("<li>{}</li>", crate::web::escape_html(&f.message))).collect();
         let html = format!(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 星火社区</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main id=\"main\"><h1>{}</h1><ul>{}</ul><p><a class=\"button\" href=\"/\">返回首页</a></p><p class=\"muted\">错误代码：{} · HTTP {}</p></main></body></html>",
             self.status.as_u16(),
-            html_escape(&self.zh),
+            crate::web::escape_html(&self.zh),
             lines,
             self.code,
             self.status.as_u16()
@@ -219,10 +220,6 @@ impl AppError {
         });
         resp
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The same error, rendered as JSON (for `/api/v1`).

@@ -145,3 +145,11 @@ for (const date of document.querySelectorAll("select[data-day-link]")) {
     window.location.href = `${date.dataset.dayLink}&day=${encodeURIComponent(date.value)}#book-${date.dataset.dayLink.split("room=")[1]}`;
   });
 }
+
+// A refused form drawn again on its page: bring it into view and put the cursor on the first field to fix.
+const refused = document.querySelector("form[data-refused]");
+if (refused) {
+  refused.scrollIntoView({ block: "start" });
+  const first = refused.querySelector("[aria-invalid=true]");
+  if (first) first.focus({ preventScroll: true });
+}

@@ -374,8 +374,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     };
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let api = ctx.is_api();
+    let connect = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().cloned();
     req.extensions_mut().insert(ctx.clone());
     let resp = crate::web::normalized(next.run(req).await, api);
+    let resp = match crate::web::refill::again(&state, &ctx, resp, &headers, referer.as_deref(), connect).await {
+        Ok(redrawn) => redrawn,
+        Err(resp) => resp,
+    };
     let mut resp = crate::error::dress(resp, &ctx, referer.as_deref());
     if let Some(a) = new_anon {
         resp.headers_mut()
@@ -434,7 +439,17 @@ pub async fn csrf_protect(State(state): State<AppState>, req: Request, next: Nex
         .ok()
         .and_then(|v| v.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
     match token {
-        Some(t) if constant_eq(&t, &expected) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Some(t) if constant_eq(&t, &expected) => {
+            let mut resp = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
+            // A refused form: keep what was typed, so the page it was on can be drawn again with it.
+            if crate::web::refill::refusal(&resp)
+                && let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            {
+                let pairs = pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+                resp.extensions_mut().insert(crate::web::refill::Typed(pairs));
+            }
+            resp
+        }
         _ => fail(),
     }
 }

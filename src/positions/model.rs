@@ -201,6 +201,20 @@ pub fn day_slots(
     out
 }
 
+/// The free runs of a day's slots as (start, end) — the week view's 「09:30–12:00」: each run is
+/// consecutive free slots, and runs are separated by a slot that is not free (or a gap in the hours).
+pub fn free_runs(slots: &[DaySlot]) -> Vec<(NaiveTime, NaiveTime)> {
+    let mut runs: Vec<(NaiveTime, NaiveTime)> = Vec::new();
+    for s in slots.iter().filter(|s| s.state == SlotState::Free) {
+        let end = s.start + Duration::minutes(SLOT_MINUTES);
+        match runs.last_mut() {
+            Some(last) if last.1 == s.start => last.1 = end,
+            _ => runs.push((s.start, end)),
+        }
+    }
+    runs
+}
+
 /// The ends a booking starting at `start` may have: through consecutive free slots, between the room's
 /// shortest and longest booking. Empty when `start` is not a free slot.
 pub fn ends_from(slots: &[DaySlot], start: NaiveTime, rules: Rules) -> Vec<NaiveTime> {
@@ -490,6 +504,44 @@ mod tests {
         assert!(ends_from(&slots, t(20, 30), rules).is_empty(), "too short before closing");
         assert!(day_slots(day, now, rules, &hours, &[day], &[]).is_empty(), "closed date");
         assert!(day_slots(day + Duration::days(1), now, rules, &hours, &[], &[]).is_empty(), "closed weekday");
+    }
+
+    #[test]
+    fn free_runs_join_consecutive_free_slots_only() {
+        let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let slot = |h, m, state| DaySlot { start: t(h, m), state };
+        use SlotState::*;
+        let slots = [
+            slot(9, 0, Unavailable),
+            slot(9, 30, Free),
+            slot(10, 0, Free),
+            slot(10, 30, Taken),
+            slot(11, 0, Free),
+            // a lunch break in the hours: 11:30–14:00 is not a slot
+            slot(14, 0, Free),
+        ];
+        assert_eq!(free_runs(&slots), vec![(t(9, 30), t(10, 30)), (t(11, 0), t(11, 30)), (t(14, 0), t(14, 30))]);
+        assert!(free_runs(&[]).is_empty());
+    }
+
+    proptest! {
+        /// The runs cover exactly the free slots: every free slot is inside one run, no run holds any
+        /// other slot, and runs neither touch nor overlap.
+        #[test]
+        fn free_runs_cover_exactly_the_free_slots(states in proptest::collection::vec(0u8..3, 0..30)) {
+            let slots: Vec<DaySlot> = states.iter().enumerate().map(|(i, s)| DaySlot {
+                start: NaiveTime::from_hms_opt(8, 0, 0).unwrap() + Duration::minutes(i as i64 * SLOT_MINUTES),
+                state: [SlotState::Free, SlotState::Taken, SlotState::Unavailable][*s as usize],
+            }).collect();
+            let runs = free_runs(&slots);
+            for s in &slots {
+                let inside = runs.iter().any(|(a, b)| *a <= s.start && s.start < *b);
+                prop_assert_eq!(inside, s.state == SlotState::Free);
+            }
+            for w in runs.windows(2) {
+                prop_assert!(w[0].1 < w[1].0);
+            }
+        }
     }
 
     proptest! {

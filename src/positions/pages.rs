@@ -107,6 +107,17 @@ pub struct RoomView {
     pub open: bool,
     pub error: Option<String>,
     pub typed: BookingForm,
+    /// The week view: seven days from the chosen one, each with its free runs.
+    pub week_rows: Vec<WeekRow>,
+}
+
+/// A day of a room's week view: its free runs, each a link to the day grid with that start chosen.
+pub struct WeekRow {
+    pub label: String,
+    pub href: String,
+    pub runs: Vec<(String, String)>,
+    /// Closed that day (no slot inside opening hours).
+    pub closed: bool,
 }
 
 pub struct SlotCell {
@@ -133,6 +144,8 @@ pub struct CentreQuery {
     /// The room and start chosen from the grid.
     pub room: Option<i64>,
     pub start: Option<String>,
+    /// `week`: seven days of free runs per room instead of one day's grid.
+    pub view: Option<String>,
 }
 
 /// A refused booking, shown again in its room's form.
@@ -171,6 +184,10 @@ struct CentrePage {
     /// The day strip above the grids: links, the chosen one current.
     strip: Vec<DayLink>,
     day_label: String,
+    /// The rooms show a week of free runs instead of the day's grid; links to switch.
+    week_view: bool,
+    day_href: String,
+    week_href: String,
     functions: Vec<&'static str>,
     week: Vec<WeekHours>,
     /// Closed dates from today on.
@@ -201,8 +218,10 @@ async fn centre_page(
     let hours_rows = store::hours(&state.db.read, id).await?;
     let hours = store::parse_hours(&hours_rows);
     let closed_dates = store::closed_days(&state.db.read, id).await?;
+    let week_view = q.view.as_deref() == Some("week") && refused.is_none();
+    // The day strip reaches 13 days ahead and the week view 6 more.
     let bookings =
-        store::centre_bookings(&state.db.read, id, now - Duration::hours(12), now + Duration::days(15)).await?;
+        store::centre_bookings(&state.db.read, id, now - Duration::hours(12), now + Duration::days(21)).await?;
     // The day shown: asked for (within the next 14 days), else the refused booking's, else today.
     let asked = q.day.as_deref().or(refused.as_ref().map(|r| r.form.date.as_str()));
     let day = asked
@@ -241,12 +260,41 @@ async fn centre_page(
             .collect();
         let rules = room.rules();
         let slots = model::day_slots(day, local_now, rules, &hours, &closed_dates, &taken);
+        let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+        let week_rows = if week_view {
+            (0..7)
+                .map(|i| {
+                    let d = day + Duration::days(i);
+                    let ds = d.format("%Y-%m-%d").to_string();
+                    let slots = model::day_slots(d, local_now, rules, &hours, &closed_dates, &taken);
+                    let runs = model::free_runs(&slots)
+                        .into_iter()
+                        .map(|(a, b)| {
+                            let href = format!(
+                                "/positions/centres/{id}?day={ds}&room={}&start={}#book-{}",
+                                room.id,
+                                hm(a),
+                                room.id
+                            );
+                            (format!("{}–{}", hm(a), hm(b)), href)
+                        })
+                        .collect();
+                    WeekRow {
+                        label: format!("{} {}", date_label(ctx.lang, d), wd(ctx.lang, weekday(d))),
+                        href: format!("/positions/centres/{id}?day={ds}#room-{}", room.id),
+                        runs,
+                        closed: slots.is_empty(),
+                    }
+                })
+                .collect()
+        } else {
+            vec![]
+        };
         let this = refused.as_ref().filter(|r| r.room_id == room.id);
         let chosen_start = this
             .map(|r| r.form.start.clone())
             .or_else(|| q.start.clone().filter(|_| q.room == Some(room.id)))
             .unwrap_or_default();
-        let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
         let grid = slots
             .iter()
             .map(|s| SlotCell {
@@ -288,6 +336,7 @@ async fn centre_page(
             grid,
             starts,
             ends,
+            week_rows,
         });
     }
     let days: Vec<_> = (0..14)
@@ -300,7 +349,11 @@ async fn centre_page(
         .map(|i| {
             let d = today + Duration::days(i);
             DayLink {
-                href: format!("/positions/centres/{id}?day={}#rooms", d.format("%Y-%m-%d")),
+                href: format!(
+                    "/positions/centres/{id}?day={}{}#rooms",
+                    d.format("%Y-%m-%d"),
+                    if week_view { "&view=week" } else { "" }
+                ),
                 label: format!("{} {}", wd(ctx.lang, weekday(d)), d.format("%m-%d")),
                 current: d == day,
             }
@@ -329,6 +382,9 @@ async fn centre_page(
         days: crate::web::forms::choices_with(days, &day_s),
         strip,
         day_label: format!("{} {}", date_label(ctx.lang, day), wd(ctx.lang, weekday(day))),
+        week_view,
+        day_href: format!("/positions/centres/{id}?day={day_s}#rooms"),
+        week_href: format!("/positions/centres/{id}?day={day_s}&view=week#rooms"),
         functions: model::ROOM_FUNCTIONS.to_vec(),
         week,
         closed: store::closed_from(&state.db.read, id, today).await?,

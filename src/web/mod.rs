@@ -5,6 +5,7 @@
 pub mod forms;
 pub mod i18n;
 pub mod labels;
+pub mod refill;
 
 pub mod input;
 use axum::{
@@ -217,6 +218,24 @@ pub fn normalized(resp: Response, api: bool) -> Response {
         }
     };
     if api { e.as_json().into_response() } else { e.into_response() }
+}
+
+/// Text for HTML or XML, escaped: `& < > " '`, and the control characters XML 1.0 cannot carry dropped.
+pub fn escape_html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// A safe local redirect target: a path on this site, never `//host`, `/\\host` or a URL. Browsers

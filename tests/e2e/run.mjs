@@ -329,6 +329,18 @@ try {
     const offered = await again.locator('select[name="start"] option').allTextContents();
     expect(!offered.includes("15:00") && offered.includes("16:00"), `start list: ${offered.join(",")}`);
     await p3.screenshot({ path: join(shots, "8b-centre-grid.png"), fullPage: false });
+    // The week view: that day's free runs are split by the booking; a run opens the form at its start.
+    await p3.click("#week-view-link");
+    const week = p3.locator("section.room", { hasText: "议事厅" }).locator("table.week-free");
+    await week.waitFor();
+    const row = week.locator("tbody tr").first();
+    const runs = await row.locator("a.run").allTextContents();
+    expect(runs.some((r) => r.endsWith("–14:00")) && runs.includes("16:00–21:00"), `week runs: ${runs.join(",")}`);
+    await p3.screenshot({ path: join(shots, "8c-centre-week.png"), fullPage: false });
+    await row.locator("a.run", { hasText: "16:00–21:00" }).click();
+    await p3.waitForSelector("details.book[open]");
+    const opened = p3.locator("section.room", { hasText: "议事厅" });
+    expect((await opened.locator('select[name="start"]').inputValue()) === "16:00", "the run's start is not chosen");
     await ctx3.close();
   });
 
@@ -396,6 +408,33 @@ try {
     await page.waitForSelector("#collected");
     expect((await page.textContent("#collected")).includes("洗衣液"), "not collected");
     await page.screenshot({ path: join(shots, "13-counter.png"), fullPage: true });
+  });
+
+  await check("a refused staff form comes back on its page with what was typed, the message beside the field", async () => {
+    // Its own context: the refusal is a 422, which the main staff page would log as a console error.
+    const c = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const p = await c.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${base}/login`);
+    await p.fill('input[name="username"]', "staff");
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    await p.goto(`${base}/activities`);
+    await p.fill('#new-activity input[name="title"]', "楼道清扫突击（草稿）");
+    await p.selectOption('#new-activity select[name="kind"]', "volunteer");
+    await p.fill('#new-activity input[name="date"]', "2026-12-24");
+    await p.fill('#new-activity input[name="start"]', "09:00");
+    await p.fill('#new-activity input[name="duration_minutes"]', "6");
+    await p.click('#new-activity button[type="submit"]');
+    await p.waitForSelector("#new-activity[data-refused]");
+    expect((await p.inputValue('#new-activity input[name="title"]')) === "楼道清扫突击（草稿）", "the typed title was lost");
+    expect((await p.inputValue('#new-activity input[name="date"]')) === "2026-12-24", "the typed date was lost");
+    expect((await p.textContent("#duration_minutes-error")).includes("15至720分钟"), "no message beside the duration");
+    const focused = await p.evaluate(() => document.activeElement && document.activeElement.name);
+    expect(focused === "duration_minutes", `the cursor is in ${focused}, not the field to fix`);
+    await p.screenshot({ path: join(shots, "9-refused-form.png"), fullPage: false });
+    await c.close();
   });
 
   await check("staff put on an activity; a volunteer signs up, checks in and out by its QR code from the phone, and is credited", async () => {

@@ -447,3 +447,82 @@ async fn reports_name_the_estates_public_spots() {
     let api = staff.get(&format!("/api/v1/projects/{}/spots", ids.yeyu)).await.json();
     assert!(api.as_array().unwrap().iter().any(|s| s["name"] == "北门岗亭" && s["active"] == false), "{api}");
 }
+
+/// Every refused form comes back on its own page with what was typed and the message beside the field —
+/// not only the forms that draw themselves again: the activity form on /activities, one of the request's
+/// action forms (the one that posted, inside its folded panel), a conflict with no field of its own.
+/// Another site's page is never fetched, and a typed password is never sent back.
+#[tokio::test]
+async fn any_refused_form_comes_back_on_its_page_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut staff = app.login("staff").await;
+    let before = app.count("SELECT COUNT(*) AS n FROM activities").await;
+    let r = staff
+        .post_form_from(
+            "/activities",
+            "/activities",
+            &[
+                ("project_id", &ids.yeyu.to_string()),
+                ("title", "楼道清洁日（第二期）"),
+                ("kind", "volunteer"),
+                ("date", "2026-02-30"),
+                ("start", "09:00"),
+                ("duration_minutes", "120"),
+                ("place", "3栋门口"),
+                ("capacity", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let form = &r.text[r.text.find("data-refused").expect("the form is not drawn again")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("value=\"楼道清洁日（第二期）\"") && form.contains("value=\"3栋门口\""), "{form}");
+    assert!(form.contains("id=\"form-error\"") && form.contains("aria-invalid=\"true\""), "{form}");
+    assert!(r.text.contains("class=\"tabbar\"") || r.text.contains("<nav"), "not in the layout");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities").await, before, "nothing written");
+
+    // A request's 暂缓 form, one of several posting to the same path: that one comes back, filled.
+    let mut resident = app.login("resident").await;
+    let made = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮了", "household_id": ids.hh1}),
+        )
+        .await;
+    let id = made.json()["id"].as_i64().unwrap();
+    let page = format!("/requests/{id}");
+    let url = format!("/requests/{id}/actions");
+    let me = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let api = format!("/api/v1/requests/{id}/actions");
+    staff.json("POST", &api, json!({"action": "dispatch", "assignee_person_id": me})).await;
+    assert_eq!(staff.json("POST", &api, json!({"action": "accept"})).await.status, StatusCode::OK);
+    let r = staff
+        .post_form_from(&page, &url, &[("action", "suspend"), ("reason", "等厂家配件到货"), ("resume_at", "明天")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let form = &r.text[r.text.find("data-refused").expect("the form is not drawn again")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("value=\"suspend\"") && form.contains("等厂家配件到货"), "{form}");
+    assert!(form.contains("id=\"resume_at-error\""), "{form}");
+    assert_eq!(r.text.matches("data-refused").count(), 1);
+
+    // Another site's page is not fetched: the ordinary error page, in the layout.
+    staff.headers.push(("referer", "http://evil.example/activities".into()));
+    let r = staff.post_form(&url, &[("action", "suspend"), ("reason", "x"), ("resume_at", "明天")]).await;
+    staff.headers.retain(|(k, _)| *k != "referer");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text.contains("data-refused") && r.text.contains("error-page"), "{}", r.text);
+
+    // A wrong current password: the form comes back, the typed password does not.
+    let r = resident
+        .post_form_from(
+            "/account",
+            "/account/password",
+            &[("current", "不是我的密码123"), ("new", "Another@2026x"), ("confirm", "Another@2026x")],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.text);
+    assert!(!r.text.contains("不是我的密码123") && !r.text.contains("Another@2026x"), "a password came back");
+}

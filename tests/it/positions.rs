@@ -560,3 +560,31 @@ async fn the_free_busy_grid_offers_only_bookable_times_and_a_refusal_keeps_the_f
     );
     assert!(r.text.contains(&format!("id=\"book-{hall}\" open")), "the form is not open");
 }
+
+/// The week view: seven days from the chosen one, each with its free runs as links to that day's grid
+/// with the run's start chosen; a booking splits its day's run.
+#[tokio::test]
+async fn the_week_view_lists_each_days_free_runs() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let hall = room(&app, ids.yeyu, "议事厅").await;
+    let centre = app.id(&format!("SELECT centre_id AS id FROM rooms WHERE id = {hall}")).await;
+    let mut resident = app.login("resident").await;
+    let r =
+        resident.json("POST", &format!("/api/v1/rooms/{hall}/bookings"), book("2026-12-01", "10:00", "11:00")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = resident.get(&format!("/positions/centres/{centre}?day=2026-12-01&view=week")).await.text;
+    let section = &page[page.find(&format!("id=\"room-{hall}\"")).unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(section.contains(&format!("id=\"week-{hall}\"")) && !section.contains("class=\"slots\""), "{section}");
+    assert_eq!(section.matches("<th scope=\"row\">").count(), 7, "{section}");
+    let first = &section[section.find("<th scope=\"row\">").unwrap()..];
+    let first = &first[..first.find("</tr>").unwrap()];
+    assert!(first.contains(">09:00–10:00<") && first.contains(">11:00–21:00<"), "{first}");
+    let amp = |s: String| s.replace('&', "&#38;");
+    assert!(first.contains(&amp(format!("?day=2026-12-01&room={hall}&start=11:00#book-{hall}"))), "{first}");
+    // The day strip keeps the week view; the switch goes back to the day grid.
+    assert!(page.contains("&#38;view=week#rooms"), "the strip loses the view");
+    let day = resident.get(&format!("/positions/centres/{centre}?day=2026-12-01")).await.text;
+    assert!(day.contains("class=\"slots\"") && !day.contains(&format!("id=\"week-{hall}\"")));
+}

@@ -441,6 +441,14 @@ impl Client {
         self.post_raw(path, &all).await
     }
 
+    /// A form posted from a page of this site (the browser sends that page as the `Referer`).
+    pub async fn post_form_from(&mut self, page: &str, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.headers.push(("referer", format!("http://localhost{page}")));
+        let r = self.post_form(path, fields).await;
+        self.headers.retain(|(k, _)| *k != "referer");
+        r
+    }
+
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let body = serde_urlencoded::to_string(fields).unwrap();
         self.send(

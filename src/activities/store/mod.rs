@@ -230,12 +230,34 @@ pub async fn signed_up_for(
         params![person_id, now],
     )
     .await?;
-    let mut out = Vec::with_capacity(occ.len());
-    for o in occ {
-        let state = my_signup(conn, OccurrenceId(o.id), person_id).await?.unwrap_or(SignupState::Confirmed);
-        out.push((o, state));
+    if occ.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    // The person's state on each, in one query (not one per date).
+    #[derive(FromQueryResult)]
+    struct Mine {
+        occurrence_id: i64,
+        state: SignupState,
+    }
+    let mut values: Vec<sea_orm::Value> = vec![person_id.into()];
+    values.extend(occ.iter().map(|o| sea_orm::Value::from(o.id)));
+    let mine: Vec<Mine> = db::all(
+        conn,
+        &format!(
+            "SELECT occurrence_id, state FROM signups WHERE person_id = $1 AND occurrence_id IN ({})",
+            db::placeholders(2, occ.len())
+        ),
+        values,
+    )
+    .await?;
+    Ok(occ
+        .into_iter()
+        .map(|o| {
+            let state =
+                mine.iter().find(|m| m.occurrence_id == o.id).map(|m| m.state).unwrap_or(SignupState::Confirmed);
+            (o, state)
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]

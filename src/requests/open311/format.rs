@@ -72,22 +72,8 @@ pub fn xml_value(out: &mut String, name: &str, v: &Value) {
     }
 }
 
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
+/// XML text and attributes use the site-wide escape (it drops what XML 1.0 cannot carry).
+pub use crate::web::escape_html as escape;
 
 /// W3C datetime in China time, e.g. `2026-11-28T10:00:00+08:00`.
 pub fn w3c(t: DateTime<Utc>) -> String {

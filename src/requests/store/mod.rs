@@ -371,10 +371,7 @@ pub async fn queue(
     if f.overdue.as_deref() == Some("1") {
         values.push(now.into());
         let n = values.len();
-        // A suspended request's completion clock is paused (`model::overdue`).
-        sql.push_str(&format!(
-            " AND ((q.responded_at IS NULL AND q.respond_by < ${n}) OR (q.complete_by < ${n} AND q.state <> 'suspended'))"
-        ));
+        sql.push_str(&format!(" AND {}", overdue_sql(n)));
     }
     if let Some(b) = f.before {
         values.push(b.into());
@@ -386,6 +383,13 @@ pub async fn queue(
     let order = if f.overdue.as_deref() == Some("1") { "q.id + 0" } else { "q.id" };
     sql.push_str(&format!(" ORDER BY {order} DESC LIMIT {PAGE}"));
     Ok(db::all(conn, &paged(&sql), values).await?)
+}
+
+/// Overdue, as SQL over the queue's alias `q` with the time in parameter `$at`: not answered by its
+/// response deadline, or not finished by its completion deadline — a suspended request's completion clock
+/// is paused (`model::overdue`). One predicate for the queue's filter and the staff home's count.
+fn overdue_sql(at: usize) -> String {
+    format!("((q.responded_at IS NULL AND q.respond_by < ${at}) OR (q.complete_by < ${at} AND q.state <> 'suspended'))")
 }
 
 /// The work waiting in these projects (the staff home): to dispatch, assigned to me and open, overdue,
@@ -412,8 +416,15 @@ pub async fn work_counts(
     values.push(person_id.unwrap_or(PersonId(-1)).into());
     values.push(now.into());
     let (me, at) = (n + 1, n + 2);
+    let overdue = overdue_sql(at);
     let sql = format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN q.state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS to_dispatch,          CAST(COALESCE(SUM(CASE WHEN q.assignee_person_id = ${me} AND q.state IN ('dispatched','in_progress','suspended','escalated') THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine,          CAST(COALESCE(SUM(CASE WHEN q.state <> 'awaiting_rating' AND ((q.responded_at IS NULL AND q.respond_by < ${at}) OR (q.complete_by < ${at} AND q.state <> 'suspended')) THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue,          CAST(COALESCE(SUM(CASE WHEN q.state = 'awaiting_rating' THEN 1 ELSE 0 END), 0) AS BIGINT) AS awaiting_rating          FROM requests q WHERE q.project_id IN ({}) AND q.state IN ('pending','dispatched','in_progress','suspended','escalated','awaiting_rating')",
+        "SELECT CAST(COALESCE(SUM(CASE WHEN q.state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT) AS to_dispatch, \
+         CAST(COALESCE(SUM(CASE WHEN q.assignee_person_id = ${me} AND q.state IN ('dispatched','in_progress','suspended','escalated') \
+         THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine, \
+         CAST(COALESCE(SUM(CASE WHEN q.state <> 'awaiting_rating' AND {overdue} THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, \
+         CAST(COALESCE(SUM(CASE WHEN q.state = 'awaiting_rating' THEN 1 ELSE 0 END), 0) AS BIGINT) AS awaiting_rating \
+         FROM requests q WHERE q.project_id IN ({}) \
+         AND q.state IN ('pending','dispatched','in_progress','suspended','escalated','awaiting_rating')",
         db::placeholders(1, n)
     );
     Ok(db::one(conn, &sql, values).await?.unwrap_or_default())
