@@ -100,6 +100,7 @@ pub fn all() -> Vec<Capability> {
         crate::positions::capability(),
         crate::activities::capability(),
         crate::volunteers::capability(),
+        crate::party::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

@@ -49,6 +49,8 @@ pub mod notify;
 pub mod ops;
 /// C0.1 Organisation tree (both sides), households, Party organisations.
 pub mod org;
+/// C5 Party building: Party organisations, members, committees (issue 13, first part).
+pub mod party;
 /// C0.2 People, household membership, roles, search, reveal.
 pub mod people;
 /// The points ledger (shared: credited by activities, spent by 爱心超市).

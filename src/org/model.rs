@@ -127,6 +127,12 @@ crate::coded! {
         ProjectBranch,
         CommunityCommittee,
         StreetWorkCommittee,
+        /// 党总支: between a committee and its branches.
+        GeneralBranch,
+        /// 党支部 anywhere but a project (the company's own, a partner's, a community's).
+        Branch,
+        /// 党小组 inside a branch.
+        Group,
     }
 }
 
@@ -140,13 +146,37 @@ impl PartyOrgKind {
     }
     /// Which node kinds this Party organisation may be attached to.
     pub fn attaches_to(self, node: NodeKind) -> bool {
+        use NodeKind as N;
         matches!(
             (self, node),
-            (PartyOrgKind::CompanyCommittee, NodeKind::Company | NodeKind::Branch)
-                | (PartyOrgKind::ProjectBranch, NodeKind::Project)
-                | (PartyOrgKind::CommunityCommittee, NodeKind::Community)
-                | (PartyOrgKind::StreetWorkCommittee, NodeKind::Street)
+            (PartyOrgKind::CompanyCommittee, N::Company | N::Branch)
+                | (PartyOrgKind::ProjectBranch, N::Project)
+                | (PartyOrgKind::CommunityCommittee, N::Community)
+                | (PartyOrgKind::StreetWorkCommittee, N::Street)
+                | (PartyOrgKind::GeneralBranch, N::Company | N::Branch | N::Community | N::Street)
+                | (PartyOrgKind::Branch, N::Company | N::Branch | N::Community | N::Street | N::Grid)
+                | (PartyOrgKind::Group, N::Company | N::Branch | N::Project | N::Community | N::Grid | N::Microgrid)
         )
+    }
+    /// Its level in the Party's own tree: 党委/党工委 0, 党总支 1, 党支部 2, 党小组 3.
+    pub fn rank(self) -> u8 {
+        match self {
+            PartyOrgKind::CompanyCommittee | PartyOrgKind::CommunityCommittee | PartyOrgKind::StreetWorkCommittee => 0,
+            PartyOrgKind::GeneralBranch => 1,
+            PartyOrgKind::ProjectBranch | PartyOrgKind::Branch => 2,
+            PartyOrgKind::Group => 3,
+        }
+    }
+    /// May it sit under `parent` in the tree (a strictly higher level; a group only under a branch)?
+    pub fn may_be_under(self, parent: PartyOrgKind) -> bool {
+        match self {
+            PartyOrgKind::Group => parent.rank() == 2,
+            _ => parent.rank() < self.rank(),
+        }
+    }
+    /// A branch (党支部) is where members are registered and 组织生活 is held.
+    pub fn holds_members(self) -> bool {
+        matches!(self, PartyOrgKind::ProjectBranch | PartyOrgKind::Branch)
     }
 }
 

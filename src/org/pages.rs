@@ -197,6 +197,8 @@ pub struct PersonLine {
     pub name: String,
     pub role: String,
     pub phone: String,
+    /// A Party member now (shown with the 党员 badge).
+    pub party_member: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -281,9 +283,13 @@ pub async fn node_page(
         children.push(Row { href, name: ch.name.clone(), kind: ch.kind().label(ctx.lang).into(), depth: 0, note });
     }
     let people = store::people_at_node(conn, id).await?;
+    // 亮身份: Party members show a 党员 badge where they serve.
+    let ids: Vec<i64> = people.iter().map(|x| x.person_id.get()).collect();
+    let members = crate::party::store::members_among(conn, &ids).await?;
     let people = people
         .into_iter()
         .map(|x| PersonLine {
+            party_member: members.contains(&x.person_id.get()),
             person_id: x.person_id,
             name: x.name,
             role: format!(

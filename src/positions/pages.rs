@@ -115,7 +115,7 @@ pub struct RoomView {
 pub struct WeekRow {
     pub label: String,
     pub href: String,
-    pub runs: Vec<(String, String)>,
+    pub runs: Vec<crate::web::forms::Link>,
     /// Closed that day (no slot inside opening hours).
     pub closed: bool,
 }
@@ -276,7 +276,7 @@ async fn centre_page(
                                 hm(a),
                                 room.id
                             );
-                            (format!("{}–{}", hm(a), hm(b)), href)
+                            crate::web::forms::Link::new(href, format!("{}–{}", hm(a), hm(b)))
                         })
                         .collect();
                     WeekRow {

@@ -11,6 +11,7 @@ mod experience;
 mod import_export;
 mod open311;
 mod outbound;
+mod party;
 mod people_and_org;
 mod permissions;
 mod platform;

@@ -210,6 +210,20 @@ impl TestApp {
             photo: 0,
             centre: self.id(&format!("SELECT id FROM centres WHERE project_id = {yeyu}")).await,
             spot: self.id(&format!("SELECT id FROM spots WHERE project_id = {yeyu} AND name = '东门'")).await,
+            party_branch: self
+                .id(&format!("SELECT id FROM party_orgs WHERE node_id = {yeyu} AND kind = 'project_branch'"))
+                .await,
+            party_membership: self
+                .id(&format!(
+                    "SELECT MIN(m.id) AS id FROM party_memberships m JOIN party_orgs o ON o.id = m.org_id \
+                     WHERE o.node_id = {yeyu} AND m.until IS NULL"
+                ))
+                .await,
+            party_post: self
+                .id(&format!(
+                    "SELECT MIN(t.id) AS id FROM party_posts t JOIN party_orgs o ON o.id = t.org_id WHERE o.node_id = {yeyu}"
+                ))
+                .await,
             hall: self
                 .id(&format!(
                     "SELECT r.id FROM rooms r JOIN centres c ON c.id = r.centre_id WHERE c.project_id = {yeyu} AND r.name = '议事厅'"
@@ -317,6 +331,10 @@ pub struct Ids {
     pub centre: i64,
     /// 保利叶语's 东门 (a named public spot).
     pub spot: i64,
+    /// 保利叶语's project Party branch, one of its current memberships and one of its committee posts.
+    pub party_branch: i64,
+    pub party_membership: i64,
+    pub party_post: i64,
     pub hall: i64,
     /// A booking by `resident` (set by tests that make one).
     pub booking: i64,

@@ -23,6 +23,7 @@ mod m0016_escalation_ladder;
 mod m0017_notification_prefs;
 mod m0018_notification_words;
 mod m0019_spots;
+mod m0020_party;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_notification_prefs::M0017NotificationPrefs),
             Box::new(m0018_notification_words::M0018NotificationWords),
             Box::new(m0019_spots::M0019Spots),
+            Box::new(m0020_party::M0020Party),
         ]
     }
 }

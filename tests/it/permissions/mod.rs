@@ -17,6 +17,7 @@ mod io;
 mod notify;
 mod ops;
 mod org;
+mod party;
 mod people;
 mod positions;
 mod requests;
@@ -94,6 +95,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(positions::rows(i));
     v.extend(activities::rows(i));
     v.extend(volunteers::rows(i));
+    v.extend(party::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v

@@ -1,0 +1,109 @@
+//! The demo's Party organisations (issue 13): the tree (each project branch under the company committee,
+//! each community committee under its street's working committee), every Party-member role registered
+//! in its project's branch with believable dates — most full members, a few probationary —, and each
+//! branch's secretary; 保利叶语's branch has a committee to show the 条例's warning.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use crate::{
+    db,
+    error::AppError,
+    ids::PersonId,
+    params,
+    party::{
+        model::{MemberStatus, MembershipInput, Post},
+        store,
+    },
+};
+
+pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), AppError> {
+    #[derive(FromQueryResult)]
+    struct Pair {
+        id: i64,
+        parent: i64,
+    }
+    // Project branches under the company committee of the branch company above them.
+    let pairs: Vec<Pair> = db::all(
+        t,
+        "SELECT o.id, c.id AS parent FROM party_orgs o JOIN org_nodes n ON n.id = o.node_id \
+         JOIN party_orgs c ON c.kind = 'company_committee' JOIN org_nodes cn ON cn.id = c.node_id \
+         WHERE o.kind = 'project_branch' AND n.path LIKE cn.path || '%' ORDER BY o.id",
+        vec![],
+    )
+    .await?;
+    // Community committees under their street's working committee.
+    let more: Vec<Pair> = db::all(
+        t,
+        "SELECT o.id, s.id AS parent FROM party_orgs o JOIN org_nodes n ON n.id = o.node_id \
+         JOIN party_orgs s ON s.kind = 'street_work_committee' AND s.node_id = n.parent_id \
+         WHERE o.kind = 'community_committee' ORDER BY o.id",
+        vec![],
+    )
+    .await?;
+    for p in pairs.iter().chain(&more) {
+        store::set_parent(t, p.id, p.parent).await?;
+    }
+    // Every Party-member role at a project: a member of that project's branch.
+    #[derive(FromQueryResult)]
+    struct Member {
+        person_id: i64,
+        org_id: i64,
+    }
+    let members: Vec<Member> = db::all(
+        t,
+        "SELECT DISTINCT r.person_id, o.id AS org_id FROM role_assignments r \
+         JOIN party_orgs o ON o.node_id = r.node_id AND o.kind = 'project_branch' \
+         WHERE r.role = 'party_member' ORDER BY o.id, r.person_id",
+        vec![],
+    )
+    .await?;
+    let mut first_of: Vec<(i64, i64)> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let year = 1988 + (i * 7 % 35) as i32;
+        let joined = NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 27) as u32).unwrap_or_default();
+        let input = if i % 9 == 4 {
+            MembershipInput {
+                status: MemberStatus::Probationary,
+                joined_on: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default(),
+                confirmed_on: None,
+            }
+        } else {
+            MembershipInput {
+                status: MemberStatus::Full,
+                joined_on: joined,
+                confirmed_on: Some(crate::party::model::probation_ends(joined)),
+            }
+        };
+        let since = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default().max(input.joined_on);
+        // A person with the role at two projects stays in the first branch (one organisation at a time).
+        if store::current_of(t, PersonId(m.person_id)).await?.is_some() {
+            continue;
+        }
+        store::insert_membership(t, PersonId(m.person_id), m.org_id, &input, since, now).await?;
+        if input.status == MemberStatus::Full && !first_of.iter().any(|(o, _)| *o == m.org_id) {
+            first_of.push((m.org_id, m.person_id));
+        }
+    }
+    // Each branch's secretary: its longest-standing full member, for the term from 2024.
+    let term = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    let term_end = NaiveDate::from_ymd_opt(2028, 12, 31);
+    for (org, person) in &first_of {
+        store::insert_post(t, *org, PersonId(*person), Post::Secretary, term, term_end, now).await?;
+    }
+    // 保利叶语's branch also has an organisation member (the committee is short of the 3 the 条例 asks
+    // when a branch has 7 or more full members — the demo's warning to act on).
+    let yeyu: Option<db::IdRow> = db::one(
+        t,
+        "SELECT o.id FROM party_orgs o JOIN org_nodes n ON n.id = o.node_id WHERE o.kind = 'project_branch' AND n.code = $1",
+        params!["YEYU"],
+    )
+    .await?;
+    if let Some(y) = yeyu {
+        let second = members.iter().filter(|m| m.org_id == y.id).map(|m| m.person_id).nth(1);
+        if let Some(p) = second {
+            store::insert_post(t, y.id, PersonId(p), Post::Organisation, term, term_end, now).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! C5 Party organisations and members: the tree and the branch page, registering a member (dates checked,
+//! one organisation at a time, even when two registrations race), 组织关系转接 with its history, posts,
+//! the 党员 badge, who may see a branch, and the audited read.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::support::TestApp;
+
+async fn branch(app: &TestApp, project: i64) -> i64 {
+    app.id(&format!("SELECT id FROM party_orgs WHERE node_id = {project} AND kind = 'project_branch'")).await
+}
+
+#[tokio::test]
+async fn a_branch_registers_transfers_and_shows_its_members_only_inside_its_line() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let tianxi = branch(&app, ids.tianxi).await;
+    let mut staff = app.login("staff").await;
+    // The tree: the project branch sits under the company committee.
+    let list = staff.get("/party").await.text;
+    assert!(list.contains("保利物业四川公司党委") && list.contains("保利叶语项目党支部"), "{list}");
+    let before = app
+        .count(&format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'party_read' AND entity_id = {yeyu}"))
+        .await;
+    let page = staff.get(&format!("/party/orgs/{yeyu}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("id=\"members\"") && page.text.contains("书记"), "{}", page.text);
+    let after = app
+        .count(&format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'party_read' AND entity_id = {yeyu}"))
+        .await;
+    assert_eq!(after, before + 1, "reading the member list is not audited");
+
+    // Register 王经理 (staff here): a full member needs a year of probation before 转正.
+    let wang = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let url = format!("/party/orgs/{yeyu}/members");
+    let r = staff
+        .post_form_from(
+            &format!("/party/orgs/{yeyu}"),
+            &url,
+            &[
+                ("person_id", &wang.to_string()),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+                ("confirmed_on", "2015-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("id=\"confirmed_on-error\"") && r.text.contains("value=\"2015-07-01\""), "{}", r.text);
+    let r = staff
+        .post_form(
+            &url,
+            &[
+                ("person_id", &wang.to_string()),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+                ("confirmed_on", "2016-07-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // A person is a member of one organisation at a time: registering him elsewhere is refused.
+    let mut admin = app.login("admin").await;
+    let r = admin
+        .json(
+            "POST",
+            &format!("/api/v1/party/orgs/{tianxi}/members"),
+            json!({"person_id": wang, "status": "full", "joined_on": "2015-07-01", "confirmed_on": "2016-07-01"}),
+        )
+        .await;
+    assert!(matches!(r.status, StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY), "{}", r.text);
+    // The 党员 badge on the project's staff list (亮身份).
+    let org = staff.get(&format!("/org/{}", ids.yeyu)).await.text;
+    assert!(org.contains("class=\"badge-party\""), "{org}");
+
+    // 组织关系转接 to 保利天玺's branch: one current membership, the history keeps both.
+    let m = app.id(&format!("SELECT id FROM party_memberships WHERE current_person_id = {wang}")).await;
+    let r = admin.post_form(&format!("/party/memberships/{m}/transfer"), &[("to_org", &tianxi.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM party_memberships WHERE person_id = {wang}")).await, 2);
+    assert_eq!(
+        app.id(&format!("SELECT org_id AS id FROM party_memberships WHERE current_person_id = {wang}")).await,
+        tianxi
+    );
+    // Transferring the closed row again is refused. 王经理 now sees 天玺's branch as its member — and
+    // 天玺's staff still cannot reach 叶语's.
+    let r = admin.post_form(&format!("/party/memberships/{m}/transfer"), &[("to_org", &yeyu.to_string())]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(staff.get(&format!("/party/orgs/{tianxi}")).await.status, StatusCode::OK);
+    let mut staff2 = app.login("staff2").await;
+    assert_eq!(staff2.get(&format!("/party/orgs/{yeyu}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(staff2.get(&format!("/api/v1/party/orgs/{yeyu}")).await.status, StatusCode::NOT_FOUND);
+    let mut resident = app.login("resident").await;
+    assert_eq!(resident.get("/party").await.status, StatusCode::FORBIDDEN);
+
+    // A member sees their own branch (not others), and cannot change it.
+    let heyue = app
+        .id("SELECT o.id FROM party_orgs o JOIN party_memberships m ON m.org_id = o.id \
+        JOIN users u ON u.person_id = m.person_id WHERE u.username = 'grid' AND m.until IS NULL")
+        .await;
+    let mut grid = app.login("grid").await;
+    assert_eq!(grid.get(&format!("/party/orgs/{heyue}")).await.status, StatusCode::OK);
+    assert_eq!(grid.get(&format!("/party/orgs/{yeyu}")).await.status, StatusCode::NOT_FOUND);
+    let r = grid.post_form(&format!("/party/orgs/{heyue}/members"), &[("person_id", "1")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+}
+
+#[tokio::test]
+async fn posts_make_the_committee_and_the_regulation_warns_what_is_missing() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let mut staff = app.login("staff").await;
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    let members = detail["members"].as_array().unwrap();
+    assert!(!members.is_empty());
+    let secretary = detail["committee"].as_array().unwrap().iter().find(|p| p["post"] == "secretary").cloned();
+    let secretary = secretary.expect("the demo branch has a secretary");
+    // A non-member cannot hold a post.
+    let outsider = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let r = staff
+        .post_form(&format!("/party/orgs/{yeyu}/posts"), &[("person_id", &outsider.to_string()), ("post", "publicity")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // Ending the secretary's term leaves the branch without one: the page says so.
+    let r = staff.post_form(&format!("/party/posts/{}/end", secretary["id"]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    assert!(detail["warnings"].as_array().unwrap().iter().any(|w| w == "party.warn.no_secretary"), "{detail}");
+    let page = staff.get(&format!("/party/orgs/{yeyu}")).await.text;
+    assert!(page.contains("还没有书记"), "{page}");
+    // A member becomes secretary again from today.
+    let member = members[0]["person_id"].as_i64().unwrap().to_string();
+    let r =
+        staff.post_form(&format!("/party/orgs/{yeyu}/posts"), &[("person_id", &member), ("post", "secretary")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    assert!(!detail["warnings"].as_array().unwrap().iter().any(|w| w == "party.warn.no_secretary"), "{detail}");
+}
+
+/// Two registrations of one person in two branches at the same moment: exactly one is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_registrations_leave_one_membership() {
+    let app = TestApp::with(|c| c.db_max_connections = 16).await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let tianxi = branch(&app, ids.tianxi).await;
+    // 王经理 is staff at 保利叶语; give him a place in 天玺's register too, so both branches may take him.
+    let wang = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    xinghuo::db::exec(
+        &app.state.db.write,
+        &format!("INSERT INTO role_assignments (person_id, role, node_id, created_at) VALUES ({wang}, 'party_member', {}, CURRENT_TIMESTAMP)", ids.tianxi),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let admin = app.login("admin").await;
+    let mut set = tokio::task::JoinSet::new();
+    for (i, org) in [yeyu, tianxi, yeyu, tianxi, yeyu, tianxi].into_iter().enumerate() {
+        let mut c = admin.clone();
+        set.spawn(async move {
+            let body =
+                json!({"person_id": wang, "status": "probationary", "joined_on": format!("2026-0{}-01", 1 + i % 6)});
+            c.json("POST", &format!("/api/v1/party/orgs/{org}/members"), body).await.status
+        });
+    }
+    let mut ok = 0;
+    while let Some(s) = set.join_next().await {
+        let s = s.unwrap();
+        assert!(s == StatusCode::OK || s == StatusCode::CONFLICT, "{s}");
+        ok += usize::from(s == StatusCode::OK);
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM party_memberships WHERE person_id = {wang}")).await, 1);
+}

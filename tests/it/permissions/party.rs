@@ -1,0 +1,38 @@
+//! The permission matrix's rows for `src/party`: persona × route × expected outcome. A branch's pages
+//! are its project's staff's and the company's (the grid member is a member of another branch).
+
+#![allow(unused_variables, unused_imports)]
+
+use serde_json::json;
+
+use super::{Body, Out::*, Row, f, groups, r};
+use crate::support::Ids;
+
+pub(super) fn rows(i: &Ids) -> Vec<Row> {
+    let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
+    let b = i.party_branch;
+    vec![
+        r("GET", "/party", "/party".into(), Body::None, desk),
+        r("GET", "/party/orgs/{id}", format!("/party/orgs/{b}"), Body::None, yeyu_staff),
+        r("POST", "/party/orgs/{id}/children", format!("/party/orgs/{b}/children"), f(&[("kind", "")]), yeyu_staff),
+        r("POST", "/party/orgs/{id}/members", format!("/party/orgs/{b}/members"), f(&[("person_id", "")]), yeyu_staff),
+        r("POST", "/party/orgs/{id}/posts", format!("/party/orgs/{b}/posts"), f(&[("person_id", "")]), yeyu_staff),
+        r(
+            "POST",
+            "/party/memberships/{id}/transfer",
+            format!("/party/memberships/{}/transfer", i.party_membership),
+            f(&[("to_org", "")]),
+            yeyu_staff,
+        ),
+        r("POST", "/party/posts/{id}/end", format!("/party/posts/{}/end", i.party_post), Body::None, yeyu_staff),
+        r("GET", "/api/v1/party/orgs", "/api/v1/party/orgs".into(), Body::None, desk),
+        r("GET", "/api/v1/party/orgs/{id}", format!("/api/v1/party/orgs/{b}"), Body::None, yeyu_staff),
+        r(
+            "POST",
+            "/api/v1/party/orgs/{id}/members",
+            format!("/api/v1/party/orgs/{b}/members"),
+            Body::Json(json!({"person_id": 0, "status": "", "joined_on": ""})),
+            yeyu_staff,
+        ),
+    ]
+}
