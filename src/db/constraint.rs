@@ -26,6 +26,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_open311_outbound_project", "open311_outbound", &["project_id"]),
     ("ux_org_nodes_code", "org_nodes", &["code"]),
     ("ux_org_nodes_parent_kind_name", "org_nodes", &["parent_id", "kind", "name"]),
+    ("ux_party_attendance", "party_attendance", &["meeting_id", "person_id"]),
     ("ux_party_memberships_current", "party_memberships", &["current_person_id"]),
     ("ux_party_orgs_node_name", "party_orgs", &["node_id", "name"]),
     ("ux_points_accounts", "points_accounts", &["person_id", "project_id"]),

@@ -104,6 +104,68 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
         if let Some(p) = second {
             store::insert_post(t, y.id, PersonId(p), Post::Organisation, term, term_end, now).await?;
         }
+        meetings(t, y.id, now).await?;
+    }
+    Ok(())
+}
+
+/// A year of 保利叶语's 组织生活: a 主题党日 every month but last month (the board's overdue item), a
+/// 党员大会 each quarter, a 党课 by the secretary in June; everyone present but one, who is excused.
+async fn meetings(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::party::meetings::{
+        model::{MeetingKind, Presence},
+        store::{self as meetings, NewMeeting},
+    };
+    use chrono::{Datelike, Months};
+    let members = store::members(t, org).await?;
+    let full = members.iter().filter(|m| m.status == MemberStatus::Full).count();
+    let today = crate::clock::to_local(now).date();
+    let first = today.with_day(1).unwrap_or(today);
+    let themes =
+        ["重温入党誓词", "垃圾分类进楼栋", "学习贯彻会议精神", "走访独居老人", "端午送粽子", "七一观看红色电影"];
+    for back in (1..=12u32).rev() {
+        let month = first - Months::new(back);
+        let mut held = vec![(MeetingKind::Assembly, 10, "支部党员大会")];
+        if back != 1 {
+            held.push((MeetingKind::ThemeDay, 15, themes[(month.month() as usize) % themes.len()]));
+        }
+        if month.month() == 6 {
+            held.push((MeetingKind::Lecture, 28, "书记讲党课：党建引领物业服务"));
+        }
+        for (kind, day, title) in held {
+            if kind == MeetingKind::Assembly && month.month() % 3 != 1 {
+                continue;
+            }
+            let held_on = month.with_day(day).unwrap_or(month);
+            if held_on > today {
+                continue;
+            }
+            let absent = members.first().map(|m| m.person_id);
+            let voters = if kind == MeetingKind::Assembly { full } else { members.len() };
+            let present_voters =
+                if kind == MeetingKind::Assembly { full.saturating_sub(1) } else { members.len().saturating_sub(1) };
+            let id = meetings::insert(
+                t,
+                &NewMeeting {
+                    org_id: org,
+                    kind,
+                    title: &format!("{}月{title}", month.month()),
+                    held_on,
+                    place: Some("保利叶语党群服务中心"),
+                    minutes: None,
+                    resolution: None,
+                    voters: voters as i32,
+                    present_voters: present_voters as i32,
+                    created_by: None,
+                },
+                now,
+            )
+            .await?;
+            for m in &members {
+                let presence = if Some(m.person_id) == absent { Presence::Excused } else { Presence::Present };
+                meetings::mark(t, id, m.person_id, presence).await?;
+            }
+        }
     }
     Ok(())
 }

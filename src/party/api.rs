@@ -10,12 +10,12 @@ use super::{
     actions::{self, MemberForm},
     store::{self, Membership, PartyOrg, PostRow},
 };
-use crate::{app::AppState, auth::Desk, error::ApiResult};
+use crate::{app::AppState, auth::Auth, error::ApiResult};
 
 /// The Party organisations I may see, in tree order.
 #[utoipa::path(get, path = "/api/v1/party/orgs", tag = "party",
     responses((status = 200, body = [PartyOrg]), (status = 401), (status = 403)))]
-pub async fn list(State(state): State<AppState>, Desk(p, _ctx): Desk) -> ApiResult<Vec<PartyOrg>> {
+pub async fn list(State(state): State<AppState>, Auth(p, _ctx): Auth) -> ApiResult<Vec<PartyOrg>> {
     Ok(Json(actions::visible(&state, &p).await?))
 }
 
@@ -32,7 +32,7 @@ pub struct OrgDetail {
 #[utoipa::path(get, path = "/api/v1/party/orgs/{id}", tag = "party",
     params(("id" = i64, Path, description = "Party organisation")),
     responses((status = 200, body = OrgDetail), (status = 401), (status = 404)))]
-pub async fn detail(State(state): State<AppState>, Desk(p, ctx): Desk, Path(id): Path<i64>) -> ApiResult<OrgDetail> {
+pub async fn detail(State(state): State<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> ApiResult<OrgDetail> {
     let a = actions::open(&state, &p, id).await?;
     let members = store::members(&state.db.read, a.org.id).await?;
     actions::audit_read(&state, &ctx, &a, members.len()).await?;
@@ -66,7 +66,7 @@ pub struct Created {
     responses((status = 200, body = Created), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn add_member(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Json(b): Json<MemberBody>,
 ) -> ApiResult<Created> {

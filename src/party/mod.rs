@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod meetings;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -15,25 +16,45 @@ use crate::{access::RouteDef, auth::model::Access};
 
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        RouteDef::new("GET", "/party", Access::Desk, get(pages::list)),
-        RouteDef::new("GET", "/party/orgs/{id}", Access::Desk, get(pages::org_page)),
-        RouteDef::new("POST", "/party/orgs/{id}/children", Access::Desk, post(pages::create_child)),
-        RouteDef::new("POST", "/party/orgs/{id}/members", Access::Desk, post(pages::add_member)),
-        RouteDef::new("POST", "/party/orgs/{id}/posts", Access::Desk, post(pages::add_post)),
-        RouteDef::new("POST", "/party/memberships/{id}/transfer", Access::Desk, post(pages::transfer)),
-        RouteDef::new("POST", "/party/posts/{id}/end", Access::Desk, post(pages::end_post)),
-        RouteDef::new("GET", "/api/v1/party/orgs", Access::Desk, get(api::list)),
-        RouteDef::new("GET", "/api/v1/party/orgs/{id}", Access::Desk, get(api::detail)),
-        RouteDef::new("POST", "/api/v1/party/orgs/{id}/members", Access::Desk, post(api::add_member)),
+        RouteDef::new("GET", "/party", Access::Authenticated, get(pages::list)),
+        RouteDef::new("GET", "/party/orgs/{id}", Access::Authenticated, get(pages::org_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/children", Access::Authenticated, post(pages::create_child)),
+        RouteDef::new("POST", "/party/orgs/{id}/members", Access::Authenticated, post(pages::add_member)),
+        RouteDef::new("POST", "/party/orgs/{id}/posts", Access::Authenticated, post(pages::add_post)),
+        RouteDef::new("POST", "/party/memberships/{id}/transfer", Access::Authenticated, post(pages::transfer)),
+        RouteDef::new("POST", "/party/posts/{id}/end", Access::Authenticated, post(pages::end_post)),
+        RouteDef::new("GET", "/party/orgs/{id}/meetings", Access::Authenticated, get(meetings::pages::meetings_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/meetings", Access::Authenticated, post(meetings::pages::record)),
+        RouteDef::new("GET", "/party/meetings/{id}", Access::Authenticated, get(meetings::pages::meeting_page)),
+        RouteDef::new(
+            "GET",
+            "/api/v1/party/orgs/{id}/compliance",
+            Access::Authenticated,
+            get(meetings::pages::api_board),
+        ),
+        RouteDef::new(
+            "POST",
+            "/api/v1/party/orgs/{id}/meetings",
+            Access::Authenticated,
+            post(meetings::pages::api_record),
+        ),
+        RouteDef::new("GET", "/api/v1/party/orgs", Access::Authenticated, get(api::list)),
+        RouteDef::new("GET", "/api/v1/party/orgs/{id}", Access::Authenticated, get(api::detail)),
+        RouteDef::new("POST", "/api/v1/party/orgs/{id}/members", Access::Authenticated, post(api::add_member)),
     ]
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::list, api::detail, api::add_member))]
+#[openapi(paths(api::list, api::detail, api::add_member, meetings::pages::api_board, meetings::pages::api_record))]
 struct Api;
 
-const NAV: &[crate::capability::NavEntry] =
-    &[crate::capability::NavEntry { order: 65, href: "/party", label: |_| "nav.party", shown: |_, desk| desk }];
+/// Shown to desk users and to Party members (their branch, their meetings).
+const NAV: &[crate::capability::NavEntry] = &[crate::capability::NavEntry {
+    order: 65,
+    href: "/party",
+    label: |_| "nav.party",
+    shown: |p, desk| desk || p.grants.iter().any(|g| g.role == crate::auth::model::Role::PartyMember),
+}];
 
 pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     app::AppState,
-    auth::Desk,
+    auth::Auth,
     error::AppResult,
     org::model::PartyOrgKind,
     web::{
@@ -66,7 +66,7 @@ fn tree(orgs: Vec<PartyOrg>, lang: crate::web::i18n::Lang) -> Vec<TreeLine> {
     out
 }
 
-pub async fn list(State(state): State<AppState>, Desk(p, ctx): Desk) -> AppResult<impl IntoResponse> {
+pub async fn list(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
     let orgs = actions::visible(&state, &p).await?;
     Ok(ListPage { c: Chrome::titled(&ctx, "party.title"), lines: tree(orgs, ctx.lang) })
 }
@@ -109,7 +109,7 @@ struct OrgPage {
 
 pub async fn org_page(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
@@ -178,7 +178,7 @@ pub async fn org_page(
 
 pub async fn create_child(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Form(f): Form<ChildForm>,
 ) -> AppResult<Redirect> {
@@ -188,7 +188,7 @@ pub async fn create_child(
 
 pub async fn add_member(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> AppResult<Redirect> {
@@ -198,7 +198,7 @@ pub async fn add_member(
 
 pub async fn transfer(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> AppResult<Redirect> {
@@ -209,7 +209,7 @@ pub async fn transfer(
 
 pub async fn add_post(
     State(state): State<AppState>,
-    Desk(p, ctx): Desk,
+    Auth(p, ctx): Auth,
     Path(id): Path<i64>,
     Form(f): Form<PostForm>,
 ) -> AppResult<Redirect> {
@@ -217,7 +217,7 @@ pub async fn add_post(
     Ok(Redirect::to(&format!("/party/orgs/{id}?msg=saved")))
 }
 
-pub async fn end_post(State(state): State<AppState>, Desk(p, ctx): Desk, Path(id): Path<i64>) -> AppResult<Redirect> {
+pub async fn end_post(State(state): State<AppState>, Auth(p, ctx): Auth, Path(id): Path<i64>) -> AppResult<Redirect> {
     let org = actions::end_post(&state, &p, &ctx, id).await?;
     Ok(Redirect::to(&format!("/party/orgs/{org}?msg=saved")))
 }

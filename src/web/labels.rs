@@ -108,6 +108,10 @@ pub fn label_of(lang: Lang, prefix: &str, code: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::activities::model::{ActivityKind, OccurrenceState, SignupState};
+    use crate::party::{
+        meetings::model::{MeetingKind, Period, Presence},
+        model::{MemberStatus, Post},
+    };
     use crate::{
         auth::model::Role,
         org::model::{NodeKind, PartyOrgKind, ProjectKind},
@@ -153,6 +157,11 @@ mod tests {
         missing.extend(complete::<Outside>());
         missing.extend(complete::<ReferralState>());
         missing.extend(complete::<PushState>());
+        missing.extend(complete::<MemberStatus>());
+        missing.extend(complete::<Post>());
+        missing.extend(complete::<MeetingKind>());
+        missing.extend(complete::<Period>());
+        missing.extend(complete::<Presence>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -189,8 +198,13 @@ mod tests {
         assert_eq!(codes::<ProjectKind>(), "residential,office,resettlement");
         assert_eq!(
             codes::<PartyOrgKind>(),
-            "company_committee,project_branch,community_committee,street_work_committee"
+            "company_committee,project_branch,community_committee,street_work_committee,general_branch,branch,group"
         );
+        assert_eq!(codes::<MemberStatus>(), "probationary,full");
+        assert_eq!(codes::<Post>(), "secretary,deputy_secretary,organisation,publicity,discipline,member");
+        assert_eq!(codes::<MeetingKind>(), "assembly,committee,group,lecture,theme_day,life_meeting,appraisal");
+        assert_eq!(codes::<Period>(), "month,quarter,year");
+        assert_eq!(codes::<Presence>(), "present,excused,absent");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

@@ -410,6 +410,41 @@ try {
     await page.screenshot({ path: join(shots, "13-counter.png"), fullPage: true });
   });
 
+  await check("staff open the estate's Party branch, see last month's 主题党日 overdue, and record it with attendance", async () => {
+    const c = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const p = await c.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${base}/login`);
+    await p.fill('input[name="username"]', "staff");
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    await p.click('nav a[href="/party"]');
+    await p.click('#party-orgs a:has-text("保利叶语项目党支部")');
+    await p.waitForSelector("#org-name");
+    expect((await p.textContent("#members")).includes("党员"), "no member list");
+    await p.screenshot({ path: join(shots, "16-party-branch.png"), fullPage: false });
+    await p.click("#meetings-link");
+    await p.waitForSelector("#board");
+    const late = p.locator("#board .tag.st-late");
+    expect((await late.count()) === 1, `overdue cells: ${await late.count()}`);
+    const month = (await late.first().textContent()).trim().split(" ")[0];
+    await p.screenshot({ path: join(shots, "17-party-board.png"), fullPage: true });
+    // Record it: held on the 20th of that month, everyone ticked present by default.
+    const now = new Date();
+    const m = parseInt(month, 10);
+    const year = m > now.getMonth() + 1 ? now.getFullYear() - 1 : now.getFullYear();
+    await p.selectOption('#meeting-form select[name="kind"]', "theme_day");
+    await p.fill('#meeting-form input[name="title"]', `${m}月主题党日（补开）`);
+    await p.fill('#meeting-form input[name="held_on"]', `${year}-${String(m).padStart(2, "0")}-20`);
+    await p.click('#meeting-form button[type="submit"]');
+    await p.waitForSelector("#attendance");
+    await p.goto(`${base}${new URL(await p.locator("nav.crumbs a").last().getAttribute("href"), base).pathname}`);
+    await p.waitForSelector("#board");
+    expect((await p.locator("#board .tag.st-late").count()) === 0, "the month is still overdue");
+    await c.close();
+  });
+
   await check("a refused staff form comes back on its page with what was typed, the message beside the field", async () => {
     // Its own context: the refusal is a 422, which the main staff page would log as a console error.
     const c = await browser.newContext({ viewport: { width: 1366, height: 768 } });

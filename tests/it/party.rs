@@ -92,8 +92,10 @@ async fn a_branch_registers_transfers_and_shows_its_members_only_inside_its_line
     let mut staff2 = app.login("staff2").await;
     assert_eq!(staff2.get(&format!("/party/orgs/{yeyu}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(staff2.get(&format!("/api/v1/party/orgs/{yeyu}")).await.status, StatusCode::NOT_FOUND);
-    let mut resident = app.login("resident").await;
-    assert_eq!(resident.get("/party").await.status, StatusCode::FORBIDDEN);
+    let mut resident = app.login("resident2").await;
+    let list = resident.get("/party").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.text.contains("/party/orgs/"), "a resident who is no member sees a branch");
 
     // A member sees their own branch (not others), and cannot change it.
     let heyue = app
@@ -174,4 +176,114 @@ async fn racing_registrations_leave_one_membership() {
     }
     assert_eq!(ok, 1);
     assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM party_memberships WHERE person_id = {wang}")).await, 1);
+}
+
+/// 组织生活: a meeting is recorded with who came (members only), the quorum is computed from those with a
+/// vote, a resolution needs it, and the board counts only quorate meetings — the demo branch shows last
+/// month's 主题党日 overdue until one is held.
+#[tokio::test]
+async fn meetings_count_by_quorum_and_the_board_shows_what_is_overdue() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let mut staff = app.login("staff").await;
+    let board = staff.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.json();
+    let overdue: Vec<_> = board.as_array().unwrap().iter().filter(|c| c["standing"] == "overdue").collect();
+    assert_eq!(overdue.len(), 1, "{board}");
+    assert_eq!(overdue[0]["kind"], "theme_day");
+    let last_month = overdue[0]["from"].as_str().unwrap().to_string();
+    let page = staff.get(&format!("/party/orgs/{yeyu}/meetings")).await.text;
+    assert!(page.contains("id=\"overdue-count\"") && page.contains("逾期"), "{page}");
+
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    let members: Vec<i64> =
+        detail["members"].as_array().unwrap().iter().map(|m| m["person_id"].as_i64().unwrap()).collect();
+    let full: Vec<i64> = detail["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "full")
+        .map(|m| m["person_id"].as_i64().unwrap())
+        .collect();
+    let url = format!("/api/v1/party/orgs/{yeyu}/meetings");
+    // Someone from outside the branch cannot be marked present.
+    let outsider = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let r = staff
+        .json(
+            "POST",
+            &url,
+            json!({"kind": "theme_day", "title": "补开主题党日", "held_on": last_month, "present": [outsider]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    // A 党员大会 with half of the full members cannot take a resolution; nothing is written.
+    let before = app.count("SELECT COUNT(*) AS n FROM party_meetings").await;
+    let half: Vec<i64> = full.iter().take(full.len() / 2).copied().collect();
+    let r = staff
+        .json(
+            "POST",
+            &url,
+            json!({"kind": "assembly", "title": "党员大会", "held_on": last_month, "present": half, "resolution": "同意接收预备党员"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.json()["code"], "no_quorum");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM party_meetings").await, before);
+    // Without a resolution it is recorded, but does not count.
+    let r = staff
+        .json("POST", &url, json!({"kind": "theme_day", "title": "补开", "held_on": last_month, "present": []}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // A 主题党日 with everyone there: last month is done, nothing overdue.
+    let r = staff
+        .json(
+            "POST",
+            &url,
+            json!({"kind": "theme_day", "title": "主题党日（补开）", "held_on": last_month, "present": members}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let board = staff.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.json();
+    assert!(board.as_array().unwrap().iter().all(|c| c["standing"] != "overdue"), "{board}");
+    let page = staff.get(&format!("/party/meetings/{id}")).await.text;
+    assert!(page.contains("id=\"attendance\"") && page.contains("出席"), "{page}");
+    // The quorum of a 党员大会 with more than half present, and its resolution.
+    let most: Vec<i64> = full.iter().take(full.len() / 2 + 1).copied().collect();
+    let r = staff
+        .json("POST", &url, json!({"kind": "assembly", "title": "党员大会", "held_on": last_month, "present": most, "resolution": "同意"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let page = staff.get(&format!("/party/meetings/{}", r.json()["id"])).await.text;
+    assert!(page.contains("达到法定人数") && page.contains("id=\"resolution\""), "{page}");
+    // Another estate's staff cannot read the board or record.
+    let mut staff2 = app.login("staff2").await;
+    assert_eq!(staff2.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.status, StatusCode::NOT_FOUND);
+    let r = staff2.json("POST", &url, json!({"kind": "theme_day", "title": "x", "held_on": last_month})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The branch's secretary (a resident, not staff) records its meetings; another member reads them
+    // but may not record; a resident who is no member sees no branch at all.
+    let committee: Vec<i64> =
+        detail["committee"].as_array().unwrap().iter().map(|p| p["person_id"].as_i64().unwrap()).collect();
+    let secretary =
+        detail["committee"].as_array().unwrap().iter().find(|p| p["post"] == "secretary").unwrap()["person_id"]
+            .as_i64()
+            .unwrap();
+    let mut sec = app.client_for(secretary).await;
+    let r = sec
+        .json(
+            "POST",
+            &url,
+            json!({"kind": "lecture", "title": "书记讲党课", "held_on": last_month, "present": members}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let other = *members.iter().find(|m| !committee.contains(m)).unwrap();
+    let mut member = app.client_for(other).await;
+    assert_eq!(member.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.status, StatusCode::OK);
+    let r = member.json("POST", &url, json!({"kind": "lecture", "title": "x", "held_on": last_month})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let mut resident = app.login("resident2").await;
+    assert_eq!(resident.get("/api/v1/party/orgs").await.json().as_array().map(Vec::len), Some(0));
+    assert_eq!(resident.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.status, StatusCode::NOT_FOUND);
 }

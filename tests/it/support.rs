@@ -111,9 +111,19 @@ impl TestApp {
         .await
         .unwrap();
         assert_eq!(people.len(), n, "residents without a log-in");
-        let now = self.clock.now_utc();
         let mut out = Vec::new();
         for p in people {
+            out.push((p.id, self.client_for(p.id).await));
+        }
+        out
+    }
+
+    /// An API client (bearer token) for a person without a log-in: a user and a token written directly —
+    /// setting up, not the feature under test.
+    pub async fn client_for(&self, person: i64) -> Client {
+        let now = self.clock.now_utc();
+        let p = db::IdRow { id: person };
+        {
             let uid = db::insert_id(
                 &self.state.db.write,
                 "INSERT INTO users (username, person_id, display_name, password_hash, is_active, failed_logins, large_type, lang, \
@@ -138,9 +148,8 @@ impl TestApp {
             .unwrap();
             let mut c = self.client();
             c.bearer = Some(token);
-            out.push((p.id, c));
+            c
         }
-        out
     }
 
     /// Credit points to a person in a project (test set-up: one ledger entry).
@@ -217,6 +226,11 @@ impl TestApp {
                 .id(&format!(
                     "SELECT MIN(m.id) AS id FROM party_memberships m JOIN party_orgs o ON o.id = m.org_id \
                      WHERE o.node_id = {yeyu} AND m.until IS NULL"
+                ))
+                .await,
+            party_meeting: self
+                .id(&format!(
+                    "SELECT MIN(m.id) AS id FROM party_meetings m JOIN party_orgs o ON o.id = m.org_id WHERE o.node_id = {yeyu}"
                 ))
                 .await,
             party_post: self
@@ -335,6 +349,8 @@ pub struct Ids {
     pub party_branch: i64,
     pub party_membership: i64,
     pub party_post: i64,
+    /// One of 保利叶语's branch meetings (demo).
+    pub party_meeting: i64,
     pub hall: i64,
     /// A booking by `resident` (set by tests that make one).
     pub booking: i64,

@@ -24,6 +24,7 @@ mod m0017_notification_prefs;
 mod m0018_notification_words;
 mod m0019_spots;
 mod m0020_party;
+mod m0021_party_meetings;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_notification_words::M0018NotificationWords),
             Box::new(m0019_spots::M0019Spots),
             Box::new(m0020_party::M0020Party),
+            Box::new(m0021_party_meetings::M0021PartyMeetings),
         ]
     }
 }

@@ -52,7 +52,7 @@ pub async fn one(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Link>, A
 /// Make `gone` part of `keep`: every reference moves, `keep` gains a phone only where it had none, and
 /// `gone` is deleted. A conflict (both records in one home, both with a log-in) refuses the whole merge.
 pub async fn merge(conn: &impl ConnectionTrait, keep: PersonId, gone: PersonId) -> Result<(), AppError> {
-    for (table, column) in PERSON_REFS {
+    for (table, column) in PERSON_REFS.iter().chain(PERSON_KEYS) {
         db::exec(conn, &format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2"), params![keep, gone])
             .await
             .map_err(|e| {
@@ -152,4 +152,11 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("data_requests", "person_id"),
     ("person_links", "person_id"),
     ("person_links", "other_id"),
+    ("party_memberships", "person_id"),
+    ("party_posts", "person_id"),
+    ("party_attendance", "person_id"),
 ];
+
+/// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
+/// member: two records both in a branch now cannot be merged automatically).
+const PERSON_KEYS: &[(&str, &str)] = &[("party_memberships", "current_person_id")];

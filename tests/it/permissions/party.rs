@@ -12,7 +12,7 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
     let (all, signed_in, desk, yeyu_staff, staff_any, own_home, admin, nobody, own_link) = groups();
     let b = i.party_branch;
     vec![
-        r("GET", "/party", "/party".into(), Body::None, desk),
+        r("GET", "/party", "/party".into(), Body::None, signed_in),
         r("GET", "/party/orgs/{id}", format!("/party/orgs/{b}"), Body::None, yeyu_staff),
         r("POST", "/party/orgs/{id}/children", format!("/party/orgs/{b}/children"), f(&[("kind", "")]), yeyu_staff),
         r("POST", "/party/orgs/{id}/members", format!("/party/orgs/{b}/members"), f(&[("person_id", "")]), yeyu_staff),
@@ -25,7 +25,24 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             yeyu_staff,
         ),
         r("POST", "/party/posts/{id}/end", format!("/party/posts/{}/end", i.party_post), Body::None, yeyu_staff),
-        r("GET", "/api/v1/party/orgs", "/api/v1/party/orgs".into(), Body::None, desk),
+        r("GET", "/party/orgs/{id}/meetings", format!("/party/orgs/{b}/meetings"), Body::None, yeyu_staff),
+        r("POST", "/party/orgs/{id}/meetings", format!("/party/orgs/{b}/meetings"), f(&[("kind", "")]), yeyu_staff),
+        r("GET", "/party/meetings/{id}", format!("/party/meetings/{}", i.party_meeting), Body::None, yeyu_staff),
+        r(
+            "GET",
+            "/api/v1/party/orgs/{id}/compliance",
+            format!("/api/v1/party/orgs/{b}/compliance"),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/party/orgs/{id}/meetings",
+            format!("/api/v1/party/orgs/{b}/meetings"),
+            Body::Json(json!({"kind": ""})),
+            yeyu_staff,
+        ),
+        r("GET", "/api/v1/party/orgs", "/api/v1/party/orgs".into(), Body::None, signed_in),
         r("GET", "/api/v1/party/orgs/{id}", format!("/api/v1/party/orgs/{b}"), Body::None, yeyu_staff),
         r(
             "POST",

@@ -1,0 +1,220 @@
+//! 组织生活's use cases: recording a meeting with who attended (only the organisation's members), the
+//! electorate snapshot the quorum is computed from, a resolution only when quorate, and the compliance
+//! board of a branch.
+
+use chrono::{Datelike, NaiveDate};
+use sea_orm::TransactionTrait;
+
+use super::{
+    model::{self, Cell, MeetingKind, Presence},
+    store::{self, NewMeeting},
+};
+use crate::{
+    app::AppState,
+    audit::{self, Entry},
+    auth::{Ctx, Principal},
+    error::{AppError, AppResult, FieldError},
+    ids::PersonId,
+    party::{
+        actions::{Access, open},
+        model::{MemberStatus, Post},
+        store as party,
+    },
+};
+
+/// May the caller record this organisation's meetings: those who may change it, or its secretary, deputy
+/// or organisation member.
+pub async fn may_record(state: &AppState, p: &Principal, a: &Access) -> AppResult<bool> {
+    if a.write {
+        return Ok(true);
+    }
+    let Some(me) = p.person_id else { return Ok(false) };
+    let posts = party::posts(&state.db.read, a.org.id, state.clock.today()).await?;
+    Ok(posts
+        .iter()
+        .any(|x| x.person_id == me && matches!(x.post, Post::Secretary | Post::DeputySecretary | Post::Organisation)))
+}
+
+/// A meeting as typed; `present` and `excused` are person ids (checkboxes).
+#[derive(Default, Clone, Debug)]
+pub struct MeetingForm {
+    pub kind: String,
+    pub title: String,
+    pub held_on: String,
+    pub place: String,
+    pub minutes: String,
+    pub resolution: String,
+    pub present: Vec<String>,
+    pub excused: Vec<String>,
+}
+
+impl MeetingForm {
+    /// From a form's pairs (checkbox lists repeat their name).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut f = MeetingForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "kind" => f.kind = v.clone(),
+                "title" => f.title = v.clone(),
+                "held_on" => f.held_on = v.clone(),
+                "place" => f.place = v.clone(),
+                "minutes" => f.minutes = v.clone(),
+                "resolution" => f.resolution = v.clone(),
+                "present" => f.present.push(v.clone()),
+                "excused" => f.excused.push(v.clone()),
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// Record a held meeting: every member of the organisation is marked present, excused or absent; an
+/// attendee from outside it is refused; the quorum comes from those with a vote then.
+pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: &MeetingForm) -> AppResult<i64> {
+    let a = open(state, p, org_id).await?;
+    if !may_record(state, p, &a).await? {
+        return Err(AppError::forbidden());
+    }
+    if !a.org.kind().holds_members() {
+        return Err(AppError::conflict("not_a_branch", "组织生活在党支部记录", "Meetings are recorded by a branch"));
+    }
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    let kind = f.kind.parse::<MeetingKind>().ok();
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "请选择会议类型"));
+    }
+    let title = crate::text::normalize(&f.title);
+    if title.is_empty() || title.chars().count() > 100 {
+        errors.push(FieldError::new("title", "请填写会议名称（不超过100字）"));
+    }
+    let held_on = NaiveDate::parse_from_str(crate::text::num(&f.held_on).trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= today && d.year() >= 2000);
+    if held_on.is_none() {
+        errors.push(FieldError::new("held_on", "请填写召开日期（不晚于今天）"));
+    }
+    let place = crate::text::normalize(&f.place);
+    if place.chars().count() > 100 {
+        errors.push(FieldError::new("place", "地点不超过100字"));
+    }
+    for (field, text) in [("minutes", &f.minutes), ("resolution", &f.resolution)] {
+        if text.chars().count() > 5000 {
+            errors.push(FieldError::new(field, "不超过5000字"));
+        }
+    }
+    let members = party::members(&state.db.read, a.org.id).await?;
+    let ids = |v: &[String]| -> Result<Vec<PersonId>, String> {
+        let mut out = Vec::new();
+        for s in v {
+            match s.trim().parse::<i64>().ok().and_then(|id| members.iter().find(|m| m.person_id.get() == id)) {
+                Some(m) if !out.contains(&m.person_id) => out.push(m.person_id),
+                Some(_) => {}
+                None => return Err(s.clone()),
+            }
+        }
+        Ok(out)
+    };
+    let present = ids(&f.present).map_err(|_| errors.push(FieldError::new("present", "出席人员须是本支部的党员"))).ok();
+    let excused = ids(&f.excused).map_err(|_| errors.push(FieldError::new("excused", "请假人员须是本支部的党员"))).ok();
+    let (Some(kind), Some(held_on), Some(present), Some(excused), true) =
+        (kind, held_on, present, excused, errors.is_empty())
+    else {
+        return Err(AppError::validation(errors));
+    };
+    // Who had a vote: 正式党员 for a 党员大会, the committee for a 支委会, everyone for the rest.
+    let voters: Vec<PersonId> = match kind {
+        MeetingKind::Assembly => {
+            members.iter().filter(|m| m.status == MemberStatus::Full).map(|m| m.person_id).collect()
+        }
+        MeetingKind::Committee => {
+            let mut v: Vec<PersonId> =
+                party::posts(&state.db.read, a.org.id, held_on).await?.iter().map(|x| x.person_id).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        _ => members.iter().map(|m| m.person_id).collect(),
+    };
+    let present_voters = present.iter().filter(|x| voters.contains(x)).count();
+    let quorate = model::quorate(kind, voters.len(), present_voters);
+    let resolution = crate::text::normalize(&f.resolution);
+    if !resolution.is_empty() && !matches!(kind, MeetingKind::Assembly | MeetingKind::Committee) {
+        return Err(AppError::field("resolution", "决议由党员大会或支委会作出"));
+    }
+    if !resolution.is_empty() && !quorate {
+        return Err(AppError::conflict(
+            "no_quorum",
+            format!("应到{}人，实到{}人，未超过半数：不能作出决议", voters.len(), present_voters),
+            "No quorum: a resolution needs more than half of those with a vote",
+        ));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let id = store::insert(
+        &tx,
+        &NewMeeting {
+            org_id: a.org.id,
+            kind,
+            title: &title,
+            held_on,
+            place: (!place.is_empty()).then_some(place.as_str()),
+            minutes: (!f.minutes.trim().is_empty()).then_some(f.minutes.trim()),
+            resolution: (!resolution.is_empty()).then_some(resolution.as_str()),
+            voters: voters.len() as i32,
+            present_voters: present_voters as i32,
+            created_by: Some(p.user_id.get()),
+        },
+        now,
+    )
+    .await?;
+    for m in &members {
+        let presence = if present.contains(&m.person_id) {
+            Presence::Present
+        } else if excused.contains(&m.person_id) {
+            Presence::Excused
+        } else {
+            Presence::Absent
+        };
+        store::mark(&tx, id, m.person_id, presence).await?;
+    }
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "party_meeting",
+            entity_id: Some(id),
+            project_id: a.node.project_id,
+            summary: format!(
+                "「{}」{}「{title}」（{held_on}，到会{}人）",
+                a.org.name,
+                kind.label(crate::web::i18n::Lang::Zh),
+                present.len()
+            ),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The branch's compliance board for the year so far: each rule that applies, each period begun.
+pub async fn board(state: &AppState, a: &Access) -> AppResult<Vec<Cell>> {
+    let today = state.clock.today();
+    let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let conn = &state.db.read;
+    let members = party::members(conn, a.org.id).await?;
+    let full = members.iter().filter(|m| m.status == MemberStatus::Full).count();
+    let groups = party::children(conn, a.org.id)
+        .await?
+        .iter()
+        .filter(|c| c.kind() == crate::org::model::PartyOrgKind::Group)
+        .count();
+    let rules: Vec<_> =
+        store::rules(conn, a.org.id).await?.into_iter().filter(|r| model::applies(r.kind, full, groups)).collect();
+    let held: Vec<_> =
+        store::of_org(conn, a.org.id, from).await?.iter().map(|m| (m.kind, m.held_on, m.quorate())).collect();
+    Ok(model::board(&rules, &held, from, today))
+}

@@ -1,0 +1,140 @@
+//! 组织生活's SQL: meetings, attendance, the rules in force for an organisation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use serde::Serialize;
+
+use super::model::{MeetingKind, Period, Presence, Rule};
+use crate::{db, error::AppError, ids::PersonId, params};
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub minutes: Option<String>,
+    /// A resolution taken (only by a quorate 党员大会 or 支委会).
+    pub resolution: Option<String>,
+    pub voters: i32,
+    pub present_voters: i32,
+    /// Members marked present.
+    pub present: i64,
+}
+
+impl Meeting {
+    /// Whether it counts (computed from who was there).
+    pub fn quorate(&self) -> bool {
+        super::model::quorate(self.kind, self.voters.max(0) as usize, self.present_voters.max(0) as usize)
+    }
+}
+
+const SELECT: &str = "SELECT m.id, m.org_id, m.kind, m.title, m.held_on, m.place, m.minutes, m.resolution, m.voters, m.present_voters, \
+     (SELECT COUNT(*) FROM party_attendance a WHERE a.meeting_id = m.id AND a.presence = 'present') AS present \
+     FROM party_meetings m";
+
+/// An organisation's meetings from a day on, newest first.
+pub async fn of_org(conn: &impl ConnectionTrait, org: i64, from: NaiveDate) -> Result<Vec<Meeting>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!("{SELECT} WHERE m.org_id = $1 AND m.held_on >= $2 ORDER BY m.held_on DESC, m.id DESC"),
+        params![org, from],
+    )
+    .await?)
+}
+
+pub async fn meeting(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Meeting>, AppError> {
+    Ok(db::one(conn, &format!("{SELECT} WHERE m.id = $1"), params![id]).await?)
+}
+
+pub struct NewMeeting<'a> {
+    pub org_id: i64,
+    pub kind: MeetingKind,
+    pub title: &'a str,
+    pub held_on: NaiveDate,
+    pub place: Option<&'a str>,
+    pub minutes: Option<&'a str>,
+    pub resolution: Option<&'a str>,
+    pub voters: i32,
+    pub present_voters: i32,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert(conn: &impl ConnectionTrait, m: &NewMeeting<'_>, now: DateTime<Utc>) -> Result<i64, AppError> {
+    Ok(db::insert_id(
+        conn,
+        "INSERT INTO party_meetings (org_id, kind, title, held_on, place, minutes, resolution, voters, present_voters, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        params![
+            m.org_id,
+            m.kind.as_str(),
+            m.title,
+            m.held_on,
+            m.place,
+            m.minutes,
+            m.resolution,
+            m.voters,
+            m.present_voters,
+            m.created_by,
+            now
+        ],
+    )
+    .await?)
+}
+
+pub async fn mark(
+    conn: &impl ConnectionTrait,
+    meeting: i64,
+    person: PersonId,
+    presence: Presence,
+) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "INSERT INTO party_attendance (meeting_id, person_id, presence) VALUES ($1, $2, $3)",
+        params![meeting, person, presence.as_str()],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Attendee {
+    pub person_id: PersonId,
+    pub person_name: String,
+    pub presence: Presence,
+}
+
+pub async fn attendance(conn: &impl ConnectionTrait, meeting: i64) -> Result<Vec<Attendee>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT a.person_id, p.name AS person_name, a.presence FROM party_attendance a JOIN persons p ON p.id = a.person_id \
+         WHERE a.meeting_id = $1 ORDER BY CASE a.presence WHEN 'present' THEN 0 WHEN 'excused' THEN 1 ELSE 2 END, p.name",
+        params![meeting],
+    )
+    .await?)
+}
+
+/// The rules in force for an organisation: its own rows where it has them for a kind, else the defaults.
+pub async fn rules(conn: &impl ConnectionTrait, org: i64) -> Result<Vec<Rule>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        org_id: Option<i64>,
+        kind: MeetingKind,
+        period: Period,
+        min_count: i32,
+    }
+    let rows: Vec<R> = db::all(
+        conn,
+        "SELECT org_id, kind, period, min_count FROM party_rules WHERE org_id IS NULL OR org_id = $1 ORDER BY id",
+        params![org],
+    )
+    .await?;
+    let own: Vec<&R> = rows.iter().filter(|r| r.org_id.is_some()).collect();
+    Ok(rows
+        .iter()
+        .filter(|r| r.org_id.is_some() || !own.iter().any(|o| o.kind == r.kind))
+        .map(|r| Rule { kind: r.kind, period: r.period, min_count: r.min_count.max(0) as u32 })
+        .collect())
+}
