@@ -27,6 +27,8 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_org_nodes_code", "org_nodes", &["code"]),
     ("ux_org_nodes_parent_kind_name", "org_nodes", &["parent_id", "kind", "name"]),
     ("ux_party_attendance", "party_attendance", &["meeting_id", "person_id"]),
+    ("ux_party_dues_bases_person", "party_dues_bases", &["person_id"]),
+    ("ux_party_dues_payments_month", "party_dues_payments", &["person_id", "month"]),
     ("ux_party_memberships_current", "party_memberships", &["current_person_id"]),
     ("ux_party_orgs_node_name", "party_orgs", &["node_id", "name"]),
     ("ux_points_accounts", "points_accounts", &["person_id", "project_id"]),

@@ -105,6 +105,46 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
             store::insert_post(t, y.id, PersonId(p), Post::Organisation, term, term_end, now).await?;
         }
         meetings(t, y.id, now).await?;
+        dues(t, y.id, now).await?;
+    }
+    Ok(())
+}
+
+/// 保利叶语's 党费 this year: each member's basis (in work at various incomes, one retiree), every month
+/// paid up to last month — but one member owes the last two.
+async fn dues(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::party::dues::{
+        model::{self, Category},
+        store as dues,
+    };
+    use chrono::Datelike;
+    let brackets = dues::brackets(t).await?;
+    let today = crate::clock::to_local(now).date();
+    let jan = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let last = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    for (i, m) in store::members(t, org).await?.iter().enumerate() {
+        let (category, income) = match i {
+            3 => (Category::Retired, 420_000),
+            _ => (Category::InWork, 260_000 + 180_000 * i as i64),
+        };
+        dues::set_basis(t, m.person_id, category, income, 0, now).await?;
+        let due = model::monthly_due(&brackets, category, income).unwrap_or(0);
+        let until = if i == 1 {
+            last.with_day(1)
+                .and_then(|d| d.pred_opt())
+                .and_then(|d| d.with_day(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(last)
+        } else {
+            last
+        };
+        if until < jan {
+            continue;
+        }
+        for month in model::months(jan.max(m.since), until) {
+            let paid_on = NaiveDate::parse_from_str(&format!("{month}-10"), "%Y-%m-%d").unwrap_or(today);
+            dues::insert_payment(t, m.person_id, org, &month, due, paid_on, 0, now).await?;
+        }
     }
     Ok(())
 }

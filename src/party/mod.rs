@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod dues;
 pub mod meetings;
 pub mod model;
 pub mod pages;
@@ -38,6 +39,16 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Authenticated,
             post(meetings::pages::api_record),
         ),
+        RouteDef::new("GET", "/party/orgs/{id}/dues", Access::Authenticated, get(dues::pages::ledger_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/dues/basis", Access::Authenticated, post(dues::pages::set_basis)),
+        RouteDef::new(
+            "POST",
+            "/party/orgs/{id}/dues/payments",
+            Access::Authenticated,
+            post(dues::pages::record_payment),
+        ),
+        RouteDef::new("GET", "/party/me", Access::Authenticated, get(dues::pages::me_page)),
+        RouteDef::new("GET", "/api/v1/party/me", Access::Authenticated, get(dues::pages::api_me)),
         RouteDef::new("GET", "/api/v1/party/orgs", Access::Authenticated, get(api::list)),
         RouteDef::new("GET", "/api/v1/party/orgs/{id}", Access::Authenticated, get(api::detail)),
         RouteDef::new("POST", "/api/v1/party/orgs/{id}/members", Access::Authenticated, post(api::add_member)),
@@ -45,7 +56,14 @@ pub fn routes() -> Vec<RouteDef> {
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::list, api::detail, api::add_member, meetings::pages::api_board, meetings::pages::api_record))]
+#[openapi(paths(
+    api::list,
+    api::detail,
+    api::add_member,
+    meetings::pages::api_board,
+    meetings::pages::api_record,
+    dues::pages::api_me
+))]
 struct Api;
 
 /// Shown to desk users and to Party members (their branch, their meetings).

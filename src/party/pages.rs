@@ -98,6 +98,8 @@ struct OrgPage {
     posts: Vec<PostLine>,
     warnings: Vec<&'static str>,
     write: bool,
+    /// The caller is its 组织委员 (sees the dues ledger).
+    officer: bool,
     holds_members: bool,
     child_kinds: Vec<Choice>,
     candidates: Vec<Choice>,
@@ -166,6 +168,7 @@ pub async fn org_page(
         posts: posts.into_iter().map(|p| PostLine { label: p.post.label(ctx.lang), p }).collect(),
         warnings,
         write: a.write,
+        officer: super::dues::actions::is_officer(&state, &p, &a).await?,
         holds_members: kind.holds_members(),
         child_kinds: choices(child_kinds),
         candidates: choices(candidates),

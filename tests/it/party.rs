@@ -287,3 +287,73 @@ async fn meetings_count_by_quorum_and_the_board_shows_what_is_overdue() {
     assert_eq!(resident.get("/api/v1/party/orgs").await.json().as_array().map(Vec::len), Some(0));
     assert_eq!(resident.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.status, StatusCode::NOT_FOUND);
 }
+
+/// 党费: the brackets are rows equal to the published ones; the branch's 组织委员 — and no one else, not
+/// even staff — sets a member's basis and records payments; a month is paid once; the member sees their
+/// own due and arrears; incomes never reach the audit log.
+#[tokio::test]
+async fn dues_follow_the_brackets_and_only_the_officer_sees_incomes() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let stored = xinghuo::party::dues::store::brackets(&app.state.db.read).await.unwrap();
+    assert_eq!(stored, xinghuo::party::dues::model::DEFAULT_BRACKETS.to_vec());
+
+    let mut staff = app.login("staff").await;
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    let committee = detail["committee"].as_array().unwrap().clone();
+    let officer = committee.iter().find(|p| p["post"] == "organisation").unwrap()["person_id"].as_i64().unwrap();
+    let member = detail["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["person_id"].as_i64().unwrap())
+        .find(|id| !committee.iter().any(|c| c["person_id"].as_i64() == Some(*id)))
+        .unwrap();
+    // Staff of the estate may run the branch, but incomes are not theirs to see.
+    assert_eq!(staff.get(&format!("/party/orgs/{yeyu}/dues")).await.status, StatusCode::FORBIDDEN);
+    let mut off = app.client_for(officer).await;
+    let page = off.get(&format!("/party/orgs/{yeyu}/dues")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let url = format!("/party/orgs/{yeyu}/dues/basis");
+    let r =
+        off.post_raw(&url, &[("person_id", &member.to_string()), ("category", "in_work"), ("income", "三千五")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = off
+        .post_raw(&url, &[("person_id", &member.to_string()), ("category", "in_work"), ("income", "３,５００")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let page = off.get(&format!("/party/orgs/{yeyu}/dues")).await.text;
+    assert!(page.contains(">3500.00<") && page.contains(">35.00<"), "{page}");
+    // A payment of this month at the due; the same month again is refused.
+    let pay = format!("/party/orgs/{yeyu}/dues/payments");
+    let r = off.post_raw(&pay, &[("person_id", &member.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = off.post_raw(&pay, &[("person_id", &member.to_string()), ("amount", "35")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    // The member sees their own standing: paid this month; with no other payment this year (the demo's
+    // removed — setting up), every month since January is owed.
+    xinghuo::db::exec(
+        &app.state.db.write,
+        &format!("DELETE FROM party_dues_payments WHERE person_id = {member} AND month < '2026-11'"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut me = app.client_for(member).await;
+    let mine = me.get("/api/v1/party/me").await.json();
+    assert_eq!(mine["dues"]["due_fen"], 3500);
+    assert_eq!(mine["dues"]["paid_this_month"], true);
+    let owed: Vec<&str> = mine["dues"]["arrears"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert_eq!(owed.first(), Some(&"2026-01"), "{mine}");
+    assert_eq!(owed.last(), Some(&"2026-10"), "{mine}");
+    let page = me.get("/party/me").await.text;
+    assert!(page.contains("id=\"my-dues\"") && page.contains("35.00"), "{page}");
+    // Another member cannot open the ledger; incomes are not in the audit log.
+    assert_eq!(me.get(&format!("/party/orgs/{yeyu}/dues")).await.status, StatusCode::FORBIDDEN);
+    let leaked =
+        app.count("SELECT COUNT(*) AS n FROM audit_log WHERE summary LIKE '%3500%' OR summary LIKE '%3,500%'").await;
+    assert_eq!(leaked, 0);
+    let mut resident = app.login("resident2").await;
+    assert!(resident.get("/api/v1/party/me").await.json()["membership"].is_null());
+}

@@ -25,6 +25,7 @@ mod m0018_notification_words;
 mod m0019_spots;
 mod m0020_party;
 mod m0021_party_meetings;
+mod m0022_party_dues;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_spots::M0019Spots),
             Box::new(m0020_party::M0020Party),
             Box::new(m0021_party_meetings::M0021PartyMeetings),
+            Box::new(m0022_party_dues::M0022PartyDues),
         ]
     }
 }

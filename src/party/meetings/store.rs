@@ -138,3 +138,21 @@ pub async fn rules(conn: &impl ConnectionTrait, org: i64) -> Result<Vec<Rule>, A
         .map(|r| Rule { kind: r.kind, period: r.period, min_count: r.min_count.max(0) as u32 })
         .collect())
 }
+
+/// The meetings a person attended from a day on (their branch's 组织生活 as they lived it).
+pub async fn attended_by(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    from: NaiveDate,
+) -> Result<Vec<Meeting>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "{SELECT} WHERE m.held_on >= $2 AND m.id IN \
+             (SELECT a.meeting_id FROM party_attendance a WHERE a.person_id = $1 AND a.presence = 'present') \
+             ORDER BY m.held_on DESC, m.id DESC"
+        ),
+        params![person, from],
+    )
+    .await?)
+}

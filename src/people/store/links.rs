@@ -155,6 +155,8 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_memberships", "person_id"),
     ("party_posts", "person_id"),
     ("party_attendance", "person_id"),
+    ("party_dues_bases", "person_id"),
+    ("party_dues_payments", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

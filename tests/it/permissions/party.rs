@@ -42,6 +42,25 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             Body::Json(json!({"kind": ""})),
             yeyu_staff,
         ),
+        // The dues ledger is its 组织委员's alone (a resident of the demo, without a log-in): every persona here
+        // is refused.
+        r("GET", "/party/orgs/{id}/dues", format!("/party/orgs/{b}/dues"), Body::None, nobody),
+        r(
+            "POST",
+            "/party/orgs/{id}/dues/basis",
+            format!("/party/orgs/{b}/dues/basis"),
+            f(&[("person_id", "")]),
+            nobody,
+        ),
+        r(
+            "POST",
+            "/party/orgs/{id}/dues/payments",
+            format!("/party/orgs/{b}/dues/payments"),
+            f(&[("person_id", "")]),
+            nobody,
+        ),
+        r("GET", "/party/me", "/party/me".into(), Body::None, signed_in),
+        r("GET", "/api/v1/party/me", "/api/v1/party/me".into(), Body::None, signed_in),
         r("GET", "/api/v1/party/orgs", "/api/v1/party/orgs".into(), Body::None, signed_in),
         r("GET", "/api/v1/party/orgs/{id}", format!("/api/v1/party/orgs/{b}"), Body::None, yeyu_staff),
         r(

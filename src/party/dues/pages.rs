@@ -1,0 +1,158 @@
+//! 党费 pages: the branch's ledger for its 组织委员 (bases, dues, this month, arrears; set a basis, record a
+//! payment), and 我的党组织 — a member's own page on the phone: branch, dates, dues, meetings attended.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Json,
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect},
+};
+use chrono::Datelike;
+
+use super::{
+    actions::{self, BasisForm, PaymentForm, Standing},
+    model::{self, Category},
+};
+use crate::{
+    app::AppState,
+    auth::Auth,
+    error::{ApiResult, AppResult},
+    party::{meetings::store as meetings, store::Membership},
+    web::{
+        Chrome, MsgQuery,
+        forms::{Choice, choices},
+    },
+};
+
+pub struct LedgerLine {
+    pub s: Standing,
+    pub category: &'static str,
+    pub income: String,
+    pub due: String,
+    pub arrears: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "party/dues.html")]
+struct LedgerPage {
+    c: Chrome,
+    org_id: i64,
+    org_name: String,
+    lines: Vec<LedgerLine>,
+    members: Vec<Choice>,
+    categories: Vec<Choice>,
+    month: String,
+}
+
+fn line(s: Standing, lang: crate::web::i18n::Lang) -> LedgerLine {
+    LedgerLine {
+        category: s.category.map(|c| c.label(lang)).unwrap_or(""),
+        income: s.income_fen.map(model::fen_to_yuan).unwrap_or_default(),
+        due: s.due_fen.map(model::fen_to_yuan).unwrap_or_default(),
+        arrears: s.arrears.join("、"),
+        s,
+    }
+}
+
+pub async fn ledger_page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Query(m): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
+    let (a, standings) = actions::ledger(&state, &p, id).await?;
+    let members = choices(standings.iter().map(|s| (s.person_id.get(), s.person_name.clone())));
+    Ok(LedgerPage {
+        c: Chrome::titled(&ctx, "party.dues").with_msg(m.msg.as_deref()),
+        org_id: a.org.id,
+        org_name: a.org.name,
+        lines: standings.into_iter().map(|s| line(s, ctx.lang)).collect(),
+        members,
+        categories: choices(Category::ALL.iter().map(|c| (c.as_str(), c.label(ctx.lang)))),
+        month: model::month_of(state.clock.today()),
+    })
+}
+
+pub async fn set_basis(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<BasisForm>,
+) -> AppResult<Redirect> {
+    actions::set_basis(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!("/party/orgs/{id}/dues?msg=saved")))
+}
+
+pub async fn record_payment(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<PaymentForm>,
+) -> AppResult<Redirect> {
+    actions::record_payment(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!("/party/orgs/{id}/dues?msg=saved")))
+}
+
+pub struct MeLine {
+    pub title: String,
+    pub kind: &'static str,
+    pub held_on: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "party/me.html")]
+struct MePage {
+    c: Chrome,
+    membership: Option<Membership>,
+    status: &'static str,
+    years: i32,
+    due: String,
+    paid_this_month: bool,
+    arrears: String,
+    meetings: Vec<MeLine>,
+}
+
+/// 我的党组织: my branch and status, my dues, the meetings I attended this year.
+pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+    let mine = actions::mine(&state, &p).await?;
+    let today = state.clock.today();
+    let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let meetings = match p.person_id {
+        Some(me) if mine.is_some() => meetings::attended_by(&state.db.read, me, from)
+            .await?
+            .into_iter()
+            .map(|m| MeLine { kind: m.kind.label(ctx.lang), held_on: m.held_on.to_string(), title: m.title })
+            .collect(),
+        _ => vec![],
+    };
+    let (membership, standing) = match mine {
+        Some((m, s)) => (Some(m), Some(s)),
+        None => (None, None),
+    };
+    Ok(MePage {
+        c: Chrome::titled(&ctx, "party.me"),
+        status: membership.as_ref().map(|m| m.status.label(ctx.lang)).unwrap_or(""),
+        years: membership.as_ref().map(|m| today.year() - m.joined_on.year()).unwrap_or(0),
+        due: standing.as_ref().and_then(|s| s.due_fen).map(model::fen_to_yuan).unwrap_or_default(),
+        paid_this_month: standing.as_ref().is_some_and(|s| s.paid_this_month),
+        arrears: standing.as_ref().map(|s| s.arrears.join("、")).unwrap_or_default(),
+        membership,
+        meetings,
+    })
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub membership: Option<Membership>,
+    pub dues: Option<Standing>,
+}
+
+/// My Party membership and dues (empty for someone who is no member).
+#[utoipa::path(get, path = "/api/v1/party/me", tag = "party", responses((status = 200, body = Me), (status = 401)))]
+pub async fn api_me(State(state): State<AppState>, Auth(p, _ctx): Auth) -> ApiResult<Me> {
+    Ok(Json(match actions::mine(&state, &p).await? {
+        Some((m, s)) => Me { membership: Some(m), dues: Some(s) },
+        None => Me { membership: None, dues: None },
+    }))
+}
