@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod api;
 pub mod dues;
+pub mod jobs;
 pub mod meetings;
 pub mod model;
 pub mod pages;
@@ -78,6 +79,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        jobs: |state| vec![jobs::spawn(state.clone())],
         ..crate::capability::Capability::new("party", routes)
     }
 }

@@ -79,6 +79,11 @@ pub struct MemberLine {
     pub posts: String,
 }
 
+pub struct ChildLine {
+    pub org: PartyOrg,
+    pub overdue: usize,
+}
+
 pub struct PostLine {
     pub p: PostRow,
     pub label: &'static str,
@@ -91,7 +96,8 @@ struct OrgPage {
     org: PartyOrg,
     kind: &'static str,
     parent: Option<PartyOrg>,
-    children: Vec<PartyOrg>,
+    /// The organisations below, each branch with its overdue meetings (the superior sees them).
+    children: Vec<ChildLine>,
     members: Vec<MemberLine>,
     full: usize,
     probationary: usize,
@@ -142,6 +148,20 @@ pub async fn org_page(
         Some(pid) => actions::open(&state, &p, pid).await.ok().map(|x| x.org),
         None => None,
     };
+    let mut children = Vec::new();
+    for ch in store::children(conn, a.org.id).await? {
+        let overdue = if ch.kind().holds_members() {
+            let sub = super::actions::open_as_system(&state, ch.id).await?;
+            super::meetings::actions::board(&state, &sub)
+                .await?
+                .iter()
+                .filter(|c| c.standing == super::meetings::model::Standing::Overdue)
+                .count()
+        } else {
+            0
+        };
+        children.push(ChildLine { org: ch, overdue });
+    }
     let kind = a.org.kind();
     let child_kinds =
         PartyOrgKind::ALL.iter().filter(|k| k.may_be_under(kind)).map(|k| (k.as_str(), k.label(ctx.lang)));
@@ -160,7 +180,7 @@ pub async fn org_page(
         c: Chrome::new(&ctx, a.org.name.clone()).with_msg(m.msg.as_deref()),
         kind: kind.label(ctx.lang),
         parent,
-        children: store::children(conn, a.org.id).await?,
+        children,
         full,
         probationary: members.len() - full,
         member_choices: choices(members.iter().map(|m| (m.person_id.get(), m.person_name.clone()))),

@@ -242,3 +242,29 @@ pub async fn candidates(conn: &impl ConnectionTrait, node_id: i64) -> Result<Vec
     .map(|c| (c.id, c.name))
     .collect())
 }
+
+/// Every current membership (the birthday job reads them all; a company has thousands, not millions).
+pub async fn all_current(conn: &impl ConnectionTrait) -> Result<Vec<Membership>, AppError> {
+    Ok(db::all(conn, &format!("{MEMBERSHIP_SELECT} WHERE m.until IS NULL ORDER BY m.id"), vec![]).await?)
+}
+
+/// Claim a reminder: true when this (kind, subject, period) had not been sent — the caller sends it in the
+/// same transaction; false when another run (or instance) already did.
+pub async fn claim_reminder(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    subject: i64,
+    period_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    // ON CONFLICT DO NOTHING, not a caught error: a failed statement would abort a PostgreSQL transaction.
+    Ok(db::exec(
+        conn,
+        "INSERT INTO party_reminders (kind, subject_id, period_key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT DO NOTHING",
+        params![kind, subject, period_key, now],
+    )
+    .await?
+    .rows_affected()
+        == 1)
+}

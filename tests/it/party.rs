@@ -3,6 +3,7 @@
 //! the 党员 badge, who may see a branch, and the audited read.
 
 use axum::http::StatusCode;
+use chrono::Datelike;
 use serde_json::json;
 
 use crate::support::TestApp;
@@ -194,6 +195,12 @@ async fn meetings_count_by_quorum_and_the_board_shows_what_is_overdue() {
     let last_month = overdue[0]["from"].as_str().unwrap().to_string();
     let page = staff.get(&format!("/party/orgs/{yeyu}/meetings")).await.text;
     assert!(page.contains("id=\"overdue-count\"") && page.contains("逾期"), "{page}");
+    // The superior organisation sees it on its page, beside the branch.
+    let committee = app.id(&format!("SELECT parent_id AS id FROM party_orgs WHERE id = {yeyu}")).await;
+    let page = app.login("admin").await.get(&format!("/party/orgs/{committee}")).await.text;
+    let children = &page[page.find("id=\"children\"").expect("the committee lists its branches")..];
+    let yeyu_line = &children[children.find("保利叶语项目党支部").unwrap()..];
+    assert!(yeyu_line[..yeyu_line.find("</li>").unwrap()].contains("有 1 项逾期未开"), "{children}");
 
     let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
     let members: Vec<i64> =
@@ -356,4 +363,50 @@ async fn dues_follow_the_brackets_and_only_the_officer_sees_incomes() {
     assert_eq!(leaked, 0);
     let mut resident = app.login("resident2").await;
     assert!(resident.get("/api/v1/party/me").await.json()["membership"].is_null());
+}
+
+/// The jobs: a member is greeted on their 政治生日 once, however often the job runs; in the last week of a
+/// month the secretary is reminded once of the 主题党日 not yet held.
+#[tokio::test]
+async fn birthdays_and_due_meetings_are_told_once() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let now = xinghuo::clock::Clock::now(&*app.state.clock);
+    let today = xinghuo::clock::to_local(now).date();
+    let member = app
+        .id(&format!("SELECT MIN(person_id) AS id FROM party_memberships WHERE org_id = {yeyu} AND until IS NULL"))
+        .await;
+    // Set up: this member joined on this day 20 years ago, and has a log-in.
+    let joined = today.with_year(today.year() - 20).unwrap();
+    xinghuo::db::exec(
+        &app.state.db.write,
+        &format!("UPDATE party_memberships SET joined_on = '{joined}' WHERE person_id = {member} AND until IS NULL"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut client = app.client_for(member).await;
+    let greeted = xinghuo::party::jobs::political_birthdays(&app.state, now).await.unwrap();
+    assert!(greeted >= 1);
+    assert_eq!(xinghuo::party::jobs::political_birthdays(&app.state, now).await.unwrap(), 0, "greeted twice");
+    let notes = client.get("/api/v1/notifications").await.json();
+    let birthday: Vec<_> =
+        notes["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "party_birthday").collect();
+    assert_eq!(birthday.len(), 1, "{notes}");
+    assert!(birthday[0]["title"].as_str().unwrap().contains("入党20周年"), "{notes}");
+
+    // The secretary hears, in the month's last week, that this month's 主题党日 is not held yet — once.
+    let secretary =
+        app.id(&format!("SELECT person_id AS id FROM party_posts WHERE org_id = {yeyu} AND post = 'secretary'")).await;
+    let mut sec = if secretary == member { client } else { app.client_for(secretary).await };
+    // The test clock stands at 28 November: the month's last week.
+    let last_day = (today.with_day(1).unwrap() + chrono::Months::new(1)).pred_opt().unwrap();
+    assert!(last_day - today <= chrono::Duration::days(6));
+    let sent = xinghuo::party::jobs::period_reminders(&app.state, now).await.unwrap();
+    assert!(sent >= 1);
+    let notes = sec.get("/api/v1/notifications").await.json();
+    let due: Vec<_> = notes["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "party_due").collect();
+    assert!(due.iter().any(|n| n["title"].as_str().unwrap().contains("主题党日")), "{notes}");
+    assert_eq!(xinghuo::party::jobs::period_reminders(&app.state, now).await.unwrap(), 0, "reminded twice");
 }

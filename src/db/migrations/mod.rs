@@ -26,6 +26,7 @@ mod m0019_spots;
 mod m0020_party;
 mod m0021_party_meetings;
 mod m0022_party_dues;
+mod m0023_party_reminders;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_party::M0020Party),
             Box::new(m0021_party_meetings::M0021PartyMeetings),
             Box::new(m0022_party_dues::M0022PartyDues),
+            Box::new(m0023_party_reminders::M0023PartyReminders),
         ]
     }
 }
