@@ -148,20 +148,22 @@ pub async fn org_page(
         Some(pid) => actions::open(&state, &p, pid).await.ok().map(|x| x.org),
         None => None,
     };
-    let mut children = Vec::new();
-    for ch in store::children(conn, a.org.id).await? {
-        let overdue = if ch.kind().holds_members() {
-            let sub = super::actions::open_as_system(&state, ch.id).await?;
-            super::meetings::actions::board(&state, &sub)
-                .await?
+    let below = store::children(conn, a.org.id).await?;
+    let branches: Vec<i64> = below.iter().filter(|c| c.kind().holds_members()).map(|c| c.id).collect();
+    let boards = super::meetings::actions::boards(&state, &branches).await?;
+    let children = below
+        .into_iter()
+        .map(|ch| {
+            let overdue = boards
                 .iter()
-                .filter(|c| c.standing == super::meetings::model::Standing::Overdue)
-                .count()
-        } else {
-            0
-        };
-        children.push(ChildLine { org: ch, overdue });
-    }
+                .find(|(o, _)| *o == ch.id)
+                .map(|(_, cells)| {
+                    cells.iter().filter(|c| c.standing == super::meetings::model::Standing::Overdue).count()
+                })
+                .unwrap_or(0);
+            ChildLine { org: ch, overdue }
+        })
+        .collect();
     let kind = a.org.kind();
     let child_kinds =
         PartyOrgKind::ALL.iter().filter(|k| k.may_be_under(kind)).map(|k| (k.as_str(), k.label(ctx.lang)));

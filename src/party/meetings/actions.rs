@@ -202,19 +202,37 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
 
 /// The branch's compliance board for the year so far: each rule that applies, each period begun.
 pub async fn board(state: &AppState, a: &Access) -> AppResult<Vec<Cell>> {
+    Ok(boards(state, &[a.org.id]).await?.into_iter().next().map(|(_, c)| c).unwrap_or_default())
+}
+
+/// The boards of several branches at once (a committee's page lists its branches with their overdue
+/// counts): four queries whatever their number, then each board in memory. Returns (org, cells) in the
+/// order given.
+pub async fn boards(state: &AppState, orgs: &[i64]) -> AppResult<Vec<(i64, Vec<Cell>)>> {
     let today = state.clock.today();
     let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let conn = &state.db.read;
-    let members = party::members(conn, a.org.id).await?;
-    let full = members.iter().filter(|m| m.status == MemberStatus::Full).count();
-    let groups = party::children(conn, a.org.id)
-        .await?
+    let d = store::board_data(&state.db.read, orgs, from).await?;
+    Ok(orgs
         .iter()
-        .filter(|c| c.kind() == crate::org::model::PartyOrgKind::Group)
-        .count();
-    let rules: Vec<_> =
-        store::rules(conn, a.org.id).await?.into_iter().filter(|r| model::applies(r.kind, full, groups)).collect();
-    let held: Vec<_> =
-        store::of_org(conn, a.org.id, from).await?.iter().map(|m| (m.kind, m.held_on, m.quorate())).collect();
-    Ok(model::board(&rules, &held, from, today))
+        .map(|org| {
+            let count = |v: &[(i64, i64)]| v.iter().find(|(o, _)| o == org).map(|(_, n)| *n as usize).unwrap_or(0);
+            let (full, groups) = (count(&d.full), count(&d.groups));
+            // The organisation's own rule for a kind replaces the default one.
+            let own: Vec<MeetingKind> = d.rules.iter().filter(|(o, _)| *o == Some(*org)).map(|(_, r)| r.kind).collect();
+            let rules: Vec<model::Rule> = d
+                .rules
+                .iter()
+                .filter(|(o, r)| *o == Some(*org) || (o.is_none() && !own.contains(&r.kind)))
+                .map(|(_, r)| *r)
+                .filter(|r| model::applies(r.kind, full, groups))
+                .collect();
+            let held: Vec<_> = d
+                .meetings
+                .iter()
+                .filter(|m| m.0 == *org)
+                .map(|m| (m.1, m.2, model::quorate(m.1, m.3.max(0) as usize, m.4.max(0) as usize)))
+                .collect();
+            (*org, model::board(&rules, &held, from, today))
+        })
+        .collect())
 }

@@ -156,3 +156,88 @@ pub async fn attended_by(
     )
     .await?)
 }
+
+/// What the boards of several organisations need, in four queries whatever their number: full members and
+/// groups per organisation, the rules rows that concern them, and their meetings from a day on.
+pub struct BoardData {
+    pub full: Vec<(i64, i64)>,
+    pub groups: Vec<(i64, i64)>,
+    /// (org_id of the rule — none for the defaults —, rule).
+    pub rules: Vec<(Option<i64>, Rule)>,
+    /// (org, kind, day, voters, present voters).
+    pub meetings: Vec<(i64, MeetingKind, NaiveDate, i32, i32)>,
+}
+
+pub async fn board_data(conn: &impl ConnectionTrait, orgs: &[i64], from: NaiveDate) -> Result<BoardData, AppError> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        org_id: i64,
+        n: i64,
+    }
+    #[derive(FromQueryResult)]
+    struct R {
+        org_id: Option<i64>,
+        kind: MeetingKind,
+        period: Period,
+        min_count: i32,
+    }
+    #[derive(FromQueryResult)]
+    struct M {
+        org_id: i64,
+        kind: MeetingKind,
+        held_on: NaiveDate,
+        voters: i32,
+        present_voters: i32,
+    }
+    if orgs.is_empty() {
+        return Ok(BoardData { full: vec![], groups: vec![], rules: vec![], meetings: vec![] });
+    }
+    let ids: Vec<sea_orm::Value> = orgs.iter().map(|o| sea_orm::Value::from(*o)).collect();
+    let ph = db::placeholders(1, orgs.len());
+    let full: Vec<Count> = db::all(
+        conn,
+        &format!(
+            "SELECT org_id, COUNT(*) AS n FROM party_memberships WHERE org_id IN ({ph}) AND until IS NULL AND status = 'full' \
+             GROUP BY org_id"
+        ),
+        ids.clone(),
+    )
+    .await?;
+    let groups: Vec<Count> = db::all(
+        conn,
+        &format!(
+            "SELECT parent_id AS org_id, COUNT(*) AS n FROM party_orgs WHERE parent_id IN ({ph}) AND kind = 'group' \
+             GROUP BY parent_id"
+        ),
+        ids.clone(),
+    )
+    .await?;
+    let rules: Vec<R> = db::all(
+        conn,
+        &format!(
+            "SELECT org_id, kind, period, min_count FROM party_rules WHERE org_id IS NULL OR org_id IN ({ph}) ORDER BY id"
+        ),
+        ids.clone(),
+    )
+    .await?;
+    let mut values = ids;
+    values.push(from.into());
+    let meetings: Vec<M> = db::all(
+        conn,
+        &format!(
+            "SELECT org_id, kind, held_on, voters, present_voters FROM party_meetings WHERE org_id IN ({ph}) AND held_on >= ${}",
+            orgs.len() + 1
+        ),
+        values,
+    )
+    .await?;
+    Ok(BoardData {
+        full: full.into_iter().map(|c| (c.org_id, c.n)).collect(),
+        groups: groups.into_iter().map(|c| (c.org_id, c.n)).collect(),
+        rules: rules
+            .into_iter()
+            .map(|r| (r.org_id, Rule { kind: r.kind, period: r.period, min_count: r.min_count.max(0) as u32 }))
+            .collect(),
+        meetings: meetings.into_iter().map(|m| (m.org_id, m.kind, m.held_on, m.voters, m.present_voters)).collect(),
+    })
+}
