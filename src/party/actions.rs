@@ -45,14 +45,6 @@ pub async fn open(state: &AppState, p: &Principal, id: i64) -> AppResult<Access>
     Ok(Access { org: o, node, write })
 }
 
-/// The organisation for the jobs (no caller: read-only, no write).
-pub async fn open_as_system(state: &AppState, id: i64) -> AppResult<Access> {
-    let conn = &state.db.read;
-    let o = store::org(conn, id).await?.ok_or_else(AppError::not_found)?;
-    let node = org::node(conn, o.node_id).await?.ok_or_else(AppError::not_found)?;
-    Ok(Access { org: o, node, write: false })
-}
-
 /// The organisations the caller may read, in tree order.
 pub async fn visible(state: &AppState, p: &Principal) -> AppResult<Vec<PartyOrg>> {
     let conn = &state.db.read;

@@ -43,13 +43,13 @@ pub async fn political_birthdays(state: &AppState, now: DateTime<Utc>) -> Result
 pub async fn period_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
     let today = crate::clock::to_local(now).date();
     let mut sent = 0;
-    for org in store::all_orgs(&state.db.read).await?.into_iter().filter(|o| o.kind().holds_members()) {
-        let Ok(a) = super::actions::open_as_system(state, org.id).await else { continue };
-        let due: Vec<_> = meetings::board(state, &a)
-            .await?
-            .into_iter()
-            .filter(|c| c.standing == Standing::Due && c.to - today <= Duration::days(6))
-            .collect();
+    let branches: Vec<_> =
+        store::all_orgs(&state.db.read).await?.into_iter().filter(|o| o.kind().holds_members()).collect();
+    let ids: Vec<i64> = branches.iter().map(|o| o.id).collect();
+    let boards = meetings::boards(state, &ids).await?;
+    for (org, (_, cells)) in branches.iter().zip(boards) {
+        let due: Vec<_> =
+            cells.into_iter().filter(|c| c.standing == Standing::Due && c.to - today <= Duration::days(6)).collect();
         if due.is_empty() {
             continue;
         }

@@ -36,9 +36,7 @@ pub struct MembershipInput {
 
 /// The end of a 预备期: one year after joining (29 February joins end on 28 February).
 pub fn probation_ends(joined_on: NaiveDate) -> NaiveDate {
-    joined_on
-        .with_year(joined_on.year() + 1)
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(joined_on.year() + 1, 2, 28).unwrap_or(joined_on))
+    anniversary(joined_on, joined_on.year() + 1)
 }
 
 /// Check a membership: dates not in the future, a full member confirmed no earlier than a year after
@@ -118,11 +116,11 @@ pub fn committee_warnings(full: usize, committee: &[Post]) -> Vec<&'static str> 
 /// Is today the member's 政治生日 (the day they joined, a year or more ago)?
 pub fn political_birthday(joined_on: NaiveDate, today: NaiveDate) -> Option<i32> {
     let years = today.year() - joined_on.year();
-    (years > 0 && probation_like(joined_on, today.year()) == today).then_some(years)
+    (years > 0 && anniversary(joined_on, today.year()) == today).then_some(years)
 }
 
 /// The anniversary of `d` in `year` (29 February kept on 28 February).
-fn probation_like(d: NaiveDate, year: i32) -> NaiveDate {
+fn anniversary(d: NaiveDate, year: i32) -> NaiveDate {
     d.with_year(year).unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).unwrap_or(d))
 }
 

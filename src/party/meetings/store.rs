@@ -116,29 +116,6 @@ pub async fn attendance(conn: &impl ConnectionTrait, meeting: i64) -> Result<Vec
     .await?)
 }
 
-/// The rules in force for an organisation: its own rows where it has them for a kind, else the defaults.
-pub async fn rules(conn: &impl ConnectionTrait, org: i64) -> Result<Vec<Rule>, AppError> {
-    #[derive(FromQueryResult)]
-    struct R {
-        org_id: Option<i64>,
-        kind: MeetingKind,
-        period: Period,
-        min_count: i32,
-    }
-    let rows: Vec<R> = db::all(
-        conn,
-        "SELECT org_id, kind, period, min_count FROM party_rules WHERE org_id IS NULL OR org_id = $1 ORDER BY id",
-        params![org],
-    )
-    .await?;
-    let own: Vec<&R> = rows.iter().filter(|r| r.org_id.is_some()).collect();
-    Ok(rows
-        .iter()
-        .filter(|r| r.org_id.is_some() || !own.iter().any(|o| o.kind == r.kind))
-        .map(|r| Rule { kind: r.kind, period: r.period, min_count: r.min_count.max(0) as u32 })
-        .collect())
-}
-
 /// The meetings a person attended from a day on (their branch's 组织生活 as they lived it).
 pub async fn attended_by(
     conn: &impl ConnectionTrait,
