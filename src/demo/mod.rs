@@ -420,6 +420,19 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         let name = people::person(t, owner).await?.map(|p| p.name).unwrap_or_default();
         create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
     }
+    // 「member」: a Party member living in 保利叶语 (the member's phone path: my branch, the meeting
+    // notice, signing in to the 主题党日).
+    let member = db::one::<db::IdRow>(
+        t,
+        "SELECT r.person_id AS id FROM role_assignments r WHERE r.node_id = $1 AND r.role = 'party_member' \
+         ORDER BY r.person_id DESC LIMIT 1",
+        params![yeyu],
+    )
+    .await?
+    .ok_or_else(|| AppError::internal("demo: a Party member of 保利叶语"))?
+    .id;
+    let name = people::person(t, member).await?.map(|p| p.name).unwrap_or_default();
+    create_user(t, "member", &name, Some(PersonId(member)), &pw, now).await?;
     demo_volunteers(t, &[(yeyu, "保利叶语"), (project_ids[6], "保利湖心岛")], now).await?;
     // The 党团突击队 of 保利叶语: its project manager as leader, two more staff and a Party member resident.
     let mut commando = Vec::new();

@@ -105,8 +105,63 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
             store::insert_post(t, y.id, PersonId(p), Post::Organisation, term, term_end, now).await?;
         }
         meetings(t, y.id, now).await?;
+        theme_day_with_activity(t, y.id, now).await?;
         dues(t, y.id, now).await?;
     }
+    Ok(())
+}
+
+/// Next month's 主题党日 of 保利叶语 planned with the estate's monthly 主题党日 activity: the members are
+/// told, and a member's check-in there will mark them present.
+async fn theme_day_with_activity(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::party::meetings::{
+        model::{MeetingKind, Presence},
+        store::{self as meetings, NewMeeting},
+    };
+    let next: Option<db::IdRow> = db::one(
+        t,
+        "SELECT o.id FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id \
+         JOIN party_orgs po ON po.node_id = a.project_id WHERE po.id = $1 AND a.kind = 'party_day' AND o.starts_at > $2 \
+         ORDER BY o.starts_at LIMIT 1",
+        params![org, now],
+    )
+    .await?;
+    let Some(occ) = next else { return Ok(()) };
+    let Some(o) = crate::activities::store::occurrence(t, occ.id).await? else { return Ok(()) };
+    let members = store::members(t, org).await?;
+    let held_on = crate::clock::to_local(o.starts_at).date();
+    let id = meetings::insert(
+        t,
+        &NewMeeting {
+            org_id: org,
+            kind: MeetingKind::ThemeDay,
+            title: "主题党日：清洁家园、亮身份（随活动）",
+            held_on,
+            place: o.place.as_deref(),
+            minutes: None,
+            resolution: None,
+            voters: members.len() as i32,
+            present_voters: 0,
+            created_by: None,
+            occurrence_id: Some(o.id),
+            votes: None,
+        },
+        now,
+    )
+    .await?;
+    let mut users = Vec::new();
+    for m in &members {
+        meetings::mark(t, id, m.person_id, Presence::Absent, true).await?;
+        users.extend(crate::notify::users_of_person(t, m.person_id).await?);
+    }
+    let msg = crate::notify::Msg::new("note.party.meeting")
+        .text("org", "保利叶语项目党支部")
+        .coded("kind", MeetingKind::ThemeDay)
+        .text("title", "主题党日：清洁家园、亮身份（随活动）")
+        .text("when", crate::clock::fmt_datetime(o.starts_at))
+        .text("place", o.place.as_deref().unwrap_or("-"));
+    let note = crate::notify::Note { kind: "party_meeting", msg, link: Some(format!("/party/meetings/{id}")) };
+    crate::notify::to_users(t, &users, &note, now).await?;
     Ok(())
 }
 
@@ -197,13 +252,16 @@ async fn meetings(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Res
                     voters: voters as i32,
                     present_voters: present_voters as i32,
                     created_by: None,
+                    occurrence_id: None,
+                    votes: None,
                 },
                 now,
             )
             .await?;
             for m in &members {
                 let presence = if Some(m.person_id) == absent { Presence::Excused } else { Presence::Present };
-                meetings::mark(t, id, m.person_id, presence).await?;
+                let voter = kind != MeetingKind::Assembly || m.status == MemberStatus::Full;
+                meetings::mark(t, id, m.person_id, presence, voter).await?;
             }
         }
     }

@@ -79,7 +79,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
     ("request_done", &["completed"]),
     ("activities", &["activity_changed", "activity_cancelled", "waitlist_promoted"]),
     ("points", &["points_awarded"]),
-    ("party", &["party_birthday"]),
+    ("party", &["party_birthday", "party_meeting"]),
 ];
 
 /// The group a kind belongs to, if it may be turned off.

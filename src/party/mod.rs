@@ -27,7 +27,14 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/party/posts/{id}/end", Access::Authenticated, post(pages::end_post)),
         RouteDef::new("GET", "/party/orgs/{id}/meetings", Access::Authenticated, get(meetings::pages::meetings_page)),
         RouteDef::new("POST", "/party/orgs/{id}/meetings", Access::Authenticated, post(meetings::pages::record)),
+        RouteDef::new("POST", "/party/orgs/{id}/meetings/plan", Access::Authenticated, post(meetings::pages::plan)),
         RouteDef::new("GET", "/party/meetings/{id}", Access::Authenticated, get(meetings::pages::meeting_page)),
+        RouteDef::new(
+            "POST",
+            "/api/v1/party/orgs/{id}/meetings/planned",
+            Access::Authenticated,
+            post(meetings::pages::api_plan),
+        ),
         RouteDef::new(
             "GET",
             "/api/v1/party/orgs/{id}/compliance",
@@ -63,6 +70,7 @@ pub fn routes() -> Vec<RouteDef> {
     api::add_member,
     meetings::pages::api_board,
     meetings::pages::api_record,
+    meetings::pages::api_plan,
     dues::pages::api_me
 ))]
 struct Api;

@@ -257,12 +257,23 @@ async fn meetings_count_by_quorum_and_the_board_shows_what_is_overdue() {
     assert!(page.contains("id=\"attendance\"") && page.contains("出席"), "{page}");
     // The quorum of a 党员大会 with more than half present, and its resolution.
     let most: Vec<i64> = full.iter().take(full.len() / 2 + 1).copied().collect();
-    let r = staff
-        .json("POST", &url, json!({"kind": "assembly", "title": "党员大会", "held_on": last_month, "present": most, "resolution": "同意"}))
-        .await;
+    // Its vote is required, and cannot have more ballots than voters present; nothing is written.
+    let assembly = |votes: serde_json::Value| {
+        let mut b = json!({"kind": "assembly", "title": "党员大会", "held_on": last_month, "present": most, "resolution": "同意"});
+        b.as_object_mut().unwrap().extend(votes.as_object().unwrap().clone());
+        b
+    };
+    let before = app.count("SELECT COUNT(*) AS n FROM party_meetings").await;
+    let r = staff.json("POST", &url, assembly(json!({}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff.json("POST", &url, assembly(json!({"votes_for": most.len(), "votes_against": 1}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM party_meetings").await, before);
+    let r = staff.json("POST", &url, assembly(json!({"votes_for": most.len()}))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let page = staff.get(&format!("/party/meetings/{}", r.json()["id"])).await.text;
     assert!(page.contains("达到法定人数") && page.contains("id=\"resolution\""), "{page}");
+    assert!(page.contains("id=\"votes\"") && page.contains(">通过<"), "{page}");
     // Another estate's staff cannot read the board or record.
     let mut staff2 = app.login("staff2").await;
     assert_eq!(staff2.get(&format!("/api/v1/party/orgs/{yeyu}/compliance")).await.status, StatusCode::NOT_FOUND);
@@ -409,4 +420,104 @@ async fn birthdays_and_due_meetings_are_told_once() {
     let due: Vec<_> = notes["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "party_due").collect();
     assert!(due.iter().any(|n| n["title"].as_str().unwrap().contains("主题党日")), "{notes}");
     assert_eq!(xinghuo::party::jobs::period_reminders(&app.state, now).await.unwrap(), 0, "reminded twice");
+}
+
+/// A 主题党日 held with a volunteer activity: the secretary plans it on an activity date, the members are
+/// told; a member's own scan of the activity's code marks them present (no sign-up needed) and the board
+/// counts the month; staff taking the check-in back takes the attendance back; their check-out credits
+/// their hours as for any volunteer. Outsiders, other estates and members without a post are refused.
+#[tokio::test]
+async fn a_theme_day_held_with_an_activity_counts_by_the_check_in_and_credits_hours() {
+    use chrono::Duration;
+    use xinghuo::activities::{attendance::attendance_code, model::code_window};
+    use xinghuo::clock::Clock;
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let occ = crate::activities::create(&app, 0, "volunteers").await; // 2026-12-05 14:00–16:00 China
+    let mut staff = app.login("staff").await;
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    let committee: Vec<i64> =
+        detail["committee"].as_array().unwrap().iter().map(|p| p["person_id"].as_i64().unwrap()).collect();
+    let secretary =
+        detail["committee"].as_array().unwrap().iter().find(|p| p["post"] == "secretary").unwrap()["person_id"]
+            .as_i64()
+            .unwrap();
+    let members: Vec<i64> =
+        detail["members"].as_array().unwrap().iter().map(|m| m["person_id"].as_i64().unwrap()).collect();
+    let other = *members.iter().find(|m| !committee.contains(m)).unwrap();
+    let mut sec = app.client_for(secretary).await;
+    let mut member = app.client_for(other).await;
+    let url = format!("/api/v1/party/orgs/{yeyu}/meetings/planned");
+    // A member without a post, another estate's staff and a resident who is no member may not plan it.
+    let body = json!({"occurrence_id": occ, "kind": "theme_day"});
+    assert_eq!(member.json("POST", &url, body.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("staff2").await.json("POST", &url, body.clone()).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.login("resident2").await.json("POST", &url, body.clone()).await.status, StatusCode::NOT_FOUND);
+    let r = sec.json("POST", &url, json!({"occurrence_id": 0, "kind": "theme_day"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = sec.json("POST", &url, body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let meeting = r.json()["id"].as_i64().unwrap();
+    let r = sec.json("POST", &url, body.clone()).await;
+    assert_eq!(r.json()["code"], "already_planned", "{}", r.text);
+    // The members are told, and see it among the meetings ahead.
+    let told = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE n.kind = 'party_meeting' AND u.person_id = {other}"
+        ))
+        .await;
+    assert_eq!(told, 1);
+    let me = member.get("/party/me").await.text;
+    assert!(me.contains("id=\"meetings-ahead\"") && me.contains(&format!("/party/meetings/{meeting}")), "{me}");
+    // 5 December, 13:50: the month's 主题党日 is due.
+    app.clock.advance(Duration::days(7) + Duration::minutes(230));
+    let standing = |board: serde_json::Value| -> String {
+        board
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == "theme_day" && c["from"] == "2026-12-01")
+            .map(|c| c["standing"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let board_url = format!("/api/v1/party/orgs/{yeyu}/compliance");
+    assert_eq!(standing(sec.get(&board_url).await.json()), "due");
+    // The member scans the code on the spot: checked in without having signed up, and present.
+    let code = || attendance_code(&app.state.secret, xinghuo::ids::OccurrenceId(occ), code_window(app.clock.now()));
+    let attend = format!("/api/v1/occurrences/{occ}/attendance");
+    let r = member.json("POST", &attend, json!({"action": "in", "code": code()})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let present_sql = format!(
+        "SELECT COUNT(*) AS n FROM party_attendance WHERE meeting_id = {meeting} AND person_id = {other} AND presence = 'present'"
+    );
+    let presence = || app.count(&present_sql);
+    assert_eq!(presence().await, 1);
+    assert_eq!(app.count(&format!("SELECT present_voters AS n FROM party_meetings WHERE id = {meeting}")).await, 1);
+    assert_eq!(standing(sec.get(&board_url).await.json()), "done");
+    // Someone not on the roster cannot walk in by scanning.
+    let r = app.login("resident2").await.json("POST", &attend, json!({"action": "in", "code": code()})).await;
+    assert_eq!(r.json()["code"], "not_signed_up", "{}", r.text);
+    // Staff take the check-in back (the wrong person scanned): the attendance goes with it.
+    let r = app.login("staff").await.json("POST", &attend, json!({"action": "undo_in", "person_id": other})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(presence().await, 0);
+    assert_eq!(standing(sec.get(&board_url).await.json()), "due");
+    let r = member.json("POST", &attend, json!({"action": "in", "code": code()})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(presence().await, 1);
+    // 16:30: the check-out credits the member's volunteer hours (14:00–16:00) like anyone's.
+    app.clock.advance(Duration::minutes(160));
+    let r = member.json("POST", &attend, json!({"action": "out", "code": code()})).await;
+    assert_eq!(r.json()["minutes"], 120, "{}", r.text);
+    assert_eq!(
+        app.count(&format!("SELECT COALESCE(SUM(minutes), 0) AS n FROM points_ledger WHERE person_id = {other} AND source LIKE 'signup:%'"))
+            .await,
+        120
+    );
+    let page = sec.get(&format!("/party/meetings/{meeting}")).await.text;
+    assert!(page.contains("id=\"held-with\"") && page.contains(&format!("/activities/occurrences/{occ}")), "{page}");
+    assert_eq!(standing(sec.get(&board_url).await.json()), "done");
 }

@@ -85,13 +85,19 @@ pub async fn attend(
     // compare-and-set updates, so 500 check-ins to one activity run side by side.
     // Staff checking in someone who came without signing up (a walk-in: the 党团突击队 on cleaning day)
     // sign them up on the spot when they may take part and there is room.
+    // So may a Party member expected at a meeting held with this date (a 主题党日 that is also a volunteer
+    // activity), scanning the code themselves.
     let walk_in = action == "in"
-        && by.scope.can_write_project(o.project_id)
         && o.state == crate::activities::model::OccurrenceState::Scheduled
         && store::signup_row(&state.db.read, OccurrenceId(o.id), person_id)
             .await?
             .is_none_or(|s| s.state != crate::activities::model::SignupState::Confirmed)
-        && crate::activities::actions::eligible(state, o, person_id).await?;
+        && if by.scope.can_write_project(o.project_id) {
+            crate::activities::actions::eligible(state, o, person_id).await?
+        } else {
+            by.person_id == Some(person_id)
+                && crate::party::meetings::actions::expected(&state.db.read, o.id, person_id).await?
+        };
     let tx = state.db.write.begin().await?;
     if walk_in {
         let place =
@@ -116,6 +122,7 @@ pub async fn attend(
             if !store::check_in(&tx, SignupId(s.id), now).await? {
                 return Err(AppError::conflict("already_checked_in", "已经签到过了", "Already checked in"));
             }
+            crate::party::meetings::actions::checked_in(&tx, o.id, person_id, true).await?;
             Attended { action: "in".into(), minutes: None, points: None, person_id, checked_in_at: Some(now) }
         }
         ("undo_in", Some(t_in), out) => {
@@ -136,6 +143,7 @@ pub async fn attend(
                     "The attendance changed meanwhile",
                 ));
             }
+            crate::party::meetings::actions::checked_in(&tx, o.id, person_id, false).await?;
             Attended { action: "undone".into(), minutes: None, points: None, person_id, checked_in_at: None }
         }
         ("undo_in", None, _) => return Err(AppError::conflict("not_checked_in", "还没有签到", "Not checked in")),

@@ -27,6 +27,7 @@ mod m0020_party;
 mod m0021_party_meetings;
 mod m0022_party_dues;
 mod m0023_party_reminders;
+mod m0024_party_meetings_with_activities;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_party_meetings::M0021PartyMeetings),
             Box::new(m0022_party_dues::M0022PartyDues),
             Box::new(m0023_party_reminders::M0023PartyReminders),
+            Box::new(m0024_party_meetings_with_activities::M0024PartyMeetingsWithActivities),
         ]
     }
 }

@@ -95,9 +95,12 @@ pub async fn record_payment(
 }
 
 pub struct MeLine {
+    pub id: i64,
     pub title: String,
     pub kind: &'static str,
     pub held_on: String,
+    /// Held with an activity (sign in there).
+    pub with_activity: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -111,6 +114,8 @@ struct MePage {
     paid_this_month: bool,
     arrears: String,
     meetings: Vec<MeLine>,
+    /// Meetings ahead I am expected at (their notices).
+    ahead: Vec<MeLine>,
 }
 
 /// 我的党组织: my branch and status, my dues, the meetings I attended this year.
@@ -118,13 +123,19 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
     let mine = actions::mine(&state, &p).await?;
     let today = state.clock.today();
     let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let meetings = match p.person_id {
-        Some(me) if mine.is_some() => meetings::attended_by(&state.db.read, me, from)
-            .await?
-            .into_iter()
-            .map(|m| MeLine { kind: m.kind.label(ctx.lang), held_on: m.held_on.to_string(), title: m.title })
-            .collect(),
-        _ => vec![],
+    let line = |m: meetings::Meeting| MeLine {
+        id: m.id,
+        kind: m.kind.label(ctx.lang),
+        held_on: m.held_on.to_string(),
+        with_activity: m.occurrence_id.is_some(),
+        title: m.title,
+    };
+    let (meetings, ahead) = match p.person_id {
+        Some(me) if mine.is_some() => (
+            meetings::attended_by(&state.db.read, me, from).await?.into_iter().map(line).collect(),
+            meetings::ahead_for(&state.db.read, me, today).await?.into_iter().map(line).collect(),
+        ),
+        _ => (vec![], vec![]),
     };
     let (membership, standing) = match mine {
         Some((m, s)) => (Some(m), Some(s)),
@@ -139,6 +150,7 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
         arrears: standing.as_ref().map(|s| s.arrears.join("、")).unwrap_or_default(),
         membership,
         meetings,
+        ahead,
     })
 }
 

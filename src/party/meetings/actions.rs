@@ -44,6 +44,10 @@ pub struct MeetingForm {
     pub place: String,
     pub minutes: String,
     pub resolution: String,
+    /// The resolution's vote: 赞成, 反对, 弃权 (required with a resolution).
+    pub votes_for: String,
+    pub votes_against: String,
+    pub votes_abstain: String,
     pub present: Vec<String>,
     pub excused: Vec<String>,
 }
@@ -60,6 +64,9 @@ impl MeetingForm {
                 "place" => f.place = v.clone(),
                 "minutes" => f.minutes = v.clone(),
                 "resolution" => f.resolution = v.clone(),
+                "votes_for" => f.votes_for = v.clone(),
+                "votes_against" => f.votes_against = v.clone(),
+                "votes_abstain" => f.votes_abstain = v.clone(),
                 "present" => f.present.push(v.clone()),
                 "excused" => f.excused.push(v.clone()),
                 _ => {}
@@ -123,20 +130,7 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
     else {
         return Err(AppError::validation(errors));
     };
-    // Who had a vote: 正式党员 for a 党员大会, the committee for a 支委会, everyone for the rest.
-    let voters: Vec<PersonId> = match kind {
-        MeetingKind::Assembly => {
-            members.iter().filter(|m| m.status == MemberStatus::Full).map(|m| m.person_id).collect()
-        }
-        MeetingKind::Committee => {
-            let mut v: Vec<PersonId> =
-                party::posts(&state.db.read, a.org.id, held_on).await?.iter().map(|x| x.person_id).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        }
-        _ => members.iter().map(|m| m.person_id).collect(),
-    };
+    let voters = voters(state, a.org.id, kind, held_on, &members).await?;
     let present_voters = present.iter().filter(|x| voters.contains(x)).count();
     let quorate = model::quorate(kind, voters.len(), present_voters);
     let resolution = crate::text::normalize(&f.resolution);
@@ -150,6 +144,7 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
             "No quorum: a resolution needs more than half of those with a vote",
         ));
     }
+    let votes = if resolution.is_empty() { None } else { Some(vote_count(f, voters.len(), present_voters)?) };
     let now = state.clock.now();
     let tx = state.db.write.begin().await?;
     let id = store::insert(
@@ -165,6 +160,8 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
             voters: voters.len() as i32,
             present_voters: present_voters as i32,
             created_by: Some(p.user_id.get()),
+            occurrence_id: None,
+            votes,
         },
         now,
     )
@@ -177,7 +174,7 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
         } else {
             Presence::Absent
         };
-        store::mark(&tx, id, m.person_id, presence).await?;
+        store::mark(&tx, id, m.person_id, presence, voters.contains(&m.person_id)).await?;
     }
     audit::commit(
         tx,
@@ -198,6 +195,219 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
     )
     .await?;
     Ok(id)
+}
+
+/// Who has a vote at a meeting of this kind: 正式党员 for a 党员大会, the committee for a 支委会, every
+/// member for the rest.
+async fn voters(
+    state: &AppState,
+    org: i64,
+    kind: MeetingKind,
+    day: NaiveDate,
+    members: &[party::Membership],
+) -> AppResult<Vec<PersonId>> {
+    Ok(match kind {
+        MeetingKind::Assembly => {
+            members.iter().filter(|m| m.status == MemberStatus::Full).map(|m| m.person_id).collect()
+        }
+        MeetingKind::Committee => {
+            let mut v: Vec<PersonId> =
+                party::posts(&state.db.read, org, day).await?.iter().map(|x| x.person_id).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        _ => members.iter().map(|m| m.person_id).collect(),
+    })
+}
+
+/// A resolution's vote count as typed: each a whole number, together no more than the voters present.
+fn vote_count(f: &MeetingForm, voters: usize, present_voters: usize) -> AppResult<model::Votes> {
+    let n = |field: &'static str, s: &str, required: bool| -> AppResult<u32> {
+        let s = crate::text::num(s);
+        match s.trim() {
+            "" if !required => Ok(0),
+            t => t
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 10_000)
+                .ok_or_else(|| AppError::field(field, "请填写票数（整数）")),
+        }
+    };
+    let v = model::Votes {
+        yes: n("votes_for", &f.votes_for, true)?,
+        no: n("votes_against", &f.votes_against, false)?,
+        abstain: n("votes_abstain", &f.votes_abstain, false)?,
+    };
+    model::passes(voters, present_voters, v).map_err(|_| {
+        AppError::field("votes_for", format!("赞成、反对、弃权合计不能超过到会有表决权的{present_voters}人"))
+    })?;
+    Ok(v)
+}
+
+/// A meeting planned with an activity date, as typed.
+#[derive(Default, Clone, Debug, serde::Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    pub occurrence_id: String,
+    pub kind: String,
+    pub title: String,
+}
+
+/// Plan a meeting held with an activity date of the branch's project (a 主题党日 that is also a volunteer
+/// activity): its roster is every member, marked absent, with whether they vote; each member is told
+/// (notification); a member's check-in to the activity — by the QR code on the spot or by staff — marks
+/// them present, so the same scan counts for the board and for their volunteer hours.
+pub async fn plan(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: &PlanForm) -> AppResult<i64> {
+    let a = open(state, p, org_id).await?;
+    if !may_record(state, p, &a).await? {
+        return Err(AppError::forbidden());
+    }
+    if !a.org.kind().holds_members() {
+        return Err(AppError::conflict("not_a_branch", "组织生活在党支部记录", "Meetings are recorded by a branch"));
+    }
+    let now = state.clock.now();
+    let mut errors = Vec::new();
+    let kind = f.kind.parse::<MeetingKind>().ok();
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "请选择会议类型"));
+    }
+    let occurrence = match f.occurrence_id.trim().parse::<i64>() {
+        Ok(id) => crate::activities::store::occurrence(&state.db.read, id).await?,
+        Err(_) => None,
+    };
+    // Only a date of an activity of the branch's own project, still to come or under way.
+    let occurrence = occurrence.filter(|o| {
+        Some(o.project_id) == a.node.project_id
+            && o.state == crate::activities::model::OccurrenceState::Scheduled
+            && o.ends_at > now
+    });
+    if occurrence.is_none() {
+        errors.push(FieldError::new("occurrence_id", "请选择本项目尚未结束的活动"));
+    }
+    let (Some(kind), Some(o), true) = (kind, occurrence, errors.is_empty()) else {
+        return Err(AppError::validation(errors));
+    };
+    let title = match crate::text::normalize(&f.title) {
+        t if t.is_empty() => o.title.clone(),
+        t if t.chars().count() > 100 => return Err(AppError::field("title", "会议名称不超过100字")),
+        t => t,
+    };
+    if store::of_occurrence(&state.db.read, o.id).await?.iter().any(|m| m.org_id == a.org.id) {
+        return Err(AppError::conflict(
+            "already_planned",
+            "本支部已随这次活动安排了组织生活",
+            "This branch already holds a meeting with this activity date",
+        ));
+    }
+    let held_on = crate::clock::to_local(o.starts_at).date();
+    let members = party::members(&state.db.read, a.org.id).await?;
+    let voters = voters(state, a.org.id, kind, held_on, &members).await?;
+    // Members already checked in (the meeting planned once the activity began) count at once.
+    let came: Vec<PersonId> =
+        crate::activities::attendance::store::attendees(&state.db.read, crate::ids::OccurrenceId(o.id))
+            .await?
+            .into_iter()
+            .filter(|x| x.checked_in_at.is_some())
+            .map(|x| x.person_id)
+            .collect();
+    let present_voters = voters.iter().filter(|v| came.contains(v)).count();
+    let tx = state.db.write.begin().await?;
+    let id = store::insert(
+        &tx,
+        &NewMeeting {
+            org_id: a.org.id,
+            kind,
+            title: &title,
+            held_on,
+            place: o.place.as_deref(),
+            minutes: None,
+            resolution: None,
+            voters: voters.len() as i32,
+            present_voters: present_voters as i32,
+            created_by: Some(p.user_id.get()),
+            occurrence_id: Some(o.id),
+            votes: None,
+        },
+        now,
+    )
+    .await?;
+    let mut users = Vec::new();
+    for m in &members {
+        let presence = if came.contains(&m.person_id) { Presence::Present } else { Presence::Absent };
+        store::mark(&tx, id, m.person_id, presence, voters.contains(&m.person_id)).await?;
+        users.extend(crate::notify::users_of_person(&tx, m.person_id).await?);
+    }
+    let msg = crate::notify::Msg::new("note.party.meeting")
+        .text("org", &a.org.name)
+        .coded("kind", kind)
+        .text("title", &title)
+        .text("when", crate::clock::fmt_datetime(o.starts_at))
+        .text("place", o.place.as_deref().unwrap_or("-"));
+    let note = crate::notify::Note { kind: "party_meeting", msg, link: Some(format!("/party/meetings/{id}")) };
+    crate::notify::to_users(&tx, &users, &note, now).await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "create",
+            entity: "party_meeting",
+            entity_id: Some(id),
+            project_id: a.node.project_id,
+            summary: format!(
+                "「{}」随活动「{}」安排{}「{title}」（{held_on}，应到{}人）",
+                a.org.name,
+                o.title,
+                kind.label(crate::web::i18n::Lang::Zh),
+                members.len()
+            ),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The activity dates of the branch's project in the next 60 days a meeting may be held with.
+pub async fn occasions(state: &AppState, a: &Access) -> AppResult<Vec<crate::activities::store::Occurrence>> {
+    let Some(project) = a.node.project_id else { return Ok(vec![]) };
+    let now = state.clock.now();
+    crate::activities::store::upcoming(
+        &state.db.read,
+        &[project],
+        now - chrono::Duration::hours(12),
+        now + chrono::Duration::days(60),
+    )
+    .await
+    .map(|v| v.into_iter().filter(|o| o.ends_at > now).collect())
+}
+
+/// The activity date a meeting is held with, if any.
+pub async fn held_with(
+    state: &AppState,
+    m: &store::Meeting,
+) -> AppResult<Option<crate::activities::store::Occurrence>> {
+    match m.occurrence_id {
+        Some(o) => crate::activities::store::occurrence(&state.db.read, o).await,
+        None => Ok(None),
+    }
+}
+
+/// Is this person expected at a meeting held with this activity date (they may then check in by the
+/// activity's code without having signed up)?
+pub async fn expected(conn: &impl sea_orm::ConnectionTrait, occurrence: i64, person: PersonId) -> AppResult<bool> {
+    store::on_roster(conn, occurrence, person).await
+}
+
+/// A check-in to an activity date, or its undoing, as seen by the meetings held with it (called in the
+/// check-in's transaction).
+pub async fn checked_in(
+    conn: &impl sea_orm::ConnectionTrait,
+    occurrence: i64,
+    person: PersonId,
+    present: bool,
+) -> AppResult<u64> {
+    store::credit(conn, occurrence, person, present).await
 }
 
 /// The branch's compliance board for the year so far: each rule that applies, each period begun.
@@ -230,7 +440,7 @@ pub async fn boards(state: &AppState, orgs: &[i64]) -> AppResult<Vec<(i64, Vec<C
                 .meetings
                 .iter()
                 .filter(|m| m.0 == *org)
-                .map(|m| (m.1, m.2, model::quorate(m.1, m.3.max(0) as usize, m.4.max(0) as usize)))
+                .map(|m| (m.1, m.2, model::counts(m.1, m.3.max(0) as usize, m.4.max(0) as usize, m.2, today)))
                 .collect();
             (*org, model::board(&rules, &held, from, today))
         })

@@ -54,6 +54,38 @@ pub fn quorate(kind: MeetingKind, voters: usize, present_voters: usize) -> bool 
     }
 }
 
+/// Does a meeting count on the board on `today`: it has taken place (a meeting planned with an activity
+/// may lie ahead), someone was there (a meeting nobody attended did not happen), and it had its quorum.
+pub fn counts(kind: MeetingKind, voters: usize, present_voters: usize, held_on: NaiveDate, today: NaiveDate) -> bool {
+    held_on <= today && present_voters > 0 && quorate(kind, voters, present_voters)
+}
+
+/// A resolution's vote as counted: 赞成, 反对, 弃权.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Votes {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+/// Why a vote count cannot stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteError {
+    /// More votes than members with a vote present.
+    MoreThanPresent,
+}
+
+/// Check a vote count against those with a vote who were present, and say whether it passes: under the
+/// 党章 (art. 10) a resolution needs the votes of more than half of *all* the members with a vote (应到会
+/// 有表决权的党员), not of those present — so a quorate meeting can still fail to pass one.
+pub fn passes(voters: usize, present_voters: usize, v: Votes) -> Result<bool, VoteError> {
+    let cast = v.yes as usize + v.no as usize + v.abstain as usize;
+    if cast > present_voters {
+        return Err(VoteError::MoreThanPresent);
+    }
+    Ok(voters > 0 && (v.yes as usize) * 2 > voters)
+}
+
 /// A period's first and last day containing `day`.
 pub fn period_of(period: Period, day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let y = day.year();
@@ -177,6 +209,35 @@ mod tests {
         assert!(quorate(MeetingKind::Committee, 3, 2));
         assert!(!quorate(MeetingKind::Committee, 0, 0));
         assert!(quorate(MeetingKind::ThemeDay, 10, 1));
+    }
+
+    #[test]
+    fn a_meeting_counts_once_held_attended_and_quorate() {
+        let day = d("2026-11-10");
+        assert!(counts(MeetingKind::ThemeDay, 10, 1, day, day));
+        assert!(!counts(MeetingKind::ThemeDay, 10, 0, day, day), "nobody came");
+        assert!(!counts(MeetingKind::ThemeDay, 10, 4, d("2026-11-11"), day), "still ahead");
+        assert!(!counts(MeetingKind::Assembly, 10, 5, day, day), "no quorum");
+        assert!(counts(MeetingKind::Assembly, 10, 6, day, day));
+    }
+
+    #[test]
+    fn a_resolution_needs_more_than_half_of_all_voters() {
+        let v = |yes, no, abstain| Votes { yes, no, abstain };
+        assert_eq!(passes(10, 6, v(6, 0, 0)), Ok(true));
+        assert_eq!(passes(10, 6, v(5, 1, 0)), Ok(false), "5 of 10 is not more than half");
+        assert_eq!(passes(10, 6, v(5, 1, 1)), Err(VoteError::MoreThanPresent));
+        assert_eq!(passes(0, 0, v(0, 0, 0)), Ok(false));
+    }
+
+    proptest! {
+        #[test]
+        fn a_passed_resolution_had_a_quorate_meeting(voters in 0usize..40, present in 0usize..40, yes in 0u32..40, no in 0u32..40) {
+            let present = present.min(voters);
+            if let Ok(true) = passes(voters, present, Votes { yes, no, abstain: 0 }) {
+                prop_assert!(quorate(MeetingKind::Assembly, voters, present));
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::{
 use chrono::Datelike;
 
 use super::{
-    actions::{self, MeetingForm},
+    actions::{self, MeetingForm, PlanForm},
     model::{Cell, MeetingKind, Period, Standing},
     store::{self, Attendee, Meeting},
 };
@@ -97,6 +97,8 @@ struct MeetingsPage {
     may_record: bool,
     kinds: Vec<Choice>,
     members: Vec<Choice>,
+    occasions: Vec<Choice>,
+    plan_kinds: Vec<Choice>,
     today: String,
 }
 
@@ -117,6 +119,7 @@ pub async fn meetings_page(
         .collect();
     let may_record = actions::may_record(&state, &p, &a).await?;
     let members = if may_record { party::members(&state.db.read, a.org.id).await? } else { vec![] };
+    let occasions = if may_record { actions::occasions(&state, &a).await? } else { vec![] };
     Ok(MeetingsPage {
         c: Chrome::titled(&ctx, "party.meetings").with_msg(m.msg.as_deref()),
         org_id: a.org.id,
@@ -127,6 +130,15 @@ pub async fn meetings_page(
         may_record,
         kinds: choices(MeetingKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
         members: choices(members.iter().map(|m| (m.person_id.get(), m.person_name.clone()))),
+        occasions: choices(
+            occasions.iter().map(|o| (o.id, format!("{} 「{}」", crate::clock::fmt_datetime(o.starts_at), o.title))),
+        ),
+        // A 主题党日 first: the usual meeting held with a volunteer activity.
+        plan_kinds: choices(
+            std::iter::once(MeetingKind::ThemeDay)
+                .chain(MeetingKind::ALL.iter().copied().filter(|k| *k != MeetingKind::ThemeDay))
+                .map(|k| (k.as_str(), k.label(ctx.lang))),
+        ),
         today: today.to_string(),
     })
 }
@@ -141,6 +153,41 @@ pub async fn record(
     Ok(Redirect::to(&format!("/party/meetings/{meeting}?msg=created")))
 }
 
+pub async fn plan(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Form(f): Form<PlanForm>,
+) -> AppResult<Redirect> {
+    let meeting = actions::plan(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!("/party/meetings/{meeting}?msg=created")))
+}
+
+/// Plan a meeting held with an activity date of the branch's project: the members are told, and each
+/// check-in to the activity marks the member present.
+#[utoipa::path(post, path = "/api/v1/party/orgs/{id}/meetings/planned", tag = "party", request_body = PlanBody,
+    params(("id" = i64, Path, description = "Party branch")),
+    responses((status = 200, body = Recorded), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn api_plan(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    Json(b): Json<PlanBody>,
+) -> ApiResult<Recorded> {
+    let f = PlanForm { occurrence_id: b.occurrence_id.to_string(), kind: b.kind, title: b.title.unwrap_or_default() };
+    Ok(Json(Recorded { id: actions::plan(&state, &p, &ctx, id, &f).await? }))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema, Default)]
+#[serde(default)]
+pub struct PlanBody {
+    /// An activity date of the branch's project, not yet ended.
+    pub occurrence_id: i64,
+    pub kind: String,
+    /// Defaults to the activity's title.
+    pub title: Option<String>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "party/meeting.html")]
 struct MeetingPage {
@@ -151,6 +198,14 @@ struct MeetingPage {
     quorate: bool,
     needs_quorum: bool,
     attendance: Vec<AttendLine>,
+    /// The activity it is held with: (occurrence id, title).
+    activity: Option<Link>,
+    passed: Option<bool>,
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
 }
 
 pub struct AttendLine {
@@ -176,8 +231,14 @@ pub async fn meeting_page(
             a: x,
         })
         .collect();
+    let activity = actions::held_with(&state, &m).await?.map(|o| Link {
+        href: format!("/activities/occurrences/{}", o.id),
+        label: format!("{} 「{}」", crate::clock::fmt_datetime(o.starts_at), o.title),
+    });
     Ok(MeetingPage {
         c: Chrome::new(&ctx, m.title.clone()).with_msg(q.msg.as_deref()),
+        activity,
+        passed: m.passed(),
         kind: m.kind.label(ctx.lang),
         org_name: a.org.name,
         quorate: m.quorate(),
@@ -239,6 +300,11 @@ pub struct MeetingBody {
     pub minutes: Option<String>,
     /// Only a quorate 党员大会 or 支委会 may take one (409 `no_quorum`).
     pub resolution: Option<String>,
+    /// The resolution's vote (required with one): together no more than the voters present; it passes
+    /// with more than half of all the voters.
+    pub votes_for: Option<u32>,
+    pub votes_against: Option<u32>,
+    pub votes_abstain: Option<u32>,
     pub present: Vec<i64>,
     pub excused: Vec<i64>,
 }
@@ -265,6 +331,9 @@ pub async fn api_record(
         place: b.place.unwrap_or_default(),
         minutes: b.minutes.unwrap_or_default(),
         resolution: b.resolution.unwrap_or_default(),
+        votes_for: b.votes_for.map(|n| n.to_string()).unwrap_or_default(),
+        votes_against: b.votes_against.map(|n| n.to_string()).unwrap_or_default(),
+        votes_abstain: b.votes_abstain.map(|n| n.to_string()).unwrap_or_default(),
         present: b.present.iter().map(i64::to_string).collect(),
         excused: b.excused.iter().map(i64::to_string).collect(),
     };

@@ -22,6 +22,12 @@ pub struct Meeting {
     pub present_voters: i32,
     /// Members marked present.
     pub present: i64,
+    /// The activity date it is held with (a check-in there marks the member present).
+    pub occurrence_id: Option<i64>,
+    /// The resolution's vote: 赞成, 反对, 弃权.
+    pub votes_for: Option<i32>,
+    pub votes_against: Option<i32>,
+    pub votes_abstain: Option<i32>,
 }
 
 impl Meeting {
@@ -29,10 +35,22 @@ impl Meeting {
     pub fn quorate(&self) -> bool {
         super::model::quorate(self.kind, self.voters.max(0) as usize, self.present_voters.max(0) as usize)
     }
+
+    /// Whether its resolution passed (none without a vote count).
+    pub fn passed(&self) -> Option<bool> {
+        let v = |x: Option<i32>| x.map(|n| n.max(0) as u32);
+        let votes = super::model::Votes {
+            yes: v(self.votes_for)?,
+            no: v(self.votes_against)?,
+            abstain: v(self.votes_abstain)?,
+        };
+        super::model::passes(self.voters.max(0) as usize, self.present_voters.max(0) as usize, votes).ok()
+    }
 }
 
 const SELECT: &str = "SELECT m.id, m.org_id, m.kind, m.title, m.held_on, m.place, m.minutes, m.resolution, m.voters, m.present_voters, \
-     (SELECT COUNT(*) FROM party_attendance a WHERE a.meeting_id = m.id AND a.presence = 'present') AS present \
+     (SELECT COUNT(*) FROM party_attendance a WHERE a.meeting_id = m.id AND a.presence = 'present') AS present, \
+     m.occurrence_id, m.votes_for, m.votes_against, m.votes_abstain \
      FROM party_meetings m";
 
 /// An organisation's meetings from a day on, newest first.
@@ -60,13 +78,16 @@ pub struct NewMeeting<'a> {
     pub voters: i32,
     pub present_voters: i32,
     pub created_by: Option<i64>,
+    pub occurrence_id: Option<i64>,
+    pub votes: Option<super::model::Votes>,
 }
 
 pub async fn insert(conn: &impl ConnectionTrait, m: &NewMeeting<'_>, now: DateTime<Utc>) -> Result<i64, AppError> {
     Ok(db::insert_id(
         conn,
-        "INSERT INTO party_meetings (org_id, kind, title, held_on, place, minutes, resolution, voters, present_voters, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO party_meetings (org_id, kind, title, held_on, place, minutes, resolution, voters, present_voters, created_by, created_at, \
+         occurrence_id, votes_for, votes_against, votes_abstain) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         params![
             m.org_id,
             m.kind.as_str(),
@@ -78,7 +99,11 @@ pub async fn insert(conn: &impl ConnectionTrait, m: &NewMeeting<'_>, now: DateTi
             m.voters,
             m.present_voters,
             m.created_by,
-            now
+            now,
+            m.occurrence_id,
+            m.votes.map(|v| v.yes as i32),
+            m.votes.map(|v| v.no as i32),
+            m.votes.map(|v| v.abstain as i32)
         ],
     )
     .await?)
@@ -89,14 +114,82 @@ pub async fn mark(
     meeting: i64,
     person: PersonId,
     presence: Presence,
+    voter: bool,
 ) -> Result<(), AppError> {
     db::exec(
         conn,
-        "INSERT INTO party_attendance (meeting_id, person_id, presence) VALUES ($1, $2, $3)",
-        params![meeting, person, presence.as_str()],
+        "INSERT INTO party_attendance (meeting_id, person_id, presence, voter) VALUES ($1, $2, $3, $4)",
+        params![meeting, person, presence.as_str(), voter],
     )
     .await?;
     Ok(())
+}
+
+/// The meetings held with an activity date.
+pub async fn of_occurrence(conn: &impl ConnectionTrait, occurrence: i64) -> Result<Vec<Meeting>, AppError> {
+    Ok(db::all(conn, &format!("{SELECT} WHERE m.occurrence_id = $1 ORDER BY m.id"), params![occurrence]).await?)
+}
+
+/// Is the person on the roster of a meeting held with this activity date?
+pub async fn on_roster(conn: &impl ConnectionTrait, occurrence: i64, person: PersonId) -> Result<bool, AppError> {
+    Ok(db::count(
+        conn,
+        "SELECT COUNT(*) AS n FROM party_attendance a JOIN party_meetings m ON m.id = a.meeting_id \
+         WHERE m.occurrence_id = $1 AND a.person_id = $2",
+        params![occurrence, person],
+    )
+    .await?
+        > 0)
+}
+
+/// A check-in to an activity date (or its undoing) marks the person present (or absent again) at the
+/// meetings held with it whose roster they are on, and recounts those meetings' present voters — in the
+/// transaction of the check-in. Returns how many meetings it touched.
+pub async fn credit(
+    conn: &impl ConnectionTrait,
+    occurrence: i64,
+    person: PersonId,
+    present: bool,
+) -> Result<u64, AppError> {
+    // Present from absent or excused; absent again only from present.
+    let (to, from) = if present { ("present", "absent', 'excused") } else { ("absent", "present") };
+    let n = db::exec(
+        conn,
+        &format!(
+            "UPDATE party_attendance SET presence = $1 WHERE person_id = $2 AND presence IN ('{from}') \
+             AND meeting_id IN (SELECT id FROM party_meetings WHERE occurrence_id = $3)"
+        ),
+        params![to, person, occurrence],
+    )
+    .await?
+    .rows_affected();
+    if n > 0 {
+        db::exec(
+            conn,
+            "UPDATE party_meetings SET present_voters = (SELECT COUNT(*) FROM party_attendance a \
+             WHERE a.meeting_id = party_meetings.id AND a.voter AND a.presence = 'present') WHERE occurrence_id = $1",
+            params![occurrence],
+        )
+        .await?;
+    }
+    Ok(n)
+}
+
+/// Meetings from a day on of the organisations a person is on the roster of (their notices).
+pub async fn ahead_for(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    from: NaiveDate,
+) -> Result<Vec<Meeting>, AppError> {
+    Ok(db::all(
+        conn,
+        &format!(
+            "{SELECT} WHERE m.held_on >= $2 AND m.id IN (SELECT a.meeting_id FROM party_attendance a WHERE a.person_id = $1) \
+             ORDER BY m.held_on, m.id"
+        ),
+        params![person, from],
+    )
+    .await?)
 }
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]

@@ -27,6 +27,20 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r("POST", "/party/posts/{id}/end", format!("/party/posts/{}/end", i.party_post), Body::None, yeyu_staff),
         r("GET", "/party/orgs/{id}/meetings", format!("/party/orgs/{b}/meetings"), Body::None, yeyu_staff),
         r("POST", "/party/orgs/{id}/meetings", format!("/party/orgs/{b}/meetings"), f(&[("kind", "")]), yeyu_staff),
+        r(
+            "POST",
+            "/party/orgs/{id}/meetings/plan",
+            format!("/party/orgs/{b}/meetings/plan"),
+            f(&[("kind", "")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/party/orgs/{id}/meetings/planned",
+            format!("/api/v1/party/orgs/{b}/meetings/planned"),
+            Body::Json(json!({"kind": ""})),
+            yeyu_staff,
+        ),
         r("GET", "/party/meetings/{id}", format!("/party/meetings/{}", i.party_meeting), Body::None, yeyu_staff),
         r(
             "GET",
