@@ -101,6 +101,7 @@ pub fn all() -> Vec<Capability> {
         crate::activities::capability(),
         crate::volunteers::capability(),
         crate::party::capability(),
+        crate::honours::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

@@ -39,6 +39,7 @@ pub mod heavy;
 // through `web::i18n::t`. `build.rs` rebuilds when one changes.
 rust_i18n::i18n!("src", fallback = "zh-CN");
 
+pub mod honours;
 /// Typed ids (`ProjectId`, `PersonId`, …): a swapped id does not compile.
 pub mod ids;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).

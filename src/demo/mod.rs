@@ -5,6 +5,7 @@
 
 use crate::ids::*;
 pub mod history;
+mod honours;
 mod life;
 mod party;
 mod referrals;
@@ -453,6 +454,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     life::demo_commando(t, yeyu, &commando, now).await?;
     let hejing = hejing.ok_or_else(|| AppError::internal("demo: 何静"))?;
     referrals::demo_referrals(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
+    honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
     tx.commit().await?;
     Ok(true)

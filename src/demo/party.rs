@@ -106,6 +106,7 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
         }
         meetings(t, y.id, now).await?;
         theme_day_with_activity(t, y.id, now).await?;
+        brand(t, y.id, now).await?;
         dues(t, y.id, now).await?;
     }
     Ok(())
@@ -265,5 +266,27 @@ async fn meetings(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Res
             }
         }
     }
+    Ok(())
+}
+
+/// 保利叶语's brand from the 2023 「一支部一品牌一特色」 campaign: its centre's 升级版2.0 (the article's words).
+async fn brand(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::party::brands::store::{self as brands, NewBrand};
+    brands::save(
+        t,
+        &NewBrand {
+            org_id: org,
+            year: 2023,
+            name: "有温度的保利之家",
+            motto: Some("大门常开、服务常抓、场所常用、活动常办、群众常来"),
+            signature: Some("保利叶语党群服务中心升级版2.0"),
+            story: Some(
+                "坚持“党建+”理念，在原有党建阵地的基础上进行大升级，改造后的党群服务中心包含阅读室、议事厅、老年健康活动中心、亲子活动中心、球类活动场地等功能区。",
+            ),
+        },
+        None,
+        now,
+    )
+    .await?;
     Ok(())
 }

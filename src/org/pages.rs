@@ -223,6 +223,10 @@ struct NodePage {
     /// A grid or micro-grid: the households it covers (一户一档 for the grid member).
     grid_households: Vec<store::GridHousehold>,
     is_grid: bool,
+    /// A project or community: it has an honour wall; the honours this organisation received.
+    has_wall: bool,
+    can_grant: bool,
+    honours: Vec<Fact>,
 }
 
 pub async fn node_page(
@@ -315,8 +319,16 @@ pub async fn node_page(
         .collect();
     let is_grid = matches!(node.kind(), NodeKind::Grid | NodeKind::Microgrid);
     let grid_households = if is_grid { store::grid_households(conn, &node.path).await? } else { vec![] };
+    let honours = crate::honours::actions::of_node(&state, node.id)
+        .await?
+        .into_iter()
+        .map(|h| Fact::new(h.title, format!("{} · {}", h.grantor_name, h.awarded_on)))
+        .collect();
     Ok(NodePage {
         c: Chrome::new(&ctx, node.name.clone()).with_msg(m.msg.as_deref()),
+        has_wall: matches!(node.kind(), NodeKind::Project | NodeKind::Community),
+        can_grant: crate::honours::actions::may_grant(&p, &node),
+        honours,
         grid_households,
         is_grid,
         kind_zh: node.kind().label(ctx.lang).into(),

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod brands;
 pub mod dues;
 pub mod jobs;
 pub mod meetings;
@@ -56,6 +57,11 @@ pub fn routes() -> Vec<RouteDef> {
             post(dues::pages::record_payment),
         ),
         RouteDef::new("GET", "/party/me", Access::Authenticated, get(dues::pages::me_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/brand", Access::Authenticated, post(brands::pages::save)),
+        RouteDef::new("GET", "/brands", Access::Public, get(brands::pages::brands_page)),
+        RouteDef::new("GET", "/brands/{id}", Access::Public, get(brands::pages::brand_page)),
+        RouteDef::new("GET", "/brands/{id}/photos/{photo}", Access::Public, get(brands::pages::brand_photo)),
+        RouteDef::new("GET", "/api/v1/brands", Access::Public, get(brands::pages::api_brands)),
         RouteDef::new("GET", "/api/v1/party/me", Access::Authenticated, get(dues::pages::api_me)),
         RouteDef::new("GET", "/api/v1/party/orgs", Access::Authenticated, get(api::list)),
         RouteDef::new("GET", "/api/v1/party/orgs/{id}", Access::Authenticated, get(api::detail)),
@@ -71,7 +77,8 @@ pub fn routes() -> Vec<RouteDef> {
     meetings::pages::api_board,
     meetings::pages::api_record,
     meetings::pages::api_plan,
-    dues::pages::api_me
+    dues::pages::api_me,
+    brands::pages::api_brands
 ))]
 struct Api;
 

@@ -113,6 +113,10 @@ struct OrgPage {
     post_kinds: Vec<Choice>,
     member_choices: Vec<Choice>,
     branches: Vec<Choice>,
+    /// This year's brand (一支部一品牌), and whether the caller may keep it.
+    brand: Option<super::brands::store::Brand>,
+    may_brand: bool,
+    photo_max_mb: usize,
 }
 
 pub async fn org_page(
@@ -197,6 +201,9 @@ pub async fn org_page(
         statuses: choices(MemberStatus::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang)))),
         post_kinds: choices(Post::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang)))),
         branches: choices(branches),
+        brand: if kind.holds_members() { super::brands::actions::current(&state, a.org.id).await? } else { None },
+        may_brand: kind.holds_members() && super::meetings::actions::may_record(&state, &p, &a).await?,
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
         org: a.org,
     })
 }

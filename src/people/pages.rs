@@ -46,6 +46,8 @@ struct PersonPage {
     can_write: bool,
     role_options: Vec<Choice>,
     role_nodes: Vec<Choice>,
+    /// Honours the person received (C11).
+    honours: Vec<crate::web::forms::Fact>,
 }
 
 async fn render_person(
@@ -74,8 +76,14 @@ async fn render_person(
     } else {
         Vec::new()
     };
+    let honours = crate::honours::actions::of_person(state, PersonId(id))
+        .await?
+        .into_iter()
+        .map(|h| crate::web::forms::Fact::new(h.title, format!("{} · {}", h.grantor_name, h.awarded_on)))
+        .collect();
     Ok(PersonPage {
         c: Chrome::new(ctx, row.name.clone()).with_msg(msg),
+        honours,
         p: row.into(),
         revealed,
         homes,

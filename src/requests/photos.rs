@@ -84,11 +84,14 @@ pub async fn check_all(state: &AppState, files: Vec<Vec<u8>>, max: usize) -> App
 /// A form sent as multipart: its text fields and its `photo` files (empty file inputs are skipped).
 pub struct MultipartForm {
     pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Every text field in order, repeated names kept (checkbox lists).
+    pub pairs: Vec<(String, String)>,
     pub files: Vec<Vec<u8>>,
 }
 
 pub async fn read_multipart(mut mp: Multipart, max: usize) -> AppResult<MultipartForm> {
     let mut fields = serde_json::Map::new();
+    let mut pairs = Vec::new();
     let mut files = Vec::new();
     let bad = || AppError::bad_request("bad_upload", "上传内容无法解析，请重试", "Malformed upload");
     loop {
@@ -125,10 +128,14 @@ pub async fn read_multipart(mut mp: Multipart, max: usize) -> AppResult<Multipar
                     "The input contains control characters",
                 ));
             }
+            if pairs.len() >= 500 {
+                return Err(bad());
+            }
+            pairs.push((name.clone(), text.clone()));
             fields.insert(name, serde_json::Value::String(text));
         }
     }
-    Ok(MultipartForm { fields, files })
+    Ok(MultipartForm { fields, pairs, files })
 }
 
 /// Read a form that may come as `application/x-www-form-urlencoded` or as multipart with photos.
@@ -157,6 +164,29 @@ pub async fn form_and_files<T: serde::de::DeserializeOwned + Default>(
             .await
             .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
         Ok((form, vec![]))
+    }
+}
+
+/// A form's pairs in order (repeated names kept: checkbox lists) and its checked photos, from a plain
+/// form or multipart.
+pub async fn pairs_with_photos(state: &AppState, req: Request) -> AppResult<(Vec<(String, String)>, Vec<Upload>)> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let max = state.config.max_photo_bytes;
+    if multipart {
+        let mp = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::bad_request("bad_upload", "上传内容无法解析，请重试", "Malformed upload"))?;
+        let f = read_multipart(mp, max).await?;
+        Ok((f.pairs, check_all(state, f.files, max).await?))
+    } else {
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(|_| AppError::bad_request("bad_form", "表单内容无效", "Invalid form"))?;
+        Ok((pairs, vec![]))
     }
 }
 

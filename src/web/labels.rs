@@ -162,6 +162,8 @@ mod tests {
         missing.extend(complete::<MeetingKind>());
         missing.extend(complete::<Period>());
         missing.extend(complete::<Presence>());
+        missing.extend(complete::<crate::honours::model::Level>());
+        missing.extend(complete::<crate::honours::model::RecipientKind>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -205,6 +207,11 @@ mod tests {
         assert_eq!(codes::<MeetingKind>(), "assembly,committee,group,lecture,theme_day,life_meeting,appraisal");
         assert_eq!(codes::<Period>(), "month,quarter,year");
         assert_eq!(codes::<Presence>(), "present,excused,absent");
+        assert_eq!(
+            codes::<crate::honours::model::Level>(),
+            "national,provincial,city,district,street,community,company"
+        );
+        assert_eq!(codes::<crate::honours::model::RecipientKind>(), "org,person");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

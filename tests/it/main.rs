@@ -8,6 +8,7 @@ mod accounts;
 mod activities;
 mod constraints;
 mod experience;
+mod honours;
 mod import_export;
 mod open311;
 mod outbound;

@@ -495,7 +495,7 @@ async fn a_theme_day_held_with_an_activity_counts_by_the_check_in_and_credits_ho
     );
     let presence = || app.count(&present_sql);
     assert_eq!(presence().await, 1);
-    assert_eq!(app.count(&format!("SELECT present_voters AS n FROM party_meetings WHERE id = {meeting}")).await, 1);
+    assert_eq!(app.count(&format!("SELECT CAST(present_voters AS BIGINT) AS n FROM party_meetings WHERE id = {meeting}")).await, 1);
     assert_eq!(standing(sec.get(&board_url).await.json()), "done");
     // Someone not on the roster cannot walk in by scanning.
     let r = app.login("resident2").await.json("POST", &attend, json!({"action": "in", "code": code()})).await;
@@ -520,4 +520,63 @@ async fn a_theme_day_held_with_an_activity_counts_by_the_check_in_and_credits_ho
     let page = sec.get(&format!("/party/meetings/{meeting}")).await.text;
     assert!(page.contains("id=\"held-with\"") && page.contains(&format!("/activities/occurrences/{occ}")), "{page}");
     assert_eq!(standing(sec.get(&board_url).await.json()), "done");
+}
+
+/// 一支部一品牌: the demo's 保利叶语 brand (2023) on the branch page and its public page; staff save this
+/// year's with a photo (a second save rewrites it); a refused one writes nothing; a member without a
+/// post, another estate's staff and a resident who is no member cannot.
+#[tokio::test]
+async fn a_branch_keeps_its_brand_on_a_public_page() {
+    use crate::support::PNG_1X1;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let yeyu = branch(&app, ids.yeyu).await;
+    let mut staff = app.login("staff").await;
+    let page = staff.get(&format!("/party/orgs/{yeyu}")).await.text;
+    assert!(page.contains("id=\"brand-link\"") && page.contains("有温度的保利之家"), "{page}");
+    let mut anon = app.client();
+    let brand = anon.get(&format!("/brands/{}", ids.brand)).await;
+    assert_eq!(brand.status, StatusCode::OK);
+    assert!(brand.text.contains("保利叶语党群服务中心升级版2.0") && brand.text.contains("大门常开"), "{}", brand.text);
+    let list = anon.get("/brands").await.text;
+    assert!(list.contains("有温度的保利之家") && list.contains("2023"), "{list}");
+    assert_eq!(anon.get("/brands?year=1800").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A refused brand writes nothing.
+    let url = format!("/party/orgs/{yeyu}/brand");
+    let before = app.count("SELECT COUNT(*) AS n FROM party_brands").await;
+    let r = staff.post_form(&url, &[("name", ""), ("motto", "x")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM party_brands").await, before);
+    // This year's, with a photo; then rewritten.
+    let r = staff
+        .multipart_named(
+            &url,
+            &[("name", "叶语红管家"), ("signature", "楼栋党员责任区")],
+            "photo",
+            ("品牌.png", PNG_1X1),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let id: i64 = r.location().trim_start_matches("/brands/").split('?').next().unwrap().parse().unwrap();
+    let r = staff.post_form(&url, &[("name", "叶语红管家"), ("motto", "有事找党员")]).await;
+    assert_eq!(r.location(), format!("/brands/{id}?msg=saved"));
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM party_brands").await, before + 1);
+    let page = anon.get(&format!("/brands/{id}")).await.text;
+    assert!(page.contains("有事找党员") && page.contains(&format!("/brands/{id}/photos/")), "{page}");
+    assert!(staff.get(&format!("/party/orgs/{yeyu}")).await.text.contains("叶语红管家"));
+    // Who may not.
+    let detail = staff.get(&format!("/api/v1/party/orgs/{yeyu}")).await.json();
+    let committee: Vec<i64> =
+        detail["committee"].as_array().unwrap().iter().map(|p| p["person_id"].as_i64().unwrap()).collect();
+    let other = detail["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["person_id"].as_i64().unwrap())
+        .find(|m| !committee.contains(m))
+        .unwrap();
+    let mut member = app.client_for(other).await;
+    assert_eq!(member.post_raw(&url, &[("name", "x")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.login("staff2").await.post_form(&url, &[("name", "x")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.login("resident2").await.post_form(&url, &[("name", "x")]).await.status, StatusCode::NOT_FOUND);
 }

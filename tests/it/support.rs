@@ -228,6 +228,8 @@ impl TestApp {
                      WHERE o.node_id = {yeyu} AND m.until IS NULL"
                 ))
                 .await,
+            brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            honour: self.id("SELECT id FROM honours WHERE title = '爱心单位'").await,
             party_meeting: self
                 .id(&format!(
                     "SELECT MIN(m.id) AS id FROM party_meetings m JOIN party_orgs o ON o.id = m.org_id WHERE o.node_id = {yeyu}"
@@ -351,6 +353,10 @@ pub struct Ids {
     pub party_post: i64,
     /// One of 保利叶语's branch meetings (demo).
     pub party_meeting: i64,
+    /// 保利叶语's brand (一支部一品牌, 2023).
+    pub brand: i64,
+    /// 保利荔园天府和悦's 爱心单位.
+    pub honour: i64,
     pub hall: i64,
     /// A booking by `resident` (set by tests that make one).
     pub booking: i64,

@@ -28,6 +28,7 @@ mod m0021_party_meetings;
 mod m0022_party_dues;
 mod m0023_party_reminders;
 mod m0024_party_meetings_with_activities;
+mod m0025_brands_and_honours;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_party_dues::M0022PartyDues),
             Box::new(m0023_party_reminders::M0023PartyReminders),
             Box::new(m0024_party_meetings_with_activities::M0024PartyMeetingsWithActivities),
+            Box::new(m0025_brands_and_honours::M0025BrandsAndHonours),
         ]
     }
 }

@@ -157,6 +157,7 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_attendance", "person_id"),
     ("party_dues_bases", "person_id"),
     ("party_dues_payments", "person_id"),
+    ("honours", "recipient_person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

@@ -13,6 +13,7 @@ mod admin;
 mod api;
 mod audit;
 mod auth;
+mod honours;
 mod io;
 mod notify;
 mod ops;
@@ -96,6 +97,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(activities::rows(i));
     v.extend(volunteers::rows(i));
     v.extend(party::rows(i));
+    v.extend(honours::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v

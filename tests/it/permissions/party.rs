@@ -74,6 +74,13 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             nobody,
         ),
         r("GET", "/party/me", "/party/me".into(), Body::None, signed_in),
+        r("POST", "/party/orgs/{id}/brand", format!("/party/orgs/{b}/brand"), f(&[("name", "")]), yeyu_staff),
+        // A brand holds no personal data: its pages are public.
+        r("GET", "/brands", "/brands".into(), Body::None, all),
+        r("GET", "/brands/{id}", format!("/brands/{}", i.brand), Body::None, all),
+        // The demo's brand has no photos: no photo id is the brand's, so everyone gets 404.
+        r("GET", "/brands/{id}/photos/{photo}", format!("/brands/{}/photos/0", i.brand), Body::None, [D; 8]),
+        r("GET", "/api/v1/brands", "/api/v1/brands".into(), Body::None, all),
         r("GET", "/api/v1/party/me", "/api/v1/party/me".into(), Body::None, signed_in),
         r("GET", "/api/v1/party/orgs", "/api/v1/party/orgs".into(), Body::None, signed_in),
         r("GET", "/api/v1/party/orgs/{id}", format!("/api/v1/party/orgs/{b}"), Body::None, yeyu_staff),
