@@ -102,6 +102,7 @@ pub fn all() -> Vec<Capability> {
         crate::volunteers::capability(),
         crate::party::capability(),
         crate::honours::capability(),
+        crate::joint::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

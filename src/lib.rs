@@ -44,6 +44,7 @@ pub mod honours;
 pub mod ids;
 /// C0.6 Import/export of households and residents (.xlsx/.csv).
 pub mod io;
+pub mod joint;
 /// In-app notifications (escalations, dispatches, finished requests).
 pub mod notify;
 /// Health, readiness, metrics.

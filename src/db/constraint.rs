@@ -22,6 +22,8 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_escalation_ladders_project", "escalation_ladders", &["project_id"]),
     ("ux_notification_mutes_user_group", "notification_mutes", &["user_id", "kind_group"]),
     ("ux_honour_evidence", "honour_evidence", &["honour_id", "kind", "ref_id"]),
+    ("ux_joint_activities", "joint_activities", &["agreement_id", "activity_id"]),
+    ("ux_joint_reviews", "joint_reviews", &["agreement_id", "year", "side"]),
     ("ux_occurrences_activity_start", "activity_occurrences", &["activity_id", "starts_at"]),
     ("ux_open311_keys_hash", "open311_keys", &["key_hash"]),
     ("ux_open311_outbound_project", "open311_outbound", &["project_id"]),

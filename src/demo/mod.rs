@@ -6,6 +6,7 @@
 use crate::ids::*;
 pub mod history;
 mod honours;
+mod joint;
 mod life;
 mod party;
 mod referrals;
@@ -456,6 +457,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     referrals::demo_referrals(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
+    joint::demo_joint(t, hejing.1, now).await?;
     tx.commit().await?;
     Ok(true)
 }

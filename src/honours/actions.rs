@@ -81,9 +81,7 @@ pub async fn of_person(state: &AppState, person: PersonId) -> AppResult<Vec<Hono
 /// May the caller grant honours here: those who may change the node (a project's staff, company admins),
 /// and the cadres of a community (or of the street above it) — the 居委会 grants the community's honours.
 pub fn may_grant(p: &Principal, n: &Node) -> bool {
-    org::node_writable(p, n)
-        || (n.kind() == NodeKind::Community
-            && p.grants.iter().any(|g| g.role == crate::auth::model::Role::Cadre && n.path.starts_with(&g.node_path)))
+    org::node_writable(p, n) || (n.kind() == NodeKind::Community && org::cadre_over(p, n))
 }
 
 /// A wall node the caller may grant honours at.

@@ -204,6 +204,12 @@ pub fn node_writable(p: &Principal, n: &Node) -> bool {
     p.scope.can_write_node(n.project_id, &n.path, n.kind().is_property_side())
 }
 
+/// Is the principal a cadre at this node or above it (a community's cadres, the street's)? They act for
+/// the government side there (grant its honours, sign and assess its 联建 agreements).
+pub fn cadre_over(p: &Principal, n: &Node) -> bool {
+    p.grants.iter().any(|g| g.role == crate::auth::model::Role::Cadre && n.path.starts_with(&g.node_path))
+}
+
 /// May the principal read this node? Households are checked with `household_readable`.
 pub fn node_readable(p: &Principal, n: &Node, project_paths: &[(String, Option<String>)]) -> bool {
     let kind = n.kind();

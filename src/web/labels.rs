@@ -164,6 +164,9 @@ mod tests {
         missing.extend(complete::<Presence>());
         missing.extend(complete::<crate::honours::model::Level>());
         missing.extend(complete::<crate::honours::model::RecipientKind>());
+        missing.extend(complete::<crate::joint::model::List>());
+        missing.extend(complete::<crate::joint::model::Status>());
+        missing.extend(complete::<crate::joint::model::Side>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -212,6 +215,9 @@ mod tests {
             "national,provincial,city,district,street,community,company"
         );
         assert_eq!(codes::<crate::honours::model::RecipientKind>(), "org,person");
+        assert_eq!(codes::<crate::joint::model::List>(), "resource,need,project");
+        assert_eq!(codes::<crate::joint::model::Status>(), "planned,doing,done");
+        assert_eq!(codes::<crate::joint::model::Side>(), "community,company,owners,members");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

@@ -10,6 +10,7 @@ mod constraints;
 mod experience;
 mod honours;
 mod import_export;
+mod joint;
 mod open311;
 mod outbound;
 mod party;

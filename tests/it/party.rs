@@ -495,7 +495,11 @@ async fn a_theme_day_held_with_an_activity_counts_by_the_check_in_and_credits_ho
     );
     let presence = || app.count(&present_sql);
     assert_eq!(presence().await, 1);
-    assert_eq!(app.count(&format!("SELECT CAST(present_voters AS BIGINT) AS n FROM party_meetings WHERE id = {meeting}")).await, 1);
+    assert_eq!(
+        app.count(&format!("SELECT CAST(present_voters AS BIGINT) AS n FROM party_meetings WHERE id = {meeting}"))
+            .await,
+        1
+    );
     assert_eq!(standing(sec.get(&board_url).await.json()), "done");
     // Someone not on the roster cannot walk in by scanning.
     let r = app.login("resident2").await.json("POST", &attend, json!({"action": "in", "code": code()})).await;

@@ -229,6 +229,17 @@ impl TestApp {
                 ))
                 .await,
             brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            agreement: self
+                .id(&format!(
+                    "SELECT j.id FROM joint_agreements j JOIN party_orgs o ON o.id = j.project_org_id WHERE o.node_id = {tianxi}"
+                ))
+                .await,
+            agreement_item: self
+                .id(&format!(
+                    "SELECT MIN(i.id) AS id FROM joint_items i JOIN joint_agreements j ON j.id = i.agreement_id \
+                     JOIN party_orgs o ON o.id = j.project_org_id WHERE o.node_id = {tianxi}"
+                ))
+                .await,
             honour: self.id("SELECT id FROM honours WHERE title = '爱心单位'").await,
             party_meeting: self
                 .id(&format!(
@@ -355,6 +366,9 @@ pub struct Ids {
     pub party_meeting: i64,
     /// 保利叶语's brand (一支部一品牌, 2023).
     pub brand: i64,
+    /// 保利天玺's 联建 agreement with 友联社区党委, and an item of its lists.
+    pub agreement: i64,
+    pub agreement_item: i64,
     /// 保利荔园天府和悦's 爱心单位.
     pub honour: i64,
     pub hall: i64,

@@ -29,6 +29,7 @@ mod m0022_party_dues;
 mod m0023_party_reminders;
 mod m0024_party_meetings_with_activities;
 mod m0025_brands_and_honours;
+mod m0026_joint_building;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_party_reminders::M0023PartyReminders),
             Box::new(m0024_party_meetings_with_activities::M0024PartyMeetingsWithActivities),
             Box::new(m0025_brands_and_honours::M0025BrandsAndHonours),
+            Box::new(m0026_joint_building::M0026JointBuilding),
         ]
     }
 }

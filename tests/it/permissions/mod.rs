@@ -15,6 +15,7 @@ mod audit;
 mod auth;
 mod honours;
 mod io;
+mod joint;
 mod notify;
 mod ops;
 mod org;
@@ -98,6 +99,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(volunteers::rows(i));
     v.extend(party::rows(i));
     v.extend(honours::rows(i));
+    v.extend(joint::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v
