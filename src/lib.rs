@@ -69,3 +69,4 @@ pub mod vault;
 pub mod volunteers;
 /// Layout chrome, message catalog (zh-CN/en), static assets, security headers.
 pub mod web;
+pub mod wishes;

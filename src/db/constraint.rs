@@ -35,6 +35,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_party_dues_payments_month", "party_dues_payments", &["person_id", "month"]),
     ("ux_party_memberships_current", "party_memberships", &["current_person_id"]),
     ("ux_party_orgs_node_name", "party_orgs", &["node_id", "name"]),
+    ("ux_party_reports_current", "party_reports", &["current_person_id"]),
     ("ux_party_reminders", "party_reminders", &["kind", "subject_id", "period_key"]),
     ("ux_points_accounts", "points_accounts", &["person_id", "project_id"]),
     ("ux_points_ledger_source", "points_ledger", &["source"]),

@@ -10,6 +10,7 @@ mod joint;
 mod life;
 mod party;
 mod referrals;
+mod wishes;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use life::{demo_activities, demo_centres, demo_volunteers};
@@ -420,7 +421,10 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         .ok_or_else(|| AppError::internal("demo owner"))?
         .id;
         let name = people::person(t, owner).await?.map(|p| p.name).unwrap_or_default();
-        create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
+        let uid = create_user(t, username, &name, Some(PersonId(owner)), &pw, now).await?;
+        if username == "resident2" {
+            wishes::demo_wishes(t, ProjectId(yeyu), (PersonId(owner), uid.get()), now).await?;
+        }
     }
     // 「member」: a Party member living in 保利叶语 (the member's phone path: my branch, the meeting
     // notice, signing in to the 主题党日).

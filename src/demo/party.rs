@@ -107,6 +107,7 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
         meetings(t, y.id, now).await?;
         theme_day_with_activity(t, y.id, now).await?;
         brand(t, y.id, now).await?;
+        report(t, now).await?;
         dues(t, y.id, now).await?;
     }
     Ok(())
@@ -288,5 +289,30 @@ async fn brand(t: &impl ConnectionTrait, org: i64, now: DateTime<Utc>) -> Result
         now,
     )
     .await?;
+    Ok(())
+}
+
+/// 「member」 registered (双报到) with 保利叶语's community, in its first micro-grid: they see its wishes.
+async fn report(t: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        person_id: i64,
+        community_id: i64,
+        grid: i64,
+    }
+    let r: Option<R> = db::one(
+        t,
+        "SELECT u.person_id, c.id AS community_id, MIN(mg.id) AS grid FROM users u \
+         JOIN household_members m ON m.person_id = u.person_id JOIN households h ON h.node_id = m.household_id \
+         JOIN org_nodes p ON p.id = h.project_id JOIN org_nodes c ON c.id = p.community_id \
+         JOIN org_nodes mg ON mg.kind = 'microgrid' AND mg.path LIKE c.path || '%' \
+         WHERE u.username = 'member' GROUP BY u.person_id, c.id",
+        vec![],
+    )
+    .await?;
+    if let Some(r) = r {
+        let since = crate::clock::to_local(now).date() - chrono::Duration::days(200);
+        store::insert_report(t, PersonId(r.person_id), r.community_id, Some(r.grid), since, now).await?;
+    }
     Ok(())
 }

@@ -78,6 +78,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
     ("request_progress", &["progress"]),
     ("request_done", &["completed"]),
     ("activities", &["activity_changed", "activity_cancelled", "waitlist_promoted"]),
+    ("wishes", &["wish"]),
     ("points", &["points_awarded"]),
     ("party", &["party_birthday", "party_meeting"]),
 ];

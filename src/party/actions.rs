@@ -361,3 +361,61 @@ pub async fn end_post(state: &AppState, p: &Principal, ctx: &Ctx, post_id: i64) 
     .await?;
     Ok(a.org.id)
 }
+
+/// The micro-grids a member may report to (双报到): those of the communities where they live.
+pub async fn report_choices(state: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
+    let Some(me) = p.person_id else { return Ok(vec![]) };
+    let conn = &state.db.read;
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for m in crate::people::store::memberships_of_person(conn, me).await?.into_iter().filter(|m| m.moved_out.is_none())
+    {
+        for g in org::project_microgrids(conn, m.project_id).await? {
+            if !out.iter().any(|x| x.0 == g.0) {
+                out.push(g);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// 在职党员双报到: a member registers with the community where they live, in one of its micro-grids
+/// (a new registration ends the one in force, in the same transaction).
+pub async fn report(state: &AppState, p: &Principal, ctx: &Ctx, microgrid: &str) -> AppResult<()> {
+    let me = p.person_id.ok_or_else(|| AppError::field("microgrid_id", "此账号未关联人员信息"))?;
+    let conn = &state.db.read;
+    if store::current_of(conn, me).await?.is_none() {
+        return Err(AppError::forbidden());
+    }
+    let choices = report_choices(state, p).await?;
+    let grid = microgrid
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|g| choices.iter().any(|c| c.0 == *g))
+        .ok_or_else(|| AppError::field("microgrid_id", "请选择您居住社区的微网格"))?;
+    let node = org::node(conn, grid).await?.ok_or_else(AppError::not_found)?;
+    let community = org::ancestors(conn, &node)
+        .await?
+        .into_iter()
+        .find(|a| a.kind() == crate::org::model::NodeKind::Community)
+        .ok_or_else(|| AppError::field("microgrid_id", "这个微网格不属于任何社区"))?;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let tx = state.db.write.begin().await?;
+    store::end_report(&tx, me, today).await?;
+    store::insert_report(&tx, me, community.id, Some(grid), today, now).await?;
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry {
+            action: "update",
+            entity: "party_report",
+            entity_id: Some(me.get()),
+            project_id: None,
+            summary: format!("双报到：{} · {}", community.name, node.name),
+        },
+    )
+    .await?;
+    Ok(())
+}

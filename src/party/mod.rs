@@ -57,6 +57,7 @@ pub fn routes() -> Vec<RouteDef> {
             post(dues::pages::record_payment),
         ),
         RouteDef::new("GET", "/party/me", Access::Authenticated, get(dues::pages::me_page)),
+        RouteDef::new("POST", "/party/me/report", Access::Authenticated, post(dues::pages::report)),
         RouteDef::new("POST", "/party/orgs/{id}/brand", Access::Authenticated, post(brands::pages::save)),
         RouteDef::new("GET", "/brands", Access::Public, get(brands::pages::brands_page)),
         RouteDef::new("GET", "/brands/{id}", Access::Public, get(brands::pages::brand_page)),

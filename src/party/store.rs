@@ -268,3 +268,93 @@ pub async fn claim_reminder(
     .rows_affected()
         == 1)
 }
+
+/// A member's 双报到 registration: the community where they live and the micro-grid they serve in.
+#[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub community_id: i64,
+    pub community_name: String,
+    pub microgrid_id: Option<i64>,
+    pub microgrid_name: Option<String>,
+    pub since: NaiveDate,
+}
+
+pub async fn current_report(conn: &impl ConnectionTrait, person: PersonId) -> Result<Option<Report>, AppError> {
+    Ok(db::one(
+        conn,
+        "SELECT r.id, r.community_id, c.name AS community_name, r.microgrid_id, g.name AS microgrid_name, r.since \
+         FROM party_reports r JOIN org_nodes c ON c.id = r.community_id LEFT JOIN org_nodes g ON g.id = r.microgrid_id \
+         WHERE r.current_person_id = $1",
+        params![person],
+    )
+    .await?)
+}
+
+/// End the registration in force, if any.
+pub async fn end_report(conn: &impl ConnectionTrait, person: PersonId, until: NaiveDate) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "UPDATE party_reports SET until = $1, current_person_id = NULL WHERE current_person_id = $2",
+        params![until, person],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Register (the one in force: a second at once breaks `ux_party_reports_current`).
+pub async fn insert_report(
+    conn: &impl ConnectionTrait,
+    person: PersonId,
+    community: i64,
+    microgrid: Option<i64>,
+    since: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    db::insert_id(
+        conn,
+        "INSERT INTO party_reports (person_id, community_id, microgrid_id, since, current_person_id, created_at) \
+         VALUES ($1, $2, $3, $4, $1, $5) RETURNING id",
+        params![person, community, microgrid, since, now],
+    )
+    .await
+    .on_constraint("ux_party_reports_current", || {
+        AppError::conflict("already_reported", "您已在社区报到", "Already registered with a community")
+    })
+}
+
+/// The communities where members registered with 双报到 serve: person → community.
+pub async fn reported_in(conn: &impl ConnectionTrait, community: i64) -> Result<Vec<PersonId>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        person_id: PersonId,
+    }
+    let rows: Vec<R> = db::all(
+        conn,
+        "SELECT person_id FROM party_reports WHERE community_id = $1 AND current_person_id IS NOT NULL",
+        params![community],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.person_id).collect())
+}
+
+/// The secretary and deputy of the branch attached to a project, on a day.
+pub async fn branch_leaders(
+    conn: &impl ConnectionTrait,
+    project: crate::ids::ProjectId,
+    today: NaiveDate,
+) -> Result<Vec<PersonId>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        person_id: PersonId,
+    }
+    let rows: Vec<R> = db::all(
+        conn,
+        "SELECT DISTINCT t.person_id FROM party_posts t JOIN party_orgs o ON o.id = t.org_id \
+         WHERE o.node_id = $1 AND o.kind = 'project_branch' AND t.post IN ('secretary','deputy_secretary') \
+         AND t.term_start <= $2 AND (t.term_end IS NULL OR t.term_end >= $2)",
+        params![project, today],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.person_id).collect())
+}

@@ -167,6 +167,7 @@ mod tests {
         missing.extend(complete::<crate::joint::model::List>());
         missing.extend(complete::<crate::joint::model::Status>());
         missing.extend(complete::<crate::joint::model::Side>());
+        missing.extend(complete::<crate::wishes::model::WishState>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -218,6 +219,7 @@ mod tests {
         assert_eq!(codes::<crate::joint::model::List>(), "resource,need,project");
         assert_eq!(codes::<crate::joint::model::Status>(), "planned,doing,done");
         assert_eq!(codes::<crate::joint::model::Side>(), "community,company,owners,members");
+        assert_eq!(codes::<crate::wishes::model::WishState>(), "open,claimed,fulfilled,confirmed,withdrawn");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

@@ -62,6 +62,18 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // A persona logged in in a browser context of its own: phone (390×844) or desk (1366×768).
+  const loginAs = async (username, desk = false) => {
+    const ctx = await browser.newContext({ viewport: desk ? { width: 1366, height: 768 } : { width: 390, height: 844 } });
+    const p = await ctx.newPage();
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`${base}/login`);
+    await p.fill('input[name="username"]', username);
+    await p.fill('input[name="password"]', "Xinghuo@2026");
+    await p.click('button[type="submit"].primary');
+    await p.waitForURL(`${base}/`);
+    return { ctx, p };
+  };
 
   await check("the log-in page is in Chinese", async () => {
     await page.goto(`${base}/`);
@@ -534,6 +546,80 @@ try {
     await page.goto(`${base}${occPath}/code`);
     expect((await page.textContent("#attendance")).includes("已完成"), "attendance list not updated");
     await ctx6.close();
+  });
+
+  await check("the secretary holds December's 主题党日 with the activity; a member told on the phone signs in by its QR code, counts present and is credited hours", async () => {
+    const staff = await loginAs("staff", true);
+    await staff.p.click('nav a[href="/party"]');
+    await staff.p.click('#party-orgs a:has-text("保利叶语项目党支部")');
+    await staff.p.click("#meetings-link");
+    await staff.p.waitForSelector("#plan-form");
+    const option = staff.p.locator('#plan-form select[name="occurrence_id"] option', { hasText: "楼道清扫突击" });
+    expect((await option.count()) === 1, "the activity is not offered");
+    await staff.p.selectOption('#plan-form select[name="occurrence_id"]', await option.getAttribute("value"));
+    await staff.p.selectOption('#plan-form select[name="kind"]', "theme_day");
+    await staff.p.fill('#plan-form input[name="title"]', "主题党日：楼道清扫");
+    await staff.p.click('#plan-form button[type="submit"]');
+    await staff.p.waitForSelector("#held-with");
+    const meetingUrl = staff.p.url().split("?")[0];
+    // The member's phone: the notice, then the code on the spot.
+    const member = await loginAs("member");
+    await member.p.goto(`${base}/party/me`);
+    expect((await member.p.textContent("#meetings-ahead")).includes("主题党日：楼道清扫"), "no notice of the meeting");
+    await member.p.screenshot({ path: join(shots, "22-member-meetings.png"), fullPage: true });
+    await staff.p.goto(`${base}${lastOccPath}/code`);
+    const scanned = new URL((await staff.p.textContent(".qr .small")).trim());
+    await member.p.goto(`${base}${scanned.pathname}${scanned.search}`);
+    await member.p.click('form[action$="/attend"] button[type="submit"]');
+    await member.p.waitForSelector(".flash");
+    expect((await member.p.textContent(".flash")).includes("签到成功"), "the member is not checked in");
+    await staff.p.goto(meetingUrl);
+    const present = await staff.p.locator("#attendance strong").allTextContents();
+    expect(present.length === 1, `present: ${present.join("、")}`);
+    await staff.p.screenshot({ path: join(shots, "23-meeting-with-activity.png"), fullPage: true });
+    // Checked out: the hours are the member's, as for any volunteer.
+    await member.p.goto(`${base}${scanned.pathname}${scanned.search}`);
+    await member.p.click('form[action$="/attend"] button[type="submit"]');
+    await member.p.waitForSelector(".flash");
+    expect((await member.p.textContent(".flash")).includes("签退成功"), "the member is not checked out");
+    await member.p.goto(`${base}/activities/mine`);
+    expect((await member.p.locator("#ledger li", { hasText: "楼道清扫突击" }).count()) === 1, "no hours for the member");
+    await member.ctx.close();
+    await staff.ctx.close();
+  });
+
+  await check("牧马山's cadre opens the 联建 agreement with 和悦: its three lists and the review from the year's joint activities; writes the community's assessment", async () => {
+    const cadre = await loginAs("mumashan", true);
+    await cadre.p.click('nav a[href="/joint"]');
+    await cadre.p.click('#agreements tr:has-text("牧马山") a.row-link');
+    await cadre.p.waitForSelector("#agreement-title");
+    for (const id of ["#resources", "#needs", "#projects"]) {
+      expect((await cadre.p.locator(`${id} li, ${id} tbody tr`).count()) > 0, `${id} is empty`);
+    }
+    expect((await cadre.p.textContent("#needs")).includes("园区外围市政路灯开启"), "the street light is not a need");
+    expect((await cadre.p.textContent("#review-held")).trim() === "1", "the joint round is not in the review");
+    expect((await cadre.p.textContent("#joint-activities")).includes("垃圾分类入户宣传"), "no joint activity listed");
+    await cadre.p.fill('#assess-form textarea[name="assessment"]', "路灯问题已解决，公园改造纳入社区计划。");
+    await cadre.p.click('#assess-form button[type="submit"]');
+    await cadre.p.waitForSelector(".flash");
+    expect((await cadre.p.textContent("#assessments")).includes("路灯问题已解决"), "the assessment is not shown");
+    await cadre.p.screenshot({ path: join(shots, "24-joint-agreement.png"), fullPage: true });
+    // The community's honour wall and 保利叶语's brand, for anyone.
+    const id = new URL(cadre.p.url()).pathname.split("/")[2];
+    const detail = await (await cadre.ctx.request.get(`${base}/api/v1/joint/${id}`)).json();
+    await cadre.ctx.close();
+    const anon = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const a = await anon.newPage();
+    a.on("pageerror", (e) => errors.push(e.message));
+    await a.goto(`${base}/honours/wall/${detail.agreement.community_node_id}`);
+    const wall = await a.textContent("#honours");
+    expect(wall.includes("爱心单位") && wall.includes("最美网格员"), `the wall shows: ${wall}`);
+    await a.screenshot({ path: join(shots, "25-honour-wall.png"), fullPage: true });
+    await a.goto(`${base}/brands`);
+    await a.click('#brands a:has-text("有温度的保利之家")');
+    await a.waitForSelector("#brand-name");
+    expect((await a.textContent("#brand-signature")).includes("升级版2.0"), "no signature project");
+    await anon.close();
   });
 
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {

@@ -23,3 +23,4 @@ mod requests;
 mod requests_more;
 mod trust;
 mod volunteers;
+mod wishes;

@@ -229,6 +229,7 @@ impl TestApp {
                 ))
                 .await,
             brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
             agreement: self
                 .id(&format!(
                     "SELECT j.id FROM joint_agreements j JOIN party_orgs o ON o.id = j.project_org_id WHERE o.node_id = {tianxi}"
@@ -366,6 +367,8 @@ pub struct Ids {
     pub party_meeting: i64,
     /// 保利叶语's brand (一支部一品牌, 2023).
     pub brand: i64,
+    /// 李四's open wish (微心愿) at 保利叶语.
+    pub wish: i64,
     /// 保利天玺's 联建 agreement with 友联社区党委, and an item of its lists.
     pub agreement: i64,
     pub agreement_item: i64,
@@ -550,7 +553,8 @@ impl Client {
         name: &str,
         files: &[(&str, &[u8])],
     ) -> Resp {
-        let token = self.csrf().await;
+        // A bearer client needs no CSRF token (the token is not sent by a browser on its own).
+        let token = if self.bearer.is_some() { String::new() } else { self.csrf().await };
         let boundary = "XINGHUOBOUNDARY";
         let mut body = Vec::new();
         for (k, v) in fields {

@@ -30,6 +30,7 @@ mod m0023_party_reminders;
 mod m0024_party_meetings_with_activities;
 mod m0025_brands_and_honours;
 mod m0026_joint_building;
+mod m0027_wishes;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_party_meetings_with_activities::M0024PartyMeetingsWithActivities),
             Box::new(m0025_brands_and_honours::M0025BrandsAndHonours),
             Box::new(m0026_joint_building::M0026JointBuilding),
+            Box::new(m0027_wishes::M0027Wishes),
         ]
     }
 }

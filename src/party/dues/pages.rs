@@ -116,6 +116,9 @@ struct MePage {
     meetings: Vec<MeLine>,
     /// Meetings ahead I am expected at (their notices).
     ahead: Vec<MeLine>,
+    /// 双报到: where I am registered, and the micro-grids I may register with.
+    report: Option<crate::party::store::Report>,
+    grids: Vec<crate::web::forms::Choice>,
 }
 
 /// 我的党组织: my branch and status, my dues, the meetings I attended this year.
@@ -148,10 +151,35 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
         due: standing.as_ref().and_then(|s| s.due_fen).map(model::fen_to_yuan).unwrap_or_default(),
         paid_this_month: standing.as_ref().is_some_and(|s| s.paid_this_month),
         arrears: standing.as_ref().map(|s| s.arrears.join("、")).unwrap_or_default(),
+        report: match p.person_id {
+            Some(me) if membership.is_some() => crate::party::store::current_report(&state.db.read, me).await?,
+            _ => None,
+        },
+        grids: if membership.is_some() {
+            crate::web::forms::choices(crate::party::actions::report_choices(&state, &p).await?)
+        } else {
+            vec![]
+        },
         membership,
         meetings,
         ahead,
     })
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReportForm {
+    pub microgrid_id: String,
+}
+
+/// 在职党员双报到: register with a micro-grid of the community where I live.
+pub async fn report(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Form(f): Form<ReportForm>,
+) -> AppResult<Redirect> {
+    crate::party::actions::report(&state, &p, &ctx, &f.microgrid_id).await?;
+    Ok(Redirect::to("/party/me?msg=saved#my-report"))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

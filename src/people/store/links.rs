@@ -158,8 +158,12 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_dues_bases", "person_id"),
     ("party_dues_payments", "person_id"),
     ("honours", "recipient_person_id"),
+    ("party_reports", "person_id"),
+    ("wishes", "person_id"),
+    ("wishes", "claimed_by"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
 /// member: two records both in a branch now cannot be merged automatically).
-const PERSON_KEYS: &[(&str, &str)] = &[("party_memberships", "current_person_id")];
+const PERSON_KEYS: &[(&str, &str)] =
+    &[("party_memberships", "current_person_id"), ("party_reports", "current_person_id")];

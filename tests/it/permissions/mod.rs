@@ -24,6 +24,7 @@ mod people;
 mod positions;
 mod requests;
 mod volunteers;
+mod wishes;
 
 const PERSONAS: [&str; 8] = ["anon", "resident", "resident2", "staff", "staff2", "cadre", "grid", "admin"];
 
@@ -100,6 +101,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(party::rows(i));
     v.extend(honours::rows(i));
     v.extend(joint::rows(i));
+    v.extend(wishes::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v

@@ -74,6 +74,8 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             nobody,
         ),
         r("GET", "/party/me", "/party/me".into(), Body::None, signed_in),
+        // 双报到: Party members only (the grid member is one; he lives nowhere in the register: 422).
+        r("POST", "/party/me/report", "/party/me/report".into(), f(&[("microgrid_id", "")]), [L, D, D, D, D, D, A, D]),
         r("POST", "/party/orgs/{id}/brand", format!("/party/orgs/{b}/brand"), f(&[("name", "")]), yeyu_staff),
         // A brand holds no personal data: its pages are public.
         r("GET", "/brands", "/brands".into(), Body::None, all),
