@@ -70,6 +70,8 @@ pub struct ItemLine {
     pub side: &'static str,
     pub status: &'static str,
     pub done: bool,
+    /// The status choices with this item's selected.
+    pub statuses: Vec<Choice>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -87,7 +89,6 @@ struct AgreementPage {
     may_edit: bool,
     lists: Vec<Choice>,
     sides: Vec<Choice>,
-    statuses: Vec<Choice>,
     activities: Vec<Choice>,
     project_items: Vec<Choice>,
     community_text: String,
@@ -110,6 +111,10 @@ pub async fn agreement_page(
         side: i.side.map(|s| s.label(ctx.lang)).unwrap_or(""),
         status: i.status.label(ctx.lang),
         done: i.status == Status::Done,
+        statuses: crate::web::forms::choices_with(
+            Status::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))),
+            i.status.as_str(),
+        ),
         i: i.clone(),
     };
     let of = |l: List| items.iter().filter(|i| i.list == l).map(line).collect::<Vec<_>>();
@@ -131,7 +136,6 @@ pub async fn agreement_page(
         may_edit: x.company || x.government,
         lists: choices(List::ALL.iter().map(|l| (l.as_str(), l.label(ctx.lang)))),
         sides: choices(std::iter::once(("", "")).chain(Side::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))))),
-        statuses: choices(Status::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang)))),
         activities: choices(activities),
         project_items: choices(
             std::iter::once((String::new(), String::new()))

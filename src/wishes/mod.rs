@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod home;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -55,6 +56,7 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
         jobs: |state| vec![spawn(state.clone())],
+        home: Some(|state, p, lang| Box::pin(home::cards(state, p, lang))),
         ..crate::capability::Capability::new("wishes", routes)
     }
 }

@@ -622,6 +622,42 @@ try {
     await anon.close();
   });
 
+  await check("李四 posts a wish from the phone; a 双报到 member sees it with his surname only, claims it and fulfils it with a photo; 李四 confirms", async () => {
+    const lisi = await loginAs("resident2");
+    // From the phone's home page: the 微心愿 card.
+    await lisi.p.click('a[href="/wishes"]');
+    await lisi.p.fill('#wish-form textarea[name="text"]', "阳台晾衣架卡住了，想请人帮忙修一下");
+    await lisi.p.click('#wish-form button[type="submit"]');
+    await lisi.p.waitForSelector("#wish-text");
+    const wishUrl = lisi.p.url().split("?")[0];
+    const member = await loginAs("member");
+    await member.p.goto(`${base}/party/me`);
+    expect((await member.p.textContent("#my-report")).includes("微网格") || (await member.p.locator("#my-report strong").count()) === 1, "no 双报到 shown");
+    await member.p.goto(`${base}/wishes`);
+    const item = member.p.locator("#open-wishes li", { hasText: "阳台晾衣架" });
+    expect((await item.count()) === 1, "the wish is not offered to the member");
+    const shown = await item.textContent();
+    expect(shown.includes("李*") && !shown.includes("李四"), `the resident is shown as: ${shown}`);
+    await member.p.screenshot({ path: join(shots, "26-wishes-to-claim.png"), fullPage: true });
+    await item.locator("a").click();
+    await member.p.click('#claim-form button[type="submit"]');
+    await member.p.waitForSelector("#fulfil-form");
+    // A 1×1 PNG stands for the photo of the mended rack.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    await member.p.setInputFiles('#fulfil-form input[type="file"]', { name: "rack.png", mimeType: "image/png", buffer: png });
+    await member.p.fill('#fulfil-form input[name="note"]', "已修好");
+    await member.p.click('#fulfil-form button[type="submit"]');
+    await member.p.waitForSelector("#wish-state");
+    expect((await member.p.textContent("#wish-state")).includes("待确认"), "not fulfilled");
+    await lisi.p.goto(wishUrl);
+    await lisi.p.click('#confirm-form button[type="submit"]');
+    await lisi.p.waitForSelector("#wish-state");
+    expect((await lisi.p.textContent("#wish-state")).includes("已实现"), "not confirmed");
+    await lisi.p.screenshot({ path: join(shots, "27-wish-confirmed.png"), fullPage: true });
+    await member.ctx.close();
+    await lisi.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();

@@ -6,7 +6,10 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use super::model::{NodeKind, child_path};
+
+mod community;
 use crate::{auth::Principal, db, db::constraint::OnConstraint, error::AppError, params};
+pub use community::{people_below, projects_of_community};
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Node {
@@ -117,42 +120,6 @@ pub async fn project_microgrids(
 pub async fn children(conn: &impl ConnectionTrait, id: i64) -> Result<Vec<Node>, AppError> {
     Ok(db::all(conn, &format!("SELECT {NODE_COLS} FROM org_nodes WHERE parent_id = $1 ORDER BY id"), params![id])
         .await?)
-}
-
-/// The projects a community serves (their `community_id`), by id.
-pub async fn projects_of_community(conn: &impl ConnectionTrait, community: i64) -> Result<Vec<Node>, AppError> {
-    Ok(db::all(
-        conn,
-        &format!("SELECT {NODE_COLS} FROM org_nodes WHERE community_id = $1 AND kind = 'project' ORDER BY id"),
-        params![community],
-    )
-    .await?)
-}
-
-/// People holding a role of these kinds at a node or anywhere below it, once each, by name.
-pub async fn people_below(
-    conn: &impl ConnectionTrait,
-    n: &Node,
-    roles: &[&str],
-) -> Result<Vec<(PersonId, String)>, AppError> {
-    #[derive(FromQueryResult)]
-    struct R {
-        id: PersonId,
-        name: String,
-    }
-    let mut values: Vec<sea_orm::Value> = vec![format!("{}%", n.path).into()];
-    values.extend(roles.iter().map(|r| sea_orm::Value::from(*r)));
-    let rows: Vec<R> = db::all(
-        conn,
-        &format!(
-            "SELECT DISTINCT p.id, p.name FROM role_assignments r JOIN org_nodes x ON x.id = r.node_id JOIN persons p ON p.id = r.person_id \
-             WHERE x.path LIKE $1 AND r.role IN ({}) ORDER BY p.name, p.id LIMIT 500",
-            db::placeholders(2, roles.len())
-        ),
-        values,
-    )
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 pub async fn ancestors(conn: &impl ConnectionTrait, n: &Node) -> Result<Vec<Node>, AppError> {
