@@ -174,9 +174,5 @@ pub async fn photo(
     Path((id, photo)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     load(&state, &p, id).await?;
-    let row =
-        crate::requests::store::photos::photo_of(&state.db.read, &photos::Owner::writeup(OccurrenceId(id)), photo)
-            .await?
-            .ok_or_else(AppError::not_found)?;
-    photos::serve(&state, &row.object_key, &row.content_type).await
+    photos::serve_of(&state, &photos::Owner::writeup(OccurrenceId(id)), photo).await
 }

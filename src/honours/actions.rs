@@ -64,10 +64,7 @@ pub async fn public(state: &AppState, id: i64) -> AppResult<(Honour, Vec<Evidenc
 }
 
 pub async fn photo(state: &AppState, honour: i64, photo: i64) -> AppResult<axum::response::Response> {
-    let row = photo_store::photo_of(&state.db.read, &store::photos_of(honour), photo)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    photos::serve(state, &row.object_key, &row.content_type).await
+    photos::serve_of(state, &store::photos_of(honour), photo).await
 }
 
 /// What an organisation received (its node page), and what a person received (their page).

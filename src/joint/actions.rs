@@ -414,7 +414,7 @@ pub async fn linkable(state: &AppState, x: &Access) -> AppResult<Vec<(i64, Strin
     projects.extend(x.project.project_id);
     let year_ago = state.clock.now() - chrono::Duration::days(366);
     let from = x.a.starts_on.and_hms_opt(0, 0, 0).map(crate::clock::to_utc).unwrap_or(year_ago).max(year_ago);
-    let linked: Vec<i64> = store::activities(conn, x.a.id, from, from).await?.iter().map(|j| j.activity_id).collect();
+    let linked = store::linked(conn, x.a.id).await?;
     let mut out: Vec<(i64, String)> = Vec::new();
     let to = state.clock.now() + chrono::Duration::days(90);
     for o in crate::activities::store::upcoming(conn, &projects, from, to).await?.into_iter().rev() {

@@ -163,6 +163,17 @@ pub async fn link(
         > 0)
 }
 
+/// The activities linked to an agreement.
+pub async fn linked(conn: &impl ConnectionTrait, agreement: i64) -> Result<Vec<i64>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        activity_id: i64,
+    }
+    let rows: Vec<R> =
+        db::all(conn, "SELECT activity_id FROM joint_activities WHERE agreement_id = $1", params![agreement]).await?;
+    Ok(rows.into_iter().map(|r| r.activity_id).collect())
+}
+
 /// A linked activity with its dates and attendance in a period.
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Joint {

@@ -233,6 +233,13 @@ impl Owner {
     }
 }
 
+/// Serve one photo of a record (404 when the photo is not that record's). The caller has checked that
+/// the reader may see the record.
+pub async fn serve_of(state: &AppState, owner: &Owner, photo: i64) -> AppResult<Response> {
+    let row = store::photos::photo_of(&state.db.read, owner, photo).await?.ok_or_else(AppError::not_found)?;
+    serve(state, &row.object_key, &row.content_type).await
+}
+
 /// `save` for any record with a photo table.
 pub async fn save_for(
     state: &AppState,
@@ -283,9 +290,7 @@ pub async fn get(
     if !actions::readable(&p, &r) {
         return Err(AppError::not_found());
     }
-    let row =
-        store::photos::photo_of(&state.db.read, &Owner::request(id), photo).await?.ok_or_else(AppError::not_found)?;
-    serve(&state, &row.object_key, &row.content_type).await
+    serve_of(&state, &Owner::request(id), photo).await
 }
 
 /// Add photos to a request (the reporter, its handler or project staff), up to `PER_REQUEST` in all.

@@ -315,9 +315,7 @@ pub async fn photo_ids(state: &AppState, id: i64) -> AppResult<Vec<i64>> {
 
 pub async fn photo(state: &AppState, p: &Principal, id: i64, photo: i64) -> AppResult<axum::response::Response> {
     open(state, p, id).await?;
-    let row =
-        photo_store::photo_of(&state.db.read, &store::photos_of(id), photo).await?.ok_or_else(AppError::not_found)?;
-    photos::serve(state, &row.object_key, &row.content_type).await
+    photos::serve_of(state, &store::photos_of(id), photo).await
 }
 
 /// Raise every wish left unclaimed for [`model::RAISE_AFTER_DAYS`] days to its project branch's secretary

@@ -146,8 +146,5 @@ pub async fn of_year(state: &AppState, year: Option<i32>) -> AppResult<(i32, Vec
 
 /// A brand's photo, for anyone.
 pub async fn photo(state: &AppState, brand: i64, photo: i64) -> AppResult<axum::response::Response> {
-    let row = photo_store::photo_of(&state.db.read, &store::photos_of(brand), photo)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    photos::serve(state, &row.object_key, &row.content_type).await
+    photos::serve_of(state, &store::photos_of(brand), photo).await
 }

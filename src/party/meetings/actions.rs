@@ -35,6 +35,19 @@ pub async fn may_record(state: &AppState, p: &Principal, a: &Access) -> AppResul
         .any(|x| x.person_id == me && matches!(x.post, Post::Secretary | Post::DeputySecretary | Post::Organisation)))
 }
 
+/// A branch the caller may record meetings of (403 for a reader who may not; 409 for an organisation that
+/// is no branch).
+async fn open_to_record(state: &AppState, p: &Principal, org_id: i64) -> AppResult<Access> {
+    let a = open(state, p, org_id).await?;
+    if !may_record(state, p, &a).await? {
+        return Err(AppError::forbidden());
+    }
+    if !a.org.kind().holds_members() {
+        return Err(AppError::conflict("not_a_branch", "组织生活在党支部记录", "Meetings are recorded by a branch"));
+    }
+    Ok(a)
+}
+
 /// A meeting as typed; `present` and `excused` are person ids (checkboxes).
 #[derive(Default, Clone, Debug)]
 pub struct MeetingForm {
@@ -79,13 +92,7 @@ impl MeetingForm {
 /// Record a held meeting: every member of the organisation is marked present, excused or absent; an
 /// attendee from outside it is refused; the quorum comes from those with a vote then.
 pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: &MeetingForm) -> AppResult<i64> {
-    let a = open(state, p, org_id).await?;
-    if !may_record(state, p, &a).await? {
-        return Err(AppError::forbidden());
-    }
-    if !a.org.kind().holds_members() {
-        return Err(AppError::conflict("not_a_branch", "组织生活在党支部记录", "Meetings are recorded by a branch"));
-    }
+    let a = open_to_record(state, p, org_id).await?;
     let today = state.clock.today();
     let mut errors = Vec::new();
     let kind = f.kind.parse::<MeetingKind>().ok();
@@ -259,13 +266,7 @@ pub struct PlanForm {
 /// (notification); a member's check-in to the activity — by the QR code on the spot or by staff — marks
 /// them present, so the same scan counts for the board and for their volunteer hours.
 pub async fn plan(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: &PlanForm) -> AppResult<i64> {
-    let a = open(state, p, org_id).await?;
-    if !may_record(state, p, &a).await? {
-        return Err(AppError::forbidden());
-    }
-    if !a.org.kind().holds_members() {
-        return Err(AppError::conflict("not_a_branch", "组织生活在党支部记录", "Meetings are recorded by a branch"));
-    }
+    let a = open_to_record(state, p, org_id).await?;
     let now = state.clock.now();
     let mut errors = Vec::new();
     let kind = f.kind.parse::<MeetingKind>().ok();
