@@ -31,6 +31,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_org_nodes_parent_kind_name", "org_nodes", &["parent_id", "kind", "name"]),
     ("ux_party_attendance", "party_attendance", &["meeting_id", "person_id"]),
     ("ux_party_brands_org_year", "party_brands", &["org_id", "year"]),
+    ("ux_party_contacts_current", "party_contacts", &["person_id", "current_household_id"]),
     ("ux_party_dues_bases_person", "party_dues_bases", &["person_id"]),
     ("ux_party_dues_payments_month", "party_dues_payments", &["person_id", "month"]),
     ("ux_party_memberships_current", "party_memberships", &["current_person_id"]),

@@ -9,6 +9,7 @@ mod honours;
 mod joint;
 mod life;
 mod party;
+mod party_work;
 mod referrals;
 mod wishes;
 

@@ -109,6 +109,7 @@ pub(super) async fn demo_party(t: &impl ConnectionTrait, now: DateTime<Utc>) -> 
         brand(t, y.id, now).await?;
         report(t, now).await?;
         dues(t, y.id, now).await?;
+        super::party_work::demo_party_work(t, y.id, now).await?;
     }
     Ok(())
 }

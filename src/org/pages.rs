@@ -199,6 +199,8 @@ pub struct PersonLine {
     pub phone: String,
     /// A Party member now (shown with the 党员 badge).
     pub party_member: bool,
+    /// The 党员先锋岗/示范岗 they hold here (「党员先锋岗·客服前台」), if any.
+    pub station: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -290,10 +292,17 @@ pub async fn node_page(
     // 亮身份: Party members show a 党员 badge where they serve.
     let ids: Vec<i64> = people.iter().map(|x| x.person_id.get()).collect();
     let members = crate::party::store::members_among(conn, &ids).await?;
+    let stations = crate::party::contacts::actions::stations_at(&state, id, ctx.lang).await?;
     let people = people
         .into_iter()
         .map(|x| PersonLine {
             party_member: members.contains(&x.person_id.get()),
+            station: stations
+                .iter()
+                .filter(|(p, _)| *p == x.person_id.get())
+                .map(|(_, s)| s.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
             person_id: x.person_id,
             name: x.name,
             role: format!(

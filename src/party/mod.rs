@@ -1,16 +1,18 @@
 //! C5 Party building, first part: Party organisations as a tree (党委 › 党总支 › 党支部 › 党小组, each
 //! attached to an org node), members with their history (登记, 组织关系转接), the committee's posts and
-//! the 条例's size rules as warnings. Rules in `model.rs`; meetings, dues, 双报到 and points come next
-//! (issue 13).
+//! the 条例's size rules as warnings. Rules in `model.rs`; meetings (组织生活), dues (党费), brands,
+//! 联系户 and 先锋岗 (`contacts`) and 党员积分 (`score`) in their own folders.
 
 pub mod actions;
 pub mod api;
 pub mod brands;
+pub mod contacts;
 pub mod dues;
 pub mod jobs;
 pub mod meetings;
 pub mod model;
 pub mod pages;
+pub mod score;
 pub mod store;
 
 use axum::routing::{get, post};
@@ -64,6 +66,27 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("GET", "/brands/{id}/photos/{photo}", Access::Public, get(brands::pages::brand_photo)),
         RouteDef::new("GET", "/api/v1/brands", Access::Public, get(brands::pages::api_brands)),
         RouteDef::new("GET", "/api/v1/party/me", Access::Authenticated, get(dues::pages::api_me)),
+        RouteDef::new("GET", "/party/orgs/{id}/contacts", Access::Authenticated, get(contacts::pages::contacts_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/contacts", Access::Authenticated, post(contacts::pages::link)),
+        RouteDef::new("POST", "/party/contacts/{id}/end", Access::Authenticated, post(contacts::pages::unlink)),
+        RouteDef::new("POST", "/party/contacts/{id}/visits", Access::Authenticated, post(contacts::pages::visit)),
+        RouteDef::new("POST", "/party/orgs/{id}/stations", Access::Authenticated, post(contacts::pages::add_station)),
+        RouteDef::new("POST", "/party/stations/{id}/end", Access::Authenticated, post(contacts::pages::end_station)),
+        RouteDef::new(
+            "GET",
+            "/api/v1/party/orgs/{id}/contacts",
+            Access::Authenticated,
+            get(contacts::pages::api_contacts),
+        ),
+        RouteDef::new(
+            "POST",
+            "/api/v1/party/contacts/{id}/visits",
+            Access::Authenticated,
+            post(contacts::pages::api_visit),
+        ),
+        RouteDef::new("GET", "/party/orgs/{id}/scores", Access::Authenticated, get(score::pages::scores_page)),
+        RouteDef::new("POST", "/party/orgs/{id}/scores/rules", Access::Authenticated, post(score::pages::set_rule)),
+        RouteDef::new("GET", "/api/v1/party/orgs/{id}/scores", Access::Authenticated, get(score::pages::api_scores)),
         RouteDef::new("GET", "/api/v1/party/orgs", Access::Authenticated, get(api::list)),
         RouteDef::new("GET", "/api/v1/party/orgs/{id}", Access::Authenticated, get(api::detail)),
         RouteDef::new("POST", "/api/v1/party/orgs/{id}/members", Access::Authenticated, post(api::add_member)),
@@ -79,7 +102,10 @@ pub fn routes() -> Vec<RouteDef> {
     meetings::pages::api_record,
     meetings::pages::api_plan,
     dues::pages::api_me,
-    brands::pages::api_brands
+    brands::pages::api_brands,
+    contacts::pages::api_contacts,
+    contacts::pages::api_visit,
+    score::pages::api_scores
 ))]
 struct Api;
 

@@ -168,6 +168,9 @@ mod tests {
         missing.extend(complete::<crate::joint::model::Status>());
         missing.extend(complete::<crate::joint::model::Side>());
         missing.extend(complete::<crate::wishes::model::WishState>());
+        missing.extend(complete::<crate::party::contacts::model::VisitHow>());
+        missing.extend(complete::<crate::party::contacts::model::StationKind>());
+        missing.extend(complete::<crate::party::score::model::Source>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");
@@ -211,6 +214,9 @@ mod tests {
         assert_eq!(codes::<MeetingKind>(), "assembly,committee,group,lecture,theme_day,life_meeting,appraisal");
         assert_eq!(codes::<Period>(), "month,quarter,year");
         assert_eq!(codes::<Presence>(), "present,excused,absent");
+        assert_eq!(codes::<crate::party::contacts::model::VisitHow>(), "door,phone,wechat");
+        assert_eq!(codes::<crate::party::contacts::model::StationKind>(), "pioneer,model");
+        assert_eq!(codes::<crate::party::score::model::Source>(), "meeting,wish,contact_visit,service_hour");
         assert_eq!(
             codes::<crate::honours::model::Level>(),
             "national,provincial,city,district,street,community,company"

@@ -14,6 +14,7 @@ mod joint;
 mod open311;
 mod outbound;
 mod party;
+mod party_work;
 mod people_and_org;
 mod permissions;
 mod platform;

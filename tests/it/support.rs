@@ -175,6 +175,15 @@ impl TestApp {
         db::count(&self.state.db.read, sql, vec![]).await.unwrap()
     }
 
+    /// The `s` column of every row.
+    pub async fn all_strings(&self, sql: &str) -> Vec<String> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct S {
+            s: String,
+        }
+        db::all::<S>(&self.state.db.read, sql, vec![]).await.unwrap().into_iter().map(|r| r.s).collect()
+    }
+
     pub async fn id(&self, sql: &str) -> i64 {
         db::one::<db::IdRow>(&self.state.db.read, sql, vec![])
             .await
@@ -229,6 +238,8 @@ impl TestApp {
                 ))
                 .await,
             brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
+            party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
             agreement: self
                 .id(&format!(
@@ -367,6 +378,9 @@ pub struct Ids {
     pub party_meeting: i64,
     /// 保利叶语's brand (一支部一品牌, 2023).
     pub brand: i64,
+    /// 「member」's first 联系户 at 保利叶语, and a 党员先锋岗 there.
+    pub party_contact: i64,
+    pub party_station: i64,
     /// 李四's open wish (微心愿) at 保利叶语.
     pub wish: i64,
     /// 保利天玺's 联建 agreement with 友联社区党委, and an item of its lists.

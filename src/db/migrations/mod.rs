@@ -31,6 +31,7 @@ mod m0024_party_meetings_with_activities;
 mod m0025_brands_and_honours;
 mod m0026_joint_building;
 mod m0027_wishes;
+mod m0028_party_members_work;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_brands_and_honours::M0025BrandsAndHonours),
             Box::new(m0026_joint_building::M0026JointBuilding),
             Box::new(m0027_wishes::M0027Wishes),
+            Box::new(m0028_party_members_work::M0028PartyMembersWork),
         ]
     }
 }

@@ -119,6 +119,15 @@ struct MePage {
     /// 双报到: where I am registered, and the micro-grids I may register with.
     report: Option<crate::party::store::Report>,
     grids: Vec<crate::web::forms::Choice>,
+    /// 联系户: the households I keep in touch with, my latest visits, the ways of visiting; my posts.
+    contacts: Vec<crate::party::contacts::store::Contact>,
+    visits: Vec<crate::party::contacts::pages::VisitLine>,
+    hows: Vec<crate::web::forms::Choice>,
+    stations: Vec<crate::party::contacts::pages::StationLine>,
+    /// 党员积分 this year: the rules and my lines.
+    score: Option<crate::party::score::actions::MemberScore>,
+    score_rules: Vec<crate::party::score::pages::RuleLine>,
+    year: i32,
 }
 
 /// 我的党组织: my branch and status, my dues, the meetings I attended this year.
@@ -139,6 +148,11 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
             meetings::ahead_for(&state.db.read, me, today).await?.into_iter().map(line).collect(),
         ),
         _ => (vec![], vec![]),
+    };
+    let (contacts, visits, stations) = crate::party::contacts::actions::mine(&state, &p).await?;
+    let (score_rules, score) = match crate::party::score::actions::mine(&state, &p).await? {
+        Some((rules, s)) => (crate::party::score::pages::rule_lines(rules, ctx.lang), Some(s)),
+        None => (vec![], None),
     };
     let (membership, standing) = match mine {
         Some((m, s)) => (Some(m), Some(s)),
@@ -163,6 +177,13 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
         membership,
         meetings,
         ahead,
+        contacts,
+        visits: visits.into_iter().map(|v| crate::party::contacts::pages::visit_line(v, ctx.lang)).collect(),
+        hows: crate::party::contacts::pages::hows(ctx.lang),
+        stations: stations.into_iter().map(|s| crate::party::contacts::pages::station_line(s, ctx.lang)).collect(),
+        score,
+        score_rules,
+        year: today.year(),
     })
 }
 

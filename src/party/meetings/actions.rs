@@ -37,7 +37,7 @@ pub async fn may_record(state: &AppState, p: &Principal, a: &Access) -> AppResul
 
 /// A branch the caller may record meetings of (403 for a reader who may not; 409 for an organisation that
 /// is no branch).
-async fn open_to_record(state: &AppState, p: &Principal, org_id: i64) -> AppResult<Access> {
+pub async fn open_to_record(state: &AppState, p: &Principal, org_id: i64) -> AppResult<Access> {
     let a = open(state, p, org_id).await?;
     if !may_record(state, p, &a).await? {
         return Err(AppError::forbidden());

@@ -161,6 +161,8 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_reports", "person_id"),
     ("wishes", "person_id"),
     ("wishes", "claimed_by"),
+    ("party_contacts", "person_id"),
+    ("party_stations", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

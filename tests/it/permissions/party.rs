@@ -93,5 +93,67 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             Body::Json(json!({"person_id": 0, "status": "", "joined_on": ""})),
             yeyu_staff,
         ),
+        // 联系户, 先锋岗 and 党员积分: the branch's leaders (its project's staff; the member who keeps a
+        // household logs their own visits — tested in tests/it/party_work.rs).
+        r("GET", "/party/orgs/{id}/contacts", format!("/party/orgs/{b}/contacts"), Body::None, yeyu_staff),
+        r(
+            "POST",
+            "/party/orgs/{id}/contacts",
+            format!("/party/orgs/{b}/contacts"),
+            f(&[("person_id", "")]),
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/api/v1/party/orgs/{id}/contacts",
+            format!("/api/v1/party/orgs/{b}/contacts"),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/party/contacts/{id}/visits",
+            format!("/party/contacts/{}/visits", i.party_contact),
+            f(&[("note", "")]),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/api/v1/party/contacts/{id}/visits",
+            format!("/api/v1/party/contacts/{}/visits", i.party_contact),
+            Body::Json(json!({"note": ""})),
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/party/orgs/{id}/stations",
+            format!("/party/orgs/{b}/stations"),
+            f(&[("person_id", "")]),
+            yeyu_staff,
+        ),
+        r("GET", "/party/orgs/{id}/scores", format!("/party/orgs/{b}/scores"), Body::None, yeyu_staff),
+        r("GET", "/api/v1/party/orgs/{id}/scores", format!("/api/v1/party/orgs/{b}/scores"), Body::None, yeyu_staff),
+        r(
+            "POST",
+            "/party/orgs/{id}/scores/rules",
+            format!("/party/orgs/{b}/scores/rules"),
+            f(&[("source", "")]),
+            yeyu_staff,
+        ),
+        // Ending: the first allowed persona ends it, the next gets 409 (already ended) — still allowed.
+        r(
+            "POST",
+            "/party/contacts/{id}/end",
+            format!("/party/contacts/{}/end", i.party_contact),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "POST",
+            "/party/stations/{id}/end",
+            format!("/party/stations/{}/end", i.party_station),
+            Body::None,
+            yeyu_staff,
+        ),
     ]
 }
