@@ -29,6 +29,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_open311_outbound_project", "open311_outbound", &["project_id"]),
     ("ux_org_nodes_code", "org_nodes", &["code"]),
     ("ux_org_nodes_parent_kind_name", "org_nodes", &["parent_id", "kind", "name"]),
+    ("ux_pairings_pair", "pairings", &["project_a", "project_b"]),
     ("ux_party_attendance", "party_attendance", &["meeting_id", "person_id"]),
     ("ux_party_brands_org_year", "party_brands", &["org_id", "year"]),
     ("ux_party_contacts_current", "party_contacts", &["person_id", "current_household_id"]),

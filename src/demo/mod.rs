@@ -8,6 +8,7 @@ pub mod history;
 mod honours;
 mod joint;
 mod life;
+mod pairing;
 mod party;
 mod party_work;
 mod referrals;
@@ -463,6 +464,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
     joint::demo_joint(t, hejing.1, now).await?;
+    pairing::demo_pairing(t, vault, project_ids[9], project_ids[10], &mut person_n, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -203,6 +203,11 @@ pub struct PersonLine {
     pub station: String,
 }
 
+pub struct RotationLine {
+    pub d: crate::joint::pairs::actions::Duty,
+    pub state: &'static str,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "org/node.html")]
 struct NodePage {
@@ -215,6 +220,8 @@ struct NodePage {
     party: Vec<Fact>,
     children: Vec<Row>,
     people: Vec<PersonLine>,
+    /// 结对 rotations into or out of this project now or within a month (on its duty list).
+    rotations: Vec<RotationLine>,
     child_kind: Option<Choice>,
     can_write: bool,
     is_project: bool,
@@ -348,6 +355,11 @@ pub async fn node_page(
         party,
         children,
         people,
+        rotations: crate::joint::pairs::actions::duty_at(&state, id)
+            .await?
+            .into_iter()
+            .map(|d| RotationLine { state: d.state.label(ctx.lang), d })
+            .collect(),
         child_kind,
         can_write,
         party_kinds: choices(party_kinds),

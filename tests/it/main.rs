@@ -13,6 +13,7 @@ mod import_export;
 mod joint;
 mod open311;
 mod outbound;
+mod pairing;
 mod party;
 mod party_work;
 mod people_and_org;

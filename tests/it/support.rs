@@ -238,6 +238,7 @@ impl TestApp {
                 ))
                 .await,
             brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            pairing: self.id("SELECT MIN(id) AS id FROM pairings").await,
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
@@ -378,6 +379,8 @@ pub struct Ids {
     pub party_meeting: i64,
     /// 保利叶语's brand (一支部一品牌, 2023).
     pub brand: i64,
+    /// 保利翡翠和悦 ↔ 龙祥家园 (结对).
+    pub pairing: i64,
     /// 「member」's first 联系户 at 保利叶语, and a 党员先锋岗 there.
     pub party_contact: i64,
     pub party_station: i64,

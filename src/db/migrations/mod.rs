@@ -32,6 +32,7 @@ mod m0025_brands_and_honours;
 mod m0026_joint_building;
 mod m0027_wishes;
 mod m0028_party_members_work;
+mod m0029_pairings;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_joint_building::M0026JointBuilding),
             Box::new(m0027_wishes::M0027Wishes),
             Box::new(m0028_party_members_work::M0028PartyMembersWork),
+            Box::new(m0029_pairings::M0029Pairings),
         ]
     }
 }

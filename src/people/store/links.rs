@@ -163,6 +163,7 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("wishes", "claimed_by"),
     ("party_contacts", "person_id"),
     ("party_stations", "person_id"),
+    ("pairing_rotations", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

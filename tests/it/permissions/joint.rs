@@ -4,6 +4,8 @@
 
 #![allow(unused_variables)]
 
+use serde_json::json;
+
 use super::{Body, Out::*, Row, f, groups, r};
 use crate::support::Ids;
 
@@ -28,5 +30,20 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         r("POST", "/joint/{id}/reviews", format!("/joint/{j}/reviews"), f(&[("side", "")]), both),
         r("GET", "/api/v1/joint", "/api/v1/joint".into(), Body::None, desk),
         r("GET", "/api/v1/joint/{id}", format!("/api/v1/joint/{j}"), Body::None, both),
+        // 结对 of 翡翠和悦 and 龙祥家园: none of the personas serves there but the company's admin.
+        r("GET", "/pairings", "/pairings".into(), Body::None, desk),
+        r("POST", "/pairings", "/pairings".into(), f(&[("title", "")]), desk),
+        r("GET", "/pairings/{id}", format!("/pairings/{}", i.pairing), Body::None, admin),
+        r("POST", "/pairings/{id}/rotations", format!("/pairings/{}/rotations", i.pairing), f(&[("duty", "")]), admin),
+        r("POST", "/pairings/{id}/outcomes", format!("/pairings/{}/outcomes", i.pairing), f(&[("text", "")]), admin),
+        r("GET", "/api/v1/pairings", "/api/v1/pairings".into(), Body::None, desk),
+        r("GET", "/api/v1/pairings/{id}", format!("/api/v1/pairings/{}", i.pairing), Body::None, admin),
+        r(
+            "POST",
+            "/api/v1/pairings/{id}/rotations",
+            format!("/api/v1/pairings/{}/rotations", i.pairing),
+            Body::Json(json!({"duty": ""})),
+            admin,
+        ),
     ]
 }
