@@ -103,6 +103,7 @@ pub fn all() -> Vec<Capability> {
         crate::party::capability(),
         crate::honours::capability(),
         crate::joint::capability(),
+        crate::bodies::capability(),
         crate::wishes::capability(),
         crate::io::capability(),
         crate::admin::capability(),

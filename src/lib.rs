@@ -19,6 +19,7 @@ pub mod audit;
 pub mod auth;
 /// Files outside the database (photos) through `object_store`.
 pub mod blob;
+pub mod bodies;
 /// The CLI: serve | migrate | demo | import | export | user | backup.
 /// The list of capabilities and what each shows the app (routes, navigation, jobs, API, hooks).
 pub mod capability;

@@ -211,11 +211,14 @@ pub async fn create_checked(state: &AppState, p: &Principal, ctx: &Ctx, f: NewAc
     Ok(id)
 }
 
-/// May this person take part? Residents of the project (or its staff); a Party-members-only activity
-/// needs the 党员 role.
+/// May this person take part? Residents of the project (or its staff, or the members of a body there —
+/// an office building's tenants have no home in the register); a Party-members-only activity needs the
+/// 党员 role.
 pub async fn eligible(state: &AppState, o: &Occurrence, person_id: PersonId) -> AppResult<bool> {
     let conn = &state.db.read;
-    if !store::belongs_to_project(conn, person_id, o.project_id).await? {
+    if !store::belongs_to_project(conn, person_id, o.project_id).await?
+        && !crate::bodies::actions::member_at(state, person_id, o.project_id).await?
+    {
         return Ok(false);
     }
     Ok(match o.audience.as_str() {
@@ -231,7 +234,8 @@ pub async fn eligible(state: &AppState, o: &Occurrence, person_id: PersonId) -> 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct SignupForm {
-    /// Staff signing up a resident who has no phone: the home (「1-1-101」) and the resident's name.
+    /// Staff signing up a resident who has no phone: the home (「1-1-101」) and the resident's name; or
+    /// the name alone for a member of a body at the project (an office tenant's employee).
     pub room: String,
     pub name: String,
 }
@@ -242,6 +246,12 @@ pub async fn subject(state: &AppState, p: &Principal, o: &Occurrence, f: &Signup
         return p.person_id.ok_or_else(|| AppError::field("name", "此账号未关联住户信息"));
     }
     p.scope.require_write(o.project_id)?;
+    if f.room.trim().is_empty() {
+        let name = crate::text::normalize(&f.name);
+        return crate::bodies::store::member_by_name(&state.db.read, o.project_id, &name).await?.ok_or_else(|| {
+            AppError::field("room", "请填写房号；不在住户名册的人须先登记为本项目组织（如入驻企业）的成员")
+        });
+    }
     crate::people::store::resident_by_home(&state.db.read, o.project_id, &f.room, &f.name)
         .await?
         .ok_or_else(|| AppError::field("name", "本项目这个房号下没有这位住户"))

@@ -15,6 +15,8 @@ use crate::error::AppError;
 pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_activity_writeups_occ", "activity_writeups", &["occurrence_id"]),
     ("ux_api_tokens_hash", "api_tokens", &["token_hash"]),
+    ("ux_bodies_node_name", "bodies", &["node_id", "name"]),
+    ("ux_body_members_current", "body_members", &["body_id", "current_person_id"]),
     ("ux_booking_slots_room_slot", "booking_slots", &["room_id", "slot_start"]),
     ("ux_centre_closed_day", "centre_closed_days", &["centre_id", "day"]),
     ("ux_centre_hours_day", "centre_hours", &["centre_id", "weekday"]),

@@ -4,6 +4,7 @@
 //! per persona. Loading twice changes nothing (the whole load is one transaction, skipped if present).
 
 use crate::ids::*;
+mod bodies;
 pub mod history;
 mod honours;
 mod joint;
@@ -465,6 +466,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     party::demo_party(t, now).await?;
     joint::demo_joint(t, hejing.1, now).await?;
     pairing::demo_pairing(t, vault, project_ids[9], project_ids[10], &mut person_n, now).await?;
+    bodies::demo_bodies(t, vault, &mut person_n, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -172,6 +172,7 @@ mod tests {
         missing.extend(complete::<crate::party::contacts::model::StationKind>());
         missing.extend(complete::<crate::party::score::model::Source>());
         missing.extend(complete::<crate::joint::pairs::model::RotationState>());
+        missing.extend(complete::<crate::bodies::model::BodyKind>());
         assert!(missing.is_empty(), "labels missing: {missing:?}");
         assert_eq!(SignupState::Waitlisted.label(Lang::Zh), "候补中");
         assert_eq!(SignupState::Waitlisted.label(Lang::En), "On the waiting list");

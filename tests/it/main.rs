@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod activities;
+mod bodies;
 mod constraints;
 mod experience;
 mod honours;

@@ -238,6 +238,10 @@ impl TestApp {
                 ))
                 .await,
             brand: self.id("SELECT MIN(id) AS id FROM party_brands").await,
+            body: self.id("SELECT id FROM bodies WHERE name = '保利叶语业主委员会（演示）'").await,
+            body_member: self
+                .id("SELECT MIN(m.id) AS id FROM body_members m JOIN bodies b ON b.id = m.body_id WHERE b.name = '保利叶语业主委员会（演示）'")
+                .await,
             pairing: self.id("SELECT MIN(id) AS id FROM pairings").await,
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
@@ -379,6 +383,9 @@ pub struct Ids {
     pub party_meeting: i64,
     /// 保利叶语's brand (一支部一品牌, 2023).
     pub brand: i64,
+    /// 保利叶语's 业主委员会 and its first member.
+    pub body: i64,
+    pub body_member: i64,
     /// 保利翡翠和悦 ↔ 龙祥家园 (结对).
     pub pairing: i64,
     /// 「member」's first 联系户 at 保利叶语, and a 党员先锋岗 there.

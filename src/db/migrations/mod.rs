@@ -33,6 +33,7 @@ mod m0026_joint_building;
 mod m0027_wishes;
 mod m0028_party_members_work;
 mod m0029_pairings;
+mod m0030_bodies;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_wishes::M0027Wishes),
             Box::new(m0028_party_members_work::M0028PartyMembersWork),
             Box::new(m0029_pairings::M0029Pairings),
+            Box::new(m0030_bodies::M0030Bodies),
         ]
     }
 }

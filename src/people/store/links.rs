@@ -164,9 +164,13 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_contacts", "person_id"),
     ("party_stations", "person_id"),
     ("pairing_rotations", "person_id"),
+    ("body_members", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
 /// member: two records both in a branch now cannot be merged automatically).
-const PERSON_KEYS: &[(&str, &str)] =
-    &[("party_memberships", "current_person_id"), ("party_reports", "current_person_id")];
+const PERSON_KEYS: &[(&str, &str)] = &[
+    ("party_memberships", "current_person_id"),
+    ("party_reports", "current_person_id"),
+    ("body_members", "current_person_id"),
+];

@@ -13,6 +13,7 @@ mod admin;
 mod api;
 mod audit;
 mod auth;
+mod bodies;
 mod honours;
 mod io;
 mod joint;
@@ -100,6 +101,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(volunteers::rows(i));
     v.extend(party::rows(i));
     v.extend(honours::rows(i));
+    v.extend(bodies::rows(i));
     v.extend(joint::rows(i));
     v.extend(wishes::rows(i));
     v.extend(notify::rows(i));
