@@ -19,7 +19,7 @@ use super::{
 use crate::auth::{Ctx, Principal, StaffUser};
 use crate::{
     app::AppState,
-    audit::{self, Entry},
+    audit::Entry,
     auth::Auth,
     clock::fmt_datetime,
     error::{AppError, AppResult},
@@ -135,35 +135,28 @@ pub async fn save_checked(
     }
     store::save_writeup(&tx, OccurrenceId(id), body, attendance, p.user_id, now).await?;
     let added = uploads.len();
-    let mut keys = Vec::new();
     let owner = photos::Owner::writeup(OccurrenceId(id));
-    let result = async {
-        photos::save_for(state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
-        audit::commit(
-            tx,
-            ctx,
-            now,
-            Entry {
-                action: "update",
-                entity: "activity",
-                entity_id: Some(o.activity_id),
-                project_id: Some(o.project_id),
-                summary: format!(
-                    "「{}」{}活动纪实{}",
-                    o.title,
-                    fmt_datetime(o.starts_at),
-                    if added > 0 { format!("，照片{added}张") } else { String::new() }
-                ),
-            },
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        photos::discard(state, &keys).await;
-        return Err(e);
-    }
+    photos::commit_with_photos(
+        state,
+        tx,
+        ctx,
+        (owner, uploads),
+        p.user_id,
+        now,
+        Entry {
+            action: "update",
+            entity: "activity",
+            entity_id: Some(o.activity_id),
+            project_id: Some(o.project_id),
+            summary: format!(
+                "「{}」{}活动纪实{}",
+                o.title,
+                fmt_datetime(o.starts_at),
+                if added > 0 { format!("，照片{added}张") } else { String::new() }
+            ),
+        },
+    )
+    .await?;
     Ok(())
 }
 

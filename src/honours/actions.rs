@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     app::AppState,
-    audit::{self, Entry},
+    audit::Entry,
     auth::{Ctx, Principal},
     error::{AppError, AppResult, FieldError},
     ids::{PersonId, ProjectId},
@@ -307,28 +307,21 @@ pub async fn award(
     if minutes > 0 {
         store::add_evidence(&tx, id, "hours", minutes).await?;
     }
-    let mut keys = Vec::new();
-    let result = async {
-        photos::save_for(state, &tx, &store::photos_of(id), uploads, p.user_id, now, &mut keys).await?;
-        audit::commit(
-            tx,
-            ctx,
-            now,
-            Entry {
-                action: "create",
-                entity: "honour",
-                entity_id: Some(id),
-                project_id: n.project_id,
-                summary: format!("{grantor}授予{rname}「{title}」（{awarded_on}）"),
-            },
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        photos::discard(state, &keys).await;
-        return Err(e);
-    }
+    photos::commit_with_photos(
+        state,
+        tx,
+        ctx,
+        (store::photos_of(id), uploads),
+        p.user_id,
+        now,
+        Entry {
+            action: "create",
+            entity: "honour",
+            entity_id: Some(id),
+            project_id: n.project_id,
+            summary: format!("{grantor}授予{rname}「{title}」（{awarded_on}）"),
+        },
+    )
+    .await?;
     Ok(id)
 }

@@ -32,6 +32,13 @@ pub fn routes() -> Vec<RouteDef> {
         RouteDef::new("POST", "/party/orgs/{id}/meetings", Access::Authenticated, post(meetings::pages::record)),
         RouteDef::new("POST", "/party/orgs/{id}/meetings/plan", Access::Authenticated, post(meetings::pages::plan)),
         RouteDef::new("GET", "/party/meetings/{id}", Access::Authenticated, get(meetings::pages::meeting_page)),
+        RouteDef::new("POST", "/party/meetings/{id}/photos", Access::Authenticated, post(meetings::pages::add_photos)),
+        RouteDef::new(
+            "GET",
+            "/party/meetings/{id}/photos/{photo}",
+            Access::Authenticated,
+            get(meetings::pages::meeting_photo),
+        ),
         RouteDef::new(
             "POST",
             "/api/v1/party/orgs/{id}/meetings/planned",

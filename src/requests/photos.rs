@@ -272,6 +272,31 @@ pub async fn serve(state: &AppState, object_key: &str, content_type: &str) -> Ap
         .map_err(AppError::internal)
 }
 
+/// What every photo form does at its end, in one place: put the photos in the blob store and name them
+/// in the record's rows inside the caller's transaction, then commit it with its audit line; if
+/// anything fails, the photos written are removed again and nothing is left half-done.
+pub async fn commit_with_photos(
+    state: &AppState,
+    tx: sea_orm::DatabaseTransaction,
+    ctx: &crate::auth::Ctx,
+    (owner, uploads): (Owner, Vec<Upload>),
+    user_id: UserId,
+    now: DateTime<Utc>,
+    entry: crate::audit::Entry<'_>,
+) -> AppResult<()> {
+    let mut keys = Vec::new();
+    let result = async {
+        save_for(state, &tx, &owner, uploads, user_id, now, &mut keys).await?;
+        crate::audit::commit(tx, ctx, now, entry).await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if result.is_err() {
+        discard(state, &keys).await;
+    }
+    result
+}
+
 pub async fn discard(state: &AppState, keys: &[String]) {
     for k in keys {
         state.blobs.delete(k).await;

@@ -219,33 +219,18 @@ pub async fn fulfil(
     if !store::fulfil(&tx, id, me, (!note.is_empty()).then_some(note), now).await? {
         return Err(AppError::conflict("wrong_state", "心愿状态已变化，请刷新", "The wish changed meanwhile"));
     }
-    let mut keys = Vec::new();
-    let result = async {
-        photos::save_for(state, &tx, &store::photos_of(id), uploads, p.user_id, now, &mut keys).await?;
-        let users = notify::users_of_person(&tx, w.person_id).await?;
-        let msg = notify::Msg::new("note.wish.fulfilled").text("text", &w.text);
-        notify::to_users(&tx, &users, &notify::Note { kind: "wish", msg, link: Some(format!("/wishes/{id}")) }, now)
-            .await?;
-        audit::commit(
-            tx,
-            ctx,
-            now,
-            Entry {
-                action: "update",
-                entity: "wish",
-                entity_id: Some(id),
-                project_id: Some(w.project_id),
-                summary: format!("完成微心愿「{}」", w.text),
-            },
-        )
+    let users = notify::users_of_person(&tx, w.person_id).await?;
+    let msg = notify::Msg::new("note.wish.fulfilled").text("text", &w.text);
+    notify::to_users(&tx, &users, &notify::Note { kind: "wish", msg, link: Some(format!("/wishes/{id}")) }, now)
         .await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        photos::discard(state, &keys).await;
-        return Err(e);
-    }
+    let entry = Entry {
+        action: "update",
+        entity: "wish",
+        entity_id: Some(id),
+        project_id: Some(w.project_id),
+        summary: format!("完成微心愿「{}」", w.text),
+    };
+    photos::commit_with_photos(state, tx, ctx, (store::photos_of(id), uploads), p.user_id, now, entry).await?;
     Ok(())
 }
 

@@ -231,3 +231,45 @@ async fn member_points_follow_the_records_and_the_branch_rules() {
     assert_eq!(app.login("staff2").await.get(&url).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.login("resident2").await.get(&url).await.status, StatusCode::NOT_FOUND);
 }
+
+/// A meeting's record keeps its photos: added by those who record the branch's meetings (none chosen:
+/// 422; past nine: 409, nothing stored), seen by the branch's readers and its members, not by others.
+#[tokio::test]
+async fn a_meeting_keeps_its_photos() {
+    use crate::support::PNG_1X1;
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let m = ids.party_meeting;
+    let url = format!("/party/meetings/{m}/photos");
+    let mut staff = app.login("staff").await;
+    let page = staff.get(&format!("/party/meetings/{m}")).await.text;
+    assert!(page.contains("id=\"meeting-photo-form\""), "{page}");
+    let n_sql = format!("SELECT COUNT(*) AS n FROM party_meeting_photos WHERE meeting_id = {m}");
+    let n = || app.count(&n_sql);
+    let r = staff.multipart_files(&url, &[], "photo", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = staff.multipart_named(&url, &[], "photo", ("会议.png", PNG_1X1)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(n().await, 1);
+    let photo = app.id(&format!("SELECT id FROM party_meeting_photos WHERE meeting_id = {m}")).await;
+    let src = format!("/party/meetings/{m}/photos/{photo}");
+    assert!(staff.get(&format!("/party/meetings/{m}")).await.text.contains(&src));
+    assert_eq!(staff.get(&src).await.status, StatusCode::OK);
+    // The branch's member sees it but may not add; another estate's staff and a resident see nothing.
+    let mut member = app.login("member").await;
+    assert_eq!(member.get(&src).await.status, StatusCode::OK);
+    assert!(!member.get(&format!("/party/meetings/{m}")).await.text.contains("id=\"meeting-photo-form\""));
+    assert_eq!(member.multipart_named(&url, &[], "photo", ("x.png", PNG_1X1)).await.status, StatusCode::FORBIDDEN);
+    for user in ["staff2", "resident2"] {
+        assert_eq!(app.login(user).await.get(&src).await.status, StatusCode::NOT_FOUND, "{user}");
+    }
+    // Nine at most (three an upload): 1 + 3 + 3 = 7; three more would make 10.
+    let three: Vec<(&str, &[u8])> = (0..3).map(|_| ("p.png", PNG_1X1)).collect();
+    for _ in 0..2 {
+        assert_eq!(staff.multipart_files(&url, &[], "photo", &three).await.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(n().await, 7);
+    let r = staff.multipart_files(&url, &[], "photo", &three).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(n().await, 7, "a refused upload left rows");
+}

@@ -34,6 +34,7 @@ mod m0027_wishes;
 mod m0028_party_members_work;
 mod m0029_pairings;
 mod m0030_bodies;
+mod m0031_meeting_photos;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_party_members_work::M0028PartyMembersWork),
             Box::new(m0029_pairings::M0029Pairings),
             Box::new(m0030_bodies::M0030Bodies),
+            Box::new(m0031_meeting_photos::M0031MeetingPhotos),
         ]
     }
 }

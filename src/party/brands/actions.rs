@@ -7,7 +7,7 @@ use sea_orm::TransactionTrait;
 use super::store::{self, Brand, NewBrand};
 use crate::{
     app::AppState,
-    audit::{self, Entry},
+    audit::Entry,
     auth::{Ctx, Principal},
     error::{AppError, AppResult, FieldError},
     party::{actions::open, meetings::actions::may_record},
@@ -91,33 +91,26 @@ pub async fn save(
         ));
     }
     let added = uploads.len();
-    let mut keys = Vec::new();
-    let result = async {
-        photos::save_for(state, &tx, &owner, uploads, p.user_id, now, &mut keys).await?;
-        audit::commit(
-            tx,
-            ctx,
-            now,
-            Entry {
-                action: "update",
-                entity: "party_brand",
-                entity_id: Some(id),
-                project_id: a.node.project_id,
-                summary: format!(
-                    "「{}」{year}年品牌「{name}」{}",
-                    a.org.name,
-                    if added > 0 { format!("，照片{added}张") } else { String::new() }
-                ),
-            },
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
-    if let Err(e) = result {
-        photos::discard(state, &keys).await;
-        return Err(e);
-    }
+    photos::commit_with_photos(
+        state,
+        tx,
+        ctx,
+        (owner, uploads),
+        p.user_id,
+        now,
+        Entry {
+            action: "update",
+            entity: "party_brand",
+            entity_id: Some(id),
+            project_id: a.node.project_id,
+            summary: format!(
+                "「{}」{year}年品牌「{name}」{}",
+                a.org.name,
+                if added > 0 { format!("，照片{added}张") } else { String::new() }
+            ),
+        },
+    )
+    .await?;
     Ok(id)
 }
 

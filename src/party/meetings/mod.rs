@@ -4,4 +4,5 @@
 pub mod actions;
 pub mod model;
 pub mod pages;
+pub mod photos;
 pub mod store;

@@ -201,6 +201,10 @@ struct MeetingPage {
     /// The activity it is held with: (occurrence id, title).
     activity: Option<Link>,
     passed: Option<bool>,
+    /// The record's photos, and whether the caller may add more.
+    photos: Vec<String>,
+    may_add_photos: bool,
+    photo_max_mb: usize,
 }
 
 pub struct Link {
@@ -235,8 +239,16 @@ pub async fn meeting_page(
         href: format!("/activities/occurrences/{}", o.id),
         label: format!("{} 「{}」", crate::clock::fmt_datetime(o.starts_at), o.title),
     });
+    let photos = super::photos::ids(&state, m.id)
+        .await?
+        .into_iter()
+        .map(|x| format!("/party/meetings/{id}/photos/{x}"))
+        .collect();
     Ok(MeetingPage {
         c: Chrome::new(&ctx, m.title.clone()).with_msg(q.msg.as_deref()),
+        photos,
+        may_add_photos: actions::may_record(&state, &p, &a).await?,
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
         activity,
         passed: m.passed(),
         kind: m.kind.label(ctx.lang),
@@ -338,4 +350,25 @@ pub async fn api_record(
         excused: b.excused.iter().map(i64::to_string).collect(),
     };
     Ok(Json(Recorded { id: actions::record(&state, &p, &ctx, id, &f).await? }))
+}
+
+/// Add photos to a meeting's record (multipart).
+pub async fn add_photos(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> AppResult<Redirect> {
+    let (_, uploads) = crate::requests::photos::pairs_with_photos(&state, req).await?;
+    super::photos::add(&state, &p, &ctx, id, uploads).await?;
+    Ok(Redirect::to(&format!("/party/meetings/{id}?msg=saved#photos")))
+}
+
+/// One photo of a meeting's record (readers of the branch).
+pub async fn meeting_photo(
+    State(state): State<AppState>,
+    Auth(p, _ctx): Auth,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<axum::response::Response> {
+    super::photos::serve(&state, &p, id, photo).await
 }

@@ -43,6 +43,21 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         ),
         r("GET", "/party/meetings/{id}", format!("/party/meetings/{}", i.party_meeting), Body::None, yeyu_staff),
         r(
+            "POST",
+            "/party/meetings/{id}/photos",
+            format!("/party/meetings/{}/photos", i.party_meeting),
+            Body::Multipart,
+            yeyu_staff,
+        ),
+        // No photo 0 is the meeting's: refused for everyone (the readers' access is in party_work.rs).
+        r(
+            "GET",
+            "/party/meetings/{id}/photos/{photo}",
+            format!("/party/meetings/{}/photos/0", i.party_meeting),
+            Body::None,
+            nobody,
+        ),
+        r(
             "GET",
             "/api/v1/party/orgs/{id}/compliance",
             format!("/api/v1/party/orgs/{b}/compliance"),
