@@ -658,6 +658,51 @@ try {
     await lisi.ctx.close();
   });
 
+  await check("the member logs a visit to a household they keep in touch with from the phone; the branch's leaders see it and the member's 党员积分 counts it", async () => {
+    const member = await loginAs("member");
+    await member.p.goto(`${base}/party/me`);
+    const open = member.p.locator("#my-contacts details[open]").first();
+    expect((await open.count()) === 1, "no household waiting for a first visit");
+    const before = Number((await member.p.textContent("#my-score .balance")).trim());
+    await open.locator('select[name="how"]').selectOption("door");
+    await open.locator('textarea[name="note"]').fill("入户看望，老人精神不错，提醒关好燃气阀门");
+    await open.locator('input[name="raised"]').fill("单元门禁坏了");
+    await open.locator('button[type="submit"]').click();
+    await member.p.waitForSelector(".flash");
+    expect((await member.p.textContent("#my-contacts")).includes("入户看望"), "the visit is not in the member's log");
+    const after = Number((await member.p.textContent("#my-score .balance")).trim());
+    expect(after === before + 1, `points ${before} → ${after}`);
+    await member.p.screenshot({ path: join(shots, "28-member-visit.png"), fullPage: true });
+    const branch = await member.p.getAttribute('#my-membership a[href^="/party/orgs/"]', "href");
+    await member.ctx.close();
+    const staff = await loginAs("staff", true);
+    await staff.p.goto(`${base}${branch}`);
+    await staff.p.click("#contacts-link");
+    expect((await staff.p.textContent("#visits")).includes("单元门禁坏了"), "the leaders do not see what was raised");
+    expect((await staff.p.textContent("#stations")).includes("客服前台"), "no 先锋岗 listed");
+    await staff.p.screenshot({ path: join(shots, "29-branch-contacts.png"), fullPage: true });
+    await staff.p.goto(`${base}${branch}`);
+    await staff.p.click("#scores-link");
+    expect((await staff.p.locator("#scores tbody tr").count()) >= 8, "the points table is short");
+    await staff.p.screenshot({ path: join(shots, "30-branch-scores.png"), fullPage: true });
+    await staff.ctx.close();
+  });
+
+  await check("the company admin opens the 结对 of 翡翠和悦 with 龙祥家园: the month's exchange is on both duty lists", async () => {
+    const admin = await loginAs("admin", true);
+    await admin.p.click('nav a[href="/joint"]');
+    await admin.p.click("#pairings-link");
+    await admin.p.click('#pairings a.row-link:has-text("龙祥家园")');
+    await admin.p.waitForSelector("#rotations");
+    expect((await admin.p.textContent("#rotations")).includes("轮岗中"), "no rotation under way");
+    await admin.p.screenshot({ path: join(shots, "31-pairing.png"), fullPage: true });
+    await admin.p.click('#pairing a:has-text("龙祥家园")');
+    await admin.p.waitForSelector("#rotations");
+    const duty = await admin.p.textContent("#rotations");
+    expect(duty.includes("来此轮岗") && duty.includes("秦晓（演示）"), `龙祥家园's duty list: ${duty}`);
+    await admin.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();

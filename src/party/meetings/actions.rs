@@ -423,6 +423,12 @@ pub async fn boards(state: &AppState, orgs: &[i64]) -> AppResult<Vec<(i64, Vec<C
     let today = state.clock.today();
     let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let d = store::board_data(&state.db.read, orgs, from).await?;
+    // Each organisation's meetings, grouped once (a company's board reads hundreds of branches).
+    let mut by_org: std::collections::HashMap<i64, Vec<&(i64, MeetingKind, NaiveDate, i32, i32)>> =
+        std::collections::HashMap::new();
+    for m in &d.meetings {
+        by_org.entry(m.0).or_default().push(m);
+    }
     Ok(orgs
         .iter()
         .map(|org| {
@@ -437,10 +443,11 @@ pub async fn boards(state: &AppState, orgs: &[i64]) -> AppResult<Vec<(i64, Vec<C
                 .map(|(_, r)| *r)
                 .filter(|r| model::applies(r.kind, full, groups))
                 .collect();
-            let held: Vec<_> = d
-                .meetings
+            let held: Vec<_> = by_org
+                .get(org)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
-                .filter(|m| m.0 == *org)
                 .map(|m| (m.1, m.2, model::counts(m.1, m.3.max(0) as usize, m.4.max(0) as usize, m.2, today)))
                 .collect();
             (*org, model::board(&rules, &held, from, today))
