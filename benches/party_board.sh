@@ -64,7 +64,9 @@ run() {
   else
     (echo "BEGIN;"; seed_sql "$as_date"; echo "COMMIT;"; echo "ANALYZE;") | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
   fi
-  echo "# $name: seeded in $(( $(date +%s) - t0 )) s"
+  local count="SELECT COUNT(*) FROM party_meetings m JOIN party_orgs o ON o.id = m.org_id WHERE o.name LIKE '压测支部%'"
+  if [ "$name" = sqlite ]; then n=$(sqlite3 "$file" "$count"); else n=$(psql -tA "$url" -c "$count"); fi
+  echo "# $name: seeded in $(( $(date +%s) - t0 )) s: $n meetings of the bench branches"
   "$BIN" serve >"$dir/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done

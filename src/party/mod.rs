@@ -47,6 +47,13 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         RouteDef::new(
             "GET",
+            "/api/v1/party/orgs/{id}/meetings",
+            Access::Authenticated,
+            get(meetings::pages::api_meetings),
+        ),
+        RouteDef::new("GET", "/api/v1/party/meetings/{id}", Access::Authenticated, get(meetings::pages::api_meeting)),
+        RouteDef::new(
+            "GET",
             "/api/v1/party/orgs/{id}/compliance",
             Access::Authenticated,
             get(meetings::pages::api_board),
@@ -108,6 +115,8 @@ pub fn routes() -> Vec<RouteDef> {
     meetings::pages::api_board,
     meetings::pages::api_record,
     meetings::pages::api_plan,
+    meetings::pages::api_meetings,
+    meetings::pages::api_meeting,
     dues::pages::api_me,
     brands::pages::api_brands,
     contacts::pages::api_contacts,

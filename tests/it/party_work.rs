@@ -272,4 +272,23 @@ async fn a_meeting_keeps_its_photos() {
     let r = staff.multipart_files(&url, &[], "photo", &three).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     assert_eq!(n().await, 7, "a refused upload left rows");
+    // The API: the branch's meetings, and one with its attendance and photos (the read audited).
+    let org = app.id(&format!("SELECT org_id AS id FROM party_meetings WHERE id = {m}")).await;
+    let list = staff.get(&format!("/api/v1/party/orgs/{org}/meetings?from=2020-01-01")).await.json();
+    assert!(list.as_array().unwrap().iter().any(|x| x["id"] == m), "{list}");
+    assert_eq!(
+        staff.get(&format!("/api/v1/party/orgs/{org}/meetings?from=yesterday")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let reads_sql = format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'party_read' AND entity_id = {org}");
+    let reads = || app.count(&reads_sql);
+    let before = reads().await;
+    let one = member.get(&format!("/api/v1/party/meetings/{m}")).await.json();
+    assert_eq!(one["photos"].as_array().unwrap().len(), 7);
+    assert!(!one["attendance"].as_array().unwrap().is_empty(), "{one}");
+    assert_eq!(reads().await, before + 1);
+    assert_eq!(
+        app.login("staff2").await.get(&format!("/api/v1/party/meetings/{m}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -424,8 +424,7 @@ pub async fn boards(state: &AppState, orgs: &[i64]) -> AppResult<Vec<(i64, Vec<C
     let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let d = store::board_data(&state.db.read, orgs, from).await?;
     // Each organisation's meetings, grouped once (a company's board reads hundreds of branches).
-    let mut by_org: std::collections::HashMap<i64, Vec<&(i64, MeetingKind, NaiveDate, i32, i32)>> =
-        std::collections::HashMap::new();
+    let mut by_org: std::collections::HashMap<i64, Vec<&store::HeldRow>> = std::collections::HashMap::new();
     for m in &d.meetings {
         by_org.entry(m.0).or_default().push(m);
     }

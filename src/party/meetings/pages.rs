@@ -372,3 +372,64 @@ pub async fn meeting_photo(
 ) -> AppResult<axum::response::Response> {
     super::photos::serve(&state, &p, id, photo).await
 }
+
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct FromQuery {
+    /// The first day (`YYYY-MM-DD`); the start of this year when absent.
+    pub from: Option<String>,
+}
+
+/// A branch's meetings from a day on, newest first (readers of the organisation).
+#[utoipa::path(get, path = "/api/v1/party/orgs/{id}/meetings", tag = "party",
+    params(("id" = i64, Path, description = "Party organisation"), FromQuery),
+    responses((status = 200, body = [Meeting]), (status = 401), (status = 404), (status = 422)))]
+pub async fn api_meetings(
+    State(state): State<AppState>,
+    Auth(p, _ctx): Auth,
+    Path(id): Path<i64>,
+    Query(q): Query<FromQuery>,
+) -> ApiResult<Vec<Meeting>> {
+    let a = open(&state, &p, id).await?;
+    let today = state.clock.today();
+    let from = match q.from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (today - *d).num_days() <= 366 * 30)
+            .ok_or_else(|| AppError::field("from", "日期无效（格式 2026-01-01）"))?,
+    };
+    Ok(Json(store::of_org(&state.db.read, a.org.id, from).await?))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MeetingOut {
+    pub meeting: Meeting,
+    /// Counted by the board: held, attended, and quorate where a quorum applies.
+    pub quorate: bool,
+    pub passed: Option<bool>,
+    pub attendance: Vec<Attendee>,
+    /// Photo ids (`/party/meetings/{id}/photos/{photo}`).
+    pub photos: Vec<i64>,
+}
+
+/// One meeting with who attended (readers of the organisation; the read is audited).
+#[utoipa::path(get, path = "/api/v1/party/meetings/{id}", tag = "party", params(("id" = i64, Path, description = "Meeting")),
+    responses((status = 200, body = MeetingOut), (status = 401), (status = 404)))]
+pub async fn api_meeting(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<MeetingOut> {
+    let m = store::meeting(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    let a = open(&state, &p, m.org_id).await?;
+    let attendance = store::attendance(&state.db.read, m.id).await?;
+    crate::party::actions::audit_read(&state, &ctx, &a, attendance.len()).await?;
+    Ok(Json(MeetingOut {
+        quorate: m.quorate(),
+        passed: m.passed(),
+        photos: super::photos::ids(&state, m.id).await?,
+        attendance,
+        meeting: m,
+    }))
+}

@@ -227,6 +227,9 @@ pub async fn attended_by(
     .await?)
 }
 
+/// A meeting as the board reads it: (org, kind, day, voters, present voters).
+pub type HeldRow = (i64, MeetingKind, NaiveDate, i32, i32);
+
 /// What the boards of several organisations need, in four queries whatever their number: full members and
 /// groups per organisation, the rules rows that concern them, and their meetings from a day on.
 pub struct BoardData {
@@ -234,8 +237,7 @@ pub struct BoardData {
     pub groups: Vec<(i64, i64)>,
     /// (org_id of the rule — none for the defaults —, rule).
     pub rules: Vec<(Option<i64>, Rule)>,
-    /// (org, kind, day, voters, present voters).
-    pub meetings: Vec<(i64, MeetingKind, NaiveDate, i32, i32)>,
+    pub meetings: Vec<HeldRow>,
 }
 
 pub async fn board_data(conn: &impl ConnectionTrait, orgs: &[i64], from: NaiveDate) -> Result<BoardData, AppError> {

@@ -43,6 +43,20 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
         ),
         r("GET", "/party/meetings/{id}", format!("/party/meetings/{}", i.party_meeting), Body::None, yeyu_staff),
         r(
+            "GET",
+            "/api/v1/party/orgs/{id}/meetings",
+            format!("/api/v1/party/orgs/{b}/meetings"),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
+            "GET",
+            "/api/v1/party/meetings/{id}",
+            format!("/api/v1/party/meetings/{}", i.party_meeting),
+            Body::None,
+            yeyu_staff,
+        ),
+        r(
             "POST",
             "/party/meetings/{id}/photos",
             format!("/party/meetings/{}/photos", i.party_meeting),
