@@ -131,7 +131,11 @@ struct MePage {
 }
 
 /// 我的党组织: my branch and status, my dues, the meetings I attended this year.
-pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppResult<impl IntoResponse> {
+pub async fn me_page(
+    State(state): State<AppState>,
+    Auth(p, ctx): Auth,
+    Query(q): Query<MsgQuery>,
+) -> AppResult<impl IntoResponse> {
     let mine = actions::mine(&state, &p).await?;
     let today = state.clock.today();
     let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
@@ -159,7 +163,7 @@ pub async fn me_page(State(state): State<AppState>, Auth(p, ctx): Auth) -> AppRe
         None => (None, None),
     };
     Ok(MePage {
-        c: Chrome::titled(&ctx, "party.me"),
+        c: Chrome::titled(&ctx, "party.me").with_msg(q.msg.as_deref()),
         status: membership.as_ref().map(|m| m.status.label(ctx.lang)).unwrap_or(""),
         years: membership.as_ref().map(|m| today.year() - m.joined_on.year()).unwrap_or(0),
         due: standing.as_ref().and_then(|s| s.due_fen).map(model::fen_to_yuan).unwrap_or_default(),
