@@ -164,4 +164,29 @@ async fn pairing_two_projects_takes_both_and_once() {
     let id = app.id("SELECT MAX(id) AS id FROM pairings").await;
     let r = staff.post_form(&format!("/pairings/{id}/outcomes"), &[("text", "互相观摩")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // But only 天玺's writers send 天玺's people: 叶语's manager may not send 赵经理 to 叶语.
+    let zhao = app.id("SELECT person_id AS id FROM users WHERE username = 'staff2'").await;
+    let rotation = |person: i64, to: i64| {
+        vec![
+            ("person_id", person.to_string()),
+            ("to_project", to.to_string()),
+            ("duty", "交流学习".to_string()),
+            ("starts_on", "2026-12-10".to_string()),
+            ("ends_on", "2026-12-20".to_string()),
+        ]
+    };
+    let send = |c: &mut crate::support::Client, f: Vec<(&'static str, String)>| {
+        let mut c = c.clone();
+        async move {
+            let v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post_form(&format!("/pairings/{id}/rotations"), &v).await
+        }
+    };
+    let r = send(&mut staff, rotation(zhao, ids.yeyu)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let wang = app.id("SELECT person_id AS id FROM users WHERE username = 'staff'").await;
+    let r = send(&mut staff, rotation(wang, ids.tianxi)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let r = send(&mut app.login("staff2").await, rotation(zhao, ids.yeyu)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
 }

@@ -201,6 +201,11 @@ pub async fn rotate(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &Rot
         errors.push(FieldError::new("to_project", "请选择轮岗去往的项目"));
     }
     let from = to.map(|t| if t == a.a.id { a.b.id } else { a.a.id });
+    // Only the sending project's writers send its people.
+    let from_node = if from == Some(a.a.id) { &a.a } else { &a.b };
+    if from.is_some() && !org::node_writable(p, from_node) {
+        errors.push(FieldError::new("to_project", "只能从您管理的项目派出人员"));
+    }
     let person = f.person_id.trim().parse::<i64>().ok().map(PersonId);
     let serves = match (person, from) {
         (Some(person), Some(from)) => {
