@@ -82,6 +82,11 @@ pub fn check_term(kind: BodyKind, start: &str, end: &str) -> Result<Option<(Naiv
     }
 }
 
+/// Has an elected body's term run out (it is due for 换届)?
+pub fn term_over(term_end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    term_end.is_some_and(|e| e < today)
+}
+
 /// A post (主任, 委员, 团支部书记, 成员 …): 1–20 characters.
 pub fn check_post(post: &str) -> Result<String, FieldError> {
     let p = crate::text::normalize(post);
@@ -121,6 +126,14 @@ mod tests {
         let e = check_term(BodyKind::PartnerUnit, "2024-01-01", "2023-01-01").unwrap_err();
         assert_eq!(e[0].field, "term_end");
         assert!(check_term(BodyKind::PartnerUnit, "x", "").is_err());
+    }
+
+    #[test]
+    fn a_term_runs_out_the_day_after_it_ends() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!term_over(Some(d("2026-06-19")), d("2026-06-19")));
+        assert!(term_over(Some(d("2026-06-19")), d("2026-06-20")));
+        assert!(!term_over(None, d("2026-06-20")));
     }
 
     #[test]

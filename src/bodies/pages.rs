@@ -26,6 +26,8 @@ use crate::{
 pub struct BodyLine {
     pub b: Body,
     pub kind: &'static str,
+    /// The term has run out: due for 换届.
+    pub over: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -47,7 +49,11 @@ pub async fn list(
         bodies: actions::visible(&state, &p)
             .await?
             .into_iter()
-            .map(|b| BodyLine { kind: b.kind.label(ctx.lang), b })
+            .map(|b| BodyLine {
+                kind: b.kind.label(ctx.lang),
+                over: super::model::term_over(b.term_end, state.clock.today()),
+                b,
+            })
             .collect(),
         places: choices(actions::places(&state, &p).await?),
         kinds: choices(BodyKind::ALL.iter().map(|k| (k.as_str(), k.label(ctx.lang)))),
@@ -68,6 +74,7 @@ struct BodyPage {
     members: Vec<Member>,
     write: bool,
     at_project: bool,
+    over: bool,
 }
 
 pub async fn body_page(
@@ -83,6 +90,7 @@ pub async fn body_page(
         members,
         write: a.write,
         at_project: a.node.project_id.is_some(),
+        over: super::model::term_over(a.body.term_end, state.clock.today()),
         b: a.body,
     })
 }

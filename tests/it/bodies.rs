@@ -20,7 +20,7 @@ async fn bodies_keep_members_and_terms_and_tenants_join_activities() {
     }
     let rjh = app.id("SELECT id FROM bodies WHERE name = '牧马山社区居民委员会'").await;
     let page = admin.get(&format!("/bodies/{rjh}")).await.text;
-    assert!(page.contains("刘红（演示）") && page.contains("主任") && page.contains("2021-06-20"), "{page}");
+    assert!(page.contains("刘红（演示）") && page.contains("主任") && page.contains("2026-06-20"), "{page}");
     // The 居委会 is the community's: its cadre sees it, 叶语's staff and another community's cadre do not.
     assert_eq!(app.login("mumashan").await.get(&format!("/bodies/{rjh}")).await.status, StatusCode::OK);
     for user in ["staff", "cadre"] {
@@ -68,6 +68,22 @@ async fn bodies_keep_members_and_terms_and_tenants_join_activities() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another estate: {}", r.text);
     assert_eq!(n().await, before);
+    // An elected body whose term has run out says so (due for 换届).
+    let r = staff
+        .post_form(
+            "/bodies",
+            &[
+                ("kind", "youth_branch"),
+                ("node_id", &y),
+                ("name", "上一届团支部"),
+                ("term_start", "2023-05-04"),
+                ("term_end", "2026-05-03"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert!(staff.get(r.location().split('?').next().unwrap()).await.text.contains("id=\"term-over\""));
+    assert!(!admin.get(&format!("/bodies/{rjh}")).await.text.contains("id=\"term-over\""));
     let r = staff
         .post_form("/bodies", &[("kind", "partner_unit"), ("node_id", &y), ("name", "叶语共建单位（测试）")])
         .await;
