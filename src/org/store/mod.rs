@@ -323,6 +323,25 @@ pub async fn household(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Ho
     Ok(db::one(conn, &format!("{HOUSEHOLD_SELECT} WHERE h.node_id = $1"), params![id]).await?)
 }
 
+/// A household of a project by its label as typed: 「1-1-101」 or 「1栋1单元101(室)」 (staff reporting for a
+/// resident, a branch linking a member with a household).
+pub async fn household_by_label(
+    conn: &impl ConnectionTrait,
+    project_id: ProjectId,
+    label: &str,
+) -> Result<Option<i64>, AppError> {
+    let wanted = crate::org::model::household_label_key(label);
+    Ok(db::one::<db::IdRow>(
+        conn,
+        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
+         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
+        params![project_id, wanted],
+    )
+    .await?
+    .map(|r| r.id))
+}
+
 pub fn household_readable(p: &Principal, h: &Household) -> bool {
     p.scope.can_read_household(HouseholdId(h.id), h.project_id, h.microgrid_path.as_deref())
 }

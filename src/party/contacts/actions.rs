@@ -110,7 +110,7 @@ pub async fn link(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: &L
     let project = project_of(&a)?;
     let person = member_of(state, &a, &f.person_id).await?;
     let conn = &state.db.read;
-    let household = store::household_by_label(conn, project, &f.household)
+    let household = crate::org::store::household_by_label(conn, project, &f.household)
         .await?
         .ok_or_else(|| AppError::field("household", "本项目没有这个房号（如 3栋2单元1001）"))?;
     if store::count_of(conn, person).await? >= model::MAX_CONTACTS as i64 {

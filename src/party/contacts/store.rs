@@ -78,24 +78,6 @@ pub async fn count_of(conn: &impl ConnectionTrait, person: PersonId) -> Result<i
     .await?)
 }
 
-/// A household of a project by its label as typed (「3栋2单元1001」, with or without 室).
-pub async fn household_by_label(
-    conn: &impl ConnectionTrait,
-    project: ProjectId,
-    label: &str,
-) -> Result<Option<i64>, AppError> {
-    let wanted = crate::org::model::household_label_key(label);
-    Ok(db::one::<db::IdRow>(
-        conn,
-        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
-         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
-         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
-        params![project, wanted],
-    )
-    .await?
-    .map(|r| r.id))
-}
-
 /// Link a member with a household (a second link of the same pair in force: 409).
 pub async fn insert(
     conn: &impl ConnectionTrait,

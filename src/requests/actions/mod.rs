@@ -392,7 +392,7 @@ pub async fn grid_covers(state: &AppState, p: &Principal, project_id: ProjectId)
 
 /// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
 pub async fn household_by_label(state: &AppState, project_id: ProjectId, label: &str) -> AppResult<Option<i64>> {
-    store::household_by_label(&state.db.read, project_id, label).await
+    crate::org::store::household_by_label(&state.db.read, project_id, label).await
 }
 
 pub async fn project_staff(state: &AppState, project_id: ProjectId) -> AppResult<Vec<(i64, String)>> {

@@ -498,24 +498,6 @@ pub async fn projects_in_grid(conn: &impl ConnectionTrait, grid_path: &str) -> R
     .collect())
 }
 
-/// A home given by staff as 「1-1-101」 or 「1栋1单元101(室)」 in this project.
-pub async fn household_by_label(
-    conn: &impl ConnectionTrait,
-    project_id: ProjectId,
-    label: &str,
-) -> Result<Option<i64>, AppError> {
-    let wanted = crate::org::model::household_label_key(label);
-    Ok(db::one::<db::IdRow>(
-        conn,
-        "SELECT h.node_id AS id FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
-         JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
-         WHERE h.project_id = $1 AND b.name || u.name || h.room = $2",
-        params![project_id, wanted],
-    )
-    .await?
-    .map(|r| r.id))
-}
-
 /// The project's staff: (person, name, post).
 pub async fn project_staff(
     conn: &impl ConnectionTrait,
