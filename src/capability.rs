@@ -105,6 +105,7 @@ pub fn all() -> Vec<Capability> {
         crate::joint::capability(),
         crate::bodies::capability(),
         crate::wishes::capability(),
+        crate::convenience::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

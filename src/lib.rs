@@ -28,6 +28,8 @@ pub mod cli;
 pub mod clock;
 /// One typed config from `XINGHUO_*` variables; secrets redacted.
 pub mod config;
+/// C10 Convenience services: 便民物资共享 (lending library), 快递配送, 户内托管.
+pub mod convenience;
 /// SQLite or PostgreSQL by URL scheme; migrations; shared-dialect SQL helpers.
 pub mod db;
 /// C0.7 Demo data from the seed article.

@@ -8,6 +8,7 @@ mod bodies;
 pub mod history;
 mod honours;
 mod joint;
+mod lending;
 mod life;
 mod pairing;
 mod party;
@@ -429,6 +430,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
             wishes::demo_wishes(t, ProjectId(yeyu), (PersonId(owner), uid.get()), now).await?;
         }
     }
+    lending::demo_lending(t, ProjectId(yeyu), now).await?;
     // 「member」: a Party member living in 保利叶语 (the member's phone path: my branch, the meeting
     // notice, signing in to the 主题党日).
     let member = db::one::<db::IdRow>(

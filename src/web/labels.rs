@@ -168,6 +168,9 @@ mod tests {
         missing.extend(complete::<crate::joint::model::Status>());
         missing.extend(complete::<crate::joint::model::Side>());
         missing.extend(complete::<crate::wishes::model::WishState>());
+        missing.extend(complete::<crate::convenience::lending::model::ItemKind>());
+        missing.extend(complete::<crate::convenience::lending::model::LoanState>());
+        missing.extend(complete::<crate::convenience::lending::model::Condition>());
         missing.extend(complete::<crate::party::contacts::model::VisitHow>());
         missing.extend(complete::<crate::party::contacts::model::StationKind>());
         missing.extend(complete::<crate::party::score::model::Source>());
@@ -228,6 +231,12 @@ mod tests {
         assert_eq!(codes::<crate::joint::model::Status>(), "planned,doing,done");
         assert_eq!(codes::<crate::joint::model::Side>(), "community,company,owners,members");
         assert_eq!(codes::<crate::wishes::model::WishState>(), "open,claimed,fulfilled,confirmed,withdrawn");
+        assert_eq!(
+            codes::<crate::convenience::lending::model::ItemKind>(),
+            "ladder,wheelchair,toolkit,umbrella,stroller,other"
+        );
+        assert_eq!(codes::<crate::convenience::lending::model::LoanState>(), "reserved,out,returned,cancelled");
+        assert_eq!(codes::<crate::convenience::lending::model::Condition>(), "good,worn,damaged");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

@@ -12,6 +12,7 @@ mod experience;
 mod honours;
 mod import_export;
 mod joint;
+mod lending;
 mod open311;
 mod outbound;
 mod pairing;

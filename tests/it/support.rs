@@ -246,6 +246,10 @@ impl TestApp {
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
+            lend_item: self.id("SELECT id FROM lend_items WHERE code = '工具箱-01'").await,
+            lend_loan: self
+                .id("SELECT l.id FROM lend_loans l JOIN users u ON u.person_id = l.person_id WHERE u.username = 'resident2' AND l.state = 'out'")
+                .await,
             agreement: self
                 .id(&format!(
                     "SELECT j.id FROM joint_agreements j JOIN party_orgs o ON o.id = j.project_org_id WHERE o.node_id = {tianxi}"
@@ -393,6 +397,9 @@ pub struct Ids {
     pub party_station: i64,
     /// 李四's open wish (微心愿) at 保利叶语.
     pub wish: i64,
+    /// 保利叶语's free 工具箱-01 (便民物资共享), and 李四's wheelchair loan (out).
+    pub lend_item: i64,
+    pub lend_loan: i64,
     /// 保利天玺's 联建 agreement with 友联社区党委, and an item of its lists.
     pub agreement: i64,
     pub agreement_item: i64,

@@ -35,6 +35,7 @@ mod m0028_party_members_work;
 mod m0029_pairings;
 mod m0030_bodies;
 mod m0031_meeting_photos;
+mod m0032_lending;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_pairings::M0029Pairings),
             Box::new(m0030_bodies::M0030Bodies),
             Box::new(m0031_meeting_photos::M0031MeetingPhotos),
+            Box::new(m0032_lending::M0032Lending),
         ]
     }
 }

@@ -86,24 +86,7 @@ pub fn arrears(since: NaiveDate, today: NaiveDate, paid: &[String]) -> Vec<Strin
     months(since, last).into_iter().filter(|m| !paid.contains(m)).collect()
 }
 
-/// Read a yuan amount as typed (「3500」「3,500.50」「３５００」) into fen.
-pub fn yuan_to_fen(s: &str) -> Option<i64> {
-    let t = crate::text::num(s).replace([',', '，', ' '], "");
-    let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if int.is_empty() || int.len() > 9 || frac.len() > 2 || !int.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    if !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let frac = format!("{frac:0<2}");
-    Some(int.parse::<i64>().ok()? * 100 + frac.parse::<i64>().ok()?)
-}
-
-/// Fen as yuan for people: 「17.50」.
-pub fn fen_to_yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
-}
+pub use crate::text::{fen_to_yuan, yuan_to_fen};
 
 #[cfg(test)]
 mod tests {

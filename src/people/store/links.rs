@@ -165,6 +165,7 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("party_stations", "person_id"),
     ("pairing_rotations", "person_id"),
     ("body_members", "person_id"),
+    ("lend_loans", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

@@ -14,6 +14,7 @@ mod api;
 mod audit;
 mod auth;
 mod bodies;
+mod convenience;
 mod honours;
 mod io;
 mod joint;
@@ -104,6 +105,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(bodies::rows(i));
     v.extend(joint::rows(i));
     v.extend(wishes::rows(i));
+    v.extend(convenience::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v
