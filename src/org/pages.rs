@@ -72,6 +72,8 @@ fn services(p: &crate::auth::Principal, lang: crate::web::i18n::Lang, homes: &[H
         ("/positions", "building", "home.svc.positions"),
         ("/volunteers", "hands", "home.svc.volunteers"),
         ("/rewards", "gift", "home.svc.rewards"),
+        ("/wishes", "star", "home.svc.wishes"),
+        ("/lending", "box", "home.svc.lending"),
         ("/notifications", "bell", "home.svc.notifications"),
     ];
     let nav = crate::capability::nav(p, false);

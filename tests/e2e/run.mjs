@@ -712,6 +712,34 @@ try {
     await admin.ctx.close();
   });
 
+  await check("张三 reserves a wheelchair from the phone; nobody else is offered it; the desk sees the overdue ladder first and hands the wheelchair over", async () => {
+    const zhang = await loginAs("resident");
+    await zhang.p.click('a[href="/lending"]');
+    const chair = zhang.p.locator("#borrow li", { hasText: "轮椅-01" });
+    await chair.locator('button[type="submit"]').click();
+    await zhang.p.waitForSelector("#my-loans");
+    expect((await zhang.p.textContent("#my-loans")).includes("已预约待领取"), "no reservation shown");
+    await zhang.p.screenshot({ path: join(shots, "32-lending-reserved.png"), fullPage: true });
+    const lisi = await loginAs("resident2");
+    await lisi.p.goto(`${base}/lending`);
+    const seen = lisi.p.locator("#borrow li", { hasText: "轮椅-01" });
+    expect((await seen.locator("button").count()) === 0 && (await seen.textContent()).includes("已预约"), "the reserved wheelchair is offered again");
+    await lisi.ctx.close();
+    const staff = await loginAs("staff", true);
+    await staff.p.goto(`${base}/lending`);
+    const overdue = await staff.p.textContent("#overdue");
+    expect(overdue.includes("梯子-01") && overdue.includes("3天"), `overdue: ${overdue}`);
+    await staff.p.screenshot({ path: join(shots, "33-lending-desk.png"), fullPage: true });
+    await staff.p.click('#open-loans a:has-text("轮椅-01")');
+    await staff.p.click('#open-loan form[action$="/hand-over"] button');
+    await staff.p.waitForSelector("#return-form");
+    expect((await staff.p.textContent("#open-loan")).includes("归还日期"), "no due date after handing over");
+    await staff.ctx.close();
+    await zhang.p.goto(`${base}/lending`);
+    expect((await zhang.p.textContent("#my-loans")).includes("借出中"), "张三 does not see it handed over");
+    await zhang.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();
