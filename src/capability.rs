@@ -106,6 +106,7 @@ pub fn all() -> Vec<Capability> {
         crate::bodies::capability(),
         crate::wishes::capability(),
         crate::convenience::capability(),
+        crate::grid::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

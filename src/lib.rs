@@ -15,6 +15,7 @@ pub mod api;
 pub mod app;
 /// C0.5 Audit log.
 pub mod audit;
+
 /// Accounts, DB sessions, API tokens, CSRF, role extractors, roles and scopes.
 pub mod auth;
 /// Files outside the database (photos) through `object_store`.
@@ -36,6 +37,8 @@ pub mod db;
 pub mod demo;
 /// One error type, rendered as HTML for pages and JSON for the API.
 pub mod error;
+/// C8 Grid work: door-to-door campaigns with an offline queue on the phone.
+pub mod grid;
 /// CPU-heavy request work (spreadsheets, photos) off the async workers, a few at a time.
 pub mod heavy;
 // The message catalog: every `src/**/messages.yml` (rust-i18n's one-file format), compiled in; read

@@ -153,3 +153,112 @@ if (refused) {
   const first = refused.querySelector("[aria-invalid=true]");
   if (first) first.focus({ preventScroll: true });
 }
+
+// Grid visits on a poor network (the visit page's forms carry data-offline="visit"): each record is
+// put in this phone's storage with the key the page gave its form, then sent; what cannot be sent now
+// (no network, the server unreachable) stays listed under 「待发送」 and goes when the network returns —
+// on the browser's online event, on the next page load, and every 20 seconds. The server takes each key
+// once, so a record sent twice (a retry after a lost answer) is written once. Without scripts the form
+// posts as usual and its key makes a double submit harmless too.
+(() => {
+  const forms = document.querySelectorAll('form[data-offline="visit"]');
+  const box = document.getElementById("queue");
+  if (!box) return;
+  const STORE = "xh-visit-queue";
+  const load = () => {
+    try {
+      return JSON.parse(localStorage.getItem(STORE) || "[]");
+    } catch {
+      return [];
+    }
+  };
+  const save = (q) => localStorage.setItem(STORE, JSON.stringify(q));
+  const csrf = () => (document.querySelector('input[name="_csrf"]') || {}).value || "";
+  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const done = document.getElementById("done");
+  const mark = (household, text, tone) => {
+    const li = document.querySelector(`li.door[data-household="${household}"]`);
+    if (!li) return;
+    const tag = li.querySelector(".door-state");
+    if (tone === "st-done" && tag.classList.contains("st-wait") && done) done.textContent = String(Number(done.textContent) + 1);
+    tag.textContent = text;
+    tag.className = `tag ${tone} door-state`;
+  };
+  const render = () => {
+    const q = load();
+    box.hidden = q.length === 0;
+    const list = document.getElementById("queue-list");
+    list.replaceChildren(
+      ...q.map((v) => {
+        const li = document.createElement("li");
+        li.className = "member";
+        const tag = document.createElement("span");
+        tag.className = v.error ? "tag st-late" : "tag st-wait";
+        tag.textContent = v.error ? box.dataset.refused : box.dataset.waiting;
+        li.append(tag, ` ${v.home}${v.error ? ` — ${v.error}` : ""}`);
+        return li;
+      }),
+    );
+  };
+  const drop = (key) => save(load().filter((v) => v.body.key !== key));
+  let flushing = false;
+  const flush = async () => {
+    if (flushing || !navigator.onLine) return;
+    flushing = true;
+    try {
+      for (const v of load().filter((v) => !v.error)) {
+        let r;
+        try {
+          r = await fetch("/api/v1/grid/visits", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "content-type": "application/json", "x-csrf-token": csrf() },
+            body: JSON.stringify(v.body),
+          });
+        } catch {
+          break; // still no network: try again later
+        }
+        if (r.ok) {
+          drop(v.body.key);
+          mark(v.body.household_id, box.dataset.sent, "st-done");
+        } else if (r.status >= 500 || r.status === 401 || r.status === 429 || r.status === 409) {
+          // Try again later: the server is unwell, the log-in lapsed, or the visit is on its way already.
+          if (r.status === 401) document.getElementById("queue-help").textContent = box.dataset.login;
+          break;
+        } else {
+          // Refused for good (the campaign ended, a field too long): keep it listed with the reason.
+          const j = await r.json().catch(() => ({}));
+          const q = load();
+          const it = q.find((x) => x.body.key === v.body.key);
+          if (it) it.error = j.message || String(r.status);
+          save(q);
+        }
+      }
+    } finally {
+      flushing = false;
+      render();
+    }
+  };
+  forms.forEach((f) =>
+    f.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const fd = new FormData(f);
+      const body = {};
+      for (const k of ["campaign_id", "household_id", "how", "reached", "found", "key"]) body[k] = String(fd.get(k) || "");
+      const q = load();
+      if (!q.some((v) => v.body.key === body.key)) q.push({ home: String(fd.get("home") || ""), body });
+      save(q);
+      // The next record from this form is another visit: a key of its own.
+      f.querySelector('input[name="key"]').value = newKey();
+      f.reset();
+      f.closest("details").open = false;
+      mark(body.household_id, box.dataset.waiting, "st-wait");
+      render();
+      flush();
+    }),
+  );
+  window.addEventListener("online", flush);
+  setInterval(flush, 20000);
+  render();
+  flush();
+})();

@@ -5,6 +5,7 @@
 
 use crate::ids::*;
 mod bodies;
+mod grid;
 pub mod history;
 mod honours;
 mod joint;
@@ -469,6 +470,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     joint::demo_joint(t, hejing.1, now).await?;
     pairing::demo_pairing(t, vault, project_ids[9], project_ids[10], &mut person_n, now).await?;
     bodies::demo_bodies(t, vault, &mut person_n, now).await?;
+    grid::demo_grid(t, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -169,6 +169,8 @@ mod tests {
         missing.extend(complete::<crate::joint::model::Side>());
         missing.extend(complete::<crate::wishes::model::WishState>());
         missing.extend(complete::<crate::convenience::lending::model::ItemKind>());
+        missing.extend(complete::<crate::grid::campaigns::model::Topic>());
+        missing.extend(complete::<crate::grid::campaigns::model::How>());
         missing.extend(complete::<crate::convenience::lending::model::LoanState>());
         missing.extend(complete::<crate::convenience::lending::model::Condition>());
         missing.extend(complete::<crate::party::contacts::model::VisitHow>());

@@ -9,6 +9,7 @@ mod activities;
 mod bodies;
 mod constraints;
 mod experience;
+mod grid;
 mod honours;
 mod import_export;
 mod joint;

@@ -246,6 +246,7 @@ impl TestApp {
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
+            grid_campaign: self.id("SELECT MIN(id) AS id FROM grid_campaigns").await,
             lend_item: self.id("SELECT id FROM lend_items WHERE code = '工具箱-01'").await,
             lend_loan: self
                 .id("SELECT l.id FROM lend_loans l JOIN users u ON u.person_id = l.person_id WHERE u.username = 'resident2' AND l.state = 'out'")
@@ -397,6 +398,8 @@ pub struct Ids {
     pub party_station: i64,
     /// 李四's open wish (微心愿) at 保利叶语.
     pub wish: i64,
+    /// 牧马山社区's first door-to-door campaign (垃圾分类).
+    pub grid_campaign: i64,
     /// 保利叶语's free 工具箱-01 (便民物资共享), and 李四's wheelchair loan (out).
     pub lend_item: i64,
     pub lend_loan: i64,

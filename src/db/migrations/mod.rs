@@ -36,6 +36,7 @@ mod m0029_pairings;
 mod m0030_bodies;
 mod m0031_meeting_photos;
 mod m0032_lending;
+mod m0033_grid_campaigns;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_bodies::M0030Bodies),
             Box::new(m0031_meeting_photos::M0031MeetingPhotos),
             Box::new(m0032_lending::M0032Lending),
+            Box::new(m0033_grid_campaigns::M0033GridCampaigns),
         ]
     }
 }

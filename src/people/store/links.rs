@@ -166,6 +166,7 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("pairing_rotations", "person_id"),
     ("body_members", "person_id"),
     ("lend_loans", "person_id"),
+    ("grid_visits", "member_person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

@@ -15,6 +15,7 @@ mod audit;
 mod auth;
 mod bodies;
 mod convenience;
+mod grid;
 mod honours;
 mod io;
 mod joint;
@@ -106,6 +107,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(joint::rows(i));
     v.extend(wishes::rows(i));
     v.extend(convenience::rows(i));
+    v.extend(grid::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v
