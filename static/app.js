@@ -179,8 +179,11 @@ if (refused) {
   const mark = (household, text, tone) => {
     const li = document.querySelector(`li.door[data-household="${household}"]`);
     if (!li) return;
+    if (tone === "st-done" && !li.dataset.reached && done) {
+      li.dataset.reached = "1";
+      done.textContent = String(Number(done.textContent) + 1);
+    }
     const tag = li.querySelector(".door-state");
-    if (tone === "st-done" && tag.classList.contains("st-wait") && done) done.textContent = String(Number(done.textContent) + 1);
     tag.textContent = text;
     tag.className = `tag ${tone} door-state`;
   };
@@ -202,6 +205,15 @@ if (refused) {
   };
   const drop = (key) => save(load().filter((v) => v.body.key !== key));
   let flushing = false;
+  // After a failed send, try again soon (2 s, doubling to 20 s): the online event can come a moment
+  // before the network carries anything.
+  let wait = 2000;
+  let retry = null;
+  const later = () => {
+    clearTimeout(retry);
+    retry = setTimeout(flush, wait);
+    wait = Math.min(wait * 2, 20000);
+  };
   const flush = async () => {
     if (flushing || !navigator.onLine) return;
     flushing = true;
@@ -216,14 +228,17 @@ if (refused) {
             body: JSON.stringify(v.body),
           });
         } catch {
-          break; // still no network: try again later
+          later(); // still no network
+          break;
         }
+        wait = 2000;
         if (r.ok) {
           drop(v.body.key);
           mark(v.body.household_id, box.dataset.sent, "st-done");
         } else if (r.status >= 500 || r.status === 401 || r.status === 429 || r.status === 409) {
           // Try again later: the server is unwell, the log-in lapsed, or the visit is on its way already.
           if (r.status === 401) document.getElementById("queue-help").textContent = box.dataset.login;
+          else later();
           break;
         } else {
           // Refused for good (the campaign ended, a field too long): keep it listed with the reason.
@@ -252,7 +267,7 @@ if (refused) {
       f.querySelector('input[name="key"]').value = newKey();
       f.reset();
       f.closest("details").open = false;
-      mark(body.household_id, box.dataset.waiting, "st-wait");
+      mark(body.household_id, box.dataset.waiting, "st-work");
       render();
       flush();
     }),

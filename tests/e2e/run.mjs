@@ -740,6 +740,46 @@ try {
     await zhang.ctx.close();
   });
 
+  await check("何静 records campaign visits on the phone with the network cut; they wait on the phone, go once the network returns, and the coverage moves", async () => {
+    const hj = await loginAs("hejing");
+    await hj.p.goto(`${base}/grid`);
+    await hj.p.click('#campaigns a.row-link:has-text("燃气安全")');
+    await hj.p.waitForSelector("#coverage-pct");
+    const before = (await hj.p.textContent("#coverage")).match(/(\d+)\/(\d+)/);
+    await hj.p.click("#visit-link");
+    await hj.p.waitForSelector("#doors");
+    const doors = hj.p.locator("li.door:has(.st-wait)");
+    expect((await doors.count()) >= 2, "fewer than two doors left to visit");
+    await hj.ctx.setOffline(true);
+    for (const [n, found] of [[0, "燃气报警器未安装，已建议安装"], [1, "家中无人，已张贴告知单"]]) {
+      const d = hj.p.locator("li.door:has(.st-wait)").first();
+      await d.locator("summary").click();
+      if (n === 1) await d.locator('select[name="how"]').selectOption("poster");
+      await d.locator('textarea[name="found"]').fill(found);
+      await d.locator('button[type="submit"]').click();
+      await hj.p.waitForFunction((k) => document.querySelectorAll("#queue-list li").length === k, n + 1);
+    }
+    expect((await hj.p.textContent("#queue")).includes("待发送"), "the waiting visits are not shown");
+    expect((await hj.p.locator('li.door .door-state:has-text("待发送")').count()) === 2, "the two doors are not shown as waiting");
+    // A retry the phone might make (the same record twice in its queue) is still taken once.
+    await hj.p.evaluate(() => {
+      const q = JSON.parse(localStorage.getItem("xh-visit-queue"));
+      q.push(q[0]);
+      localStorage.setItem("xh-visit-queue", JSON.stringify(q));
+    });
+    await hj.p.screenshot({ path: join(shots, "34-grid-visits-offline.png"), fullPage: true });
+    await hj.ctx.setOffline(false);
+    await hj.p.waitForSelector("#queue", { state: "hidden", timeout: 30000 });
+    expect((await hj.p.locator('li.door .door-state:has-text("今天已走访")').count()) === 2, "the doors are not marked visited");
+    await hj.p.screenshot({ path: join(shots, "35-grid-visits-sent.png"), fullPage: true });
+    await hj.p.click("nav.crumbs a");
+    await hj.p.waitForSelector("#coverage-pct");
+    const after = (await hj.p.textContent("#coverage")).match(/(\d+)\/(\d+)/);
+    expect(Number(after[1]) === Number(before[1]) + 2 && after[2] === before[2], `coverage ${before[0]} → ${after[0]}`);
+    expect((await hj.p.textContent("#by-member")).includes("何静"), "何静 is not among the members");
+    await hj.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();
