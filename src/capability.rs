@@ -107,6 +107,7 @@ pub fn all() -> Vec<Capability> {
         crate::wishes::capability(),
         crate::convenience::capability(),
         crate::grid::capability(),
+        crate::supervision::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

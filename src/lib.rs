@@ -67,6 +67,8 @@ pub mod points;
 pub mod positions;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;
+/// C7 Service-quality supervisors: appointments, inspections, rectifications they confirm, 公示.
+pub mod supervision;
 /// Text normalisation (full-width characters, zero-width spaces).
 pub mod text;
 /// Personal data sealed at rest (AES-256-GCM) with blind indexes; key rotation.

@@ -277,3 +277,6 @@ if (refused) {
   render();
   flush();
 })();
+
+// A print button (the appointment letter); without scripts the browser's own print does the same.
+document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));

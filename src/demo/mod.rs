@@ -15,6 +15,7 @@ mod pairing;
 mod party;
 mod party_work;
 mod referrals;
+mod supervision;
 mod wishes;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -44,6 +45,7 @@ pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
     ("grid", "何小网（牧马山社区网格员）", "只读：所在网格的住户"),
     ("hejing", "何静（保利荔园天府和悦 客服管家、牧马山社区微网格员）", "和悦的诉求；向社区上报"),
     ("mumashan", "刘书记（牧马山社区干部）", "上报办理：受理、答复和悦上报的路灯、公园"),
+    ("supervisor", "和悦的业主监督员（保利荔园天府和悦 1栋1单元101 业主）", "巡查评分、确认或退回整改"),
     ("resident", "张三（保利叶语 1栋1单元101 业主）", "自己的房屋"),
     ("resident2", "李四（保利叶语 1栋1单元102 业主）", "自己的房屋"),
 ];
@@ -465,6 +467,30 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
     life::demo_commando(t, yeyu, &commando, now).await?;
     let hejing = hejing.ok_or_else(|| AppError::internal("demo: 何静"))?;
     referrals::demo_referrals(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
+    // 和悦's supervisors: the owners of its first two homes; the first signs in as 「supervisor」.
+    let liyuan_owners: Vec<i64> = db::all::<db::IdRow>(
+        t,
+        "SELECT m.person_id AS id FROM household_members m JOIN households h ON h.node_id = m.household_id \
+         WHERE h.project_id = $1 AND m.relation = 'owner' ORDER BY h.node_id LIMIT 2",
+        params![project_ids[2]],
+    )
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    if let [first, second] = liyuan_owners.as_slice() {
+        let name = people::person(t, *first).await?.map(|p| p.name).unwrap_or_default();
+        let uid = create_user(t, "supervisor", &name, Some(PersonId(*first)), &pw, now).await?;
+        supervision::demo_supervision(
+            t,
+            ProjectId(project_ids[2]),
+            (PersonId(*first), uid),
+            PersonId(*second),
+            hejing,
+            now,
+        )
+        .await?;
+    }
     honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
     joint::demo_joint(t, hejing.1, now).await?;

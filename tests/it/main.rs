@@ -26,6 +26,7 @@ mod positions;
 mod referrals;
 mod requests;
 mod requests_more;
+mod supervision;
 mod trust;
 mod volunteers;
 mod wishes;

@@ -246,6 +246,10 @@ impl TestApp {
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
+            liyuan: self.id("SELECT id FROM org_nodes WHERE kind = 'project' AND name = '保利荔园天府和悦'").await,
+            sv_appointment: self.id("SELECT MIN(id) AS id FROM sv_appointments").await,
+            sv_inspection: self.id("SELECT MAX(id) AS id FROM sv_inspections").await,
+            sv_finding: self.id("SELECT id FROM sv_findings WHERE state = 'open'").await,
             grid_campaign: self.id("SELECT MIN(id) AS id FROM grid_campaigns").await,
             lend_item: self.id("SELECT id FROM lend_items WHERE code = '工具箱-01'").await,
             lend_loan: self
@@ -398,6 +402,12 @@ pub struct Ids {
     pub party_station: i64,
     /// 李四's open wish (微心愿) at 保利叶语.
     pub wish: i64,
+    /// 保利荔园天府和悦, its first supervisor's appointment, her latest inspection and its finding waiting
+    /// for her to confirm.
+    pub liyuan: i64,
+    pub sv_appointment: i64,
+    pub sv_inspection: i64,
+    pub sv_finding: i64,
     /// 牧马山社区's first door-to-door campaign (垃圾分类).
     pub grid_campaign: i64,
     /// 保利叶语's free 工具箱-01 (便民物资共享), and 李四's wheelchair loan (out).

@@ -37,6 +37,7 @@ mod m0030_bodies;
 mod m0031_meeting_photos;
 mod m0032_lending;
 mod m0033_grid_campaigns;
+pub(crate) mod m0034_supervision;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_meeting_photos::M0031MeetingPhotos),
             Box::new(m0032_lending::M0032Lending),
             Box::new(m0033_grid_campaigns::M0033GridCampaigns),
+            Box::new(m0034_supervision::M0034Supervision),
         ]
     }
 }

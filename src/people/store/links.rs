@@ -167,6 +167,8 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("body_members", "person_id"),
     ("lend_loans", "person_id"),
     ("grid_visits", "member_person_id"),
+    ("sv_appointments", "person_id"),
+    ("sv_inspections", "person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
@@ -175,4 +177,5 @@ const PERSON_KEYS: &[(&str, &str)] = &[
     ("party_memberships", "current_person_id"),
     ("party_reports", "current_person_id"),
     ("body_members", "current_person_id"),
+    ("sv_appointments", "current_person_id"),
 ];

@@ -286,19 +286,24 @@ pub struct Filing<'a> {
     pub audit_detail: String,
 }
 
-/// Write a report: its deadlines from the category's SLA, the row with its first timeline event, its
-/// photos and the audit line, in one transaction (photos already stored are removed if it fails).
-/// The one path every report takes.
-pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super::photos::Upload>) -> AppResult<i64> {
-    let now = state.clock.now();
+/// Write a report inside a caller's transaction: its deadlines from the category's SLA, the row with its
+/// first timeline event and the audit line (another capability filing a request as part of its own
+/// write — a supervisor's failed inspection item — calls this; photos and notices are `file`'s).
+/// `confirm_via` names the flow that confirms it instead of the reporter's rating (e.g. `supervision`).
+pub async fn file_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    f: Filing<'_>,
+    confirm_via: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<i64> {
     let c = f.category;
     let d = model::deadlines(
         now,
         Sla { respond_minutes: c.respond_minutes as i64, complete_hours: c.complete_hours as i64 },
     );
-    let tx = state.db.write.begin().await?;
     let id = store::create(
-        &tx,
+        tx,
         &store::NewRequest {
             project_id: c.project_id,
             category_id: c.id,
@@ -323,14 +328,41 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
         now,
     )
     .await?;
+    if let Some(via) = confirm_via {
+        store::set_confirm_via(tx, id, via).await?;
+    }
+    let e = crate::audit::Entry {
+        action: "create",
+        entity: "request",
+        entity_id: Some(id),
+        project_id: Some(c.project_id),
+        summary: format!(
+            "{}提交诉求#{id}（{}，{}）",
+            if f.channel == Channel::Open311 { "Open311 " } else { "" },
+            c.name,
+            f.audit_detail
+        ),
+    };
+    crate::audit::record_as(tx, ctx, &f.actor, now, e).await?;
+    Ok(id)
+}
+
+/// Write a report: `file_in`, its photos and the resident's notice, in one transaction (photos already
+/// stored are removed if it fails). The one path every report takes.
+pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super::photos::Upload>) -> AppResult<i64> {
+    let now = state.clock.now();
+    let c = f.category;
+    let (created_by, reporter, on_behalf) = (f.created_by, f.reporter_person_id, f.channel.on_behalf());
+    let tx = state.db.write.begin().await?;
+    let id = file_in(&tx, ctx, f, None, now).await?;
     let mut keys = Vec::new();
-    let saved = match (f.created_by, photos.is_empty()) {
+    let saved = match (created_by, photos.is_empty()) {
         (_, true) => Ok(()),
         (Some(user), false) => super::photos::save(state, &tx, id, photos, user, now, &mut keys).await,
         (None, false) => Err(AppError::internal("photos need the user who uploads them")),
     };
     // Entered by staff for a resident (a call, a visit to the desk): the resident hears it is registered.
-    let saved = match (saved, f.reporter_person_id.filter(|_| f.channel.on_behalf())) {
+    let saved = match (saved, reporter.filter(|_| on_behalf)) {
         (Ok(()), Some(p)) => {
             let msg = crate::notify::Msg::new("note.req.registered_for_you")
                 .text("id", id)
@@ -352,21 +384,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
         (saved, _) => saved,
     };
     let saved = match saved {
-        Ok(()) => {
-            let e = crate::audit::Entry {
-                action: "create",
-                entity: "request",
-                entity_id: Some(id),
-                project_id: Some(c.project_id),
-                summary: format!(
-                    "{}提交诉求#{id}（{}，{}）",
-                    if f.channel == Channel::Open311 { "Open311 " } else { "" },
-                    c.name,
-                    f.audit_detail
-                ),
-            };
-            crate::audit::commit_as(tx, ctx, &f.actor, now, e).await.map_err(AppError::from)
-        }
+        Ok(()) => tx.commit().await.map_err(AppError::from),
         Err(e) => Err(e),
     };
     if let Err(e) = saved {
@@ -406,12 +424,39 @@ pub async fn project_staff(state: &AppState, project_id: ProjectId) -> AppResult
 /// Apply an action: check who the caller is to this request, run the state machine, write the new
 /// state only if nobody changed it meanwhile, and record the event — one transaction.
 pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: ActionForm) -> AppResult<State> {
+    let tx = state.db.write.begin().await?;
+    let s = act_in(state, &tx, p, ctx, id, f, None).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// `act_checked` inside a caller's transaction. A request confirmed by another flow (`confirm_via`, e.g.
+/// a supervisor's inspection) is rated or reopened by its reporter only through that flow (`via`).
+pub async fn act_in(
+    state: &AppState,
+    tx: &sea_orm::DatabaseTransaction,
+    p: &Principal,
+    ctx: &Ctx,
+    id: i64,
+    f: ActionForm,
+    via: Option<&str>,
+) -> AppResult<State> {
     let r = load(state, p, id).await?;
     let roles = actors(p, &r);
     if roles.is_empty() {
         return Err(AppError::forbidden());
     }
     let action = parse_action(&f)?;
+    if matches!(action, Action::Rate(_) | Action::Reopen { .. }) {
+        let elsewhere = store::confirm_via(&state.db.read, id).await?;
+        if elsewhere.is_some() && elsewhere.as_deref() != via {
+            return Err(AppError::conflict(
+                "confirmed_elsewhere",
+                "这项整改由监督员在巡查记录中确认或退回",
+                "The supervisor confirms this one on the inspection",
+            ));
+        }
+    }
     let now = state.clock.now();
     let from = r.state();
     let mut last_err = None;
@@ -473,7 +518,6 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         assignee = p.person_id;
     }
     let rating = if let Action::Rate(x) = &action { Some(*x) } else { None };
-    let tx = state.db.write.begin().await?;
     let change = store::StateChange {
         id,
         from: from.as_str(),
@@ -496,7 +540,7 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         manager_visited: matches!(action, Action::ManagerVisit { .. }),
         manager_visit_due: r.manager_visit_due,
     };
-    let changed = store::change_state(&tx, &change, now).await?;
+    let changed = store::change_state(tx, &change, now).await?;
     if changed == 0 {
         return Err(AppError::conflict(
             "stale_state",
@@ -517,16 +561,16 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
     match &action {
         Action::EscalateOutside { to, reason } => {
             let outside_ref = Some(f.outside_ref.trim()).filter(|s| !s.is_empty());
-            let to_name = referrals::push_up(&tx, &r, p, *to, outside_ref, reason, now).await?;
+            let to_name = referrals::push_up(tx, &r, p, *to, outside_ref, reason, now).await?;
             note = format!("上报至{to_name}。{note}");
         }
         Action::OutsideAnswer { note: answer, resolved } => {
-            referrals::answered_by_property(&tx, r.id, answer, *resolved, now).await?;
+            referrals::answered_by_property(tx, r.id, answer, *resolved, now).await?;
         }
         _ => {}
     }
     store::event(
-        &tx,
+        tx,
         id,
         Some(p.user_id),
         &ctx.actor(),
@@ -537,7 +581,6 @@ pub async fn act_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f:
         now,
     )
     .await?;
-    notify_after(&tx, &r, &action, outcome.state, outcome.second_visit, assignee, now).await?;
-    tx.commit().await?;
+    notify_after(tx, &r, &action, outcome.state, outcome.second_visit, assignee, now).await?;
     Ok(outcome.state)
 }

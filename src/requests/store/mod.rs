@@ -142,6 +142,23 @@ macro_rules! request_joins {
 
 const REQUEST_SELECT: &str = concat!("SELECT ", request_cols!(), " FROM requests r ", request_joins!());
 
+/// Mark a request as confirmed by another flow than its reporter's rating (`supervision`).
+pub async fn set_confirm_via(conn: &impl ConnectionTrait, id: i64, via: &str) -> Result<(), AppError> {
+    db::exec(conn, "UPDATE requests SET confirm_via = $1 WHERE id = $2", params![via, id]).await?;
+    Ok(())
+}
+
+/// The flow that confirms this request, if not its reporter's rating.
+pub async fn confirm_via(conn: &impl ConnectionTrait, id: i64) -> Result<Option<String>, AppError> {
+    #[derive(FromQueryResult)]
+    struct R {
+        confirm_via: Option<String>,
+    }
+    Ok(db::one::<R>(conn, "SELECT confirm_via FROM requests WHERE id = $1", params![id])
+        .await?
+        .and_then(|r| r.confirm_via))
+}
+
 /// A page of requests whose ids `ids_sql` picks (newest first): the ids drive the joins, so only the page's
 /// rows are joined, and the planner cannot mistake the page for a semi-join over the whole table.
 fn paged(ids_sql: &str) -> String {

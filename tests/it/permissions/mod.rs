@@ -26,6 +26,7 @@ mod party;
 mod people;
 mod positions;
 mod requests;
+mod supervision;
 mod volunteers;
 mod wishes;
 
@@ -108,6 +109,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(wishes::rows(i));
     v.extend(convenience::rows(i));
     v.extend(grid::rows(i));
+    v.extend(supervision::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v
