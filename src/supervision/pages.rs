@@ -119,12 +119,20 @@ pub async fn inspect(
     Auth(p, ctx): Auth,
     Path(project): Path<i64>,
     req: Request,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     // Who may inspect here is settled before the upload is read.
     actions::checklist(&state, &p, project).await?;
     let (fields, uploads): (HashMap<String, String>, _) = photos::form_with_photos(&state, req).await?;
-    let id = actions::inspect(&state, &p, &ctx, project, &fields, uploads).await?;
-    Ok(Redirect::to(&format!("/supervision/inspections/{id}?msg=created")))
+    match actions::inspect(&state, &p, &ctx, project, &fields, uploads).await {
+        Ok(id) => Ok(Redirect::to(&format!("/supervision/inspections/{id}?msg=created")).into_response()),
+        Err(e) => {
+            // A refused round comes back on its page with every mark and note as typed (the CSRF
+            // layer keeps urlencoded forms; this one is multipart).
+            let mut r = e.into_response();
+            r.extensions_mut().insert(crate::web::refill::Typed(fields.into_iter().collect()));
+            Ok(r)
+        }
+    }
 }
 
 pub struct FindingLine {

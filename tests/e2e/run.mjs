@@ -780,6 +780,40 @@ try {
     await hj.ctx.close();
   });
 
+  await check("和悦's supervisor inspects on the phone: a failed item becomes a request; she confirms the stairwell the staff have cleared", async () => {
+    const sv = await loginAs("supervisor");
+    await sv.p.goto(`${base}/supervision`);
+    await sv.p.click('#serving a.button');
+    await sv.p.waitForSelector("#inspect-form");
+    const items = sv.p.locator("#inspect-form fieldset.sv-item");
+    const n = await items.count();
+    for (let i = 0; i < n; i++) {
+      const it = items.nth(i);
+      const pass = it.locator('input[value="pass"]');
+      if (i === 0) {
+        if (await pass.count()) await it.locator('input[value="fail"]').check();
+        else await it.locator('input[value="2"]').check();
+        await it.locator('input[name^="note_"]').fill("2栋1单元电梯厅地面有积水");
+      } else if (await pass.count()) await pass.check();
+      else await it.locator('input[value="4"]').check();
+    }
+    await sv.p.screenshot({ path: join(shots, "36-supervisor-inspects.png"), fullPage: true });
+    await sv.p.click('#inspect-form button[type="submit"]');
+    await sv.p.waitForSelector("#findings");
+    const link = sv.p.locator('#findings a[href^="/requests/"]');
+    expect((await link.count()) === 1, "no rectification request linked");
+    await sv.p.goto(`${base}/supervision`);
+    // The demo's stairwell, finished by the staff two days ago: she confirms it.
+    await sv.p.click('#inspections a.row-link >> nth=1');
+    await sv.p.waitForSelector(".confirm-form");
+    await sv.p.screenshot({ path: join(shots, "37-supervisor-confirms.png"), fullPage: true });
+    await sv.p.click('.confirm-form button[type="submit"]');
+    await sv.p.waitForSelector(".flash");
+    expect((await sv.p.locator(".confirm-form").count()) === 0, "still waiting to be confirmed");
+    expect((await sv.p.textContent("#findings")).includes("已确认整改"), "the finding is not closed");
+    await sv.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();
@@ -922,7 +956,7 @@ try {
 
   // Every persona's pages to depth 2, in normal and large type: no link that answers 403 or 404, no
   // axe-core WCAG 2.1 A/AA violation, targets ≥ 44 px (60 in large type), large text ≥ 18 px.
-  for (const [user, phone] of [["resident", true], ["staff", false], ["cadre", false], ["grid", false], ["hejing", false], ["mumashan", false]]) {
+  for (const [user, phone] of [["resident", true], ["supervisor", true], ["staff", false], ["cadre", false], ["grid", false], ["hejing", false], ["mumashan", false]]) {
     await check(`${user}'s pages pass the accessibility, target-size and link audit in both modes`, async () => {
       const all = [];
       let pages = 0;

@@ -127,9 +127,13 @@ async fn a_failed_item_becomes_a_request_the_supervisor_sends_back_and_then_conf
     // The failed item without a word on it, then an item left out: refused, nothing written.
     let url = format!("/supervision/projects/{p}/inspect");
     let fields: Vec<(&str, &str)> = marks.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Sent from the checklist page: it comes back with every mark as chosen and the message beside it.
+    sv.headers.push(("referer", format!("http://localhost{url}")));
     let r = sv.multipart(&url, &fields, ("", &[][..])).await;
+    sv.headers.retain(|(k, _)| *k != "referer");
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
-    assert!(r.text.contains(&format!("note_{}", items[0].0)), "{}", r.text);
+    assert!(r.text.contains(&format!("id=\"note_{}-error\"", items[0].0)), "{}", r.text);
+    assert!(r.text.matches(" checked").count() >= items.len(), "the marks are kept: {}", r.text);
     let note_key = format!("note_{}", items[0].0);
     let mut short: Vec<(&str, &str)> = fields[1..].to_vec();
     short.push((note_key.as_str(), "3栋2单元楼道堆放杂物"));
