@@ -57,6 +57,7 @@ pub fn capability() -> crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
         jobs: |state| vec![spawn(state.clone())],
+        home: Some(|state, p, lang| Box::pin(lending::home::cards(state, p, lang))),
         ..crate::capability::Capability::new("convenience", routes)
     }
 }

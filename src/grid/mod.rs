@@ -38,6 +38,7 @@ pub fn capability() -> crate::capability::Capability {
     crate::capability::Capability {
         nav: NAV,
         openapi: <Api as utoipa::OpenApi>::openapi,
+        home: Some(|state, p, lang| Box::pin(campaigns::home::cards(state, p, lang))),
         ..crate::capability::Capability::new("grid", routes)
     }
 }

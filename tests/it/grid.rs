@@ -68,8 +68,10 @@ async fn a_cadre_puts_on_a_campaign_and_a_member_records_visits_once_each() {
     assert_eq!((cover["visited"].as_i64(), cover["target"].as_i64().unwrap() > 0), (Some(0), true), "{cover}");
     let target = cover["target"].as_i64().unwrap();
 
-    // 何静 at a door of her micro-grid: once, whatever the replays.
+    // 何静 at a door of her micro-grid: once, whatever the replays. Her home leads to the doors.
     let mut hejing = app.login("hejing").await;
+    let home = hejing.get("/").await.text;
+    assert!(home.contains(&format!("/grid/campaigns/{campaign}/visit")), "{home}");
     let mine = door(&app, campaign, "hejing", true).await;
     let send = |key: &str, household: i64, found: &str| json!({"campaign_id": campaign.to_string(), "household_id": household.to_string(), "how": "door", "reached": "业主本人", "found": found, "key": key});
     let n0 = visits(&app).await;
@@ -134,6 +136,7 @@ async fn a_cadre_puts_on_a_campaign_and_a_member_records_visits_once_each() {
     let r = hejing.json("POST", "/api/v1/grid/visits", send("k-0001-first", mine, "燃气软管老化")).await;
     assert_eq!(r.json()["replayed"].as_bool(), Some(true), "{}", r.text);
     assert_eq!(visits(&app).await, n0 + 1);
+    counters_agree(&app).await;
 }
 
 #[tokio::test]
@@ -209,4 +212,25 @@ async fn a_burst_of_replayed_visits_is_taken_once_each() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
     assert_eq!(visits(&app).await, n0 + pairs.len() as i64, "each visit once");
+    counters_agree(&app).await;
+}
+
+/// The coverage counters kept with each visit agree with the visits themselves.
+async fn counters_agree(app: &TestApp) {
+    let reached = app.count("SELECT COUNT(*) AS n FROM grid_reached").await;
+    let distinct =
+        app.count("SELECT COUNT(*) AS n FROM (SELECT DISTINCT campaign_id, household_id FROM grid_visits) t").await;
+    assert_eq!(reached, distinct, "grid_reached");
+    let wrong = app
+        .count(
+            "SELECT COUNT(*) AS n FROM grid_member_counts c LEFT JOIN (SELECT campaign_id, member_person_id, COUNT(*) AS v, \
+             COUNT(DISTINCT household_id) AS h FROM grid_visits GROUP BY campaign_id, member_person_id) t \
+             ON t.campaign_id = c.campaign_id AND t.member_person_id = c.member_person_id \
+             WHERE t.v IS NULL OR t.v <> c.visits OR t.h <> c.households",
+        )
+        .await;
+    assert_eq!(wrong, 0, "grid_member_counts");
+    let members =
+        app.count("SELECT COUNT(*) AS n FROM (SELECT DISTINCT campaign_id, member_person_id FROM grid_visits) t").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM grid_member_counts").await, members);
 }

@@ -140,7 +140,12 @@ async fn borrowers_are_reminded_once_a_day_and_reservations_lapse() {
     // Today only the overdue ladder (its borrower has no account: reminded, nobody to tell).
     assert_eq!(job().await.unwrap(), (1, 0));
     assert_eq!(job().await.unwrap(), (0, 0), "once a day");
+    // 李四's home shows the wheelchair he has out and its day; 张三, with nothing borrowed, has no such card.
+    let home = app.login("resident2").await.get("/").await.text;
+    let card = home.split("id=\"card-my-loans\"").nth(1).unwrap_or_else(|| panic!("{home}"));
+    assert!(card.contains("折叠轮椅") && card.contains("归还日期"), "{card}");
     let mut zhang = app.login("resident").await;
+    assert!(!zhang.get("/").await.text.contains("id=\"card-my-loans\""));
     let r =
         zhang.json("POST", &format!("/api/v1/lending/items/{}/reserve", ids.lend_item), serde_json::json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);

@@ -38,6 +38,7 @@ mod m0031_meeting_photos;
 mod m0032_lending;
 mod m0033_grid_campaigns;
 pub(crate) mod m0034_supervision;
+mod m0035_grid_reached;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_lending::M0032Lending),
             Box::new(m0033_grid_campaigns::M0033GridCampaigns),
             Box::new(m0034_supervision::M0034Supervision),
+            Box::new(m0035_grid_reached::M0035GridReached),
         ]
     }
 }

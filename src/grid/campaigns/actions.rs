@@ -87,8 +87,7 @@ pub async fn overview(state: &AppState, p: &Principal) -> AppResult<Overview> {
 }
 
 async fn totals(conn: &impl sea_orm::ConnectionTrait, c: &Campaign) -> AppResult<(i64, i64)> {
-    let rows = store::by_microgrid(conn, c.id, &c.node_path).await?;
-    Ok((rows.iter().map(|r| r.target).sum(), rows.iter().map(|r| r.visited).sum()))
+    store::totals(conn, c.id, &c.node_path).await
 }
 
 #[derive(Deserialize, Default, Clone, utoipa::ToSchema)]

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod home;
 pub mod model;
 pub mod pages;
 pub mod store;

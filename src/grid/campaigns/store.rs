@@ -141,50 +141,166 @@ pub struct Cover {
     pub visited: i64,
 }
 
-const VISITED: &str =
-    "LEFT JOIN (SELECT DISTINCT household_id FROM grid_visits WHERE campaign_id = $1) v ON v.household_id = h.node_id";
+/// The micro-grids under the area, as a subquery on parameter `$n` (the area's path with `%`).
+fn area_grids(n: usize) -> String {
+    format!("SELECT id FROM org_nodes WHERE kind = 'microgrid' AND path LIKE ${n}")
+}
 
-/// Coverage by micro-grid under the area.
+#[derive(FromQueryResult)]
+struct Count {
+    id: i64,
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Named {
+    id: i64,
+    name: String,
+}
+
+fn join_figures(groups: Vec<Named>, targets: Vec<Count>, reached: Vec<Count>) -> Vec<Cover> {
+    let find = |v: &[Count], id: i64| v.iter().find(|c| c.id == id).map(|c| c.n).unwrap_or(0);
+    groups
+        .into_iter()
+        .map(|g| Cover { target: find(&targets, g.id), visited: find(&reached, g.id), name: g.name })
+        .filter(|c| c.target > 0 || c.visited > 0)
+        .collect()
+}
+
+/// Coverage by micro-grid under the area: targets from the households' micro-grid index, reached from
+/// `grid_reached` — neither reads a visit.
 pub async fn by_microgrid(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> Result<Vec<Cover>, AppError> {
-    Ok(db::all(
+    let like = format!("{area}%");
+    let groups: Vec<Named> = db::all(
+        conn,
+        "SELECT id, name FROM org_nodes WHERE kind = 'microgrid' AND path LIKE $1 ORDER BY path",
+        params![like.clone()],
+    )
+    .await?;
+    let targets: Vec<Count> = db::all(
         conn,
         &format!(
-            "SELECT mg.name, CAST(COUNT(*) AS BIGINT) AS target, CAST(COUNT(v.household_id) AS BIGINT) AS visited \
-             FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id {VISITED} \
-             WHERE mg.path LIKE $2 GROUP BY mg.id, mg.name, mg.path ORDER BY mg.path"
+            "SELECT microgrid_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM households \
+             WHERE microgrid_id IN ({}) GROUP BY microgrid_id",
+            area_grids(1)
         ),
-        params![campaign, format!("{area}%")],
+        params![like.clone()],
     )
-    .await?)
+    .await?;
+    let reached: Vec<Count> = db::all(
+        conn,
+        &format!(
+            "SELECT microgrid_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached \
+             WHERE campaign_id = $1 AND microgrid_id IN ({}) GROUP BY microgrid_id",
+            area_grids(2)
+        ),
+        params![campaign, like],
+    )
+    .await?;
+    Ok(join_figures(groups, targets, reached))
 }
 
-/// Coverage by building (with its estate) under the area.
+/// A campaign's target and reached households in all (the list's figure).
+pub async fn totals(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> Result<(i64, i64), AppError> {
+    let like = format!("{area}%");
+    let target = db::count(
+        conn,
+        &format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM households WHERE microgrid_id IN ({})", area_grids(1)),
+        params![like.clone()],
+    )
+    .await?;
+    let reached = db::count(
+        conn,
+        &format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached WHERE campaign_id = $1 AND microgrid_id IN ({})",
+            area_grids(2)
+        ),
+        params![campaign, like],
+    )
+    .await?;
+    Ok((target, reached))
+}
+
+/// Coverage by building (with its estate) under the area: households counted per unit first (one
+/// join), units then rolled up to their buildings.
 pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> Result<Vec<Cover>, AppError> {
-    Ok(db::all(
+    let like = format!("{area}%");
+    let roll = |inner: String| {
+        format!(
+            "SELECT b.id, CAST(SUM(t.n) AS BIGINT) AS n FROM ({inner}) t JOIN org_nodes u ON u.id = t.unit \
+             JOIN org_nodes b ON b.id = u.parent_id GROUP BY b.id"
+        )
+    };
+    let targets: Vec<Count> = db::all(
+        conn,
+        &roll(format!(
+            "SELECT hn.parent_id AS unit, COUNT(*) AS n FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+             WHERE h.microgrid_id IN ({}) GROUP BY hn.parent_id",
+            area_grids(1)
+        )),
+        params![like.clone()],
+    )
+    .await?;
+    let reached: Vec<Count> = db::all(
+        conn,
+        &roll(format!(
+            "SELECT unit_id AS unit, COUNT(*) AS n FROM grid_reached WHERE campaign_id = $1 \
+             AND microgrid_id IN ({}) GROUP BY unit_id",
+            area_grids(2)
+        )),
+        params![campaign, like],
+    )
+    .await?;
+    if targets.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = targets.iter().map(|c| c.id).collect();
+    let groups: Vec<Named> = db::all(
         conn,
         &format!(
-            "SELECT pr.name || ' ' || b.name AS name, CAST(COUNT(*) AS BIGINT) AS target, \
-             CAST(COUNT(v.household_id) AS BIGINT) AS visited \
-             FROM households h JOIN org_nodes mg ON mg.id = h.microgrid_id {VISITED} \
-             JOIN org_nodes hn ON hn.id = h.node_id JOIN org_nodes u ON u.id = hn.parent_id JOIN org_nodes b ON b.id = u.parent_id \
-             JOIN org_nodes pr ON pr.id = h.project_id \
-             WHERE mg.path LIKE $2 GROUP BY pr.name, b.id, b.name ORDER BY pr.name, b.name LIMIT 500"
+            "SELECT b.id, pr.name || ' ' || b.name AS name FROM org_nodes b JOIN org_nodes pr ON pr.id = b.project_id              WHERE b.id IN ({}) ORDER BY pr.name, b.name",
+            db::placeholders(1, ids.len())
         ),
-        params![campaign, format!("{area}%")],
+        ids.into_iter().map(Into::into).collect(),
     )
-    .await?)
+    .await?;
+    Ok(join_figures(groups, targets, reached))
 }
 
-/// What each member did: households reached (target: their visits).
+/// What each member did (from the counters kept with each visit): households reached (target: their
+/// visits).
 pub async fn by_member(conn: &impl ConnectionTrait, campaign: i64) -> Result<Vec<Cover>, AppError> {
     Ok(db::all(
         conn,
-        "SELECT p.name, CAST(COUNT(*) AS BIGINT) AS target, CAST(COUNT(DISTINCT v.household_id) AS BIGINT) AS visited \
-         FROM grid_visits v JOIN persons p ON p.id = v.member_person_id WHERE v.campaign_id = $1 \
-         GROUP BY p.id, p.name ORDER BY COUNT(DISTINCT v.household_id) DESC, p.name LIMIT 200",
+        "SELECT p.name, c.visits AS target, c.households AS visited FROM grid_member_counts c          JOIN persons p ON p.id = c.member_person_id WHERE c.campaign_id = $1          ORDER BY c.households DESC, p.name LIMIT 200",
         params![campaign],
     )
     .await?)
+}
+
+/// Keep the counters of a new visit row, in its transaction: the household first reached in the
+/// campaign, and the member's visits and households.
+async fn count_visit(conn: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), AppError> {
+    db::exec(
+        conn,
+        "INSERT INTO grid_reached (campaign_id, household_id, microgrid_id, unit_id, first_on)          SELECT $1, h.node_id, h.microgrid_id, hn.parent_id, $3 FROM households h JOIN org_nodes hn ON hn.id = h.node_id          WHERE h.node_id = $2 ON CONFLICT (campaign_id, household_id) DO NOTHING",
+        params![v.campaign_id, v.household_id, v.day],
+    )
+    .await?;
+    let first = db::count(
+        conn,
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM grid_visits WHERE campaign_id = $1 AND household_id = $2 AND member_person_id = $3",
+        params![v.campaign_id, v.household_id, v.member],
+    )
+    .await?
+        == 1;
+    db::exec(
+        conn,
+        "INSERT INTO grid_member_counts (campaign_id, member_person_id, visits, households) VALUES ($1, $2, 1, $3)          ON CONFLICT (campaign_id, member_person_id) DO UPDATE SET visits = grid_member_counts.visits + 1,          households = grid_member_counts.households + $3",
+        params![v.campaign_id, v.member, i64::from(first)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The visit already recorded under a key (first record or merged into another), with its member.
@@ -225,7 +341,7 @@ pub async fn insert_visit(
     v: &NewVisit<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, AppError> {
-    Ok(db::one::<db::IdRow>(
+    let id = db::one::<db::IdRow>(
         conn,
         "INSERT INTO grid_visits (campaign_id, household_id, member_person_id, visited_on, how, reached, found, idem_key, \
          created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
@@ -236,7 +352,11 @@ pub async fn insert_visit(
     .on_constraint("ux_grid_visits_key", || {
         AppError::conflict("visit_in_flight", "这条走访记录正在提交，请稍后刷新", "This visit is being sent; reload shortly")
     })?
-    .map(|r| r.id))
+    .map(|r| r.id);
+    if id.is_some() {
+        count_visit(conn, v).await?;
+    }
+    Ok(id)
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

@@ -169,6 +169,7 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("grid_visits", "member_person_id"),
     ("sv_appointments", "person_id"),
     ("sv_inspections", "person_id"),
+    ("grid_member_counts", "member_person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
