@@ -51,6 +51,14 @@ seed_sql() {
 SELECT $campaign, h.node_id, $member, $(printf "$as_date" "d.column1"), 'door', '已讲解', 'bench-' || h.node_id || '-' || d.column2, '$now', '$now' \
 FROM households h CROSS JOIN (VALUES ('$(day -1)', 1), ('$(day -2)', 2), ('$(day -3)', 3), ('$(day -4)', 4)) AS d \
 WHERE h.room LIKE 'Y%' AND h.node_id % 4 <> 0;"
+  # The counters the app keeps with each visit (as migration m0035 fills them from existing visits).
+  echo "INSERT INTO grid_reached (campaign_id, household_id, microgrid_id, unit_id, first_on) \
+SELECT v.campaign_id, v.household_id, h.microgrid_id, hn.parent_id, MIN(v.visited_on) FROM grid_visits v \
+JOIN households h ON h.node_id = v.household_id JOIN org_nodes hn ON hn.id = v.household_id \
+WHERE v.campaign_id = $campaign GROUP BY v.campaign_id, v.household_id, h.microgrid_id, hn.parent_id;"
+  echo "INSERT INTO grid_member_counts (campaign_id, member_person_id, visits, households) \
+SELECT campaign_id, member_person_id, COUNT(*), COUNT(DISTINCT household_id) FROM grid_visits \
+WHERE campaign_id = $campaign GROUP BY campaign_id, member_person_id;"
 }
 
 run() {
@@ -62,7 +70,8 @@ run() {
   if [ "$name" = sqlite ]; then
     (echo "BEGIN;"; seed_sql "$as_date"; echo "COMMIT;"; echo "ANALYZE;") | sqlite3 "$file"
   else
-    (echo "BEGIN;"; seed_sql "$as_date"; echo "COMMIT;"; echo "ANALYZE;") | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
+    # VACUUM as autovacuum would after a bulk load: index-only scans need the visibility map.
+    (echo "BEGIN;"; seed_sql "$as_date"; echo "COMMIT;"; echo "VACUUM ANALYZE;") | psql -q -v ON_ERROR_STOP=1 "$url" >/dev/null
   fi
   local count="SELECT (SELECT COUNT(*) FROM households) || ' households, ' || (SELECT COUNT(*) FROM grid_visits) || ' visits'"
   if [ "$name" = sqlite ]; then n=$(sqlite3 "$file" "$count"); else n=$(psql -tA "$url" -c "$count"); fi

@@ -191,10 +191,9 @@ pub async fn by_microgrid(conn: &impl ConnectionTrait, campaign: i64, area: &str
         conn,
         &format!(
             "SELECT microgrid_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached \
-             WHERE campaign_id = $1 AND microgrid_id IN ({}) GROUP BY microgrid_id",
-            area_grids(2)
+             WHERE campaign_id = $1 GROUP BY microgrid_id"
         ),
-        params![campaign, like],
+        params![campaign],
     )
     .await?;
     Ok(join_figures(groups, targets, reached))
@@ -211,11 +210,8 @@ pub async fn totals(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> R
     .await?;
     let reached = db::count(
         conn,
-        &format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached WHERE campaign_id = $1 AND microgrid_id IN ({})",
-            area_grids(2)
-        ),
-        params![campaign, like],
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached WHERE campaign_id = $1",
+        params![campaign],
     )
     .await?;
     Ok((target, reached))
@@ -244,11 +240,9 @@ pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str)
     let reached: Vec<Count> = db::all(
         conn,
         &roll(format!(
-            "SELECT unit_id AS unit, COUNT(*) AS n FROM grid_reached WHERE campaign_id = $1 \
-             AND microgrid_id IN ({}) GROUP BY unit_id",
-            area_grids(2)
+            "SELECT unit_id AS unit, COUNT(*) AS n FROM grid_reached WHERE campaign_id = $1 GROUP BY unit_id"
         )),
-        params![campaign, like],
+        params![campaign],
     )
     .await?;
     if targets.is_empty() {
@@ -258,7 +252,8 @@ pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str)
     let groups: Vec<Named> = db::all(
         conn,
         &format!(
-            "SELECT b.id, pr.name || ' ' || b.name AS name FROM org_nodes b JOIN org_nodes pr ON pr.id = b.project_id              WHERE b.id IN ({}) ORDER BY pr.name, b.name",
+            "SELECT b.id, pr.name || ' ' || b.name AS name FROM org_nodes b JOIN org_nodes pr ON pr.id = b.project_id \
+             WHERE b.id IN ({}) ORDER BY pr.name, b.name",
             db::placeholders(1, ids.len())
         ),
         ids.into_iter().map(Into::into).collect(),
@@ -272,7 +267,9 @@ pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str)
 pub async fn by_member(conn: &impl ConnectionTrait, campaign: i64) -> Result<Vec<Cover>, AppError> {
     Ok(db::all(
         conn,
-        "SELECT p.name, c.visits AS target, c.households AS visited FROM grid_member_counts c          JOIN persons p ON p.id = c.member_person_id WHERE c.campaign_id = $1          ORDER BY c.households DESC, p.name LIMIT 200",
+        "SELECT p.name, c.visits AS target, c.households AS visited FROM grid_member_counts c \
+         JOIN persons p ON p.id = c.member_person_id WHERE c.campaign_id = $1 \
+         ORDER BY c.households DESC, p.name LIMIT 200",
         params![campaign],
     )
     .await?)
@@ -283,7 +280,9 @@ pub async fn by_member(conn: &impl ConnectionTrait, campaign: i64) -> Result<Vec
 async fn count_visit(conn: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<(), AppError> {
     db::exec(
         conn,
-        "INSERT INTO grid_reached (campaign_id, household_id, microgrid_id, unit_id, first_on)          SELECT $1, h.node_id, h.microgrid_id, hn.parent_id, $3 FROM households h JOIN org_nodes hn ON hn.id = h.node_id          WHERE h.node_id = $2 ON CONFLICT (campaign_id, household_id) DO NOTHING",
+        "INSERT INTO grid_reached (campaign_id, household_id, microgrid_id, unit_id, first_on) \
+         SELECT $1, h.node_id, h.microgrid_id, hn.parent_id, $3 FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+         WHERE h.node_id = $2 ON CONFLICT (campaign_id, household_id) DO NOTHING",
         params![v.campaign_id, v.household_id, v.day],
     )
     .await?;
@@ -296,7 +295,9 @@ async fn count_visit(conn: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<()
         == 1;
     db::exec(
         conn,
-        "INSERT INTO grid_member_counts (campaign_id, member_person_id, visits, households) VALUES ($1, $2, 1, $3)          ON CONFLICT (campaign_id, member_person_id) DO UPDATE SET visits = grid_member_counts.visits + 1,          households = grid_member_counts.households + $3",
+        "INSERT INTO grid_member_counts (campaign_id, member_person_id, visits, households) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (campaign_id, member_person_id) DO UPDATE SET visits = grid_member_counts.visits + 1, \
+         households = grid_member_counts.households + $3",
         params![v.campaign_id, v.member, i64::from(first)],
     )
     .await?;
