@@ -108,6 +108,7 @@ pub fn all() -> Vec<Capability> {
         crate::convenience::capability(),
         crate::grid::capability(),
         crate::supervision::capability(),
+        crate::care::capability(),
         crate::io::capability(),
         crate::admin::capability(),
         crate::api::capability(),

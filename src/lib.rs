@@ -24,6 +24,8 @@ pub mod bodies;
 /// The CLI: serve | migrate | demo | import | export | user | backup.
 /// The list of capabilities and what each shows the app (routes, navigation, jobs, API, hooks).
 pub mod capability;
+/// C9 Care: care tags (sensitive, audited reads), visit plans and visits.
+pub mod care;
 pub mod cli;
 /// Injected clock (system or test); UTC stored, Asia/Shanghai shown.
 pub mod clock;

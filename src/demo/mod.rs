@@ -5,6 +5,7 @@
 
 use crate::ids::*;
 mod bodies;
+mod care;
 mod grid;
 pub mod history;
 mod honours;
@@ -491,6 +492,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         )
         .await?;
     }
+    care::demo_care(t, ProjectId(project_ids[2]), hejing, now).await?;
     honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
     joint::demo_joint(t, hejing.1, now).await?;

@@ -171,6 +171,9 @@ mod tests {
         missing.extend(complete::<crate::convenience::lending::model::ItemKind>());
         missing.extend(complete::<crate::grid::campaigns::model::Topic>());
         missing.extend(complete::<crate::supervision::model::Area>());
+        missing.extend(complete::<crate::care::model::Tag>());
+        missing.extend(complete::<crate::care::model::How>());
+        missing.extend(complete::<crate::care::model::Wellbeing>());
         missing.extend(complete::<crate::supervision::model::Scoring>());
         missing.extend(complete::<crate::supervision::model::FindingState>());
         missing.extend(complete::<crate::grid::campaigns::model::How>());

@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod activities;
 mod bodies;
+mod care;
 mod constraints;
 mod experience;
 mod grid;

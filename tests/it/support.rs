@@ -246,6 +246,7 @@ impl TestApp {
             party_contact: self.id("SELECT MIN(id) AS id FROM party_contacts").await,
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
+            care_tag: self.id("SELECT MIN(id) AS id FROM care_tags").await,
             liyuan: self.id("SELECT id FROM org_nodes WHERE kind = 'project' AND name = '保利荔园天府和悦'").await,
             sv_appointment: self.id("SELECT MIN(id) AS id FROM sv_appointments").await,
             sv_inspection: self.id("SELECT MAX(id) AS id FROM sv_inspections").await,
@@ -402,6 +403,8 @@ pub struct Ids {
     pub party_station: i64,
     /// 李四's open wish (微心愿) at 保利叶语.
     pub wish: i64,
+    /// 保利荔园天府和悦's first care tag (高龄独居).
+    pub care_tag: i64,
     /// 保利荔园天府和悦, its first supervisor's appointment, her latest inspection and its finding waiting
     /// for her to confirm.
     pub liyuan: i64,

@@ -39,6 +39,7 @@ mod m0032_lending;
 mod m0033_grid_campaigns;
 pub(crate) mod m0034_supervision;
 mod m0035_grid_reached;
+mod m0036_care;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_grid_campaigns::M0033GridCampaigns),
             Box::new(m0034_supervision::M0034Supervision),
             Box::new(m0035_grid_reached::M0035GridReached),
+            Box::new(m0036_care::M0036Care),
         ]
     }
 }

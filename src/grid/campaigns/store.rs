@@ -189,10 +189,8 @@ pub async fn by_microgrid(conn: &impl ConnectionTrait, campaign: i64, area: &str
     .await?;
     let reached: Vec<Count> = db::all(
         conn,
-        &format!(
-            "SELECT microgrid_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached \
-             WHERE campaign_id = $1 GROUP BY microgrid_id"
-        ),
+        "SELECT microgrid_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM grid_reached \
+         WHERE campaign_id = $1 GROUP BY microgrid_id",
         params![campaign],
     )
     .await?;
@@ -239,9 +237,7 @@ pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str)
     .await?;
     let reached: Vec<Count> = db::all(
         conn,
-        &roll(format!(
-            "SELECT unit_id AS unit, COUNT(*) AS n FROM grid_reached WHERE campaign_id = $1 GROUP BY unit_id"
-        )),
+        &roll("SELECT unit_id AS unit, COUNT(*) AS n FROM grid_reached WHERE campaign_id = $1 GROUP BY unit_id".into()),
         params![campaign],
     )
     .await?;

@@ -170,6 +170,9 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("sv_appointments", "person_id"),
     ("sv_inspections", "person_id"),
     ("grid_member_counts", "member_person_id"),
+    ("care_tags", "person_id"),
+    ("care_tags", "visitor_person_id"),
+    ("care_visits", "visitor_person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current
@@ -179,4 +182,5 @@ const PERSON_KEYS: &[(&str, &str)] = &[
     ("party_reports", "current_person_id"),
     ("body_members", "current_person_id"),
     ("sv_appointments", "current_person_id"),
+    ("care_tags", "current_person_id"),
 ];

@@ -14,6 +14,7 @@ mod api;
 mod audit;
 mod auth;
 mod bodies;
+mod care;
 mod convenience;
 mod grid;
 mod honours;
@@ -110,6 +111,7 @@ fn rows(i: &Ids) -> Vec<Row> {
     v.extend(convenience::rows(i));
     v.extend(grid::rows(i));
     v.extend(supervision::rows(i));
+    v.extend(care::rows(i));
     v.extend(notify::rows(i));
     v.sort_by_key(|r| r.template == "/logout");
     v
