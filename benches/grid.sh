@@ -43,7 +43,7 @@ seed_sql() {
   echo "INSERT INTO org_nodes (parent_id, kind, name, path, depth, project_id, created_at, updated_at) SELECT u.id, 'household', 'Y' || n, 'x', 5, $project, '$now', '$now' FROM org_nodes u JOIN org_nodes b ON b.id = u.parent_id CROSS JOIN ($(printf "$series" 100)) AS t WHERE b.name LIKE '压测%栋';"
   echo "$fix_paths"
   echo "CREATE TEMP TABLE mg AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM org_nodes WHERE kind = 'microgrid' AND parent_id = $grid;"
-  echo "INSERT INTO households (node_id, project_id, room, microgrid_id, created_at) SELECT n.id, $project, n.name, mg.id, '$now' FROM org_nodes n JOIN mg ON mg.k = n.id % 50 WHERE n.kind = 'household' AND n.name LIKE 'Y%';"
+  echo "INSERT INTO households (node_id, project_id, room, microgrid_id, unit_id, created_at) SELECT n.id, $project, n.name, mg.id, n.parent_id, '$now' FROM org_nodes n JOIN mg ON mg.k = n.id % 50 WHERE n.kind = 'household' AND n.name LIKE 'Y%';"
   echo "INSERT INTO grid_campaigns (node_id, topic, title, starts_on, ends_on, created_at) VALUES ($community, 'other', '压测走访', $(printf "$as_date" "'$(day -10)'"), $(printf "$as_date" "'$(day +20)'"), '$now');"
   local member="(SELECT person_id FROM users WHERE username = 'grid')"
   local campaign="(SELECT id FROM grid_campaigns WHERE title = '压测走访')"

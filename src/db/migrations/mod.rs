@@ -40,6 +40,7 @@ mod m0033_grid_campaigns;
 pub(crate) mod m0034_supervision;
 mod m0035_grid_reached;
 mod m0036_care;
+mod m0037_household_unit;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_supervision::M0034Supervision),
             Box::new(m0035_grid_reached::M0035GridReached),
             Box::new(m0036_care::M0036Care),
+            Box::new(m0037_household_unit::M0037HouseholdUnit),
         ]
     }
 }

@@ -215,8 +215,8 @@ pub async fn totals(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> R
     Ok((target, reached))
 }
 
-/// Coverage by building (with its estate) under the area: households counted per unit first (one
-/// join), units then rolled up to their buildings.
+/// Coverage by building (with its estate) under the area: households counted per unit from the
+/// `(microgrid_id, unit_id)` index, units then rolled up to their buildings.
 pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str) -> Result<Vec<Cover>, AppError> {
     let like = format!("{area}%");
     let roll = |inner: String| {
@@ -228,8 +228,7 @@ pub async fn by_building(conn: &impl ConnectionTrait, campaign: i64, area: &str)
     let targets: Vec<Count> = db::all(
         conn,
         &roll(format!(
-            "SELECT hn.parent_id AS unit, COUNT(*) AS n FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
-             WHERE h.microgrid_id IN ({}) GROUP BY hn.parent_id",
+            "SELECT unit_id AS unit, COUNT(*) AS n FROM households WHERE microgrid_id IN ({}) GROUP BY unit_id",
             area_grids(1)
         )),
         params![like.clone()],

@@ -359,8 +359,8 @@ pub async fn create_household(
     let floor = floor_of(room);
     db::exec(
         conn,
-        "INSERT INTO households (node_id, project_id, room, floor, exclusive_area_centi, microgrid_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO households (node_id, project_id, room, floor, exclusive_area_centi, microgrid_id, unit_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT parent_id FROM org_nodes WHERE id = $1), $7)",
         params![node_id, project_id, room, floor, area_centi, microgrid_id, now],
     )
     .await?;
