@@ -814,6 +814,24 @@ try {
     await sv.ctx.close();
   });
 
+  await check("何静 opens her care list on the phone: the most overdue elderly resident first; a visit clears it", async () => {
+    const hj = await loginAs("hejing");
+    await hj.p.goto(`${base}/care`);
+    const first = hj.p.locator("#care-list tbody tr").first();
+    expect((await first.textContent()).includes("逾期"), "the first line is not overdue");
+    await hj.p.screenshot({ path: join(shots, "38-care-list.png"), fullPage: true });
+    await first.locator("a.row-link").click();
+    await hj.p.waitForSelector("#visit-form");
+    await hj.p.selectOption('#visit-form select[name="how"]', "in_person");
+    await hj.p.selectOption('#visit-form select[name="wellbeing"]', "good");
+    await hj.p.fill('#visit-form textarea[name="note"]', "精神不错，已帮忙量了血压");
+    await hj.p.click('#visit-form button[type="submit"]');
+    await hj.p.waitForSelector(".flash");
+    expect(!(await hj.p.textContent("#plan")).includes("逾期"), "still overdue after the visit");
+    expect((await hj.p.textContent("#visits")).includes("已帮忙量了血压"), "the visit is not listed");
+    await hj.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();
