@@ -220,16 +220,22 @@ if (refused) {
     try {
       for (const v of load().filter((v) => !v.error)) {
         let r;
+        // A send that hangs (a network half back) is given up after 10 s, so it never blocks the queue.
+        const stop = new AbortController();
+        const timer = setTimeout(() => stop.abort(), 10000);
         try {
           r = await fetch("/api/v1/grid/visits", {
             method: "POST",
             credentials: "same-origin",
             headers: { "content-type": "application/json", "x-csrf-token": csrf() },
             body: JSON.stringify(v.body),
+            signal: stop.signal,
           });
         } catch {
           later(); // still no network
           break;
+        } finally {
+          clearTimeout(timer);
         }
         wait = 2000;
         if (r.ok) {

@@ -27,11 +27,21 @@ fn bad_char(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// `+262142-12-31`, `-10000-01-01`, `123456-01-01`: a year of five or more digits.
+/// `+262142-12-31`, `-10000-01-01`, `123456-01-01`, `262143-12` (a month field), with or without a time:
+/// a date whose year has five or more digits. Only that shape counts, so a UUID that happens to start
+/// with eight digits (`67295025-81a4-…`) is not one.
 fn expanded_year(v: &str) -> bool {
     let t = v.trim().trim_start_matches(['+', '-']);
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    digits >= 5 && t[digits..].starts_with('-')
+    let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
+    let year = digits(t);
+    if year < 5 || !t[year..].starts_with('-') {
+        return false;
+    }
+    // A month of one or two digits, then the end (a month field), a day or a time.
+    let rest = &t[year + 1..];
+    let month = digits(rest);
+    let after = &rest[month..];
+    (1..=2).contains(&month) && (after.is_empty() || after.starts_with(['-', 'T', ' ']))
 }
 
 /// Check one decoded value.
@@ -143,6 +153,10 @@ mod tests {
         assert_eq!(check_value("-10000-01-01"), Err(Bad::Date));
         assert_eq!(check_value("2026-12-31"), Ok(()));
         assert_eq!(check_value("13800138000"), Ok(()), "a phone number is not a year");
+        assert_eq!(check_value("67295025-81a4-4d50-9128-84a892d855cc"), Ok(()), "a UUID is not a date");
+        assert_eq!(check_value("262143-12"), Err(Bad::Date), "a month field");
+        assert_eq!(check_value("+262142-12-31T00:00:00Z"), Err(Bad::Date));
+        assert_eq!(check_value("123456-1-1"), Err(Bad::Date));
         assert_eq!(check_urlencoded(b"q=%00"), Err(Bad::Characters));
         assert_eq!(check_urlencoded(b"a=1&%00=2"), Err(Bad::Characters));
         assert_eq!(check_json(br#"{"text": "\u0000"}"#), Err(Bad::Characters));

@@ -769,7 +769,10 @@ try {
     });
     await hj.p.screenshot({ path: join(shots, "34-grid-visits-offline.png"), fullPage: true });
     await hj.ctx.setOffline(false);
-    await hj.p.waitForSelector("#queue", { state: "hidden", timeout: 30000 });
+    await hj.p.waitForSelector("#queue", { state: "hidden", timeout: 30000 }).catch(async (e) => {
+      const why = await hj.p.evaluate(() => `online=${navigator.onLine} queue=${localStorage.getItem("xh-visit-queue")} list=${document.getElementById("queue-list").textContent}`);
+      throw new Error(`queue not drained: ${why}`);
+    });
     expect((await hj.p.locator('li.door .door-state:has-text("今天已走访")').count()) === 2, "the doors are not marked visited");
     await hj.p.screenshot({ path: join(shots, "35-grid-visits-sent.png"), fullPage: true });
     await hj.p.click("nav.crumbs a");
