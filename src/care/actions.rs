@@ -71,13 +71,8 @@ pub async fn list(state: &AppState, p: &Principal, ctx: &Ctx) -> AppResult<Vec<L
 
 /// Projects where the caller may give tags (staff).
 pub async fn projects(state: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
-    let mut out = Vec::new();
-    for id in p.scope.write_projects.iter().take(50) {
-        if let Some(n) = crate::org::store::node(&state.db.read, id.get()).await? {
-            out.push((n.id, n.name));
-        }
-    }
-    Ok(out)
+    let ids = p.scope.write_projects.iter().take(50).map(|x| crate::ids::NodeId(x.get()));
+    Ok(crate::org::store::nodes(&state.db.read, ids).await?.into_iter().map(|n| (n.id, n.name)).collect())
 }
 
 /// A tag in the caller's duty with its visits (the read is audited).

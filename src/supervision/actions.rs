@@ -43,9 +43,10 @@ pub async fn board(state: &AppState, p: &Principal) -> AppResult<Board> {
     let conn = &state.db.read;
     let today = state.clock.today();
     let mut kept = Vec::new();
-    for project in p.scope.write_projects.iter().take(20) {
-        let name = crate::org::store::node(conn, project.get()).await?.map(|n| n.name).unwrap_or_default();
-        kept.push((*project, name, store::appointments(conn, *project).await?));
+    let ids = p.scope.write_projects.iter().take(20).map(|x| crate::ids::NodeId(x.get()));
+    for n in crate::org::store::nodes(conn, ids).await? {
+        let project = ProjectId(n.id);
+        kept.push((project, n.name, store::appointments(conn, project).await?));
     }
     let serving = match p.person_id {
         Some(me) => store::serving_projects(conn, me, today).await?,

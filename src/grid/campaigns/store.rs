@@ -276,7 +276,7 @@ async fn count_visit(conn: &impl ConnectionTrait, v: &NewVisit<'_>) -> Result<()
     db::exec(
         conn,
         "INSERT INTO grid_reached (campaign_id, household_id, microgrid_id, unit_id, first_on) \
-         SELECT $1, h.node_id, h.microgrid_id, hn.parent_id, $3 FROM households h JOIN org_nodes hn ON hn.id = h.node_id \
+         SELECT $1, h.node_id, h.microgrid_id, h.unit_id, $3 FROM households h \
          WHERE h.node_id = $2 ON CONFLICT (campaign_id, household_id) DO NOTHING",
         params![v.campaign_id, v.household_id, v.day],
     )
