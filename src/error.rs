@@ -40,6 +40,21 @@ pub struct AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Why a rule refuses a step now, as the plain models say it: a stable code and its words in both
+/// languages. A use case turns it into a 409 with `?` (the `From` below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    pub code: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl From<Refused> for AppError {
+    fn from(r: Refused) -> Self {
+        AppError::conflict(r.code, r.zh, r.en)
+    }
+}
+
 impl AppError {
     pub fn new(status: StatusCode, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self { status, code, zh: zh.into(), en: en.into(), fields: Vec::new(), json: false, retry_after: None }

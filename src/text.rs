@@ -35,6 +35,16 @@ pub fn num(s: &str) -> String {
         .collect()
 }
 
+/// A whole number typed in a form (full-width digits and spaces allowed) within `range`.
+pub fn whole_in(s: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+    num(s).parse::<i64>().ok().filter(|n| range.contains(n))
+}
+
+/// A date typed or picked in a form (`2026-06-19`, full-width digits allowed).
+pub fn day(s: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(num(s).trim(), "%Y-%m-%d").ok()
+}
+
 /// For numbers and codes: every full-width ASCII character (U+FF01–U+FF5E, so also ＋ － ． （ ）) to
 /// half-width, then whitespace and hyphens removed.
 pub fn compact(s: &str) -> String {

@@ -51,7 +51,7 @@ impl BodyKind {
 
 /// A term as typed: both dates or neither; an elected body needs one no longer than its law allows.
 pub fn check_term(kind: BodyKind, start: &str, end: &str) -> Result<Option<(NaiveDate, NaiveDate)>, Vec<FieldError>> {
-    let date = |s: &str| NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::text::day(s);
     let (s, e) = (start.trim(), end.trim());
     if s.is_empty() && e.is_empty() {
         return match kind.max_term_years() {

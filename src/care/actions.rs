@@ -181,11 +181,7 @@ pub struct PlanForm {
 
 pub async fn plan(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &PlanForm) -> AppResult<()> {
     let t = in_duty(state, p, id).await?;
-    let every = crate::text::num(&f.every_days)
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=model::MAX_EVERY).contains(d))
+    let every = crate::text::whole_in(&f.every_days, 1..=model::MAX_EVERY)
         .ok_or_else(|| AppError::field("every_days", "走访间隔填1至90天"))?;
     let visitor = if f.visitor == "me" { p.person_id } else { t.visitor_person_id };
     let now = state.clock.now();
@@ -255,6 +251,110 @@ pub async fn visit(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &Visi
     )
     .await?;
     Ok(vid)
+}
+
+/// A visit with needs written down, in the caller's duty, and its tag.
+async fn visit_with_needs(state: &AppState, p: &Principal, id: i64) -> AppResult<(store::VisitRef, CareTag, String)> {
+    let v = store::visit(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    let t = in_duty(state, p, v.tag_id).await?;
+    let needs =
+        v.note.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
+            AppError::conflict("no_needs", "这次走访没有记录需要的帮助", "The visit records no needs")
+        })?;
+    Ok((v, t, needs))
+}
+
+fn already(what: &'static str) -> AppError {
+    AppError::conflict(what, "这次走访的需求已经转办过了", "The visit's needs were passed on already")
+}
+
+#[derive(Deserialize, Default, Clone, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NeedsForm {
+    /// The request category of the resident's project.
+    pub category_id: String,
+}
+
+/// A visit's needs become a request (C1) for the resident's home, filed by the visitor (a grid member's
+/// channel when they are not the project's staff); the visit remembers it, so it is filed once.
+pub async fn to_request(state: &AppState, p: &Principal, ctx: &Ctx, id: i64, f: &NeedsForm) -> AppResult<i64> {
+    use crate::requests::model::{Channel, Kind};
+    let (v, t, needs) = visit_with_needs(state, p, id).await?;
+    if v.request_id.is_some() {
+        return Err(already("needs_filed"));
+    }
+    let categories = crate::requests::store::categories(&state.db.read, t.project_id).await?;
+    let category = f
+        .category_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|c| categories.iter().find(|x| x.id == c))
+        .ok_or_else(|| AppError::field("category_id", "请选择诉求类别"))?;
+    let channel = if p.scope.can_write_project(t.project_id) { Channel::StaffWalkIn } else { Channel::GridMember };
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let filing = crate::requests::actions::Filing {
+        category,
+        kind: Kind::Repair,
+        channel,
+        description: format!("【关爱走访】{}：{needs}", t.person_name),
+        household_id: Some(crate::ids::HouseholdId(t.household_id)),
+        building_id: None,
+        unit_id: None,
+        spot_id: None,
+        location_text: Some(t.home.clone()),
+        reporter_person_id: Some(t.person_id),
+        created_by: Some(p.user_id),
+        lat: None,
+        lng: None,
+        open311_token: None,
+        actor: ctx.actor(),
+        audit_detail: channel.zh().to_string(),
+    };
+    let request = crate::requests::actions::file_in(&tx, ctx, filing, None, now).await?;
+    if !store::link_request(&tx, id, request).await? {
+        return Err(already("needs_filed"));
+    }
+    tx.commit().await?;
+    Ok(request)
+}
+
+/// A visit's needs become a 微心愿 posted for the resident (others may claim and fulfil it); once.
+pub async fn to_wish(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppResult<i64> {
+    let (v, t, needs) = visit_with_needs(state, p, id).await?;
+    if v.wish_id.is_some() {
+        return Err(already("needs_wished"));
+    }
+    let text: String = needs.chars().take(200).collect();
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    let w = crate::wishes::store::NewWish {
+        project_id: t.project_id,
+        person_id: t.person_id,
+        household_id: Some(t.household_id),
+        text: &text,
+        posted_by: p.user_id.get(),
+    };
+    let wish = crate::wishes::store::insert(&tx, &w, now).await?;
+    if !store::link_wish(&tx, id, wish).await? {
+        return Err(already("needs_wished"));
+    }
+    let summary = format!("关爱走访需求转为微心愿：{text}");
+    audit::commit(
+        tx,
+        ctx,
+        now,
+        Entry { action: "create", entity: "wish", entity_id: Some(wish), project_id: Some(t.project_id), summary },
+    )
+    .await?;
+    Ok(wish)
+}
+
+/// The request categories of a tag's project (the needs form).
+pub async fn categories(state: &AppState, t: &CareTag) -> AppResult<Vec<(i64, String)>> {
+    let cs = crate::requests::store::categories(&state.db.read, t.project_id).await?;
+    Ok(cs.into_iter().map(|c| (c.id, c.name)).collect())
 }
 
 /// End a tag (staff): it leaves the care list; its visits stay.

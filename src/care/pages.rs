@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::{
-    actions::{self, Line, PlanForm, TagForm, VisitForm},
+    actions::{self, Line, NeedsForm, PlanForm, TagForm, VisitForm},
     model::{How, Tag, Wellbeing},
     store::Visit,
 };
@@ -60,6 +60,7 @@ struct TagPage {
     staff: bool,
     hows: Vec<Choice>,
     wellbeings: Vec<Choice>,
+    categories: Vec<Choice>,
 }
 
 pub async fn tag_page(
@@ -69,7 +70,9 @@ pub async fn tag_page(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let (l, visits, staff) = actions::open(&state, &p, &ctx, id).await?;
+    let categories = choices(actions::categories(&state, &l.tag).await?);
     Ok(TagPage {
+        categories,
         c: Chrome::new(&ctx, l.tag.person_name.clone()).with_msg(m.msg.as_deref()),
         l,
         visits,
@@ -102,4 +105,21 @@ pub async fn visit(
 pub async fn end(State(state): State<AppState>, Desk(p, ctx): Desk, Path(id): Path<i64>) -> AppResult<Redirect> {
     actions::end(&state, &p, &ctx, id).await?;
     Ok(Redirect::to("/care?msg=saved"))
+}
+
+/// A visit's needs become a request; the caller lands on it.
+pub async fn to_request(
+    State(state): State<AppState>,
+    Desk(p, ctx): Desk,
+    Path(id): Path<i64>,
+    Form(f): Form<NeedsForm>,
+) -> AppResult<Redirect> {
+    let request = actions::to_request(&state, &p, &ctx, id, &f).await?;
+    Ok(Redirect::to(&format!("/requests/{request}?msg=created")))
+}
+
+/// A visit's needs become a 微心愿 for the resident.
+pub async fn to_wish(State(state): State<AppState>, Desk(p, ctx): Desk, Path(id): Path<i64>) -> AppResult<Redirect> {
+    let wish = actions::to_wish(&state, &p, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/wishes/{wish}?msg=created")))
 }

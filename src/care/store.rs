@@ -160,12 +160,15 @@ pub struct Visit {
     pub how: How,
     pub wellbeing: Wellbeing,
     pub note: Option<String>,
+    /// The request or 微心愿 its needs became.
+    pub request_id: Option<i64>,
+    pub wish_id: Option<i64>,
 }
 
 pub async fn visits(conn: &impl ConnectionTrait, tag: i64) -> Result<Vec<Visit>, AppError> {
     Ok(db::all(
         conn,
-        "SELECT v.id, p.name AS visitor_name, v.visited_on, v.how, v.wellbeing, v.note FROM care_visits v \
+        "SELECT v.id, p.name AS visitor_name, v.visited_on, v.how, v.wellbeing, v.note, v.request_id, v.wish_id FROM care_visits v \
          JOIN persons p ON p.id = v.visitor_person_id WHERE v.tag_id = $1 ORDER BY v.visited_on DESC, v.id DESC LIMIT 100",
         params![tag],
     )
@@ -194,4 +197,38 @@ pub async fn insert_visit(
         params![v.tag, v.visitor, v.day, v.how.as_str(), v.wellbeing.as_str(), v.note, by, now],
     )
     .await?)
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct VisitRef {
+    pub id: i64,
+    pub tag_id: i64,
+    pub note: Option<String>,
+    pub request_id: Option<i64>,
+    pub wish_id: Option<i64>,
+}
+
+pub async fn visit(conn: &impl ConnectionTrait, id: i64) -> Result<Option<VisitRef>, AppError> {
+    Ok(db::one(conn, "SELECT id, tag_id, note, request_id, wish_id FROM care_visits WHERE id = $1", params![id])
+        .await?)
+}
+
+/// Remember the request a visit's needs became; false when one was made first.
+pub async fn link_request(conn: &impl ConnectionTrait, visit: i64, request: i64) -> Result<bool, AppError> {
+    Ok(db::exec(
+        conn,
+        "UPDATE care_visits SET request_id = $1 WHERE id = $2 AND request_id IS NULL",
+        params![request, visit],
+    )
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Remember the 微心愿 a visit's needs became; false when one was made first.
+pub async fn link_wish(conn: &impl ConnectionTrait, visit: i64, wish: i64) -> Result<bool, AppError> {
+    Ok(db::exec(conn, "UPDATE care_visits SET wish_id = $1 WHERE id = $2 AND wish_id IS NULL", params![wish, visit])
+        .await?
+        .rows_affected()
+        == 1)
 }

@@ -227,7 +227,7 @@ pub async fn award(
     let title = crate::text::normalize(&f.title);
     let citation = f.citation.trim().to_string();
     let today = state.clock.today();
-    let awarded_on = NaiveDate::parse_from_str(crate::text::num(&f.awarded_on).trim(), "%Y-%m-%d").ok();
+    let awarded_on = crate::text::day(&f.awarded_on);
     for e in model::check(&title, &grantor, awarded_on.unwrap_or(NaiveDate::MIN), &citation, today) {
         errors.push(match e {
             AwardError::Title => FieldError::new("title", "请填写荣誉名称（不超过60字）"),

@@ -112,7 +112,7 @@ pub struct AgreementForm {
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok()
+    crate::text::day(s)
 }
 
 fn opt(s: &str) -> Option<String> {

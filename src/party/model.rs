@@ -48,7 +48,7 @@ pub fn check_membership(
     today: NaiveDate,
 ) -> Result<MembershipInput, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let date = |s: &str| NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::text::day(s);
     let status = status.parse::<MemberStatus>().ok();
     if status.is_none() {
         errors.push(FieldError::new("status", "请选择预备党员或正式党员"));

@@ -103,7 +103,7 @@ pub async fn appoint(state: &AppState, p: &Principal, ctx: &Ctx, project: i64, f
     if !(2..=60).contains(&body.chars().count()) {
         errors.push(FieldError::new("body_name", "请填写聘任单位（如业主委员会或社区居委会）"));
     }
-    let date = |s: &str| NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok();
+    let date = |s: &str| crate::text::day(s);
     let term = match (date(&f.term_start), date(&f.term_end)) {
         (Some(s), Some(e)) => match model::check_term(s, e) {
             Ok(()) => Some((s, e)),

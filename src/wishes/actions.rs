@@ -152,8 +152,8 @@ pub async fn post(state: &AppState, p: &Principal, ctx: &Ctx, f: &WishForm) -> A
     Ok(id)
 }
 
-fn refused(r: model::Refused) -> AppError {
-    AppError::conflict(r.code, r.zh, r.en)
+fn refused(r: crate::error::Refused) -> AppError {
+    r.into()
 }
 
 /// Claim a wish (one claimer: the second of two at once is refused, nothing written).

@@ -28,13 +28,7 @@ pub enum Move {
     Withdraw,
 }
 
-/// Why a move is not allowed now (each a stable code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    pub code: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-}
+pub use crate::error::Refused;
 
 /// The state a move leads to from a state, or why not.
 pub fn next(state: WishState, m: Move) -> Result<WishState, Refused> {

@@ -247,6 +247,11 @@ impl TestApp {
             party_station: self.id("SELECT MIN(id) AS id FROM party_stations").await,
             wish: self.id("SELECT w.id FROM wishes w JOIN users u ON u.person_id = w.person_id WHERE u.username = 'resident2'").await,
             care_tag: self.id("SELECT MIN(id) AS id FROM care_tags").await,
+            care_visit: self.id("SELECT MIN(id) AS id FROM care_visits WHERE note IS NOT NULL").await,
+            care_round: self.id("SELECT MIN(id) AS id FROM care_rounds").await,
+            care_stop: self.id("SELECT MAX(id) AS id FROM care_round_stops WHERE taker_person_id IS NULL").await,
+            care_stop_done: self.id("SELECT MIN(id) AS id FROM care_round_stops WHERE delivered_at IS NOT NULL").await,
+            care_round_photo: 0,
             liyuan: self.id("SELECT id FROM org_nodes WHERE kind = 'project' AND name = '保利荔园天府和悦'").await,
             sv_appointment: self.id("SELECT MIN(id) AS id FROM sv_appointments").await,
             sv_inspection: self.id("SELECT MAX(id) AS id FROM sv_inspections").await,
@@ -405,6 +410,13 @@ pub struct Ids {
     pub wish: i64,
     /// 保利荔园天府和悦's first care tag (高龄独居).
     pub care_tag: i64,
+    /// A care visit of 何静's with words (its needs may become a request or a 微心愿).
+    pub care_visit: i64,
+    /// 和悦's 端午 round, its open stop, a delivered stop and that stop's photo (set by the matrix test).
+    pub care_round: i64,
+    pub care_stop: i64,
+    pub care_stop_done: i64,
+    pub care_round_photo: i64,
     /// 保利荔园天府和悦, its first supervisor's appointment, her latest inspection and its finding waiting
     /// for her to confirm.
     pub liyuan: i64,

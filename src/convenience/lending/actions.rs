@@ -8,7 +8,7 @@ use sea_orm::TransactionTrait;
 use serde::Deserialize;
 
 use super::{
-    model::{self, Condition, ItemKind, LoanState, Move, Refused},
+    model::{self, Condition, ItemKind, LoanState, Move},
     store::{self, Item, Loan, NewItem, NewLoan, Return},
 };
 use crate::{
@@ -22,8 +22,8 @@ use crate::{
     text::{fen_to_yuan, yuan_to_fen},
 };
 
-fn refused(r: Refused) -> AppError {
-    AppError::conflict(r.code, r.zh, r.en)
+fn refused(r: crate::error::Refused) -> AppError {
+    r.into()
 }
 
 /// Someone else moved the loan between our read and our write.
@@ -252,12 +252,7 @@ fn days_of(typed: &str, usual: i32) -> AppResult<i64> {
     if typed.trim().is_empty() {
         return Ok(i64::from(usual));
     }
-    crate::text::num(typed)
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=model::MAX_DAYS).contains(d))
-        .ok_or_else(|| AppError::field("days", "借用天数填1至90天"))
+    crate::text::whole_in(typed, 1..=model::MAX_DAYS).ok_or_else(|| AppError::field("days", "借用天数填1至90天"))
 }
 
 /// Staff lend an item at the desk to a resident of the project; the item's deposit is taken.

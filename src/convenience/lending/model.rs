@@ -48,13 +48,7 @@ pub enum Move {
     Cancel,
 }
 
-/// Why something is refused now (a stable code with its words).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    pub code: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-}
+pub use crate::error::Refused;
 
 pub const ITEM_OUT: Refused = Refused {
     code: "item_out",

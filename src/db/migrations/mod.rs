@@ -41,6 +41,7 @@ pub(crate) mod m0034_supervision;
 mod m0035_grid_reached;
 mod m0036_care;
 mod m0037_household_unit;
+mod m0038_care_rounds;
 
 pub struct Migrator;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_grid_reached::M0035GridReached),
             Box::new(m0036_care::M0036Care),
             Box::new(m0037_household_unit::M0037HouseholdUnit),
+            Box::new(m0038_care_rounds::M0038CareRounds),
         ]
     }
 }

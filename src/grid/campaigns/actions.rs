@@ -5,12 +5,11 @@
 //! the cadres and members see coverage live. A visit is one transaction: a replayed key answers with
 //! the visit it made; a second record of the day by the same member is merged into the first.
 
-use chrono::NaiveDate;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    model::{self, How, Refused, Topic},
+    model::{self, How, Topic},
     store::{self, Campaign, Cover, Door, NewCampaign, NewVisit},
 };
 use crate::{
@@ -24,8 +23,8 @@ use crate::{
     },
 };
 
-fn refused(r: Refused) -> AppError {
-    AppError::conflict(r.code, r.zh, r.en)
+fn refused(r: crate::error::Refused) -> AppError {
+    r.into()
 }
 
 /// May the caller put on campaigns over this node (its cadres, or admins of the government tree)?
@@ -128,7 +127,7 @@ pub async fn create(state: &AppState, p: &Principal, ctx: &Ctx, f: &CampaignForm
         errors.push(FieldError::new("brief", "说明不超过500字"));
     }
     let date = |s: &str, field: &str, errors: &mut Vec<FieldError>| {
-        let d = NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok();
+        let d = crate::text::day(s);
         if d.is_none() {
             errors.push(FieldError::new(field, "请选择日期"));
         }

@@ -26,13 +26,7 @@ crate::coded! {
     }
 }
 
-/// Why something is refused (a stable code with its words).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refused {
-    pub code: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-}
+pub use crate::error::Refused;
 
 /// The longest campaign.
 pub const MAX_DAYS: i64 = 366;

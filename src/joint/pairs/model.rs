@@ -34,7 +34,7 @@ pub fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(crate::text::num(s).trim(), "%Y-%m-%d").ok()
+    crate::text::day(s)
 }
 
 /// A pairing as typed.

@@ -103,9 +103,7 @@ pub async fn record(state: &AppState, p: &Principal, ctx: &Ctx, org_id: i64, f: 
     if title.is_empty() || title.chars().count() > 100 {
         errors.push(FieldError::new("title", "请填写会议名称（不超过100字）"));
     }
-    let held_on = NaiveDate::parse_from_str(crate::text::num(&f.held_on).trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d <= today && d.year() >= 2000);
+    let held_on = crate::text::day(&f.held_on).filter(|d| *d <= today && d.year() >= 2000);
     if held_on.is_none() {
         errors.push(FieldError::new("held_on", "请填写召开日期（不晚于今天）"));
     }

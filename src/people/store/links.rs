@@ -173,6 +173,9 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("care_tags", "person_id"),
     ("care_tags", "visitor_person_id"),
     ("care_visits", "visitor_person_id"),
+    ("care_round_stops", "person_id"),
+    ("care_round_stops", "taker_person_id"),
+    ("care_round_stops", "delivered_by"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

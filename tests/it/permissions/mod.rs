@@ -219,6 +219,14 @@ async fn persona_route_matrix_holds_for_every_route() {
     )
     .await
     .unwrap();
+    ids.care_round_photo = xinghuo::db::insert_id(
+        &app.state.db.write,
+        "INSERT INTO care_round_photos (stop_id, object_key, content_type, size_bytes, created_at) \
+         SELECT $1, object_key, content_type, size_bytes, created_at FROM request_photos WHERE id = $2 RETURNING id",
+        vec![ids.care_stop_done.into(), ids.photo.into()],
+    )
+    .await
+    .unwrap();
     let r = resident.json("POST", &format!("/api/v1/rewards/{}/redeem", ids.item), json!({})).await;
     ids.redemption = r.json()["id"].as_i64().expect("redeemed");
     let r = resident.post_form("/account/data/requests", &[("kind", "delete"), ("details", "")]).await;
