@@ -232,3 +232,22 @@ pub async fn link_wish(conn: &impl ConnectionTrait, visit: i64, wish: i64) -> Re
         .rows_affected()
         == 1)
 }
+
+/// Has this person a tag of one of these kinds in force? (Other services put them first: parcels.)
+pub async fn has_tag(conn: &impl ConnectionTrait, person: PersonId, kinds: &[Tag]) -> Result<bool, AppError> {
+    if kinds.is_empty() {
+        return Ok(false);
+    }
+    let mut values: Vec<sea_orm::Value> = vec![person.into()];
+    values.extend(kinds.iter().map(|k| k.as_str().into()));
+    Ok(db::count(
+        conn,
+        &format!(
+            "SELECT COUNT(*) AS n FROM care_tags WHERE person_id = $1 AND ended_on IS NULL AND kind IN ({})",
+            db::placeholders(2, kinds.len())
+        ),
+        values,
+    )
+    .await?
+        > 0)
+}

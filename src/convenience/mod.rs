@@ -1,7 +1,9 @@
 //! C10 便民服务: the convenience services the article's 保利荔园天府和悦 runs for its residents —
-//! 便民物资共享 (`lending`) first; 快递配送 and 户内托管 follow (issue 14).
+//! 便民物资共享 (`lending`), 户内托管 (`custody`) and 快递配送 (`parcels`).
 
+pub mod custody;
 pub mod lending;
+pub mod parcels;
 
 use axum::routing::{get, post};
 
@@ -27,17 +29,55 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Authenticated,
             post(lending::api::take_back),
         ),
+        RouteDef::new("GET", "/custody", Access::Authenticated, get(custody::pages::list)),
+        RouteDef::new("POST", "/custody", Access::Desk, post(custody::pages::create)),
+        RouteDef::new("GET", "/custody/{id}", Access::Authenticated, get(custody::pages::agreement)),
+        RouteDef::new("POST", "/custody/{id}/keys", Access::Desk, post(custody::pages::key)),
+        RouteDef::new("POST", "/custody/{id}/checks", Access::Desk, post(custody::pages::check)),
+        RouteDef::new("POST", "/custody/{id}/end", Access::Desk, post(custody::pages::end)),
+        RouteDef::new("GET", "/custody/checks/{id}/photos/{photo}", Access::Authenticated, get(custody::pages::photo)),
+        RouteDef::new("GET", "/api/v1/custody", Access::Authenticated, get(custody::api::list)),
+        RouteDef::new("GET", "/api/v1/custody/{id}", Access::Authenticated, get(custody::api::one)),
+        RouteDef::new("POST", "/api/v1/custody/{id}/checks", Access::Authenticated, post(custody::api::check)),
+        RouteDef::new("GET", "/parcels", Access::Authenticated, get(parcels::pages::board)),
+        RouteDef::new("POST", "/parcels", Access::Authenticated, post(parcels::pages::ask)),
+        RouteDef::new("POST", "/parcels/{id}/take", Access::Desk, post(parcels::pages::take)),
+        RouteDef::new("POST", "/parcels/{id}/deliver", Access::Desk, post(parcels::pages::deliver)),
+        RouteDef::new("POST", "/parcels/{id}/cancel", Access::Authenticated, post(parcels::pages::cancel)),
+        RouteDef::new("GET", "/parcels/{id}/photos/{photo}", Access::Authenticated, get(parcels::pages::photo)),
+        RouteDef::new("GET", "/api/v1/parcels", Access::Authenticated, get(parcels::api::board)),
+        RouteDef::new("POST", "/api/v1/parcels", Access::Authenticated, post(parcels::api::ask)),
+        RouteDef::new("POST", "/api/v1/parcels/{id}/take", Access::Authenticated, post(parcels::api::take)),
+        RouteDef::new("POST", "/api/v1/parcels/{id}/deliver", Access::Authenticated, post(parcels::api::deliver)),
+        RouteDef::new("POST", "/api/v1/parcels/{id}/cancel", Access::Authenticated, post(parcels::api::cancel)),
     ]
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(lending::api::board, lending::api::reserve, lending::api::lend, lending::api::take_back))]
+#[openapi(paths(
+    lending::api::board,
+    lending::api::reserve,
+    lending::api::lend,
+    lending::api::take_back,
+    custody::api::list,
+    custody::api::one,
+    custody::api::check,
+    parcels::api::board,
+    parcels::api::ask,
+    parcels::api::take,
+    parcels::api::deliver,
+    parcels::api::cancel
+))]
 struct Api;
 
-const NAV: &[crate::capability::NavEntry] =
-    &[crate::capability::NavEntry { order: 37, href: "/lending", label: |_| "nav.lending", shown: |_, _| true }];
+const NAV: &[crate::capability::NavEntry] = &[
+    crate::capability::NavEntry { order: 37, href: "/lending", label: |_| "nav.lending", shown: |_, _| true },
+    crate::capability::NavEntry { order: 38, href: "/parcels", label: |_| "nav.parcels", shown: |_, _| true },
+    crate::capability::NavEntry { order: 39, href: "/custody", label: |_| "nav.custody", shown: |_, _| true },
+];
 
-/// Every hour: remind borrowers of items due, lapse reservations not picked up.
+/// Every hour: remind borrowers of items due, lapse reservations not picked up, alert the manager of a
+/// custody check missed.
 fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -47,6 +87,11 @@ fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok((0, 0)) => {}
                 Ok((r, l)) => tracing::info!(reminded = r, lapsed = l, "lending reminders"),
                 Err(e) => tracing::warn!(code = e.code, "lending job failed"),
+            }
+            match custody::actions::alert_missed(&state, state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(alerted = n, "custody checks missed"),
+                Err(e) => tracing::warn!(code = e.code, "custody job failed"),
             }
         }
     })

@@ -25,6 +25,7 @@ pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_grid_visits_day", "grid_visits", &["campaign_id", "household_id", "member_person_id", "visited_on"]),
     ("ux_grid_visits_key", "grid_visits", &["idem_key"]),
     ("ux_sv_appointments_current", "sv_appointments", &["project_id", "current_person_id"]),
+    ("ux_custody_checks_day", "custody_checks", &["agreement_id", "checked_on"]),
     ("ux_care_round_stops_person", "care_round_stops", &["round_id", "person_id"]),
     ("ux_care_tags_current", "care_tags", &["current_person_id", "kind"]),
     ("ux_lend_items_centre_code", "lend_items", &["centre_id", "code"]),

@@ -16,6 +16,7 @@ mod pairing;
 mod party;
 mod party_work;
 mod referrals;
+mod services;
 mod supervision;
 mod wishes;
 
@@ -493,6 +494,7 @@ pub async fn load<C: TransactionTrait + ConnectionTrait>(
         .await?;
     }
     care::demo_care(t, ProjectId(project_ids[2]), hejing, now).await?;
+    services::demo_services(t, ProjectId(project_ids[2]), now).await?;
     honours::demo_honours(t, ProjectId(project_ids[2]), NodeId(communities[1].id), hejing, now).await?;
     party::demo_party(t, now).await?;
     joint::demo_joint(t, hejing.1, now).await?;

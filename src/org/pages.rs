@@ -74,6 +74,8 @@ fn services(p: &crate::auth::Principal, lang: crate::web::i18n::Lang, homes: &[H
         ("/rewards", "gift", "home.svc.rewards"),
         ("/wishes", "star", "home.svc.wishes"),
         ("/lending", "box", "home.svc.lending"),
+        ("/parcels", "truck", "home.svc.parcels"),
+        ("/custody", "key", "home.svc.custody"),
         ("/notifications", "bell", "home.svc.notifications"),
     ];
     let nav = crate::capability::nav(p, false);

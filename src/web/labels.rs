@@ -174,6 +174,9 @@ mod tests {
         missing.extend(complete::<crate::care::model::Tag>());
         missing.extend(complete::<crate::care::model::How>());
         missing.extend(complete::<crate::care::model::Wellbeing>());
+        missing.extend(complete::<crate::convenience::custody::model::Item>());
+        missing.extend(complete::<crate::convenience::custody::model::KeyEvent>());
+        missing.extend(complete::<crate::convenience::parcels::model::ParcelState>());
         missing.extend(complete::<crate::supervision::model::Scoring>());
         missing.extend(complete::<crate::supervision::model::FindingState>());
         missing.extend(complete::<crate::grid::campaigns::model::How>());
@@ -245,6 +248,9 @@ mod tests {
         );
         assert_eq!(codes::<crate::convenience::lending::model::LoanState>(), "reserved,out,returned,cancelled");
         assert_eq!(codes::<crate::convenience::lending::model::Condition>(), "good,worn,damaged");
+        assert_eq!(codes::<crate::convenience::custody::model::Item>(), "water,gas,windows,plants,power,mail");
+        assert_eq!(codes::<crate::convenience::custody::model::KeyEvent>(), "received,returned");
+        assert_eq!(codes::<crate::convenience::parcels::model::ParcelState>(), "requested,taken,delivered,cancelled");
         assert_eq!(
             codes::<Role>(),
             "company_admin,staff,cadre,grid_member,party_member,volunteer,supervisor,committee_member"

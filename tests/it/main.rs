@@ -27,6 +27,7 @@ mod positions;
 mod referrals;
 mod requests;
 mod requests_more;
+mod services;
 mod supervision;
 mod trust;
 mod volunteers;

@@ -252,6 +252,14 @@ impl TestApp {
             care_stop: self.id("SELECT MAX(id) AS id FROM care_round_stops WHERE taker_person_id IS NULL").await,
             care_stop_done: self.id("SELECT MIN(id) AS id FROM care_round_stops WHERE delivered_at IS NOT NULL").await,
             care_round_photo: 0,
+            custody: self.id("SELECT MIN(id) AS id FROM custody_agreements").await,
+            custody_check: self.id("SELECT MIN(id) AS id FROM custody_checks").await,
+            custody_photo: 0,
+            parcel: self
+                .id("SELECT MIN(x.id) AS id FROM parcels x JOIN users u ON u.person_id = x.person_id WHERE u.username = 'resident2'")
+                .await,
+            parcel_done: self.id("SELECT MIN(id) AS id FROM parcels WHERE state = 'delivered'").await,
+            parcel_photo: 0,
             liyuan: self.id("SELECT id FROM org_nodes WHERE kind = 'project' AND name = '保利荔园天府和悦'").await,
             sv_appointment: self.id("SELECT MIN(id) AS id FROM sv_appointments").await,
             sv_inspection: self.id("SELECT MAX(id) AS id FROM sv_inspections").await,
@@ -417,6 +425,14 @@ pub struct Ids {
     pub care_stop: i64,
     pub care_stop_done: i64,
     pub care_round_photo: i64,
+    /// 张三's 户内托管 at 保利叶语, one of its checks and that check's photo (set by the matrix test).
+    pub custody: i64,
+    pub custody_check: i64,
+    pub custody_photo: i64,
+    /// 李四's parcel request (waiting), 张三's delivered one and its photo (set by the matrix test).
+    pub parcel: i64,
+    pub parcel_done: i64,
+    pub parcel_photo: i64,
     /// 保利荔园天府和悦, its first supervisor's appointment, her latest inspection and its finding waiting
     /// for her to confirm.
     pub liyuan: i64,

@@ -42,6 +42,7 @@ mod m0035_grid_reached;
 mod m0036_care;
 mod m0037_household_unit;
 mod m0038_care_rounds;
+mod m0039_custody_parcels;
 
 pub struct Migrator;
 
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_care::M0036Care),
             Box::new(m0037_household_unit::M0037HouseholdUnit),
             Box::new(m0038_care_rounds::M0038CareRounds),
+            Box::new(m0039_custody_parcels::M0039CustodyParcels),
         ]
     }
 }

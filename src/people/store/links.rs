@@ -176,6 +176,11 @@ pub const PERSON_REFS: &[(&str, &str)] = &[
     ("care_round_stops", "person_id"),
     ("care_round_stops", "taker_person_id"),
     ("care_round_stops", "delivered_by"),
+    ("custody_agreements", "owner_person_id"),
+    ("custody_keys", "by_person_id"),
+    ("custody_checks", "by_person_id"),
+    ("parcels", "person_id"),
+    ("parcels", "taker_person_id"),
 ];
 
 /// Columns naming a person without a foreign key, moved with the rest (`party_memberships`' current

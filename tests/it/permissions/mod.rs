@@ -227,6 +227,25 @@ async fn persona_route_matrix_holds_for_every_route() {
     )
     .await
     .unwrap();
+    for (table, column, owner, field) in
+        [("custody_check_photos", "check_id", ids.custody_check, 0), ("parcel_photos", "parcel_id", ids.parcel_done, 1)]
+    {
+        let id = xinghuo::db::insert_id(
+            &app.state.db.write,
+            &format!(
+                "INSERT INTO {table} ({column}, object_key, content_type, size_bytes, created_at) \
+                 SELECT $1, object_key, content_type, size_bytes, created_at FROM request_photos WHERE id = $2 RETURNING id"
+            ),
+            vec![owner.into(), ids.photo.into()],
+        )
+        .await
+        .unwrap();
+        if field == 0 {
+            ids.custody_photo = id;
+        } else {
+            ids.parcel_photo = id;
+        }
+    }
     let r = resident.json("POST", &format!("/api/v1/rewards/{}/redeem", ids.item), json!({})).await;
     ids.redemption = r.json()["id"].as_i64().expect("redeemed");
     let r = resident.post_form("/account/data/requests", &[("kind", "delete"), ("details", "")]).await;
