@@ -69,6 +69,26 @@ pub async fn list(state: &AppState, p: &Principal, ctx: &Ctx) -> AppResult<Vec<L
     Ok(lines)
 }
 
+/// The care list of one grid area for a caller with a care duty there — a grid member whose grid holds
+/// it — most overdue first, the read audited; None without the duty (a cadre or admin sees no names).
+pub async fn in_area(state: &AppState, p: &Principal, ctx: &Ctx, area: &str) -> AppResult<Option<Vec<Line>>> {
+    if !p.scope.grid_paths.iter().any(|g| area.starts_with(g.as_str())) {
+        return Ok(None);
+    }
+    let tags = store::in_grids(&state.db.read, &[area.to_string()]).await?;
+    let today = state.clock.today();
+    let mut lines: Vec<Line> = tags.into_iter().map(|t| line(t, today)).collect();
+    lines.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days).then(a.due.cmp(&b.due)));
+    if !lines.is_empty() {
+        let now = state.clock.now();
+        let tx = state.db.write.begin().await?;
+        let summary = format!("查看网格关爱对象（{}人次）", lines.len());
+        let entry = Entry { action: "care_read", entity: "care_tags", entity_id: None, project_id: None, summary };
+        audit::commit(tx, ctx, now, entry).await?;
+    }
+    Ok(Some(lines))
+}
+
 /// Projects where the caller may give tags (staff).
 pub async fn projects(state: &AppState, p: &Principal) -> AppResult<Vec<(i64, String)>> {
     let ids = p.scope.write_projects.iter().take(50).map(|x| crate::ids::NodeId(x.get()));

@@ -97,6 +97,11 @@ impl Chrome {
                 let active = if e.href == "/" { ctx.path == "/" } else { ctx.path.starts_with(e.href) };
                 nav.push(NavItem { href: e.href, label: t(lang, (e.label)(desk)).to_string(), active, icon: "" });
             }
+            // One entry is current: the longest that holds the path (/grid/areas, not /grid too).
+            let longest = nav.iter().filter(|n| n.active).map(|n| n.href.len()).max().unwrap_or(0);
+            for n in &mut nav {
+                n.active = n.active && n.href.len() == longest;
+            }
         }
         let mut tabs = Vec::new();
         if phone {

@@ -11,6 +11,7 @@ mod care;
 mod constraints;
 mod experience;
 mod grid;
+mod grid_areas;
 mod honours;
 mod import_export;
 mod joint;

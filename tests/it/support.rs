@@ -265,6 +265,14 @@ impl TestApp {
             sv_inspection: self.id("SELECT MAX(id) AS id FROM sv_inspections").await,
             sv_finding: self.id("SELECT id FROM sv_findings WHERE state = 'open'").await,
             grid_campaign: self.id("SELECT MIN(id) AS id FROM grid_campaigns").await,
+            grid_visit: self
+                .id("SELECT MIN(v.id) AS id FROM grid_visits v JOIN users u ON u.person_id = v.member_person_id WHERE u.username = 'grid'")
+                .await,
+            grid_visit_photo: 0,
+            microgrid: self
+                .id("SELECT r.node_id AS id FROM role_assignments r JOIN users u ON u.person_id = r.person_id \
+                     WHERE u.username = 'hejing' AND r.role = 'grid_member'")
+                .await,
             lend_item: self.id("SELECT id FROM lend_items WHERE code = '工具箱-01'").await,
             lend_loan: self
                 .id("SELECT l.id FROM lend_loans l JOIN users u ON u.person_id = l.person_id WHERE u.username = 'resident2' AND l.state = 'out'")
@@ -441,6 +449,11 @@ pub struct Ids {
     pub sv_finding: i64,
     /// 牧马山社区's first door-to-door campaign (垃圾分类).
     pub grid_campaign: i64,
+    /// 何静's micro-grid of 牧马山社区 (第一网格, whose member `grid` is).
+    pub microgrid: i64,
+    /// A door visit recorded by `grid` and its photo (set by the matrix test).
+    pub grid_visit: i64,
+    pub grid_visit_photo: i64,
     /// 保利叶语's free 工具箱-01 (便民物资共享), and 李四's wheelchair loan (out).
     pub lend_item: i64,
     pub lend_loan: i64,

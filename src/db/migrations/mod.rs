@@ -43,6 +43,7 @@ mod m0036_care;
 mod m0037_household_unit;
 mod m0038_care_rounds;
 mod m0039_custody_parcels;
+mod m0040_grid_figures;
 
 pub struct Migrator;
 
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0037_household_unit::M0037HouseholdUnit),
             Box::new(m0038_care_rounds::M0038CareRounds),
             Box::new(m0039_custody_parcels::M0039CustodyParcels),
+            Box::new(m0040_grid_figures::M0040GridFigures),
         ]
     }
 }

@@ -21,6 +21,7 @@ use crate::{
         model::NodeKind,
         store::{self as org, Node},
     },
+    requests::photos::{self, Upload},
 };
 
 fn refused(r: crate::error::Refused) -> AppError {
@@ -318,4 +319,50 @@ pub async fn visit(state: &AppState, p: &Principal, ctx: &Ctx, f: &VisitForm) ->
     )
     .await?;
     Ok(Recorded { id, merged, replayed: false })
+}
+
+/// A visit the caller recorded, in a campaign they still read, and its photo count; 404 for anyone
+/// else's visit (another member's, or one in a campaign they do not read).
+async fn my_visit(state: &AppState, p: &Principal, visit: i64) -> AppResult<store::VisitOwner> {
+    let v = store::visit_owner(&state.db.read, visit).await?.ok_or_else(AppError::not_found)?;
+    open(state, p, v.campaign_id).await?;
+    if Some(v.member_person_id) != p.person_id {
+        return Err(AppError::not_found());
+    }
+    Ok(v)
+}
+
+/// May the caller add photos to this visit (checked before the upload is read)?
+pub async fn may_add_photos(state: &AppState, p: &Principal, visit: i64) -> AppResult<i64> {
+    let v = my_visit(state, p, visit).await?;
+    model::room_for_photos(v.photos, 0).map_err(refused)?;
+    Ok(v.campaign_id)
+}
+
+/// Add one to three photos to a visit the caller recorded (at most three a visit), with an audit line.
+pub async fn add_photos(state: &AppState, p: &Principal, ctx: &Ctx, visit: i64, uploads: Vec<Upload>) -> AppResult<()> {
+    if uploads.is_empty() {
+        return Err(AppError::field("photo", "请选择一张照片"));
+    }
+    let now = state.clock.now();
+    let tx = state.db.write.begin().await?;
+    // Read again in the transaction: two uploads at once do not pass four photos.
+    let v = store::visit_owner(&tx, visit).await?.ok_or_else(AppError::not_found)?;
+    model::room_for_photos(v.photos, uploads.len()).map_err(refused)?;
+    let summary = format!("为入户走访记录添加照片（{}张）", uploads.len());
+    let entry = Entry { action: "update", entity: "grid_visit", entity_id: Some(visit), project_id: None, summary };
+    photos::commit_with_photos(state, tx, ctx, (store::photos_of(visit), uploads), p.user_id, now, entry).await
+}
+
+/// One photo of a visit, for those who read its campaign.
+pub async fn photo(state: &AppState, p: &Principal, visit: i64, photo: i64) -> AppResult<axum::response::Response> {
+    let v = store::visit_owner(&state.db.read, visit).await?.ok_or_else(AppError::not_found)?;
+    open(state, p, v.campaign_id).await?;
+    photos::serve_of(state, &store::photos_of(visit), photo).await
+}
+
+/// The caller's visits today in a campaign, by household, with their photo ids (the door list).
+pub async fn mine_today(state: &AppState, p: &Principal, campaign: i64) -> AppResult<Vec<store::MineToday>> {
+    let Some(me) = p.person_id else { return Ok(vec![]) };
+    store::mine_on(&state.db.read, campaign, me, state.clock.today()).await
 }

@@ -96,6 +96,21 @@ pub fn permille(visited: i64, target: i64) -> i64 {
 }
 
 /// 「37.5%」.
+/// The most photos one visit keeps.
+pub const PHOTOS_PER_VISIT: i64 = 3;
+
+/// May `adding` photos join the `has` a visit keeps?
+pub fn room_for_photos(has: i64, adding: usize) -> Result<(), Refused> {
+    if has >= PHOTOS_PER_VISIT || has + adding as i64 > PHOTOS_PER_VISIT {
+        return Err(Refused {
+            code: "visit_photos_full",
+            zh: "每条走访记录最多3张照片",
+            en: "A visit keeps at most 3 photos",
+        });
+    }
+    Ok(())
+}
+
 pub fn pct(visited: i64, target: i64) -> String {
     let p = permille(visited, target);
     format!("{}.{}%", p / 10, p % 10)
@@ -108,6 +123,15 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_visit_keeps_at_most_three_photos() {
+        assert!(room_for_photos(0, 3).is_ok());
+        assert!(room_for_photos(2, 1).is_ok());
+        assert!(room_for_photos(0, 0).is_ok());
+        assert_eq!(room_for_photos(2, 2).unwrap_err().code, "visit_photos_full");
+        assert!(room_for_photos(3, 0).is_err(), "full before the upload is read");
     }
 
     #[test]

@@ -131,6 +131,9 @@ pub struct DoorLine {
     /// A fresh key for this form.
     pub key: String,
     pub today: bool,
+    /// The caller's own visit here today and its photos (a photo is added once the visit is in).
+    pub mine: Option<i64>,
+    pub photos: Vec<i64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -141,6 +144,8 @@ struct VisitPage {
     doors: Vec<DoorLine>,
     done: usize,
     hows: Vec<Choice>,
+    photo_max_mb: usize,
+    photos_per_visit: usize,
 }
 
 pub async fn visit_page(
@@ -150,16 +155,28 @@ pub async fn visit_page(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let (campaign, doors) = actions::doors(&state, &p, id).await?;
+    let mine = actions::mine_today(&state, &p, campaign.id).await?;
     let today = state.clock.today();
     let done = doors.iter().filter(|d| d.last_visit.is_some()).count();
     Ok(VisitPage {
         c: Chrome::new(&ctx, campaign.title.clone()).with_msg(m.msg.as_deref()),
         doors: doors
             .into_iter()
-            .map(|d| DoorLine { key: uuid::Uuid::new_v4().to_string(), today: d.last_visit == Some(today), d })
+            .map(|d| {
+                let here: Vec<_> = mine.iter().filter(|m| m.household_id == d.household_id).collect();
+                DoorLine {
+                    key: uuid::Uuid::new_v4().to_string(),
+                    today: d.last_visit == Some(today),
+                    mine: here.first().map(|m| m.id),
+                    photos: here.iter().filter_map(|m| m.photo_id).collect(),
+                    d,
+                }
+            })
             .collect(),
         done,
         hows: choices(How::ALL.iter().map(|h| (h.as_str(), h.label(ctx.lang)))),
+        photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
+        photos_per_visit: model::PHOTOS_PER_VISIT as usize,
         campaign,
     })
 }
@@ -168,4 +185,26 @@ pub async fn visit(State(state): State<AppState>, Desk(p, ctx): Desk, Form(f): F
     let r = actions::visit(&state, &p, &ctx, &f).await?;
     let msg = if r.merged { "visit_merged" } else { "visit_saved" };
     Ok(Redirect::to(&format!("/grid/campaigns/{}/visit?msg={msg}", f.campaign_id.trim())))
+}
+
+/// Add photos to a visit the caller recorded (multipart; checked before the upload is read).
+pub async fn add_photos(
+    State(state): State<AppState>,
+    Desk(p, ctx): Desk,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> AppResult<Redirect> {
+    let campaign = actions::may_add_photos(&state, &p, id).await?;
+    let (_, uploads): (std::collections::HashMap<String, String>, _) =
+        crate::requests::photos::form_with_photos(&state, req).await?;
+    actions::add_photos(&state, &p, &ctx, id, uploads).await?;
+    Ok(Redirect::to(&format!("/grid/campaigns/{campaign}/visit?msg=photo_saved")))
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    Desk(p, _ctx): Desk,
+    Path((id, photo)): Path<(i64, i64)>,
+) -> AppResult<axum::response::Response> {
+    actions::photo(&state, &p, id, photo).await
 }

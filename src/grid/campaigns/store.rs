@@ -405,3 +405,50 @@ pub async fn merge(
     .await?;
     Ok(())
 }
+
+/// A visit's photos (一户一表 with a photo).
+pub fn photos_of(visit: i64) -> crate::requests::photos::Owner {
+    crate::requests::photos::Owner { table: "grid_visit_photos", column: "visit_id", id: visit, prefix: "grid-visits" }
+}
+
+/// A visit's member, campaign and how many photos it has.
+#[derive(Debug, FromQueryResult)]
+pub struct VisitOwner {
+    pub member_person_id: PersonId,
+    pub campaign_id: i64,
+    pub photos: i64,
+}
+
+pub async fn visit_owner(conn: &impl ConnectionTrait, visit: i64) -> Result<Option<VisitOwner>, AppError> {
+    Ok(db::one(
+        conn,
+        "SELECT v.member_person_id, v.campaign_id, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM grid_visit_photos p WHERE p.visit_id = v.id) AS photos \
+         FROM grid_visits v WHERE v.id = $1",
+        params![visit],
+    )
+    .await?)
+}
+
+/// The member's visits in a campaign on a day, by household, with their photo ids.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MineToday {
+    pub household_id: i64,
+    pub id: i64,
+    pub photo_id: Option<i64>,
+}
+
+pub async fn mine_on(
+    conn: &impl ConnectionTrait,
+    campaign: i64,
+    member: PersonId,
+    day: NaiveDate,
+) -> Result<Vec<MineToday>, AppError> {
+    Ok(db::all(
+        conn,
+        "SELECT v.household_id, v.id, p.id AS photo_id FROM grid_visits v LEFT JOIN grid_visit_photos p ON p.visit_id = v.id \
+         WHERE v.campaign_id = $1 AND v.member_person_id = $2 AND v.visited_on = $3 ORDER BY v.id, p.id LIMIT 5000",
+        params![campaign, member, day],
+    )
+    .await?)
+}

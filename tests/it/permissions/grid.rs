@@ -1,6 +1,7 @@
 //! The permission matrix's rows for `src/grid` (door-to-door campaigns). The campaign is 牧马山社区's:
 //! its grid member (grid) and the company admin (who keeps the government tree) read it; only a member
-//! whose grid meets it records visits; 叶语's and 天玺's staff and 友联's cadre see nothing of it.
+//! whose grid meets it records visits; 叶语's and 天玺's staff and 友联's cadre see nothing of it, nor of
+//! 何静's micro-grid's profile.
 
 #![allow(unused_variables)]
 
@@ -39,5 +40,34 @@ pub(super) fn rows(i: &Ids) -> Vec<Row> {
             Body::Json(json!({"campaign_id": cs, "key": ""})),
             readers,
         ),
+        // A grid's profile: its members (grid serves the grid above it) and the tree's keepers; 友联's
+        // cadre and the estates' staff find nothing; residents are not let in.
+        // A visit's photos: its member adds (422 here: the upload is not a photo); the campaign's
+        // readers see them.
+        r(
+            "POST",
+            "/grid/visits/{id}/photos",
+            format!("/grid/visits/{}/photos", i.grid_visit),
+            Body::Multipart,
+            [L, D, D, D, D, D, A, D],
+        ),
+        r(
+            "POST",
+            "/api/v1/grid/visits/{id}/photos",
+            format!("/api/v1/grid/visits/{}/photos", i.grid_visit),
+            Body::Multipart,
+            [L, D, D, D, D, D, A, D],
+        ),
+        r(
+            "GET",
+            "/grid/visits/{id}/photos/{photo}",
+            format!("/grid/visits/{}/photos/{}", i.grid_visit, i.grid_visit_photo),
+            Body::None,
+            readers,
+        ),
+        r("GET", "/grid/areas", "/grid/areas".into(), Body::None, desk),
+        r("GET", "/api/v1/grid/areas", "/api/v1/grid/areas".into(), Body::None, desk),
+        r("GET", "/grid/areas/{id}", format!("/grid/areas/{}", i.microgrid), Body::None, readers),
+        r("GET", "/api/v1/grid/areas/{id}", format!("/api/v1/grid/areas/{}", i.microgrid), Body::None, readers),
     ]
 }

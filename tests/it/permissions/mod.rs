@@ -227,9 +227,11 @@ async fn persona_route_matrix_holds_for_every_route() {
     )
     .await
     .unwrap();
-    for (table, column, owner, field) in
-        [("custody_check_photos", "check_id", ids.custody_check, 0), ("parcel_photos", "parcel_id", ids.parcel_done, 1)]
-    {
+    for (table, column, owner, field) in [
+        ("custody_check_photos", "check_id", ids.custody_check, 0),
+        ("parcel_photos", "parcel_id", ids.parcel_done, 1),
+        ("grid_visit_photos", "visit_id", ids.grid_visit, 2),
+    ] {
         let id = xinghuo::db::insert_id(
             &app.state.db.write,
             &format!(
@@ -240,10 +242,10 @@ async fn persona_route_matrix_holds_for_every_route() {
         )
         .await
         .unwrap();
-        if field == 0 {
-            ids.custody_photo = id;
-        } else {
-            ids.parcel_photo = id;
+        match field {
+            0 => ids.custody_photo = id,
+            1 => ids.parcel_photo = id,
+            _ => ids.grid_visit_photo = id,
         }
     }
     let r = resident.json("POST", &format!("/api/v1/rewards/{}/redeem", ids.item), json!({})).await;
