@@ -193,6 +193,16 @@ pub async fn claim(state: &AppState, p: &Principal, ctx: &Ctx, id: i64) -> AppRe
 }
 
 /// The claimer fulfils it, with at least one photo.
+/// May the caller fulfil this wish now (checked before a photo upload is read)?
+pub async fn may_fulfil(state: &AppState, p: &Principal, id: i64) -> AppResult<Wish> {
+    let (w, standing) = open(state, p, id).await?;
+    if standing != Standing::Claimer {
+        return Err(AppError::forbidden());
+    }
+    model::next(w.state, Move::Fulfil).map_err(refused)?;
+    Ok(w)
+}
+
 pub async fn fulfil(
     state: &AppState,
     p: &Principal,
@@ -201,11 +211,7 @@ pub async fn fulfil(
     note: &str,
     uploads: Vec<photos::Upload>,
 ) -> AppResult<()> {
-    let (w, standing) = open(state, p, id).await?;
-    if standing != Standing::Claimer {
-        return Err(AppError::forbidden());
-    }
-    model::next(w.state, Move::Fulfil).map_err(refused)?;
+    let w = may_fulfil(state, p, id).await?;
     if uploads.is_empty() {
         return Err(AppError::field("photo", "请拍一张照片，让居民看到心愿已完成"));
     }

@@ -136,6 +136,7 @@ pub async fn fulfil(
     Path(id): Path<i64>,
     req: Request,
 ) -> AppResult<Redirect> {
+    actions::may_fulfil(&state, &p, id).await?;
     let (f, uploads): (FulfilForm, _) = photos::form_with_photos(&state, req).await?;
     actions::fulfil(&state, &p, &ctx, id, &f.note, uploads).await?;
     Ok(Redirect::to(&format!("/wishes/{id}?msg=saved")))

@@ -115,6 +115,11 @@ async fn a_wish_is_claimed_by_one_of_many_fulfilled_and_confirmed_and_a_reported
         loser.multipart_named(&url, &[("note", "x")], "photo", ("p.png", PNG_1X1)).await.status,
         StatusCode::FORBIDDEN
     );
+    // Refused before the upload is read: a file that is not a photo is not even looked at (403, not 422).
+    assert_eq!(
+        loser.multipart_named(&url, &[("note", "x")], "photo", ("x.csv", "姓名,房号\n".as_bytes())).await.status,
+        StatusCode::FORBIDDEN
+    );
     // Without a photo (a plain form: a bearer client needs no CSRF token, a browser session does).
     let r = if w.bearer.is_some() {
         w.post_raw(&url, &[("note", "换好了")]).await
