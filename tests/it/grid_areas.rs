@@ -48,10 +48,7 @@ async fn running_door(app: &TestApp, mg: i64) -> (i64, i64) {
 #[tokio::test]
 async fn a_grid_profile_shows_its_homes_care_and_issues_to_those_who_serve_it_and_moves_with_the_work() {
     let app = TestApp::new().await;
-    let mg = app
-        .id("SELECT r.node_id AS id FROM role_assignments r JOIN users u ON u.person_id = r.person_id \
-             WHERE u.username = 'hejing' AND r.role = 'grid_member'")
-        .await;
+    let mg = hejings_microgrid(&app).await;
     let above = app.id(&format!("SELECT parent_id AS id FROM org_nodes WHERE id = {mg}")).await;
     let neighbour = app
         .id(&format!(
@@ -131,22 +128,7 @@ async fn a_grid_profile_shows_its_homes_care_and_issues_to_those_who_serve_it_an
     assert_eq!(ids, vec![mg], "{areas}");
 
     // The figures move: her visit at a door of a campaign under way, the grid member's issue.
-    let today = {
-        use xinghuo::clock::Clock;
-        app.clock.today()
-    };
-    let campaign = app
-        .id(&format!(
-            "SELECT MIN(c.id) AS id FROM grid_campaigns c JOIN org_nodes n ON n.id = c.node_id \
-             JOIN org_nodes m ON m.id = {mg} WHERE m.path LIKE n.path || '%' AND c.starts_on <= '{today}' AND c.ends_on >= '{today}'"
-        ))
-        .await;
-    let door = app
-        .id(&format!(
-            "SELECT MIN(node_id) AS id FROM households WHERE microgrid_id = {mg} \
-             AND node_id NOT IN (SELECT household_id FROM grid_visits WHERE campaign_id = {campaign})"
-        ))
-        .await;
+    let (campaign, door) = running_door(&app, mg).await;
     let figures = |v: &Value| {
         let g = v["grids"].as_array().unwrap().iter().find(|g| g["id"] == mg).unwrap().clone();
         let h = member(v, "何静").clone();

@@ -23,6 +23,21 @@ fn area_grids(n: usize) -> String {
     format!("SELECT id FROM org_nodes WHERE kind = 'microgrid' AND path LIKE ${n}")
 }
 
+/// Rows of `sql` for these members: `{members}` in it becomes their placeholders from `$2`; `$1` is
+/// `first`. No members, no rows (and no query).
+async fn of_members<T: FromQueryResult>(
+    conn: &impl ConnectionTrait,
+    sql: &str,
+    first: sea_orm::Value,
+    members: &[PersonId],
+) -> Result<Vec<T>, AppError> {
+    if members.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = sql.replace("{members}", &db::placeholders(2, members.len()));
+    Ok(db::all(conn, &sql, std::iter::once(first).chain(members.iter().map(|m| (*m).into())).collect()).await?)
+}
+
 fn like(area: &str) -> String {
     format!("{area}%")
 }
@@ -152,21 +167,18 @@ pub async fn issues_by_member(
     members: &[PersonId],
     from: DateTime<Utc>,
 ) -> Result<Vec<Dated>, AppError> {
-    if members.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
+    of_members(
         conn,
         &format!(
             "SELECT u.person_id AS id, r.created_at AS opened, \
              CASE WHEN r.state IN {DONE} THEN COALESCE(r.completed_at, r.closed_at, r.updated_at) END AS done \
              FROM users u JOIN requests r ON r.created_by = u.id \
-             WHERE u.person_id IN ({}) AND r.channel = 'grid_member' AND r.created_at >= $1 AND r.state <> 'voided' LIMIT 20000",
-            db::placeholders(2, members.len())
+             WHERE u.person_id IN ({{members}}) AND r.channel = 'grid_member' AND r.created_at >= $1 AND r.state <> 'voided' LIMIT 20000"
         ),
-        std::iter::once(from.into()).chain(members.iter().map(|m| (*m).into())).collect(),
+        from.into(),
+        members,
     )
-    .await?)
+    .await
 }
 
 /// Pushed up (上报) by these members since `from`: sent and answered, by member.
@@ -175,20 +187,15 @@ pub async fn referrals_by_member(
     members: &[PersonId],
     from: DateTime<Utc>,
 ) -> Result<Vec<Dated>, AppError> {
-    if members.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
+    of_members(
         conn,
-        &format!(
-            "SELECT u.person_id AS id, rr.sent_at AS opened, rr.answered_at AS done \
-             FROM users u JOIN request_referrals rr ON rr.sent_by = u.id \
-             WHERE u.person_id IN ({}) AND rr.sent_at >= $1 LIMIT 20000",
-            db::placeholders(2, members.len())
-        ),
-        std::iter::once(from.into()).chain(members.iter().map(|m| (*m).into())).collect(),
+        "SELECT u.person_id AS id, rr.sent_at AS opened, rr.answered_at AS done \
+         FROM users u JOIN request_referrals rr ON rr.sent_by = u.id \
+         WHERE u.person_id IN ({members}) AND rr.sent_at >= $1 LIMIT 20000",
+        from.into(),
+        members,
     )
-    .await?)
+    .await
 }
 
 /// Door visits and distinct households reached by these members since `from`.
@@ -204,19 +211,14 @@ pub async fn visits_by_member(
     members: &[PersonId],
     from: NaiveDate,
 ) -> Result<Vec<Visits>, AppError> {
-    if members.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
+    of_members(
         conn,
-        &format!(
-            "SELECT member_person_id AS id, CAST(COUNT(*) AS BIGINT) AS visits, CAST(COUNT(DISTINCT household_id) AS BIGINT) AS households \
-             FROM grid_visits WHERE member_person_id IN ({}) AND visited_on >= $1 GROUP BY member_person_id",
-            db::placeholders(2, members.len())
-        ),
-        std::iter::once(from.into()).chain(members.iter().map(|m| (*m).into())).collect(),
+        "SELECT member_person_id AS id, CAST(COUNT(*) AS BIGINT) AS visits, CAST(COUNT(DISTINCT household_id) AS BIGINT) AS households \
+         FROM grid_visits WHERE member_person_id IN ({members}) AND visited_on >= $1 GROUP BY member_person_id",
+        from.into(),
+        members,
     )
-    .await?)
+    .await
 }
 
 /// Care visits made by these members since `from`.
@@ -225,19 +227,14 @@ pub async fn care_visits_by_member(
     members: &[PersonId],
     from: NaiveDate,
 ) -> Result<Vec<Count>, AppError> {
-    if members.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
+    of_members(
         conn,
-        &format!(
-            "SELECT visitor_person_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM care_visits \
-             WHERE visitor_person_id IN ({}) AND visited_on >= $1 GROUP BY visitor_person_id",
-            db::placeholders(2, members.len())
-        ),
-        std::iter::once(from.into()).chain(members.iter().map(|m| (*m).into())).collect(),
+        "SELECT visitor_person_id AS id, CAST(COUNT(*) AS BIGINT) AS n FROM care_visits \
+         WHERE visitor_person_id IN ({members}) AND visited_on >= $1 GROUP BY visitor_person_id",
+        from.into(),
+        members,
     )
-    .await?)
+    .await
 }
 
 /// Door visits since `from` at the homes of each micro-grid under the area.
@@ -362,19 +359,14 @@ pub async fn pushed_up(
     members: &[PersonId],
     from: DateTime<Utc>,
 ) -> Result<Vec<PushedUp>, AppError> {
-    if members.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(db::all(
+    of_members(
         conn,
-        &format!(
-            "SELECT rr.request_id, c.name AS category, r.location_text AS place, n.name AS to_name, rr.state, rr.sent_at, rr.answered_at \
-             FROM users us JOIN request_referrals rr ON rr.sent_by = us.id JOIN requests r ON r.id = rr.request_id \
-             JOIN request_categories c ON c.id = r.category_id LEFT JOIN org_nodes n ON n.id = rr.node_id \
-             WHERE us.person_id IN ({}) AND rr.sent_at >= $1 ORDER BY rr.sent_at DESC LIMIT 50",
-            db::placeholders(2, members.len())
-        ),
-        std::iter::once(from.into()).chain(members.iter().map(|m| (*m).into())).collect(),
+        "SELECT rr.request_id, c.name AS category, r.location_text AS place, n.name AS to_name, rr.state, rr.sent_at, rr.answered_at \
+         FROM users us JOIN request_referrals rr ON rr.sent_by = us.id JOIN requests r ON r.id = rr.request_id \
+         JOIN request_categories c ON c.id = r.category_id LEFT JOIN org_nodes n ON n.id = rr.node_id \
+         WHERE us.person_id IN ({members}) AND rr.sent_at >= $1 ORDER BY rr.sent_at DESC LIMIT 50",
+        from.into(),
+        members,
     )
-    .await?)
+    .await
 }
