@@ -35,6 +35,8 @@ pub struct AppState {
     pub vault: Arc<crate::vault::Vault>,
     /// Slots for CPU-heavy request work (spreadsheets, photos), run off the async workers.
     pub heavy: crate::heavy::Heavy,
+    /// Principals resolved earlier, reused while their versions hold (`auth::cache`).
+    pub principals: Arc<auth::cache::Principals>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             heavy: crate::heavy::Heavy::for_this_machine(),
             vault: Arc::new(vault),
             write_limits,
+            principals: Arc::default(),
         })
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {

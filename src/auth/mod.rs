@@ -11,6 +11,7 @@
 use crate::ids::*;
 pub mod actions;
 pub mod address;
+pub mod cache;
 pub mod model;
 pub mod pages;
 pub mod password;
@@ -52,6 +53,8 @@ pub struct Ctx {
     pub large_type: bool,
     pub path: String,
     pub via_token: bool,
+    /// Unread in-app notifications (shown in the navigation), read with the credential.
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -67,6 +70,7 @@ impl Ctx {
             large_type: false,
             path: "/demo/history".into(),
             via_token: false,
+            unread: 0,
         }
     }
     pub fn user_id(&self) -> Option<UserId> {
@@ -90,8 +94,6 @@ pub struct Principal {
     pub lang: String,
     pub grants: Vec<Grant>,
     pub scope: Scope,
-    /// Unread in-app notifications (shown in the navigation).
-    pub unread: i64,
 }
 
 impl Principal {
@@ -166,18 +168,24 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
 }
 
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
+/// (Outside HTTP: the demo's generated history. Requests go through [`resolve`] and the cache.)
 pub async fn load_principal(
     db: &db::Db,
     user_id: UserId,
     today: chrono::NaiveDate,
 ) -> Result<Option<Principal>, AppError> {
-    let conn = &db.read;
-    let Some(u) = store::principal::user_row(conn, user_id).await? else {
-        return Ok(None);
-    };
-    if !u.is_active {
-        return Ok(None);
+    match store::principal::user_caller(&db.read, user_id).await? {
+        Some(u) if u.is_active => Ok(Some(principal_of(&db.read, u, today).await?)),
+        _ => Ok(None),
     }
+}
+
+/// The principal of a caller's row: its grants and scope as of `today`, in one more round trip.
+async fn principal_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    u: store::principal::CallerRow,
+    today: chrono::NaiveDate,
+) -> Result<Principal, AppError> {
     let mut grants = Vec::new();
     let mut scope = Scope::default();
     if let Some(pid) = u.person_id {
@@ -229,8 +237,8 @@ pub async fn load_principal(
             _ => {}
         }
     }
-    Ok(Some(Principal {
-        user_id: UserId(u.id),
+    Ok(Principal {
+        user_id: UserId(u.user_id),
         username: u.username,
         display_name: u.display_name,
         person_id: u.person_id,
@@ -238,35 +246,63 @@ pub async fn load_principal(
         lang: u.lang,
         grants,
         scope,
-        unread: u.unread,
-    }))
+    })
+}
+
+/// A validated caller: their principal (from the cache when its stamp still holds), whether their
+/// token may only read, and their unread notifications.
+struct Caller {
+    principal: Arc<Principal>,
+    read_only: bool,
+    unread: i64,
+}
+
+/// The principal behind a checked credential row. The row was read in this request, so a disabled
+/// account, a changed role or home (its `auth_version`) or a changed org tree (`epoch`) is seen now.
+async fn caller_of(state: &AppState, row: store::principal::CallerRow) -> Result<Option<Caller>, AppError> {
+    if !row.is_active {
+        return Ok(None);
+    }
+    let stamp = cache::Stamp { user_version: row.auth_version, epoch: row.epoch, day: state.clock.today() };
+    let (read_only, unread, user_id) = (row.access == "read", row.unread, row.user_id);
+    let principal = match state.principals.get(user_id, stamp) {
+        Some(p) => p,
+        None => {
+            let p = Arc::new(principal_of(&state.db.read, row, stamp.day).await?);
+            state.principals.put(user_id, stamp, p.clone());
+            p
+        }
+    };
+    Ok(Some(Caller { principal, read_only, unread }))
 }
 
 /// A session slides `session_hours` past its last use, but never past `session_max_hours` after log-in.
-async fn user_for_session(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+async fn caller_for_session(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let now = state.clock.now();
     let id = sha256_hex(token);
     let max_age = Duration::hours(state.config.session_max_hours);
-    let row = store::principal::session(&state.db.read, &id, now, now - max_age).await?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = store::principal::session_caller(&state.db.read, &id, now, now - max_age).await? else {
+        return Ok(None);
+    };
     // Sliding expiry, written at most every 5 minutes to keep reads read-only.
-    if now - row.last_seen_at > Duration::minutes(5) {
+    if row.last_at.is_none_or(|t| now - t > Duration::minutes(5)) {
         let expires = (now + Duration::hours(state.config.session_hours)).min(row.created_at + max_age);
         store::principal::touch_session(&state.db.write, &id, now, expires).await?;
     }
-    Ok(Some(row.user_id.into()))
+    caller_of(state, row).await
 }
 
-/// A live token's user, and whether it may only read. Expired and revoked tokens are no tokens.
-async fn user_for_api_token(state: &AppState, token: &str) -> Result<Option<(i64, bool)>, AppError> {
+/// A live token's caller, and whether it may only read. Expired and revoked tokens are no tokens.
+async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let now = state.clock.now();
-    let row = store::principal::live_token(&state.db.read, &sha256_hex(token), now).await?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = store::principal::token_caller(&state.db.read, &sha256_hex(token), now).await? else {
+        return Ok(None);
+    };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.
-    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(5)) {
-        store::principal::touch_token(&state.db.write, row.id, now).await?;
+    if row.last_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+        store::principal::touch_token(&state.db.write, row.token_id, now).await?;
     }
-    Ok(Some((row.user_id.into(), row.access == "read")))
+    caller_of(state, row).await
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -284,19 +320,20 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             large_type: false,
             path: path.to_string(),
             via_token: false,
+            unread: 0,
         };
         req.extensions_mut().insert(ctx);
         return next.run(req).await;
     }
     let headers = req.headers().clone();
-    let mut principal_id = None;
+    let mut caller = None;
     let mut via_token = false;
     let mut session_token = None;
     if let Some(bearer) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
-        match user_for_api_token(&state, bearer.trim()).await {
-            Ok(Some((_, true))) if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) => {
+        match caller_for_api_token(&state, bearer.trim()).await {
+            Ok(Some(c)) if c.read_only && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) => {
                 return AppError::new(
                     axum::http::StatusCode::FORBIDDEN,
                     "token_read_only",
@@ -306,8 +343,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 .as_json()
                 .into_response();
             }
-            Ok(Some((uid, _))) => {
-                principal_id = Some(uid);
+            Ok(Some(c)) => {
+                caller = Some(c);
                 via_token = true;
             }
             Ok(None) => {
@@ -323,22 +360,17 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             Err(e) => return e.as_json().into_response(),
         }
     } else if let Some(tok) = cookie(&headers, SESSION_COOKIE) {
-        match user_for_session(&state, &tok).await {
-            Ok(Some(uid)) => {
-                principal_id = Some(uid);
+        match caller_for_session(&state, &tok).await {
+            Ok(Some(c)) => {
+                caller = Some(c);
                 session_token = Some(tok);
             }
             Ok(None) => {}
             Err(e) => return e.into_response(),
         }
     }
-    let principal = match principal_id {
-        Some(uid) => match load_principal(&state.db, UserId(uid), state.clock.today()).await {
-            Ok(p) => p.map(Arc::new),
-            Err(e) => return e.into_response(),
-        },
-        None => None,
-    };
+    let unread = caller.as_ref().map_or(0, |c| c.unread);
+    let principal = caller.map(|c| c.principal);
     if principal.is_none() {
         session_token = None;
     }
@@ -371,6 +403,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         large_type,
         path: req.uri().path().to_string(),
         via_token,
+        unread,
     };
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let api = ctx.is_api();

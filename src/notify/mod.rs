@@ -62,12 +62,12 @@ pub(crate) async fn mark_read(state: &AppState, user_id: UserId, only: Option<i6
 
 /// Opening the page a notification points to reads it (only written when the user has unread ones).
 /// Returns the user's unread count afterwards.
-pub async fn read_link(state: &AppState, p: &crate::auth::Principal, link: &str) -> Result<i64, sea_orm::DbErr> {
-    if p.unread == 0 {
+pub async fn read_link(state: &AppState, ctx: &crate::auth::Ctx, link: &str) -> Result<i64, sea_orm::DbErr> {
+    let Some(user) = ctx.user_id().filter(|_| ctx.unread > 0) else {
         return Ok(0);
-    }
-    let n = store::read_link(&state.db.write, p.user_id, link, state.clock.now()).await?;
-    Ok((p.unread - n as i64).max(0))
+    };
+    let n = store::read_link(&state.db.write, user, link, state.clock.now()).await?;
+    Ok((ctx.unread - n as i64).max(0))
 }
 
 pub fn routes() -> Vec<crate::access::RouteDef> {

@@ -168,7 +168,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
-    let unread = crate::notify::read_link(&state, &p, &format!("/referrals/{id}")).await?;
+    let unread = crate::notify::read_link(&state, &ctx, &format!("/referrals/{id}")).await?;
     let mut page = render(&state, &p, &ctx, id, m.msg.as_deref(), ReferralForm::default(), vec![]).await?;
     page.c.set_unread(unread);
     Ok(page)

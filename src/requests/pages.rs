@@ -291,7 +291,7 @@ pub async fn detail(
     Query(m): Query<MsgQuery>,
 ) -> AppResult<impl IntoResponse> {
     let r = load(&state, &p, id).await?;
-    let unread = crate::notify::read_link(&state, &p, &format!("/requests/{id}")).await?;
+    let unread = crate::notify::read_link(&state, &ctx, &format!("/requests/{id}")).await?;
     let now = state.clock.now();
     let events = super::actions::referrals::timeline_for(&p, &r, store::events(&state.db.read, id).await?)
         .into_iter()

@@ -114,7 +114,7 @@ impl Chrome {
                 nav.clear();
             }
         }
-        let unread = ctx.principal.as_ref().map(|p| p.unread).unwrap_or(0);
+        let unread = ctx.unread;
         let mut c = Self {
             lang,
             large: ctx.large_type,

@@ -835,6 +835,30 @@ try {
     await hj.ctx.close();
   });
 
+  await check("a volunteer opens the 端午 round on the phone: who still waits is listed; he takes a door, delivers with a photo, and what is left goes down", async () => {
+    const chen = await loginAs("supervisor");
+    await chen.p.goto(`${base}/care/rounds`);
+    await chen.p.locator("#rounds a.row-link", { hasText: "端午" }).first().click();
+    await chen.p.waitForSelector("#coverage");
+    const left = Number(await chen.p.textContent("#round-left"));
+    expect(left >= 1, `nobody is left to visit: ${left}`);
+    const open = chen.p.locator('#take-form input[name="stop"]');
+    expect((await open.count()) >= 1, "no door is offered to take");
+    await open.first().check();
+    await chen.p.click('#take-form button[type="submit"]');
+    await chen.p.waitForSelector("#mine form[enctype]");
+    const stop = chen.p.locator("#mine li.member").last();
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    await stop.locator('input[type="file"]').setInputFiles({ name: "zongzi.png", mimeType: "image/png", buffer: png });
+    await stop.locator('input[name="note"]').fill("粽子送到，老人很高兴");
+    await stop.locator('button[type="submit"].primary').click();
+    await chen.p.waitForSelector(".flash");
+    expect(Number(await chen.p.textContent("#round-left")) === left - 1, "what is left did not go down by one");
+    expect((await chen.p.textContent("#done")).includes("粽子送到"), "the delivery is not listed as done");
+    await chen.p.screenshot({ path: join(shots, "39-festival-round.png"), fullPage: true });
+    await chen.ctx.close();
+  });
+
   await check("staff scan a resident's code: green with the name, undo, a second scan is amber with 签退 as its own step", async () => {
     const ctx7 = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p7 = await ctx7.newPage();

@@ -252,3 +252,99 @@ async fn every_form_carries_the_csrf_field_from_the_macro() {
         }
     }
 }
+
+/// Two instances on one database (as behind a load balancer), each with the callers' principals in
+/// its cache: what changes through one instance — or straight in the database — is seen by the other
+/// on the very next request. A revoked token, a removed role, a move-out, a disabled account are
+/// refused there; a project added to a company admin's tree is theirs there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_to_who_someone_is_applies_on_the_next_request_on_every_instance() {
+    let app = TestApp::new().await;
+    let mut config = (*app.state.config).clone();
+    config.data_dir = tempfile::tempdir().unwrap().keep();
+    let second = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let other = xinghuo::app::build(second.clone());
+    let ids = app.ids().await;
+    let ok = StatusCode::OK;
+
+    // 叶语's manager: a session and a token, each used on both instances, so both caches hold him.
+    let mut a = app.login("staff").await;
+    let r = a.post_form("/account/tokens", &[("name", "脚本"), ("access", "write"), ("days", "30")]).await;
+    let token = r.text.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let mut b = a.clone().on(other.clone());
+    let mut ta = app.client();
+    ta.bearer = Some(token);
+    let mut tb = ta.clone().on(other.clone());
+    let queue = format!("/api/v1/households/{}", ids.hh1);
+    for c in [&mut a, &mut b, &mut ta, &mut tb] {
+        assert_eq!(c.get(&queue).await.status, ok);
+    }
+    assert!(!app.state.principals.is_empty() && !second.principals.is_empty(), "both caches are warm");
+
+    // The token revoked on the first instance is refused on the second.
+    let tid = app.id("SELECT id FROM api_tokens").await;
+    a.post_form(&format!("/account/tokens/{tid}/revoke"), &[]).await;
+    let r = tb.get(&queue).await;
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")));
+
+    // His staff role removed by the company admin on the first instance: the second refuses him.
+    let staff_roles = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM role_assignments WHERE person_id = {} AND role = 'staff'",
+            ids.staff_person
+        ))
+        .await;
+    assert_eq!(staff_roles, 1);
+    let rid = app
+        .id(&format!("SELECT id FROM role_assignments WHERE person_id = {} AND role = 'staff'", ids.staff_person))
+        .await;
+    let mut admin = app.login("admin").await;
+    let r =
+        admin.json("DELETE", &format!("/api/v1/people/{}/roles/{rid}", ids.staff_person), serde_json::json!({})).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    assert_ne!(b.get(&queue).await.status, ok, "the removed role still opens the household on the other instance");
+    let me = b.get("/api/v1/me").await.json();
+    assert!(me["roles"].as_array().is_none_or(|r| r.iter().all(|g| g["role"] != "staff")), "{me}");
+
+    // 张三 moves out, written straight in the database: his old home is closed to him on both.
+    let mut z1 = app.login("resident").await;
+    let mut z2 = z1.clone().on(other.clone());
+    for c in [&mut z1, &mut z2] {
+        assert_eq!(c.get(&queue).await.status, ok);
+    }
+    xinghuo::db::exec(
+        &app.state.db.write,
+        "UPDATE household_members SET moved_out = $1 WHERE person_id = $2",
+        vec![xinghuo::clock::Clock::today(&app.clock).into(), ids.zhangsan.into()],
+    )
+    .await
+    .unwrap();
+    assert_ne!(z2.get(&queue).await.status, ok, "moved out, still let in on the other instance");
+    assert_ne!(z1.get(&queue).await.status, ok);
+
+    // 李四's account disabled in the database: both instances send him to log in.
+    let mut l1 = app.login("resident2").await;
+    let mut l2 = l1.clone().on(other.clone());
+    for c in [&mut l1, &mut l2] {
+        assert_eq!(c.get("/api/v1/me").await.status, ok);
+    }
+    xinghuo::db::exec(&app.state.db.write, "UPDATE users SET is_active = FALSE WHERE username = 'resident2'", vec![])
+        .await
+        .unwrap();
+    assert_eq!(l2.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+
+    // A project added under the company admin's branch on the first instance is theirs on the second.
+    let mut admin2 = admin.clone().on(other.clone());
+    assert_eq!(admin2.get("/api/v1/me").await.status, ok);
+    let r = admin
+        .json(
+            "POST",
+            &format!("/api/v1/nodes/{}/children", ids.branch),
+            serde_json::json!({"name": "新项目", "project_kind": "写字楼", "uscc": "91350100M000100Y43"}),
+        )
+        .await;
+    assert_eq!(r.status, ok, "{}", r.text);
+    let project = r.json()["id"].as_i64().unwrap();
+    let r = admin2.json("POST", &format!("/api/v1/nodes/{project}/children"), serde_json::json!({"name": "1栋"})).await;
+    assert_eq!(r.status, ok, "the new project is not the admin's on the other instance: {}", r.text);
+}

@@ -6,17 +6,33 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::{db, error::AppError, params};
 
+/// A validated credential's caller, in the one query every authenticated request makes: the user's
+/// row, the credential's own bookkeeping, the versions a cached principal is checked against
+/// (`auth::cache`) and the unread-notification count for the navigation.
 #[derive(FromQueryResult)]
-pub struct UserRow {
-    pub id: i64,
+pub struct CallerRow {
+    pub user_id: i64,
     pub username: String,
     pub display_name: String,
     pub person_id: Option<PersonId>,
     pub large_type: bool,
     pub lang: String,
     pub is_active: bool,
+    pub auth_version: i64,
+    pub epoch: i64,
     pub unread: i64,
+    /// The session's log-in, or the token's issue.
+    pub created_at: DateTime<Utc>,
+    /// The session's last use, or the token's (none yet).
+    pub last_at: Option<DateTime<Utc>>,
+    /// Tokens: the token's id and `read` or `write` (0 and `write` for a session).
+    pub token_id: i64,
+    pub access: String,
 }
+
+const CALLER_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, u.person_id, u.large_type, u.lang, \
+    u.is_active, u.auth_version, (SELECT e.v FROM auth_epoch e WHERE e.id = 1) AS epoch, \
+    (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread";
 
 #[derive(FromQueryResult)]
 pub struct ScopeRow {
@@ -52,32 +68,6 @@ const SCOPE_SQL: &str = "\
       JOIN org_nodes p ON p.community_id = c.id AND p.kind = 'project' \
      WHERE gr.role = 'cadre'";
 
-#[derive(FromQueryResult)]
-pub struct SessionRow {
-    pub user_id: UserId,
-    pub created_at: DateTime<Utc>,
-    pub last_seen_at: DateTime<Utc>,
-}
-
-#[derive(FromQueryResult)]
-pub struct TokenRow {
-    pub id: i64,
-    pub user_id: UserId,
-    pub access: String,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
-
-pub async fn user_row(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<UserRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT id, username, display_name, person_id, large_type, lang, is_active, \
-         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = users.id AND n.read_at IS NULL) AS unread \
-         FROM users WHERE id = $1",
-        params![user_id],
-    )
-    .await?)
-}
-
 /// A person's grants, homes, writable and readable projects as of `today`, in one round trip.
 pub async fn scope_rows(
     conn: &impl ConnectionTrait,
@@ -87,19 +77,19 @@ pub async fn scope_rows(
     Ok(db::all(conn, SCOPE_SQL, params![person_id, today]).await?)
 }
 
-/// A live session by its hash (not expired, not past its maximum age).
-pub async fn session(
+/// A live session by its hash (not expired, not past its maximum age), with its caller.
+pub async fn session_caller(
     conn: &impl ConnectionTrait,
     id_hash: &str,
     now: DateTime<Utc>,
     born_after: DateTime<Utc>,
-) -> Result<Option<SessionRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT user_id, created_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
-        params![id_hash, now, born_after],
-    )
-    .await?)
+) -> Result<Option<CallerRow>, AppError> {
+    let sql = format!(
+        "SELECT {CALLER_COLUMNS}, s.created_at, s.last_seen_at AS last_at, CAST(0 AS BIGINT) AS token_id, \
+         'write' AS access FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id = $1 AND s.expires_at > $2 AND s.created_at > $3"
+    );
+    Ok(db::one(conn, &sql, params![id_hash, now, born_after]).await?)
 }
 
 pub async fn touch_session(
@@ -117,19 +107,27 @@ pub async fn touch_session(
     Ok(())
 }
 
-/// A live (neither revoked nor expired) API token by its hash.
-pub async fn live_token(
+/// A live (neither revoked nor expired) API token by its hash, with its caller.
+pub async fn token_caller(
     conn: &impl ConnectionTrait,
     hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<TokenRow>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT id, user_id, access, last_used_at FROM api_tokens \
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
-        params![hash, now],
-    )
-    .await?)
+) -> Result<Option<CallerRow>, AppError> {
+    let sql = format!(
+        "SELECT {CALLER_COLUMNS}, t.created_at, t.last_used_at AS last_at, t.id AS token_id, t.access \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
+    );
+    Ok(db::one(conn, &sql, params![hash, now]).await?)
+}
+
+/// A user's row as a caller outside HTTP (the demo's history) sees it: no credential.
+pub async fn user_caller(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<CallerRow>, AppError> {
+    let sql = format!(
+        "SELECT {CALLER_COLUMNS}, u.created_at, CAST(NULL AS TIMESTAMPTZ) AS last_at, CAST(0 AS BIGINT) AS token_id, \
+         'write' AS access FROM users u WHERE u.id = $1"
+    );
+    Ok(db::one(conn, &sql, params![user_id]).await?)
 }
 
 pub async fn touch_token(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {

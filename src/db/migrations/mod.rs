@@ -44,6 +44,7 @@ mod m0037_household_unit;
 mod m0038_care_rounds;
 mod m0039_custody_parcels;
 mod m0040_grid_figures;
+mod m0041_auth_versions;
 
 pub struct Migrator;
 
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0038_care_rounds::M0038CareRounds),
             Box::new(m0039_custody_parcels::M0039CustodyParcels),
             Box::new(m0040_grid_figures::M0040GridFigures),
+            Box::new(m0041_auth_versions::M0041AuthVersions),
         ]
     }
 }
