@@ -45,6 +45,8 @@ pub enum Command {
     },
     /// Run database migrations and exit.
     Migrate,
+    /// Recount the 三率 counters from the request rows and say whether they agree (exit 1 if not).
+    CheckFigures,
     /// Load the demo data (does nothing if it is already there).
     Demo {
         /// How many times the demo's yearly history of requests to generate (1 = a believable estate;
@@ -196,6 +198,15 @@ pub async fn run(cli: Cli, mut config: Config) -> anyhow::Result<()> {
     let state = AppState::from_config(config).await?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新 / migrations applied"),
+        Command::CheckFigures => {
+            let n = crate::requests::figures::recount_mismatches(&state.db.read, state.db.is_sqlite())
+                .await
+                .map_err(app_err)?;
+            if n != 0 {
+                anyhow::bail!("{n} 组三率计数与请求记录不一致 / {n} counter groups disagree with the request rows");
+            }
+            println!("三率计数与请求记录一致 / the 三率 counters agree with the request rows");
+        }
         Command::Demo { size } => load_demo(&state, size.clamp(1, 1000)).await?,
         Command::Serve { demo } => {
             if demo {

@@ -74,7 +74,7 @@ impl MonthRow {
     }
 }
 
-pub use super::store::figures::{month_counts, month_rows};
+pub use super::store::figures::{month_counts, month_counts_from_rows, month_rows, recount_mismatches};
 
 fn pct(permille: u32) -> String {
     format!("{}.{}%", permille / 10, permille % 10)

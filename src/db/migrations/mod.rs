@@ -45,6 +45,7 @@ mod m0038_care_rounds;
 mod m0039_custody_parcels;
 mod m0040_grid_figures;
 mod m0041_auth_versions;
+pub(crate) mod m0042_request_counts;
 
 pub struct Migrator;
 
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0039_custody_parcels::M0039CustodyParcels),
             Box::new(m0040_grid_figures::M0040GridFigures),
             Box::new(m0041_auth_versions::M0041AuthVersions),
+            Box::new(m0042_request_counts::M0042RequestCounts),
         ]
     }
 }
