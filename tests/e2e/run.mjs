@@ -855,6 +855,9 @@ try {
     await chen.p.waitForSelector(".flash");
     expect(Number(await chen.p.textContent("#round-left")) === left - 1, "what is left did not go down by one");
     expect((await chen.p.textContent("#done")).includes("粽子送到"), "the delivery is not listed as done");
+    // A take button only with a door to tick.
+    const boxes = await chen.p.locator('#take-form input[name="stop"]').count();
+    expect((await chen.p.locator("#take-form button").count()) === (boxes > 0 ? 1 : 0), "a take button with no door to take");
     await chen.p.screenshot({ path: join(shots, "39-festival-round.png"), fullPage: true });
     await chen.ctx.close();
   });

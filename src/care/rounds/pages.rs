@@ -67,6 +67,10 @@ struct RoundPage {
     pct: String,
     left: usize,
     mine: usize,
+    /// Stops still to visit that are not the caller's: open ones and ones others took.
+    waiting: usize,
+    /// Of those, the ones nobody has taken (the take button shows only when there are some).
+    untaken: usize,
     photo_max_mb: usize,
 }
 
@@ -82,6 +86,8 @@ pub async fn round_page(
         pct: crate::grid::campaigns::model::pct(v.round.delivered, v.round.stops),
         left: v.stops.iter().filter(|s| s.state != "delivered").count(),
         mine: v.stops.iter().filter(|s| s.state == "mine").count(),
+        waiting: v.stops.iter().filter(|s| s.state == "open" || s.state == "taken").count(),
+        untaken: v.stops.iter().filter(|s| s.state == "open").count(),
         photo_max_mb: state.config.max_photo_bytes / (1024 * 1024),
         v,
     })
