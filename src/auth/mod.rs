@@ -168,7 +168,7 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> H
 }
 
 /// Load a user with their grants and resolved scope. `None` if the user does not exist or is disabled.
-/// (Outside HTTP: the demo's generated history. Requests go through [`resolve`] and the cache.)
+/// (Outside HTTP: the demo's generated history. Requests go through `caller_of` and the cache.)
 pub async fn load_principal(
     db: &db::Db,
     user_id: UserId,

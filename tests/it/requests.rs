@@ -782,14 +782,17 @@ async fn the_three_rates_counters_agree_with_a_recount_from_the_rows_after_every
     )
     .await
     .unwrap();
-    xinghuo::db::exec(
-        &app.state.db.write,
-        &format!("DELETE FROM request_events WHERE request_id = {}", made[3]),
-        vec![],
-    )
-    .await
-    .ok();
-    xinghuo::db::exec(&app.state.db.write, &format!("DELETE FROM requests WHERE id = {}", made[3]), vec![]).await.ok();
+    for sql in [
+        format!("DELETE FROM request_events WHERE request_id = {}", made[3]),
+        format!("DELETE FROM requests WHERE id = {}", made[3]),
+    ] {
+        xinghuo::db::exec(&app.state.db.write, &sql, vec![]).await.unwrap();
+    }
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM requests WHERE id = {}", made[3])).await,
+        0,
+        "the request is gone"
+    );
     assert_eq!(agree().await, 0, "after a change of category and a deletion in SQL");
     // The month from the counters is the month from the rows, for every project, this month and the last.
     for project in [ids.yeyu, ids.tianxi] {

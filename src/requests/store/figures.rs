@@ -66,6 +66,14 @@ pub async fn month_counts(
     Ok(counts_of(rows))
 }
 
+/// The five counts aggregated over request rows `r` (`$1` = `model::SATISFIED_SUM`), as the
+/// triggers of `m0042_request_counts` count them one row at a time.
+const ROW_SUMS: &str = "COUNT(*) AS total, \
+    SUM(CASE WHEN r.responded_at IS NOT NULL AND r.responded_at <= r.respond_by THEN 1 ELSE 0 END) AS responded_in_time, \
+    SUM(CASE WHEN r.state = 'closed' THEN 1 ELSE 0 END) AS closed, \
+    SUM(CASE WHEN r.rating_speed IS NOT NULL AND r.rating_quality IS NOT NULL AND r.rating_attitude IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
+    SUM(CASE WHEN r.rating_speed + r.rating_quality + r.rating_attitude >= $1 THEN 1 ELSE 0 END) AS satisfied";
+
 /// The same counts aggregated from the request rows themselves — what the counters must agree with.
 pub async fn month_counts_from_rows(
     conn: &impl ConnectionTrait,
@@ -75,15 +83,13 @@ pub async fn month_counts_from_rows(
 ) -> Result<Vec<(String, model::MonthCounts)>, AppError> {
     let rows: Vec<CountRow> = db::all(
         conn,
-        "SELECT c.name AS category, COUNT(*) AS total, \
-         SUM(CASE WHEN r.responded_at IS NOT NULL AND r.responded_at <= r.respond_by THEN 1 ELSE 0 END) AS responded_in_time, \
-         SUM(CASE WHEN r.state = 'closed' THEN 1 ELSE 0 END) AS closed, \
-         SUM(CASE WHEN r.rating_speed IS NOT NULL AND r.rating_quality IS NOT NULL AND r.rating_attitude IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
-         SUM(CASE WHEN r.rating_speed + r.rating_quality + r.rating_attitude >= $4 THEN 1 ELSE 0 END) AS satisfied \
-         FROM requests r JOIN request_categories c ON c.id = r.category_id \
-         WHERE r.project_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.state <> 'voided' \
-         GROUP BY c.name ORDER BY c.name",
-        params![project, start, end, model::SATISFIED_SUM as i32],
+        &format!(
+            "SELECT c.name AS category, {} FROM requests r JOIN request_categories c ON c.id = r.category_id \
+             WHERE r.project_id = $2 AND r.created_at >= $3 AND r.created_at < $4 AND r.state <> 'voided' \
+             GROUP BY c.name ORDER BY c.name",
+            ROW_SUMS
+        ),
+        params![model::SATISFIED_SUM as i32, project, start, end],
     )
     .await?;
     Ok(counts_of(rows))
@@ -104,12 +110,7 @@ pub async fn recount_mismatches(conn: &impl ConnectionTrait, sqlite: bool) -> Re
     };
     let sql = format!(
         "WITH fresh AS (SELECT r.project_id, r.category_id, {day} AS day, \
-           COUNT(*) AS total, \
-           SUM(CASE WHEN r.responded_at IS NOT NULL AND r.responded_at <= r.respond_by THEN 1 ELSE 0 END) AS responded_in_time, \
-           SUM(CASE WHEN r.state = 'closed' THEN 1 ELSE 0 END) AS closed, \
-           SUM(CASE WHEN r.rating_speed IS NOT NULL AND r.rating_quality IS NOT NULL AND r.rating_attitude IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
-           SUM(CASE WHEN r.rating_speed + r.rating_quality + r.rating_attitude >= $1 THEN 1 ELSE 0 END) AS satisfied \
-           FROM requests r WHERE r.state <> 'voided' GROUP BY r.project_id, r.category_id, {day}), \
+           {ROW_SUMS} FROM requests r WHERE r.state <> 'voided' GROUP BY r.project_id, r.category_id, {day}), \
          kept AS (SELECT project_id, category_id, day, SUM(total) AS total, SUM(responded_in_time) AS responded_in_time, \
            SUM(closed) AS closed, SUM(rated) AS rated, SUM(satisfied) AS satisfied \
            FROM request_day_counts GROUP BY project_id, category_id, day HAVING SUM(total) <> 0 OR SUM(closed) <> 0 \
