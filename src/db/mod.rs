@@ -8,6 +8,7 @@
 
 pub mod constraint;
 pub mod migrations;
+pub mod unit;
 
 use std::{str::FromStr, time::Duration};
 

@@ -291,7 +291,7 @@ pub struct Filing<'a> {
 /// write — a supervisor's failed inspection item — calls this; photos and notices are `file`'s).
 /// `confirm_via` names the flow that confirms it instead of the reporter's rating (e.g. `supervision`).
 pub async fn file_in(
-    tx: &sea_orm::DatabaseTransaction,
+    tx: &impl sea_orm::ConnectionTrait,
     ctx: &Ctx,
     f: Filing<'_>,
     confirm_via: Option<&str>,
@@ -353,7 +353,8 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<super:
     let now = state.clock.now();
     let c = f.category;
     let (created_by, reporter, on_behalf) = (f.created_by, f.reporter_person_id, f.channel.on_behalf());
-    let tx = state.db.write.begin().await?;
+    // One write unit: on SQLite the whole report runs on the writer in one go (db::unit).
+    let tx = state.db.begin_unit().await?;
     let id = file_in(&tx, ctx, f, None, now).await?;
     let mut keys = Vec::new();
     let saved = match (created_by, photos.is_empty()) {

@@ -1,0 +1,611 @@
+//! One write, one trip to the writer (issue 15).
+//!
+//! A write action (a report with its timeline event, audit line and notices) runs as a **unit**:
+//! `Db::begin_unit` opens it, the action's store calls run against the [`Unit`] — which implements
+//! SeaORM's `ConnectionTrait`, so the same store functions and the same SQL serve both databases — and
+//! `commit` ends it; dropped uncommitted (an error returned early, a client that hung up) it rolls back.
+//!
+//! - **PostgreSQL**: a plain transaction on the pool.
+//! - **SQLite**: the single writer connection is taken from its pool, its `sqlite3` handle locked away
+//!   from sqlx's worker thread, and every statement of the unit runs synchronously on the calling thread
+//!   through `rusqlite` on that same handle (`BEGIN IMMEDIATE` … `COMMIT`). Through sqlx each statement
+//!   is a round trip to the driver's worker thread and back through the async scheduler, and the single
+//!   writer stays held — idle — while the calling task waits for its turn on a busy runtime; here the
+//!   writer is held only for the time SQLite itself works. It is still the one writer connection, so
+//!   writes stay serialised exactly as before.
+//!
+//! Inside a SQLite unit, rows read back are typed from the column's declared type (integers as `i64`,
+//! `boolean` as `bool`, `timestamp…` as `DateTime<Utc>`, text, real, blob): a write reads ids, counts and
+//! flags, and `unit_reads_back_what_the_pool_reads` pins that these decode exactly as through the pool.
+//! Values are bound exactly as sqlx binds them (same text for times and JSON), so a row written in a
+//! unit is byte-for-byte the row the pool would have written (`unit_writes_what_the_pool_writes`).
+
+// The one module that may: it lends the writer's locked `sqlite3` handle to rusqlite (SAFETY notes below).
+#![allow(unsafe_code)]
+
+use std::{borrow::Cow, collections::BTreeMap, sync::Mutex};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::{ToSqlOutput, Value as Lite, ValueRef};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseTransaction, DbErr, ExecResult, ProxyExecResult, ProxyRow, QueryResult,
+    RuntimeErr, Statement, TransactionTrait, Value,
+    sqlx::{self, pool::PoolConnection, sqlite::LockedSqliteHandle},
+};
+
+use super::Db;
+
+/// The connection a write unit's statements run on; `Db::begin_unit` opens it, `commit` ends it, and
+/// dropping it uncommitted rolls it back.
+pub enum Unit {
+    Tx(DatabaseTransaction),
+    Sqlite(SqliteUnit),
+}
+
+impl Db {
+    /// Open a write unit (the write path's transaction; see the module docs).
+    pub async fn begin_unit(&self) -> Result<Unit, DbErr> {
+        if !self.is_sqlite() {
+            return Ok(Unit::Tx(self.write.begin().await?));
+        }
+        let pool = self.write.get_sqlite_connection_pool();
+        let pooled = Pooled(Box::into_raw(Box::new(pool.acquire().await.map_err(conn_err)?)));
+        // SAFETY: `pooled` comes from `Box::into_raw` and is freed only in `SqliteUnit::drop` (or just
+        // below), after the lock guard that borrows it; nothing else touches it meanwhile.
+        let locked = match unsafe { &mut *pooled.0 }.lock_handle().await {
+            Ok(l) => l,
+            Err(e) => {
+                drop(unsafe { Box::from_raw(pooled.0) });
+                return Err(conn_err(e));
+            }
+        };
+        let mut locked = locked;
+        let raw = locked.as_raw_handle();
+        let mut u = SqliteUnit { conn: Mutex::new(None), locked: Mutex::new(Some(locked)), pooled };
+        // SAFETY: the writer's handle, locked for this unit (sqlx's worker waits on the lock until the
+        // guard drops, after this wrapper); the wrapper does not close the handle when dropped.
+        let conn = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }.map_err(|e| lite_err(e, false))?;
+        u.conn = Mutex::new(Some(conn));
+        u.batch("BEGIN IMMEDIATE")?;
+        Ok(Unit::Sqlite(u))
+    }
+}
+
+impl Unit {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        match self {
+            Unit::Tx(t) => t.commit().await,
+            Unit::Sqlite(s) => {
+                s.batch("COMMIT")?;
+                s.take();
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        match self {
+            Unit::Tx(t) => t.rollback().await,
+            Unit::Sqlite(s) => s.batch("ROLLBACK"),
+        }
+    }
+}
+
+fn conn_err(e: sqlx::Error) -> DbErr {
+    DbErr::Conn(RuntimeErr::SqlxError(e))
+}
+
+/// A SQLite write unit on the writer's own handle.
+pub struct SqliteUnit {
+    /// `None` once committed (nothing to roll back).
+    conn: Mutex<Option<rusqlite::Connection>>,
+    /// The writer's handle, locked away from sqlx's worker thread.
+    /// (In a `Mutex` only to be `Sync`; touched when the unit opens and when it drops.)
+    locked: Mutex<Option<LockedSqliteHandle<'static>>>,
+    /// The writer connection, back to its pool on drop.
+    pooled: Pooled,
+}
+
+/// A `Box<PoolConnection<Sqlite>>` turned into a raw pointer (so the guard may borrow it while it moves
+/// with the unit).
+struct Pooled(*mut PoolConnection<sqlx::Sqlite>);
+
+// SAFETY: it is an owned `Box<PoolConnection<Sqlite>>` (which is Send and Sync), dereferenced only by
+// its owner: once to lock the handle and once to free it.
+unsafe impl Send for Pooled {}
+unsafe impl Sync for Pooled {}
+
+impl SqliteUnit {
+    fn with<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
+        let guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_ref() {
+            Some(c) => f(c),
+            None => Err(DbErr::Custom("write unit already committed".into())),
+        }
+    }
+
+    fn batch(&self, sql: &str) -> Result<(), DbErr> {
+        self.with(|c| c.execute_batch(sql).map_err(|e| lite_err(e, false)))
+    }
+
+    /// Committed: nothing to roll back on drop.
+    fn take(&self) {
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        guard.take();
+    }
+
+    fn exec(&self, st: &Statement) -> Result<ExecResult, DbErr> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(&st.sql).map_err(|e| lite_err(e, false))?;
+            bind(&mut stmt, st)?;
+            let n = stmt.raw_execute().map_err(|e| lite_err(e, false))?;
+            Ok(ProxyExecResult::new(c.last_insert_rowid() as u64, n as u64).into())
+        })
+    }
+
+    fn query(&self, st: &Statement, limit: Option<usize>) -> Result<Vec<QueryResult>, DbErr> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(&st.sql).map_err(|e| lite_err(e, true))?;
+            bind(&mut stmt, st)?;
+            let cols: Vec<(String, Decl)> =
+                stmt.columns().iter().map(|c| (c.name().to_string(), Decl::of(c.decl_type()))).collect();
+            let mut rows = stmt.raw_query();
+            let mut out = Vec::new();
+            while let Some(row) = rows.next().map_err(|e| lite_err(e, true))? {
+                let mut values = BTreeMap::new();
+                for (i, (name, decl)) in cols.iter().enumerate() {
+                    let v = row.get_ref(i).map_err(|e| lite_err(e, true))?;
+                    values.insert(name.clone(), decl.value(v)?);
+                }
+                out.push(ProxyRow::new(values).into());
+                if limit.is_some_and(|l| out.len() >= l) {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+impl Drop for SqliteUnit {
+    fn drop(&mut self) {
+        let guard = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = guard.take()
+            && !c.is_autocommit()
+            && let Err(e) = c.execute_batch("ROLLBACK")
+        {
+            tracing::error!(error = %e, "write unit: rollback failed");
+        }
+        // The wrapper is gone; unlock the handle for sqlx, then give the connection back to its pool.
+        drop(self.locked.get_mut().unwrap_or_else(|p| p.into_inner()).take());
+        // SAFETY: from `Box::into_raw` in `begin_unit`, freed once, here, after the guard borrowing it.
+        drop(unsafe { Box::from_raw(self.pooled.0) });
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Unit {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        match self {
+            Unit::Tx(t) => t.get_database_backend(),
+            Unit::Sqlite(_) => DatabaseBackend::Sqlite,
+        }
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        match self {
+            Unit::Tx(t) => t.execute(stmt).await,
+            Unit::Sqlite(s) => s.exec(&stmt),
+        }
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        match self {
+            Unit::Tx(t) => t.execute_unprepared(sql).await,
+            Unit::Sqlite(s) => s.with(|c| {
+                c.execute_batch(sql).map_err(|e| lite_err(e, false))?;
+                Ok(ProxyExecResult::new(c.last_insert_rowid() as u64, c.changes()).into())
+            }),
+        }
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        match self {
+            Unit::Tx(t) => t.query_one(stmt).await,
+            Unit::Sqlite(s) => Ok(s.query(&stmt, Some(1))?.into_iter().next()),
+        }
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match self {
+            Unit::Tx(t) => t.query_all(stmt).await,
+            Unit::Sqlite(s) => s.query(&stmt, None),
+        }
+    }
+}
+
+/// Bind `$n` parameters by name, as sqlx does: `$3` takes the third value wherever it appears.
+fn bind(stmt: &mut rusqlite::CachedStatement<'_>, st: &Statement) -> Result<(), DbErr> {
+    let values: &[Value] = st.values.as_ref().map(|v| v.0.as_slice()).unwrap_or(&[]);
+    for idx in 1..=stmt.parameter_count() {
+        let n = stmt
+            .parameter_name(idx)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| (1..=values.len()).contains(n))
+            .ok_or_else(|| DbErr::Custom(format!("write unit: parameter {idx} is not one of $1..${}", values.len())))?;
+        stmt.raw_bind_parameter(idx, to_sql(&values[n - 1])?).map_err(|e| lite_err(e, false))?;
+    }
+    Ok(())
+}
+
+/// A value as sqlx's SQLite encoder writes it (`sea-query-binder`, `sqlx-sqlite`'s chrono and JSON types).
+fn to_sql(v: &Value) -> Result<ToSqlOutput<'static>, DbErr> {
+    fn int<T: Into<i64> + Copy>(v: &Option<T>) -> Lite {
+        v.map(|x| Lite::Integer(x.into())).unwrap_or(Lite::Null)
+    }
+    fn text(v: Option<String>) -> Lite {
+        v.map(Lite::Text).unwrap_or(Lite::Null)
+    }
+    let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    Ok(ToSqlOutput::Owned(match v {
+        Value::Bool(b) => int(&b.map(i64::from)),
+        Value::TinyInt(i) => int(i),
+        Value::SmallInt(i) => int(i),
+        Value::Int(i) => int(i),
+        Value::BigInt(i) => int(i),
+        Value::TinyUnsigned(i) => int(i),
+        Value::SmallUnsigned(i) => int(i),
+        Value::Unsigned(i) => int(i),
+        Value::BigUnsigned(i) => match i {
+            Some(u) => {
+                Lite::Integer(i64::try_from(*u).map_err(|_| DbErr::Custom("write unit: integer out of range".into()))?)
+            }
+            None => Lite::Null,
+        },
+        Value::Float(f) => f.map(|x| Lite::Real(x.into())).unwrap_or(Lite::Null),
+        Value::Double(f) => f.map(Lite::Real).unwrap_or(Lite::Null),
+        Value::String(s) => text(s.as_ref().map(|s| s.to_string())),
+        Value::Char(c) => text(c.map(|c| c.to_string())),
+        Value::Bytes(b) => b.as_ref().map(|b| Lite::Blob(b.to_vec())).unwrap_or(Lite::Null),
+        Value::Json(j) => text(j.as_ref().map(|j| j.to_string())),
+        Value::ChronoDate(d) => text(d.as_ref().map(|d| d.format("%F").to_string())),
+        Value::ChronoTime(t) => text(t.as_ref().map(|t| t.format("%T%.f").to_string())),
+        Value::ChronoDateTime(t) => text(t.as_ref().map(|t| t.format("%F %T%.f").to_string())),
+        Value::ChronoDateTimeUtc(t) => text(t.as_ref().map(|t| time(t))),
+        Value::ChronoDateTimeLocal(t) => text(t.as_ref().map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
+        Value::ChronoDateTimeWithTimeZone(t) => {
+            text(t.as_ref().map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
+        }
+        Value::Array(..) => return Err(DbErr::Custom("write unit: arrays are PostgreSQL's only".into())),
+    }))
+}
+
+/// What a result column's declared type says its values are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Decl {
+    Bool,
+    Time,
+    Int,
+    Real,
+    Text,
+    Blob,
+    /// An expression (`COUNT(*)`, `RETURNING id + 0`): no declared type; by the stored value.
+    None,
+}
+
+impl Decl {
+    fn of(decl: Option<&str>) -> Decl {
+        let Some(d) = decl.map(str::to_ascii_lowercase) else { return Decl::None };
+        if d.contains("bool") {
+            Decl::Bool
+        } else if d.contains("timestamp") || d.contains("datetime") {
+            Decl::Time
+        } else if d.contains("int") {
+            Decl::Int
+        } else if d.contains("real") || d.contains("double") || d.contains("float") {
+            Decl::Real
+        } else if d.contains("blob") {
+            Decl::Blob
+        } else {
+            Decl::Text
+        }
+    }
+
+    fn value(self, v: ValueRef<'_>) -> Result<Value, DbErr> {
+        let bad = |what: &str| DbErr::Custom(format!("write unit: cannot read {what} as {self:?}"));
+        Ok(match (self, v) {
+            (Decl::Bool, ValueRef::Null) => Value::Bool(None),
+            (Decl::Time, ValueRef::Null) => Value::ChronoDateTimeUtc(None),
+            (Decl::Int | Decl::None, ValueRef::Null) => Value::BigInt(None),
+            (Decl::Real, ValueRef::Null) => Value::Double(None),
+            (Decl::Text, ValueRef::Null) => Value::String(None),
+            (Decl::Blob, ValueRef::Null) => Value::Bytes(None),
+            (Decl::Bool, ValueRef::Integer(i)) => Value::Bool(Some(i != 0)),
+            (Decl::Time, ValueRef::Text(t)) => {
+                let s = std::str::from_utf8(t).map_err(|_| bad("text"))?;
+                let t = DateTime::parse_from_rfc3339(s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%F %T%.f").map(|n| n.and_utc()))
+                    .map_err(|_| bad("a time"))?;
+                Value::ChronoDateTimeUtc(Some(Box::new(t)))
+            }
+            (_, ValueRef::Integer(i)) => Value::BigInt(Some(i)),
+            (_, ValueRef::Real(f)) => Value::Double(Some(f)),
+            (_, ValueRef::Text(t)) => {
+                Value::String(Some(Box::new(std::str::from_utf8(t).map_err(|_| bad("text"))?.to_string())))
+            }
+            (_, ValueRef::Blob(b)) => Value::Bytes(Some(Box::new(b.to_vec()))),
+        })
+    }
+}
+
+/// A rusqlite error as the same `DbErr` the pool gives (a database error keeps its message and code, so
+/// `constraint::violated` names the broken constraint the same way).
+fn lite_err(e: rusqlite::Error, query: bool) -> DbErr {
+    let runtime = match e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            let message = msg.unwrap_or_else(|| f.to_string());
+            RuntimeErr::SqlxError(sqlx::Error::Database(Box::new(LiteDbError { code: f.extended_code, message })))
+        }
+        other => RuntimeErr::Internal(other.to_string()),
+    };
+    if query { DbErr::Query(runtime) } else { DbErr::Exec(runtime) }
+}
+
+#[derive(Debug)]
+struct LiteDbError {
+    code: i32,
+    message: String,
+}
+
+impl std::fmt::Display for LiteDbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LiteDbError {}
+
+impl sqlx::error::DatabaseError for LiteDbError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        Some(Cow::Owned(self.code.to_string()))
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use rusqlite::ffi;
+        match self.code {
+            ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                sqlx::error::ErrorKind::UniqueViolation
+            }
+            ffi::SQLITE_CONSTRAINT_FOREIGNKEY => sqlx::error::ErrorKind::ForeignKeyViolation,
+            ffi::SQLITE_CONSTRAINT_NOTNULL => sqlx::error::ErrorKind::NotNullViolation,
+            ffi::SQLITE_CONSTRAINT_CHECK => sqlx::error::ErrorKind::CheckViolation,
+            _ => sqlx::error::ErrorKind::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeZone, Utc};
+    use sea_orm::{ConnectionTrait, FromQueryResult};
+
+    use super::super::{Db, all, exec, insert_id, one};
+    use crate::params;
+
+    async fn db(dir: &tempfile::TempDir) -> Db {
+        let url = format!("sqlite://{}", dir.path().join("u.db").display());
+        let db = Db::connect(&url, 4).await.unwrap();
+        exec(
+            &db.write,
+            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n BIGINT NOT NULL, m BIGINT, flag BOOLEAN NOT NULL, \
+             maybe BOOLEAN, at TIMESTAMP_WITH_TIMEZONE_TEXT NOT NULL, until TIMESTAMP_WITH_TIMEZONE_TEXT, \
+             name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE)",
+            vec![],
+        )
+        .await
+        .unwrap();
+        // A unique index the constraint list knows (SQLite names only its columns in the error).
+        exec(
+            &db.write,
+            "CREATE TABLE teams (id INTEGER PRIMARY KEY, project_id BIGINT NOT NULL, name TEXT NOT NULL)",
+            vec![],
+        )
+        .await
+        .unwrap();
+        exec(&db.write, "CREATE UNIQUE INDEX ux_teams_project_name ON teams (project_id, name)", vec![]).await.unwrap();
+        db
+    }
+
+    #[derive(Debug, PartialEq, FromQueryResult)]
+    struct Row {
+        id: i64,
+        n: i64,
+        m: Option<i64>,
+        flag: bool,
+        maybe: Option<bool>,
+        at: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+        name: String,
+        note: Option<String>,
+        x: f64,
+        y: Option<f64>,
+    }
+
+    const INSERT: &str = "INSERT INTO t (n, m, flag, maybe, at, until, name, note, x, y, j, day) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+
+    fn values(k: i64, full: bool) -> Vec<sea_orm::Value> {
+        let at = Utc.with_ymd_and_hms(2026, 12, 2, 6, 30, 15).unwrap() + chrono::Duration::microseconds(123_456 * k);
+        params![
+            k,
+            full.then_some(-k),
+            k % 2 == 0,
+            full.then_some(true),
+            at,
+            full.then_some(at + chrono::Duration::hours(26)),
+            format!("名字{k}"),
+            full.then(|| "备注 'quoted'".to_string()),
+            k as f64 / 3.0,
+            full.then_some(2.5f64),
+            full.then(|| serde_json::json!({"k": k, "zh": "中文"})),
+            full.then(|| chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+        ]
+    }
+
+    const RAW: &str = "SELECT typeof(n)||quote(n)||typeof(m)||quote(m)||typeof(flag)||quote(flag)||typeof(maybe)||quote(maybe)\
+                       ||quote(at)||quote(until)||quote(name)||quote(note)||quote(x)||quote(y)||quote(j)||quote(day) AS s FROM t WHERE id = $1";
+
+    #[derive(FromQueryResult)]
+    struct S {
+        s: String,
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unit_writes_what_the_pool_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir).await;
+        for full in [true, false] {
+            let by_pool = insert_id(&db.write, INSERT, values(7, full)).await.unwrap();
+            let u = db.begin_unit().await.unwrap();
+            assert!(matches!(u, super::Unit::Sqlite(_)));
+            let by_unit = insert_id(&u, INSERT, values(7, full)).await.unwrap();
+            u.commit().await.unwrap();
+            assert_ne!(by_pool, by_unit);
+            let a = one::<S>(&db.read, RAW, params![by_pool]).await.unwrap().unwrap().s;
+            let b = one::<S>(&db.read, RAW, params![by_unit]).await.unwrap().unwrap().s;
+            assert_eq!(a, b, "stored differently (full = {full})");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unit_reads_back_what_the_pool_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir).await;
+        for k in 1..=4 {
+            insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
+        }
+        let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y FROM t ORDER BY id";
+        let by_pool = all::<Row>(&db.read, sql, vec![]).await.unwrap();
+        let u = db.begin_unit().await.unwrap();
+        let by_unit = all::<Row>(&u, sql, vec![]).await.unwrap();
+        let first = one::<Row>(&u, sql, vec![]).await.unwrap();
+        let count =
+            super::super::count(&u, "SELECT COUNT(*) AS n FROM t WHERE flag = $1", params![true]).await.unwrap();
+        drop(u);
+        assert_eq!(by_pool.len(), 4);
+        assert_eq!(by_pool, by_unit);
+        assert_eq!(first.as_ref(), by_pool.first());
+        assert_eq!(count, 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_unit_dropped_or_failed_leaves_nothing_and_frees_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir).await;
+        // Dropped uncommitted.
+        let u = db.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(1, true)).await.unwrap();
+        drop(u);
+        // Rolled back.
+        let u = db.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(2, true)).await.unwrap();
+        u.rollback().await.unwrap();
+        // Cancelled half-way: a task holding a unit across an await is aborted.
+        let d = db.clone();
+        let task = tokio::spawn(async move {
+            let u = d.begin_unit().await.unwrap();
+            insert_id(&u, INSERT, values(3, true)).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            u.commit().await.unwrap();
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        task.abort();
+        assert!(task.await.unwrap_err().is_cancelled());
+        // The writer is free and consistent: the pool and a unit both write, and only their rows exist.
+        insert_id(&db.write, INSERT, values(4, false)).await.unwrap();
+        let u = db.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(5, false)).await.unwrap();
+        u.commit().await.unwrap();
+        let ns: Vec<i64> = all::<Row>(&db.read, "SELECT * FROM t ORDER BY id", vec![])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.n)
+            .collect();
+        assert_eq!(ns, vec![4, 5]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_broken_constraint_is_named_as_through_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir).await;
+        let sql = "INSERT INTO teams (project_id, name) VALUES ($1, $2)";
+        exec(&db.write, sql, params![7i64, "保洁组"]).await.unwrap();
+        let by_pool = exec(&db.write, sql, params![7i64, "保洁组"]).await.unwrap_err();
+        let u = db.begin_unit().await.unwrap();
+        let by_unit = exec(&u, sql, params![7i64, "保洁组"]).await.unwrap_err();
+        // A parameter the values do not cover is refused, not bound as NULL.
+        let short = exec(&u, sql, params![7i64]).await.unwrap_err();
+        drop(u);
+        let name = |e: &sea_orm::DbErr| super::super::constraint::violated(e);
+        assert_eq!(name(&by_pool).as_deref(), Some("ux_teams_project_name"), "{by_pool}");
+        assert_eq!(name(&by_unit).as_deref(), Some("ux_teams_project_name"), "{by_unit}");
+        assert!(short.to_string().contains("$1..$1"), "{short}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_units_and_pool_writes_all_land_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir).await;
+        let mut tasks = Vec::new();
+        for k in 0..200i64 {
+            let d = db.clone();
+            tasks.push(tokio::spawn(async move {
+                if k % 4 == 0 {
+                    // Some writes still go through the pool's writer, interleaved with units.
+                    insert_id(&d.write, INSERT, values(k, false)).await.unwrap();
+                    return;
+                }
+                let u = d.begin_unit().await.unwrap();
+                let id = insert_id(&u, INSERT, values(k, true)).await.unwrap();
+                // A read-modify-write inside the unit sees its own row and no one else's half-done one.
+                let n = super::super::count(&u, "SELECT n AS n FROM t WHERE id = $1", params![id]).await.unwrap();
+                exec(&u, "UPDATE t SET m = $1 WHERE id = $2", params![n * 10, id]).await.unwrap();
+                tokio::task::yield_now().await;
+                if k % 7 == 0 {
+                    drop(u);
+                } else {
+                    u.commit().await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let rows = all::<Row>(&db.read, "SELECT * FROM t ORDER BY n", vec![]).await.unwrap();
+        let expect: Vec<i64> = (0..200).filter(|k| k % 4 == 0 || k % 7 != 0).collect();
+        assert_eq!(rows.iter().map(|r| r.n).collect::<Vec<_>>(), expect);
+        assert!(rows.iter().all(|r| r.n % 4 == 0 || r.m == Some(r.n * 10)));
+        let conn = db.write.get_sqlite_connection_pool();
+        assert_eq!(conn.size(), 1, "still one writer connection");
+        let _ = db.write.execute_unprepared("SELECT 1").await.unwrap();
+    }
+}
