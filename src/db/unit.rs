@@ -50,18 +50,14 @@ impl Db {
         }
         let pool = self.write.get_sqlite_connection_pool();
         let pooled = Pooled(Box::into_raw(Box::new(pool.acquire().await.map_err(conn_err)?)));
-        // SAFETY: `pooled` comes from `Box::into_raw` and is freed only in `SqliteUnit::drop` (or just
-        // below), after the lock guard that borrows it; nothing else touches it meanwhile.
-        let locked = match unsafe { &mut *pooled.0 }.lock_handle().await {
-            Ok(l) => l,
-            Err(e) => {
-                drop(unsafe { Box::from_raw(pooled.0) });
-                return Err(conn_err(e));
-            }
-        };
-        let mut locked = locked;
+        // SAFETY: `pooled` owns the box from `Box::into_raw`; it frees it only when dropped, and everything
+        // that borrows it (the lock guard, the rusqlite wrapper) is dropped before it — in `SqliteUnit`
+        // by field order; here, if this future is dropped while waiting for the lock, the pending
+        // `lock_handle` future (a temporary) goes before the local `pooled`, and the connection returns
+        // to its pool instead of leaking the one writer.
+        let mut locked = unsafe { &mut *pooled.0 }.lock_handle().await.map_err(conn_err)?;
         let raw = locked.as_raw_handle();
-        let mut u = SqliteUnit { conn: Mutex::new(None), locked: Mutex::new(Some(locked)), pooled };
+        let mut u = SqliteUnit { conn: Mutex::new(None), _locked: Mutex::new(locked), _pooled: pooled };
         // SAFETY: the writer's handle, locked for this unit (sqlx's worker waits on the lock until the
         // guard drops, after this wrapper); the wrapper does not close the handle when dropped.
         let conn = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }.map_err(|e| lite_err(e, false))?;
@@ -100,15 +96,23 @@ pub struct SqliteUnit {
     /// `None` once committed (nothing to roll back).
     conn: Mutex<Option<rusqlite::Connection>>,
     /// The writer's handle, locked away from sqlx's worker thread.
-    /// (In a `Mutex` only to be `Sync`; touched when the unit opens and when it drops.)
-    locked: Mutex<Option<LockedSqliteHandle<'static>>>,
-    /// The writer connection, back to its pool on drop.
-    pooled: Pooled,
+    /// (In a `Mutex` only to be `Sync`; never touched after the unit opens.)
+    _locked: Mutex<LockedSqliteHandle<'static>>,
+    /// The writer connection, back to its pool on drop. Declared last: fields drop in order, and the
+    /// guard above borrows it.
+    _pooled: Pooled,
 }
 
 /// A `Box<PoolConnection<Sqlite>>` turned into a raw pointer (so the guard may borrow it while it moves
-/// with the unit).
+/// with the unit); dropping it gives the connection back to its pool.
 struct Pooled(*mut PoolConnection<sqlx::Sqlite>);
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        // SAFETY: from `Box::into_raw` in `begin_unit`, freed once, here, after whatever borrowed it.
+        drop(unsafe { Box::from_raw(self.0) });
+    }
+}
 
 // SAFETY: it is an owned `Box<PoolConnection<Sqlite>>` (which is Send and Sync), dereferenced only by
 // its owner: once to lock the handle and once to free it.
@@ -176,10 +180,8 @@ impl Drop for SqliteUnit {
         {
             tracing::error!(error = %e, "write unit: rollback failed");
         }
-        // The wrapper is gone; unlock the handle for sqlx, then give the connection back to its pool.
-        drop(self.locked.get_mut().unwrap_or_else(|p| p.into_inner()).take());
-        // SAFETY: from `Box::into_raw` in `begin_unit`, freed once, here, after the guard borrowing it.
-        drop(unsafe { Box::from_raw(self.pooled.0) });
+        // Then the fields drop in order: the (already taken) wrapper, the lock guard — the handle is sqlx's
+        // again — and last the connection, back to its pool.
     }
 }
 
@@ -537,6 +539,12 @@ mod tests {
             u.commit().await.unwrap();
         });
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        // And one still waiting for the writer when it is aborted.
+        let d = db.clone();
+        let waiting = tokio::spawn(async move { d.begin_unit().await.map(|_| ()) });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waiting.abort();
+        assert!(waiting.await.unwrap_err().is_cancelled());
         task.abort();
         assert!(task.await.unwrap_err().is_cancelled());
         // The writer is free and consistent: the pool and a unit both write, and only their rows exist.

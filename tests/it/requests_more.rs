@@ -526,3 +526,54 @@ async fn a_residents_own_list_pages_by_twenty_five() {
     let page = resident.get("/requests").await.text;
     assert!(page.contains(&format!("/requests?before={last}")), "the page links to the next one");
 }
+
+/// A category's SLA changed on one instance — through the settings page, or by hand in the database —
+/// applies to the very next report on another instance whose cache already holds the category
+/// (`crate::refs`, checked against the reference-data epoch read with the credential).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_sla_applies_to_the_next_report_on_every_instance() {
+    let app = TestApp::new().await;
+    let mut config = (*app.state.config).clone();
+    config.data_dir = tempfile::tempdir().unwrap().keep();
+    let second = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
+    let other = xinghuo::app::build(second.clone());
+    let ids = app.ids().await;
+    let mut on_a = app.login("resident").await;
+    let mut on_b = on_a.clone().on(other);
+    let body = json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮了", "household_id": ids.hh1});
+    // The respond and complete windows a report on this client was given, in minutes.
+    async fn windows(c: &mut crate::support::Client, body: &serde_json::Value) -> (i64, i64) {
+        let r = c.json("POST", "/api/v1/requests", body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let d = c.get(&format!("/api/v1/requests/{}", r.json()["id"])).await.json();
+        let at = |k: &str| chrono::DateTime::parse_from_rfc3339(d["request"][k].as_str().unwrap()).unwrap();
+        ((at("respond_by") - at("created_at")).num_minutes(), (at("complete_by") - at("created_at")).num_minutes())
+    }
+    let before = windows(&mut on_b, &body).await;
+    assert_eq!(windows(&mut on_a, &body).await, before);
+    assert!(!app.state.refs.is_empty() && !second.refs.is_empty(), "both instances hold the category");
+
+    // Changed by the project's staff on the first instance: the second gives the new windows.
+    let mut staff = app.login("staff").await;
+    let r = staff
+        .post_form(
+            &format!("/requests/categories/{}", ids.yeyu_lighting),
+            &[("name", "公共照明"), ("respond_minutes", "20"), ("complete_hours", "12")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_ne!(before, (20, 12 * 60), "the change is a change");
+    assert_eq!(windows(&mut on_b, &body).await, (20, 12 * 60), "the other instance served the old SLA");
+    assert_eq!(windows(&mut on_a, &body).await, (20, 12 * 60));
+
+    // Fixed by hand in the database, behind both instances' backs: both see it too.
+    xinghuo::db::exec(
+        &app.state.db.write,
+        "UPDATE request_categories SET respond_minutes = 45 WHERE id = $1",
+        vec![ids.yeyu_lighting.into()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(windows(&mut on_b, &body).await, (45, 12 * 60));
+    assert_eq!(windows(&mut on_a, &body).await, (45, 12 * 60));
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Where a request create's time goes (issue 15): the server's own CPU per create, measured from
+/proc/<pid>/stat around a wrk run of POST /api/v1/requests (16 connections), on a fresh SQLite database
+with the demo data and N_ROWS seeded requests. With PERF=1 the server is also sampled by `perf record`
+and the heaviest symbols are printed.
+
+    benches/create_cpu.py BIN [BIN ...]        # e.g. a release build before and after a change
+    N_ROWS=1000000 SECONDS=10 PERF=1 benches/create_cpu.py target/release/xinghuo
+
+One RESULT line per binary: rps, server CPU ms per create, the share of it in user and kernel time.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+import benchlib  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PORT = int(os.environ.get("PORT", "18097"))
+BASE = f"http://127.0.0.1:{PORT}"
+N_ROWS = int(os.environ.get("N_ROWS", "1000000"))
+SECS = int(os.environ.get("SECONDS", "10"))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid):
+    # Fields 14 and 15 (utime, stime) after the command name in parentheses.
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(f[11]), int(f[12])
+
+
+def wait_ready():
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(BASE + "/readyz").read()
+            return
+        except Exception:
+            time.sleep(0.2)
+    sys.exit("server did not start")
+
+
+def run(binary):
+    d = tempfile.mkdtemp()
+    env = dict(os.environ, XINGHUO_DATABASE_URL=f"sqlite://{d}/bench.db?mode=rwc", XINGHUO_DATA_DIR=d,
+               XINGHUO_LISTEN=f"127.0.0.1:{PORT}", XINGHUO_LOG="warn", XINGHUO_DB_MAX_CONNECTIONS="8",
+               XINGHUO_WRITE_RATE_PER_USER="0", XINGHUO_WRITE_RATE_PER_ADDRESS="0")
+    subprocess.run([binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    if N_ROWS:
+        subprocess.run(["bash", os.path.join(ROOT, "benches/seed_requests.sh"), "sqlite", f"{d}/bench.db",
+                        str(N_ROWS)], check=True, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([binary, "serve"], env=env, stdout=open(f"{d}/server.log", "w"),
+                              stderr=subprocess.STDOUT)
+    try:
+        wait_ready()
+        h = benchlib.staff_token(BASE, "resident")
+        me = benchlib.get(BASE, "/api/v1/me", h)
+        hh = me["households"][0]
+        project = benchlib.get(BASE, f"/api/v1/households/{hh}", h)["household"]["project_id"]
+        services = benchlib.get(BASE, f"/open311/v2/services.json?jurisdiction_id={project}", h)
+        cat = [s for s in services if s["service_name"] == "公共照明"][0]["service_code"]
+        body = json.dumps({"category_id": int(cat), "description": "压测报事：楼道灯不亮", "household_id": hh},
+                          ensure_ascii=False)
+        lua = os.path.join(d, "post.lua")
+        with open(lua, "w") as f:
+            f.write('wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] = "application/json"\n'
+                    'wrk.headers["Authorization"] = "%s"\n' % (body, h["Authorization"]))
+        # Warm up (caches, prepared statements), then measure.
+        subprocess.run(["wrk", "-t1", "-c16", "-d2s", "-s", lua, BASE + "/api/v1/requests"],
+                       check=True, stdout=subprocess.DEVNULL)
+        perf = None
+        if os.environ.get("PERF"):
+            perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", f"{d}/perf.data", "-p",
+                                     str(server.pid), "--", "sleep", str(SECS)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        u0, s0 = cpu_ticks(server.pid)
+        t0 = time.perf_counter()
+        out = subprocess.run(["wrk", "-t1", "-c16", f"-d{SECS}s", "-s", lua, BASE + "/api/v1/requests"],
+                             check=True, capture_output=True, text=True).stdout
+        wall = time.perf_counter() - t0
+        u1, s1 = cpu_ticks(server.pid)
+        n = int(out.split(" requests in ")[0].split()[-1])
+        if "Non-2xx" in out:
+            sys.exit("refused creates:\n" + out)
+        if perf:
+            perf.wait()
+            report = subprocess.run(["perf", "report", "-i", f"{d}/perf.data", "--no-children", "--stdio",
+                                     "--sort", "dso,symbol", "-g", "none", "--percent-limit", "1.5"],
+                                    capture_output=True, text=True).stdout
+            print("\n".join(l for l in report.splitlines() if l.strip() and not l.startswith("#")))
+        cpu = (u1 - u0 + s1 - s0) / TICK
+        benchlib.result({"binary": binary, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
+                         "server_cpu_ms_per_create": round(cpu * 1000 / n, 3),
+                         "user_share": round((u1 - u0) / max(u1 - u0 + s1 - s0, 1), 2),
+                         "server_cores": round(cpu / wall, 2)})
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    for b in sys.argv[1:] or [os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release/xinghuo")]:
+        run(b)
