@@ -37,8 +37,6 @@ pub struct AppState {
     pub heavy: crate::heavy::Heavy,
     /// Principals resolved earlier, reused while their versions hold (`auth::cache`).
     pub principals: Arc<auth::cache::Principals>,
-    /// Reference rows read earlier, served while the reference-data epoch holds (`refs`).
-    pub refs: Arc<crate::refs::Refs>,
 }
 
 impl AppState {
@@ -67,7 +65,6 @@ impl AppState {
             vault: Arc::new(vault),
             write_limits,
             principals: Arc::default(),
-            refs: Arc::default(),
         })
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {

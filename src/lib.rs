@@ -67,8 +67,6 @@ pub mod people;
 pub mod points;
 /// C2 Positions: Party-mass service centres, rooms, booking.
 pub mod positions;
-/// Reference data (categories and their SLAs) served from memory under the reference-data epoch.
-pub mod refs;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;
 /// C7 Service-quality supervisors: appointments, inspections, rectifications they confirm, 公示.

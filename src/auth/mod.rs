@@ -55,8 +55,6 @@ pub struct Ctx {
     pub via_token: bool,
     /// Unread in-app notifications (shown in the navigation), read with the credential.
     pub unread: i64,
-    /// The reference-data epoch read with the credential (`crate::refs`); `None` without one.
-    pub ref_epoch: Option<i64>,
 }
 
 impl Ctx {
@@ -73,7 +71,6 @@ impl Ctx {
             path: "/demo/history".into(),
             via_token: false,
             unread: 0,
-            ref_epoch: None,
         }
     }
     pub fn user_id(&self) -> Option<UserId> {
@@ -258,7 +255,6 @@ struct Caller {
     principal: Arc<Principal>,
     read_only: bool,
     unread: i64,
-    ref_epoch: i64,
 }
 
 /// The principal behind a checked credential row. The row was read in this request, so a disabled
@@ -268,7 +264,7 @@ async fn caller_of(state: &AppState, row: store::principal::CallerRow) -> Result
         return Ok(None);
     }
     let stamp = cache::Stamp { user_version: row.auth_version, epoch: row.epoch, day: state.clock.today() };
-    let (read_only, unread, user_id, ref_epoch) = (row.access == "read", row.unread, row.user_id, row.ref_epoch);
+    let (read_only, unread, user_id) = (row.access == "read", row.unread, row.user_id);
     let principal = match state.principals.get(user_id, stamp) {
         Some(p) => p,
         None => {
@@ -277,7 +273,7 @@ async fn caller_of(state: &AppState, row: store::principal::CallerRow) -> Result
             p
         }
     };
-    Ok(Some(Caller { principal, read_only, unread, ref_epoch }))
+    Ok(Some(Caller { principal, read_only, unread }))
 }
 
 /// A session slides `session_hours` past its last use, but never past `session_max_hours` after log-in.
@@ -325,7 +321,6 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             path: path.to_string(),
             via_token: false,
             unread: 0,
-            ref_epoch: None,
         };
         req.extensions_mut().insert(ctx);
         return next.run(req).await;
@@ -375,7 +370,6 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
     }
     let unread = caller.as_ref().map_or(0, |c| c.unread);
-    let ref_epoch = caller.as_ref().map(|c| c.ref_epoch);
     let principal = caller.map(|c| c.principal);
     if principal.is_none() {
         session_token = None;
@@ -410,7 +404,6 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         path: req.uri().path().to_string(),
         via_token,
         unread,
-        ref_epoch,
     };
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let api = ctx.is_api();

@@ -46,7 +46,6 @@ mod m0039_custody_parcels;
 mod m0040_grid_figures;
 mod m0041_auth_versions;
 pub(crate) mod m0042_request_counts;
-mod m0043_ref_epoch;
 
 pub struct Migrator;
 
@@ -96,7 +95,6 @@ impl MigratorTrait for Migrator {
             Box::new(m0040_grid_figures::M0040GridFigures),
             Box::new(m0041_auth_versions::M0041AuthVersions),
             Box::new(m0042_request_counts::M0042RequestCounts),
-            Box::new(m0043_ref_epoch::M0043RefEpoch),
         ]
     }
 }

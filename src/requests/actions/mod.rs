@@ -102,7 +102,7 @@ pub async fn create_checked(
     let mut errors = Vec::new();
     let category_id: Option<i64> = f.category_id.trim().parse().ok();
     let category = match category_id {
-        Some(id) => category_for(state, ctx, id).await?,
+        Some(id) => store::category(&state.db.read, id).await?,
         None => None,
     };
     let Some(category) = category else {
@@ -261,12 +261,6 @@ pub async fn create_checked(
         photos,
     )
     .await
-}
-
-/// A category with its SLA, from memory while the reference-data epoch this request read still holds
-/// (`crate::refs`): a change on any instance is seen by the next request that begins after it.
-async fn category_for(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<Option<std::sync::Arc<store::Category>>> {
-    state.refs.load(ctx.ref_epoch, "request_categories", id, || store::category(&state.db.read, id)).await
 }
 
 /// A validated report, from whichever door it came in (the pages and API, or Open311).
