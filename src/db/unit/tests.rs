@@ -1,0 +1,208 @@
+//! The write unit against the pool it stands in for: same bytes written, same values read, nothing
+//! left behind by a unit dropped, failed or cancelled, constraint names kept, and concurrent units.
+
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+
+use super::super::{Db, all, exec, insert_id, one};
+use crate::params;
+
+async fn db(dir: &tempfile::TempDir) -> Db {
+    let url = format!("sqlite://{}", dir.path().join("u.db").display());
+    let db = Db::connect(&url, 4).await.unwrap();
+    exec(
+        &db.write,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n BIGINT NOT NULL, m BIGINT, flag BOOLEAN NOT NULL, \
+         maybe BOOLEAN, at TIMESTAMP_WITH_TIMEZONE_TEXT NOT NULL, until TIMESTAMP_WITH_TIMEZONE_TEXT, \
+         name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE)",
+        vec![],
+    )
+    .await
+    .unwrap();
+    // A unique index the constraint list knows (SQLite names only its columns in the error).
+    exec(
+        &db.write,
+        "CREATE TABLE teams (id INTEGER PRIMARY KEY, project_id BIGINT NOT NULL, name TEXT NOT NULL)",
+        vec![],
+    )
+    .await
+    .unwrap();
+    exec(&db.write, "CREATE UNIQUE INDEX ux_teams_project_name ON teams (project_id, name)", vec![]).await.unwrap();
+    db
+}
+
+#[derive(Debug, PartialEq, FromQueryResult)]
+struct Row {
+    id: i64,
+    n: i64,
+    m: Option<i64>,
+    flag: bool,
+    maybe: Option<bool>,
+    at: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+    name: String,
+    note: Option<String>,
+    x: f64,
+    y: Option<f64>,
+}
+
+const INSERT: &str = "INSERT INTO t (n, m, flag, maybe, at, until, name, note, x, y, j, day) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+
+fn values(k: i64, full: bool) -> Vec<sea_orm::Value> {
+    let at = Utc.with_ymd_and_hms(2026, 12, 2, 6, 30, 15).unwrap() + chrono::Duration::microseconds(123_456 * k);
+    params![
+        k,
+        full.then_some(-k),
+        k % 2 == 0,
+        full.then_some(true),
+        at,
+        full.then_some(at + chrono::Duration::hours(26)),
+        format!("名字{k}"),
+        full.then(|| "备注 'quoted'".to_string()),
+        k as f64 / 3.0,
+        full.then_some(2.5f64),
+        full.then(|| serde_json::json!({"k": k, "zh": "中文"})),
+        full.then(|| chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    ]
+}
+
+const RAW: &str = "SELECT typeof(n)||quote(n)||typeof(m)||quote(m)||typeof(flag)||quote(flag)||typeof(maybe)||quote(maybe)\
+                   ||quote(at)||quote(until)||quote(name)||quote(note)||quote(x)||quote(y)||quote(j)||quote(day) AS s FROM t WHERE id = $1";
+
+#[derive(FromQueryResult)]
+struct S {
+    s: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unit_writes_what_the_pool_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    for full in [true, false] {
+        let by_pool = insert_id(&db.write, INSERT, values(7, full)).await.unwrap();
+        let u = db.begin_unit().await.unwrap();
+        assert!(matches!(u, super::Unit::Sqlite(_)));
+        let by_unit = insert_id(&u, INSERT, values(7, full)).await.unwrap();
+        u.commit().await.unwrap();
+        assert_ne!(by_pool, by_unit);
+        let a = one::<S>(&db.read, RAW, params![by_pool]).await.unwrap().unwrap().s;
+        let b = one::<S>(&db.read, RAW, params![by_unit]).await.unwrap().unwrap().s;
+        assert_eq!(a, b, "stored differently (full = {full})");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unit_reads_back_what_the_pool_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    for k in 1..=4 {
+        insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
+    }
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y FROM t ORDER BY id";
+    let by_pool = all::<Row>(&db.read, sql, vec![]).await.unwrap();
+    let u = db.begin_unit().await.unwrap();
+    let by_unit = all::<Row>(&u, sql, vec![]).await.unwrap();
+    let first = one::<Row>(&u, sql, vec![]).await.unwrap();
+    let count = super::super::count(&u, "SELECT COUNT(*) AS n FROM t WHERE flag = $1", params![true]).await.unwrap();
+    drop(u);
+    assert_eq!(by_pool.len(), 4);
+    assert_eq!(by_pool, by_unit);
+    assert_eq!(first.as_ref(), by_pool.first());
+    assert_eq!(count, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_dropped_or_failed_leaves_nothing_and_frees_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    // Dropped uncommitted.
+    let u = db.begin_unit().await.unwrap();
+    insert_id(&u, INSERT, values(1, true)).await.unwrap();
+    drop(u);
+    // Rolled back.
+    let u = db.begin_unit().await.unwrap();
+    insert_id(&u, INSERT, values(2, true)).await.unwrap();
+    u.rollback().await.unwrap();
+    // Cancelled half-way: a task holding a unit across an await is aborted.
+    let d = db.clone();
+    let task = tokio::spawn(async move {
+        let u = d.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(3, true)).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        u.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // And one still waiting for the writer when it is aborted.
+    let d = db.clone();
+    let waiting = tokio::spawn(async move { d.begin_unit().await.map(|_| ()) });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    waiting.abort();
+    assert!(waiting.await.unwrap_err().is_cancelled());
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    // The writer is free and consistent: the pool and a unit both write, and only their rows exist.
+    insert_id(&db.write, INSERT, values(4, false)).await.unwrap();
+    let u = db.begin_unit().await.unwrap();
+    insert_id(&u, INSERT, values(5, false)).await.unwrap();
+    u.commit().await.unwrap();
+    let ns: Vec<i64> =
+        all::<Row>(&db.read, "SELECT * FROM t ORDER BY id", vec![]).await.unwrap().into_iter().map(|r| r.n).collect();
+    assert_eq!(ns, vec![4, 5]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_constraint_is_named_as_through_the_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let sql = "INSERT INTO teams (project_id, name) VALUES ($1, $2)";
+    exec(&db.write, sql, params![7i64, "保洁组"]).await.unwrap();
+    let by_pool = exec(&db.write, sql, params![7i64, "保洁组"]).await.unwrap_err();
+    let u = db.begin_unit().await.unwrap();
+    let by_unit = exec(&u, sql, params![7i64, "保洁组"]).await.unwrap_err();
+    // A parameter the values do not cover is refused, not bound as NULL.
+    let short = exec(&u, sql, params![7i64]).await.unwrap_err();
+    drop(u);
+    let name = |e: &sea_orm::DbErr| super::super::constraint::violated(e);
+    assert_eq!(name(&by_pool).as_deref(), Some("ux_teams_project_name"), "{by_pool}");
+    assert_eq!(name(&by_unit).as_deref(), Some("ux_teams_project_name"), "{by_unit}");
+    assert!(short.to_string().contains("$1..$1"), "{short}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_units_and_pool_writes_all_land_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let mut tasks = Vec::new();
+    for k in 0..200i64 {
+        let d = db.clone();
+        tasks.push(tokio::spawn(async move {
+            if k % 4 == 0 {
+                // Some writes still go through the pool's writer, interleaved with units.
+                insert_id(&d.write, INSERT, values(k, false)).await.unwrap();
+                return;
+            }
+            let u = d.begin_unit().await.unwrap();
+            let id = insert_id(&u, INSERT, values(k, true)).await.unwrap();
+            // A read-modify-write inside the unit sees its own row and no one else's half-done one.
+            let n = super::super::count(&u, "SELECT n AS n FROM t WHERE id = $1", params![id]).await.unwrap();
+            exec(&u, "UPDATE t SET m = $1 WHERE id = $2", params![n * 10, id]).await.unwrap();
+            tokio::task::yield_now().await;
+            if k % 7 == 0 {
+                drop(u);
+            } else {
+                u.commit().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let rows = all::<Row>(&db.read, "SELECT * FROM t ORDER BY n", vec![]).await.unwrap();
+    let expect: Vec<i64> = (0..200).filter(|k| k % 4 == 0 || k % 7 != 0).collect();
+    assert_eq!(rows.iter().map(|r| r.n).collect::<Vec<_>>(), expect);
+    assert!(rows.iter().all(|r| r.n % 4 == 0 || r.m == Some(r.n * 10)));
+    let conn = db.write.get_sqlite_connection_pool();
+    assert_eq!(conn.size(), 1, "still one writer connection");
+    let _ = db.write.execute_unprepared("SELECT 1").await.unwrap();
+}
