@@ -9,10 +9,15 @@
 //! - **SQLite**: the single writer connection is taken from its pool, its `sqlite3` handle locked away
 //!   from sqlx's worker thread, and every statement of the unit runs synchronously on the calling thread
 //!   through `rusqlite` on that same handle (`BEGIN IMMEDIATE` … `COMMIT`). Through sqlx each statement
-//!   is a round trip to the driver's worker thread and back through the async scheduler, and the single
-//!   writer stays held — idle — while the calling task waits for its turn on a busy runtime; here the
-//!   writer is held only for the time SQLite itself works. It is still the one writer connection, so
-//!   writes stay serialised exactly as before.
+//!   is a round trip to the driver's worker thread and back through the async scheduler (two context
+//!   switches; the profile in docs/benchmarks.md); here a statement costs what SQLite's work costs.
+//!   It is still the one writer connection, so writes stay serialised exactly as before.
+//!
+//! Limits: the statements run on the async worker that runs the action, so a unit's SQL must be the
+//! short statements of one action (bulk work — imports, backfills — stays on the pool). Another
+//! *process* writing the same SQLite file (a CLI command run beside the server) can make `BEGIN
+//! IMMEDIATE` wait up to the busy timeout on that worker; one server process per SQLite file is the
+//! supported set-up, and several instances use PostgreSQL.
 //!
 //! Inside a SQLite unit, rows read back are typed from the column's declared type (integers as `i64`,
 //! `boolean` as `bool`, `timestamp…` as `DateTime<Utc>`, text, real, blob): a write reads ids, counts and
