@@ -69,9 +69,11 @@ def run(binary):
         with open(lua, "w") as f:
             f.write('wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] = "application/json"\n'
                     'wrk.headers["Authorization"] = "%s"\n' % (body, h["Authorization"]))
-        # Warm up (caches, prepared statements), then measure.
-        subprocess.run(["wrk", "-t1", "-c16", "-d2s", "-s", lua, BASE + "/api/v1/requests"],
-                       check=True, stdout=subprocess.DEVNULL)
+        def wrk(secs):
+            return subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s", "-s", lua, BASE + "/api/v1/requests"],
+                                  check=True, capture_output=True, text=True).stdout
+
+        wrk(2)  # warm up (caches, prepared statements), then measure
         perf = None
         if os.environ.get("PERF"):
             perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-o", f"{d}/perf.data", "-p",
@@ -79,13 +81,12 @@ def run(binary):
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         u0, s0 = cpu_ticks(server.pid)
         t0 = time.perf_counter()
-        out = subprocess.run(["wrk", "-t1", "-c16", f"-d{SECS}s", "-s", lua, BASE + "/api/v1/requests"],
-                             check=True, capture_output=True, text=True).stdout
+        out = wrk(SECS)
         wall = time.perf_counter() - t0
         u1, s1 = cpu_ticks(server.pid)
         n = int(out.split(" requests in ")[0].split()[-1])
-        if "Non-2xx" in out:
-            sys.exit("refused creates:\n" + out)
+        if "Non-2xx" in out or n == 0:
+            sys.exit("refused or no creates:\n" + out)
         if perf:
             perf.wait()
             report = subprocess.run(["perf", "report", "-i", f"{d}/perf.data", "--no-children", "--stdio",

@@ -61,12 +61,12 @@ impl Db {
         // `lock_handle` future (a temporary) goes before the local `pooled`, and the connection returns
         // to its pool instead of leaking the one writer.
         let mut locked = unsafe { &mut *pooled.0 }.lock_handle().await.map_err(conn_err)?;
-        let raw = locked.as_raw_handle();
-        let mut u = SqliteUnit { conn: Mutex::new(None), _locked: Mutex::new(locked), _pooled: pooled };
         // SAFETY: the writer's handle, locked for this unit (sqlx's worker waits on the lock until the
-        // guard drops, after this wrapper); the wrapper does not close the handle when dropped.
-        let conn = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }.map_err(|e| lite_err(e, false))?;
-        u.conn = Mutex::new(Some(conn));
+        // guard drops, after this wrapper); the wrapper does not close the handle when dropped. On an
+        // error here the locals drop in reverse order: the guard, then the pooled connection.
+        let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
+            .map_err(|e| lite_err(e, false))?;
+        let u = SqliteUnit { conn: Mutex::new(Some(conn)), _locked: Mutex::new(locked), _pooled: pooled };
         u.batch("BEGIN IMMEDIATE")?;
         Ok(Unit::Sqlite(u))
     }
@@ -254,7 +254,12 @@ fn to_sql(v: &Value) -> Result<ToSqlOutput<'static>, DbErr> {
     fn text(v: Option<String>) -> Lite {
         v.map(Lite::Text).unwrap_or(Lite::Null)
     }
-    let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    fn rfc3339<Tz: chrono::TimeZone>(t: &DateTime<Tz>) -> String
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        t.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+    }
     Ok(ToSqlOutput::Owned(match v {
         Value::Bool(b) => int(&b.map(i64::from)),
         Value::TinyInt(i) => int(i),
@@ -279,11 +284,9 @@ fn to_sql(v: &Value) -> Result<ToSqlOutput<'static>, DbErr> {
         Value::ChronoDate(d) => text(d.as_ref().map(|d| d.format("%F").to_string())),
         Value::ChronoTime(t) => text(t.as_ref().map(|t| t.format("%T%.f").to_string())),
         Value::ChronoDateTime(t) => text(t.as_ref().map(|t| t.format("%F %T%.f").to_string())),
-        Value::ChronoDateTimeUtc(t) => text(t.as_ref().map(|t| time(t))),
-        Value::ChronoDateTimeLocal(t) => text(t.as_ref().map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
-        Value::ChronoDateTimeWithTimeZone(t) => {
-            text(t.as_ref().map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
-        }
+        Value::ChronoDateTimeUtc(t) => text(t.as_ref().map(|t| rfc3339(t))),
+        Value::ChronoDateTimeLocal(t) => text(t.as_ref().map(|t| rfc3339(t))),
+        Value::ChronoDateTimeWithTimeZone(t) => text(t.as_ref().map(|t| rfc3339(t))),
         Value::Array(..) => return Err(DbErr::Custom("write unit: arrays are PostgreSQL's only".into())),
     }))
 }
