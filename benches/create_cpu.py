@@ -6,8 +6,10 @@ and the heaviest symbols are printed.
 
     benches/create_cpu.py BIN [BIN ...]        # e.g. a release build before and after a change
     N_ROWS=1000000 SECONDS=10 PERF=1 benches/create_cpu.py target/release/xinghuo
+    WHAT=me N_ROWS=0 benches/create_cpu.py BIN…   # GET /api/v1/me instead (per request, not per create)
 
-One RESULT line per binary: rps, server CPU ms per create, the share of it in user and kernel time.
+One RESULT line per binary: rps, server CPU ms per create, the share of it in user and kernel time, the
+server's context switches per create and how idle the whole machine was meanwhile.
 """
 import json
 import os
@@ -26,12 +28,34 @@ BASE = f"http://127.0.0.1:{PORT}"
 N_ROWS = int(os.environ.get("N_ROWS", "1000000"))
 SECS = int(os.environ.get("SECONDS", "10"))
 TICK = os.sysconf("SC_CLK_TCK")
+# WHAT=me measures GET /api/v1/me (the authenticated floor) the same way instead of creates.
+WHAT = os.environ.get("WHAT", "create")
 
 
 def cpu_ticks(pid):
     # Fields 14 and 15 (utime, stime) after the command name in parentheses.
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return int(f[11]), int(f[12])
+
+
+def ctx_switches(pid):
+    # Voluntary + involuntary context switches of every thread of the server (sqlx's per-connection
+    # SQLite workers included): each trip through a driver thread costs two.
+    n = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            for line in open(f"/proc/{pid}/task/{t}/status"):
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    n += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # a thread that ended meanwhile
+    return n
+
+
+def machine_idle():
+    # (idle, total) jiffies of the whole machine, to tell a saturated box from a serialised server.
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return f[3] + f[4], sum(f)
 
 
 def wait_ready():
@@ -53,6 +77,9 @@ def run(binary):
     if N_ROWS:
         subprocess.run(["bash", os.path.join(ROOT, "benches/seed_requests.sh"), "sqlite", f"{d}/bench.db",
                         str(N_ROWS)], check=True, stdout=subprocess.DEVNULL)
+    # The seed leaves about a gigabyte to write back: flush it now, not under the measured run (where it
+    # slows the WAL checkpoints' fsync on the writer).
+    os.sync()
     server = subprocess.Popen([binary, "serve"], env=env, stdout=open(f"{d}/server.log", "w"),
                               stderr=subprocess.STDOUT)
     try:
@@ -67,10 +94,15 @@ def run(binary):
                           ensure_ascii=False)
         lua = os.path.join(d, "post.lua")
         with open(lua, "w") as f:
-            f.write('wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] = "application/json"\n'
-                    'wrk.headers["Authorization"] = "%s"\n' % (body, h["Authorization"]))
+            if WHAT == "me":  # the authenticated floor: credential, principal, a small JSON answer
+                f.write('wrk.headers["Authorization"] = "%s"\n' % h["Authorization"])
+            else:
+                f.write('wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] = "application/json"\n'
+                        'wrk.headers["Authorization"] = "%s"\n' % (body, h["Authorization"]))
+        url = BASE + ("/api/v1/me" if WHAT == "me" else "/api/v1/requests")
+
         def wrk(secs):
-            return subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s", "-s", lua, BASE + "/api/v1/requests"],
+            return subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s", "-s", lua, url],
                                   check=True, capture_output=True, text=True).stdout
 
         wrk(2)  # warm up (caches, prepared statements), then measure
@@ -80,10 +112,12 @@ def run(binary):
                                      str(server.pid), "--", "sleep", str(SECS)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         u0, s0 = cpu_ticks(server.pid)
+        c0, (i0, a0) = ctx_switches(server.pid), machine_idle()
         t0 = time.perf_counter()
         out = wrk(SECS)
         wall = time.perf_counter() - t0
         u1, s1 = cpu_ticks(server.pid)
+        c1, (i1, a1) = ctx_switches(server.pid), machine_idle()
         n = int(out.split(" requests in ")[0].split()[-1])
         if "Non-2xx" in out or n == 0:
             sys.exit("refused or no creates:\n" + out)
@@ -94,10 +128,12 @@ def run(binary):
                                     capture_output=True, text=True).stdout
             print("\n".join(l for l in report.splitlines() if l.strip() and not l.startswith("#")))
         cpu = (u1 - u0 + s1 - s0) / TICK
-        benchlib.result({"binary": binary, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
+        benchlib.result({"binary": binary, "what": WHAT, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
                          "server_cpu_ms_per_create": round(cpu * 1000 / n, 3),
                          "user_share": round((u1 - u0) / max(u1 - u0 + s1 - s0, 1), 2),
-                         "server_cores": round(cpu / wall, 2)})
+                         "server_cores": round(cpu / wall, 2),
+                         "ctx_switches_per_create": round((c1 - c0) / n, 1),
+                         "machine_idle_share": round((i1 - i0) / max(a1 - a0, 1), 2)})
     finally:
         server.terminate()
         server.wait()

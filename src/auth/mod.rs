@@ -281,7 +281,7 @@ async fn caller_for_session(state: &AppState, token: &str) -> Result<Option<Call
     let now = state.clock.now();
     let id = sha256_hex(token);
     let max_age = Duration::hours(state.config.session_max_hours);
-    let Some(row) = store::principal::session_caller(&state.db.read, &id, now, now - max_age).await? else {
+    let Some(row) = store::principal::session_caller(&state.db.reader(), &id, now, now - max_age).await? else {
         return Ok(None);
     };
     // Sliding expiry, written at most every 5 minutes to keep reads read-only.
@@ -295,7 +295,7 @@ async fn caller_for_session(state: &AppState, token: &str) -> Result<Option<Call
 /// A live token's caller, and whether it may only read. Expired and revoked tokens are no tokens.
 async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let now = state.clock.now();
-    let Some(row) = store::principal::token_caller(&state.db.read, &sha256_hex(token), now).await? else {
+    let Some(row) = store::principal::token_caller(&state.db.reader(), &sha256_hex(token), now).await? else {
         return Ok(None);
     };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.

@@ -6,11 +6,12 @@
 //! both handles share one pool. Queries are plain SQL in the shared dialect subset (`$1` placeholders,
 //! `RETURNING`, `LIKE`, `COALESCE`), run through SeaORM's `Statement`, so there is one copy of each.
 
+mod checkpoint;
 pub mod constraint;
 pub mod migrations;
 pub mod unit;
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, ExecResult, FromQueryResult, SqlxPostgresConnector,
@@ -24,6 +25,12 @@ pub struct Db {
     pub read: DatabaseConnection,
     /// Write handle (SQLite: one connection; PostgreSQL: the same pool as `read`).
     pub write: DatabaseConnection,
+    /// SQLite on a file: the app's own read connections for the hot reads (`reader`).
+    readers: Option<Arc<unit::Readers>>,
+    /// SQLite: the one writer as write units take it (`begin_unit`).
+    writer: Option<Arc<unit::Writer>>,
+    /// SQLite on a file: the background checkpoint runs while this lives.
+    _checkpoints: Option<checkpoint::Alive>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +61,15 @@ impl Db {
         self.backend() == DatabaseBackend::Sqlite
     }
 
+    /// For the reads every request makes (its credential): on SQLite, inline on a connection the app owns
+    /// (`db::unit::Readers`); on PostgreSQL, the read pool.
+    pub fn reader(&self) -> unit::Reader<'_> {
+        match &self.readers {
+            Some(r) => unit::Reader::Sqlite(r),
+            None => unit::Reader::Pool(&self.read),
+        }
+    }
+
     pub async fn migrate(&self) -> Result<(), DbErr> {
         migrations::Migrator::up(&self.write, None).await
     }
@@ -76,9 +92,16 @@ async fn connect_sqlite(url: &str, max: u32) -> Result<Db, ConnectError> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| ConnectError::Connect(format!("{}: {e}", dir.display())))?;
     }
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    // On a file the WAL is checkpointed in the background (db::checkpoint), not by the writer.
+    let write_opts = if in_memory {
+        opts.clone()
+    } else {
+        opts.clone().pragma("wal_autocheckpoint", checkpoint::WRITER_CHECKPOINT_PAGES.to_string())
+    };
     let write = SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(opts.clone())
+        .connect_with(write_opts)
         .await
         .map_err(|e| ConnectError::Connect(e.to_string()))?;
     let read = SqlitePoolOptions::new()
@@ -86,9 +109,17 @@ async fn connect_sqlite(url: &str, max: u32) -> Result<Db, ConnectError> {
         .connect_with(opts.read_only(false))
         .await
         .map_err(|e| ConnectError::Connect(e.to_string()))?;
+    let alive = (!in_memory).then(|| {
+        let alive = checkpoint::Alive::default();
+        checkpoint::spawn(file.clone(), Arc::downgrade(&alive));
+        alive
+    });
     Ok(Db {
         read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read),
         write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write),
+        readers: (!in_memory).then(|| Arc::new(unit::Readers::new(file))),
+        writer: Some(unit::Writer::new()),
+        _checkpoints: alive,
     })
 }
 
@@ -102,7 +133,7 @@ async fn connect_postgres(url: &str, max: u32) -> Result<Db, ConnectError> {
         .await
         .map_err(|e| ConnectError::Connect(e.to_string()))?;
     let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
-    Ok(Db { read: conn.clone(), write: conn })
+    Ok(Db { read: conn.clone(), write: conn, readers: None, writer: None, _checkpoints: None })
 }
 
 /// Build a statement for the connection's backend. SQL uses `$1, $2 …` on both backends.

@@ -375,8 +375,7 @@ async fn request_life(
     // rating — what a queue looks like on a real morning. Nothing happens after the real now.
     let stop_at = if end - reported < Duration::days(4) { rng.gen_range(0..4) } else { 4 };
     let late = rng.gen_bool(0.12);
-    let respond =
-        if late { cat.respond_minutes as i64 * 2 } else { rng.gen_range(3..=cat.respond_minutes.max(4) as i64) };
+    let respond = if late { cat.respond_minutes * 2 } else { rng.gen_range(3..=cat.respond_minutes.max(4)) };
     if stop_at == 0 || reported + Duration::minutes(respond / 2) > end {
         return Ok(());
     }
@@ -399,11 +398,8 @@ async fn request_life(
         counts.pushed_up += 1;
         return Ok(());
     }
-    let hours = if late {
-        cat.complete_hours as i64 + rng.gen_range(1..24)
-    } else {
-        rng.gen_range(1..=cat.complete_hours.max(2) as i64)
-    };
+    let hours =
+        if late { cat.complete_hours + rng.gen_range(1..24) } else { rng.gen_range(1..=cat.complete_hours.max(2)) };
     let done = reported + Duration::minutes(respond) + Duration::hours(hours);
     if stop_at == 2 || done > end {
         return Ok(());

@@ -79,10 +79,7 @@ pub(super) async fn demo_supervision(
                     .iter()
                     .find(|c| c.name == category)
                     .ok_or_else(|| AppError::internal("demo category"))?;
-                let d = deadlines(
-                    at,
-                    Sla { respond_minutes: c.respond_minutes as i64, complete_hours: c.complete_hours as i64 },
-                );
+                let d = deadlines(at, Sla { respond_minutes: c.respond_minutes, complete_hours: c.complete_hours });
                 let rid = requests::create(
                     t,
                     &requests::NewRequest {

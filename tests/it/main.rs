@@ -33,3 +33,4 @@ mod supervision;
 mod trust;
 mod volunteers;
 mod wishes;
+mod write_unit;

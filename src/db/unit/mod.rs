@@ -11,7 +11,10 @@
 //!   through `rusqlite` on that same handle (`BEGIN IMMEDIATE` … `COMMIT`). Through sqlx each statement
 //!   is a round trip to the driver's worker thread and back through the async scheduler (two context
 //!   switches; the profile in docs/benchmarks.md); here a statement costs what SQLite's work costs.
-//!   It is still the one writer connection, so writes stay serialised exactly as before.
+//!   It is still the one writer connection, so writes stay serialised exactly as before. Under load the
+//!   locked handle passes straight from one unit to the next waiting one ([`Writer`]), so a busy writer is
+//!   not handed back to sqlx and taken again (a round trip to its thread, waited out while holding the
+//!   writer) for every unit; it goes back to the pool when no unit waits, or after `MAX_RUN` in a row.
 //!
 //! Limits: the statements run on the async worker that runs the action, so a unit's SQL must be the
 //! short statements of one action (bulk work — imports, backfills — stays on the pool). Another
@@ -28,17 +31,27 @@
 // The one module that may: it lends the writer's locked `sqlite3` handle to rusqlite (SAFETY notes below).
 #![allow(unsafe_code)]
 
-use std::{borrow::Cow, collections::BTreeMap, sync::Mutex};
+use std::{
+    borrow::Cow,
+    collections::BTreeMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::{ToSqlOutput, Value as Lite, ValueRef};
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseTransaction, DbErr, ExecResult, ProxyExecResult, ProxyRow, QueryResult,
-    RuntimeErr, Statement, TransactionTrait, Value,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, ExecResult, ProxyExecResult,
+    ProxyRow, QueryResult, RuntimeErr, Statement, TransactionTrait, Value,
     sqlx::{self, pool::PoolConnection, sqlite::LockedSqliteHandle},
 };
 
 use super::Db;
+
+mod read;
+pub use read::{Reader, Readers};
 
 /// The connection a write unit's statements run on; `Db::begin_unit` opens it, `commit` ends it, and
 /// dropping it uncommitted rolls it back.
@@ -50,23 +63,11 @@ pub enum Unit {
 impl Db {
     /// Open a write unit (the write path's transaction; see the module docs).
     pub async fn begin_unit(&self) -> Result<Unit, DbErr> {
-        if !self.is_sqlite() {
+        let Some(writer) = &self.writer else {
             return Ok(Unit::Tx(self.write.begin().await?));
-        }
-        let pool = self.write.get_sqlite_connection_pool();
-        let pooled = Pooled(Box::into_raw(Box::new(pool.acquire().await.map_err(conn_err)?)));
-        // SAFETY: `pooled` owns the box from `Box::into_raw`; it frees it only when dropped, and everything
-        // that borrows it (the lock guard, the rusqlite wrapper) is dropped before it — in `SqliteUnit`
-        // by field order; here, if this future is dropped while waiting for the lock, the pending
-        // `lock_handle` future (a temporary) goes before the local `pooled`, and the connection returns
-        // to its pool instead of leaking the one writer.
-        let mut locked = unsafe { &mut *pooled.0 }.lock_handle().await.map_err(conn_err)?;
-        // SAFETY: the writer's handle, locked for this unit (sqlx's worker waits on the lock until the
-        // guard drops, after this wrapper); the wrapper does not close the handle when dropped. On an
-        // error here the locals drop in reverse order: the guard, then the pooled connection.
-        let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
-            .map_err(|e| lite_err(e, false))?;
-        let u = SqliteUnit { conn: Mutex::new(Some(conn)), _locked: Mutex::new(locked), _pooled: pooled };
+        };
+        let guard = writer.take(&self.write).await?;
+        let u = SqliteUnit { slot: Mutex::new(Some(guard)), open: AtomicBool::new(true), writer: writer.clone() };
         u.batch("BEGIN IMMEDIATE")?;
         Ok(Unit::Sqlite(u))
     }
@@ -78,7 +79,7 @@ impl Unit {
             Unit::Tx(t) => t.commit().await,
             Unit::Sqlite(s) => {
                 s.batch("COMMIT")?;
-                s.take();
+                s.open.store(false, Ordering::SeqCst);
                 Ok(())
             }
         }
@@ -96,25 +97,135 @@ fn conn_err(e: sqlx::Error) -> DbErr {
     DbErr::Conn(RuntimeErr::SqlxError(e))
 }
 
+/// The one SQLite writer as units take it. A unit takes the writer's handle from sqlx's pool and locks it
+/// away from sqlx's worker thread — two trips to that thread, and the unit's task then waits in the
+/// runtime's queue for the answer while it holds the writer. Under load the handle is therefore kept
+/// locked from one unit to the next while more units are waiting (at most `MAX_RUN` in a row), and given
+/// back to the pool as soon as none is, so writes through the pool (imports, jobs) keep their turn.
+pub struct Writer {
+    /// One unit at a time; `Some` while the handle is kept locked between units.
+    gate: Arc<tokio::sync::Mutex<Option<Held>>>,
+    /// Units waiting at the gate. A unit decides to keep or give back the handle, and lets go of the
+    /// gate, under this lock; a waiter that gives up checks under it too — so the handle is never left
+    /// locked with nobody coming for it.
+    waiting: Mutex<usize>,
+}
+
+/// Units run back to back on one locked handle before it goes back to the pool anyway.
+const MAX_RUN: u32 = 32;
+
+type Gate = tokio::sync::OwnedMutexGuard<Option<Held>>;
+
+impl Writer {
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Self { gate: Arc::new(tokio::sync::Mutex::new(None)), waiting: Mutex::new(0) })
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, usize> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Wait for the gate; the handle kept by the unit before, or a fresh one from the pool.
+    async fn take(&self, write: &DatabaseConnection) -> Result<Gate, DbErr> {
+        *self.waiting() += 1;
+        let mut waiter = Waiter { writer: self, done: false };
+        let mut gate = self.gate.clone().lock_owned().await;
+        *self.waiting() -= 1;
+        waiter.done = true;
+        if gate.is_none() {
+            *gate = Some(Held::lock(write).await?);
+        }
+        Ok(gate)
+    }
+
+    /// A unit is done with the handle: keep it for the next waiting unit, or give it back to sqlx.
+    fn finish(&self, mut gate: Gate, clean: bool) {
+        let waiting = self.waiting();
+        let keep = match gate.as_mut() {
+            Some(h) => {
+                h.runs += 1;
+                clean && *waiting > 0 && h.runs < MAX_RUN
+            }
+            None => false,
+        };
+        if !keep {
+            // The wrapper, the lock guard (the handle is sqlx's again), then the connection, to its pool.
+            gate.take();
+        }
+        drop(gate);
+        drop(waiting);
+    }
+}
+
+/// A unit waiting at the gate; if it gives up (its task is dropped) and was the last one waiting, a
+/// handle kept for it goes back to the pool.
+struct Waiter<'a> {
+    writer: &'a Writer,
+    done: bool,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut waiting = self.writer.waiting();
+        *waiting -= 1;
+        if *waiting == 0
+            && let Ok(mut gate) = self.writer.gate.clone().try_lock_owned()
+        {
+            gate.take();
+        }
+    }
+}
+
+/// The writer's handle while units hold it. Fields drop in order: the rusqlite wrapper, the lock guard
+/// (which borrows the connection), and last the pooled connection, back to its pool.
+struct Held {
+    conn: rusqlite::Connection,
+    _locked: LockedSqliteHandle<'static>,
+    _pooled: Pooled,
+    /// Units run on it since it was taken from the pool.
+    runs: u32,
+}
+
+impl Held {
+    async fn lock(write: &DatabaseConnection) -> Result<Held, DbErr> {
+        let pool = write.get_sqlite_connection_pool();
+        let pooled = Pooled(Box::into_raw(Box::new(pool.acquire().await.map_err(conn_err)?)));
+        // SAFETY: `pooled` owns the box from `Box::into_raw`; it frees it only when dropped, and everything
+        // that borrows it (the lock guard, the rusqlite wrapper) is dropped before it — in `Held` by field
+        // order; here, if this future is dropped while waiting for the lock, the pending `lock_handle`
+        // future (a temporary) goes before the local `pooled`, and the connection returns to its pool
+        // instead of leaking the one writer.
+        let mut locked = unsafe { &mut *pooled.0 }.lock_handle().await.map_err(conn_err)?;
+        // SAFETY: the writer's handle, locked while this `Held` lives (sqlx's worker waits on the lock until
+        // the guard drops, after this wrapper); the wrapper does not close the handle when dropped. On an
+        // error here the locals drop in reverse order: the guard, then the pooled connection.
+        let conn = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
+            .map_err(|e| lite_err(e, false))?;
+        // Every statement of the write paths stays prepared while the handle is held.
+        conn.set_prepared_statement_cache_capacity(128);
+        Ok(Held { conn, _locked: locked, _pooled: pooled, runs: 0 })
+    }
+}
+
 /// A SQLite write unit on the writer's own handle.
 pub struct SqliteUnit {
-    /// `None` once committed (nothing to roll back).
-    conn: Mutex<Option<rusqlite::Connection>>,
-    /// The writer's handle, locked away from sqlx's worker thread.
-    /// (In a `Mutex` only to be `Sync`; never touched after the unit opens.)
-    _locked: Mutex<LockedSqliteHandle<'static>>,
-    /// The writer connection, back to its pool on drop. Declared last: fields drop in order, and the
-    /// guard above borrows it.
-    _pooled: Pooled,
+    /// The gate, holding the handle; `None` only while dropping. (In a `Mutex` to be `Sync`.)
+    slot: Mutex<Option<Gate>>,
+    /// False once committed (nothing to roll back).
+    open: AtomicBool,
+    writer: Arc<Writer>,
 }
 
 /// A `Box<PoolConnection<Sqlite>>` turned into a raw pointer (so the guard may borrow it while it moves
-/// with the unit); dropping it gives the connection back to its pool.
+/// with the handle); dropping it gives the connection back to its pool.
 struct Pooled(*mut PoolConnection<sqlx::Sqlite>);
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        // SAFETY: from `Box::into_raw` in `begin_unit`, freed once, here, after whatever borrowed it.
+        // SAFETY: from `Box::into_raw` in `Held::lock`, freed once, here, after whatever borrowed it.
         drop(unsafe { Box::from_raw(self.0) });
     }
 }
@@ -126,21 +237,15 @@ unsafe impl Sync for Pooled {}
 
 impl SqliteUnit {
     fn with<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
-        let guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_ref() {
-            Some(c) => f(c),
-            None => Err(DbErr::Custom("write unit already committed".into())),
+        let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref().and_then(|g| g.as_ref()) {
+            Some(h) if self.open.load(Ordering::SeqCst) => f(&h.conn),
+            _ => Err(DbErr::Custom("write unit already committed".into())),
         }
     }
 
     fn batch(&self, sql: &str) -> Result<(), DbErr> {
         self.with(|c| c.execute_batch(sql).map_err(|e| lite_err(e, false)))
-    }
-
-    /// Committed: nothing to roll back on drop.
-    fn take(&self) {
-        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        guard.take();
     }
 
     fn exec(&self, st: &Statement) -> Result<ExecResult, DbErr> {
@@ -153,40 +258,44 @@ impl SqliteUnit {
     }
 
     fn query(&self, st: &Statement, limit: Option<usize>) -> Result<Vec<QueryResult>, DbErr> {
-        self.with(|c| {
-            let mut stmt = c.prepare_cached(&st.sql).map_err(|e| lite_err(e, true))?;
-            bind(&mut stmt, st)?;
-            let cols: Vec<(String, Decl)> =
-                stmt.columns().iter().map(|c| (c.name().to_string(), Decl::of(c.decl_type()))).collect();
-            let mut rows = stmt.raw_query();
-            let mut out = Vec::new();
-            while let Some(row) = rows.next().map_err(|e| lite_err(e, true))? {
-                let mut values = BTreeMap::new();
-                for (i, (name, decl)) in cols.iter().enumerate() {
-                    let v = row.get_ref(i).map_err(|e| lite_err(e, true))?;
-                    values.insert(name.clone(), decl.value(v)?);
-                }
-                out.push(ProxyRow::new(values).into());
-                if limit.is_some_and(|l| out.len() >= l) {
-                    break;
-                }
-            }
-            Ok(out)
-        })
+        self.with(|c| query_on(c, st, limit))
     }
+}
+
+/// Run a query on a rusqlite connection (a unit's, or a reader's), rows decoded by declared type.
+fn query_on(c: &rusqlite::Connection, st: &Statement, limit: Option<usize>) -> Result<Vec<QueryResult>, DbErr> {
+    let mut stmt = c.prepare_cached(&st.sql).map_err(|e| lite_err(e, true))?;
+    bind(&mut stmt, st)?;
+    let cols: Vec<(String, Decl)> =
+        stmt.columns().iter().map(|c| (c.name().to_string(), Decl::of(c.decl_type()))).collect();
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| lite_err(e, true))? {
+        let mut values = BTreeMap::new();
+        for (i, (name, decl)) in cols.iter().enumerate() {
+            let v = row.get_ref(i).map_err(|e| lite_err(e, true))?;
+            values.insert(name.clone(), decl.value(v)?);
+        }
+        out.push(ProxyRow::new(values).into());
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 impl Drop for SqliteUnit {
     fn drop(&mut self) {
-        let guard = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = guard.take()
-            && !c.is_autocommit()
-            && let Err(e) = c.execute_batch("ROLLBACK")
+        let Some(gate) = self.slot.get_mut().unwrap_or_else(|p| p.into_inner()).take() else { return };
+        let mut clean = true;
+        if let Some(h) = gate.as_ref()
+            && !h.conn.is_autocommit()
+            && let Err(e) = h.conn.execute_batch("ROLLBACK")
         {
             tracing::error!(error = %e, "write unit: rollback failed");
+            clean = false;
         }
-        // Then the fields drop in order: the (already taken) wrapper, the lock guard — the handle is sqlx's
-        // again — and last the connection, back to its pool.
+        self.writer.finish(gate, clean);
     }
 }
 

@@ -70,7 +70,7 @@ fn values(k: i64, full: bool) -> Vec<sea_orm::Value> {
 const RAW: &str = "SELECT typeof(n)||quote(n)||typeof(m)||quote(m)||typeof(flag)||quote(flag)||typeof(maybe)||quote(maybe)\
                    ||quote(at)||quote(until)||quote(name)||quote(note)||quote(x)||quote(y)||quote(j)||quote(day) AS s FROM t WHERE id = $1";
 
-#[derive(FromQueryResult)]
+#[derive(Debug, FromQueryResult)]
 struct S {
     s: String,
 }
@@ -205,4 +205,106 @@ async fn concurrent_units_and_pool_writes_all_land_once() {
     let conn = db.write.get_sqlite_connection_pool();
     assert_eq!(conn.size(), 1, "still one writer connection");
     let _ = db.write.execute_unprepared("SELECT 1").await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_reads_what_the_pool_reads_and_sees_each_commit_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let r = db.reader();
+    assert!(matches!(r, super::Reader::Sqlite(_)));
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y FROM t ORDER BY id";
+    for k in 1..=4 {
+        insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
+        // A commit on the writer is seen by the next read, on every reader connection.
+        assert_eq!(all::<Row>(&r, sql, vec![]).await.unwrap(), all::<Row>(&db.read, sql, vec![]).await.unwrap());
+        assert_eq!(all::<Row>(&r, sql, vec![]).await.unwrap().len(), k as usize);
+    }
+    // Not a committed write in progress: a unit's rows are its own until it commits.
+    let u = db.begin_unit().await.unwrap();
+    insert_id(&u, INSERT, values(5, true)).await.unwrap();
+    assert_eq!(super::super::count(&r, "SELECT COUNT(*) AS n FROM t", vec![]).await.unwrap(), 4);
+    u.commit().await.unwrap();
+    assert_eq!(super::super::count(&r, "SELECT COUNT(*) AS n FROM t", vec![]).await.unwrap(), 5);
+    // Many at once, from many tasks: each reads the whole table.
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let d = db.clone();
+            tokio::spawn(async move { all::<Row>(&d.reader(), sql, vec![]).await.unwrap().len() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 5);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reader_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let r = db.reader();
+    assert!(exec(&r, "DELETE FROM t", vec![]).await.is_err());
+    assert!(r.execute_unprepared("DELETE FROM t").await.is_err());
+    // Even a write dressed as a query (the connection itself is query-only).
+    let e = one::<S>(&r, "INSERT INTO teams (project_id, name) VALUES (1, 'x') RETURNING name AS s", vec![]).await;
+    assert!(e.is_err(), "{e:?}");
+    assert_eq!(super::super::count(&db.read, "SELECT COUNT(*) AS n FROM teams", vec![]).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_steady_stream_of_units_does_not_starve_pool_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Enough streams that some unit is always waiting when one ends.
+    let streams: Vec<_> = (0..32)
+        .map(|i| {
+            let (d, stop) = (db.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let u = d.begin_unit().await.unwrap();
+                    insert_id(&u, INSERT, values(1000 + i, false)).await.unwrap();
+                    u.commit().await.unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // Each pool write gets the writer in good time although units keep queueing for it.
+    for k in 0..20 {
+        let w = tokio::time::timeout(std::time::Duration::from_secs(5), insert_id(&db.write, INSERT, values(k, true)));
+        w.await.expect("a pool write waited more than 5 s behind units").unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut units = 0;
+    for s in streams {
+        units += s.await.unwrap();
+    }
+    assert!(units > 20, "{units} units");
+    let n = super::super::count(&db.read, "SELECT COUNT(*) AS n FROM t", vec![]).await.unwrap();
+    assert_eq!(n, units + 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handle_kept_for_a_unit_that_gives_up_goes_back_to_the_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    for round in 0..30 {
+        let u = db.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(round, false)).await.unwrap();
+        let d = db.clone();
+        let waiter = tokio::spawn(async move { d.begin_unit().await.map(|_| ()) });
+        tokio::time::sleep(std::time::Duration::from_millis(if round % 2 == 0 { 20 } else { 0 })).await;
+        // The unit ends with a unit waiting (so it may keep the handle for it), and the waiter gives up
+        // around the same moment; whatever the order, the pool must get the writer.
+        u.commit().await.unwrap();
+        waiter.abort();
+        let _ = waiter.await;
+        let w =
+            tokio::time::timeout(std::time::Duration::from_secs(5), insert_id(&db.write, INSERT, values(100, false)));
+        w.await.unwrap_or_else(|_| panic!("round {round}: the writer was left locked")).unwrap();
+    }
 }

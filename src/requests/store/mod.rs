@@ -23,27 +23,22 @@ pub struct Category {
     pub id: i64,
     pub project_id: ProjectId,
     pub name: String,
-    pub respond_minutes: i32,
-    pub complete_hours: i32,
+    pub respond_minutes: i64,
+    pub complete_hours: i64,
     pub handler_post: Option<String>,
 }
 
+/// The minutes and hours as 64-bit on both databases, so the row also reads inside a SQLite write unit
+/// (which reads integers as `i64`): a report's checks read its category in the unit that writes it.
+const CATEGORY_SELECT: &str = "SELECT id, project_id, name, CAST(respond_minutes AS BIGINT) AS respond_minutes, \
+     CAST(complete_hours AS BIGINT) AS complete_hours, handler_post FROM request_categories";
+
 pub async fn categories(conn: &impl ConnectionTrait, project_id: ProjectId) -> Result<Vec<Category>, AppError> {
-    Ok(db::all(
-        conn,
-        "SELECT id, project_id, name, respond_minutes, complete_hours, handler_post FROM request_categories WHERE project_id = $1 ORDER BY id",
-        params![project_id],
-    )
-    .await?)
+    Ok(db::all(conn, &format!("{CATEGORY_SELECT} WHERE project_id = $1 ORDER BY id"), params![project_id]).await?)
 }
 
 pub async fn category(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Category>, AppError> {
-    Ok(db::one(
-        conn,
-        "SELECT id, project_id, name, respond_minutes, complete_hours, handler_post FROM request_categories WHERE id = $1",
-        params![id],
-    )
-    .await?)
+    Ok(db::one(conn, &format!("{CATEGORY_SELECT} WHERE id = $1"), params![id]).await?)
 }
 
 /// Give a project the default categories (idempotent).
