@@ -43,7 +43,7 @@ pub async fn household(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Ho
     Ok(db::one(conn, &format!("{HOUSEHOLD_SELECT} WHERE h.node_id = $1"), params![id]).await?)
 }
 
-/// A home's project and building, all ids: what a report checks (it reads inside the report's write unit).
+/// A home's project and building, all ids: what a report checks (read inline through `Db::reader`).
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct HomeRef {
     pub id: i64,

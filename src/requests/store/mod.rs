@@ -28,8 +28,8 @@ pub struct Category {
     pub handler_post: Option<String>,
 }
 
-/// The minutes and hours as 64-bit on both databases, so the row also reads inside a SQLite write unit
-/// (which reads integers as `i64`): a report's checks read its category in the unit that writes it.
+/// The minutes and hours as 64-bit on both databases, so the row also reads through `Db::reader` and in a
+/// SQLite write unit (both read integers as `i64`): a report's checks read its category inline.
 const CATEGORY_SELECT: &str = "SELECT id, project_id, name, CAST(respond_minutes AS BIGINT) AS respond_minutes, \
      CAST(complete_hours AS BIGINT) AS complete_hours, handler_post FROM request_categories";
 
