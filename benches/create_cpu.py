@@ -9,7 +9,8 @@ and the heaviest symbols are printed.
     WHAT=me N_ROWS=0 benches/create_cpu.py BIN…   # GET /api/v1/me instead (per request, not per create)
 
 One RESULT line per binary: rps, server CPU ms per create, the share of it in user and kernel time, the
-server's context switches per create and how idle the whole machine was meanwhile.
+server's context switches per create, how idle the whole machine was meanwhile, and the server's peak
+resident memory (VmHWM) over its life.
 """
 import json
 import os
@@ -50,6 +51,14 @@ def ctx_switches(pid):
         except FileNotFoundError:
             pass  # a thread that ended meanwhile
     return n
+
+
+def rss_peak_mb(pid):
+    # The server's peak resident memory over its whole life so far (VmHWM).
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
 
 
 def machine_idle():
@@ -133,7 +142,8 @@ def run(binary):
                          "user_share": round((u1 - u0) / max(u1 - u0 + s1 - s0, 1), 2),
                          "server_cores": round(cpu / wall, 2),
                          "ctx_switches_per_create": round((c1 - c0) / n, 1),
-                         "machine_idle_share": round((i1 - i0) / max(a1 - a0, 1), 2)})
+                         "machine_idle_share": round((i1 - i0) / max(a1 - a0, 1), 2),
+                         "server_rss_peak_mb": rss_peak_mb(server.pid)})
     finally:
         server.terminate()
         server.wait()
