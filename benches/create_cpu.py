@@ -2,7 +2,7 @@
 """Where a request create's time goes (issue 15): the server's own CPU per create, measured from
 /proc/<pid>/stat around a wrk run of POST /api/v1/requests (16 connections), on a fresh SQLite database
 with the demo data and N_ROWS seeded requests. With PERF=1 the server is also sampled by `perf record`
-and the heaviest symbols are printed.
+and the heaviest symbols are printed (those above PERF_LIMIT percent, default 1.5).
 
     benches/create_cpu.py BIN [BIN ...]        # e.g. a release build before and after a change
     N_ROWS=1000000 SECONDS=10 PERF=1 benches/create_cpu.py target/release/xinghuo
@@ -133,9 +133,10 @@ def run(binary):
         if perf:
             perf.wait()
             report = subprocess.run(["perf", "report", "-i", f"{d}/perf.data", "--no-children", "--stdio",
-                                     "--sort", "dso,symbol", "-g", "none", "--percent-limit", "1.5"],
+                                     "--sort", "dso,symbol", "-g", "none", "--percent-limit",
+                                     os.environ.get("PERF_LIMIT", "1.5")],
                                     capture_output=True, text=True).stdout
-            print("\n".join(l for l in report.splitlines() if l.strip() and not l.startswith("#")))
+            print("\n".join(l.rstrip(" -") for l in report.splitlines() if l.strip() and not l.startswith("#")))
         cpu = (u1 - u0 + s1 - s0) / TICK
         benchlib.result({"binary": binary, "what": WHAT, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
                          "server_cpu_ms_per_create": round(cpu * 1000 / n, 3),

@@ -16,6 +16,7 @@
 # The staff pages run at CONC connections (default 16), then once more at 1 connection (latency alone).
 # Results: one RESULT line per phase, appended as JSON lines to $OUT_DIR (default target/bench-results).
 # Summarise with python3 ../shared/bench/load/summarise.py $OUT_DIR/*.jsonl
+# REUSE=1 (postgres only) skips the drop, the demo data and the seed: it measures the last seeded database.
 set -euo pipefail
 # Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
 export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
@@ -67,10 +68,14 @@ run_xinghuo() {
   local name=$1 url=$2 seed_target=$3
   local dir; dir=$(mktemp -d)
   export XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn XINGHUO_DB_MAX_CONNECTIONS=8
-  "$BIN" demo >/dev/null
-  local t0=$SECONDS
-  bash benches/seed_requests.sh "$name" "$seed_target" "$N_ROWS"
-  echo "seeded $N_ROWS rows in $((SECONDS - t0)) s"
+  if [ "${REUSE:-0}" = 1 ]; then
+    echo "reusing the seeded database at $url"
+  else
+    "$BIN" demo >/dev/null
+    local t0=$SECONDS
+    bash benches/seed_requests.sh "$name" "$seed_target" "$N_ROWS"
+    echo "seeded $N_ROWS rows in $((SECONDS - t0)) s"
+  fi
   # The seed leaves about a gigabyte of dirty pages: write them back now, not under the measured runs
   # (where they slow every fsync — SQLite's checkpoints, PostgreSQL's commits).
   sync
@@ -113,9 +118,16 @@ run_limit() {
   cleanup; SERVER=
 }
 
-sqlite_run() { local d; d=$(mktemp -d); run_xinghuo sqlite "sqlite://$d/bench.db?mode=rwc" "$d/bench.db"; }
+sqlite_run() {
+  [ "${REUSE:-0}" = 1 ] && { echo "REUSE=1 is for postgres only" >&2; exit 2; }
+  local d; d=$(mktemp -d); run_xinghuo sqlite "sqlite://$d/bench.db?mode=rwc" "$d/bench.db"
+}
 pg_run() {
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS xinghuo_bench" -c "CREATE DATABASE xinghuo_bench"
+  # REUSE=1: measure the database a previous run seeded (a 10,000,000-row seed takes ~20 minutes); its
+  # earlier runs' creates (12,000 a run) stay in it.
+  if [ "${REUSE:-0}" != 1 ]; then
+    psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS xinghuo_bench" -c "CREATE DATABASE xinghuo_bench"
+  fi
   run_xinghuo postgres "postgres://postgres@127.0.0.1:5432/xinghuo_bench" "postgres://postgres@127.0.0.1:5432/xinghuo_bench"
 }
 

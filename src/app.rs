@@ -19,8 +19,20 @@ use crate::{
     error::AppError,
 };
 
+/// What every handler shares, behind one `Arc`: axum clones the state for each extractor and middleware
+/// that takes it, and one reference count is cheaper than the dozen of the fields' own (issue 15).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
@@ -54,7 +66,7 @@ impl AppState {
             config.write_rate_per_address,
             config.write_burst_per_address,
         );
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
             clock,
@@ -65,7 +77,12 @@ impl AppState {
             vault: Arc::new(vault),
             write_limits,
             principals: Arc::default(),
-        })
+        })))
+    }
+
+    /// The same state on another clock (the demo's history is written as if on each past day).
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self(Arc::new(Shared { clock, ..(*self.0).clone() }))
     }
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
         Self::new(config, Arc::new(SystemClock)).await

@@ -73,7 +73,7 @@ pub async fn load(state: &AppState, size: usize) -> Result<HistoryCounts, AppErr
     let end = state.clock.now();
     let start_day = to_local(end).date() - Duration::days(364);
     let clock = TestClock::new(to_utc(start_day.and_hms_opt(8, 0, 0).unwrap_or_default()));
-    let hs = AppState { clock: Arc::new(clock.clone()), ..state.clone() };
+    let hs = state.with_clock(Arc::new(clock.clone()));
     let mut rng = StdRng::seed_from_u64(20_261_130);
     let mut counts = HistoryCounts::default();
     let today = start_day;

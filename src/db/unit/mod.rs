@@ -15,6 +15,14 @@
 //!   locked handle passes straight from one unit to the next waiting one ([`Writer`]), so a busy writer is
 //!   not handed back to sqlx and taken again (a round trip to its thread, waited out while holding the
 //!   writer) for every unit; it goes back to the pool when no unit waits, or after `MAX_RUN` in a row.
+//! - **Group commit** (SQLite): while units wait, they share one transaction. The first opens it
+//!   (`BEGIN IMMEDIATE`), each later one runs inside its own savepoint, and a unit's `commit` releases its
+//!   savepoint into the shared transaction and *waits*: the transaction commits once, when no unit is
+//!   waiting any more (or after `MAX_GROUP` units), and only then does each unit's `commit` return — with
+//!   that COMMIT's outcome. A unit that fails or is dropped rolls back to its own savepoint and takes only
+//!   its own work with it. So each unit's outcome stays its own (`Ok` means durable, exactly as before),
+//!   and what the group shares is the COMMIT: the WAL frames of pages several units touched (the right-hand
+//!   leaves of the request table and its indexes) are written once per group, not once per unit.
 //!
 //! Limits: the statements run on the async worker that runs the action, so a unit's SQL must be the
 //! short statements of one action (bulk work — imports, backfills — stays on the pool). Another
@@ -67,8 +75,14 @@ impl Db {
             return Ok(Unit::Tx(self.write.begin().await?));
         };
         let guard = writer.take(&self.write).await?;
-        let u = SqliteUnit { slot: Mutex::new(Some(guard)), open: AtomicBool::new(true), writer: writer.clone() };
-        u.batch("BEGIN IMMEDIATE")?;
+        let nested = guard.as_ref().is_some_and(|h| !h.group.is_empty());
+        let u =
+            SqliteUnit { slot: Mutex::new(Some(guard)), open: AtomicBool::new(true), nested, writer: writer.clone() };
+        u.with_handle(|c| {
+            c.conn
+                .execute_batch(if nested { "SAVEPOINT xh_unit" } else { "BEGIN IMMEDIATE" })
+                .map_err(|e| lite_err(e, false))
+        })?;
         Ok(Unit::Sqlite(u))
     }
 }
@@ -78,9 +92,10 @@ impl Unit {
         match self {
             Unit::Tx(t) => t.commit().await,
             Unit::Sqlite(s) => {
-                s.batch("COMMIT")?;
-                s.open.store(false, Ordering::SeqCst);
-                Ok(())
+                // Into the group's transaction; the group commits when `finish` (or a later unit's) says so.
+                let settled = s.release()?;
+                drop(s);
+                settled.await.unwrap_or_else(|_| Err(DbErr::Custom("write unit: the writer went away".into())))
             }
         }
     }
@@ -88,7 +103,11 @@ impl Unit {
     pub async fn rollback(self) -> Result<(), DbErr> {
         match self {
             Unit::Tx(t) => t.rollback().await,
-            Unit::Sqlite(s) => s.batch("ROLLBACK"),
+            // Dropped open, it rolls back its own work (to its savepoint if it is in a group).
+            Unit::Sqlite(s) => {
+                drop(s);
+                Ok(())
+            }
         }
     }
 }
@@ -109,16 +128,33 @@ pub struct Writer {
     /// gate, under this lock; a waiter that gives up checks under it too — so the handle is never left
     /// locked with nobody coming for it.
     waiting: Mutex<usize>,
+    /// COMMITs of unit groups so far (against the units run: how much the groups share).
+    commits: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Units run back to back on one locked handle before it goes back to the pool anyway.
 const MAX_RUN: u32 = 32;
 
+/// Units whose work commits together at most (it bounds how long the first of them waits).
+const MAX_GROUP: usize = 16;
+
+/// What a unit waiting for its group's COMMIT hears: the COMMIT's outcome.
+type Settled = tokio::sync::oneshot::Sender<Result<(), DbErr>>;
+
 type Gate = tokio::sync::OwnedMutexGuard<Option<Held>>;
 
 impl Writer {
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(Self { gate: Arc::new(tokio::sync::Mutex::new(None)), waiting: Mutex::new(0) })
+        Arc::new(Self {
+            gate: Arc::new(tokio::sync::Mutex::new(None)),
+            waiting: Mutex::new(0),
+            commits: Arc::default(),
+        })
+    }
+
+    /// Group COMMITs so far (each is one or more units' work).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     fn waiting(&self) -> std::sync::MutexGuard<'_, usize> {
@@ -133,23 +169,29 @@ impl Writer {
         *self.waiting() -= 1;
         waiter.done = true;
         if gate.is_none() {
-            *gate = Some(Held::lock(write).await?);
+            *gate = Some(Held::lock(write, self.commits.clone()).await?);
         }
         Ok(gate)
     }
 
-    /// A unit is done with the handle: keep it for the next waiting unit, or give it back to sqlx.
+    /// A unit is done with the handle: keep it (and the group's open transaction) for the next waiting
+    /// unit, or commit the group and give the handle back to sqlx.
     fn finish(&self, mut gate: Gate, clean: bool) {
         let waiting = self.waiting();
         let keep = match gate.as_mut() {
             Some(h) => {
                 h.runs += 1;
-                clean && *waiting > 0 && h.runs < MAX_RUN
+                let keep = clean && *waiting > 0 && h.runs < MAX_RUN;
+                if !keep || h.group.len() >= MAX_GROUP {
+                    h.settle();
+                }
+                keep
             }
             None => false,
         };
         if !keep {
-            // The wrapper, the lock guard (the handle is sqlx's again), then the connection, to its pool.
+            // Settled above; then the wrapper, the lock guard (the handle is sqlx's again), then the
+            // connection, to its pool.
             gate.take();
         }
         drop(gate);
@@ -158,7 +200,7 @@ impl Writer {
 }
 
 /// A unit waiting at the gate; if it gives up (its task is dropped) and was the last one waiting, a
-/// handle kept for it goes back to the pool.
+/// handle kept for it goes back to the pool (its group committed first, by `Held`'s drop).
 struct Waiter<'a> {
     writer: &'a Writer,
     done: bool,
@@ -179,18 +221,57 @@ impl Drop for Waiter<'_> {
     }
 }
 
-/// The writer's handle while units hold it. Fields drop in order: the rusqlite wrapper, the lock guard
-/// (which borrows the connection), and last the pooled connection, back to its pool.
+/// The writer's handle while units hold it. Dropped, it first commits the group's work (`settle`); then
+/// its fields drop in order: the rusqlite wrapper, the lock guard (which borrows the connection), and last
+/// the pooled connection, back to its pool.
 struct Held {
     conn: rusqlite::Connection,
     _locked: LockedSqliteHandle<'static>,
     _pooled: Pooled,
     /// Units run on it since it was taken from the pool.
     runs: u32,
+    /// Units whose work is released into the open transaction, waiting for its COMMIT; while it is not
+    /// empty a transaction is open, and the next unit runs in a savepoint inside it.
+    group: Vec<Settled>,
+    commits: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Held {
-    async fn lock(write: &DatabaseConnection) -> Result<Held, DbErr> {
+    /// Commit the group's transaction and tell each of its units the outcome (on failure nothing of the
+    /// group stays: rolled back, every unit hears the error).
+    fn settle(&mut self) {
+        if self.group.is_empty() {
+            return;
+        }
+        let outcome = if self.conn.is_autocommit() {
+            // SQLite already rolled the whole transaction back (an I/O error, a full disk).
+            Err(DbErr::Custom("write unit: the shared transaction was rolled back".into()))
+        } else {
+            self.commits.fetch_add(1, Ordering::Relaxed);
+            self.conn.execute_batch("COMMIT").map_err(|e| lite_err(e, false))
+        };
+        if outcome.is_err() && !self.conn.is_autocommit() {
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "write unit: rollback of a failed group commit failed");
+            }
+        }
+        for unit in self.group.drain(..) {
+            let _ = unit.send(match &outcome {
+                Ok(()) => Ok(()),
+                Err(e) => Err(DbErr::Custom(format!("write unit: commit failed: {e}"))),
+            });
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.settle();
+    }
+}
+
+impl Held {
+    async fn lock(write: &DatabaseConnection, commits: Arc<std::sync::atomic::AtomicU64>) -> Result<Held, DbErr> {
         let pool = write.get_sqlite_connection_pool();
         let pooled = Pooled(Box::into_raw(Box::new(pool.acquire().await.map_err(conn_err)?)));
         // SAFETY: `pooled` owns the box from `Box::into_raw`; it frees it only when dropped, and everything
@@ -206,7 +287,7 @@ impl Held {
             .map_err(|e| lite_err(e, false))?;
         // Every statement of the write paths stays prepared while the handle is held.
         conn.set_prepared_statement_cache_capacity(128);
-        Ok(Held { conn, _locked: locked, _pooled: pooled, runs: 0 })
+        Ok(Held { conn, _locked: locked, _pooled: pooled, runs: 0, group: Vec::new(), commits })
     }
 }
 
@@ -216,6 +297,8 @@ pub struct SqliteUnit {
     slot: Mutex<Option<Gate>>,
     /// False once committed (nothing to roll back).
     open: AtomicBool,
+    /// Runs in a savepoint inside a group's open transaction (not the transaction's first unit).
+    nested: bool,
     writer: Arc<Writer>,
 }
 
@@ -236,16 +319,41 @@ unsafe impl Send for Pooled {}
 unsafe impl Sync for Pooled {}
 
 impl SqliteUnit {
-    fn with<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
-        let slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        match slot.as_ref().and_then(|g| g.as_ref()) {
-            Some(h) if self.open.load(Ordering::SeqCst) => f(&h.conn),
+    fn with_handle<T>(&self, f: impl FnOnce(&mut Held) -> Result<T, DbErr>) -> Result<T, DbErr> {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_mut().and_then(|g| g.as_mut()) {
+            Some(h) if self.open.load(Ordering::SeqCst) => f(h),
             _ => Err(DbErr::Custom("write unit already committed".into())),
         }
     }
 
-    fn batch(&self, sql: &str) -> Result<(), DbErr> {
-        self.with(|c| c.execute_batch(sql).map_err(|e| lite_err(e, false)))
+    /// Run on the unit's connection — inside its transaction only: if SQLite has ended the transaction
+    /// (an I/O error rolls it back whole), a statement would otherwise commit on its own.
+    fn with<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
+        self.with_handle(|h| {
+            if h.conn.is_autocommit() {
+                return Err(DbErr::Custom("write unit: its transaction has ended".into()));
+            }
+            f(&h.conn)
+        })
+    }
+
+    /// Release the unit's work into the group's transaction and join the group: the receiver hears the
+    /// COMMIT's outcome.
+    fn release(&self) -> Result<tokio::sync::oneshot::Receiver<Result<(), DbErr>>, DbErr> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.with_handle(|h| {
+            if h.conn.is_autocommit() {
+                return Err(DbErr::Custom("write unit: its transaction has ended".into()));
+            }
+            if self.nested {
+                h.conn.execute_batch("RELEASE xh_unit").map_err(|e| lite_err(e, false))?;
+            }
+            h.group.push(tx);
+            Ok(())
+        })?;
+        self.open.store(false, Ordering::SeqCst);
+        Ok(rx)
     }
 
     fn exec(&self, st: &Statement) -> Result<ExecResult, DbErr> {
@@ -288,12 +396,22 @@ impl Drop for SqliteUnit {
     fn drop(&mut self) {
         let Some(gate) = self.slot.get_mut().unwrap_or_else(|p| p.into_inner()).take() else { return };
         let mut clean = true;
-        if let Some(h) = gate.as_ref()
+        // Not committed: take back this unit's own work — its savepoint inside a group, else the whole
+        // transaction (it is the group's first unit: nothing of another's is in it yet).
+        if self.open.load(Ordering::SeqCst)
+            && let Some(h) = gate.as_ref()
             && !h.conn.is_autocommit()
-            && let Err(e) = h.conn.execute_batch("ROLLBACK")
         {
-            tracing::error!(error = %e, "write unit: rollback failed");
-            clean = false;
+            let undo = if self.nested { "ROLLBACK TO xh_unit; RELEASE xh_unit" } else { "ROLLBACK" };
+            if let Err(e) = h.conn.execute_batch(undo) {
+                tracing::error!(error = %e, "write unit: rollback failed");
+                clean = false;
+                // Its work must not commit with the group's: the whole transaction goes, and the group's
+                // units hear it failed (`settle`).
+                if !h.conn.is_autocommit() {
+                    let _ = h.conn.execute_batch("ROLLBACK");
+                }
+            }
         }
         self.writer.finish(gate, clean);
     }

@@ -308,3 +308,100 @@ async fn a_handle_kept_for_a_unit_that_gives_up_goes_back_to_the_pool() {
         w.await.unwrap_or_else(|_| panic!("round {round}: the writer was left locked")).unwrap();
     }
 }
+
+/// Group COMMITs so far on this database's writer.
+fn commits(db: &Db) -> u64 {
+    db.writer.as_ref().map(|w| w.commits()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_units_commit_returns_only_once_its_group_has_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let before = commits(&db);
+    let first = db.begin_unit().await.unwrap();
+    let id = insert_id(&first, INSERT, values(1, false)).await.unwrap();
+    // A second unit queues behind the first, then takes its time inside (so it joins the first's group
+    // and keeps the group's transaction open for a while).
+    let d = db.clone();
+    let second = tokio::spawn(async move {
+        let u = d.begin_unit().await.unwrap();
+        insert_id(&u, INSERT, values(2, false)).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        u.commit().await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    first.commit().await.unwrap();
+    // `Ok` from commit means committed: another connection sees the row at once.
+    let seen = super::super::count(&db.read, "SELECT COUNT(*) AS n FROM t WHERE id = $1", params![id]).await.unwrap();
+    assert_eq!(seen, 1, "the first unit's commit returned before its group committed");
+    second.await.unwrap().unwrap();
+    assert_eq!(commits(&db) - before, 1, "the two units were one group");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_units_share_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    let before = commits(&db);
+    let tasks: Vec<_> = (0..64i64)
+        .map(|k| {
+            let d = db.clone();
+            tokio::spawn(async move {
+                let u = d.begin_unit().await.unwrap();
+                let id = insert_id(&u, INSERT, values(k, false)).await.unwrap();
+                u.commit().await.unwrap();
+                // `Ok` from commit means committed: another connection sees the row at once.
+                super::super::count(&d.read, "SELECT COUNT(*) AS n FROM t WHERE id = $1", params![id]).await.unwrap()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 1, "a unit's commit returned before its row was committed");
+    }
+    let groups = commits(&db) - before;
+    assert_eq!(super::super::count(&db.read, "SELECT COUNT(*) AS n FROM t", vec![]).await.unwrap(), 64);
+    assert!(groups < 64, "64 units queued for the writer and none shared a COMMIT ({groups} commits)");
+    assert!(groups >= 64 / super::MAX_GROUP as u64, "{groups} commits: a group is at most MAX_GROUP units");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_that_fails_in_a_group_takes_only_its_own_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir).await;
+    exec(&db.write, "INSERT INTO teams (project_id, name) VALUES (1, '保洁组')", vec![]).await.unwrap();
+    let before = commits(&db);
+    // The first unit holds the writer while three more queue behind it, so all four make one group.
+    let first = db.begin_unit().await.unwrap();
+    insert_id(&first, INSERT, values(1, false)).await.unwrap();
+    let queued: Vec<_> = (2..=4i64)
+        .map(|k| {
+            let d = db.clone();
+            tokio::spawn(async move {
+                let u = d.begin_unit().await.unwrap();
+                insert_id(&u, INSERT, values(k, true)).await.unwrap();
+                if k == 3 {
+                    // Its own row went in; then a broken constraint, and the unit is dropped (an error
+                    // returned early): its row must go, the others' must stay.
+                    let e = exec(&u, "INSERT INTO teams (project_id, name) VALUES (1, '保洁组')", vec![]).await;
+                    assert!(e.is_err());
+                    return Err(());
+                }
+                u.commit().await.map_err(|_| ())
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let done = tokio::spawn(async move { first.commit().await });
+    let mut outcomes = Vec::new();
+    for t in queued {
+        outcomes.push(t.await.unwrap());
+    }
+    done.await.unwrap().unwrap();
+    assert_eq!(outcomes, vec![Ok(()), Err(()), Ok(())]);
+    let ns: Vec<i64> =
+        all::<Row>(&db.read, "SELECT * FROM t ORDER BY n", vec![]).await.unwrap().into_iter().map(|r| r.n).collect();
+    assert_eq!(ns, vec![1, 2, 4]);
+    assert_eq!(commits(&db) - before, 1, "the four units were one group");
+    assert_eq!(super::super::count(&db.read, "SELECT COUNT(*) AS n FROM teams", vec![]).await.unwrap(), 1);
+}
