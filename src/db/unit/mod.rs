@@ -250,10 +250,11 @@ impl Held {
             self.commits.fetch_add(1, Ordering::Relaxed);
             self.conn.execute_batch("COMMIT").map_err(|e| lite_err(e, false))
         };
-        if outcome.is_err() && !self.conn.is_autocommit() {
-            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
-                tracing::error!(error = %e, "write unit: rollback of a failed group commit failed");
-            }
+        if outcome.is_err()
+            && !self.conn.is_autocommit()
+            && let Err(e) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::error!(error = %e, "write unit: rollback of a failed group commit failed");
         }
         for unit in self.group.drain(..) {
             let _ = unit.send(match &outcome {
