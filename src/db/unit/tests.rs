@@ -362,7 +362,7 @@ async fn waiting_units_share_commits() {
     let groups = commits(&db) - before;
     assert_eq!(super::super::count(&db.read, "SELECT COUNT(*) AS n FROM t", vec![]).await.unwrap(), 64);
     assert!(groups < 64, "64 units queued for the writer and none shared a COMMIT ({groups} commits)");
-    assert!(groups >= 64 / super::MAX_GROUP as u64, "{groups} commits: a group is at most MAX_GROUP units");
+    assert!(groups >= 64 / super::writer::MAX_GROUP as u64, "{groups} commits: a group is at most MAX_GROUP units");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
