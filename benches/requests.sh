@@ -16,7 +16,8 @@
 # The staff pages run at CONC connections (default 16), then once more at 1 connection (latency alone).
 # Results: one RESULT line per phase, appended as JSON lines to $OUT_DIR (default target/bench-results).
 # Summarise with python3 ../shared/bench/load/summarise.py $OUT_DIR/*.jsonl
-# REUSE=1 (postgres only) skips the drop, the demo data and the seed: it measures the last seeded database.
+# REUSE=1 (postgres only) skips the drop, the demo data and the seed: it measures the last seeded database
+# (with the keyring it was seeded with, kept in $CARGO_TARGET_DIR/bench-pg-data).
 set -euo pipefail
 # Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
 export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
@@ -66,7 +67,15 @@ token_for() {
 
 run_xinghuo() {
   local name=$1 url=$2 seed_target=$3
-  local dir; dir=$(mktemp -d)
+  # The data directory holds the keyring the seeded database was written with: a reused database needs
+  # the same one, so PostgreSQL's lives beside the build (BENCH_PG_DATA), SQLite's in a fresh directory.
+  local dir
+  if [ "$name" = postgres ]; then
+    dir=${BENCH_PG_DATA:-$CARGO_TARGET_DIR/bench-pg-data}
+    [ "${REUSE:-0}" = 1 ] || { rm -rf "$dir"; mkdir -p "$dir"; }
+  else
+    dir=$(mktemp -d)
+  fi
   export XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn XINGHUO_DB_MAX_CONNECTIONS=8
   if [ "${REUSE:-0}" = 1 ]; then
     echo "reusing the seeded database at $url"
