@@ -46,6 +46,7 @@ mod m0039_custody_parcels;
 mod m0040_grid_figures;
 mod m0041_auth_versions;
 pub(crate) mod m0042_request_counts;
+pub(crate) mod m0043_open_requests;
 
 pub struct Migrator;
 
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0040_grid_figures::M0040GridFigures),
             Box::new(m0041_auth_versions::M0041AuthVersions),
             Box::new(m0042_request_counts::M0042RequestCounts),
+            Box::new(m0043_open_requests::M0043OpenRequests),
         ]
     }
 }
