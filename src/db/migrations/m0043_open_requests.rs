@@ -1,8 +1,8 @@
 //! The open work of a project, newest first (issue 15): a partial index over the requests still
-//! someone's work — the work-queue page's default view and the overdue board — ordered by project and
-//! id, with the deadline columns the overdue test reads, so both read their page from this index
-//! alone and stop after 25 rows instead of gathering every open row of the project and sorting it.
-//! Closed, rated and voided requests (nine in ten of a year's history) are not in it.
+//! someone's work, ordered by project and id, with the deadline columns the overdue test reads. The
+//! work-queue page's default view walks it backwards and stops after 25 rows; the overdue board
+//! gathers the project's open requests from it (not from the table) and sorts the late ones. Closed,
+//! rated and voided requests (nine in ten of a year's history) are not in it.
 //!
 //! The queries must state the predicate exactly as `OPEN_STATES` has it: SQLite uses a partial
 //! index only when the query's `WHERE` repeats the index's condition term for term.

@@ -455,7 +455,7 @@ pub async fn similar_open(
         conn,
         &format!(
             "{REQUEST_SELECT} WHERE r.category_id = $1 AND r.building_id = $2 \
-             AND r.state IN ('pending','dispatched','in_progress','suspended','escalated') ORDER BY r.id DESC LIMIT 5"
+             AND r.state IN {OPEN_STATES} ORDER BY r.id DESC LIMIT 5"
         ),
         params![category_id, building_id],
     )
