@@ -273,7 +273,7 @@ pub async fn signup_checked(state: &AppState, p: &Principal, ctx: &Ctx, id: i64,
             "Not eligible for this activity",
         ));
     }
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     let place = store::sign_up(&tx, OccurrenceId(id), o.capacity as i64, person, p.user_id, now).await?;
     audit::commit(
         tx,
@@ -307,7 +307,7 @@ pub async fn cancel_checked(
     let now = state.clock.now();
     model::open_for_signup(o.starts_at, now).map_err(|e| AppError::conflict(e.code, e.zh, "Sign-up is closed"))?;
     let person = subject(state, p, &o, &f).await?;
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     let promoted = store::cancel(&tx, OccurrenceId(id), o.capacity as i64, person, now).await?;
     if let Some(pid) = promoted {
         tell_promoted(&tx, PersonId(pid), &o.title, o.starts_at, OccurrenceId(id), now).await?;

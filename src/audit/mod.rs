@@ -7,13 +7,14 @@ pub mod store;
 
 use axum::{Json, extract::Query};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
 use crate::{
     app::AppState,
     auth::{Ctx, Desk},
     clock::fmt_datetime,
+    db::unit::Commit,
     error::{ApiResult, AppResult},
     web::Chrome,
 };
@@ -37,14 +38,14 @@ pub async fn record(
 
 /// The tail of every write: the change's audit row, then COMMIT. One function, so no action commits
 /// without saying what it did, and no audit row is written outside the change's own transaction.
-pub async fn commit(tx: DatabaseTransaction, ctx: &Ctx, at: DateTime<Utc>, e: Entry<'_>) -> Result<(), sea_orm::DbErr> {
+pub async fn commit(tx: impl Commit, ctx: &Ctx, at: DateTime<Utc>, e: Entry<'_>) -> Result<(), sea_orm::DbErr> {
     record(&tx, ctx, at, e).await?;
     tx.commit().await
 }
 
 /// [`commit`] naming the actor explicitly (an Open311 partner has no user account).
 pub async fn commit_as(
-    tx: DatabaseTransaction,
+    tx: impl Commit,
     ctx: &Ctx,
     actor: &str,
     at: DateTime<Utc>,

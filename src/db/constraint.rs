@@ -11,7 +11,8 @@ use sea_orm::{DbErr, RuntimeErr, sqlx};
 
 use crate::error::AppError;
 
-/// Every unique index: (name, table, columns). Kept equal to the schema by `unique_list_matches_schema`.
+/// Every unique index: (name, table, columns). Kept equal to the schema by the integration test
+/// `constraints::the_unique_list_is_the_schemas_unique_indexes`.
 pub const UNIQUE: &[(&str, &str, &[&str])] = &[
     ("ux_activity_writeups_occ", "activity_writeups", &["occurrence_id"]),
     ("ux_api_tokens_hash", "api_tokens", &["token_hash"]),

@@ -144,7 +144,7 @@ pub async fn book_checked(
         AppError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code, e.zh, "The booking breaks a room rule")
     })?;
     let st = if room.needs_approval && !staff { BookingState::Pending } else { BookingState::Approved };
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     let id = store::insert_booking(
         &tx,
         &NewBooking {
@@ -207,7 +207,7 @@ pub async fn booking_act_checked(
     }
     let to = model::next_booking_state(b.state(), action, staff)
         .map_err(|e| AppError::conflict(e.code, e.zh, "This action is not allowed now"))?;
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     if !store::set_booking_state(&tx, id, b.state(), to, now).await? {
         return Err(AppError::conflict("stale_state", "该预约刚被他人处理过，请刷新", "The booking changed meanwhile"));
     }

@@ -53,6 +53,65 @@ async fn the_unique_list_is_the_schemas_unique_indexes() {
     assert_eq!(schema, listed, "db::constraint::UNIQUE and the schema's unique indexes differ");
 }
 
+#[derive(FromQueryResult)]
+struct Col {
+    tbl: String,
+    col: String,
+    ty: String,
+    pk: i64,
+}
+
+/// The naming rule a SQLite write unit reads integers by (`db::unit`): on SQLite a primary key is
+/// declared `integer` like an `int4` column, so a unit tells them apart by name — every primary key is
+/// `id`, only keys (`bigint` on PostgreSQL) are called `id` or `…_id`, and an `int4`/`int2` column never is.
+#[tokio::test]
+async fn integer_columns_follow_the_naming_rule() {
+    let app = TestApp::new().await;
+    let conn = &app.state.db.read;
+    let cols: Vec<Col> = if app.pg_schema.is_some() {
+        db::all(
+            conn,
+            "SELECT c.table_name::text AS tbl, c.column_name::text AS col, c.data_type::text AS ty, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM information_schema.key_column_usage k \
+               JOIN information_schema.table_constraints t ON t.constraint_name = k.constraint_name \
+               AND t.table_schema = k.table_schema AND t.constraint_type = 'PRIMARY KEY' \
+               WHERE k.table_schema = c.table_schema AND k.table_name = c.table_name \
+               AND k.column_name = c.column_name) THEN 1 ELSE 0 END AS BIGINT) AS pk \
+             FROM information_schema.columns c WHERE c.table_schema = current_schema() \
+             AND c.table_name NOT LIKE 'seaql%'",
+            vec![],
+        )
+        .await
+        .unwrap()
+    } else {
+        db::all(
+            conn,
+            "SELECT m.name AS tbl, p.name AS col, lower(p.type) AS ty, CAST(p.pk AS BIGINT) AS pk \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'seaql%' AND m.name NOT LIKE 'sqlite%'",
+            vec![],
+        )
+        .await
+        .unwrap()
+    };
+    assert!(cols.len() > 300, "the schema was read ({} columns)", cols.len());
+    let named_key = |c: &str| c == "id" || c.ends_with("_id");
+    let small = |t: &str| matches!(t, "integer" | "smallint");
+    let composite: BTreeSet<String> = cols.iter().filter(|c| c.pk >= 2).map(|c| c.tbl.clone()).collect();
+    let mut broken = Vec::new();
+    for c in &cols {
+        // A one-column `integer` primary key is SQLite's rowid (a composite key's columns are not).
+        let sqlite_rowid = app.pg_schema.is_none() && c.pk != 0 && c.ty == "integer" && !composite.contains(&c.tbl);
+        let ok = if sqlite_rowid { c.col == "id" } else { !(named_key(&c.col) && small(&c.ty)) };
+        // The one exception, never read: the constant key of the one-row table `auth_epoch` (m0041).
+        let exempt = c.tbl == "auth_epoch" && c.col == "id";
+        if !ok && !exempt {
+            broken.push(format!("{}.{} {} pk={}", c.tbl, c.col, c.ty, c.pk));
+        }
+    }
+    assert!(broken.is_empty(), "columns that break the naming rule: {broken:?}");
+}
+
 async fn violation(app: &TestApp, sql: &str) -> Option<String> {
     let e = app.state.db.write.execute_unprepared(sql).await.expect_err(sql);
     constraint::violated(&e)

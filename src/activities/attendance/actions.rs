@@ -98,7 +98,7 @@ pub async fn attend(
             by.person_id == Some(person_id)
                 && crate::party::meetings::actions::expected(&state.db.read, o.id, person_id).await?
         };
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     if walk_in {
         let place =
             crate::activities::store::sign_up(&tx, OccurrenceId(o.id), o.capacity as i64, person_id, by.user_id, now)

@@ -30,9 +30,11 @@
 //! IMMEDIATE` wait up to the busy timeout on that worker; one server process per SQLite file is the
 //! supported set-up, and several instances use PostgreSQL.
 //!
-//! Inside a SQLite unit, rows read back are typed from the column's declared type (integers as `i64`,
-//! `boolean` as `bool`, `timestamp…` as `DateTime<Utc>`, text, real, blob): a write reads ids, counts and
-//! flags, and `unit_reads_back_what_the_pool_reads` pins that these decode exactly as through the pool.
+//! Inside a SQLite unit, rows read back are typed from the column's declared type as PostgreSQL types
+//! them (`bigint` and the `id` keys as `i64`, `integer` as `i32`, `smallint` as `i16`, `boolean` as
+//! `bool`, `timestamp…` as `DateTime<Utc>`, text, real, blob; expressions by their value, integers as
+//! `i64`), so a row type that reads on PostgreSQL reads here; `unit_reads_back_what_the_pool_reads`
+//! pins that these decode exactly as through the pool. See [`Decl::of`] for how a key is told apart.
 //! Values are bound exactly as sqlx binds them (same text for times and JSON), so a row written in a
 //! unit is byte-for-byte the row the pool would have written (`unit_writes_what_the_pool_writes`).
 
@@ -110,6 +112,24 @@ impl Unit {
         }
     }
 }
+/// What a write action ends with: a pool transaction or a write unit. `audit::commit` takes either, so
+/// moving an action onto a unit changes only how it begins (`db.begin_unit()` for `db.write.begin()`).
+pub trait Commit: ConnectionTrait + Send {
+    fn commit(self) -> impl std::future::Future<Output = Result<(), DbErr>> + Send;
+}
+
+impl Commit for DatabaseTransaction {
+    fn commit(self) -> impl std::future::Future<Output = Result<(), DbErr>> + Send {
+        DatabaseTransaction::commit(self)
+    }
+}
+
+impl Commit for Unit {
+    fn commit(self) -> impl std::future::Future<Output = Result<(), DbErr>> + Send {
+        Unit::commit(self)
+    }
+}
+
 /// A SQLite write unit on the writer's own handle.
 pub struct SqliteUnit {
     /// The gate, holding the handle; `None` only while dropping. (In a `Mutex` to be `Sync`.)
@@ -170,7 +190,7 @@ fn query_on(c: &rusqlite::Connection, st: &Statement, limit: Option<usize>) -> R
     let mut stmt = c.prepare_cached(&st.sql).map_err(|e| lite_err(e, true))?;
     bind(&mut stmt, st)?;
     let cols: Vec<(String, Decl)> =
-        stmt.columns().iter().map(|c| (c.name().to_string(), Decl::of(c.decl_type()))).collect();
+        stmt.columns().iter().map(|c| (c.name().to_string(), Decl::of(c.decl_type(), c.name()))).collect();
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(|e| lite_err(e, true))? {
@@ -318,7 +338,12 @@ fn to_sql(v: &Value) -> Result<ToSqlOutput<'static>, DbErr> {
 enum Decl {
     Bool,
     Time,
+    /// `bigint`, and the `integer` primary keys (`bigint` on PostgreSQL): `i64`.
     Int,
+    /// `integer` (`int4` on PostgreSQL, so `i32` in every row type that passes there).
+    Int32,
+    /// `smallint`: `i16`.
+    Int16,
     Real,
     Text,
     Blob,
@@ -327,9 +352,18 @@ enum Decl {
 }
 
 impl Decl {
-    fn of(decl: Option<&str>) -> Decl {
+    /// By the declared type, and for `integer` by the result column's name: on SQLite a primary key must
+    /// be declared `integer` (the rowid) like an `int4` column, so the one is told from the other by the
+    /// schema's naming rule — every primary key is `id`, and only keys are called `id` or `…_id` (the
+    /// test `integer_columns_follow_the_naming_rule` holds the migrated schema to it). A key read under
+    /// another name (`s.id AS parent`) reads as `i32`: name it `…_id`.
+    fn of(decl: Option<&str>, name: &str) -> Decl {
         let Some(d) = decl.map(str::to_ascii_lowercase) else { return Decl::None };
-        if d.contains("bool") {
+        if d == "integer" {
+            if name == "id" || name.ends_with("_id") { Decl::Int } else { Decl::Int32 }
+        } else if d == "smallint" {
+            Decl::Int16
+        } else if d.contains("bool") {
             Decl::Bool
         } else if d.contains("timestamp") || d.contains("datetime") {
             Decl::Time
@@ -350,6 +384,14 @@ impl Decl {
             (Decl::Bool, ValueRef::Null) => Value::Bool(None),
             (Decl::Time, ValueRef::Null) => Value::ChronoDateTimeUtc(None),
             (Decl::Int | Decl::None, ValueRef::Null) => Value::BigInt(None),
+            (Decl::Int32, ValueRef::Null) => Value::Int(None),
+            (Decl::Int16, ValueRef::Null) => Value::SmallInt(None),
+            (Decl::Int32, ValueRef::Integer(i)) => {
+                Value::Int(Some(i32::try_from(i).map_err(|_| bad("a large integer"))?))
+            }
+            (Decl::Int16, ValueRef::Integer(i)) => {
+                Value::SmallInt(Some(i16::try_from(i).map_err(|_| bad("a large integer"))?))
+            }
             (Decl::Real, ValueRef::Null) => Value::Double(None),
             (Decl::Text, ValueRef::Null) => Value::String(None),
             (Decl::Blob, ValueRef::Null) => Value::Bytes(None),

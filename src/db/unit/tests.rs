@@ -14,7 +14,8 @@ async fn db(dir: &tempfile::TempDir) -> Db {
         &db.write,
         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n BIGINT NOT NULL, m BIGINT, flag BOOLEAN NOT NULL, \
          maybe BOOLEAN, at TIMESTAMP_WITH_TIMEZONE_TEXT NOT NULL, until TIMESTAMP_WITH_TIMEZONE_TEXT, \
-         name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE)",
+         name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE, \
+         small INTEGER NOT NULL DEFAULT 7, tiny SMALLINT, owner_id INTEGER)",
         vec![],
     )
     .await
@@ -44,6 +45,11 @@ struct Row {
     note: Option<String>,
     x: f64,
     y: Option<f64>,
+    small: i32,
+    tiny: Option<i16>,
+    owner_id: Option<i64>,
+    /// The key under another name ending in `_id` still reads as a key.
+    row_id: i64,
 }
 
 const INSERT: &str = "INSERT INTO t (n, m, flag, maybe, at, until, name, note, x, y, j, day) \
@@ -99,7 +105,9 @@ async fn unit_reads_back_what_the_pool_reads() {
     for k in 1..=4 {
         insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
     }
-    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y FROM t ORDER BY id";
+    exec(&db.write, "UPDATE t SET tiny = 3, owner_id = 2147483648 WHERE id % 2 = 0", vec![]).await.unwrap();
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, id AS row_id \
+               FROM t ORDER BY id";
     let by_pool = all::<Row>(&db.read, sql, vec![]).await.unwrap();
     let u = db.begin_unit().await.unwrap();
     let by_unit = all::<Row>(&u, sql, vec![]).await.unwrap();
@@ -146,8 +154,12 @@ async fn a_unit_dropped_or_failed_leaves_nothing_and_frees_the_writer() {
     let u = db.begin_unit().await.unwrap();
     insert_id(&u, INSERT, values(5, false)).await.unwrap();
     u.commit().await.unwrap();
-    let ns: Vec<i64> =
-        all::<Row>(&db.read, "SELECT * FROM t ORDER BY id", vec![]).await.unwrap().into_iter().map(|r| r.n).collect();
+    let ns: Vec<i64> = all::<Row>(&db.read, "SELECT *, id AS row_id FROM t ORDER BY id", vec![])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.n)
+        .collect();
     assert_eq!(ns, vec![4, 5]);
 }
 
@@ -198,7 +210,7 @@ async fn concurrent_units_and_pool_writes_all_land_once() {
     for t in tasks {
         t.await.unwrap();
     }
-    let rows = all::<Row>(&db.read, "SELECT * FROM t ORDER BY n", vec![]).await.unwrap();
+    let rows = all::<Row>(&db.read, "SELECT *, id AS row_id FROM t ORDER BY n", vec![]).await.unwrap();
     let expect: Vec<i64> = (0..200).filter(|k| k % 4 == 0 || k % 7 != 0).collect();
     assert_eq!(rows.iter().map(|r| r.n).collect::<Vec<_>>(), expect);
     assert!(rows.iter().all(|r| r.n % 4 == 0 || r.m == Some(r.n * 10)));
@@ -213,7 +225,9 @@ async fn the_reader_reads_what_the_pool_reads_and_sees_each_commit_at_once() {
     let db = db(&dir).await;
     let r = db.reader();
     assert!(matches!(r, super::Reader::Sqlite(_)));
-    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y FROM t ORDER BY id";
+    exec(&db.write, "UPDATE t SET tiny = 3, owner_id = 2147483648 WHERE id % 2 = 0", vec![]).await.unwrap();
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, id AS row_id \
+               FROM t ORDER BY id";
     for k in 1..=4 {
         insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
         // A commit on the writer is seen by the next read, on every reader connection.
@@ -399,8 +413,12 @@ async fn a_unit_that_fails_in_a_group_takes_only_its_own_work() {
     }
     done.await.unwrap().unwrap();
     assert_eq!(outcomes, vec![Ok(()), Err(()), Ok(())]);
-    let ns: Vec<i64> =
-        all::<Row>(&db.read, "SELECT * FROM t ORDER BY n", vec![]).await.unwrap().into_iter().map(|r| r.n).collect();
+    let ns: Vec<i64> = all::<Row>(&db.read, "SELECT *, id AS row_id FROM t ORDER BY n", vec![])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.n)
+        .collect();
     assert_eq!(ns, vec![1, 2, 4]);
     assert_eq!(commits(&db) - before, 1, "the four units were one group");
     assert_eq!(super::super::count(&db.read, "SELECT COUNT(*) AS n FROM teams", vec![]).await.unwrap(), 1);

@@ -148,7 +148,7 @@ pub async fn redeem_checked(
         return Err(AppError::field("quantity", format!("数量应为1至{}", model::MAX_QUANTITY)));
     }
     let now = state.clock.now();
-    let tx = state.db.write.begin().await?;
+    let tx = state.db.begin_unit().await?;
     points::store::lock_account(&tx, person, it.project_id).await?;
     let balance = points::store::balance(&tx, person, it.project_id).await?;
     // The item as it is now, inside the transaction (points and the shelf may have changed).

@@ -1,0 +1,90 @@
+-- wrk script: POST one prepared JSON body per request, each used once (writes that must differ: a check-in
+-- per volunteer, a booking per slot). The RESULT line is bench.lua's (../shared/bench/load), so
+-- summarise.py reads both. Configured through env vars:
+--   BODIES_FILE  one JSON body per line, or `path<TAB>body` (a booking per room); wrk's threads take every
+--                THREADS-th line from their own offset
+--   LOAD_PATH    the path POSTed to when a line names none
+--   LOAD_AUTH    the Authorization header value
+--   LOAD_LABEL   text echoed in the result line
+-- A thread that has sent all its bodies stops the run (as bench.lua does at its count), so the duration
+-- and rps cover only requests that were made.
+
+local ffi = require("ffi")
+ffi.cdef[[
+int getpid(void);
+long syscall(long number, ...);
+]]
+local function end_run()
+  local pid = ffi.C.getpid()
+  ffi.C.syscall(ffi.cast("long", 234), ffi.cast("long", pid), ffi.cast("long", pid), ffi.cast("long", 2))
+end
+
+local threads, next_id = {}, 0
+function setup(thread)
+  thread:set("tid", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+local mine, sent, seen, stopped = {}, 0, 0, false
+function init(args)
+  local n = tonumber(os.getenv("THREADS") or "1")
+  local i = 0
+  for line in io.lines(os.getenv("BODIES_FILE")) do
+    if i % n == tid and line ~= "" then
+      local p, b = line:match("^([^\t]+)\t(.*)$")
+      table.insert(mine, { p or os.getenv("LOAD_PATH"), b or line })
+    end
+    i = i + 1
+  end
+  wrk.method = "POST"
+  wrk.headers["Accept"] = "application/json"
+  wrk.headers["Content-Type"] = "application/json"
+  local auth = os.getenv("LOAD_AUTH")
+  if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+end
+
+function request()
+  sent = sent + 1
+  -- Past the end (requests already in flight when the last body went): repeat the last one; its
+  -- answer (a 409) is not counted, the run stops at the last body's response.
+  local r = mine[math.min(sent, #mine)]
+  return wrk.format("POST", r[1], nil, r[2])
+end
+
+function response(status, headers, b)
+  seen = seen + 1
+  if seen <= #mine and (status < 200 or status > 299) then
+    non2xx = (non2xx or 0) + 1
+    if not first_bad then first_bad = status .. " " .. string.sub(b or "", 1, 200) end
+  end
+  if seen >= #mine and not stopped then
+    stopped = true
+    wrk.thread:stop()
+    end_run()
+  end
+end
+
+local function esc(s)
+  return (tostring(s):gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('[%c]', ' '))
+end
+
+function done(summary, latency, requests)
+  local non, bad = 0, ""
+  for _, t in ipairs(threads) do
+    non = non + (t:get("non2xx") or 0)
+    local fb = t:get("first_bad")
+    if fb and bad == "" then bad = fb end
+  end
+  local e = summary.errors
+  local dur = summary.duration / 1e6
+  io.write(string.format(
+    'RESULT {"label":"%s","requests":%d,"duration_s":%.3f,"rps":%.3f,' ..
+    '"lat_ms":{"p50":%.2f,"p90":%.2f,"p99":%.2f,"max":%.2f,"mean":%.2f},' ..
+    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
+    '"non2xx":%d,"first_bad":"%s"}\n',
+    esc(os.getenv("LOAD_LABEL") or ""), summary.requests, dur, summary.requests / dur,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
+    e.connect, e.read, e.write, e.status, e.timeout, non, esc(bad)))
+end
