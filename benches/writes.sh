@@ -15,7 +15,8 @@
 # Seeded with SQL before the server starts: N×RUNS volunteers signed up to the first 全员保洁日 of 保利叶语
 # (moved to start in ten minutes), and ROOMS rooms beside its 议事厅 (no approval, no notice, 30–240 min) with
 # the centre open 06:00–22:00 every day and no closed days, so every body is a write that succeeds.
-# Results: RESULT lines appended to $OUT_DIR/writes-<backend>.jsonl; summarise.py reads them.
+# Results: RESULT lines appended to $OUT_DIR/writes-<backend><TAG>.jsonl (TAG, e.g. -before, also ends each
+# label, to compare two binaries in one sitting); summarise.py reads them.
 set -euo pipefail
 # Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
 export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
@@ -31,6 +32,7 @@ N=${N:-10000}
 RUNS=${RUNS:-3}
 CONC=${CONC:-16}
 ROOMS=${ROOMS:-100}
+TAG=${TAG:-}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
 BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
@@ -118,8 +120,8 @@ PY
   for r in $(seq 0 $((RUNS - 1))); do
     for what in checkin booking; do
       BODIES_FILE="$dir/$what$r.txt" LOAD_PATH="/api/v1/occurrences/$occ/attendance" LOAD_AUTH="$token" \
-        LOAD_LABEL="$name $what#$((r + 1))" wrk -t1 -c"$CONC" -d120s --latency -s benches/bodies.lua "$BASE" \
-        | grep '^RESULT' | sed 's/^RESULT //' | tee -a "$OUT_DIR/writes-$name.jsonl"
+        LOAD_LABEL="$name$TAG $what#$((r + 1))" wrk -t1 -c"$CONC" -d120s --latency -s benches/bodies.lua "$BASE" \
+        | grep '^RESULT' | sed 's/^RESULT //' | tee -a "$OUT_DIR/writes-$name$TAG.jsonl"
     done
   done
   # Every write landed once: as many checked-in sign-ups and bench bookings as bodies sent.
