@@ -22,7 +22,17 @@ use crate::{
 };
 
 pub async fn load(state: &AppState, p: &Principal, id: i64) -> AppResult<Occurrence> {
-    let o = store::occurrence(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    seen(p, store::occurrence(&state.db.read, id).await?)
+}
+
+/// [`load`] without the sign-up counts (they read 0; `store::occurrence_uncounted`): for check-in and
+/// check-out, which do not show them.
+pub async fn load_uncounted(state: &AppState, p: &Principal, id: i64) -> AppResult<Occurrence> {
+    seen(p, store::occurrence_uncounted(&state.db.read, id).await?)
+}
+
+fn seen(p: &Principal, o: Option<Occurrence>) -> AppResult<Occurrence> {
+    let o = o.ok_or_else(AppError::not_found)?;
     if !p.scope.can_see_project(o.project_id) {
         return Err(AppError::not_found());
     }

@@ -9,7 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::store;
 use crate::{
-    activities::{actions::load, model, store::Occurrence},
+    activities::{
+        actions::{load, load_uncounted},
+        model,
+        store::Occurrence,
+    },
     app::AppState,
     audit::{self, Entry},
     auth::{Ctx, Principal},
@@ -308,7 +312,7 @@ pub async fn attend_checked(
     id: i64,
     f: &AttendForm,
 ) -> AppResult<Attended> {
-    let o = load(state, p, id).await?;
+    let o = load_uncounted(state, p, id).await?;
     let now = state.clock.now();
     let by_staff = !f.person_id.trim().is_empty() || !f.person_code.trim().is_empty();
     let person = if !by_staff {

@@ -176,14 +176,31 @@ pub struct Occurrence {
     pub waitlisted: i64,
 }
 
-const OCC_SELECT: &str = "SELECT o.id, o.activity_id, a.project_id, p.name AS project_name, a.kind, COALESCE(o.title, a.title) AS title, a.series, a.organiser, \
+/// The occurrence's select, with the two sign-up counts given (`occ_select!("… AS confirmed, … AS waitlisted")`).
+macro_rules! occ_select {
+    ($counts:literal) => {
+        concat!("SELECT o.id, o.activity_id, a.project_id, p.name AS project_name, a.kind, COALESCE(o.title, a.title) AS title, a.series, a.organiser, \
      a.co_organisers, COALESCE(o.place, a.place) AS place, a.audience, a.team_id, COALESCE(o.capacity, a.capacity) AS capacity, a.rrule, o.starts_at, o.ends_at, o.state, \
-     (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'confirmed') AS confirmed, \
-     (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'waitlisted') AS waitlisted \
-     FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id JOIN org_nodes p ON p.id = a.project_id";
+     ", $counts, " FROM activity_occurrences o JOIN activities a ON a.id = o.activity_id JOIN org_nodes p ON p.id = a.project_id")
+    };
+}
+
+const OCC_SELECT: &str = occ_select!(
+    "(SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'confirmed') AS confirmed, \
+     (SELECT COUNT(*) FROM signups s WHERE s.occurrence_id = o.id AND s.state = 'waitlisted') AS waitlisted"
+);
+/// Without the counts (both 0); see [`occurrence_uncounted`].
+const OCC_SELECT_UNCOUNTED: &str = occ_select!("CAST(0 AS BIGINT) AS confirmed, CAST(0 AS BIGINT) AS waitlisted");
 
 pub async fn occurrence(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Occurrence>, AppError> {
     Ok(db::one(conn, &format!("{OCC_SELECT} WHERE o.id = $1"), params![id]).await?)
+}
+
+/// The occurrence without its sign-up counts — `confirmed` and `waitlisted` read 0 — for check-in and
+/// check-out, which neither show nor need them: counting a date's sign-ups is O(sign-ups), and ran on every
+/// check-in (0.8 ms at 30,000 sign-ups; docs/benchmarks.md, issue 15). Never for a page that shows seats.
+pub async fn occurrence_uncounted(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Occurrence>, AppError> {
+    Ok(db::one(conn, &format!("{OCC_SELECT_UNCOUNTED} WHERE o.id = $1"), params![id]).await?)
 }
 
 /// Scheduled occurrences in these projects between two times, soonest first.

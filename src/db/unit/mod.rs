@@ -112,6 +112,7 @@ impl Unit {
         }
     }
 }
+
 /// What a write action ends with: a pool transaction or a write unit. `audit::commit` takes either, so
 /// moving an action onto a unit changes only how it begins (`db.begin_unit()` for `db.write.begin()`).
 pub trait Commit: ConnectionTrait + Send {
