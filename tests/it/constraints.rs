@@ -10,6 +10,12 @@ use xinghuo::db::{self, constraint};
 
 use crate::support::TestApp;
 
+/// The schema read by the catalogue query of the backend under test (PostgreSQL's, else SQLite's).
+async fn by_backend<T: FromQueryResult>(app: &TestApp, pg: &str, sqlite: &str) -> Vec<T> {
+    let sql = if app.pg_schema.is_some() { pg } else { sqlite };
+    db::all(&app.state.db.read, sql, vec![]).await.unwrap()
+}
+
 #[derive(FromQueryResult)]
 struct Ix {
     name: String,
@@ -20,11 +26,9 @@ struct Ix {
 #[tokio::test]
 async fn the_unique_list_is_the_schemas_unique_indexes() {
     let app = TestApp::new().await;
-    let conn = &app.state.db.read;
-    let rows: Vec<Ix> = if app.pg_schema.is_some() {
-        db::all(
-            conn,
-            "SELECT i.relname AS name, t.relname AS tbl, \
+    let rows: Vec<Ix> = by_backend(
+        &app,
+        "SELECT i.relname AS name, t.relname AS tbl, \
              string_agg(a.attname, ',' ORDER BY k.n) AS cols \
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
              JOIN pg_namespace s ON s.oid = t.relnamespace \
@@ -32,21 +36,11 @@ async fn the_unique_list_is_the_schemas_unique_indexes() {
              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
              WHERE x.indisunique AND NOT x.indisprimary AND s.nspname = current_schema() \
              GROUP BY i.relname, t.relname",
-            vec![],
-        )
-        .await
-        .unwrap()
-    } else {
-        db::all(
-            conn,
-            "SELECT m.name AS name, m.tbl_name AS tbl, \
+        "SELECT m.name AS name, m.tbl_name AS tbl, \
              (SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(m.name) ORDER BY seqno)) AS cols \
              FROM sqlite_master m WHERE m.type = 'index' AND m.sql LIKE 'CREATE UNIQUE INDEX%'",
-            vec![],
-        )
-        .await
-        .unwrap()
-    };
+    )
+    .await;
     let schema: BTreeSet<(String, String, String)> = rows.into_iter().map(|r| (r.name, r.tbl, r.cols)).collect();
     let listed: BTreeSet<(String, String, String)> =
         constraint::UNIQUE.iter().map(|(n, t, c)| (n.to_string(), t.to_string(), c.join(","))).collect();
@@ -67,11 +61,9 @@ struct Col {
 #[tokio::test]
 async fn integer_columns_follow_the_naming_rule() {
     let app = TestApp::new().await;
-    let conn = &app.state.db.read;
-    let cols: Vec<Col> = if app.pg_schema.is_some() {
-        db::all(
-            conn,
-            "SELECT c.table_name::text AS tbl, c.column_name::text AS col, c.data_type::text AS ty, \
+    let cols: Vec<Col> = by_backend(
+        &app,
+        "SELECT c.table_name::text AS tbl, c.column_name::text AS col, c.data_type::text AS ty, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM information_schema.key_column_usage k \
                JOIN information_schema.table_constraints t ON t.constraint_name = k.constraint_name \
                AND t.table_schema = k.table_schema AND t.constraint_type = 'PRIMARY KEY' \
@@ -79,21 +71,11 @@ async fn integer_columns_follow_the_naming_rule() {
                AND k.column_name = c.column_name) THEN 1 ELSE 0 END AS BIGINT) AS pk \
              FROM information_schema.columns c WHERE c.table_schema = current_schema() \
              AND c.table_name NOT LIKE 'seaql%'",
-            vec![],
-        )
-        .await
-        .unwrap()
-    } else {
-        db::all(
-            conn,
-            "SELECT m.name AS tbl, p.name AS col, lower(p.type) AS ty, CAST(p.pk AS BIGINT) AS pk \
+        "SELECT m.name AS tbl, p.name AS col, lower(p.type) AS ty, CAST(p.pk AS BIGINT) AS pk \
              FROM sqlite_master m, pragma_table_info(m.name) p \
              WHERE m.type = 'table' AND m.name NOT LIKE 'seaql%' AND m.name NOT LIKE 'sqlite%'",
-            vec![],
-        )
-        .await
-        .unwrap()
-    };
+    )
+    .await;
     assert!(cols.len() > 300, "the schema was read ({} columns)", cols.len());
     let named_key = |c: &str| c == "id" || c.ends_with("_id");
     let small = |t: &str| matches!(t, "integer" | "smallint");
