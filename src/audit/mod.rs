@@ -68,6 +68,17 @@ pub async fn record_as(
     Ok(())
 }
 
+/// [`record_as`] for a row a chain writes (`db::chain`), in the chain's one statement: the entry's entity
+/// id is that row's, and its summary gets the id where its first `{id}` stands (put it before any text a
+/// user typed).
+pub fn record_in_chain(c: &mut crate::db::chain::Chain, ctx: &Ctx, actor: &str, at: DateTime<Utc>, e: Entry<'_>) {
+    let (before, after) = e.summary.split_once("{id}").unwrap_or((e.summary.as_str(), ""));
+    // At most 1,000 characters with the id, as record_as keeps them (an id has at most 19 digits).
+    let before: String = before.chars().take(981).collect();
+    let after: String = after.chars().take(981 - before.chars().count()).collect();
+    store::then_insert(c, ctx, actor, at, &e, &before, &after);
+}
+
 pub use store::AuditRow;
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]

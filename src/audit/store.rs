@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 use super::Entry;
-use crate::{auth::Ctx, db, error::AppError, params};
+use crate::{auth::Ctx, db, db::chain::Chain, error::AppError, params};
 
 #[derive(Debug, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
@@ -48,6 +48,27 @@ pub async fn insert(
     )
     .await?;
     Ok(())
+}
+
+/// The audit line of a chain's new row (`db::chain`): its entity id is the row's, and its summary is
+/// `before`, the id and `after` (「提交诉求#12（…）」), so the line goes in the same one statement.
+pub fn then_insert(c: &mut Chain, ctx: &Ctx, actor: &str, at: DateTime<Utc>, e: &Entry<'_>, before: &str, after: &str) {
+    c.then(
+        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $id, $6, $7 || CAST($id AS TEXT) || $8, $9, $10)",
+        params![
+            at,
+            ctx.user_id(),
+            actor,
+            e.action,
+            e.entity,
+            e.project_id,
+            before,
+            after,
+            ctx.ip.clone(),
+            ctx.request_id.clone()
+        ],
+    );
 }
 
 /// Entries a reader sees: their own, those of `projects`, and (administrators) those without a

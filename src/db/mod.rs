@@ -6,6 +6,7 @@
 //! both handles share one pool. Queries are plain SQL in the shared dialect subset (`$1` placeholders,
 //! `RETURNING`, `LIKE`, `COALESCE`), run through SeaORM's `Statement`, so there is one copy of each.
 
+pub mod chain;
 mod checkpoint;
 pub mod constraint;
 pub mod migrations;

@@ -814,3 +814,86 @@ async fn the_three_rates_counters_agree_with_a_recount_from_the_rows_after_every
     xinghuo::db::exec(&app.state.db.write, "UPDATE request_day_counts SET closed = closed + 1", vec![]).await.unwrap();
     assert!(agree().await > 0, "a nudged counter went unnoticed");
 }
+
+/// A report's three rows — the request, its first timeline event and its audit line naming its id — are
+/// written as one chain (`db::chain`: one statement on PostgreSQL, the write unit on SQLite), and the
+/// same on both databases.
+#[tokio::test]
+async fn a_report_writes_its_row_first_event_and_audit_line_together() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let r = resident
+        .json(
+            "POST",
+            "/api/v1/requests",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+    let event = app
+        .all_strings(&format!(
+            "SELECT action || '/' || to_state || '/' || COALESCE(from_state, '-') || '/' || note AS s FROM request_events \
+             WHERE request_id = {id}"
+        ))
+        .await;
+    assert_eq!(event, ["create/pending/-/楼道灯不亮"]);
+    let audit = app
+        .all_strings(&format!(
+            "SELECT summary || '|' || CAST(project_id AS TEXT) || '|' || actor AS s FROM audit_log \
+             WHERE entity = 'request' AND entity_id = {id} AND action = 'create'"
+        ))
+        .await;
+    let project = app.id(&format!("SELECT project_id AS id FROM requests WHERE id = {id}")).await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0], format!("提交诉求#{id}（公共照明，业主手机端）|{project}|张三"));
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) AS n FROM requests WHERE id = {id} AND confirm_via IS NULL")).await,
+        1
+    );
+}
+
+/// A chain writes all its rows or none: a later part that fails takes the first row back, on the
+/// pool without a transaction on PostgreSQL (one statement) and inside a transaction on SQLite.
+#[tokio::test]
+async fn a_chain_whose_later_part_fails_writes_nothing() {
+    use sea_orm::TransactionTrait;
+    use xinghuo::db::chain::Chain;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let key = if app.pg_schema.is_some() { "BIGSERIAL PRIMARY KEY" } else { "INTEGER PRIMARY KEY" };
+    for sql in [
+        format!("CREATE TABLE chain_a (id {key}, x BIGINT NOT NULL)"),
+        format!(
+            "CREATE TABLE chain_b (id {key}, a_id BIGINT NOT NULL REFERENCES chain_a (id), z BIGINT NOT NULL CHECK (z < 10))"
+        ),
+    ] {
+        xinghuo::db::exec(&db.write, &sql, vec![]).await.unwrap();
+    }
+    let chain = |z: i64| {
+        let mut c = Chain::new("INSERT INTO chain_a (x) VALUES ($1) RETURNING id", vec![7i64.into()]);
+        c.then("INSERT INTO chain_b (a_id, z) VALUES ($id, $1)", vec![z.into()]);
+        c.then("INSERT INTO chain_b (z, a_id) VALUES ($1, $id)", vec![(z + 5).into()]);
+        c
+    };
+    let alone = Chain::is_one_statement(sea_orm::ConnectionTrait::get_database_backend(&db.write));
+    assert_eq!(alone, app.pg_schema.is_some());
+    for (z, ok) in [(1, true), (5, false), (11, false)] {
+        let r = if alone {
+            chain(z).run(&db.write).await
+        } else {
+            let tx = db.write.begin().await.unwrap();
+            let r = chain(z).run(&tx).await;
+            if r.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            r
+        };
+        assert_eq!(r.is_ok(), ok, "z = {z}: {r:?}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM chain_a").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM chain_b").await, 2);
+    let a = app.id("SELECT id FROM chain_a").await;
+    assert_eq!(app.count(&format!("SELECT COUNT(*) AS n FROM chain_b WHERE a_id = {a}")).await, 2);
+}

@@ -16,7 +16,7 @@ use serde::Serialize;
 pub use change::{StateChange, change_state};
 
 use super::model::{DEFAULT_CATEGORIES, Level, State};
-use crate::{db, db::migrations::m0043_open_requests::OPEN_STATES, error::AppError, params};
+use crate::{db, db::chain::Chain, db::migrations::m0043_open_requests::OPEN_STATES, error::AppError, params};
 
 #[derive(Debug, Clone, FromQueryResult, Serialize, utoipa::ToSchema)]
 pub struct Category {
@@ -195,18 +195,21 @@ pub struct NewRequest {
     pub open311_token: Option<String>,
 }
 
-pub async fn create(
-    conn: &impl ConnectionTrait,
-    n: &NewRequest,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let id = db::insert_id(
-        conn,
+/// The timeline's insert, up to its values (a new request's first event goes in its chain).
+macro_rules! event_into {
+    () => {
+        "INSERT INTO request_events (request_id, at, actor_user_id, actor, action, from_state, to_state, note) VALUES "
+    };
+}
+
+/// A new request as a chain (`db::chain`): its row and its first timeline event, to which the caller may
+/// add the audit line. `confirm_via` names the flow that confirms it instead of the reporter's rating.
+pub fn create_chain(n: &NewRequest, actor: &str, confirm_via: Option<&str>, now: DateTime<Utc>) -> Chain {
+    let mut c = Chain::new(
         "INSERT INTO requests (project_id, category_id, kind, channel, state, description, household_id, building_id, location_text, \
          reporter_person_id, created_by, level, respond_by, complete_by, chase_count, created_at, updated_at, \
-         handler_post, lat, lng, open311_token, manager_visit_due, unit_id, spot_id) \
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+         handler_post, lat, lng, open311_token, manager_visit_due, unit_id, spot_id, confirm_via) \
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
         params![
             n.project_id,
             n.category_id,
@@ -228,12 +231,25 @@ pub async fn create(
             n.open311_token.clone(),
             false,
             n.unit_id,
-            n.spot_id
+            n.spot_id,
+            confirm_via
         ],
-    )
-    .await?;
-    event(conn, id, n.created_by, actor, "create", None, State::Pending, Some(n.description.clone()), now).await?;
-    Ok(id)
+    );
+    c.then(
+        concat!(event_into!(), "($id, $1, $2, $3, $4, $5, $6, $7)"),
+        params![now, n.created_by, actor, "create", None::<&str>, State::Pending.as_str(), Some(n.description.clone())],
+    );
+    c
+}
+
+/// A new request, its row and first timeline event (in the caller's transaction).
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    n: &NewRequest,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    Ok(create_chain(n, actor, None, now).run(conn).await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -250,7 +266,7 @@ pub async fn event(
 ) -> Result<(), AppError> {
     db::exec(
         conn,
-        "INSERT INTO request_events (request_id, at, actor_user_id, actor, action, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        concat!(event_into!(), "($1, $2, $3, $4, $5, $6, $7, $8)"),
         params![request_id, now, user_id, actor, action, from.map(|s| s.as_str()), to.as_str(), note],
     )
     .await?;

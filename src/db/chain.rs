@@ -1,0 +1,161 @@
+//! A row's `INSERT … RETURNING id` and the inserts that follow it and need its id (a request, its first
+//! timeline event, its audit line), written as one (issue 15: "on PostgreSQL, batch the statements of an
+//! action").
+//!
+//! On PostgreSQL a chain is **one statement**: the head and every later insert as data-modifying CTEs,
+//! the later ones reading the head's id from it (`WITH xh_head AS (INSERT … RETURNING id), xh_1 AS
+//! (INSERT … (SELECT id FROM xh_head) …) SELECT id FROM xh_head`). One statement is atomic by itself,
+//! so a chain on the pool needs no `BEGIN` and `COMMIT` either: one round trip where a transaction
+//! of three inserts took five. Foreign keys and row triggers are checked at the end of the statement, when
+//! every part's row is there. On SQLite (whose CTEs cannot write) the parts run one after the other on the
+//! caller's connection, which must then be a transaction or a write unit (`db::unit`): there a statement
+//! costs no round trip anyway.
+//!
+//! A later part names the head's id as `$id`; its own parameters are numbered from `$1`, as in any
+//! statement here. A later part must not read or change the head's row (on PostgreSQL the parts of one
+//! statement do not see each other's rows): inserts only.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Value};
+
+/// The placeholder a later part uses for the head's id.
+pub const ID: &str = "$id";
+
+struct Part {
+    sql: String,
+    values: Vec<Value>,
+}
+
+/// An `INSERT … RETURNING id` and the inserts that need its id.
+pub struct Chain {
+    head: Part,
+    tail: Vec<Part>,
+}
+
+impl Chain {
+    /// The head: an `INSERT … RETURNING id`.
+    pub fn new(sql: &str, values: Vec<Value>) -> Self {
+        Self { head: Part { sql: sql.to_string(), values }, tail: Vec::new() }
+    }
+
+    /// A later insert, naming the head's id as `$id`.
+    pub fn then(&mut self, sql: &str, values: Vec<Value>) {
+        self.tail.push(Part { sql: sql.to_string(), values });
+    }
+
+    /// Write the chain on `conn` and return the head's id.
+    pub async fn run(self, conn: &impl ConnectionTrait) -> Result<i64, DbErr> {
+        match conn.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let (sql, values) = self.as_one_statement();
+                super::insert_id(conn, &sql, values).await
+            }
+            _ => {
+                let id = super::insert_id(conn, &self.head.sql, self.head.values).await?;
+                for mut p in self.tail {
+                    let sql = p.sql.replace(ID, &format!("${}", p.values.len() + 1));
+                    p.values.push(id.into());
+                    super::exec(conn, &sql, p.values).await?;
+                }
+                Ok(id)
+            }
+        }
+    }
+
+    /// Does a chain on `conn`'s backend write as one statement (so it needs no transaction of its own)?
+    pub fn is_one_statement(backend: DatabaseBackend) -> bool {
+        backend == DatabaseBackend::Postgres
+    }
+
+    /// PostgreSQL's one statement: the parts as CTEs, each later part's parameters numbered after those
+    /// before it.
+    fn as_one_statement(self) -> (String, Vec<Value>) {
+        let mut sql = format!("WITH xh_head AS ({})", self.head.sql);
+        let mut values = self.head.values;
+        for (i, p) in self.tail.into_iter().enumerate() {
+            let part = renumber(&p.sql.replace(ID, "(SELECT id FROM xh_head)"), values.len());
+            sql.push_str(&format!(", xh_{} AS ({part})", i + 1));
+            values.extend(p.values);
+        }
+        sql.push_str(" SELECT id FROM xh_head");
+        (sql, values)
+    }
+}
+
+/// `sql` with every `$n` placeholder moved up by `by` (text between single quotes left alone).
+fn renumber(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        }
+        if c != '$' || quoted || !chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push(c);
+            continue;
+        }
+        let mut n = 0usize;
+        while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+            n = n * 10 + d as usize;
+            chars.next();
+        }
+        out.push_str(&format!("${}", n + by));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_move_up_and_quoted_text_does_not() {
+        assert_eq!(renumber("VALUES ($1, $2, '$1', $10)", 3), "VALUES ($4, $5, '$1', $13)");
+        assert_eq!(renumber("a = $9 AND b = $12", 0), "a = $9 AND b = $12");
+        assert_eq!(renumber("price || '$' || $2", 5), "price || '$' || $7");
+    }
+
+    #[test]
+    fn postgres_gets_one_statement_whose_parts_read_the_heads_id() {
+        let mut c = Chain::new("INSERT INTO a (x, y) VALUES ($1, $2) RETURNING id", vec![1.into(), 2.into()]);
+        c.then("INSERT INTO b (a_id, z) VALUES ($id, $1)", vec![3.into()]);
+        c.then("INSERT INTO c (z, a_id, w) VALUES ($1, $id, $2)", vec![4.into(), 5.into()]);
+        let (sql, values) = c.as_one_statement();
+        assert_eq!(
+            sql,
+            "WITH xh_head AS (INSERT INTO a (x, y) VALUES ($1, $2) RETURNING id), \
+             xh_1 AS (INSERT INTO b (a_id, z) VALUES ((SELECT id FROM xh_head), $3)), \
+             xh_2 AS (INSERT INTO c (z, a_id, w) VALUES ($4, (SELECT id FROM xh_head), $5)) SELECT id FROM xh_head"
+        );
+        let v: Vec<i32> = values.into_iter().map(|v| if let Value::Int(Some(n)) = v { n } else { -1 }).collect();
+        assert_eq!(v, [1, 2, 3, 4, 5]);
+    }
+
+    /// Every part's rows, or none: on both backends, a failing later part takes the head back (in one
+    /// statement on PostgreSQL, in the caller's transaction on SQLite).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_chain_writes_all_its_rows_or_none() {
+        use sea_orm::TransactionTrait;
+        let db = crate::db::Db::connect("sqlite::memory:", 1).await.unwrap();
+        for sql in [
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, x INTEGER NOT NULL)",
+            "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL REFERENCES a (id), z INTEGER NOT NULL CHECK (z < 10))",
+        ] {
+            crate::db::exec(&db.write, sql, vec![]).await.unwrap();
+        }
+        let chain = |z: i32| {
+            let mut c = Chain::new("INSERT INTO a (x) VALUES ($1) RETURNING id", vec![7.into()]);
+            c.then("INSERT INTO b (a_id, z) VALUES ($id, $1)", vec![z.into()]);
+            c
+        };
+        let tx = db.write.begin().await.unwrap();
+        let id = chain(1).run(&tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let tx = db.write.begin().await.unwrap();
+        assert!(chain(11).run(&tx).await.is_err(), "the check refuses the second part");
+        drop(tx);
+        let n = crate::db::count(&db.write, "SELECT COUNT(*) AS n FROM a", vec![]).await.unwrap();
+        let linked = crate::db::count(&db.write, "SELECT COUNT(*) AS n FROM b WHERE a_id = $1", vec![id.into()]).await;
+        assert_eq!((n, linked.unwrap()), (1, 1));
+    }
+}
