@@ -4,27 +4,19 @@
 # and how long the burst takes.
 #
 #   benches/bookings.sh [sqlite|postgres|all]     (default: all)
-set -euo pipefail
-# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 WHAT=${1:-all}
 PORT=${PORT:-18091}
 BASE="http://127.0.0.1:$PORT"
 N=${N:-200}
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
+bench_bin
 
 run() {
   local name=$1 url=$2 dir; dir=$(mktemp -d)
   XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn \
     "$BIN" serve --demo >"$dir/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "$BASE/readyz"
   python3 - "$BASE" "$name" "$N" <<'PY'
 import datetime, sys
 sys.path.insert(0, "benches")

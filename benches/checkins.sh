@@ -5,20 +5,12 @@
 # through `POST /api/v1/occurrences/{id}/attendance` (64 concurrent connections).
 #
 #   benches/checkins.sh [sqlite|postgres|all]     (default: all)
-set -euo pipefail
-# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 WHAT=${1:-all}
 PORT=${PORT:-18093}
 BASE="http://127.0.0.1:$PORT"
 N=${N:-500}
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
+bench_bin
 
 # The seeding SQL, the same text for both databases (timestamps passed in as RFC 3339 UTC strings).
 seed_sql() {
@@ -49,7 +41,7 @@ run() {
   fi
   "$BIN" serve >"$dir/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "$BASE/readyz"
   python3 - "$BASE" "$name" "$dir/ids.txt" <<'PY'
 import sys
 sys.path.insert(0, "benches")

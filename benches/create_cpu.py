@@ -7,6 +7,10 @@ and the heaviest symbols are printed (those above PERF_LIMIT percent, default 1.
     benches/create_cpu.py BIN [BIN ...]        # e.g. a release build before and after a change
     N_ROWS=1000000 SECONDS=10 PERF=1 benches/create_cpu.py target/release/xinghuo
     WHAT=me N_ROWS=0 benches/create_cpu.py BIN…   # GET /api/v1/me instead (per request, not per create)
+    DB=postgres benches/create_cpu.py BIN…        # on a fresh PostgreSQL database (127.0.0.1:5432) instead
+
+On PostgreSQL the result also gives the CPU its server processes spent per create (every `postgres` process
+on the machine: run nothing else against it meanwhile).
 
 One RESULT line per binary: rps, server CPU ms per create, the share of it in user and kernel time, the
 server's context switches per create, how idle the whole machine was meanwhile, and the server's peak
@@ -31,6 +35,9 @@ SECS = int(os.environ.get("SECONDS", "10"))
 TICK = os.sysconf("SC_CLK_TCK")
 # WHAT=me measures GET /api/v1/me (the authenticated floor) the same way instead of creates.
 WHAT = os.environ.get("WHAT", "create")
+# DB=postgres: a fresh database xinghuo_cpu on the local PostgreSQL instead of a SQLite file.
+DB = os.environ.get("DB", "sqlite")
+PG_BASE = "postgres://postgres@127.0.0.1:5432"
 
 
 def cpu_ticks(pid):
@@ -61,6 +68,19 @@ def rss_peak_mb(pid):
     return None
 
 
+def postgres_ticks():
+    # utime + stime of every PostgreSQL server process (the backends serving the app, and the writers).
+    n = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if open(f"/proc/{pid}/comm").read().strip() == "postgres":
+                u, s = cpu_ticks(pid)
+                n += u + s
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass  # a process that ended meanwhile
+    return n
+
+
 def machine_idle():
     # (idle, total) jiffies of the whole machine, to tell a saturated box from a serialised server.
     f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
@@ -79,12 +99,18 @@ def wait_ready():
 
 def run(binary):
     d = tempfile.mkdtemp()
-    env = dict(os.environ, XINGHUO_DATABASE_URL=f"sqlite://{d}/bench.db?mode=rwc", XINGHUO_DATA_DIR=d,
+    if DB == "postgres":
+        subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
+                        "DROP DATABASE IF EXISTS xinghuo_cpu", "-c", "CREATE DATABASE xinghuo_cpu"], check=True)
+        url = seed_target = f"{PG_BASE}/xinghuo_cpu"
+    else:
+        url, seed_target = f"sqlite://{d}/bench.db?mode=rwc", f"{d}/bench.db"
+    env = dict(os.environ, XINGHUO_DATABASE_URL=url, XINGHUO_DATA_DIR=d,
                XINGHUO_LISTEN=f"127.0.0.1:{PORT}", XINGHUO_LOG="warn", XINGHUO_DB_MAX_CONNECTIONS="8",
                XINGHUO_WRITE_RATE_PER_USER="0", XINGHUO_WRITE_RATE_PER_ADDRESS="0")
     subprocess.run([binary, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
     if N_ROWS:
-        subprocess.run(["bash", os.path.join(ROOT, "benches/seed_requests.sh"), "sqlite", f"{d}/bench.db",
+        subprocess.run(["bash", os.path.join(ROOT, "benches/seed_requests.sh"), DB, seed_target,
                         str(N_ROWS)], check=True, stdout=subprocess.DEVNULL)
     # The seed leaves about a gigabyte to write back: flush it now, not under the measured run (where it
     # slows the WAL checkpoints' fsync on the writer).
@@ -121,12 +147,12 @@ def run(binary):
                                      str(server.pid), "--", "sleep", str(SECS)],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         u0, s0 = cpu_ticks(server.pid)
-        c0, (i0, a0) = ctx_switches(server.pid), machine_idle()
+        c0, (i0, a0), g0 = ctx_switches(server.pid), machine_idle(), postgres_ticks()
         t0 = time.perf_counter()
         out = wrk(SECS)
         wall = time.perf_counter() - t0
         u1, s1 = cpu_ticks(server.pid)
-        c1, (i1, a1) = ctx_switches(server.pid), machine_idle()
+        c1, (i1, a1), g1 = ctx_switches(server.pid), machine_idle(), postgres_ticks()
         n = int(out.split(" requests in ")[0].split()[-1])
         if "Non-2xx" in out or n == 0:
             sys.exit("refused or no creates:\n" + out)
@@ -138,13 +164,14 @@ def run(binary):
                                     capture_output=True, text=True).stdout
             print("\n".join(l.rstrip(" -") for l in report.splitlines() if l.strip() and not l.startswith("#")))
         cpu = (u1 - u0 + s1 - s0) / TICK
-        benchlib.result({"binary": binary, "what": WHAT, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
+        extra = {"postgres_cpu_ms_per_create": round((g1 - g0) / TICK * 1000 / n, 3)} if DB == "postgres" else {}
+        benchlib.result({"binary": binary, "what": WHAT, "db": DB, "rows": N_ROWS, "creates": n, "rps": round(n / wall),
                          "server_cpu_ms_per_create": round(cpu * 1000 / n, 3),
                          "user_share": round((u1 - u0) / max(u1 - u0 + s1 - s0, 1), 2),
                          "server_cores": round(cpu / wall, 2),
                          "ctx_switches_per_create": round((c1 - c0) / n, 1),
                          "machine_idle_share": round((i1 - i0) / max(a1 - a0, 1), 2),
-                         "server_rss_peak_mb": rss_peak_mb(server.pid)})
+                         "server_rss_peak_mb": rss_peak_mb(server.pid), **extra})
     finally:
         server.terminate()
         server.wait()

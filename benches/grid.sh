@@ -11,18 +11,11 @@
 #     again (their replays): each taken once, counted by the coverage API before and after.
 #
 #   benches/grid.sh [sqlite|postgres|all]     (default: all)
-set -euo pipefail
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 WHAT=${1:-all}
 PORT=${PORT:-18095}
 BASE="http://127.0.0.1:$PORT"
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
+bench_bin
 
 # The seeding SQL; $1 is how a 'YYYY-MM-DD' text becomes a date on that database.
 seed_sql() {
@@ -80,7 +73,7 @@ run() {
   if [ "$name" = sqlite ]; then doors=$(sqlite3 "$file" "$q" | paste -sd,); else doors=$(psql -tA "$url" -c "$q" | paste -sd,); fi
   "$BIN" serve >"$dir/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "$BASE/readyz"
   python3 - "$BASE" "$name" "$doors" <<'PY'
 import sys, time, uuid, urllib.request, urllib.error
 sys.path.insert(0, "benches")

@@ -11,11 +11,7 @@
 # mode, gunicorn with one sync worker per core (WORKERS, default 2), DRF page size 25. A superuser, its
 # token and one queue are made before the run; the load is ../shared/bench/load/load.sh PROFILE=helpdesk
 # (wrk, CONC connections), which posts tickets with a unique title and lists 25-ticket pages.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-SHARED=${SHARED:-$ROOT/../shared}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
 HD=${HD_DIR:-$CARGO_TARGET_DIR/helpdesk}
 PORT=${PORT:-18095}
@@ -99,7 +95,6 @@ PY
 read -r TOKEN QUEUE < vars
 "$HD/venv/bin/gunicorn" peer.wsgi -w "$WORKERS" -b "127.0.0.1:$PORT" --log-level warning >"$HD/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -sf -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT/api/" >/dev/null && break; sleep 0.2; done
 # One ticket by hand first: the script stops here, not in the middle of wrk, if the API refuses it.
 curl -sf -H "Authorization: Token $TOKEN" -H 'Content-Type: application/json' \

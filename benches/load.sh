@@ -7,13 +7,7 @@
 # Needs: release builds (the script builds them), wrk (apt-get install wrk), PostgreSQL on
 # 127.0.0.1:5432 for the postgres run. Results: one RESULT line per phase, appended as JSON lines to
 # $OUT_DIR (default target/bench-results). Summarise with python3 ../shared/bench/load/summarise.py.
-set -euo pipefail
-# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-SHARED=${SHARED:-$ROOT/../shared}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
 mkdir -p "$OUT_DIR"
 WHAT=${1:-all}
@@ -21,20 +15,9 @@ PORT=${PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
 export SEED=${SEED:-5000} N_CREATE=${N_CREATE:-2000} N_LIST=${N_LIST:-2000} N_EXTRA=${N_EXTRA:-2000} RUNS=${RUNS:-3} CONC=${CONC:-16}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else echo "wrk is needed: apt-get install wrk" >&2; exit 2; fi
-fi
+need_wrk
 cargo build --release --bin xinghuo
 cargo build --release --manifest-path "$SHARED/bench/limit/Cargo.toml" --target-dir "$CARGO_TARGET_DIR/bench-limit"
-
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-wait_ready() {
-  for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done
-  echo "server did not start" >&2; exit 1
-}
 
 # Log in as the demo project manager and issue an API token (bearer auth for wrk).
 token_for_staff() {

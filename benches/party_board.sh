@@ -9,19 +9,12 @@
 #   - each branch's board (`GET /api/v1/party/orgs/{id}/compliance`), all 500 from 16 clients.
 #
 #   benches/party_board.sh [sqlite|postgres|all]     (default: all)
-set -euo pipefail
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 WHAT=${1:-all}
 PORT=${PORT:-18094}
 BASE="http://127.0.0.1:$PORT"
 BRANCHES=${BRANCHES:-500}
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
+bench_bin
 
 # The seeding SQL; $1 is how a 'YYYY-MM-DD' text becomes a date on that database.
 seed_sql() {
@@ -69,7 +62,7 @@ run() {
   echo "# $name: seeded in $(( $(date +%s) - t0 )) s: $n meetings of the bench branches"
   "$BIN" serve >"$dir/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "$BASE/readyz"
   python3 - "$BASE" "$name" <<'PY'
 import sys, time, urllib.request, urllib.error
 sys.path.insert(0, "benches")

@@ -18,13 +18,7 @@
 # Summarise with python3 ../shared/bench/load/summarise.py $OUT_DIR/*.jsonl
 # REUSE=1 (postgres only) skips the drop, the demo data and the seed: it measures the last seeded database
 # (with the keyring it was seeded with, kept in $CARGO_TARGET_DIR/bench-pg-data).
-set -euo pipefail
-# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-SHARED=${SHARED:-$ROOT/../shared}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
 mkdir -p "$OUT_DIR"
 WHAT=${1:-all}
@@ -33,25 +27,13 @@ BASE="http://127.0.0.1:$PORT"
 N_ROWS=${N_ROWS:-1000000}
 export SEED=${SEED:-0} N_CREATE=${N_CREATE:-4000} N_LIST=${N_LIST:-2000} N_EXTRA=${N_EXTRA:-1000} RUNS=${RUNS:-3} CONC=${CONC:-16}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq wrk >/dev/null; else echo "wrk is needed: apt-get install wrk" >&2; exit 2; fi
-fi
+need_wrk
 command -v sqlite3 >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq sqlite3 >/dev/null; }
 # XINGHUO_BENCH_BIN: use this binary instead of building a release one (e.g. to try the script).
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
+bench_bin
 if [ "$WHAT" = limit ] || [ "$WHAT" = all ]; then
   cargo build --release --manifest-path "$SHARED/bench/limit/Cargo.toml" --target-dir "$CARGO_TARGET_DIR/bench-limit"
 fi
-
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-wait_ready() {
-  for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done
-  echo "server did not start" >&2; exit 1
-}
 
 # Log in as a demo user and issue an API token (bearer auth for wrk).
 token_for() {

@@ -17,12 +17,7 @@
 # the centre open 06:00–22:00 every day and no closed days, so every body is a write that succeeds.
 # Results: RESULT lines appended to $OUT_DIR/writes-<backend><TAG>.jsonl (TAG, e.g. -before, also ends each
 # label, to compare two binaries in one sitting); summarise.py reads them.
-set -euo pipefail
-# Throughput is measured here, not the anti-automation limits (tested in tests/it/trust.rs): off.
-export XINGHUO_WRITE_RATE_PER_USER=0 XINGHUO_WRITE_RATE_PER_ADDRESS=0
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/xinghuo/target}
+source "$(dirname "$0")/lib.sh"
 OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
 mkdir -p "$OUT_DIR"
 WHAT=${1:-sqlite}
@@ -33,12 +28,8 @@ RUNS=${RUNS:-3}
 CONC=${CONC:-16}
 ROOMS=${ROOMS:-100}
 TAG=${TAG:-}
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-if [ -z "${XINGHUO_BENCH_BIN:-}" ]; then cargo build --release --bin xinghuo; fi
-BIN=${XINGHUO_BENCH_BIN:-$CARGO_TARGET_DIR/release/xinghuo}
-SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null || true; }
-trap cleanup EXIT
+need_wrk
+bench_bin
 
 # The same SQL text for both databases (timestamps as RFC 3339 UTC strings).
 seed_sql() {
@@ -88,7 +79,7 @@ run() {
   q "SELECT id FROM rooms WHERE name LIKE '压测室%' ORDER BY id" > "$dir/rooms.txt"
   "$BIN" serve >"$dir/server.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+  wait_ready "$BASE/readyz"
   local token
   token=$(python3 -c 'import sys; sys.path.insert(0, "benches"); from benchlib import staff_token; print(staff_token(sys.argv[1])["Authorization"])' "$BASE")
   # The bodies: run r takes lines r*N … r*N+N-1. Bookings walk the rooms first, then the day's half hours,

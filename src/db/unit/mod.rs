@@ -339,6 +339,8 @@ fn to_sql(v: &Value) -> Result<ToSqlOutput<'static>, DbErr> {
 enum Decl {
     Bool,
     Time,
+    /// `date_text` (as the migrations declare a date on SQLite): a `NaiveDate`.
+    Date,
     /// `bigint`, and the `integer` primary keys (`bigint` on PostgreSQL): `i64`.
     Int,
     /// `integer` (`int4` on PostgreSQL, so `i32` in every row type that passes there).
@@ -368,6 +370,8 @@ impl Decl {
             Decl::Bool
         } else if d.contains("timestamp") || d.contains("datetime") {
             Decl::Time
+        } else if d.contains("date") {
+            Decl::Date
         } else if d.contains("int") {
             Decl::Int
         } else if d.contains("real") || d.contains("double") || d.contains("float") {
@@ -384,6 +388,12 @@ impl Decl {
         Ok(match (self, v) {
             (Decl::Bool, ValueRef::Null) => Value::Bool(None),
             (Decl::Time, ValueRef::Null) => Value::ChronoDateTimeUtc(None),
+            (Decl::Date, ValueRef::Null) => Value::ChronoDate(None),
+            (Decl::Date, ValueRef::Text(t)) => {
+                let s = std::str::from_utf8(t).map_err(|_| bad("text"))?;
+                let d = chrono::NaiveDate::parse_from_str(s, "%F").map_err(|_| bad("a date"))?;
+                Value::ChronoDate(Some(Box::new(d)))
+            }
             (Decl::Int | Decl::None, ValueRef::Null) => Value::BigInt(None),
             (Decl::Int32, ValueRef::Null) => Value::Int(None),
             (Decl::Int16, ValueRef::Null) => Value::SmallInt(None),

@@ -14,7 +14,7 @@ async fn db(dir: &tempfile::TempDir) -> Db {
         &db.write,
         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n BIGINT NOT NULL, m BIGINT, flag BOOLEAN NOT NULL, \
          maybe BOOLEAN, at TIMESTAMP_WITH_TIMEZONE_TEXT NOT NULL, until TIMESTAMP_WITH_TIMEZONE_TEXT, \
-         name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE, \
+         name VARCHAR NOT NULL, note TEXT, x REAL NOT NULL, y DOUBLE, j JSON_TEXT, day DATE_TEXT, \
          small INTEGER NOT NULL DEFAULT 7, tiny SMALLINT, owner_id INTEGER)",
         vec![],
     )
@@ -48,6 +48,7 @@ struct Row {
     small: i32,
     tiny: Option<i16>,
     owner_id: Option<i64>,
+    day: Option<chrono::NaiveDate>,
     /// The key under another name ending in `_id` still reads as a key.
     row_id: i64,
 }
@@ -106,7 +107,7 @@ async fn unit_reads_back_what_the_pool_reads() {
         insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
     }
     exec(&db.write, "UPDATE t SET tiny = 3, owner_id = 2147483648 WHERE id % 2 = 0", vec![]).await.unwrap();
-    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, id AS row_id \
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, day, id AS row_id \
                FROM t ORDER BY id";
     let by_pool = all::<Row>(&db.read, sql, vec![]).await.unwrap();
     let u = db.begin_unit().await.unwrap();
@@ -226,7 +227,7 @@ async fn the_reader_reads_what_the_pool_reads_and_sees_each_commit_at_once() {
     let r = db.reader();
     assert!(matches!(r, super::Reader::Sqlite(_)));
     exec(&db.write, "UPDATE t SET tiny = 3, owner_id = 2147483648 WHERE id % 2 = 0", vec![]).await.unwrap();
-    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, id AS row_id \
+    let sql = "SELECT id, n, m, flag, maybe, at, until, name, note, x, y, small, tiny, owner_id, day, id AS row_id \
                FROM t ORDER BY id";
     for k in 1..=4 {
         insert_id(&db.write, INSERT, values(k, k % 2 == 0)).await.unwrap();
