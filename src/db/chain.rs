@@ -46,7 +46,7 @@ impl Chain {
     pub async fn run(self, conn: &impl ConnectionTrait) -> Result<i64, DbErr> {
         match conn.get_database_backend() {
             DatabaseBackend::Postgres => {
-                let (sql, values) = self.as_one_statement();
+                let (sql, values) = self.into_one_statement();
                 super::insert_id(conn, &sql, values).await
             }
             _ => {
@@ -68,7 +68,7 @@ impl Chain {
 
     /// PostgreSQL's one statement: the parts as CTEs, each later part's parameters numbered after those
     /// before it.
-    fn as_one_statement(self) -> (String, Vec<Value>) {
+    fn into_one_statement(self) -> (String, Vec<Value>) {
         let mut sql = format!("WITH xh_head AS ({})", self.head.sql);
         let mut values = self.head.values;
         for (i, p) in self.tail.into_iter().enumerate() {
@@ -120,7 +120,7 @@ mod tests {
         let mut c = Chain::new("INSERT INTO a (x, y) VALUES ($1, $2) RETURNING id", vec![1.into(), 2.into()]);
         c.then("INSERT INTO b (a_id, z) VALUES ($id, $1)", vec![3.into()]);
         c.then("INSERT INTO c (z, a_id, w) VALUES ($1, $id, $2)", vec![4.into(), 5.into()]);
-        let (sql, values) = c.as_one_statement();
+        let (sql, values) = c.into_one_statement();
         assert_eq!(
             sql,
             "WITH xh_head AS (INSERT INTO a (x, y) VALUES ($1, $2) RETURNING id), \
@@ -131,8 +131,8 @@ mod tests {
         assert_eq!(v, [1, 2, 3, 4, 5]);
     }
 
-    /// Every part's rows, or none: on both backends, a failing later part takes the head back (in one
-    /// statement on PostgreSQL, in the caller's transaction on SQLite).
+    /// Every part's rows, or none: on SQLite a failing later part is taken back with the caller's
+    /// transaction (`tests/it/requests.rs` runs the same on PostgreSQL, where the chain is one statement).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_chain_writes_all_its_rows_or_none() {
         use sea_orm::TransactionTrait;
