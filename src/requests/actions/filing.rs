@@ -3,8 +3,10 @@
 //!
 //! A checked report reads what it checks (the category, the home or public spot, the household's member)
 //! through `Db::reader` — on SQLite inline on a connection the app owns, with no trip through a driver
-//! thread — and then writes in one `db::unit`. (Reading them inside the unit instead was measured and
-//! is slower: it holds the one writer longer; docs/benchmarks.md.)
+//! thread — and then writes: the request, its first event and its audit line as one `db::chain` (on
+//! PostgreSQL one statement, alone on the pool when there is nothing else to write), in one `db::unit`
+//! with its photos and notices. (Reading the checks inside the unit instead was measured and is slower:
+//! it holds the one writer longer; docs/benchmarks.md.)
 
 use crate::ids::*;
 use sea_orm::ConnectionTrait;
@@ -296,7 +298,8 @@ fn filing(ctx: &Ctx, f: Filing<'_>, confirm_via: Option<&str>, now: chrono::Date
 }
 
 /// Write a report: `file_in`, its photos and the resident's notice, in one transaction (photos already
-/// stored are removed if it fails). The one path every report takes.
+/// stored are removed if it fails) — or, with neither and on PostgreSQL, its chain alone as one
+/// statement. The one path every report takes.
 pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<Upload>) -> AppResult<i64> {
     let now = state.clock.now();
     let c = f.category;
