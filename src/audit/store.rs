@@ -21,6 +21,13 @@ pub struct AuditRow {
     pub ip: Option<String>,
 }
 
+/// The audit table's insert, up to its values (a chain's audit line names the new row's id in them).
+macro_rules! audit_into {
+    () => {
+        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) VALUES "
+    };
+}
+
 pub async fn insert(
     conn: &impl ConnectionTrait,
     ctx: &Ctx,
@@ -31,8 +38,7 @@ pub async fn insert(
 ) -> Result<(), sea_orm::DbErr> {
     db::exec(
         conn,
-        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        concat!(audit_into!(), "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
         params![
             at,
             ctx.user_id(),
@@ -54,8 +60,7 @@ pub async fn insert(
 /// `before`, the id and `after` (「提交诉求#12（…）」), so the line goes in the same one statement.
 pub fn then_insert(c: &mut Chain, ctx: &Ctx, actor: &str, at: DateTime<Utc>, e: &Entry<'_>, before: &str, after: &str) {
     c.then(
-        "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, project_id, summary, ip, request_id) \
-         VALUES ($1, $2, $3, $4, $5, $id, $6, $7 || CAST($id AS TEXT) || $8, $9, $10)",
+        concat!(audit_into!(), "($1, $2, $3, $4, $5, $id, $6, $7 || CAST($id AS TEXT) || $8, $9, $10)"),
         params![
             at,
             ctx.user_id(),

@@ -130,32 +130,4 @@ mod tests {
         let v: Vec<i32> = values.into_iter().map(|v| if let Value::Int(Some(n)) = v { n } else { -1 }).collect();
         assert_eq!(v, [1, 2, 3, 4, 5]);
     }
-
-    /// Every part's rows, or none: on SQLite a failing later part is taken back with the caller's
-    /// transaction (`tests/it/requests.rs` runs the same on PostgreSQL, where the chain is one statement).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_chain_writes_all_its_rows_or_none() {
-        use sea_orm::TransactionTrait;
-        let db = crate::db::Db::connect("sqlite::memory:", 1).await.unwrap();
-        for sql in [
-            "CREATE TABLE a (id INTEGER PRIMARY KEY, x INTEGER NOT NULL)",
-            "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER NOT NULL REFERENCES a (id), z INTEGER NOT NULL CHECK (z < 10))",
-        ] {
-            crate::db::exec(&db.write, sql, vec![]).await.unwrap();
-        }
-        let chain = |z: i32| {
-            let mut c = Chain::new("INSERT INTO a (x) VALUES ($1) RETURNING id", vec![7.into()]);
-            c.then("INSERT INTO b (a_id, z) VALUES ($id, $1)", vec![z.into()]);
-            c
-        };
-        let tx = db.write.begin().await.unwrap();
-        let id = chain(1).run(&tx).await.unwrap();
-        tx.commit().await.unwrap();
-        let tx = db.write.begin().await.unwrap();
-        assert!(chain(11).run(&tx).await.is_err(), "the check refuses the second part");
-        drop(tx);
-        let n = crate::db::count(&db.write, "SELECT COUNT(*) AS n FROM a", vec![]).await.unwrap();
-        let linked = crate::db::count(&db.write, "SELECT COUNT(*) AS n FROM b WHERE a_id = $1", vec![id.into()]).await;
-        assert_eq!((n, linked.unwrap()), (1, 1));
-    }
 }

@@ -20,7 +20,8 @@ use crate::{
 
 /// A centre the caller may see: its project is readable or their home (404 otherwise).
 pub async fn load_centre(state: &AppState, p: &Principal, id: i64) -> AppResult<Centre> {
-    let c = store::centre(&state.db.read, id).await?.ok_or_else(AppError::not_found)?;
+    // Read through `Db::reader` (inline on SQLite): a booking checks its centre here on its hot path.
+    let c = store::centre(&state.db.reader(), id).await?.ok_or_else(AppError::not_found)?;
     if !p.scope.can_see_project(c.project_id) {
         return Err(AppError::not_found());
     }
@@ -94,8 +95,7 @@ pub async fn book_checked(
     // The checks read inline on SQLite (`Db::reader`: no trip to a driver thread each), as a report's do.
     let r = state.db.reader();
     let room = store::room(&r, room_id).await?.ok_or_else(AppError::not_found)?;
-    let c = store::centre(&r, room.centre_id).await?.filter(|c| p.scope.can_see_project(c.project_id));
-    let c = c.ok_or_else(AppError::not_found)?;
+    let c = load_centre(state, p, room.centre_id).await?;
     let staff = p.scope.can_write_project(c.project_id);
     let home = p.scope.home_in(c.project_id);
     if !staff && home.is_none() {

@@ -822,16 +822,8 @@ async fn the_three_rates_counters_agree_with_a_recount_from_the_rows_after_every
 async fn a_report_writes_its_row_first_event_and_audit_line_together() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let mut resident = app.login("resident").await;
-    let r = resident
-        .json(
-            "POST",
-            "/api/v1/requests",
-            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let id = r.json()["id"].as_i64().unwrap();
+    let body = json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1});
+    let id = app.report("resident", body).await;
     let event = app
         .all_strings(&format!(
             "SELECT action || '/' || to_state || '/' || COALESCE(from_state, '-') || '/' || note AS s FROM request_events \

@@ -8,13 +8,6 @@ use xinghuo::clock::Clock;
 
 use crate::support::{PNG_1X1, TestApp};
 
-async fn report(app: &TestApp, user: &str, body: serde_json::Value) -> i64 {
-    let mut c = app.login(user).await;
-    let r = c.json("POST", "/api/v1/requests", body).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.json()["id"].as_i64().unwrap()
-}
-
 fn blob_files(app: &TestApp) -> usize {
     fn walk(p: &std::path::Path) -> usize {
         std::fs::read_dir(p)
@@ -29,12 +22,12 @@ async fn an_escalation_notifies_the_level_it_reaches_and_notices_can_be_marked_r
     use xinghuo::requests::jobs::escalate_overdue;
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let id = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let id = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     app.clock.advance(Duration::minutes(61));
     assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 1);
     // 保利叶语's project manager hears of it; the other project's manager and the branch do not (yet).
@@ -73,12 +66,12 @@ async fn an_escalation_notifies_the_level_it_reaches_and_notices_can_be_marked_r
 async fn dispatch_finish_and_a_bad_rating_tell_the_right_people() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let id = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let id = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     let mut staff = app.login("staff").await;
     let url = format!("/api/v1/requests/{id}/actions");
     staff.json("POST", &url, json!({"action": "dispatch", "assignee_person_id": ids.staff_person})).await;
@@ -126,12 +119,12 @@ async fn photos_are_checked_by_content_kept_outside_the_database_and_shown_only_
     assert_eq!(app.login("staff2").await.get(&url).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.client().get(&url).await.status, StatusCode::SEE_OTHER);
     // A photo id of another request does not open through this one.
-    let other = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "门口灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let other = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "门口灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     assert_eq!(
         resident.get(&format!("/requests/{other}/photos/{}", url.rsplit('/').next().unwrap())).await.status,
         StatusCode::NOT_FOUND
@@ -202,8 +195,8 @@ async fn unrated_work_and_bad_ratings_put_requests_on_the_return_visit_list() {
     let mut staff = app.login("staff").await;
     let mut resident = app.login("resident").await;
     let mk = |d: &str| json!({"category_id": ids.yeyu_lighting, "description": d, "household_id": ids.hh1});
-    let quiet = report(&app, "resident", mk("楼道灯不亮一")).await;
-    let angry = report(&app, "resident", mk("楼道灯不亮二")).await;
+    let quiet = app.report("resident", mk("楼道灯不亮一")).await;
+    let angry = app.report("resident", mk("楼道灯不亮二")).await;
     for id in [quiet, angry] {
         let url = format!("/api/v1/requests/{id}/actions");
         staff.json("POST", &url, json!({"action": "dispatch", "assignee_person_id": ids.staff_person})).await;
@@ -254,12 +247,12 @@ async fn unrated_work_and_bad_ratings_put_requests_on_the_return_visit_list() {
 async fn a_request_sent_to_a_post_waits_in_its_pool_until_a_member_takes_it() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let id = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let id = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     let mut staff = app.login("staff").await;
     let url = format!("/api/v1/requests/{id}/actions");
     // The category's default post is recorded at once.
@@ -387,12 +380,12 @@ async fn staff_enter_a_request_by_room_number_and_filter_the_queue_by_building_a
 async fn the_report_form_shows_similar_open_requests_at_the_same_building() {
     let app = TestApp::new().await;
     let ids = app.ids().await;
-    let id = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let id = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     let mut resident = app.login("resident").await;
     let q = format!("category_id={}&household_id={}", ids.yeyu_lighting, ids.hh1);
     let frag = resident.get(&format!("/requests/similar?{q}")).await.text;
@@ -412,9 +405,7 @@ async fn the_aggregate_month_figures_equal_the_row_by_row_rule() {
     let mut made = Vec::new();
     for i in 0..36 {
         made.push(
-            report(
-                &app,
-                "resident",
+            app.report("resident",
                 json!({"category_id": ids.yeyu_lighting, "description": format!("灯不亮第{i}次"), "location_text": "中庭"}),
             )
             .await,
@@ -470,12 +461,12 @@ async fn the_api_gives_categories_to_residents_and_figures_and_visits_to_staff()
         StatusCode::NOT_FOUND,
         "another estate's categories are not the resident's business"
     );
-    let id = report(
-        &app,
-        "resident",
-        json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
-    )
-    .await;
+    let id = app
+        .report(
+            "resident",
+            json!({"category_id": ids.yeyu_lighting, "description": "楼道灯不亮", "household_id": ids.hh1}),
+        )
+        .await;
     let mut staff = app.login("staff").await;
     let url = format!("/api/v1/requests/{id}/actions");
     staff.json("POST", &url, json!({"action": "dispatch", "assignee_person_id": ids.staff_person})).await;
@@ -507,9 +498,7 @@ async fn a_residents_own_list_pages_by_twenty_five() {
     let mut made = Vec::new();
     for i in 0..27 {
         made.push(
-            report(
-                &app,
-                "resident",
+            app.report("resident",
                 json!({"category_id": ids.yeyu_lighting, "description": format!("楼道灯不亮第{i}次"), "household_id": ids.hh1}),
             )
             .await,

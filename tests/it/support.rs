@@ -86,6 +86,14 @@ impl TestApp {
         }
     }
 
+    /// `user` files a report through `POST /api/v1/requests` (it must be accepted); its id.
+    pub async fn report(&self, user: &str, body: serde_json::Value) -> i64 {
+        let mut c = self.login(user).await;
+        let r = c.json("POST", "/api/v1/requests", body).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["id"].as_i64().unwrap()
+    }
+
     pub async fn login(&self, user: &str) -> Client {
         let mut c = self.client();
         let r = c.login(user, PW).await;
