@@ -184,7 +184,7 @@ async fn both_backends_end_with_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
     let lite = db::Db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display()), 2).await.unwrap();
     lite.migrate().await.unwrap();
-    let base = crate::support::pg_url().unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
+    let base = crate::support::pg_url_or_local();
     let (url, name) = fresh_pg_schema(&base).await;
     let pg = db::Db::connect(&url, 2).await.unwrap();
     pg.migrate().await.unwrap();

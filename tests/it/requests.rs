@@ -815,6 +815,66 @@ async fn the_three_rates_counters_agree_with_a_recount_from_the_rows_after_every
     assert!(agree().await > 0, "a nudged counter went unnoticed");
 }
 
+/// On PostgreSQL, a transaction that files into a project, category and day does not queue behind
+/// another one doing the same (m0044: a counter row's shard is the writing backend's, not the request
+/// id's). Transaction A files a request and stays open; B, on a backend of another shard, files eight
+/// more (under `id % 8` one of them would land on A's shard row and wait for A's commit) within a lock
+/// timeout. Both commit and the counters still agree with the rows, though B's update of A's request
+/// takes A's contribution off in B's shard. Runs on PostgreSQL always.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reports_do_not_wait_on_each_others_counter_row() {
+    use sea_orm::TransactionTrait;
+    use xinghuo::requests::figures::recount_mismatches;
+    let app = TestApp::postgres().await;
+    let ids = app.ids().await;
+    let db = &app.state.db.write;
+    async fn shard(c: &sea_orm::DatabaseTransaction) -> i64 {
+        xinghuo::db::count(c, "SELECT CAST(pg_backend_pid() % 64 AS BIGINT) AS n", vec![]).await.unwrap()
+    }
+    let insert = format!(
+        "INSERT INTO requests (project_id, category_id, kind, channel, state, description, level, respond_by, \
+         complete_by, chase_count, created_at, updated_at, manager_visit_due) VALUES ({}, {}, 'repair', 'resident_page', \
+         'pending', '楼道灯不亮', 'handler', now(), now(), 0, now(), now(), false) RETURNING id",
+        ids.yeyu, ids.yeyu_lighting
+    );
+    let a = db.begin().await.unwrap();
+    let a_shard = shard(&a).await;
+    let a_id = xinghuo::db::insert_id(&a, &insert, vec![]).await.unwrap();
+    // Another connection of the pool whose backend falls on another shard (the others stay checked out
+    // meanwhile, so the pool hands out a new one each time).
+    let mut held = Vec::new();
+    let b = loop {
+        let t = db.begin().await.unwrap();
+        if shard(&t).await != a_shard {
+            break t;
+        }
+        held.push(t);
+        assert!(held.len() < 3, "every connection of the pool is on one shard");
+    };
+    xinghuo::db::exec(&b, "SET LOCAL lock_timeout = '3s'", vec![]).await.unwrap();
+    for _ in 0..8 {
+        xinghuo::db::insert_id(&b, &insert, vec![]).await.expect("B waited for A's counter row");
+    }
+    a.commit().await.unwrap();
+    // B closes A's request: A's contribution comes off in B's shard, and the sums stay exact.
+    xinghuo::db::exec(&b, &format!("UPDATE requests SET state = 'closed' WHERE id = {a_id}"), vec![]).await.unwrap();
+    b.commit().await.unwrap();
+    drop(held);
+    assert_eq!(recount_mismatches(&app.state.db.read, false).await.unwrap(), 0);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT CAST(SUM(closed) AS BIGINT) AS n FROM request_day_counts WHERE project_id = {} AND category_id = {}",
+            ids.yeyu, ids.yeyu_lighting
+        ))
+        .await,
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM requests WHERE project_id = {} AND category_id = {} AND state = 'closed'",
+            ids.yeyu, ids.yeyu_lighting
+        ))
+        .await
+    );
+}
+
 /// A report's three rows — the request, its first timeline event and its audit line naming its id — are
 /// written as one chain (`db::chain`: one statement on PostgreSQL, the write unit on SQLite), and the
 /// same on both databases.

@@ -32,6 +32,12 @@ pub fn pg_url() -> Option<String> {
     std::env::var("XINGHUO_TEST_PG").ok().filter(|s| !s.is_empty())
 }
 
+/// The PostgreSQL of `XINGHUO_TEST_PG`, or the machine's local server (for tests that need PostgreSQL
+/// whatever the suite runs on).
+pub fn pg_url_or_local() -> String {
+    pg_url().unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
 /// Create a fresh schema on the server at `base` and return a URL whose connections use it.
 pub async fn fresh_pg_schema(base: &str) -> (String, String) {
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -48,6 +54,17 @@ impl TestApp {
     }
 
     pub async fn with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::on(pg_url(), tweak).await
+    }
+
+    /// A test app on PostgreSQL whatever the suite runs on: the server in `XINGHUO_TEST_PG`, or the
+    /// machine's local one. For what only PostgreSQL has (its locks between backends); it fails, rather
+    /// than skips, when no server answers.
+    pub async fn postgres() -> Self {
+        Self::on(Some(pg_url_or_local()), |_| {}).await
+    }
+
+    async fn on(pg: Option<String>, tweak: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::defaults();
         config.data_dir = dir.path().to_path_buf();
@@ -60,7 +77,7 @@ impl TestApp {
         config.write_rate_per_user = 0;
         config.write_rate_per_address = 0;
         let mut pg_schema = None;
-        config.database_url = match pg_url() {
+        config.database_url = match pg {
             Some(base) => {
                 let (url, schema) = fresh_pg_schema(&base).await;
                 pg_schema = Some((base, schema));

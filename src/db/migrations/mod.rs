@@ -47,6 +47,7 @@ mod m0040_grid_figures;
 mod m0041_auth_versions;
 pub(crate) mod m0042_request_counts;
 pub(crate) mod m0043_open_requests;
+mod m0044_counts_by_backend;
 
 pub struct Migrator;
 
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_auth_versions::M0041AuthVersions),
             Box::new(m0042_request_counts::M0042RequestCounts),
             Box::new(m0043_open_requests::M0043OpenRequests),
+            Box::new(m0044_counts_by_backend::M0044CountsByBackend),
         ]
     }
 }
