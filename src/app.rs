@@ -49,6 +49,8 @@ pub struct Shared {
     pub heavy: crate::heavy::Heavy,
     /// Principals resolved earlier, reused while their versions hold (`auth::cache`).
     pub principals: Arc<auth::cache::Principals>,
+    /// Reference rows read earlier, served while the stamp read with the credential holds (`refs`).
+    pub refs: Arc<crate::refs::Refs>,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             vault: Arc::new(vault),
             write_limits,
             principals: Arc::default(),
+            refs: Arc::default(),
         })))
     }
 

@@ -67,6 +67,8 @@ pub mod people;
 pub mod points;
 /// C2 Positions: Party-mass service centres, rooms, booking.
 pub mod positions;
+/// Reference data (categories, homes, a project's choices) from memory under the stamp read with the credential.
+pub mod refs;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;
 /// C7 Service-quality supervisors: appointments, inspections, rectifications they confirm, 公示.

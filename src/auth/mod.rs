@@ -55,23 +55,31 @@ pub struct Ctx {
     pub via_token: bool,
     /// Unread in-app notifications (shown in the navigation), read with the credential.
     pub unread: i64,
+    /// The stamp read with the credential that reference rows from memory are checked against
+    /// (`crate::refs`); `None` without a credential (then they are read from the database).
+    pub refs: Option<crate::refs::Stamp>,
 }
 
 impl Ctx {
-    /// A caller outside HTTP (the demo's generated history): acting as this principal, from nowhere.
-    pub fn acting(principal: Arc<Principal>) -> Self {
+    /// Nobody on `path`, with no credential read (probes, static files).
+    fn nobody(path: &str) -> Self {
         Ctx {
-            principal: Some(principal),
+            principal: None,
             csrf_base: String::new(),
             csrf: String::new(),
             ip: None,
             request_id: None,
             lang: Lang::default(),
             large_type: false,
-            path: "/demo/history".into(),
+            path: path.into(),
             via_token: false,
             unread: 0,
+            refs: None,
         }
+    }
+    /// A caller outside HTTP (the demo's generated history): acting as this principal, from nowhere.
+    pub fn acting(principal: Arc<Principal>) -> Self {
+        Ctx { principal: Some(principal), ..Ctx::nobody("/demo/history") }
     }
     pub fn user_id(&self) -> Option<UserId> {
         self.principal.as_ref().map(|p| p.user_id)
@@ -255,6 +263,7 @@ struct Caller {
     principal: Arc<Principal>,
     read_only: bool,
     unread: i64,
+    refs: crate::refs::Stamp,
 }
 
 /// The principal behind a checked credential row. The row was read in this request, so a disabled
@@ -265,6 +274,7 @@ async fn caller_of(state: &AppState, row: store::principal::CallerRow) -> Result
     }
     let stamp = cache::Stamp { user_version: row.auth_version, epoch: row.epoch, day: state.clock.today() };
     let (read_only, unread, user_id) = (row.access == "read", row.unread, row.user_id);
+    let refs = crate::refs::Stamp { org: row.epoch, refs: row.ref_epoch };
     let principal = match state.principals.get(user_id, stamp) {
         Some(p) => p,
         None => {
@@ -273,7 +283,7 @@ async fn caller_of(state: &AppState, row: store::principal::CallerRow) -> Result
             p
         }
     };
-    Ok(Some(Caller { principal, read_only, unread }))
+    Ok(Some(Caller { principal, read_only, unread, refs }))
 }
 
 /// A session slides `session_hours` past its last use, but never past `session_max_hours` after log-in.
@@ -310,18 +320,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     // Probes, metrics and static files need no caller: answer them without touching the database.
     let path = req.uri().path();
     if matches!(path, "/healthz" | "/readyz" | "/metrics") || path.starts_with("/static/") {
-        let ctx = Ctx {
-            principal: None,
-            csrf_base: String::new(),
-            csrf: String::new(),
-            ip: None,
-            request_id: None,
-            lang: Lang::default(),
-            large_type: false,
-            path: path.to_string(),
-            via_token: false,
-            unread: 0,
-        };
+        let ctx = Ctx::nobody(path);
         req.extensions_mut().insert(ctx);
         return next.run(req).await;
     }
@@ -370,6 +369,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
     }
     let unread = caller.as_ref().map_or(0, |c| c.unread);
+    let refs = caller.as_ref().map(|c| c.refs);
     let principal = caller.map(|c| c.principal);
     if principal.is_none() {
         session_token = None;
@@ -404,6 +404,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         path: req.uri().path().to_string(),
         via_token,
         unread,
+        refs,
     };
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let api = ctx.is_api();

@@ -243,3 +243,14 @@ pub async fn create_party_org_checked(
     .await?;
     Ok(id)
 }
+
+/// Where a home is (its project and building), from memory while the stamp this request read with its
+/// credential holds (`crate::refs`: the org tree's epoch moves on every move of a node or a home).
+pub async fn home_ref(
+    state: &AppState,
+    ctx: &crate::auth::Ctx,
+    id: HouseholdId,
+) -> AppResult<Option<std::sync::Arc<store::HomeRef>>> {
+    let r = state.db.reader();
+    state.refs.load(ctx.refs, ("org.home", id.get()), || store::home_ref(&r, id.get())).await
+}

@@ -92,10 +92,14 @@ pub async fn book_checked(
     room_id: i64,
     f: BookingForm,
 ) -> AppResult<(i64, BookingState)> {
-    // The checks read inline on SQLite (`Db::reader`: no trip to a driver thread each), as a report's do.
+    // The room and its centre, hours and closed days from memory while this request's stamp holds
+    // (`super::refs`); the household's week read inline on SQLite (`Db::reader`), as a report's checks are.
     let r = state.db.reader();
-    let room = store::room(&r, room_id).await?.ok_or_else(AppError::not_found)?;
-    let c = load_centre(state, p, room.centre_id).await?;
+    let room = super::refs::room(state, ctx, room_id).await?.ok_or_else(AppError::not_found)?;
+    let c = super::refs::centre(state, ctx, room.centre_id).await?.ok_or_else(AppError::not_found)?;
+    if !p.scope.can_see_project(c.project_id) {
+        return Err(AppError::not_found());
+    }
     let staff = p.scope.can_write_project(c.project_id);
     let home = p.scope.home_in(c.project_id);
     if !staff && home.is_none() {
@@ -117,8 +121,8 @@ pub async fn book_checked(
         return Err(AppError::field("org_name", "单位名称不超过100字"));
     }
     let now = state.clock.now();
-    let hours = store::parse_hours(&store::hours(&r, c.id).await?);
-    let closed = store::closed_days(&r, c.id).await?;
+    let hours = store::parse_hours(&super::refs::hours(state, ctx, c.id).await?);
+    let closed = super::refs::closed_days(state, ctx, c.id).await?;
     // Residents book for their household (the quota counts); staff book for the centre or an organisation.
     let household = if staff { None } else { home };
     let (mon, next) = model::week_of(day);

@@ -11,6 +11,7 @@ pub mod closed;
 pub mod home;
 pub mod model;
 pub mod pages;
+pub mod refs;
 pub mod store;
 pub mod visits;
 

@@ -20,7 +20,7 @@ use super::{
 use crate::auth::StaffUser;
 use crate::{
     app::AppState,
-    auth::{Auth, Principal, model::Access},
+    auth::{Auth, Ctx, Principal, model::Access},
     clock::fmt_datetime,
     error::AppResult,
     org::store as org,
@@ -98,10 +98,10 @@ struct Tools {
 /// (or of the only one).
 async fn filter_choices(
     state: &AppState,
+    ctx: &Ctx,
     projects: &[ProjectId],
     f: &QueueFilter,
 ) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>)> {
-    let pairs = |v: Vec<store::Named>| v.into_iter().map(|n| (n.id.to_string(), n.name)).collect::<Vec<_>>();
     let mut project_list = Vec::new();
     if projects.len() > 1 && projects.len() <= 200 {
         let mut nodes = org::nodes(&state.db.read, projects.iter().copied()).await?;
@@ -115,8 +115,9 @@ async fn filter_choices(
     };
     let (mut cats, mut blds) = (Vec::new(), Vec::new());
     if let Some(pid) = chosen {
-        cats = store::categories(&state.db.read, pid).await?.into_iter().map(|c| (c.id.to_string(), c.name)).collect();
-        blds = pairs(store::buildings(&state.db.read, pid).await?);
+        // Reference rows, from memory while this request's stamp holds (`crate::refs`).
+        cats = refs::categories(state, ctx, pid).await?.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+        blds = refs::buildings(state, ctx, pid).await?.iter().map(|n| (n.id.to_string(), n.name.clone())).collect();
     }
     Ok((project_list, cats, blds))
 }
@@ -141,7 +142,7 @@ pub async fn list(
     let next_before = (rows.len() as i64 == store::PAGE).then(|| rows.last().map(|r| r.id)).flatten();
     let (projects, categories, buildings) = if desk {
         let mine: Vec<ProjectId> = p.scope.read_projects.iter().copied().collect();
-        filter_choices(&state, &mine, &f).await?
+        filter_choices(&state, &ctx, &mine, &f).await?
     } else {
         Default::default()
     };

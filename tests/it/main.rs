@@ -26,6 +26,7 @@ mod permissions;
 mod platform;
 mod positions;
 mod referrals;
+mod refs;
 mod requests;
 mod requests_more;
 mod services;

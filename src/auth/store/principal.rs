@@ -20,6 +20,8 @@ pub struct CallerRow {
     pub is_active: bool,
     pub auth_version: i64,
     pub epoch: i64,
+    /// The reference-data epoch (`m0045_ref_epoch`): with `epoch`, what `crate::refs` checks its rows against.
+    pub ref_epoch: i64,
     pub unread: i64,
     /// The session's log-in, or the token's issue.
     pub created_at: DateTime<Utc>,
@@ -32,6 +34,7 @@ pub struct CallerRow {
 
 const CALLER_COLUMNS: &str = "u.id AS user_id, u.username, u.display_name, u.person_id, u.large_type, u.lang, \
     u.is_active, u.auth_version, (SELECT e.v FROM auth_epoch e WHERE e.id = 1) AS epoch, \
+    (SELECT e.v FROM auth_epoch e WHERE e.id = 2) AS ref_epoch, \
     (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread";
 
 #[derive(FromQueryResult)]

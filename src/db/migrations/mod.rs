@@ -48,6 +48,7 @@ mod m0041_auth_versions;
 pub(crate) mod m0042_request_counts;
 pub(crate) mod m0043_open_requests;
 mod m0044_counts_by_backend;
+mod m0045_ref_epoch;
 
 pub struct Migrator;
 
@@ -99,6 +100,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0042_request_counts::M0042RequestCounts),
             Box::new(m0043_open_requests::M0043OpenRequests),
             Box::new(m0044_counts_by_backend::M0044CountsByBackend),
+            Box::new(m0045_ref_epoch::M0045RefEpoch),
         ]
     }
 }

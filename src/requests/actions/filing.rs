@@ -1,18 +1,19 @@
 //! Reporting a request: the form's checks and the one write every report takes (from the phone, by staff for
 //! a resident, by a supervisor or a grid member, through the API or Open311).
 //!
-//! A checked report reads what it checks (the category, the home or public spot, the household's member)
-//! through `Db::reader` — on SQLite inline on a connection the app owns, with no trip through a driver
-//! thread — and then writes: the request, its first event and its audit line as one `db::chain` (on
-//! PostgreSQL one statement, alone on the pool when there is nothing else to write), in one `db::unit`
-//! with its photos and notices. (Reading the checks inside the unit instead was measured and is slower:
-//! it holds the one writer longer; docs/benchmarks.md.)
+//! A checked report takes its category and home from memory while the stamp its credential was read with
+//! holds (`crate::refs`; on PostgreSQL that saves two of a report's four trips), and reads the rest of what
+//! it checks (a public spot, the household's member) through `Db::reader` — on SQLite inline on a
+//! connection the app owns, with no trip through a driver thread. Then it writes: the request, its first
+//! event and its audit line as one `db::chain` (on PostgreSQL one statement, alone on the pool when there
+//! is nothing else to write), in one `db::unit` with its photos and notices. (Reading the checks inside
+//! the unit instead was measured and is slower: it holds the one writer longer; docs/benchmarks.md.)
 
 use crate::ids::*;
 use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
-use super::{grid_covers, household_by_label};
+use super::{grid_covers, household_by_label, refs};
 use crate::requests::{
     model::{self, Channel, Kind, Sla},
     photos::Upload,
@@ -23,7 +24,6 @@ use crate::{
     auth::{Ctx, Principal},
     db::chain::Chain,
     error::{AppError, AppResult, FieldError},
-    org::store as org,
 };
 
 #[derive(Deserialize, Default, Clone)]
@@ -63,7 +63,7 @@ pub async fn create_checked(
     let category_id: i64 = f.category_id.trim().parse().map_err(|_| no_category())?;
     // The checks read inline (module docs).
     let r = state.db.reader();
-    let category = store::category(&r, category_id).await?.ok_or_else(no_category)?;
+    let category = refs::category(state, ctx, category_id).await?.ok_or_else(no_category)?;
     let staff = p.scope.can_write_project(category.project_id);
     let supervisor = p.has_role_at(crate::auth::model::Role::Supervisor, category.project_id.into());
     let grid = grid_covers(state, p, category.project_id).await?;
@@ -158,7 +158,7 @@ pub async fn create_checked(
             (None, place.map(|x| x.building_id), Some(loc))
         }
         s => match s.parse::<HouseholdId>().ok() {
-            Some(hid) => match org::home_ref(&r, hid.get()).await? {
+            Some(hid) => match refs::home(state, ctx, hid).await? {
                 Some(h)
                     if h.project_id == category.project_id
                         && (channel.on_behalf()

@@ -9,6 +9,7 @@ pub mod keys;
 mod notices;
 pub mod outbound;
 pub mod referrals;
+pub mod refs;
 
 pub use filing::{Filing, NewRequestForm, create_checked, file, file_in};
 pub use form::{ActionForm, parse_action};
