@@ -67,7 +67,7 @@ pub mod people;
 pub mod points;
 /// C2 Positions: Party-mass service centres, rooms, booking.
 pub mod positions;
-/// Reference data (categories, homes, a project's choices) from memory under the stamp read with the credential.
+/// Reference data (categories, homes, a booking's rules) from memory under the stamp read with the credential.
 pub mod refs;
 /// C1 Resident requests: report, dispatch, handle, rate — the closed loop.
 pub mod requests;

@@ -1,13 +1,13 @@
 //! Reference data served from memory, kept true (issue 15). The rows a write path checks against and
 //! that change rarely — a request category with its SLA, where a home is, a project's categories and
-//! buildings — are kept per instance and served only under the stamp the request read with its
-//! credential (`Ctx::refs`, two columns of that same query): the org tree's epoch (`m0041`, bumped on
-//! every change to the tree and to a home's project) and the reference-data epoch (`m0045`, bumped on
-//! every change to the categories and on a household row going away). Both are bumped by database
-//! triggers in the changing transaction, so a request that begins after a change commits reads a
-//! newer stamp than the cached rows carry, misses, and reads the database — on every instance. The
-//! cache saves the query, never the freshness: a row is served only under exactly the stamp it was
-//! read under.
+//! buildings, a booking's room, centre, hours and closed days — are kept per instance and served only
+//! under the stamp the request read with its credential (`Ctx::refs`, two columns of that same query):
+//! the org tree's epoch (`m0041`, bumped on every change to the tree and to a home's project) and the
+//! reference-data epoch (`m0045`, bumped on every change to those tables and on a household row going
+//! away). Both are bumped by database triggers in the changing transaction, so a request that begins
+//! after a change commits reads a newer stamp than the cached rows carry, misses, and reads the
+//! database — on every instance. The cache saves the query, never the freshness: a row is served only
+//! under exactly the stamp it was read under.
 //!
 //! Why a row read under a stamp may serve every request holding that stamp: the stamp was read before
 //! the row (the credential query comes first), and a change bumps the stamp in its own transaction, so

@@ -19,7 +19,7 @@ pub async fn home(state: &AppState, ctx: &Ctx, id: HouseholdId) -> AppResult<Opt
     crate::org::actions::home_ref(state, ctx, id).await
 }
 
-/// A project's categories, in their order (the queue's filter, the report form).
+/// A project's categories, in their order (the queue's filter).
 pub async fn categories(state: &AppState, ctx: &Ctx, project_id: ProjectId) -> AppResult<Arc<Vec<store::Category>>> {
     let r = state.db.reader();
     let rows = state
