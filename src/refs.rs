@@ -104,6 +104,17 @@ impl Refs {
         Ok(row)
     }
 
+    /// A list (a project's categories, a centre's hours) from memory under the request's stamp, else from
+    /// `fetch`, as `load`; an empty list is kept too (the watched tables' inserts bump the stamp).
+    pub async fn load_all<T, E, F, Fut>(&self, stamp: Option<Stamp>, key: Key, fetch: F) -> Result<Arc<Vec<T>>, E>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<T>, E>>,
+    {
+        Ok(self.load(stamp, key, || async { fetch().await.map(Some) }).await?.unwrap_or_default())
+    }
+
     pub fn len(&self) -> usize {
         self.inner.read().unwrap_or_else(|e| e.into_inner()).rows.len()
     }

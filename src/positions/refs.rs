@@ -24,17 +24,11 @@ pub async fn centre(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<Option<Ar
 /// A centre's opening hours, as stored (weekday by weekday).
 pub async fn hours(state: &AppState, ctx: &Ctx, centre_id: i64) -> AppResult<Arc<Vec<HoursRow>>> {
     let r = state.db.reader();
-    let rows = state
-        .refs
-        .load(ctx.refs, ("positions.hours", centre_id), || async { store::hours(&r, centre_id).await.map(Some) });
-    Ok(rows.await?.unwrap_or_default())
+    state.refs.load_all(ctx.refs, ("positions.hours", centre_id), || store::hours(&r, centre_id)).await
 }
 
 /// A centre's closed days, in order.
 pub async fn closed_days(state: &AppState, ctx: &Ctx, centre_id: i64) -> AppResult<Arc<Vec<NaiveDate>>> {
     let r = state.db.reader();
-    let rows = state.refs.load(ctx.refs, ("positions.closed", centre_id), || async {
-        store::closed_days(&r, centre_id).await.map(Some)
-    });
-    Ok(rows.await?.unwrap_or_default())
+    state.refs.load_all(ctx.refs, ("positions.closed", centre_id), || store::closed_days(&r, centre_id)).await
 }

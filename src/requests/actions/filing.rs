@@ -158,7 +158,7 @@ pub async fn create_checked(
             (None, place.map(|x| x.building_id), Some(loc))
         }
         s => match s.parse::<HouseholdId>().ok() {
-            Some(hid) => match refs::home(state, ctx, hid).await? {
+            Some(hid) => match crate::org::actions::home_ref(state, ctx, hid).await? {
                 Some(h)
                     if h.project_id == category.project_id
                         && (channel.on_behalf()

@@ -14,31 +14,14 @@ pub async fn category(state: &AppState, ctx: &Ctx, id: i64) -> AppResult<Option<
     state.refs.load(ctx.refs, ("requests.category", id), || store::category(&r, id)).await
 }
 
-/// Where a home is (its project and building): the org tree's (`org::actions::home_ref`).
-pub async fn home(state: &AppState, ctx: &Ctx, id: HouseholdId) -> AppResult<Option<Arc<crate::org::store::HomeRef>>> {
-    crate::org::actions::home_ref(state, ctx, id).await
-}
-
 /// A project's categories, in their order (the queue's filter).
 pub async fn categories(state: &AppState, ctx: &Ctx, project_id: ProjectId) -> AppResult<Arc<Vec<store::Category>>> {
     let r = state.db.reader();
-    let rows = state
-        .refs
-        .load(ctx.refs, ("requests.categories", project_id.get()), || async {
-            store::categories(&r, project_id).await.map(Some)
-        })
-        .await?;
-    Ok(rows.unwrap_or_default())
+    state.refs.load_all(ctx.refs, ("requests.categories", project_id.get()), || store::categories(&r, project_id)).await
 }
 
 /// A project's buildings, in their order (the queue's filter).
 pub async fn buildings(state: &AppState, ctx: &Ctx, project_id: ProjectId) -> AppResult<Arc<Vec<store::Named>>> {
     let r = state.db.reader();
-    let rows = state
-        .refs
-        .load(ctx.refs, ("requests.buildings", project_id.get()), || async {
-            store::buildings(&r, project_id).await.map(Some)
-        })
-        .await?;
-    Ok(rows.unwrap_or_default())
+    state.refs.load_all(ctx.refs, ("requests.buildings", project_id.get()), || store::buildings(&r, project_id)).await
 }
