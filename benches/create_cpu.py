@@ -7,6 +7,7 @@ and the heaviest symbols are printed (those above PERF_LIMIT percent, default 1.
     benches/create_cpu.py BIN [BIN ...]        # e.g. a release build before and after a change
     N_ROWS=1000000 SECONDS=10 PERF=1 benches/create_cpu.py target/release/xinghuo
     WHAT=me N_ROWS=0 benches/create_cpu.py BIN…   # GET /api/v1/me instead (per request, not per create)
+    WHAT=list benches/create_cpu.py BIN…          # the project manager's work-queue page (GET /requests)
     DB=postgres benches/create_cpu.py BIN…        # on a fresh PostgreSQL database (127.0.0.1:5432) instead
 
 On PostgreSQL the result also gives the CPU its server processes spent per create (every `postgres` process
@@ -33,7 +34,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 N_ROWS = int(os.environ.get("N_ROWS", "1000000"))
 SECS = int(os.environ.get("SECONDS", "10"))
 TICK = os.sysconf("SC_CLK_TCK")
-# WHAT=me measures GET /api/v1/me (the authenticated floor) the same way instead of creates.
+# WHAT=me measures GET /api/v1/me (the authenticated floor) the same way instead of creates; WHAT=list the
+# project manager's work-queue page (HTML, the first 25 open requests of the project).
 WHAT = os.environ.get("WHAT", "create")
 # DB=postgres: a fresh database xinghuo_cpu on the local PostgreSQL instead of a SQLite file.
 DB = os.environ.get("DB", "sqlite")
@@ -131,10 +133,12 @@ def run(binary):
         with open(lua, "w") as f:
             if WHAT == "me":  # the authenticated floor: credential, principal, a small JSON answer
                 f.write('wrk.headers["Authorization"] = "%s"\n' % h["Authorization"])
+            elif WHAT == "list":  # the work-queue page, as the project manager
+                f.write('wrk.headers["Authorization"] = "%s"\n' % benchlib.staff_token(BASE, "staff")["Authorization"])
             else:
                 f.write('wrk.method = "POST"\nwrk.body = [==[%s]==]\nwrk.headers["Content-Type"] = "application/json"\n'
                         'wrk.headers["Authorization"] = "%s"\n' % (body, h["Authorization"]))
-        url = BASE + ("/api/v1/me" if WHAT == "me" else "/api/v1/requests")
+        url = BASE + {"me": "/api/v1/me", "list": "/requests"}.get(WHAT, "/api/v1/requests")
 
         def wrk(secs):
             return subprocess.run(["wrk", "-t1", "-c16", f"-d{secs}s", "-s", lua, url],
