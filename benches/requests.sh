@@ -65,7 +65,7 @@ run_xinghuo() {
     # The earlier passes' creates (12,000 open requests each) are not yet all-visible: vacuum them as
     # autovacuum would (it is off on the CI machine's PostgreSQL), or the overdue board pays a heap fetch
     # for each of them (docs/benchmarks.md, tenth sitting).
-    psql -q -h 127.0.0.1 -U postgres -d xinghuo_bench -c "VACUUM (ANALYZE) requests, request_day_counts, request_events, audit_log"
+    psql -q "$url" -c "VACUUM (ANALYZE) requests, request_day_counts, request_events, audit_log"
   else
     "$BIN" demo >/dev/null
     local t0=$SECONDS
