@@ -16,7 +16,8 @@ BASE="http://127.0.0.1:$PORT"
 export SEED=${SEED:-5000} N_CREATE=${N_CREATE:-2000} N_LIST=${N_LIST:-2000} N_EXTRA=${N_EXTRA:-2000} RUNS=${RUNS:-3} CONC=${CONC:-16}
 
 need_wrk
-cargo build --release --bin xinghuo
+# XINGHUO_BENCH_BIN: use this binary instead of building a release one.
+bench_bin
 cargo build --release --manifest-path "$SHARED/bench/limit/Cargo.toml" --target-dir "$CARGO_TARGET_DIR/bench-limit"
 
 # Log in as the demo project manager and issue an API token (bearer auth for wrk).
@@ -35,7 +36,7 @@ run_xinghuo() {
   local name=$1 url=$2
   local dir; dir=$(mktemp -d)
   XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn \
-    XINGHUO_DB_MAX_CONNECTIONS=8 "$CARGO_TARGET_DIR/release/xinghuo" serve --demo >"$dir/server.log" 2>&1 &
+    XINGHUO_DB_MAX_CONNECTIONS=8 "$BIN" serve --demo >"$dir/server.log" 2>&1 &
   SERVER=$!
   wait_ready "$BASE/readyz"
   local token; token=$(token_for_staff)
