@@ -58,6 +58,14 @@ async function check(name, fn) {
 function expect(cond, msg) {
   if (!cond) throw new Error(msg);
 }
+// The date in China (the estate's calendar), whatever the machine's zone: a run that crosses
+// Beijing's midnight must not expect yesterday's day counts.
+function chinaDate(d = new Date()) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(d).map((p) => [p.type, p.value]));
+  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), iso: `${parts.year}-${parts.month}-${parts.day}` };
+}
+const daysBetween = (fromIso, toIso) => Math.round((Date.parse(`${toIso}T00:00:00Z`) - Date.parse(`${fromIso}T00:00:00Z`)) / 86400000);
 
 let browser;
 try {
@@ -451,9 +459,9 @@ try {
     const month = (await late.first().textContent()).trim().split(" ")[0];
     await p.screenshot({ path: join(shots, "17-party-board.png"), fullPage: true });
     // Record it: held on the 20th of that month, everyone ticked present by default.
-    const now = new Date();
+    const now = chinaDate();
     const m = parseInt(month, 10);
-    const year = m > now.getMonth() + 1 ? now.getFullYear() - 1 : now.getFullYear();
+    const year = m > now.month ? now.year - 1 : now.year;
     await p.selectOption('#meeting-form select[name="kind"]', "theme_day");
     await p.fill('#meeting-form input[name="title"]', `${m}月主题党日（补开）`);
     await p.fill('#meeting-form input[name="held_on"]', `${year}-${String(m).padStart(2, "0")}-20`);
@@ -728,7 +736,12 @@ try {
     const staff = await loginAs("staff", true);
     await staff.p.goto(`${base}/lending`);
     const overdue = await staff.p.textContent("#overdue");
-    expect(overdue.includes("梯子-01") && overdue.includes("3天"), `overdue: ${overdue}`);
+    // The demo lends it due three days before the day it was seeded (China time); the count is
+    // from its due date to today in China, so a run crossing Beijing's midnight sees one more day.
+    const due = overdue.match(/(\d{4}-\d{2}-\d{2})/);
+    expect(overdue.includes("梯子-01") && due, `overdue: ${overdue}`);
+    const late = daysBetween(due[1], chinaDate().iso);
+    expect(late >= 3 && overdue.includes(`${late}天`), `overdue ${late} days from ${due[1]}: ${overdue}`);
     await staff.p.screenshot({ path: join(shots, "33-lending-desk.png"), fullPage: true });
     await staff.p.click('#open-loans a:has-text("轮椅-01")');
     await staff.p.click('#open-loan form[action$="/hand-over"] button');
