@@ -19,6 +19,9 @@
 # REUSE=1 (postgres only) skips the drop, the demo data and the seed: it measures the last seeded database
 # (with the keyring it was seeded with, kept in $CARGO_TARGET_DIR/bench-pg-data).
 # POOL: the server's database connections (XINGHUO_DB_MAX_CONNECTIONS, default 8).
+# Durability, to compare the backends at the same one: SQLITE_SYNC=normal|full (XINGHUO_SQLITE_SYNCHRONOUS,
+# default normal: the WAL is flushed at checkpoints) and PG_SYNC=on|off (the bench database's
+# synchronous_commit, default on: every commit waits for its flush). normal matches off, full matches on.
 source "$(dirname "$0")/lib.sh"
 OUT_DIR=${OUT_DIR:-$ROOT/target/bench-results}
 mkdir -p "$OUT_DIR"
@@ -59,7 +62,8 @@ run_xinghuo() {
   else
     dir=$(mktemp -d)
   fi
-  export XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn XINGHUO_DB_MAX_CONNECTIONS=${POOL:-8}
+  export XINGHUO_DATABASE_URL="$url" XINGHUO_DATA_DIR="$dir" XINGHUO_LISTEN="127.0.0.1:$PORT" XINGHUO_LOG=warn XINGHUO_DB_MAX_CONNECTIONS=${POOL:-8} \
+    XINGHUO_SQLITE_SYNCHRONOUS=${SQLITE_SYNC:-normal}
   if [ "${REUSE:-0}" = 1 ]; then
     echo "reusing the seeded database at $url"
     # The earlier passes' creates (12,000 open requests each) are not yet all-visible: vacuum them as
@@ -71,6 +75,10 @@ run_xinghuo() {
     local t0=$SECONDS
     bash benches/seed_requests.sh "$name" "$seed_target" "$N_ROWS"
     echo "seeded $N_ROWS rows in $((SECONDS - t0)) s"
+  fi
+  if [ "$name" = postgres ]; then
+    psql -q "$url" -c "ALTER DATABASE xinghuo_bench SET synchronous_commit = ${PG_SYNC:-on}"
+    echo "synchronous_commit = ${PG_SYNC:-on}"
   fi
   # The seed leaves about a gigabyte of dirty pages: write them back now, not under the measured runs
   # (where they slow every fsync — SQLite's checkpoints, PostgreSQL's commits).

@@ -55,7 +55,7 @@ pub struct Shared {
 
 impl AppState {
     pub async fn new(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+        let db = Db::connect_with(&config.database_url, config.db_max_connections, config.sqlite_synchronous).await?;
         db.migrate().await?;
         let secret = resolve_secret(&config, &db).await?;
         let vault = config.vault()?;

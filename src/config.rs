@@ -54,6 +54,11 @@ pub struct Config {
     pub log_format: String,
     /// Max connections in the read pool (PostgreSQL: the whole pool).
     pub db_max_connections: u32,
+    /// SQLite: flush the WAL to disk at every commit (`XINGHUO_SQLITE_SYNCHRONOUS=full`), so a power
+    /// cut loses nothing committed; the default `normal` flushes at checkpoints (a power cut may lose
+    /// the last moments' commits, never the database's consistency). PostgreSQL's own setting is
+    /// `synchronous_commit`, set in PostgreSQL.
+    pub sqlite_synchronous: crate::db::SqliteSync,
     /// Reverse proxies whose `X-Forwarded-For` is believed: the client is the right-most address
     /// that is not one of them (`XINGHUO_TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7`; `XINGHUO_TRUST_PROXY=1`
     /// means loopback only). Empty: the socket peer is the client.
@@ -123,6 +128,7 @@ impl Config {
             lockout_minutes: 15,
             log_format: "text".into(),
             db_max_connections: 8,
+            sqlite_synchronous: crate::db::SqliteSync::Normal,
             trusted_proxies: Vec::new(),
             ip_failure_limit: 20,
             metrics_token: None,
@@ -171,6 +177,10 @@ impl Config {
                 "LOCKOUT_MINUTES" => c.lockout_minutes = parse("XINGHUO_LOCKOUT_MINUTES", &v)?,
                 "LOG_FORMAT" => c.log_format = v,
                 "DB_MAX_CONNECTIONS" => c.db_max_connections = parse("XINGHUO_DB_MAX_CONNECTIONS", &v)?,
+                "SQLITE_SYNCHRONOUS" => {
+                    c.sqlite_synchronous = crate::db::SqliteSync::parse(&v)
+                        .ok_or_else(|| ConfigError::Invalid("XINGHUO_SQLITE_SYNCHRONOUS", v.clone()))?
+                }
                 "TRUST_PROXY" => {
                     if matches!(v.trim(), "1" | "true" | "yes") {
                         c.trusted_proxies = loopback_nets();
@@ -267,6 +277,11 @@ mod tests {
         let e = Config::from_vars([("XINGHUO_LISTEN".to_string(), "nope".to_string())]).unwrap_err();
         assert!(e.to_string().contains("XINGHUO_LISTEN"));
         assert!(Config::from_vars([("XINGHUO_COOKIE_SECRET".to_string(), "short".to_string())]).is_err());
+        let e = Config::from_vars([("XINGHUO_SQLITE_SYNCHRONOUS".to_string(), "off".to_string())]).unwrap_err();
+        assert!(e.to_string().contains("XINGHUO_SQLITE_SYNCHRONOUS"));
+        let c = Config::from_vars([("XINGHUO_SQLITE_SYNCHRONOUS".to_string(), "full".to_string())]).unwrap();
+        assert_eq!(c.sqlite_synchronous, crate::db::SqliteSync::Full);
+        assert_eq!(Config::from_vars([]).unwrap().sqlite_synchronous, crate::db::SqliteSync::Normal);
     }
 
     #[test]

@@ -44,11 +44,35 @@ pub enum ConnectError {
     Connect(String),
 }
 
+/// When SQLite flushes its WAL to disk (`PRAGMA synchronous`; `Config::sqlite_synchronous`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqliteSync {
+    /// At checkpoints: a power cut may lose the last commits, never consistency (WAL's usual setting).
+    Normal,
+    /// At every commit (a group of write units shares one flush).
+    Full,
+}
+
+impl SqliteSync {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "normal" => Some(Self::Normal),
+            "full" => Some(Self::Full),
+            _ => None,
+        }
+    }
+}
+
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, ConnectError> {
+        Self::connect_with(url, max_connections, SqliteSync::Normal).await
+    }
+
+    /// As `connect`, with SQLite's flush setting (ignored on PostgreSQL).
+    pub async fn connect_with(url: &str, max_connections: u32, sync: SqliteSync) -> Result<Self, ConnectError> {
         let scheme = url.split(':').next().unwrap_or_default().to_ascii_lowercase();
         match scheme.as_str() {
-            "sqlite" => connect_sqlite(url, max_connections).await,
+            "sqlite" => connect_sqlite(url, max_connections, sync).await,
             "postgres" | "postgresql" => connect_postgres(url, max_connections).await,
             _ => Err(ConnectError::UnknownScheme(scheme)),
         }
@@ -80,13 +104,16 @@ impl Db {
     }
 }
 
-async fn connect_sqlite(url: &str, max: u32) -> Result<Db, ConnectError> {
+async fn connect_sqlite(url: &str, max: u32, sync: SqliteSync) -> Result<Db, ConnectError> {
     use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
     let opts = SqliteConnectOptions::from_str(url)
         .map_err(|e| ConnectError::Connect(e.to_string()))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(match sync {
+            SqliteSync::Normal => SqliteSynchronous::Normal,
+            SqliteSync::Full => SqliteSynchronous::Full,
+        })
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     let file = opts.get_filename().to_path_buf();
@@ -215,6 +242,20 @@ mod tests {
         let Err(e) = super::Db::connect("mysql://localhost/x", 1).await else { panic!("mysql accepted") };
         let msg = e.to_string();
         assert!(msg.contains("mysql") && msg.contains("sqlite"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn sqlites_flush_setting_reaches_the_writer() {
+        use super::{Db, SqliteSync};
+        let dir = tempfile::tempdir().unwrap();
+        for (sync, want) in [(SqliteSync::Normal, 1), (SqliteSync::Full, 2)] {
+            let url = format!("sqlite://{}/s.db?mode=rwc", dir.path().display());
+            let db = Db::connect_with(&url, 2, sync).await.unwrap();
+            let got = super::count(&db.write, "SELECT synchronous AS n FROM pragma_synchronous", vec![]).await.unwrap();
+            assert_eq!(got, want, "{sync:?}");
+        }
+        assert_eq!(SqliteSync::parse(" FULL "), Some(SqliteSync::Full));
+        assert_eq!(SqliteSync::parse("off"), None);
     }
 
     #[test]
