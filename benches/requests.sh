@@ -132,7 +132,10 @@ pg_run() {
   if [ "${REUSE:-0}" != 1 ]; then
     psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS xinghuo_bench" -c "CREATE DATABASE xinghuo_bench"
   fi
-  run_xinghuo postgres "postgres://postgres@127.0.0.1:5432/xinghuo_bench" "postgres://postgres@127.0.0.1:5432/xinghuo_bench"
+  # PG_SOCKET=1: reach PostgreSQL through its Unix socket (/var/run/postgresql) instead of TCP loopback.
+  local url=postgres://postgres@127.0.0.1:5432/xinghuo_bench
+  [ "${PG_SOCKET:-0}" = 1 ] && url="postgres://postgres@localhost/xinghuo_bench?host=/var/run/postgresql"
+  run_xinghuo postgres "$url" "$url"
 }
 
 case "$WHAT" in

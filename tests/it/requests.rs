@@ -305,6 +305,59 @@ async fn overdue_requests_climb_one_level_per_period_and_never_twice_at_once() {
     assert_eq!(escalate_overdue(&app.state, app.clock.now()).await.unwrap(), 0);
 }
 
+/// The overdue board is the newest 25 late requests, late either way: unanswered past the response
+/// deadline, or unfinished past the completion deadline — held to that definition with more late work
+/// than one page, in whatever way the query finds it.
+#[tokio::test]
+async fn the_overdue_board_is_the_newest_late_work_either_way() {
+    let app = TestApp::new().await;
+    let ids = app.ids().await;
+    let mut resident = app.login("resident").await;
+    let mut staff = app.login("staff").await;
+    let mut made = Vec::new();
+    for i in 0..30 {
+        let r = resident
+            .json(
+                "POST",
+                "/api/v1/requests",
+                json!({"category_id": ids.yeyu_lighting, "description": format!("{i}号灯不亮"), "household_id": ids.hh1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let id = r.json()["id"].as_i64().unwrap();
+        // Every other one is answered at once (taken by a handler).
+        if i % 2 == 0 {
+            let path = format!("/api/v1/requests/{id}/actions");
+            staff.json("POST", &path, json!({"action": "dispatch", "assignee_person_id": ids.staff_person})).await;
+            let r = staff.json("POST", &path, json!({"action": "accept"})).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        made.push((id, i % 2 == 0));
+    }
+    let board =
+        |q: serde_json::Value| q.as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let newest = |mut v: Vec<i64>| {
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v.truncate(25);
+        v
+    };
+    // Three hours on (a 60-minute response, 48-hour completion): only the unanswered are late.
+    app.clock.advance(Duration::hours(3));
+    let mut staff = app.login("staff").await;
+    let want = newest(made.iter().filter(|(_, answered)| !answered).map(|(id, _)| *id).collect());
+    assert_eq!(want.len(), 15);
+    assert_eq!(board(staff.get("/api/v1/requests?overdue=1").await.json()), want);
+    // Past the completion deadline: all thirty are late, the board shows the newest 25 in order.
+    app.clock.advance(Duration::hours(47));
+    let mut staff = app.login("staff").await;
+    let want = newest(made.iter().map(|(id, _)| *id).collect());
+    assert_eq!(board(staff.get("/api/v1/requests?overdue=1").await.json()), want);
+    // The next page goes on from the last id shown.
+    let rest = board(staff.get(&format!("/api/v1/requests?overdue=1&before={}", want[24])).await.json());
+    assert_eq!(rest.len(), 5);
+    assert!(rest.iter().all(|id| *id < want[24]));
+}
+
 #[tokio::test]
 async fn the_months_three_rates_count_what_happened_and_export_as_a_ledger() {
     let app = TestApp::new().await;
