@@ -60,10 +60,14 @@ function expect(cond, msg) {
 }
 // The date in China (the estate's calendar), whatever the machine's zone: a run that crosses
 // Beijing's midnight must not expect yesterday's day counts.
+// `iso` and `time` are as the date and time inputs take them (2026-12-04, 09:05).
 function chinaDate(d = new Date()) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
     .formatToParts(d).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), iso: `${parts.year}-${parts.month}-${parts.day}` };
+  return {
+    year: Number(parts.year), month: Number(parts.month), day: Number(parts.day),
+    iso: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`,
+  };
 }
 const daysBetween = (fromIso, toIso) => Math.round((Date.parse(`${toIso}T00:00:00Z`) - Date.parse(`${fromIso}T00:00:00Z`)) / 86400000);
 
@@ -505,8 +509,7 @@ try {
     // check-out waits until a minute after the start, so real service time is credited. 600 points an
     // hour for volunteer work at this estate (a staff setting) makes that minute worth 10 points.
     const t = new Date(Math.ceil((Date.now() + 70 * 1000) / 60000) * 60000);
-    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(t).map((p) => [p.type, p.value]));
+    const start = chinaDate(t);
     await page.goto(`${base}/activities`);
     const rules = page.locator('form[action="/activities/points-rules"]');
     await rules.locator('select[name="kind"]').selectOption("volunteer");
@@ -516,8 +519,8 @@ try {
     await page.goto(`${base}/activities`);
     await page.fill('#new-activity input[name="title"]', "楼道清扫突击");
     await page.selectOption('#new-activity select[name="kind"]', "volunteer");
-    await page.fill('#new-activity input[name="date"]', `${parts.year}-${parts.month}-${parts.day}`);
-    await page.fill('#new-activity input[name="start"]', `${parts.hour}:${parts.minute}`);
+    await page.fill('#new-activity input[name="date"]', start.iso);
+    await page.fill('#new-activity input[name="start"]', start.time);
     await page.fill('#new-activity input[name="duration_minutes"]', "60");
     await page.click('#new-activity button[type="submit"]');
     await page.waitForSelector("#activity-title");
