@@ -49,6 +49,7 @@ pub(crate) mod m0042_request_counts;
 pub(crate) mod m0043_open_requests;
 mod m0044_counts_by_backend;
 mod m0045_ref_epoch;
+pub mod m0046_late_work;
 
 pub struct Migrator;
 
@@ -101,6 +102,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0043_open_requests::M0043OpenRequests),
             Box::new(m0044_counts_by_backend::M0044CountsByBackend),
             Box::new(m0045_ref_epoch::M0045RefEpoch),
+            Box::new(m0046_late_work::M0046LateWork),
         ]
     }
 }
