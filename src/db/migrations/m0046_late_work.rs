@@ -4,7 +4,8 @@
 //! view at 481,269 open requests, 39.8 figures pages a second with 16 staff). Here each way of being
 //! late has its own partial index, keyed by the deadline: the board's query (`requests::store::queue`)
 //! asks each for the requests whose deadline has passed and unions the two — it reads the late
-//! requests only (0.2 ms for the same ids at the same backlog; docs/benchmarks.md, twelfth sitting).
+//! requests only: by hand 0.2 ms for the same ids at the same backlog (docs/benchmarks.md, eleventh
+//! sitting); the figures page at 16 connections 90.9 → 913–993 rps, with more open work (twelfth).
 //!
 //! **PostgreSQL only.** On SQLite the same two indexes cost 17 % of the creates (4,922 → 4,065 rps, the
 //! eleventh sitting): its one writer maintains every index of a new request inside the write path, and
