@@ -367,6 +367,15 @@ async fn staff_enter_a_request_by_room_number_and_filter_the_queue_by_building_a
     let b = ids.yeyu_building;
     let q = staff.get(&format!("/api/v1/requests?building_id={b}&category_id={}", ids.yeyu_lighting)).await.json();
     assert!(q.as_array().unwrap().iter().any(|x| x["id"] == id));
+    // The building filter filters: another building of the project does not list it.
+    let other_building = app
+        .id(&format!(
+            "SELECT id FROM org_nodes WHERE project_id = {} AND kind = 'building' AND id <> {b} ORDER BY id LIMIT 1",
+            ids.yeyu
+        ))
+        .await;
+    let q = staff.get(&format!("/api/v1/requests?building_id={other_building}")).await.json();
+    assert!(!q.as_array().unwrap().iter().any(|x| x["id"] == id), "{q}");
     let other_cat =
         app.id(&format!("SELECT id FROM request_categories WHERE project_id = {} AND name = '电梯'", ids.yeyu)).await;
     let q = staff.get(&format!("/api/v1/requests?category_id={other_cat}")).await.json();
