@@ -302,7 +302,8 @@ pub async fn queue(
         // `+ 0` hides the column's statistics from the planner (no index leads with `building_id`, so
         // none is lost). With them, PostgreSQL costs a large building's page below the statement's
         // generic plan and re-plans the twelve-relation join on every call (~2 ms of planning for
-        // 0.4 ms of work); without them one generic plan serves every building. docs/benchmarks.md,
+        // 0.4 ms of work); without them every building costs alike and it settles on the generic plan
+        // (in four passes of five measured: the project's share can still tip it). docs/benchmarks.md,
         // fourteenth sitting.
         sql.push_str(&format!(" AND q.building_id + 0 = ${}", values.len()));
     }
