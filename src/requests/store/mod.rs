@@ -293,19 +293,23 @@ pub async fn queue(
         }
         sql.push_str(&format!(" AND q.assignee_person_id IS NULL AND ({})", ors.join(" OR ")));
     }
-    if let Some(c) = id(&f.category_id) {
+    let category = id(&f.category_id);
+    if let Some(c) = category {
         values.push(c.into());
         sql.push_str(&format!(" AND q.category_id = ${}", values.len()));
     }
     if let Some(b) = id(&f.building_id) {
         values.push(b.into());
-        // `+ 0` hides the column's statistics from the planner (no index leads with `building_id`, so
-        // none is lost). With them, PostgreSQL costs a large building's page below the statement's
+        // Without a category, no index can use `building_id`, and `+ 0` hides the column's statistics
+        // from the planner: with them, PostgreSQL costs a large building's page below the statement's
         // generic plan and re-plans the twelve-relation join on every call (~2 ms of planning for
         // 0.4 ms of work); without them every building costs alike and it settles on the generic plan
-        // (in four passes of five measured: the project's share can still tip it). docs/benchmarks.md,
+        // (in four passes of five measured: the project's share can still tip it). With a category,
+        // `ix_requests_dup` (category_id, building_id, state) finds the page's rows exactly, and `+ 0`
+        // would cost it the building column (0.04 → 0.47 ms at 1M rows). docs/benchmarks.md,
         // fourteenth sitting.
-        sql.push_str(&format!(" AND q.building_id + 0 = ${}", values.len()));
+        let column = if category.is_some() { "q.building_id" } else { "q.building_id + 0" };
+        sql.push_str(&format!(" AND {column} = ${}", values.len()));
     }
     if let Some(b) = f.before {
         values.push(b.into());
