@@ -49,6 +49,8 @@ pub struct Shared {
     pub heavy: crate::heavy::Heavy,
     /// Principals resolved earlier, reused while their versions hold (`auth::cache`).
     pub principals: Arc<auth::cache::Principals>,
+    /// API tokens validated here, for gated writes (`auth::gate`).
+    pub gate_tokens: Arc<auth::gate::Tokens>,
     /// Reference rows read earlier, served while the stamp read with the credential holds (`refs`).
     pub refs: Arc<crate::refs::Refs>,
 }
@@ -79,6 +81,7 @@ impl AppState {
             vault: Arc::new(vault),
             write_limits,
             principals: Arc::default(),
+            gate_tokens: Arc::default(),
             refs: Arc::default(),
         })))
     }

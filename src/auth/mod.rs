@@ -12,6 +12,7 @@ use crate::ids::*;
 pub mod actions;
 pub mod address;
 pub mod cache;
+pub mod gate;
 pub mod model;
 pub mod pages;
 pub mod password;
@@ -58,6 +59,8 @@ pub struct Ctx {
     /// The stamp read with the credential that reference rows from memory are checked against
     /// (`crate::refs`); `None` without a credential (then they are read from the database).
     pub refs: Option<crate::refs::Stamp>,
+    /// Set when the request runs before its credential was read (`gate`): its write must carry the gate.
+    pub gate: Option<Arc<gate::Gate>>,
 }
 
 impl Ctx {
@@ -75,6 +78,7 @@ impl Ctx {
             via_token: false,
             unread: 0,
             refs: None,
+            gate: None,
         }
     }
     /// A caller outside HTTP (the demo's generated history): acting as this principal, from nowhere.
@@ -309,10 +313,54 @@ async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Ca
         return Ok(None);
     };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.
+    let mut last_at = row.last_at;
     if row.last_at.is_none_or(|t| now - t > Duration::minutes(5)) {
         store::principal::touch_token(&state.db.write, row.token_id, now).await?;
+        last_at = Some(now);
     }
-    caller_of(state, row).await
+    let hash = sha256_hex(token);
+    let known = gate::Known {
+        user_id: row.user_id,
+        may_write: row.access == "write" && row.is_active,
+        expires_at: row.expires_at.unwrap_or(now),
+        last_at,
+        user_version: row.auth_version,
+        epoch: row.epoch,
+        ref_epoch: row.ref_epoch,
+        unread: row.unread,
+    };
+    let caller = caller_of(state, row).await?;
+    if caller.is_some() {
+        state.gate_tokens.put(hash, known);
+    }
+    Ok(caller)
+}
+
+/// The caller of a gated request (`gate`) from what this instance knows of its token, without reading
+/// it: only on PostgreSQL, for a write-access token whose use needs no recording yet and whose principal
+/// is cached under the same stamp.
+fn known_caller(state: &AppState, req: &Request) -> Option<(Caller, Arc<gate::Gate>)> {
+    use sea_orm::ConnectionTrait;
+    if state.db.write.get_database_backend() != sea_orm::DatabaseBackend::Postgres
+        || !gate::route_allows(req.method(), req.uri().path(), req.headers(), {
+            use axum::body::HttpBody;
+            req.body().size_hint().exact()
+        })
+    {
+        return None;
+    }
+    let token = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    let hash = sha256_hex(token);
+    let k = state.gate_tokens.get(&hash)?;
+    let now = state.clock.now();
+    if !k.may_write || k.expires_at <= now || k.last_at.is_none_or(|t| now - t > Duration::minutes(5)) {
+        return None;
+    }
+    let stamp = cache::Stamp { user_version: k.user_version, epoch: k.epoch, day: state.clock.today() };
+    let principal = state.principals.get(k.user_id, stamp)?;
+    let refs = crate::refs::Stamp { org: k.epoch, refs: k.ref_epoch };
+    let caller = Caller { principal, read_only: false, unread: k.unread, refs };
+    Some((caller, gate::Gate::new(hash, k, now)))
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -324,14 +372,51 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(ctx);
         return next.run(req).await;
     }
+    // A gated write with a known token runs first on what is known (`gate`); unless its gate passed, its
+    // answer is dropped and it runs again the ordinary way.
+    if let Some((caller, g)) = known_caller(&state, &req) {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, gate::BODY_MAX as usize).await else {
+            return AppError::too_large("提交的内容过大", "Request body too large").as_json().into_response();
+        };
+        let again = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+        let first = authenticated(
+            &state,
+            Request::from_parts(parts, Body::from(bytes)),
+            next.clone(),
+            Some((caller, g.clone())),
+        )
+        .await;
+        state.gate_tokens.count(g.passed());
+        if g.passed() {
+            return first;
+        }
+        state.gate_tokens.forget(g.hash());
+        return authenticated(&state, again, next, None).await;
+    }
+    authenticated(&state, req, next, None).await
+}
+
+/// `authenticate` once the caller is known (`known`) or is to be read from the credential.
+async fn authenticated(
+    state: &AppState,
+    mut req: Request,
+    next: Next,
+    known: Option<(Caller, Arc<gate::Gate>)>,
+) -> Response {
     let headers = req.headers().clone();
     let mut caller = None;
     let mut via_token = false;
     let mut session_token = None;
-    if let Some(bearer) =
+    let mut gate = None;
+    if let Some((c, g)) = known {
+        caller = Some(c);
+        via_token = true;
+        gate = Some(g);
+    } else if let Some(bearer) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
-        match caller_for_api_token(&state, bearer.trim()).await {
+        match caller_for_api_token(state, bearer.trim()).await {
             Ok(Some(c)) if c.read_only && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) => {
                 return AppError::new(
                     axum::http::StatusCode::FORBIDDEN,
@@ -359,7 +444,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             Err(e) => return e.as_json().into_response(),
         }
     } else if let Some(tok) = cookie(&headers, SESSION_COOKIE) {
-        match caller_for_session(&state, &tok).await {
+        match caller_for_session(state, &tok).await {
             Ok(Some(c)) => {
                 caller = Some(c);
                 session_token = Some(tok);
@@ -405,13 +490,14 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         via_token,
         unread,
         refs,
+        gate,
     };
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(str::to_string);
     let api = ctx.is_api();
     let connect = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().cloned();
     req.extensions_mut().insert(ctx.clone());
     let resp = crate::web::normalized(next.run(req).await, api);
-    let resp = match crate::web::refill::again(&state, &ctx, resp, &headers, referer.as_deref(), connect).await {
+    let resp = match crate::web::refill::again(state, &ctx, resp, &headers, referer.as_deref(), connect).await {
         Ok(redrawn) => redrawn,
         Err(resp) => resp,
     };

@@ -29,12 +29,20 @@ struct Part {
 pub struct Chain {
     head: Part,
     tail: Vec<Part>,
+    check: Option<Part>,
 }
 
 impl Chain {
     /// The head: an `INSERT … RETURNING id`.
     pub fn new(sql: &str, values: Vec<Value>) -> Self {
-        Self { head: Part { sql: sql.to_string(), values }, tail: Vec::new() }
+        Self { head: Part { sql: sql.to_string(), values }, tail: Vec::new(), check: None }
+    }
+
+    /// A condition evaluated after the inserts, in the same statement, which raises an error to undo
+    /// them all (e.g. `xh_auth_gate($1, …)`, `auth::gate`). PostgreSQL only: on SQLite a chain with a
+    /// check is refused, so a caller gives one only where `is_one_statement` holds.
+    pub fn check(&mut self, sql: &str, values: Vec<Value>) {
+        self.check = Some(Part { sql: sql.to_string(), values });
     }
 
     /// A later insert, naming the head's id as `$id`.
@@ -49,6 +57,7 @@ impl Chain {
                 let (sql, values) = self.into_one_statement();
                 super::insert_id(conn, &sql, values).await
             }
+            _ if self.check.is_some() => Err(DbErr::Custom("a chain's check needs PostgreSQL".into())),
             _ => {
                 let id = super::insert_id(conn, &self.head.sql, self.head.values).await?;
                 for mut p in self.tail {
@@ -77,6 +86,11 @@ impl Chain {
             values.extend(p.values);
         }
         sql.push_str(" SELECT id FROM xh_head");
+        if let Some(c) = self.check {
+            // Evaluated for the head's one row, after every part has written.
+            sql.push_str(&format!(" WHERE {}", renumber(&c.sql, values.len())));
+            values.extend(c.values);
+        }
         (sql, values)
     }
 }
@@ -129,5 +143,20 @@ mod tests {
         );
         let v: Vec<i32> = values.into_iter().map(|v| if let Value::Int(Some(n)) = v { n } else { -1 }).collect();
         assert_eq!(v, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_check_comes_after_the_writes_with_its_own_placeholders() {
+        let mut c = Chain::new("INSERT INTO a (x) VALUES ($1) RETURNING id", vec![1.into()]);
+        c.then("INSERT INTO b (a_id, z) VALUES ($id, $1)", vec![2.into()]);
+        c.check("gate($1, $2)", vec![3.into(), 4.into()]);
+        let (sql, values) = c.into_one_statement();
+        assert_eq!(
+            sql,
+            "WITH xh_head AS (INSERT INTO a (x) VALUES ($1) RETURNING id), \
+             xh_1 AS (INSERT INTO b (a_id, z) VALUES ((SELECT id FROM xh_head), $2)) \
+             SELECT id FROM xh_head WHERE gate($3, $4)"
+        );
+        assert_eq!(values.len(), 4);
     }
 }

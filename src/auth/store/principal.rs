@@ -27,6 +27,8 @@ pub struct CallerRow {
     pub created_at: DateTime<Utc>,
     /// The session's last use, or the token's (none yet).
     pub last_at: Option<DateTime<Utc>>,
+    /// When the session or token runs out (none outside HTTP).
+    pub expires_at: Option<DateTime<Utc>>,
     /// Tokens: the token's id and `read` or `write` (0 and `write` for a session).
     pub token_id: i64,
     pub access: String,
@@ -88,7 +90,7 @@ pub async fn session_caller(
     born_after: DateTime<Utc>,
 ) -> Result<Option<CallerRow>, AppError> {
     let sql = format!(
-        "SELECT {CALLER_COLUMNS}, s.created_at, s.last_seen_at AS last_at, CAST(0 AS BIGINT) AS token_id, \
+        "SELECT {CALLER_COLUMNS}, s.created_at, s.last_seen_at AS last_at, s.expires_at, CAST(0 AS BIGINT) AS token_id, \
          'write' AS access FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id = $1 AND s.expires_at > $2 AND s.created_at > $3"
     );
@@ -117,7 +119,7 @@ pub async fn token_caller(
     now: DateTime<Utc>,
 ) -> Result<Option<CallerRow>, AppError> {
     let sql = format!(
-        "SELECT {CALLER_COLUMNS}, t.created_at, t.last_used_at AS last_at, t.id AS token_id, t.access \
+        "SELECT {CALLER_COLUMNS}, t.created_at, t.last_used_at AS last_at, t.expires_at, t.id AS token_id, t.access \
          FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
     );
@@ -127,7 +129,7 @@ pub async fn token_caller(
 /// A user's row as a caller outside HTTP (the demo's history) sees it: no credential.
 pub async fn user_caller(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Option<CallerRow>, AppError> {
     let sql = format!(
-        "SELECT {CALLER_COLUMNS}, u.created_at, CAST(NULL AS TIMESTAMPTZ) AS last_at, CAST(0 AS BIGINT) AS token_id, \
+        "SELECT {CALLER_COLUMNS}, u.created_at, CAST(NULL AS TIMESTAMPTZ) AS last_at, CAST(NULL AS TIMESTAMPTZ) AS expires_at, CAST(0 AS BIGINT) AS token_id, \
          'write' AS access FROM users u WHERE u.id = $1"
     );
     Ok(db::one(conn, &sql, params![user_id]).await?)

@@ -50,6 +50,7 @@ pub(crate) mod m0043_open_requests;
 mod m0044_counts_by_backend;
 mod m0045_ref_epoch;
 pub mod m0046_late_work;
+pub mod m0047_auth_gate;
 
 pub struct Migrator;
 
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0044_counts_by_backend::M0044CountsByBackend),
             Box::new(m0045_ref_epoch::M0045RefEpoch),
             Box::new(m0046_late_work::M0046LateWork),
+            Box::new(m0047_auth_gate::M0047AuthGate),
         ]
     }
 }

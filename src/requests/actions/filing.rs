@@ -253,7 +253,7 @@ pub async fn file_in(
     confirm_via: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<i64> {
-    Ok(filing(ctx, f, confirm_via, now).run(tx).await?)
+    write(ctx, filing(ctx, f, confirm_via, now), tx).await
 }
 
 /// A report's rows as one chain (`db::chain`): the request, its first timeline event and its audit line.
@@ -294,7 +294,25 @@ fn filing(ctx: &Ctx, f: Filing<'_>, confirm_via: Option<&str>, now: chrono::Date
         ),
     };
     crate::audit::record_in_chain(&mut chain, ctx, &f.actor, now, e);
+    // Run before its credential was read (`auth::gate`): the statement checks it.
+    if let Some(g) = &ctx.gate {
+        g.add_to(&mut chain);
+    }
     chain
+}
+
+/// A report's chain run on `conn`; with the gate, it passed when the chain wrote.
+async fn write(ctx: &Ctx, chain: Chain, conn: &impl sea_orm::ConnectionTrait) -> AppResult<i64> {
+    match chain.run(conn).await {
+        Ok(id) => {
+            if let Some(g) = &ctx.gate {
+                g.pass();
+            }
+            Ok(id)
+        }
+        Err(e) if crate::auth::gate::refused(&e) => Err(AppError::unauthorized()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Write a report: `file_in`, its photos and the resident's notice, in one transaction (photos already
@@ -308,7 +326,7 @@ pub async fn file(state: &AppState, ctx: &Ctx, f: Filing<'_>, photos: Vec<Upload
     // Nothing but the chain to write, and it is one statement on this database (PostgreSQL): one trip,
     // no transaction around it.
     if photos.is_empty() && notice.is_none() && Chain::is_one_statement(state.db.write.get_database_backend()) {
-        return Ok(filing(ctx, f, None, now).run(&state.db.write).await?);
+        return write(ctx, filing(ctx, f, None, now), &state.db.write).await;
     }
     // One write unit: on SQLite the whole report runs on the writer in one go (db::unit).
     let tx = state.db.begin_unit().await?;
