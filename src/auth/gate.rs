@@ -38,7 +38,7 @@ pub const BODY_MAX: u64 = 64 * 1024;
 const MAX_ENTRIES: usize = 50_000;
 
 /// What the ordinary path last read for a token (by its hash).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Known {
     pub user_id: i64,
     pub may_write: bool,

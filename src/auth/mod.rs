@@ -308,6 +308,7 @@ async fn caller_for_session(state: &AppState, token: &str) -> Result<Option<Call
 
 /// A live token's caller, and whether it may only read. Expired and revoked tokens are no tokens.
 async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
+    use sea_orm::ConnectionTrait;
     let now = state.clock.now();
     let Some(row) = store::principal::token_caller(&state.db.reader(), &sha256_hex(token), now).await? else {
         return Ok(None);
@@ -318,7 +319,6 @@ async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Ca
         store::principal::touch_token(&state.db.write, row.token_id, now).await?;
         last_at = Some(now);
     }
-    let hash = sha256_hex(token);
     let known = gate::Known {
         user_id: row.user_id,
         may_write: row.access == "write" && row.is_active,
@@ -330,8 +330,15 @@ async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Ca
         unread: row.unread,
     };
     let caller = caller_of(state, row).await?;
-    if caller.is_some() {
-        state.gate_tokens.put(hash, known);
+    // Remembered for gated writes (PostgreSQL only), rewritten only when something in it changed.
+    if caller.is_some()
+        && known.may_write
+        && state.db.write.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+    {
+        let hash = sha256_hex(token);
+        if state.gate_tokens.get(&hash).as_ref() != Some(&known) {
+            state.gate_tokens.put(hash, known);
+        }
     }
     Ok(caller)
 }
