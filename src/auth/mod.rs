@@ -310,7 +310,8 @@ async fn caller_for_session(state: &AppState, token: &str) -> Result<Option<Call
 async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     use sea_orm::ConnectionTrait;
     let now = state.clock.now();
-    let Some(row) = store::principal::token_caller(&state.db.reader(), &sha256_hex(token), now).await? else {
+    let hash = sha256_hex(token);
+    let Some(row) = store::principal::token_caller(&state.db.reader(), &hash, now).await? else {
         return Ok(None);
     };
     // Like sessions: record use at most every 5 minutes, so API reads stay reads.
@@ -334,40 +335,11 @@ async fn caller_for_api_token(state: &AppState, token: &str) -> Result<Option<Ca
     if caller.is_some()
         && known.may_write
         && state.db.write.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+        && state.gate_tokens.get(&hash).as_ref() != Some(&known)
     {
-        let hash = sha256_hex(token);
-        if state.gate_tokens.get(&hash).as_ref() != Some(&known) {
-            state.gate_tokens.put(hash, known);
-        }
+        state.gate_tokens.put(hash, known);
     }
     Ok(caller)
-}
-
-/// The caller of a gated request (`gate`) from what this instance knows of its token, without reading
-/// it: only on PostgreSQL, for a write-access token whose use needs no recording yet and whose principal
-/// is cached under the same stamp.
-fn known_caller(state: &AppState, req: &Request) -> Option<(Caller, Arc<gate::Gate>)> {
-    use sea_orm::ConnectionTrait;
-    if state.db.write.get_database_backend() != sea_orm::DatabaseBackend::Postgres
-        || !gate::route_allows(req.method(), req.uri().path(), req.headers(), {
-            use axum::body::HttpBody;
-            req.body().size_hint().exact()
-        })
-    {
-        return None;
-    }
-    let token = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
-    let hash = sha256_hex(token);
-    let k = state.gate_tokens.get(&hash)?;
-    let now = state.clock.now();
-    if !k.may_write || k.expires_at <= now || k.last_at.is_none_or(|t| now - t > Duration::minutes(5)) {
-        return None;
-    }
-    let stamp = cache::Stamp { user_version: k.user_version, epoch: k.epoch, day: state.clock.today() };
-    let principal = state.principals.get(k.user_id, stamp)?;
-    let refs = crate::refs::Stamp { org: k.epoch, refs: k.ref_epoch };
-    let caller = Caller { principal, read_only: false, unread: k.unread, refs };
-    Some((caller, gate::Gate::new(hash, k, now)))
 }
 
 /// Outer middleware: resolve the caller, attach `Ctx`, make sure an anonymous browser has a CSRF cookie.
@@ -381,7 +353,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     // A gated write with a known token runs first on what is known (`gate`); unless its gate passed, its
     // answer is dropped and it runs again the ordinary way.
-    if let Some((caller, g)) = known_caller(&state, &req) {
+    if let Some((caller, g)) = gate::known_caller(&state, &req) {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, gate::BODY_MAX as usize).await else {
             return AppError::too_large("提交的内容过大", "Request body too large").as_json().into_response();

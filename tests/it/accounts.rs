@@ -260,10 +260,7 @@ async fn every_form_carries_the_csrf_field_from_the_macro() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_to_who_someone_is_applies_on_the_next_request_on_every_instance() {
     let app = TestApp::new().await;
-    let mut config = (*app.state.config).clone();
-    config.data_dir = tempfile::tempdir().unwrap().keep();
-    let second = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    let other = xinghuo::app::build(second.clone());
+    let (second, other) = app.second_instance().await;
     let ids = app.ids().await;
     let ok = StatusCode::OK;
 
@@ -358,10 +355,7 @@ async fn a_change_to_who_someone_is_applies_on_the_next_request_on_every_instanc
 async fn a_report_with_a_known_token_is_checked_in_its_own_write_on_every_instance() {
     let app = TestApp::new().await;
     let pg = app.pg_schema.is_some();
-    let mut config = (*app.state.config).clone();
-    config.data_dir = tempfile::tempdir().unwrap().keep();
-    let second = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    let other = xinghuo::app::build(second.clone());
+    let (second, other) = app.second_instance().await;
     let ids = app.ids().await;
     let mut resident = app.login("resident").await;
     let mut tokens = Vec::new();
@@ -405,13 +399,7 @@ async fn a_report_with_a_known_token_is_checked_in_its_own_write_on_every_instan
     // The category's respond window changed by hand, behind both instances: the next report on the
     // second is filed under the new one, once.
     tb.json("POST", "/api/v1/requests", body("先让第二个实例认得令牌")).await;
-    xinghuo::db::exec(
-        &app.state.db.write,
-        "UPDATE request_categories SET respond_minutes = 45 WHERE id = $1",
-        vec![ids.yeyu_lighting.into()],
-    )
-    .await
-    .unwrap();
+    app.exec("UPDATE request_categories SET respond_minutes = 45 WHERE id = $1", vec![ids.yeyu_lighting.into()]).await;
     let r = tb.json("POST", "/api/v1/requests", body("窗口改了以后报事")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let id = r.json()["id"].as_i64().unwrap();
@@ -423,25 +411,17 @@ async fn a_report_with_a_known_token_is_checked_in_its_own_write_on_every_instan
     // Moved out, written straight in the database: refused on both, nothing written.
     tb.json("POST", "/api/v1/requests", body("搬走之前报事")).await;
     ta.json("POST", "/api/v1/requests", body("搬走之前报事")).await;
-    xinghuo::db::exec(
-        &app.state.db.write,
+    app.exec(
         "UPDATE household_members SET moved_out = $1 WHERE person_id = $2",
         vec![xinghuo::clock::Clock::today(&app.clock).into(), ids.zhangsan.into()],
     )
-    .await
-    .unwrap();
+    .await;
     for c in [&mut tb, &mut ta] {
         let r = c.json("POST", "/api/v1/requests", body("搬走以后报事")).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "moved out, still let report: {}", r.text);
     }
     assert_eq!(app.count(&rows("搬走以后报事")).await, 0);
-    xinghuo::db::exec(
-        &app.state.db.write,
-        "UPDATE household_members SET moved_out = NULL WHERE person_id = $1",
-        vec![ids.zhangsan.into()],
-    )
-    .await
-    .unwrap();
+    app.exec("UPDATE household_members SET moved_out = NULL WHERE person_id = $1", vec![ids.zhangsan.into()]).await;
 
     // Revoked on the first instance: refused on the second and the first, nothing written.
     for c in [&mut tb, &mut ta] {

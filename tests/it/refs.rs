@@ -23,19 +23,10 @@ async fn report(app: &TestApp, c: &mut Client, body: &serde_json::Value) -> (i64
     )
 }
 
-/// A second instance on the test's database (its own pools, caches and data directory).
-async fn second_instance(app: &TestApp) -> (xinghuo::app::AppState, axum::Router) {
-    let mut config = (*app.state.config).clone();
-    config.data_dir = tempfile::tempdir().unwrap().keep();
-    let second = xinghuo::app::AppState::new(config, std::sync::Arc::new(app.clock.clone())).await.unwrap();
-    let router = xinghuo::app::build(second.clone());
-    (second, router)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_category_or_home_applies_to_the_next_request_on_every_instance() {
     let app = TestApp::new().await;
-    let (second, other) = second_instance(&app).await;
+    let (second, other) = app.second_instance().await;
     let ids = app.ids().await;
     let mut on_a = app.login("resident").await;
     let mut on_b = on_a.clone().on(other.clone());
@@ -110,7 +101,7 @@ async fn a_changed_category_or_home_applies_to_the_next_request_on_every_instanc
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_room_rule_hours_or_closed_day_applies_to_the_next_booking_on_every_instance() {
     let app = TestApp::new().await;
-    let (second, other) = second_instance(&app).await;
+    let (second, other) = app.second_instance().await;
     let ids = app.ids().await;
     let hall = app
         .id(&format!(

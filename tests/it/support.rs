@@ -196,6 +196,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A write straight in the database, behind every instance's back.
+    pub async fn exec(&self, sql: &str, values: Vec<sea_orm::Value>) {
+        db::exec(&self.state.db.write, sql, values).await.unwrap();
+    }
+
+    /// A second instance on this test's database (its own pools, caches and data directory), as
+    /// behind a load balancer.
+    pub async fn second_instance(&self) -> (AppState, axum::Router) {
+        let mut config = (*self.state.config).clone();
+        config.data_dir = tempfile::tempdir().unwrap().keep();
+        let second = AppState::new(config, std::sync::Arc::new(self.clock.clone())).await.unwrap();
+        let router = xinghuo::app::build(second.clone());
+        (second, router)
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         db::count(&self.state.db.read, sql, vec![]).await.unwrap()
     }
